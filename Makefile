@@ -1,0 +1,45 @@
+# Coachwise: `make run` starts the app, `make test` runs every test. Nothing else by hand.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: run test lint bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when a requirements file changed.
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+## run: create the environment, upgrade the database (demo team on first start), serve the app.
+## Honours STREAMLIT_* variables, e.g. STREAMLIT_SERVER_PORT=8600 make run.
+run: $(VENV)/.installed
+	$(PY) -m core init-db
+	$(PY) -m streamlit run app.py
+
+## lint: ruff on everything, mypy --strict on core/.
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+## test: dev requirements, a headless browser, lint, then unit, page and browser tests.
+test: $(VENV)/.installed-dev
+	./scripts/ensure-browser.sh
+	$(MAKE) --no-print-directory lint
+	@$(PY) -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here."; exit 1; fi; \
+	exit $$rc
+
+## bench: performance against a floor measured in the same run (see README "Performance").
+bench: $(VENV)/.installed-dev
+	$(PY) -m scripts.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

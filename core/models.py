@@ -1,0 +1,73 @@
+"""Every database table of Coachwise, as SQLModel classes, in one module.
+
+Schema changes go through Alembic (``core/migrations``); a test proves that the
+migrations produce exactly these tables.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+class Dataset(SQLModel, table=True):
+    """One imported team export (or a generated demo team)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    created_at: datetime = Field(
+        default_factory=utcnow,
+        index=True,
+        sa_type=DateTime(timezone=True),
+    )
+    source_filename: str = Field(max_length=255)
+    source_sha256: str = Field(max_length=64, index=True)
+    row_count: int = Field(ge=0)
+    is_demo: bool = Field(default=False)
+
+
+class Person(SQLModel, table=True):
+    """A rep in one dataset; the same rep_id in two datasets is two rows."""
+
+    __table_args__ = (UniqueConstraint("dataset_id", "rep_id", name="uq_person_dataset_rep"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False))
+    rep_id: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=3)
+    team: str = Field(default="", max_length=120)
+    region: str = Field(default="", max_length=120)
+    manager: str = Field(default="", max_length=200)
+    coach_willing: bool | None = Field(default=None)
+
+
+class PeriodRecord(SQLModel, table=True):
+    """Raw counts of one person for one month; fields that don't apply to the role stay NULL."""
+
+    __tablename__ = "period_record"
+    __table_args__ = (
+        UniqueConstraint("person_id", "period", name="uq_period_person_period"),
+        Index("ix_period_record_dataset_id", "dataset_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False))
+    person_id: int = Field(sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False))
+    period: str = Field(max_length=7, description="Month as YYYY-MM")
+    calls: int | None = None
+    leads_sent: int | None = None
+    qualified_leads: int | None = None
+    deals_worked: int | None = None
+    deals_won: int | None = None
+    revenue_won: float | None = None
+    quota: float | None = None
+    portfolio_start: float | None = None
+    portfolio_end: float | None = None

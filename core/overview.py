@@ -1,0 +1,42 @@
+"""Summaries of a dataset's people for the Overview page and the command line."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from core.schema import ROLES
+
+
+def headcount_by_team(people: pd.DataFrame) -> pd.DataFrame:
+    """Count people per team and role.
+
+    Args:
+        people: One row per person with at least ``team`` and ``role``.
+
+    Returns:
+        One row per team (sorted by name), one column per role in SDR, AE, AM order,
+        and a ``Total`` column. Teams left blank are shown as "(no team)".
+    """
+    teams = people["team"].fillna("").replace("", "(no team)")
+    table = pd.crosstab(teams, people["role"]).reindex(columns=list(ROLES), fill_value=0)
+    table.index.name = "team"
+    table.columns.name = None
+    table["Total"] = table.sum(axis=1)
+    return table.sort_index().astype(int)
+
+
+def headcount_long(people: pd.DataFrame) -> pd.DataFrame:
+    """Count people per (team, role) in long form, ready for a stacked bar chart."""
+    wide = headcount_by_team(people).drop(columns="Total")
+    long = wide.reset_index().melt(id_vars="team", var_name="role", value_name="people")
+    return long[long["people"] > 0].reset_index(drop=True)
+
+
+def coach_willingness(people: pd.DataFrame) -> dict[str, int]:
+    """Count how many people said yes, no, or never answered (``coach_willing`` yes / no / NA)."""
+    values = people["coach_willing"]
+    return {
+        "yes": int((values == "yes").sum()),
+        "no": int((values == "no").sum()),
+        "ask first": int(values.isna().sum()),
+    }

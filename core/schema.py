@@ -1,0 +1,60 @@
+"""The canonical input table: one row per person per month.
+
+This is the template a manager fills in (README documents each column) and the
+shape every reader produces before anything is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+ROLES: Final = ("SDR", "AE", "AM")
+ROLE_NAMES: Final = {
+    "SDR": "Sales Development Rep",
+    "AE": "Account Executive",
+    "AM": "Account Manager",
+}
+
+PERSON_COLUMNS: Final = ("rep_id", "name", "role", "team", "region", "manager", "coach_willing")
+COUNT_COLUMNS: Final = ("calls", "leads_sent", "qualified_leads", "deals_worked", "deals_won")
+MONEY_COLUMNS: Final = ("revenue_won", "quota", "portfolio_start", "portfolio_end")
+METRIC_COLUMNS: Final = COUNT_COLUMNS + MONEY_COLUMNS
+
+CANONICAL_COLUMNS: Final = (
+    "rep_id",
+    "name",
+    "role",
+    "team",
+    "region",
+    "manager",
+    "period",
+    *METRIC_COLUMNS,
+    "coach_willing",
+)
+
+# Which raw fields each role's metrics need (PRODUCT.md); the rest stay blank for that role.
+ROLE_FIELDS: Final = {
+    "SDR": ("calls", "leads_sent", "qualified_leads"),
+    "AE": ("deals_worked", "deals_won", "revenue_won", "quota"),
+    "AM": ("portfolio_start", "portfolio_end"),
+}
+
+COLUMN_DOCS: Final = {
+    "rep_id": "Stable employee or CRM user ID; unique per person.",
+    "name": "Full name as it should appear on plans.",
+    "role": "SDR, AE or AM.",
+    "team": "Team name, e.g. 'DACH Mid-Market'.",
+    "region": "Region the team sells in, e.g. 'DACH'.",
+    "manager": "Name of the person's line manager.",
+    "period": "The month the counts are for, as YYYY-MM.",
+    "calls": "SDR: calls made in the month.",
+    "leads_sent": "SDR: leads handed to AEs in the month.",
+    "qualified_leads": "SDR: of those, leads the AE accepted as qualified.",
+    "deals_worked": "AE: opportunities worked to a decision in the month.",
+    "deals_won": "AE: of those, deals won.",
+    "revenue_won": "AE: revenue of the deals won, in one currency.",
+    "quota": "AE: revenue quota for the month (blank if none).",
+    "portfolio_start": "AM: value of the account portfolio at the start of the month.",
+    "portfolio_end": "AM: value of the account portfolio at the end of the month.",
+    "coach_willing": "yes, no or blank (blank = ask first).",
+}

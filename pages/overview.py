@@ -1,0 +1,93 @@
+"""Overview: the active dataset, who is in it, and where to go next."""
+
+import altair as alt
+import streamlit as st
+
+from core.datasets import load_people, period_range
+from core.overview import coach_willingness, headcount_by_team, headcount_long
+from core.schema import ROLE_NAMES, ROLES
+from ui.state import ACTIVE_DATASET, active_dataset, all_datasets, get_engine
+from ui.theme import ROLE_COLOURS
+
+st.title("Overview")
+
+dataset = active_dataset()
+if dataset is None:
+    st.info("No team is loaded yet. Generate one with `python -m core demo --out team.csv`.")
+    st.stop()
+
+datasets = all_datasets()
+if len(datasets) > 1:
+    labels = {d.id: f"{d.name} · {d.created_at:%Y-%m-%d %H:%M} · {d.people} people" for d in datasets}
+    st.selectbox(
+        "Active dataset",
+        options=list(labels),
+        format_func=labels.__getitem__,
+        key="ov_dataset",
+        index=list(labels).index(dataset.id),
+        on_change=lambda: st.session_state.update({ACTIVE_DATASET: st.session_state["ov_dataset"]}),
+    )
+
+if dataset.is_demo:
+    st.info(
+        "**This is a generated demo team**, not real people: names, numbers and teams are invented "
+        "so every page has something to show. To work with your own team, export one row per person "
+        "per month in the template's columns (README, “Input format”) and import it.",
+        icon=":material/science:",
+    )
+
+engine = get_engine()
+people = load_people(engine=engine, dataset_id=dataset.id)
+months = period_range(engine=engine, dataset_id=dataset.id)
+
+st.subheader(dataset.name)
+st.caption(
+    f"From {dataset.source_filename} · imported {dataset.created_at:%d %b %Y, %H:%M} UTC · "
+    f"SHA-256 {dataset.source_sha256[:12]}…"
+)
+cols = st.columns(4)
+cols[0].metric("People", f"{len(people):,}")
+cols[1].metric("Teams", people["team"].nunique())
+cols[2].metric("Months", months[2] if months else 0, help=f"{months[0]} to {months[1]}" if months else None)
+cols[3].metric("Rows", f"{dataset.row_count:,}")
+
+by_role = people["role"].value_counts()
+role_cols = st.columns(len(ROLES))
+for col, role in zip(role_cols, ROLES, strict=True):
+    col.metric(ROLE_NAMES[role], int(by_role.get(role, 0)))
+
+left, right = st.columns([3, 2])
+with left:
+    st.markdown("**People per team and role**")
+    counts = headcount_by_team(people)
+    team_order = counts.sort_values("Total", ascending=False).index.tolist()
+    chart = (
+        alt.Chart(headcount_long(people))
+        .transform_calculate(rank="indexof(['SDR', 'AE', 'AM'], datum.role)")
+        .mark_bar()
+        .encode(
+            x=alt.X("people:Q", title="People"),
+            y=alt.Y("team:N", title=None, sort=team_order, axis=alt.Axis(labelLimit=220)),
+            color=alt.Color(
+                "role:N",
+                title="Role",
+                scale=alt.Scale(domain=list(ROLES), range=ROLE_COLOURS),
+            ),
+            order=alt.Order("rank:Q"),
+            tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("role:N", title="Role"), "people:Q"],
+        )
+        .properties(height=max(160, 30 * people["team"].nunique()))
+    )
+    st.altair_chart(chart, width="stretch")
+with right:
+    st.markdown("**Headcount table**")
+    st.dataframe(counts, width="stretch")
+    willing = coach_willingness(people)
+    st.caption(f"Willing to coach: {willing['yes']} yes · {willing['no']} no · {willing['ask first']} not asked yet")
+
+st.divider()
+st.markdown(
+    "**Next:** tiers within each role (who needs an HR conversation, who should be coached, who "
+    "should coach), the AM → AE → SDR coaching chains and a coaching plan per person build on this "
+    "dataset."
+)

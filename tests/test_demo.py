@@ -1,0 +1,130 @@
+"""The demo generator: canonical shape, realism, determinism."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.demo import DemoSpec, generate_team, write_team
+from core.schema import CANONICAL_COLUMNS, ROLE_FIELDS, ROLES
+
+
+def test_columns_are_canonical(small_team: pd.DataFrame) -> None:
+    """The generator emits exactly the template's columns in the template's order."""
+    assert list(small_team.columns) == list(CANONICAL_COLUMNS)
+
+
+def test_same_seed_same_team() -> None:
+    """Same spec gives identical tables; another seed gives another team."""
+    spec = DemoSpec(reps=60, months=8, seed=5, end="2026-03")
+    pd.testing.assert_frame_equal(generate_team(spec), generate_team(spec))
+    other = generate_team(DemoSpec(reps=60, months=8, seed=6, end="2026-03"))
+    assert not generate_team(spec)["name"].equals(other["name"])
+
+
+def test_one_row_per_person_and_month(small_team: pd.DataFrame) -> None:
+    """(rep_id, period) is unique and every period is a YYYY-MM month inside the window."""
+    assert not small_team.duplicated(["rep_id", "period"]).any()
+    assert small_team["period"].str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").all()
+    assert small_team["period"].max() == "2026-06"
+    assert small_team["period"].min() >= "2026-01"
+
+
+def test_each_person_has_one_identity(small_team: pd.DataFrame) -> None:
+    """A rep keeps one name, role, team, region, manager and willingness across months."""
+    per_rep = small_team.groupby("rep_id")[["name", "role", "team", "region", "manager"]].nunique()
+    assert (per_rep == 1).all().all()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_fields_filled_only_for_their_role(small_team: pd.DataFrame, role: str) -> None:
+    """A role's own fields are present and the other roles' fields are blank."""
+    rows = small_team[small_team["role"] == role]
+    own = list(ROLE_FIELDS[role])
+    others = [c for r, cols in ROLE_FIELDS.items() if r != role for c in cols]
+    assert rows[own].notna().all().all()
+    assert rows[others].isna().all().all()
+
+
+def test_counts_are_consistent(small_team: pd.DataFrame) -> None:
+    """Counts are whole, non-negative, and subsets never exceed their totals."""
+    sdr = small_team[small_team["role"] == "SDR"]
+    ae = small_team[small_team["role"] == "AE"]
+    am = small_team[small_team["role"] == "AM"]
+    assert (sdr["qualified_leads"] <= sdr["leads_sent"]).all()
+    assert (sdr["leads_sent"] <= sdr["calls"]).all()
+    assert (ae["deals_won"] <= ae["deals_worked"]).all()
+    assert (ae[["deals_worked", "deals_won", "revenue_won"]] >= 0).all().all()
+    assert (am[["portfolio_start", "portfolio_end"]] > 0).all().all()
+
+
+def test_am_portfolio_months_chain() -> None:
+    """An AM's portfolio at the start of a month is the previous month's end value."""
+    team = generate_team(DemoSpec(reps=80, months=6, seed=2, end="2026-06"))
+    am = team[team["role"] == "AM"].sort_values(["rep_id", "period"])
+    prev_end = am.groupby("rep_id")["portfolio_end"].shift()
+    mask = prev_end.notna()
+    np.testing.assert_allclose(am.loc[mask, "portfolio_start"], prev_end[mask], rtol=1e-6)
+
+
+def test_realistic_mix() -> None:
+    """Every role present in plausible shares, 3+ teams with managers and regions, some unwilling."""
+    team = generate_team(DemoSpec(reps=300, months=3, seed=1, end="2026-03"))
+    people = team.drop_duplicates("rep_id")
+    shares = people["role"].value_counts(normalize=True)
+    assert 0.3 < shares["SDR"] < 0.5 and 0.3 < shares["AE"] < 0.45 and 0.15 < shares["AM"] < 0.3
+    assert people["team"].nunique() >= 3
+    assert people.groupby("team")["manager"].nunique().eq(1).all()
+    assert people["region"].nunique() >= 3
+    assert (people["coach_willing"] == "no").sum() > 0
+    assert people["coach_willing"].isna().sum() > 0
+
+
+def test_names_carry_diacritics() -> None:
+    """Names come from several languages, with letters like ä ö ü ß ø ł ð é ç."""
+    names = " ".join(generate_team(DemoSpec(reps=400, months=1, seed=3, end="2026-01"))["name"].unique())
+    assert sum(ch in names for ch in "äöüßøłðéç") >= 7
+
+
+def test_skill_drives_metrics() -> None:
+    """One latent skill drives a person's metrics: close rates are persistent month to month."""
+    team = generate_team(DemoSpec(reps=600, months=12, seed=4, end="2026-12"))
+    ae = team[team["role"] == "AE"].copy()
+    ae["first"] = ae["period"] <= "2026-06"
+    rates = ae.groupby(["rep_id", "first"])[["deals_won", "deals_worked"]].sum()
+    rate = (rates["deals_won"] / rates["deals_worked"]).unstack()
+    assert rate[True].corr(rate[False]) > 0.4
+
+
+def test_large_team_is_generated() -> None:
+    """20,000 reps × 24 months comes out whole (the benchmark measures the time)."""
+    team = generate_team(DemoSpec(reps=20_000, months=24, seed=9, end="2026-10"))
+    assert team["rep_id"].nunique() == 20_000
+    assert len(team) > 0.9 * 20_000 * 24
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_write_by_extension(tmp_path: Path, small_team: pd.DataFrame, suffix: str) -> None:
+    """The file type follows the extension and reads back with the same rows."""
+    path = tmp_path / f"team{suffix}"
+    write_team(small_team, str(path))
+    back = pd.read_csv(path) if suffix == ".csv" else pd.read_excel(path)
+    assert list(back.columns) == list(CANONICAL_COLUMNS)
+    assert len(back) == len(small_team)
+    assert set(back["name"]) == set(small_team["name"])
+
+
+def test_write_refuses_unknown_extension(tmp_path: Path, small_team: pd.DataFrame) -> None:
+    """Another extension is refused with a sentence naming the supported ones."""
+    with pytest.raises(ValueError, match=r"\.csv or \.xlsx"):
+        write_team(small_team, str(tmp_path / "team.json"))
+
+
+@pytest.mark.parametrize("spec", [DemoSpec(reps=0), DemoSpec(months=0)])
+def test_empty_spec_refused(spec: DemoSpec) -> None:
+    """Zero reps or months is a clear error, not an empty table."""
+    with pytest.raises(ValueError, match="at least 1"):
+        generate_team(spec)

@@ -1,0 +1,22 @@
+"""The app's pages, listed explicitly: app.py builds the navigation from this, tests visit each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app."""
+
+    section: str
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("Team", "pages/overview.py", "Overview", ":material/dashboard:", "overview", default=True),
+)

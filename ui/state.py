@@ -1,0 +1,45 @@
+"""Process-wide resources and per-session state for the Streamlit pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from core.datasets import DatasetInfo, list_datasets
+from core.db import init_db, make_engine
+from core.demo import ensure_demo_dataset
+
+ACTIVE_DATASET = "active_dataset_id"
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def get_engine() -> Engine:
+    """One engine per server process; the schema is upgraded and an empty database gets the demo team."""
+    engine = make_engine()
+    init_db(engine)
+    ensure_demo_dataset(engine=engine)
+    return engine
+
+
+def init_session_state() -> None:
+    """Create the session keys every page reads (called once per run from app.py)."""
+    st.session_state.setdefault(ACTIVE_DATASET, None)
+
+
+def active_dataset() -> DatasetInfo | None:
+    """Return the dataset the pages work on: the one chosen, else the newest."""
+    datasets = list_datasets(engine=get_engine())
+    if not datasets:
+        st.session_state[ACTIVE_DATASET] = None
+        return None
+    chosen = st.session_state.get(ACTIVE_DATASET)
+    match = next((d for d in datasets if d.id == chosen), None)
+    if match is None:
+        match = datasets[0]
+        st.session_state[ACTIVE_DATASET] = match.id
+    return match
+
+
+def all_datasets() -> list[DatasetInfo]:
+    """Every stored dataset, newest first."""
+    return list_datasets(engine=get_engine())
