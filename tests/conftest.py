@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from core.db import init_db, make_engine
@@ -16,10 +18,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SMALL = DemoSpec(reps=40, months=6, seed=11, end="2026-06")
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A fresh SQLite database at head."""
-    eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh database at head: SQLite always, PostgreSQL too when TEST_POSTGRES_URL is set (CI sets it)."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    else:
+        if not POSTGRES_URL:
+            pytest.skip("TEST_POSTGRES_URL is not set (.ci/run starts a throwaway PostgreSQL)")
+        eng = make_engine(POSTGRES_URL)
+        with eng.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     init_db(eng)
     yield eng
     eng.dispose()
