@@ -8,11 +8,27 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from core.datasets import list_datasets
+from core.datasets import get_dataset, list_datasets
 from core.db import database_url, init_db, make_engine
 from core.demo import DemoSpec, ensure_demo_dataset, generate_team, write_team
+from core.importer import (
+    MappingProblem,
+    Prepared,
+    UnusableFile,
+    import_prepared,
+    parse_map_options,
+    parse_role_options,
+    prepare,
+    previous_imports,
+    remembered_mapping,
+    report_csv,
+)
+from core.reader import read_table
 
+EXIT_OK = 0
+EXIT_REJECTED_ROWS = 1
 EXIT_UNUSABLE = 2
 
 
@@ -50,6 +66,41 @@ def build_parser() -> argparse.ArgumentParser:
     initdb.add_argument("--no-demo", action="store_true", help="do not load the demo team into an empty database")
 
     sub.add_parser("datasets", help="list the stored datasets")
+
+    def file_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("file", help="CSV (.csv/.txt) or Excel workbook (.xlsx)")
+        command.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="'Header=field'",
+            help="use the column 'Header' for a field, e.g. --map 'Anrufe=calls' (repeatable)",
+        )
+        command.add_argument("--sheet", default=None, help="workbook sheet to read (default: first with data)")
+        command.add_argument(
+            "--role",
+            action="append",
+            default=[],
+            metavar="'Text=ROLE'",
+            help="what an unrecognised role text means: SDR, AE, AM or skip, e.g. --role 'Hunter=AE'",
+        )
+
+    check = sub.add_parser("check", help="validate a file and print every problem; stores nothing")
+    file_options(check)
+    check.add_argument("--format", choices=("text", "csv"), default="text", help="report format (default text)")
+
+    imp = sub.add_parser("import", help="import a file's valid rows as a dataset")
+    file_options(imp)
+    target = imp.add_mutually_exclusive_group(required=True)
+    target.add_argument("--name", help="name of the new dataset")
+    target.add_argument("--into", type=_positive, metavar="DATASET_ID", help="add to an existing dataset")
+    imp.add_argument(
+        "--overlap",
+        choices=("replace", "keep"),
+        default=None,
+        help="with --into: for people and months already stored, replace them or keep the stored rows",
+    )
+    imp.add_argument("--again", action="store_true", help="import a file even if it was imported before")
     return parser
 
 
@@ -80,7 +131,71 @@ def _cmd_datasets(_args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": _cmd_demo, "init-db": _cmd_init_db, "datasets": _cmd_datasets}
+def _prepare(args: argparse.Namespace, remembered: dict[str, str | None] | None = None) -> Prepared:
+    path = Path(args.file)
+    data = path.read_bytes()
+    overrides = parse_map_options(args.map)
+    roles = parse_role_options(args.role)
+    return prepare(data, path.name, sheet=args.sheet, mapping=overrides, remembered=remembered, role_answers=roles)
+
+
+def _summary(prepared: Prepared) -> str:
+    errors = int((prepared.report["severity"] == "error").sum())
+    warnings = int((prepared.report["severity"] == "warning").sum())
+    return (
+        f"{prepared.filename}: {prepared.rows_total:,} rows, {prepared.rows_valid:,} valid, "
+        f"{prepared.rows_rejected:,} rejected ({errors:,} errors, {warnings:,} warnings)."
+    )
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    prepared = _prepare(args)
+    for note in prepared.warnings:
+        print(f"Note: {note}", file=sys.stderr)
+    if args.format == "csv":
+        sys.stdout.write(report_csv(prepared))
+    else:
+        for row in prepared.report.itertuples(index=False):
+            print(f"{row.severity}: row {row.row}, column '{row.column}', value '{row.value}': {row.reason}")
+    print(_summary(prepared), file=sys.stderr)
+    return EXIT_REJECTED_ROWS if prepared.rows_rejected else EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    init_db(engine)
+    path = Path(args.file)
+    headers = [str(c) for c in read_table(path.read_bytes(), path.name, sheet=args.sheet).frame.columns]
+    remembered, answers = remembered_mapping(engine=engine, headers=headers)
+    if answers and not args.role:
+        args.role = [f"{k}={v}" for k, v in answers.items()]
+    prepared = _prepare(args, remembered=remembered)
+    earlier = previous_imports(engine=engine, sha256=prepared.sha256)
+    if earlier and not args.again:
+        last = earlier[0]
+        raise ValueError(
+            f"'{prepared.filename}' was already imported on {last.imported_at:%Y-%m-%d %H:%M} UTC into "
+            f"'{last.dataset_name}' (dataset {last.dataset_id}); add --again to import it anyway."
+        )
+    if args.into is not None and get_dataset(engine=engine, dataset_id=args.into) is None:
+        raise ValueError(f"There is no dataset {args.into}; `python -m core datasets` lists them.")
+    outcome = import_prepared(engine=engine, prepared=prepared, name=args.name, into=args.into, overlap=args.overlap)
+    print(_summary(prepared), file=sys.stderr)
+    print(
+        f"Imported into dataset {outcome.dataset_id}: {outcome.added:,} rows added, {outcome.replaced:,} replaced, "
+        f"{outcome.kept:,} kept as stored, {outcome.rejected:,} rejected (run `check` to see why).",
+        file=sys.stderr,
+    )
+    return EXIT_REJECTED_ROWS if prepared.rows_rejected else EXIT_OK
+
+
+COMMANDS = {
+    "demo": _cmd_demo,
+    "init-db": _cmd_init_db,
+    "datasets": _cmd_datasets,
+    "check": _cmd_check,
+    "import": _cmd_import,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,6 +203,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except (UnusableFile, MappingProblem) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except FileNotFoundError as exc:
+        print(f"Error: cannot read '{exc.filename}': no such file. Check the path and try again.", file=sys.stderr)
+        return EXIT_UNUSABLE
     except (ValueError, OSError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

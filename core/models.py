@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -71,3 +71,39 @@ class PeriodRecord(SQLModel, table=True):
     quota: float | None = None
     portfolio_start: float | None = None
     portfolio_end: float | None = None
+
+
+class ImportBatch(SQLModel, table=True):
+    """One file imported into a dataset: what came in, how it was read, and what was rejected.
+
+    A dataset has one batch per file (the first creates it; later months can be added).
+    """
+
+    __tablename__ = "import_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    source_filename: str = Field(max_length=255)
+    source_sha256: str = Field(max_length=64, index=True)
+    sheet: str | None = Field(default=None, max_length=120)
+    rows_total: int = Field(ge=0)
+    rows_imported: int = Field(ge=0)
+    rows_rejected: int = Field(ge=0)
+    rows_replaced: int = Field(default=0, ge=0)
+    rows_kept: int = Field(default=0, ge=0)
+    mapping_json: str = Field(default="{}", sa_type=Text)
+    report_csv: str = Field(default="", sa_type=Text)
+
+
+class SavedMapping(SQLModel, table=True):
+    """A column mapping the user confirmed, remembered for the next file with the same headers."""
+
+    __tablename__ = "saved_mapping"
+
+    signature: str = Field(primary_key=True, max_length=64)
+    mapping_json: str = Field(sa_type=Text)
+    role_answers_json: str = Field(default="{}", sa_type=Text)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -65,4 +66,37 @@ def test_overview_shows_demo_team_and_chart(server: str, browser: Browser) -> No
     page.wait_for_selector(
         "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg", timeout=30_000
     )
+    page.close()
+
+
+def test_deep_link_first_visit_goes_through_the_router(browser: Browser, tmp_path: Path) -> None:
+    """The very first request to a fresh server on a page URL still runs app.py: its navigation and sections show."""
+    with streamlit_server(ROOT, tmp_path / "deep.db", tmp_path / "deep.log") as base:
+        page = _open(browser, f"{base}/upload")
+        assert page.locator("h1").first.inner_text().strip() == "Upload"
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Overview" in nav and "Upload" in nav
+        assert "app" not in nav.split()
+        page.close()
+
+
+def test_upload_in_the_browser(server: str, browser: Browser, tmp_path: Path) -> None:
+    """A German export uploaded in the browser shows counts and the report, and imports on click."""
+    from core.demo import DemoSpec, generate_team
+
+    from files import german_csv
+
+    team = generate_team(DemoSpec(reps=15, months=2, seed=8, end="2026-02"))
+    path = tmp_path / "export.csv"
+    path.write_bytes(german_csv(team))
+    page = _open(browser, f"{server}/upload")
+    page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(path))
+    page.locator("[data-testid='stMetric']").filter(has_text="Will be imported").wait_for(timeout=60_000)
+    imported = page.locator("[data-testid='stMetric']").filter(has_text="Will be imported").inner_text()
+    assert f"{len(team)}" in imported
+    page.get_by_role("button", name=f"Import {len(team)} rows").click()
+    page.get_by_text("It is now the active dataset").wait_for(timeout=60_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "upload-imported.png"), full_page=True)
     page.close()

@@ -14,6 +14,7 @@ from core.__main__ import main
 from core.schema import CANONICAL_COLUMNS
 
 from conftest import ROOT
+from files import crm_xlsx, german_csv
 
 
 def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -91,3 +92,84 @@ def test_unreachable_database_is_a_sentence(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("Error:")
+
+
+def _team_file(tmp_path: Path, name: str = "team.csv", **changes: object) -> Path:
+    from core.demo import DemoSpec, generate_team
+
+    team = generate_team(DemoSpec(reps=20, months=3, seed=2, end="2026-03"))
+    for column, value in changes.items():
+        team[column] = team[column].astype(object)
+        team.loc[team.index[team["role"] == "SDR"][0], column] = value
+    path = tmp_path / name
+    path.write_bytes(german_csv(team) if name.endswith(".csv") else crm_xlsx(team))
+    return path
+
+
+def test_check_valid_file_exits_0(tmp_path: Path) -> None:
+    """`check` on a clean German export exits 0 and says how many rows are valid."""
+    result = _run(["check", str(_team_file(tmp_path))], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "0 rejected" in result.stderr
+
+
+def test_check_reports_rows_and_exits_1(tmp_path: Path) -> None:
+    """`check` names row, column, value and reason of a bad cell and exits 1."""
+    result = _run(["check", str(_team_file(tmp_path, calls="abc"))], tmp_path)
+    assert result.returncode == 1
+    assert "column 'Anrufe', value 'abc'" in result.stdout
+    assert "row 4" in result.stdout
+    csv_result = _run(["check", str(_team_file(tmp_path, calls="abc")), "--format", "csv"], tmp_path)
+    assert csv_result.stdout.splitlines()[0] == "row,column,value,reason,severity"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"\x00\x01\x02" * 100, "Error:"), (b"rep_id,name\n", "Error:")],
+)
+def test_check_unusable_file_exits_2(tmp_path: Path, content: bytes, message: str) -> None:
+    """`check` on an unusable file prints one sentence on stderr, exits 2, no traceback."""
+    path = tmp_path / "broken.csv"
+    path.write_bytes(content)
+    result = _run(["check", str(path)], tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_check_missing_file_exits_2(tmp_path: Path) -> None:
+    """A path that does not exist is one sentence, exit 2."""
+    result = _run(["check", str(tmp_path / "nope.csv")], tmp_path)
+    assert result.returncode == 2 and "no such file" in result.stderr
+
+
+def test_check_map_and_sheet_options(tmp_path: Path) -> None:
+    """--map and --sheet work on a workbook; an unknown sheet is refused naming the sheets."""
+    path = _team_file(tmp_path, "crm.xlsx")
+    ok = _run(["check", str(path), "--sheet", "Export", "--map", "Calls=calls"], tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    missing = _run(["check", str(path), "--sheet", "Nope"], tmp_path)
+    assert missing.returncode == 2 and "Export" in missing.stderr
+
+
+def test_import_then_reimport(tmp_path: Path) -> None:
+    """`import` stores the dataset; importing the same file again is refused unless --again."""
+    path = _team_file(tmp_path)
+    first = _run(["init-db", "--no-demo"], tmp_path)
+    assert first.returncode == 0
+    result = _run(["import", str(path), "--name", "DACH Q1"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Imported into dataset 1" in result.stderr
+    listing = _run(["datasets"], tmp_path).stdout
+    assert "DACH Q1" in listing
+    again = _run(["import", str(path), "--name", "twice"], tmp_path)
+    assert again.returncode == 2 and "already imported" in again.stderr
+    forced = _run(["import", str(path), "--name", "twice", "--again"], tmp_path)
+    assert forced.returncode == 0
+
+
+def test_import_rejected_rows_exit_1(tmp_path: Path) -> None:
+    """An import with some invalid rows stores the rest and exits 1."""
+    result = _run(["import", str(_team_file(tmp_path, calls="-5")), "--name", "partly"], tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "1 rejected" in result.stderr

@@ -1,4 +1,4 @@
 """Streamlit glue shared by the pages: the cached engine and the active dataset.
 
-Only this package and ``pages/`` import streamlit; ``core`` never does.
+Only this package and ``app_pages/`` import streamlit; ``core`` never does.
 """

@@ -18,5 +18,6 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("Team", "pages/overview.py", "Overview", ":material/dashboard:", "overview", default=True),
+    PageSpec("Team", "app_pages/overview.py", "Overview", ":material/dashboard:", "overview", default=True),
+    PageSpec("Team", "app_pages/upload.py", "Upload", ":material/upload_file:", "upload"),
 )

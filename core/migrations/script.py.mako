@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401  (autogenerate refers to sqlmodel's string types)
+import sqlmodel  # noqa: F401  (autogenerate refers to the string types of sqlmodel)
 from alembic import op
 ${imports if imports else ""}
 

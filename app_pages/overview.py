@@ -13,7 +13,8 @@ st.title("Overview")
 
 dataset = active_dataset()
 if dataset is None:
-    st.info("No team is loaded yet. Generate one with `python -m core demo --out team.csv`.")
+    st.info("No team is loaded yet: upload your team's export to begin.")
+    st.page_link("app_pages/upload.py", label="Upload a team export", icon=":material/upload_file:")
     st.stop()
 
 datasets = all_datasets()
@@ -31,10 +32,11 @@ if len(datasets) > 1:
 if dataset.is_demo:
     st.info(
         "**This is a generated demo team**, not real people: names, numbers and teams are invented "
-        "so every page has something to show. To work with your own team, export one row per person "
-        "per month in the template's columns (README, “Input format”) and import it.",
+        "so every page has something to show. To work with your own team, upload its export (CSV or "
+        "Excel, one row per person per month); the Upload page has a template.",
         icon=":material/science:",
     )
+    st.page_link("app_pages/upload.py", label="Upload your own team", icon=":material/upload_file:")
 
 engine = get_engine()
 people = load_people(engine=engine, dataset_id=dataset.id)

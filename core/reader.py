@@ -1,0 +1,785 @@
+"""Turn an uploaded file's bytes into a raw table of cells, or refuse it with one sentence.
+
+The reader decides what a file is by its content, never by its name: an XLSX workbook is a
+zip holding ``[Content_Types].xml`` and ``xl/workbook.xml``; anything that decodes as text
+and is not markup is read as CSV. When the name says otherwise (a CSV saved as
+``team.xlsx``, a tab-separated "Excel" export called ``report.xls``, a workbook called
+``team.csv``) the file is read by its content and a warning says so. Everything else —
+old ``.xls`` workbooks, macro-enabled ``.xlsm``, other zips, PDFs, images, binary junk,
+web pages, empty files — raises :class:`UnusableFile` with one sentence naming the file
+and saying what to do.
+
+Values are not converted: CSV cells stay strings (decimal commas and ``=formula``-looking
+text included), XLSX cells keep the type openpyxl gives. Finding the header row below
+title rows, dropping totals rows and blank rows, and naming blank or duplicate headers
+happen here, so every later step sees one header row and data rows only, each with the
+row number the user sees in Excel or a text editor.
+
+Hostile files are refused before they cost time or memory: size limits on the upload,
+zip member count, declared uncompressed size and compression ratio checked from the zip
+directory before anything is decompressed, XML entity declarations refused (and openpyxl
+parses through defusedxml), and a cap on the cells any table may have.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import logging
+import math
+import re
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Final, Protocol, cast
+from xml.etree import ElementTree
+
+import numpy as np
+import openpyxl  # type: ignore[import-untyped, unused-ignore]
+import pandas as pd
+from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # type: ignore[import-untyped, unused-ignore]
+
+_LOG = logging.getLogger(__name__)
+
+MB: Final = 1024 * 1024
+MAX_UPLOAD_BYTES: Final = 25 * MB
+"""Default limit on the file's size (the app's upload limit)."""
+MAX_ZIP_MEMBERS: Final = 1_000
+"""A workbook with more files inside is refused (Excel writes a few dozen at most)."""
+MAX_XLSX_UNCOMPRESSED: Final = 300 * MB
+"""Refuse a workbook whose members declare more than this in total once unpacked.
+
+Sheet XML compresses about 10:1, so a 25 MB workbook unpacks to roughly 250 MB.
+"""
+MAX_COMPRESSION_RATIO: Final = 100
+"""Refuse a zip member over :data:`RATIO_CHECK_MIN_BYTES` compressed more than this (x:1)."""
+RATIO_CHECK_MIN_BYTES: Final = 1 * MB
+MAX_COLUMNS: Final = 1_000
+"""More columns than this is not a sales export."""
+MAX_CELLS: Final = 20_000_000
+"""Rows x columns a table may have (480,000 rows x 17 columns is 8.2 million)."""
+HEADER_SCAN_ROWS: Final = 30
+"""The header row is looked for among this many non-empty rows at the top."""
+SNIFF_BYTES: Final = 64 * 1024
+"""How much of a file is inspected to tell text from binary and to find the separator."""
+SEPARATORS: Final = (",", ";", "\t", "|")
+TOTALS_LABELS: Final = frozenset(
+    {
+        "total",
+        "totals",
+        "grand total",
+        "sum",
+        "summe",
+        "gesamt",
+        "gesamtsumme",
+        "gesamtergebnis",
+        "totaal",
+        "eindtotaal",
+        "subtotal",
+        "subtotaal",
+        "zwischensumme",
+    }
+)
+"""Labels (case-insensitive, optional trailing colon) that mark a totals row."""
+
+_TEXT_EXTENSIONS: Final = frozenset({".csv", ".txt", ".tsv", ".tab"})
+_EXCEL_EXTENSIONS: Final = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods"})
+_OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS: Final = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_MAGICS: Final = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "an image (PNG)"),
+    (b"\xff\xd8\xff", "an image (JPEG)"),
+    (b"GIF87a", "an image (GIF)"),
+    (b"GIF89a", "an image (GIF)"),
+    (b"II*\x00", "an image (TIFF)"),
+    (b"MM\x00*", "an image (TIFF)"),
+    (b"\x1f\x8b", "a compressed archive (gzip)"),
+    (b"7z\xbc\xaf\x27\x1c", "a compressed archive (7-Zip)"),
+    (b"Rar!\x1a\x07", "a compressed archive (RAR)"),
+    (b"BZh", "a compressed archive (bzip2)"),
+)
+_CONTROL_CHARS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NUMBER: Final = re.compile(
+    r"[+\-\u2212(]?\s*(?:[€$£¥]|EUR|USD|CHF|GBP)?\s*[+\-\u2212]?\d[\d\s.,'’]*"
+    r"(?:\s*(?:%|€|\$|£|EUR|USD|CHF|GBP))?\)?",
+    re.IGNORECASE,
+)
+_DATE: Final = re.compile(r"\d{1,4}[./-]\d{1,2}(?:[./-]\d{1,4})?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+_SEP_HINT: Final = re.compile(r"\s*sep=(.)\s*")
+_TOO_MANY_FIELDS: Final = re.compile(r"Expected \d+ fields in line \d+, saw (\d+)")
+_OPEN_QUOTE: Final = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+class _Sheet(Protocol):
+    """The part of openpyxl's read-only worksheet the reader uses."""
+
+    title: str
+    sheet_state: str
+
+    def reset_dimensions(self) -> None: ...
+
+    def iter_rows(self, *, values_only: bool) -> Iterator[Sequence[object]]: ...
+
+
+class UnusableFile(ValueError):
+    """The file cannot be used at all; str(exc) is ONE clear sentence naming the file and saying what to do."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file's table as read: one header row, data rows only, cells not yet converted.
+
+    Attributes:
+        frame: Data rows only, object dtype. Columns are the header texts, stripped; a blank
+            header becomes ``"column N"`` (N the 1-based spreadsheet column) and a repeated one
+            ``"X (2)"``. CSV cells are stripped strings (``""`` for blank); XLSX cells are the
+            values openpyxl gives (stripped str, int, float, bool, datetime/date/time) and
+            ``""`` for empty cells.
+        row_numbers: For each data row, its row number as Excel or a text editor shows it.
+        filename: The name the file was uploaded under.
+        kind: ``"csv"`` or ``"xlsx"``.
+        sheet: The sheet read (XLSX only).
+        sheets: All sheets that have data (XLSX); ``[]`` for CSV.
+        encoding: The text encoding (CSV only), e.g. ``"utf-8"``, ``"utf-8-sig"``, ``"cp1252"``.
+        separator: The field separator (CSV only): one of ``, ; TAB |``.
+        warnings: Sentences about what the reader skipped or assumed.
+    """
+
+    frame: pd.DataFrame
+    row_numbers: list[int]
+    filename: str
+    kind: str
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    separator: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_table(data: bytes, filename: str, *, sheet: str | None = None, max_bytes: int = MAX_UPLOAD_BYTES) -> RawTable:
+    """Read an uploaded CSV or XLSX file into a raw table of cells.
+
+    Args:
+        data: The file's bytes.
+        filename: The name it was uploaded under; used in messages and for the
+            extension-mismatch warning, never to decide how to read the file.
+        sheet: For a workbook, the sheet to read (default: the first visible sheet with
+            data). Ignored for CSV.
+        max_bytes: Files larger than this are refused.
+
+    Returns:
+        The table with its header texts, data rows, their row numbers and warnings.
+
+    Raises:
+        UnusableFile: The file cannot be used; the message is one sentence naming the
+            file and saying what to do.
+    """
+    data = bytes(data)
+    try:
+        return _read(data, filename, sheet, max_bytes)
+    except UnusableFile:
+        raise
+    except Exception as exc:  # the promise is one sentence, never a traceback
+        _LOG.warning("Unexpected error while reading %r", filename, exc_info=True)
+        raise UnusableFile(
+            f"'{filename}' could not be read as a CSV or Excel file; "
+            "open it in Excel, save it as .xlsx or CSV and upload it again."
+        ) from exc
+
+
+def _read(data: bytes, filename: str, sheet: str | None, max_bytes: int) -> RawTable:
+    if len(data) > max_bytes:
+        raise UnusableFile(
+            f"'{filename}' is {_megabytes(len(data))}, more than the {_megabytes(max_bytes)} limit; "
+            "upload only the months and people you need, or save it as CSV."
+        )
+    if not data:
+        raise UnusableFile(f"'{filename}' is empty; export the data again and upload the new file.")
+    ext = PurePath(filename).suffix.lower()
+    if data.startswith(_ZIP_MAGICS):
+        _check_workbook_zip(data, filename)
+        notes = [] if ext == ".xlsx" else [_workbook_named_otherwise(filename, ext)]
+        return _read_xlsx(data, filename, sheet, notes)
+    if data.startswith(_OLE2_MAGIC):
+        raise UnusableFile(_ole2_message(data, filename, ext))
+    for magic, what in _MAGICS:
+        if data.startswith(magic):
+            raise UnusableFile(f"'{filename}' is {what}, not a spreadsheet; upload the export as .xlsx or CSV instead.")
+    if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
+        raise UnusableFile(f"'{filename}' is an image (WebP), not a spreadsheet; upload the export as .xlsx or CSV.")
+    return _read_csv(data, filename, ext)
+
+
+def _megabytes(size: int) -> str:
+    """``25 MB`` for a whole number, else one decimal rounded up (so a file is never shown at its limit)."""
+    tenths = math.ceil(size * 10 / MB)
+    return f"{tenths // 10} MB" if tenths % 10 == 0 else f"{tenths / 10:.1f} MB"
+
+
+def _workbook_named_otherwise(filename: str, ext: str) -> str:
+    named = f"its {ext} name" if ext else "its name without extension"
+    return f"'{filename}' is an Excel workbook despite {named}; it was read as a workbook."
+
+
+def _ole2_message(data: bytes, filename: str, ext: str) -> str:
+    if "EncryptionInfo".encode("utf-16-le") in data or ext in {".xlsx", ".xlsm"}:
+        return (
+            f"'{filename}' is protected with a password; open it in Excel, remove the password, "
+            "save it as .xlsx and upload it again."
+        )
+    if ext in {".doc", ".ppt", ".msg"}:
+        return f"'{filename}' is an old Office document, not a spreadsheet; upload the export as .xlsx or CSV."
+    return f"'{filename}' is an old Excel 97–2003 workbook; save it as .xlsx or CSV and upload it again."
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def _check_workbook_zip(data: bytes, filename: str) -> None:
+    """Refuse anything but a plain XLSX workbook, judging only the zip directory and a few bytes."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise UnusableFile(
+            f"'{filename}' is a damaged zip or Excel file; open it in Excel, save it again as .xlsx "
+            "and upload the new file."
+        ) from exc
+    with archive:
+        infos = archive.infolist()
+        names = {info.filename for info in infos}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise UnusableFile(_other_zip_message(archive, names, filename))
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise UnusableFile(
+                f"'{filename}' holds {len(infos):,} files inside, more than the {MAX_ZIP_MEMBERS:,} a workbook "
+                "needs, so it was not opened; save it again from Excel as .xlsx and upload the new file."
+            )
+        total = sum(info.file_size for info in infos)
+        if total > MAX_XLSX_UNCOMPRESSED:
+            raise UnusableFile(
+                f"'{filename}' would unpack to {_megabytes(total)}, more than the "
+                f"{_megabytes(MAX_XLSX_UNCOMPRESSED)} limit, so it was not opened; save the sheet you need "
+                "as CSV and upload that."
+            )
+        for info in infos:
+            if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise UnusableFile(
+                    f"'{filename}' is compressed far more than any real workbook "
+                    f"({info.file_size // max(info.compress_size, 1):,}:1), so it was not opened; "
+                    "save it again from Excel as .xlsx and upload the new file."
+                )
+        if "xl/vbaProject.bin" in names or b"macroEnabled" in _head(archive, "[Content_Types].xml", SNIFF_BYTES):
+            raise UnusableFile(
+                f"'{filename}' is a macro-enabled Excel workbook; save it as a plain .xlsx workbook "
+                "(or CSV) and upload it again."
+            )
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")) and not info.is_dir():
+                head = _head(archive, info.filename, SNIFF_BYTES)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise UnusableFile(_entities_message(filename))
+
+
+def _entities_message(filename: str) -> str:
+    return (
+        f"'{filename}' contains XML entity declarations, which workbooks never need, so it was not opened; "
+        "save it again from Excel as .xlsx and upload the new file."
+    )
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
+    with archive.open(name) as member:
+        return member.read(size)
+
+
+def _other_zip_message(archive: zipfile.ZipFile, names: set[str], filename: str) -> str:
+    if "xl/workbook.bin" in names:
+        return f"'{filename}' is an Excel binary workbook (.xlsb); save it as .xlsx or CSV and upload it again."
+    if "mimetype" in names:
+        mimetype = _head(archive, "mimetype", 200)
+        if b"spreadsheet" in mimetype:
+            return f"'{filename}' is an OpenDocument spreadsheet; save it as .xlsx or CSV and upload it again."
+        return f"'{filename}' is an OpenDocument file, not a spreadsheet; upload the export as .xlsx or CSV."
+    if any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
+        return f"'{filename}' is an Apple Numbers document; export it as .xlsx or CSV and upload that."
+    if "word/document.xml" in names:
+        return f"'{filename}' is a Word document, not a spreadsheet; upload the export as .xlsx or CSV."
+    if "ppt/presentation.xml" in names:
+        return f"'{filename}' is a PowerPoint file, not a spreadsheet; upload the export as .xlsx or CSV."
+    return f"'{filename}' is a zip archive, not a spreadsheet; unpack it and upload the .xlsx or CSV file inside."
+
+
+def _read_xlsx(data: bytes, filename: str, sheet: str | None, notes: list[str]) -> RawTable:
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about styles, data validation and the like; none of it matters here.
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                # Chartsheets have no cells; the Protocol keeps the rest typed with or without openpyxl's stubs.
+                sheets = [cast(_Sheet, ws) for ws in workbook.worksheets if isinstance(ws, ReadOnlyWorksheet)]
+                with_data = [ws for ws in sheets if _sheet_has_data(ws, filename)]
+                chosen = _choose_sheet(sheets, with_data, sheet, filename)
+                grid = _sheet_grid(chosen, filename)
+            finally:
+                workbook.close()
+    except UnusableFile:
+        raise
+    except Exception as exc:
+        # openpyxl wraps parser errors in its own ValueError; the cause says what happened.
+        if _caused_by(exc, DefusedXmlException):
+            raise UnusableFile(_entities_message(filename)) from exc
+        if _caused_by(exc, ElementTree.ParseError):
+            raise UnusableFile(
+                f"'{filename}' is a damaged Excel workbook (its XML is broken); open it in Excel, save it "
+                "again as .xlsx and upload the new file."
+            ) from exc
+        raise
+    row_numbers = np.arange(1, len(grid) + 1, dtype=np.int64)
+    frame, numbers, found = _shape(grid, row_numbers, f"sheet '{chosen.title}' of '{filename}'")
+    return RawTable(
+        frame=frame,
+        row_numbers=numbers,
+        filename=filename,
+        kind="xlsx",
+        sheet=chosen.title,
+        sheets=[ws.title for ws in with_data],
+        warnings=notes + found,
+    )
+
+
+def _bounded_rows(ws: _Sheet, filename: str) -> Iterator[Sequence[object]]:
+    """The sheet's rows at their natural width, refusing sheets beyond the column and cell caps.
+
+    The declared dimension can be wrong (rows would be cut off) or hostile (every row padded
+    to 16,384 columns), so it is ignored; a row longer than :data:`MAX_COLUMNS` is cut when
+    the cells beyond are empty (stray formatting) and refused otherwise.
+    """
+    ws.reset_dimensions()
+    cells = 0
+    for row in ws.iter_rows(values_only=True):
+        if len(row) > MAX_COLUMNS:
+            tail = row[MAX_COLUMNS:]
+            if tail.count(None) != len(tail):
+                raise UnusableFile(_too_big_message(filename, too_wide=True))
+            row = row[:MAX_COLUMNS]
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise UnusableFile(_too_big_message(filename, too_wide=False))
+        yield row
+
+
+def _sheet_has_data(ws: _Sheet, filename: str) -> bool:
+    for row in _bounded_rows(ws, filename):
+        for value in row:
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                return True
+    return False
+
+
+def _choose_sheet(sheets: list[_Sheet], with_data: list[_Sheet], wanted: str | None, filename: str) -> _Sheet:
+    choices = ", ".join(f"'{ws.title}'" for ws in (with_data or sheets))
+    if wanted is None:
+        if not with_data:
+            raise UnusableFile(
+                f"'{filename}' has no data in any sheet; check that you exported the right file and upload it again."
+            )
+        visible = [ws for ws in with_data if ws.sheet_state == "visible"]
+        return (visible or with_data)[0]
+    matches = [ws for ws in sheets if ws.title == wanted] or [
+        ws for ws in sheets if ws.title.strip().casefold() == wanted.strip().casefold()
+    ]
+    if not matches:
+        raise UnusableFile(f"'{filename}' has no sheet named '{wanted}'; choose one of {choices}.")
+    if matches[0] not in with_data:
+        raise UnusableFile(f"Sheet '{matches[0].title}' of '{filename}' is empty; choose one of {choices}.")
+    return matches[0]
+
+
+def _sheet_grid(ws: _Sheet, filename: str) -> pd.DataFrame:
+    """All cells of the sheet: ``""`` for empty, text stripped, other values as openpyxl gives them."""
+    rows = [
+        [v.strip() if isinstance(v, str) else ("" if v is None else v) for v in row]
+        for row in _bounded_rows(ws, filename)
+    ]
+    width = max((len(r) for r in rows), default=0)
+    cells = np.full((len(rows), width), "", dtype=object)
+    for i, row in enumerate(rows):
+        cells[i, : len(row)] = row
+    return pd.DataFrame(cells, dtype=object)
+
+
+def _too_big_message(filename: str, *, too_wide: bool) -> str:
+    if too_wide:
+        return (
+            f"'{filename}' has more than {MAX_COLUMNS:,} columns, more than a sales export needs; "
+            "keep only the columns you need and upload it again."
+        )
+    return (
+        f"'{filename}' has more than {MAX_CELLS:,} cells (rows × columns); upload only the months and columns you need."
+    )
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
+    text, encoding, notes = _decode(data, filename)
+    lossy = bool(notes)  # characters were replaced, so the bytes are not clean UTF-8
+    if not text.strip():
+        raise UnusableFile(
+            f"'{filename}' contains no data, only blank space; export the data again and upload the new file."
+        )
+    _refuse_markup(text, filename)
+    if ext in _EXCEL_EXTENSIONS:
+        notes.append(f"'{filename}' is a text (CSV) file despite its {ext} name; it was read as CSV.")
+    elif ext not in _TEXT_EXTENSIONS:
+        notes.append(f"'{filename}' was read as a CSV text file.")
+
+    separator, width = _sniff(text[:SNIFF_BYTES], filename)
+    # pandas parses UTF-8; only files that are not already clean UTF-8 pay for re-encoding.
+    if encoding == "utf-8":
+        payload = data
+    elif encoding == "utf-8-sig" and not lossy:
+        payload = data[len(codecs.BOM_UTF8) :]
+    else:
+        payload = text.encode("utf-8")
+    breaks = payload.count(b"\n") + payload.count(b"\r") - payload.count(b"\r\n")
+    lines = breaks + (0 if payload.endswith((b"\n", b"\r")) else 1)
+    if lines * width > MAX_CELLS:
+        raise UnusableFile(_too_big_message(filename, too_wide=False))
+
+    grid = _parse_csv(payload, separator, width, text, filename)
+    row_numbers = _csv_row_numbers(grid, lines)
+    grid = grid.apply(lambda column: column.str.strip())
+    frame, numbers, found = _shape(grid, row_numbers, f"'{filename}'")
+    return RawTable(
+        frame=frame,
+        row_numbers=numbers,
+        filename=filename,
+        kind="csv",
+        encoding=encoding,
+        separator=separator,
+        warnings=notes + found,
+    )
+
+
+def _decode(data: bytes, filename: str) -> tuple[str, str, list[str]]:
+    """Decode by BOM, then strict UTF-8, then cp1252 (Excel in Western Europe), then latin-1."""
+    notes: list[str] = []
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                text = data.decode(encoding, errors="replace")
+                notes.append("Some characters could not be decoded and are shown as �.")
+            _refuse_binary(text, filename)
+            return text, encoding, notes
+    if b"\x00" in data:
+        raise UnusableFile(_binary_message(filename))
+    _refuse_binary(data[:SNIFF_BYTES].decode("latin-1"), filename)
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding), encoding, notes
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1", notes
+
+
+def _binary_message(filename: str) -> str:
+    return (
+        f"'{filename}' is not a text or Excel file (it contains binary data); "
+        "upload the export as .xlsx or CSV instead."
+    )
+
+
+def _refuse_binary(text: str, filename: str) -> None:
+    sample = text[:SNIFF_BYTES]
+    controls = len(_CONTROL_CHARS.findall(sample))
+    if "\x00" in text or controls > max(2, len(sample) // 100):
+        raise UnusableFile(_binary_message(filename))
+
+
+def _refuse_markup(text: str, filename: str) -> None:
+    head = text[:4096].lstrip().lower()
+    if head.startswith(("<!doctype html", "<html", "<table", "<meta", "<head", "<body")):
+        raise UnusableFile(
+            f"'{filename}' is a web page (HTML), not a spreadsheet; open it in Excel, save it as .xlsx or CSV "
+            "and upload that."
+        )
+    if head.startswith("<?xml"):
+        raise UnusableFile(
+            f"'{filename}' is an XML file (perhaps an Excel 2003 XML spreadsheet); open it in Excel, save it "
+            "as .xlsx or CSV and upload that."
+        )
+    if head.startswith("{"):
+        raise UnusableFile(f"'{filename}' is a JSON file, not a table; upload the export as .xlsx or CSV.")
+
+
+def _sniff(sample: str, filename: str) -> tuple[str, int]:
+    """Choose the separator and the number of fields to parse from the first lines.
+
+    Excel's ``sep=;`` hint line wins outright. Otherwise the separator is the one whose most
+    common field count (above 1) has the most records agreeing with it and the fewest
+    disagreeing; ties go to the higher count, then to the order of :data:`SEPARATORS`. A file
+    that no separator splits is read with ``,``.
+    """
+    cut = max(sample.rfind("\n"), sample.rfind("\r"))
+    complete = sample[: cut + 1] if cut >= 0 else sample
+    first_line = complete.splitlines()[0] if complete.strip() else ""
+    hint = _SEP_HINT.fullmatch(first_line)
+    separator = ","
+    if hint and hint.group(1) in SEPARATORS:
+        separator = hint.group(1)
+    else:
+        best: tuple[int, int, int] | None = None
+        for order, candidate in enumerate(SEPARATORS):
+            counts = _field_counts(complete, candidate)
+            if not counts:
+                continue
+            modal, shared = max(Counter(counts).items(), key=lambda item: (item[1], item[0]))
+            score = (2 * shared - len(counts), modal, -order)
+            if modal > 1 and (best is None or score > best):
+                best, separator = score, candidate
+    width = max(_field_counts(complete, separator), default=complete.count(separator) + 1)
+    if width > MAX_COLUMNS:
+        raise UnusableFile(_too_big_message(filename, too_wide=True))
+    return separator, width
+
+
+def _field_counts(sample: str, separator: str) -> list[int]:
+    """Field counts of the non-blank records in ``sample`` (quotes respected)."""
+    try:
+        records = list(csv.reader(io.StringIO(sample), delimiter=separator))
+    except csv.Error:
+        return []
+    return [len(r) for r in records[:200] if any(f.strip() for f in r)]
+
+
+def _parse_csv(payload: bytes, separator: str, width: int, text: str, filename: str) -> pd.DataFrame:
+    for attempt in range(2):
+        try:
+            return pd.read_csv(
+                io.BytesIO(payload),
+                sep=separator,
+                header=None,
+                names=range(width),
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                encoding="utf-8",
+                engine="c",
+            )
+        except pd.errors.ParserError as exc:
+            message = str(exc)
+            if _TOO_MANY_FIELDS.search(message) and attempt == 0:
+                # A row further down has more fields than the first lines: count them all once.
+                width = _exact_width(text, separator, filename)
+                continue
+            quote = _OPEN_QUOTE.search(message)
+            if quote:
+                raise UnusableFile(
+                    f"'{filename}' has a quotation mark that is never closed (from about line "
+                    f"{int(quote.group(1)) + 1}); fix or export the file again and upload it."
+                ) from exc
+            raise UnusableFile(
+                f"'{filename}' is not a consistent CSV table; open it in Excel, save it as .xlsx or CSV "
+                "and upload it again."
+            ) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _exact_width(text: str, separator: str, filename: str) -> int:
+    try:
+        width = max((len(r) for r in csv.reader(io.StringIO(text), delimiter=separator)), default=1)
+    except csv.Error as exc:
+        raise UnusableFile(
+            f"'{filename}' is not a consistent CSV table; open it in Excel, save it as .xlsx or CSV "
+            "and upload it again."
+        ) from exc
+    if width > MAX_COLUMNS:
+        raise UnusableFile(_too_big_message(filename, too_wide=True))
+    return width
+
+
+def _csv_row_numbers(grid: pd.DataFrame, lines: int) -> np.ndarray:
+    """The editor line each record starts on; records span several lines only when a quoted cell has line breaks."""
+    if len(grid) == lines:
+        return np.arange(1, len(grid) + 1, dtype=np.int64)
+    extra = np.zeros(len(grid), dtype=np.int64)
+    for column in grid.columns:
+        extra += grid[column].str.count(r"\r\n|\r|\n").to_numpy(dtype=np.int64)
+    spans = 1 + extra
+    return np.concatenate(([1], 1 + np.cumsum(spans)[:-1])).astype(np.int64)
+
+
+# --- Both: header, blank rows, totals, columns -----------------------------------------------
+
+
+def _is_text(value: object) -> bool:
+    """A non-empty text cell that does not read as a number or a date."""
+    if not isinstance(value, str) or not value:
+        return False
+    if len(value) > 40:  # no number or date is this long; also keeps the regexes linear
+        return True
+    return not (_NUMBER.fullmatch(value) or _DATE.fullmatch(value))
+
+
+def _is_totals_label(value: object) -> bool:
+    return isinstance(value, str) and value.rstrip(":").rstrip().lower() in TOTALS_LABELS
+
+
+def _header_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.DataFrame, list[int], list[str]]:
+    """Find the header, drop blank and totals rows and empty columns, name the columns."""
+    found: list[str] = []
+    nonempty = grid != ""
+    has_data = nonempty.any(axis=1).to_numpy()
+    filled = np.flatnonzero(has_data)
+    if not filled.size:
+        raise UnusableFile(f"{_capital(where)} contains no data; check that you exported the right file.")
+
+    header_at = _find_header(grid, nonempty, filled)
+    header_row = int(row_numbers[header_at])
+    if has_data[:header_at].any():
+        above = header_row - 1
+        found.append(f"Skipped {above} title row{'s' if above != 1 else ''} above the header (row {header_row}).")
+
+    body = slice(header_at + 1, None)
+    keep_rows = has_data[body]
+    data = grid.iloc[body][keep_rows]
+    data_nonempty = nonempty.iloc[body][keep_rows]
+    numbers = row_numbers[body][keep_rows]
+
+    headers = [_header_text(v) if v != "" else "" for v in grid.iloc[header_at].tolist()]
+    used = [bool(h) or bool(data_nonempty[c].any()) for h, c in zip(headers, grid.columns, strict=True)]
+    positions = [i for i, u in enumerate(used) if u]
+    if not positions:
+        raise UnusableFile(f"{_capital(where)} contains no data; check that you exported the right file.")
+    interior_empty = [i + 1 for i in range(positions[0], positions[-1] + 1) if not used[i]]
+    if interior_empty:
+        found.append(_empty_columns_warning(interior_empty))
+    data = data.iloc[:, positions]
+
+    totals = _totals_rows(data)
+    if totals.any():
+        labels = [
+            next(v for v in row if _is_totals_label(v)) for row in data[totals].itertuples(index=False, name=None)
+        ]
+        found.append(_totals_warning([int(n) for n in numbers[totals]], [str(v) for v in labels]))
+        data = data[~totals]
+        numbers = numbers[~totals]
+    if data.empty:
+        raise UnusableFile(
+            f"{_capital(where)} has a header row (row {header_row}) but no data rows; "
+            "export it again with the data included."
+        )
+
+    frame = data.astype(object)
+    frame.columns = pd.Index(_unique_headers([headers[i] for i in positions], positions))
+    frame = frame.reset_index(drop=True)
+    return frame, [int(n) for n in numbers], found
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _find_header(grid: pd.DataFrame, nonempty: pd.DataFrame, filled: np.ndarray) -> int:
+    """The first row among the top non-empty rows that is wide enough and mostly text."""
+    counts = nonempty.iloc[filled[:200]].sum(axis=1).to_numpy()
+    width = int(counts.max())
+    for position in filled[:HEADER_SCAN_ROWS]:
+        values = [v for v in grid.iloc[int(position)].tolist() if v != ""]
+        texts = sum(1 for v in values if _is_text(v))
+        if len(values) >= 0.6 * width and texts * 2 > len(values):
+            return int(position)
+    return int(filled[0])
+
+
+def _totals_rows(data: pd.DataFrame) -> np.ndarray:
+    """Rows with a totals label among their first three text cells."""
+    candidate = np.zeros(len(data), dtype=bool)
+    for column in data.columns:
+        values = data[column]
+        if values.dtype == object:
+            values = values.map(lambda v: v if isinstance(v, str) else "").astype("str")
+        lowered = values.str.lower().str.rstrip(":").str.rstrip()
+        candidate |= lowered.isin(TOTALS_LABELS).to_numpy(dtype=bool)
+    result = np.zeros(len(data), dtype=bool)
+    for position in np.flatnonzero(candidate):
+        texts = [v for v in data.iloc[int(position)].tolist() if _is_text(v)][:3]
+        result[position] = any(_is_totals_label(v) for v in texts)
+    return result
+
+
+def _totals_warning(rows: list[int], labels: list[str]) -> str:
+    if len(rows) == 1:
+        return f"Dropped totals row {rows[0]} ('{labels[0]}')."
+    listed = ", ".join(f"{r} ('{label}')" for r, label in zip(rows[:5], labels[:5], strict=True))
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return f"Dropped {len(rows)} totals rows: {listed}{more}."
+
+
+def _empty_columns_warning(columns: list[int]) -> str:
+    if len(columns) == 1:
+        return f"Ignored 1 empty column (column {columns[0]})."
+    listed = ", ".join(str(c) for c in columns[:-1]) + f" and {columns[-1]}"
+    return f"Ignored {len(columns)} empty columns (columns {listed})."
+
+
+def _unique_headers(texts: list[str], positions: list[int]) -> list[str]:
+    names = [text or f"column {position + 1}" for text, position in zip(texts, positions, strict=True)]
+    seen: set[str] = set()
+    taken = set(names)
+    result: list[str] = []
+    for name in names:
+        if name not in seen:
+            seen.add(name)
+            result.append(name)
+            continue
+        n = 2
+        while f"{name} ({n})" in seen or f"{name} ({n})" in taken:
+            n += 1
+        unique = f"{name} ({n})"
+        seen.add(unique)
+        result.append(unique)
+    return result

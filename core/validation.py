@@ -1,0 +1,225 @@
+"""Row-level validation of a parsed team table, with pandera, into a report a person can act on.
+
+Every problem is one line: the row as the spreadsheet numbers it, the column as the file
+names it, the value as the file holds it, and the reason. Errors reject their row; warnings
+keep it. Invalid rows are never silently coerced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from core.schema import COUNT_COLUMNS, ROLE_FIELDS, ROLE_NAMES, ROLES
+
+REPORT_COLUMNS = ["row", "column", "value", "reason", "severity"]
+ERROR = "error"
+WARNING = "warning"
+
+# Fields each role's metrics cannot do without (PRODUCT.md); quota and revenue are optional for AEs:
+# close rate needs only deals, quota attainment is computed "where given".
+REQUIRED_FOR_ROLE: dict[str, tuple[str, ...]] = {
+    "SDR": ("calls", "leads_sent", "qualified_leads"),
+    "AE": ("deals_worked", "deals_won"),
+    "AM": ("portfolio_start", "portfolio_end"),
+}
+TEXT_LIMITS = {"rep_id": 64, "name": 200, "team": 120, "region": 120, "manager": 200}
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """Cells a parser could not read: a mask over the rows and the reason to show."""
+
+    invalid: pd.Series
+    reason: str
+
+
+def _whole(series: pd.Series) -> pd.Series:
+    return pd.Series(series.isna() | (np.floor(series) == series), index=series.index)
+
+
+def _pair_check(small: str, large: str) -> pa.Check:
+    return pa.Check(
+        lambda df: df[small].isna() | df[large].isna() | (df[small] <= df[large]),
+        name=f"pair:{small}:{large}",
+    )
+
+
+def _required_check(role: str, field: str) -> pa.Check:
+    return pa.Check(lambda df: (df["role"] != role) | df[field].notna(), name=f"required:{role}:{field}")
+
+
+def build_schema() -> pa.DataFrameSchema:
+    """Return the pandera schema of a parsed canonical table (types, ranges, cross-field rules)."""
+    columns: dict[str, pa.Column] = {
+        "rep_id": pa.Column(object, pa.Check.str_length(1, TEXT_LIMITS["rep_id"]), nullable=False),
+        "name": pa.Column(object, pa.Check.str_length(1, TEXT_LIMITS["name"]), nullable=False),
+        "role": pa.Column(object, pa.Check.isin(list(ROLES)), nullable=False),
+        "period": pa.Column(object, pa.Check.str_matches(r"^\d{4}-(0[1-9]|1[0-2])$"), nullable=False),
+    }
+    for field in ("team", "region", "manager"):
+        columns[field] = pa.Column(object, pa.Check.str_length(0, TEXT_LIMITS[field]), nullable=True)
+    for field in COUNT_COLUMNS:
+        columns[field] = pa.Column(
+            float,
+            [pa.Check.ge(0), pa.Check(_whole, name="whole")],
+            nullable=True,
+        )
+    columns["revenue_won"] = pa.Column(float, pa.Check.ge(0), nullable=True)
+    for field in ("quota", "portfolio_start", "portfolio_end"):
+        columns[field] = pa.Column(float, pa.Check.gt(0), nullable=True)
+    checks = [_pair_check("qualified_leads", "leads_sent"), _pair_check("deals_won", "deals_worked")]
+    checks += [_required_check(role, field) for role, fields in REQUIRED_FOR_ROLE.items() for field in fields]
+    return pa.DataFrameSchema(columns, checks=checks, strict=False, coerce=False)
+
+
+_SCHEMA = build_schema()
+
+_COLUMN_REASONS = {
+    "not_nullable": "required, but blank",
+    "greater_than_or_equal_to": "must be 0 or more",
+    "greater_than": "must be more than 0",
+    "whole": "must be a whole number (a count)",
+    "isin": "not a known role (SDR, AE or AM)",
+    "str_matches": "not a month",
+}
+
+
+def _reason(check: str, column: str) -> str:
+    if check.startswith("str_length"):
+        return f"too long (at most {TEXT_LIMITS.get(column, 0)} characters)"
+    for key, text in _COLUMN_REASONS.items():
+        if check.startswith(key):
+            return text
+    return f"failed check {check}"
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Outcome of validating a table: the report and which rows are rejected."""
+
+    report: pd.DataFrame  # REPORT_COLUMNS, sorted by row
+    rejected: pd.Index  # index labels of rejected rows
+    cleaned: pd.DataFrame  # the frame with warnings applied (non-role fields blanked); all rows
+
+
+def validate(
+    frame: pd.DataFrame,
+    *,
+    raw: pd.DataFrame,
+    row_numbers: pd.Series,
+    headers: Mapping[str, str],
+    parse_issues: Mapping[str, CellIssue] | None = None,
+) -> Validation:
+    """Validate a parsed canonical table and build the problem report.
+
+    Args:
+        frame: Canonical columns, parsed: text as object (NA for blank), counts and money as
+            float, ``period`` as ``YYYY-MM``, ``role`` as SDR/AE/AM (NA when unknown or blank).
+        raw: The cells as the file holds them, same index, columns named as ``frame``'s.
+        row_numbers: Spreadsheet row number of each row, same index.
+        headers: Canonical field -> the file's header for it (for the report's column names).
+        parse_issues: Per field, cells that could not be parsed and why; those rows are rejected.
+
+    Returns:
+        The report, the rejected rows, and a cleaned frame (values in fields that do not
+        apply to a row's role blanked, with a warning).
+    """
+    problems: list[pd.DataFrame] = []
+    issued = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+
+    def add(mask: pd.Series, column: str, reason: str | pd.Series, severity: str = ERROR) -> None:
+        if not mask.any():
+            return
+        rows = mask[mask].index
+        problems.append(
+            pd.DataFrame(
+                {
+                    "row": row_numbers.loc[rows].to_numpy(),
+                    "column": headers.get(column, column),
+                    "value": raw[column].loc[rows].astype(str).to_numpy() if column in raw else "",
+                    "reason": reason.loc[rows].to_numpy() if isinstance(reason, pd.Series) else reason,
+                    "severity": severity,
+                    "_label": rows,
+                }
+            )
+        )
+        if severity == ERROR and column in issued.columns:
+            issued.loc[rows, column] = True
+
+    for column, issue in (parse_issues or {}).items():
+        add(issue.invalid.reindex(frame.index, fill_value=False), column, issue.reason)
+
+    cleaned = frame.copy()
+    # A value in a field that belongs to another role is blanked, with a warning (never silently).
+    for role in ROLES:
+        others = [c for r, fields in ROLE_FIELDS.items() if r != role for c in fields]
+        for column in others:
+            stray = (cleaned["role"] == role).fillna(False) & cleaned[column].notna() & ~issued[column]
+            if stray.any():
+                add(stray, column, f"does not apply to {ROLE_NAMES[role]}s; ignored", WARNING)
+                cleaned.loc[stray, column] = np.nan
+
+    try:
+        _SCHEMA.validate(cleaned, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        cases = cases[cases["index"].notna()]
+        for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
+            labels = pd.Index(group["index"].unique())
+            mask = pd.Series(frame.index.isin(labels), index=frame.index)
+            check_name = str(check)
+            if check_name.startswith("pair:"):
+                _, small, large = check_name.split(":")
+                reason = f"more than {headers.get(large, large)}" + " (" + raw[large].astype(str) + ")"
+                add(mask & ~issued[small] & ~issued[large], small, reason)
+            elif check_name.startswith("required:"):
+                _, role, field = check_name.split(":")
+                add(mask & ~issued[field], field, f"required for {ROLE_NAMES[role]}s, but blank")
+            else:
+                col = str(column)
+                add(mask & ~issued[col], col, _reason(check_name, col))
+
+    # The same person twice in one month: both rows are rejected, each naming the other.
+    key = cleaned[["rep_id", "period"]]
+    dup = key.duplicated(keep=False) & key.notna().all(axis=1)
+    if dup.any():
+        numbers = row_numbers[dup].astype(str)
+        joined = numbers.groupby([key.loc[dup, "rep_id"], key.loc[dup, "period"]]).transform(
+            lambda s: ", ".join(s.tolist())
+        )
+        reason = "rep_id and period repeated in rows " + joined
+        add(dup, "rep_id", reason.reindex(frame.index))
+
+    # One rep_id with two names or roles is flagged, not rejected: people get promoted.
+    for column in ("name", "role"):
+        valid = cleaned[["rep_id", column]].dropna()
+        counts = valid.groupby("rep_id")[column].nunique()
+        conflicted = counts[counts > 1].index
+        if len(conflicted):
+            first = valid[valid["rep_id"].isin(conflicted)].groupby("rep_id").tail(1).index
+            variants = valid[valid["rep_id"].isin(conflicted)].groupby("rep_id")[column].unique()
+            reason = pd.Series(
+                [
+                    f"rep_id {rep} has {len(variants[rep])} different {column}s in this file "
+                    f"({', '.join(map(str, variants[rep]))}); the latest month's is used"
+                    for rep in valid.loc[first, "rep_id"]
+                ],
+                index=first,
+            )
+            add(pd.Series(frame.index.isin(first), index=frame.index), column, reason.reindex(frame.index), WARNING)
+
+    if problems:
+        report = pd.concat(problems, ignore_index=True)
+        report = report.sort_values(["row", "severity", "column"], kind="stable").reset_index(drop=True)
+        rejected = pd.Index(report.loc[report["severity"] == ERROR, "_label"].unique())
+        report = report[REPORT_COLUMNS]
+    else:
+        report = pd.DataFrame({c: pd.Series(dtype="object") for c in REPORT_COLUMNS})
+        rejected = pd.Index([])
+    return Validation(report=report, rejected=rejected, cleaned=cleaned)
