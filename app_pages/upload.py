@@ -54,6 +54,8 @@ with st.expander("Template and input format", icon=":material/description:"):
     )
 
 engine = get_engine()
+# One limit for the browser and the reader: server.maxUploadSize in .streamlit/config.toml (MB).
+max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
 uploaded = st.file_uploader(
     "Team export (.csv, .txt or .xlsx)",
     type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls"],  # .xls/.xlsm are accepted only to explain the refusal
@@ -113,7 +115,7 @@ _reset_choices_for_new_file(sha)
 filename = PurePath(uploaded.name).name
 
 try:
-    first_look = read_table(data, filename, sheet=st.session_state.get("up_sheet"))
+    first_look = read_table(data, filename, sheet=st.session_state.get("up_sheet"), max_bytes=max_bytes)
 except UnusableFile as exc:
     st.error(str(exc), icon=":material/block:")
     _show_datasets()
@@ -152,6 +154,7 @@ if memo is None or memo[0] != memo_key:
                 mapping=chosen,
                 remembered=remembered,
                 role_answers=roles_answered,
+                max_bytes=max_bytes,
             )
         st.session_state["up_prepared"] = (memo_key, prepared)
     except MappingProblem as exc:

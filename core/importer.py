@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.datasets import AppendResult, append_to_dataset, count_overlap, sha256_bytes, store_dataset
+from core.export import neutralise
 from core.mapping import header_signature, normalise_roles, suggest_mapping
 from core.models import Dataset, ImportBatch, SavedMapping, utcnow
 from core.reader import RawTable, UnusableFile, read_table
@@ -254,12 +255,7 @@ def prepare(
 
 def report_csv(prepared: Prepared) -> str:
     """The problem report as CSV text (formula-like values neutralised for spreadsheet apps)."""
-    report = prepared.report.copy()
-    for column in ("column", "value", "reason"):
-        text = report[column].astype(str)
-        risky = text.str.match(r"^[=+\-@\t\r\n]")
-        report[column] = text.where(~risky, "'" + text)
-    return str(report.to_csv(index=False))
+    return str(neutralise(prepared.report).to_csv(index=False))
 
 
 @dataclass(frozen=True)

@@ -107,3 +107,22 @@ class SavedMapping(SQLModel, table=True):
     mapping_json: str = Field(sa_type=Text)
     role_answers_json: str = Field(default="{}", sa_type=Text)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class TierOverride(SQLModel, table=True):
+    """A manager's decision to place a person in another tier, with the reason; history is kept.
+
+    The newest row per (dataset, rep_id) is in force; a row with ``tier`` NULL lifts the override.
+    Overrides are keyed by rep_id, so they survive recomputation with other settings.
+    """
+
+    __tablename__ = "tier_override"
+    __table_args__ = (Index("ix_tier_override_dataset_rep", "dataset_id", "rep_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False))
+    rep_id: str = Field(max_length=64)
+    tier: str | None = Field(default=None, max_length=8)
+    reason: str = Field(sa_type=Text)
+    changed_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -220,3 +222,22 @@ def test_report_csv_neutralises_formulas(team: pd.DataFrame) -> None:
     text = report_csv(prepared)
     assert "'=HYPERLINK" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+DRESSINGS = {"plain": (plain_csv, "t.csv"), "dutch": (dutch_csv, "t.txt"), "crm": (crm_xlsx, "t.xlsx")}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(min_value=0, max_value=10_000),
+    reps=st.integers(min_value=3, max_value=25),
+    months=st.integers(min_value=1, max_value=4),
+    dressing=st.sampled_from(sorted(DRESSINGS)),
+)
+def test_any_dressing_parses_back_to_the_same_values(seed: int, reps: int, months: int, dressing: str) -> None:
+    """Property: any generated team in any supported dressing reads back to exactly the same values."""
+    team = generate_team(DemoSpec(reps=reps, months=months, seed=seed, end="2026-08"))
+    dress, filename = DRESSINGS[dressing]
+    prepared = prepare(dress(team), filename)
+    assert prepared.report[prepared.report["severity"] == "error"].empty
+    _same_team(prepared.frame, team)

@@ -1,0 +1,59 @@
+"""Spreadsheet exports: formula-like text neutralised in CSV, stored as text in XLSX, JSON plain."""
+
+from __future__ import annotations
+
+import json
+from io import BytesIO
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from core.export import export_bytes, neutralise, to_csv_bytes, to_json_text, to_xlsx_bytes
+
+RISKY = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "\nx"]
+
+
+@pytest.mark.parametrize("value", RISKY)
+def test_csv_prefixes_formula_like_text(value: str) -> None:
+    """Every OWASP trigger character at the start of a text cell gets a leading apostrophe in CSV."""
+    frame = pd.DataFrame({"name": [value], "n": [1]})
+    assert neutralise(frame).loc[0, "name"] == "'" + value
+    text = to_csv_bytes(frame).decode("utf-8-sig")
+    assert ("'" + value.strip()) in text or "'" + value in text
+
+
+@pytest.mark.parametrize("value", ["Lea Wolf", "Zoë Brouwer", "a=b", ""])
+def test_csv_leaves_ordinary_text(value: str) -> None:
+    """Text that does not start with a trigger is written unchanged."""
+    frame = pd.DataFrame({"name": [value]})
+    assert neutralise(frame).loc[0, "name"] == value
+
+
+def test_numbers_are_not_touched() -> None:
+    """Negative numbers stay numbers; only text is neutralised."""
+    frame = pd.DataFrame({"delta": [-5.0, 3.0]})
+    assert neutralise(frame)["delta"].tolist() == [-5.0, 3.0]
+
+
+def test_xlsx_stores_formula_like_text_as_text() -> None:
+    """XLSX cells starting with '=' are strings, never formulas; numbers stay numeric."""
+    frame = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "Łukasz Wróbel"], "score": [12.5, None]})
+    sheet = openpyxl.load_workbook(BytesIO(to_xlsx_bytes(frame))).active
+    assert sheet is not None
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value == '=HYPERLINK("http://x")'
+    assert sheet["A3"].value == "Łukasz Wróbel"
+    assert sheet["B2"].value == 12.5 and sheet["B3"].value is None
+
+
+def test_json_is_a_list_of_objects_with_nulls() -> None:
+    """JSON export is a list of objects; NaN becomes null; numpy types become plain numbers."""
+    frame = pd.DataFrame({"rep_id": ["E1", "E2"], "score": [55.5, float("nan")], "flag": [True, False]})
+    data = json.loads(to_json_text(frame))
+    assert data == [{"rep_id": "E1", "score": 55.5, "flag": True}, {"rep_id": "E2", "score": None, "flag": False}]
+
+
+def test_unknown_format_refused() -> None:
+    """Asking for another format is a clear error."""
+    with pytest.raises(ValueError, match="csv, json or xlsx"):
+        export_bytes(pd.DataFrame({"a": [1]}), "pdf")  # type: ignore[arg-type]
