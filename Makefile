@@ -27,6 +27,7 @@ run: $(VENV)/.installed
 ## lint: ruff on everything, mypy --strict on core/.
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
 ## test: dev requirements, a headless browser, lint, then unit, page and browser tests.

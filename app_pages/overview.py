@@ -88,8 +88,5 @@ with right:
     st.caption(f"Willing to coach: {willing['yes']} yes · {willing['no']} no · {willing['ask first']} not asked yet")
 
 st.divider()
-st.markdown(
-    "**Next:** tiers within each role (who needs an HR conversation, who should be coached, who "
-    "should coach), the AM → AE → SDR coaching chains and a coaching plan per person build on this "
-    "dataset."
-)
+st.markdown("**Next:** see who needs an HR conversation, who should be coached and who should coach.")
+st.page_link("app_pages/segmentation.py", label="Tiers within each role", icon=":material/stacked_bar_chart:")

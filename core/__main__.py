@@ -101,7 +101,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --into: for people and months already stored, replace them or keep the stored rows",
     )
     imp.add_argument("--again", action="store_true", help="import a file even if it was imported before")
+
+    seg = sub.add_parser("segment", help="score people within their role and assign tiers")
+    file_options(seg)
+    seg.add_argument("--window", type=_window, default=3, help="months summed for the scores, or 'all' (default 3)")
+    seg.add_argument(
+        "--cutoffs", default="10,60,30", help="low,core,top percent or a preset, e.g. 20/70/10 (default 10,60,30)"
+    )
+    seg.add_argument("--weights", default="", help="metric weights, e.g. 'close_rate=0.7,quota_attainment=0.3'")
+    seg.add_argument(
+        "--replicates", type=int, default=50, help="bootstrap replicates for the borderline flag; 0 = off (default 50)"
+    )
+    seg.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="output format (default csv)")
+    seg.add_argument("--out", default=None, help="file to write (default: standard output; xlsx needs --out)")
     return parser
+
+
+def _window(text: str) -> int | None:
+    if text.strip().lower() == "all":
+        return None
+    return _positive(text)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -189,7 +208,41 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return EXIT_REJECTED_ROWS if prepared.rows_rejected else EXIT_OK
 
 
+def _cmd_segment(args: argparse.Namespace) -> int:
+    from core.export import export_bytes
+    from core.metrics import parse_weights
+    from core.segmentation import SegmentSettings, export_table, segment
+    from core.tiers import parse_cutoffs
+
+    settings = SegmentSettings(
+        window=args.window,
+        cutoffs=parse_cutoffs(args.cutoffs),
+        weights=parse_weights(args.weights) if args.weights.strip() else {},
+        replicates=max(0, args.replicates),
+    )
+    if args.format == "xlsx" and not args.out:
+        raise ValueError("An XLSX export needs a file: add --out tiers.xlsx.")
+    prepared = _prepare(args)
+    if prepared.rows_rejected:
+        print(
+            f"Note: {prepared.rows_rejected:,} invalid rows left out (`python -m core check {args.file}` lists them).",
+            file=sys.stderr,
+        )
+    if prepared.frame.empty:
+        raise ValueError(f"'{prepared.filename}' has no valid rows to segment; run `check` to see why.")
+    table = export_table(segment(prepared.frame, settings))
+    data = export_bytes(table, args.format, sheet="Tiers")
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"Wrote {len(table):,} people to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
 COMMANDS = {
+    "segment": _cmd_segment,
     "demo": _cmd_demo,
     "init-db": _cmd_init_db,
     "datasets": _cmd_datasets,

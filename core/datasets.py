@@ -355,6 +355,17 @@ def load_people(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
     return people
 
 
+def dataset_version(*, engine: Engine, dataset_id: int) -> str:
+    """A token that changes whenever a dataset's rows change (for cache keys)."""
+    batches = SQLModel.metadata.tables["import_batch"]
+    with engine.connect() as connection:
+        last_batch = connection.execute(
+            select(func.max(batches.c.id)).where(batches.c.dataset_id == dataset_id)
+        ).scalar_one()
+        rows = connection.execute(select(_DATASET.c.row_count).where(_DATASET.c.id == dataset_id)).scalar_one_or_none()
+    return f"{dataset_id}:{rows}:{last_batch}"
+
+
 def period_range(*, engine: Engine, dataset_id: int) -> tuple[str, str, int] | None:
     """Return (first month, last month, number of months) of a dataset, or None if empty."""
     query = select(

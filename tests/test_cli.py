@@ -173,3 +173,69 @@ def test_import_rejected_rows_exit_1(tmp_path: Path) -> None:
     result = _run(["import", str(_team_file(tmp_path, calls="-5")), "--name", "partly"], tmp_path)
     assert result.returncode == 1, result.stderr
     assert "1 rejected" in result.stderr
+
+
+def test_segment_json_has_the_promised_fields(tmp_path: Path) -> None:
+    """`segment --format json` prints a list of people with rep_id, name, role, team, score, percentile, tier, flags."""
+    import json
+
+    path = _team_file(tmp_path)
+    result = _run(["segment", str(path), "--format", "json", "--replicates", "5"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    people = json.loads(result.stdout)
+    assert len(people) == 20
+    for key in ("rep_id", "name", "role", "team", "score", "percentile", "tier", "flags", "borderline"):
+        assert key in people[0]
+    assert {p["tier"] for p in people} <= {"low", "core", "top"}
+
+
+def test_segment_options_and_outputs(tmp_path: Path) -> None:
+    """--cutoffs, --window all and --weights work; CSV goes to stdout; XLSX needs --out and is written there."""
+    path = _team_file(tmp_path, "crm.xlsx")
+    csv_out = _run(
+        [
+            "segment",
+            str(path),
+            "--cutoffs",
+            "20/70/10",
+            "--window",
+            "all",
+            "--weights",
+            "close_rate=1,quota_attainment=0",
+        ],
+        tmp_path,
+    )
+    assert csv_out.returncode == 0, csv_out.stderr
+    assert csv_out.stdout.lstrip("\ufeff").startswith("rep_id,name,role")
+    no_out = _run(["segment", str(path), "--format", "xlsx"], tmp_path)
+    assert no_out.returncode == 2 and "--out" in no_out.stderr
+    xlsx = tmp_path / "tiers.xlsx"
+    written = _run(["segment", str(path), "--format", "xlsx", "--out", str(xlsx)], tmp_path)
+    assert written.returncode == 0 and xlsx.stat().st_size > 0
+    assert len(pd.read_excel(xlsx)) == 20
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--cutoffs", "10,60"], "Error:"),
+        (["--weights", "charm=1"], "Error:"),
+        (["--window", "0"], "must be 1 or more"),
+    ],
+)
+def test_segment_bad_options(tmp_path: Path, args: list[str], message: str) -> None:
+    """Bad segment options end in one sentence and exit 2, never a traceback."""
+    result = _run(["segment", str(_team_file(tmp_path)), *args], tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_segment_csv_neutralises_formula_names(tmp_path: Path) -> None:
+    """A name that looks like a formula comes out of the CSV export prefixed with an apostrophe."""
+    path = _team_file(tmp_path, name="team.csv")
+    text = path.read_bytes().decode("cp1252")
+    first_name = text.splitlines()[3].split(";")[1]
+    path.write_bytes(text.replace(first_name, "=HYPERLINK(1)").encode("cp1252"))
+    result = _run(["segment", str(path), "--replicates", "0"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "'=HYPERLINK(1)" in result.stdout

@@ -43,3 +43,14 @@ def active_dataset() -> DatasetInfo | None:
 def all_datasets() -> list[DatasetInfo]:
     """Every stored dataset, newest first."""
     return list_datasets(engine=get_engine())
+
+
+def current_user() -> str:
+    """Who is acting, for the record: the signed-in user's email or name, else the local user."""
+    try:
+        user = st.user
+        if getattr(user, "is_logged_in", False):
+            return str(user.get("email") or user.get("name") or "signed-in user")
+    except Exception:  # noqa: BLE001  (st.user is unavailable outside a server session)
+        pass
+    return "local user"

@@ -1,0 +1,633 @@
+"""Per-person metrics over a window of months, shrunk for small samples, and a composite score within role.
+
+The pipeline is DataFrame in, DataFrame out: :func:`compute_metrics` gives one row per person and metric
+(raw and adjusted), :func:`score_people` one row per person with percentiles and a 0–100 score, and
+:func:`role_medians` the reference points that explanations compare against.
+
+The rules below are product promises (PRODUCT.md); the tests check each of them.
+
+* **Window.** Only rows inside the window count: the last ``window`` calendar months up to ``end``
+  (default: the latest month in the data). A calendar month with no rows still uses up a month.
+* **Summed, not averaged.** Every rate is computed from counts summed over the window, never as an
+  average of monthly rates, so a month with 2 calls weighs what 2 calls weigh. A month counts toward a
+  ratio only when both its numerator and its denominator are filled in.
+* **Person fields from the latest row.** A person's role, name, team, region, manager and willingness to
+  coach come from their latest row inside the window. A person without rows in the window is left out.
+* **Shrinkage.** Small samples are pulled toward the role's mean so that 2 won deals of 3 do not outrank
+  20 of 60 (see :func:`compute_metrics` for the formulas and :data:`MIN_TRIALS` / :data:`MIN_MONTHS` for
+  when a sample counts as small).
+* **Score.** Each adjusted value is placed among the role's peers as a mid-rank percentile, and the
+  percentiles are combined with the role's metric weights, renormalised over the metrics the person has.
+  A better value in any metric never lowers that person's score. This is exact while the role's prior is
+  fixed (always for the credibility-weighted metrics, and for proportions in roles with fewer than
+  :data:`MIN_PEOPLE_FOR_PRIOR` people); a refitted beta prior changes smoothly with the counts (a head
+  count before fitting, a continuous cap), and randomised searches found no case where it reordered people.
+* **Deterministic.** The same records give the identical output, whatever the order of their rows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from core.schema import ROLES
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One metric a role is scored on.
+
+    Attributes:
+        id: Stable identifier, also the column name in :func:`score_people`'s output.
+        role: The role the metric belongs to (SDR, AE or AM).
+        label: Name to show people.
+        unit: ``"%"`` (values are fractions; show them times 100), ``"per month"`` or ``"×"``.
+        default_weight: Weight in the role's composite score; a role's defaults add up to 1.
+    """
+
+    id: str
+    role: str
+    label: str
+    unit: str
+    default_weight: float
+
+
+METRICS: Final[tuple[MetricSpec, ...]] = (
+    MetricSpec("lead_rate", "SDR", "Lead rate", "per month", 0.3),
+    MetricSpec("qualified_lead_rate", "SDR", "Qualified-lead rate", "%", 0.4),
+    MetricSpec("qualification_efficiency", "SDR", "Qualification efficiency", "%", 0.3),
+    MetricSpec("close_rate", "AE", "Close rate", "%", 0.6),
+    MetricSpec("quota_attainment", "AE", "Quota attainment", "%", 0.4),
+    MetricSpec("upsell_rate", "AM", "Upsell rate", "%", 1.0),
+)
+"""Every metric, in display order (SDR, AE, AM; within a role, by importance)."""
+
+PRIOR_FALLBACK_STRENGTH: Final = 10.0
+"""Pseudo-trials of the beta prior when a role has too few people to estimate its spread."""
+
+MIN_PEOPLE_FOR_PRIOR: Final = 10
+"""People with trials a role needs before the beta prior's strength is fitted to their spread."""
+
+CREDIBILITY_MONTHS: Final = 1.0
+"""m0 of the credibility weight months / (months + m0) for lead rate, quota attainment and upsell rate."""
+
+MIN_TRIALS: Final = 20
+"""A proportion built on fewer trials (leads sent, calls, deals worked) is flagged as a small sample."""
+
+MIN_MONTHS: Final = 2
+"""A per-month metric, quota attainment or upsell rate built on fewer active months is flagged as small."""
+
+# Proportions: numerator and denominator are counts of the same trials, shrunk with a beta-binomial prior.
+_PROPORTIONS: Final = {
+    "qualified_lead_rate": ("qualified_leads", "leads_sent"),
+    "qualification_efficiency": ("qualified_leads", "calls"),
+    "close_rate": ("deals_won", "deals_worked"),
+}
+# Metrics a person of the role may simply not have (then they are scored without it).
+_OPTIONAL: Final = frozenset({"quota_attainment"})
+
+_INPUT_COLUMNS: Final = (
+    "rep_id",
+    "name",
+    "role",
+    "team",
+    "region",
+    "manager",
+    "period",
+    "calls",
+    "leads_sent",
+    "qualified_leads",
+    "deals_worked",
+    "deals_won",
+    "revenue_won",
+    "quota",
+    "portfolio_start",
+    "portfolio_end",
+    "coach_willing",
+)
+_PERSON_COLUMNS: Final = ("rep_id", "name", "role", "team", "region", "manager", "coach_willing")
+LONG_COLUMNS: Final = (
+    "rep_id",
+    "role",
+    "metric",
+    "numerator",
+    "denominator",
+    "raw",
+    "adjusted",
+    "n",
+    "small_sample",
+)
+"""Columns of :func:`compute_metrics`'s output."""
+
+_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# Pairs in a weights text are separated by ";", a new line, or a "," that starts the next name,
+# so decimal commas ("close_rate=0,7") survive.
+_WEIGHT_SEPARATOR = re.compile(r"[;\n]|,(?=\s*[A-Za-z_])")
+
+
+def metrics_for(role: str) -> tuple[MetricSpec, ...]:
+    """Return the metrics of one role, in display order.
+
+    Raises:
+        ValueError: For a role other than SDR, AE or AM.
+    """
+    if role not in ROLES:
+        raise ValueError(f"Unknown role '{role}': expected one of {', '.join(ROLES)}.")
+    return tuple(spec for spec in METRICS if spec.role == role)
+
+
+def default_weights() -> dict[str, float]:
+    """Return the default weight of every metric, by metric id (each role's weights add up to 1)."""
+    return {spec.id: spec.default_weight for spec in METRICS}
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """Parse weights written as ``metric=number`` pairs.
+
+    Pairs are separated by commas, semicolons or new lines; a decimal comma is accepted
+    (``close_rate=0,7; quota_attainment=0,3``). Only the metrics named are returned: combine
+    with :func:`default_weights` for the rest (:func:`score_people` does).
+
+    Args:
+        text: For example ``"close_rate=0.7,quota_attainment=0.3"``; blank gives ``{}``.
+
+    Returns:
+        Metric id -> weight, in the order written.
+
+    Raises:
+        ValueError: With a sentence naming the problem: a pair without ``=``, an unknown metric,
+            a metric given twice, a weight that is not a number, or a negative weight.
+    """
+    known = {spec.id for spec in METRICS}
+    weights: dict[str, float] = {}
+    for part in _WEIGHT_SEPARATOR.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name:
+            raise ValueError(f"Write each weight as metric=number, e.g. close_rate=0.6; '{part}' is not.")
+        if name not in known:
+            raise ValueError(f"Unknown metric '{name}': choose from {', '.join(spec.id for spec in METRICS)}.")
+        if name in weights:
+            raise ValueError(f"The weight for {name} is given twice; give it once.")
+        try:
+            number = float(value.replace(",", "."))
+        except ValueError:
+            raise ValueError(f"The weight for {name} must be a number; '{value}' is not.") from None
+        if not math.isfinite(number):
+            raise ValueError(f"The weight for {name} must be a finite number; '{value}' is not.")
+        if number < 0:
+            raise ValueError(f"The weight for {name} must not be negative; it is {value}.")
+        weights[name] = number
+    return weights
+
+
+def _month_number(period: str) -> int:
+    match = _PERIOD.match(period)
+    if match is None:
+        raise ValueError(f"'{period}' is not a month written as YYYY-MM.")
+    return int(match.group(1)) * 12 + int(match.group(2)) - 1
+
+
+def _month_text(number: int) -> str:
+    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def window_periods(periods: Iterable[str], window: int | None, end: str | None = None) -> list[str]:
+    """Return the months of a window, as ``YYYY-MM``, ascending.
+
+    Args:
+        periods: The months present in the data (repeats are fine).
+        window: How many calendar months, counting back from ``end``; a month without data inside
+            the window still counts as one. ``None`` means every month present up to ``end``.
+        end: The window's last month, ``YYYY-MM``; default the latest month in ``periods``.
+
+    Returns:
+        The window's months; empty when there are no periods and no ``end``.
+
+    Raises:
+        ValueError: When ``window`` is below 1 or a month is not written as ``YYYY-MM``.
+    """
+    if window is not None and window < 1:
+        raise ValueError(f"A window needs at least 1 month; {window} was asked for.")
+    present = sorted({_month_number(str(p)) for p in set(periods)})
+    if end is not None:
+        last = _month_number(end)
+    elif present:
+        last = present[-1]
+    else:
+        return []
+    if window is None:
+        return [_month_text(m) for m in present if m <= last]
+    return [_month_text(m) for m in range(last - window + 1, last + 1)]
+
+
+@dataclass(frozen=True)
+class _Values:
+    """One metric for every person in the window; NaN (or 0/False) outside the metric's role."""
+
+    member: BoolArray  # the person's role is the metric's role
+    numerator: FloatArray
+    denominator: FloatArray
+    raw: FloatArray
+    adjusted: FloatArray
+    n: IntArray
+    small: BoolArray
+
+
+@dataclass(frozen=True)
+class _Evaluated:
+    people: pd.DataFrame  # _PERSON_COLUMNS + months, one row per person, sorted by rep_id
+    values: dict[str, _Values]
+
+
+def _beta_prior(successes: FloatArray, trials: FloatArray) -> tuple[float, float]:
+    """Fit a beta prior to per-person counts by the method of moments; return (mean, strength).
+
+    The mean is the pooled rate p̂ = Σkᵢ / Σnᵢ and the strength α + β in pseudo-trials; people
+    without trials are ignored. With fewer than :data:`MIN_PEOPLE_FOR_PRIOR` people the spread
+    between people cannot be told from chance, and the strength is :data:`PRIOR_FALLBACK_STRENGTH`.
+
+    Otherwise, weighting each person by trials, with N = Σnᵢ, S = Σnᵢ(pᵢ − p̂)² and R people, the
+    intra-class correlation is ρ = (S / (p̂(1 − p̂)) − (R − 1)) / (N − Σnᵢ²/N − (R − 1)) and the
+    strength 1/ρ − 1, kept between 1 and a cap: the trials of the role's median person, at least
+    PRIOR_FALLBACK_STRENGTH. When the spread is no larger than chance alone gives (ρ ≤ 0) the
+    strength is the cap. Capping (rather than jumping to a fixed fallback) keeps the strength
+    continuous in the counts, so one more success cannot make the prior jump and reorder people.
+    """
+    used = trials > 0
+    k, n = successes[used], trials[used]
+    if n.size == 0:
+        return math.nan, PRIOR_FALLBACK_STRENGTH
+    total = float(n.sum())
+    mean = float(k.sum()) / total
+    people = n.size
+    scale = total - float(np.sum(n * n)) / total - (people - 1)
+    # Too few people, or everyone at 0% or 100% (then every raw value is the mean and strength is moot).
+    if people < MIN_PEOPLE_FOR_PRIOR or not 0.0 < mean < 1.0 or scale <= 0:
+        return mean, PRIOR_FALLBACK_STRENGTH
+    cap = max(PRIOR_FALLBACK_STRENGTH, float(np.median(n)))
+    spread = float(np.sum(n * (k / n - mean) ** 2))
+    rho = (spread / (mean * (1.0 - mean)) - (people - 1)) / scale
+    if rho <= 0:
+        return mean, cap
+    return mean, min(max(1.0 / rho - 1.0, 1.0), cap)
+
+
+def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
+    valid = np.isfinite(numerator) & np.isfinite(denominator) & (denominator > 0)
+    out = np.full(numerator.shape, np.nan)
+    np.divide(numerator, denominator, out=out, where=valid)
+    return out
+
+
+def _shrink(raw: FloatArray, size: FloatArray, mean: float, strength: float, applies: BoolArray) -> FloatArray:
+    """Pull each raw value toward ``mean`` by the weight size / (size + strength); ``mean`` where raw is NaN.
+
+    For a beta prior with α + β = strength this equals (k + α) / (n + α + β); written as a weighted
+    step from the mean, a person whose raw value equals the mean lands exactly on it, so ties stay ties.
+    """
+    weight = size / (size + strength)
+    adjusted = np.where(np.isfinite(raw), mean + weight * (raw - mean), mean)
+    return np.where(applies, adjusted, np.nan)
+
+
+def _month_weighted_mean(raw: FloatArray, months: IntArray, applies: BoolArray) -> float:
+    known = applies & np.isfinite(raw) & (months > 0)
+    weight = months[known].astype(np.float64)
+    return float(np.sum(weight * raw[known]) / weight.sum()) if weight.sum() > 0 else math.nan
+
+
+def _check_input(records: pd.DataFrame) -> None:
+    missing = [c for c in _INPUT_COLUMNS if c not in records.columns]
+    if missing:
+        raise ValueError(f"The records lack the column(s) {', '.join(missing)}; metrics need the canonical table.")
+    if records["period"].isna().any():
+        raise ValueError("Some records have no period; every row needs its month as YYYY-MM.")
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The window's rows of the records, ordered by person (rep_id) then month, with per-person sums."""
+
+    records: pd.DataFrame
+    rows: IntArray  # positions in records
+    rep: IntArray  # each row's person number, 0 .. people - 1 in rep_id order
+    people: int
+
+    def column(self, name: str) -> FloatArray:
+        values = self.records[name].to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.asarray(values[self.rows], dtype=np.float64)
+
+    def total(self, values: FloatArray, mask: BoolArray) -> FloatArray:
+        weights = np.where(mask, values, 0.0)
+        return np.bincount(self.rep, weights=weights, minlength=self.people).astype(np.float64)
+
+    def count(self, mask: BoolArray) -> IntArray:
+        return np.bincount(self.rep[mask], minlength=self.people).astype(np.int64)
+
+    def edge(self, values: FloatArray, *, last: bool) -> FloatArray:
+        """Each person's first (or last) filled value, by month; NaN when none is filled."""
+        filled = np.flatnonzero(np.isfinite(values))
+        owner = self.rep[filled]
+        keep = np.ones(filled.size, dtype=bool)
+        if last:
+            keep[:-1] = owner[:-1] != owner[1:]
+        else:
+            keep[1:] = owner[1:] != owner[:-1]
+        out = np.full(self.people, np.nan)
+        out[owner[keep]] = values[filled[keep]]
+        return out
+
+
+def _window_rows(records: pd.DataFrame, window: int | None, end: str | None) -> tuple[_Rows, pd.DataFrame]:
+    """Select the window's rows; return them and one row per person (fields of their latest row, months)."""
+    _check_input(records)
+    period_codes, period_uniques = pd.factorize(records["period"])
+    unique_text = [str(p) for p in period_uniques]
+    unique_month = np.array([_month_number(p) for p in unique_text], dtype=np.int64)
+    chosen = np.array([_month_number(p) for p in window_periods(unique_text, window, end)], dtype=np.int64)
+    keep = np.flatnonzero(np.isin(unique_month, chosen)[period_codes])
+
+    rep_codes, _ = pd.factorize(records["rep_id"].to_numpy()[keep], sort=True)
+    months_of_row = unique_month[period_codes[keep]]
+    order = np.lexsort((months_of_row, rep_codes))
+    rep = rep_codes[order].astype(np.int64)
+    month = months_of_row[order]
+    rows = _Rows(records=records, rows=keep[order], rep=rep, people=int(rep.max()) + 1 if rep.size else 0)
+
+    new_rep = np.ones(rep.size, dtype=bool)
+    new_rep[1:] = rep[1:] != rep[:-1]
+    last_row = np.ones(rep.size, dtype=bool)
+    last_row[:-1] = new_rep[1:]
+    new_month = new_rep.copy()
+    new_month[1:] |= month[1:] != month[:-1]
+
+    people = records.iloc[rows.rows[last_row]][list(_PERSON_COLUMNS)].reset_index(drop=True)
+    people["months"] = rows.count(new_month)
+    unknown = sorted(set(people["role"].dropna().astype(str)) - set(ROLES))
+    if people["role"].isna().any():
+        unknown.append("(blank)")
+    if unknown:
+        raise ValueError(f"Unknown role(s) {', '.join(unknown)}: every person needs SDR, AE or AM.")
+    return rows, people
+
+
+def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray) -> _Values:
+    """Compute one metric for every person; only ``member`` people (the metric's role) get values."""
+    if spec.id in _PROPORTIONS:
+        top_name, bottom_name = _PROPORTIONS[spec.id]
+        top, bottom = rows.column(top_name), rows.column(bottom_name)
+        both = np.isfinite(top) & np.isfinite(bottom)
+        numerator, denominator = rows.total(top, both), rows.total(bottom, both)
+        n = np.rint(denominator).astype(np.int64)
+        applies = member
+        raw = _ratio(numerator, denominator)
+        mean, strength = _beta_prior(numerator[member], denominator[member])
+        adjusted = _shrink(raw, denominator, mean, strength, applies)
+        small = applies & (np.isnan(raw) | (n < MIN_TRIALS))
+    else:
+        if spec.id == "lead_rate":
+            leads = rows.column("leads_sent")
+            n = rows.count(np.isfinite(leads))
+            numerator, denominator = rows.total(leads, np.isfinite(leads)), n.astype(np.float64)
+        elif spec.id == "quota_attainment":
+            revenue, quota = rows.column("revenue_won"), rows.column("quota")
+            both = np.isfinite(revenue) & np.isfinite(quota) & (quota > 0)
+            n = rows.count(both)
+            numerator, denominator = rows.total(revenue, both), rows.total(quota, both)
+        else:  # upsell_rate: from the first month's portfolio start to the last month's end
+            start, finish = rows.column("portfolio_start"), rows.column("portfolio_end")
+            n = rows.count(np.isfinite(start) | np.isfinite(finish))
+            denominator = rows.edge(start, last=False)
+            numerator = rows.edge(finish, last=True) - denominator
+        applies = member & (n > 0) if spec.id in _OPTIONAL else member
+        raw = _ratio(numerator, denominator)
+        mean = _month_weighted_mean(raw, n, applies)
+        adjusted = _shrink(raw, n.astype(np.float64), mean, CREDIBILITY_MONTHS, applies)
+        small = applies & (np.isnan(raw) | (n < MIN_MONTHS))
+    return _Values(
+        member=member,
+        numerator=np.where(applies, numerator, np.nan),
+        denominator=np.where(applies, denominator, np.nan),
+        raw=np.where(applies, raw, np.nan),
+        adjusted=adjusted,
+        n=np.where(member, n, 0),
+        small=small,
+    )
+
+
+def _evaluate(records: pd.DataFrame, window: int | None, end: str | None) -> _Evaluated:
+    """Select the window's rows and compute every metric for every person, raw and shrunk."""
+    rows, people = _window_rows(records, window, end)
+    role = people["role"].astype(str).to_numpy()
+    values = {spec.id: _metric(spec, rows, role == spec.role) for spec in METRICS}
+    return _Evaluated(people=people, values=values)
+
+
+def compute_metrics(records: pd.DataFrame, *, window: int | None = 3, end: str | None = None) -> pd.DataFrame:
+    """Compute every person's metrics over a window, raw and adjusted for small samples.
+
+    Formulas (counts summed over the window's rows; a month counts toward a ratio only when both
+    its fields are filled):
+
+    * SDR lead rate = leads sent ÷ months with leads sent filled in; qualified-lead rate =
+      qualified leads ÷ leads sent; qualification efficiency = qualified leads ÷ calls.
+    * AE close rate = deals won ÷ deals worked; quota attainment = revenue won ÷ quota over the
+      months where a quota is given (an AE without any has no quota attainment).
+    * AM upsell rate = (portfolio end of the last month − portfolio start of the first month in the
+      window) ÷ portfolio start of the first month.
+
+    Shrinkage toward the role (only the role's people inform its prior):
+
+    * Proportions (qualified-lead rate, qualification efficiency, close rate) use an empirical-Bayes
+      beta-binomial prior: Beta(α, β) per role and metric, fitted by the method of moments with
+      people weighted by trials; adjusted = (k + α) / (n + α + β). The prior's mean is the pooled
+      rate; its strength α + β is fitted when at least :data:`MIN_PEOPLE_FOR_PRIOR` people have
+      trials, kept between 1 and the median person's trials (the cap is also used when the spread is
+      no larger than chance gives), and otherwise :data:`PRIOR_FALLBACK_STRENGTH` pseudo-trials.
+      ``n`` is the trials.
+    * Lead rate, quota attainment and upsell rate use a credibility weight z = months / (months +
+      :data:`CREDIBILITY_MONTHS`): adjusted = mean + z × (raw − mean), with the role's mean of raw
+      values weighted by months. ``n`` is the months.
+    * A denominator of 0 (e.g. no deals worked) gives a NaN raw value and the role's prior mean as
+      adjusted value. ``small_sample`` is set then, and when n is below :data:`MIN_TRIALS` trials
+      (proportions) or :data:`MIN_MONTHS` months (the others).
+
+    Args:
+        records: The canonical table (core.schema), one row per person and month.
+        window: Calendar months counting back from ``end``; ``None`` for every month present.
+        end: Last month of the window, ``YYYY-MM``; default the latest month in ``records``.
+
+    Returns:
+        Long format, one row per person active in the window and metric of the person's role, with
+        :data:`LONG_COLUMNS`; sorted by role (SDR, AE, AM), rep_id and metric display order. Rows of
+        a metric the person does not have (quota attainment without a quota) hold NaN values and
+        are not flagged.
+
+    Raises:
+        ValueError: For a missing column, a period that is not ``YYYY-MM``, an unknown role or a
+            window below 1 month.
+    """
+    evaluated = _evaluate(records, window, end)
+    rep_ids = evaluated.people["rep_id"].to_numpy()
+    parts: list[pd.DataFrame] = []
+    for position, spec in enumerate(METRICS):
+        v = evaluated.values[spec.id]
+        idx = np.flatnonzero(v.member)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "rep_id": rep_ids[idx],
+                    "role": spec.role,
+                    "metric": spec.id,
+                    "numerator": v.numerator[idx],
+                    "denominator": v.denominator[idx],
+                    "raw": v.raw[idx],
+                    "adjusted": v.adjusted[idx],
+                    "n": v.n[idx],
+                    "small_sample": v.small[idx],
+                    "_role": ROLES.index(spec.role),
+                    "_person": idx,
+                    "_metric": position,
+                }
+            )
+        )
+    if not parts:  # pragma: no cover - METRICS is never empty
+        return pd.DataFrame(columns=list(LONG_COLUMNS))
+    long = pd.concat(parts, ignore_index=True)
+    order = np.lexsort((long["_metric"].to_numpy(), long["_person"].to_numpy(), long["_role"].to_numpy()))
+    return long.iloc[order][list(LONG_COLUMNS)].reset_index(drop=True)
+
+
+def _resolve_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    resolved = default_weights()
+    for name, value in (weights or {}).items():
+        if name not in resolved:
+            raise ValueError(f"Unknown metric '{name}': choose from {', '.join(resolved)}.")
+        number = float(value)
+        if not math.isfinite(number) or number < 0:
+            raise ValueError(f"The weight for {name} must be a number of 0 or more; it is {value}.")
+        resolved[name] = number
+    for role in ROLES:
+        if sum(resolved[spec.id] for spec in metrics_for(role)) <= 0:
+            raise ValueError(f"The {role} weights add up to 0; give at least one {role} metric a weight above 0.")
+    return resolved
+
+
+def _percentile(values: FloatArray) -> FloatArray:
+    """Mid-rank percentile 0–100 among the non-NaN values: (rank − 0.5) / count, ties share a rank."""
+    series = pd.Series(values)
+    ranks = series.rank(method="average").to_numpy(dtype=np.float64)
+    present = int(series.count())
+    return np.asarray((ranks - 0.5) / max(present, 1) * 100.0, dtype=np.float64)
+
+
+def score_people(
+    records: pd.DataFrame,
+    *,
+    window: int | None = 3,
+    end: str | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Score every person active in the window, 0–100 within their role.
+
+    Each metric's adjusted value (see :func:`compute_metrics`) is placed among the role's people as a
+    mid-rank percentile, (rank − 0.5) / count × 100, ties sharing their average rank. The score is the
+    weighted mean of a person's percentiles with the role's weights renormalised over the metrics the
+    person has (an AE without quota is scored on close rate alone). A better value in any metric never
+    lowers the person's score.
+
+    Args:
+        records: The canonical table (core.schema), one row per person and month.
+        window: Calendar months counting back from ``end``; ``None`` for every month present.
+        end: Last month of the window, ``YYYY-MM``; default the latest month in ``records``.
+        weights: Metric id -> weight, overriding :func:`default_weights` for the metrics named.
+
+    Returns:
+        One row per person: rep_id, name, role, team, region, manager, coach_willing, months (active
+        months in the window); for every metric of every role ``<id>`` (adjusted value, NaN outside
+        the person's role or when the person does not have it), ``<id>_raw`` and ``<id>_pct``; then
+        ``score`` and ``small_sample`` (any of the person's metrics flagged). The score is NaN, sorted
+        last, only when every metric the person has weighs 0. Sorted by role (SDR, AE, AM), score
+        descending, rep_id.
+
+    Raises:
+        ValueError: As :func:`compute_metrics`, and for an unknown metric, a negative weight, or a
+            role whose weights add up to 0.
+    """
+    resolved = _resolve_weights(weights)
+    evaluated = _evaluate(records, window, end)
+    scored = evaluated.people.copy()
+    size = len(scored)
+    percentiles: dict[str, FloatArray] = {}
+    small = np.zeros(size, dtype=bool)
+    for spec in METRICS:
+        v = evaluated.values[spec.id]
+        percentiles[spec.id] = _percentile(v.adjusted)
+        scored[spec.id] = v.adjusted
+        scored[f"{spec.id}_raw"] = v.raw
+        scored[f"{spec.id}_pct"] = percentiles[spec.id]
+        small |= v.small
+
+    score = np.full(size, np.nan)
+    for role in ROLES:
+        specs = metrics_for(role)
+        pct = np.column_stack([percentiles[spec.id] for spec in specs])
+        has = np.isfinite(pct)
+        weight = np.where(has, np.array([resolved[spec.id] for spec in specs]), 0.0)
+        weight_sum = weight.sum(axis=1)
+        weighted = np.where(has, pct, 0.0) * weight
+        in_role = (scored["role"] == role).to_numpy() & (weight_sum > 0)
+        score[in_role] = weighted[in_role].sum(axis=1) / weight_sum[in_role]
+    scored["score"] = score
+    scored["small_sample"] = small
+
+    role_rank = scored["role"].map({r: i for i, r in enumerate(ROLES)}).to_numpy(dtype=np.int64)
+    order = np.lexsort((np.arange(size), np.where(np.isnan(score), np.inf, -score), role_rank))
+    return scored.iloc[order].reset_index(drop=True)
+
+
+def role_medians(scored: pd.DataFrame) -> pd.DataFrame:
+    """Summarise each role's metrics for "compared with the role median" explanations.
+
+    Args:
+        scored: The output of :func:`score_people` (any subset of its rows).
+
+    Returns:
+        One row per metric in display order: role, metric, label, unit, people (with a value), and
+        ``raw_median``, ``raw_p75``, ``adjusted_median``, ``adjusted_p75`` over the role's people
+        (NaN where nobody has a value).
+    """
+    rows: list[dict[str, object]] = []
+    for spec in METRICS:
+        in_role = scored["role"] == spec.role
+        raw = scored.loc[in_role, f"{spec.id}_raw"].astype(np.float64)
+        adjusted = scored.loc[in_role, spec.id].astype(np.float64)
+        rows.append(
+            {
+                "role": spec.role,
+                "metric": spec.id,
+                "label": spec.label,
+                "unit": spec.unit,
+                "people": int(adjusted.count()),
+                "raw_median": float(raw.median()),
+                "raw_p75": float(raw.quantile(0.75)),
+                "adjusted_median": float(adjusted.median()),
+                "adjusted_p75": float(adjusted.quantile(0.75)),
+            }
+        )
+    return pd.DataFrame(rows)

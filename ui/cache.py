@@ -1,0 +1,50 @@
+"""Cached, hashable-keyed computations for the pages (bounded; keyed by dataset version and settings)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.datasets import dataset_version, load_records
+from core.metrics import role_medians, score_people
+from core.segmentation import SegmentSettings, segment
+from core.tiers import score_history
+from ui.state import get_engine
+
+
+def version(dataset_id: int) -> str:
+    """The dataset's current version token (changes when rows are added or replaced)."""
+    return dataset_version(engine=get_engine(), dataset_id=dataset_id)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def records(dataset_id: int, token: str) -> pd.DataFrame:
+    """A dataset's records, read once per version."""
+    del token  # part of the cache key only
+    return load_records(engine=get_engine(), dataset_id=dataset_id)
+
+
+@st.cache_data(max_entries=16, show_spinner="Scoring every person within their role…")
+def segmentation(
+    dataset_id: int, token: str, settings_key: tuple[object, ...], _settings: SegmentSettings
+) -> pd.DataFrame:
+    """Segmentation before overrides (overrides change often and are applied on top, uncached)."""
+    del settings_key  # the cache key for _settings
+    return segment(records(dataset_id, token), _settings)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def medians(dataset_id: int, token: str, settings_key: tuple[object, ...], _settings: SegmentSettings) -> pd.DataFrame:
+    """Role medians of the metrics for the same segmentation."""
+    return role_medians(segmentation(dataset_id, token, settings_key, _settings))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def history(dataset_id: int, token: str, settings_key: tuple[object, ...], _settings: SegmentSettings) -> pd.DataFrame:
+    """Each person's score and percentile within role month by month (for the trend chart)."""
+    weights = dict(_settings.weights) or None
+    return score_history(
+        records(dataset_id, token),
+        lambda recs, end: score_people(recs, window=1, end=end, weights=weights),
+        months=max(_settings.trend_months, 12),
+    )
