@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--sheet", default=None, help="workbook sheet to read (default: first with data)")
         command.add_argument(
+            "--max-mb",
+            type=_positive,
+            default=512,
+            help="largest file to read, in MB (default 512; the web upload has its own limit)",
+        )
+        command.add_argument(
             "--role",
             action="append",
             default=[],
@@ -114,6 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     seg.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="output format (default csv)")
     seg.add_argument("--out", default=None, help="file to write (default: standard output; xlsx needs --out)")
+
+    chains = sub.add_parser("chains", help="match peer coaches: AEs coach SDRs, AMs coach AEs")
+    file_options(chains)
+    chains.add_argument("--capacity", type=_positive, default=3, help="coachees per coach (default 3)")
+    chains.add_argument("--hours", type=float, default=2.0, help="coaching hours per coachee per month (default 2)")
+    chains.add_argument("--coach-the-coaches", action="store_true", help="AMs may also coach the top AEs who coach")
+    chains.add_argument("--window", type=_window, default=3, help="months for the tiers, or 'all' (default 3)")
+    chains.add_argument("--cutoffs", default="10,60,30", help="tier cut-offs (default 10,60,30)")
+    chains.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="output format (default csv)")
+    chains.add_argument("--out", default=None, help="file to write (default: standard output; xlsx needs --out)")
     return parser
 
 
@@ -155,7 +171,15 @@ def _prepare(args: argparse.Namespace, remembered: dict[str, str | None] | None 
     data = path.read_bytes()
     overrides = parse_map_options(args.map)
     roles = parse_role_options(args.role)
-    return prepare(data, path.name, sheet=args.sheet, mapping=overrides, remembered=remembered, role_answers=roles)
+    return prepare(
+        data,
+        path.name,
+        sheet=args.sheet,
+        mapping=overrides,
+        remembered=remembered,
+        role_answers=roles,
+        max_bytes=args.max_mb * 1024 * 1024,
+    )
 
 
 def _summary(prepared: Prepared) -> str:
@@ -184,7 +208,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     engine = make_engine()
     init_db(engine)
     path = Path(args.file)
-    headers = [str(c) for c in read_table(path.read_bytes(), path.name, sheet=args.sheet).frame.columns]
+    first_look = read_table(path.read_bytes(), path.name, sheet=args.sheet, max_bytes=args.max_mb * 1024 * 1024)
+    headers = [str(c) for c in first_look.frame.columns]
     remembered, answers = remembered_mapping(engine=engine, headers=headers)
     if answers and not args.role:
         args.role = [f"{k}={v}" for k, v in answers.items()]
@@ -241,7 +266,51 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_chains(args: argparse.Namespace) -> int:
+    from core.chains import ChainSettings, match_chains
+    from core.export import export_bytes
+    from core.segmentation import SegmentSettings, segment
+    from core.tiers import parse_cutoffs
+
+    if args.format == "xlsx" and not args.out:
+        raise ValueError("An XLSX export needs a file: add --out chains.xlsx.")
+    if args.hours <= 0:
+        raise ValueError("--hours must be more than 0.")
+    prepared = _prepare(args)
+    if prepared.frame.empty:
+        raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
+    if prepared.rows_rejected:
+        print(f"Note: {prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)
+    segmented = segment(
+        prepared.frame, SegmentSettings(window=args.window, cutoffs=parse_cutoffs(args.cutoffs), replicates=0)
+    )
+    result = match_chains(
+        segmented,
+        ChainSettings(
+            capacity={"AE": args.capacity, "AM": args.capacity},
+            hours_per_coachee=args.hours,
+            coach_the_coaches=args.coach_the_coaches,
+        ),
+    )
+    data = export_bytes(result.pairs, args.format, sheet="Chains")
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"Wrote {len(result.pairs):,} pairs to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    print(
+        f"{len(result.pairs):,} pairs; {len(result.unmatched):,} core people without a peer coach; "
+        f"{result.load['hours'].sum():,.0f} coaching hours a month.",
+        file=sys.stderr,
+    )
+    for suggestion in result.suggestions:
+        print(f"Suggestion: {suggestion}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {
+    "chains": _cmd_chains,
     "segment": _cmd_segment,
     "demo": _cmd_demo,
     "init-db": _cmd_init_db,

@@ -126,3 +126,24 @@ class TierOverride(SQLModel, table=True):
     reason: str = Field(sa_type=Text)
     changed_by: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class ChainEdit(SQLModel, table=True):
+    """A manager's edit to the coaching chains; the newest edit per subject is in force.
+
+    Kinds: ``lock`` / ``unlock`` a (coach, coachee) pair, ``forbid`` a pair (a swapped-away coach),
+    ``exclude`` / ``include`` a person, ``capacity`` for one coach (``value`` coachees).
+    """
+
+    __tablename__ = "chain_edit"
+    __table_args__ = (Index("ix_chain_edit_dataset", "dataset_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False))
+    kind: str = Field(max_length=16)
+    coach_id: str | None = Field(default=None, max_length=64)
+    coachee_id: str | None = Field(default=None, max_length=64)
+    rep_id: str | None = Field(default=None, max_length=64)
+    value: int | None = None
+    changed_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

@@ -239,3 +239,25 @@ def test_segment_csv_neutralises_formula_names(tmp_path: Path) -> None:
     result = _run(["segment", str(path), "--replicates", "0"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "'=HYPERLINK(1)" in result.stdout
+
+
+def test_chains_json_has_the_promised_fields(tmp_path: Path) -> None:
+    """`chains --format json` lists pairs with coach and coachee ids, names, roles and a reason."""
+    import json
+
+    from core.demo import DemoSpec, generate_team
+
+    path = tmp_path / "team.csv"
+    path.write_bytes(german_csv(generate_team(DemoSpec(reps=90, months=4, seed=3, end="2026-04"))))
+    result = _run(["chains", str(path), "--format", "json", "--capacity", "2"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    pairs = json.loads(result.stdout)
+    assert pairs
+    for key in ("coach_id", "coach_name", "coach_role", "coachee_id", "coachee_name", "coachee_role", "reason"):
+        assert key in pairs[0]
+    assert {(p["coach_role"], p["coachee_role"]) for p in pairs} <= {("AE", "SDR"), ("AM", "AE")}
+    per_coach: dict[str, int] = {}
+    for p in pairs:
+        per_coach[p["coach_id"]] = per_coach.get(p["coach_id"], 0) + 1
+    assert max(per_coach.values()) <= 2
+    assert "coaching hours a month" in result.stderr

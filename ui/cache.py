@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.chains import ChainResult, ChainSettings, Constraints, match_chains
 from core.datasets import dataset_version, load_records
 from core.metrics import role_medians, score_people
 from core.segmentation import SegmentSettings, segment
@@ -48,3 +49,21 @@ def history(dataset_id: int, token: str, settings_key: tuple[object, ...], _sett
         lambda recs, end: score_people(recs, window=1, end=end, weights=weights),
         months=max(_settings.trend_months, 12),
     )
+
+
+@st.cache_data(max_entries=16, show_spinner="Matching coaches and coachees…")
+def _chains(
+    segmented: pd.DataFrame,
+    settings_key: tuple[object, ...],
+    constraints_key: tuple[object, ...],
+    _settings: ChainSettings,
+    _constraints: Constraints,
+) -> ChainResult:
+    del settings_key, constraints_key  # cache keys for the unhashed arguments
+    return match_chains(segmented, _settings, _constraints)
+
+
+def chains(segmented: pd.DataFrame, settings: ChainSettings, constraints: Constraints) -> ChainResult:
+    """The coaching chains for a segmentation (with overrides), cached on everything that changes them."""
+    constraints_key = (constraints.locked, tuple(sorted(constraints.excluded)), constraints.forbidden)
+    return _chains(segmented, settings.key(), constraints_key, settings, constraints)

@@ -1,0 +1,191 @@
+"""Coaching chains: who coaches whom (AM → AE → SDR), why, the load per coach, and the manager's edits."""
+
+import pandas as pd
+import streamlit as st
+
+from core.chain_edits import add_edit, edit_history, edits_in_force, swap_coach
+from core.chain_graph import chain_dot
+from core.chains import ChainSettings, fit_formula
+from core.export import export_bytes
+from core.overrides import current_overrides
+from core.segmentation import SegmentSettings, apply_overrides
+from ui import cache
+from ui.state import active_dataset, current_user, get_engine
+
+st.title("Coaching chains")
+dataset = active_dataset()
+if dataset is None:
+    st.info("No team is loaded yet.")
+    st.page_link("app_pages/upload.py", label="Upload a team export", icon=":material/upload_file:")
+    st.stop()
+st.caption(
+    "AEs coach SDRs on the qualification criteria; AMs coach AEs. Coaches come from the top tier of the role "
+    "above and only if willing; every pair says why. The tiers are those of the Segmentation page's default "
+    "settings, with overrides."
+)
+
+with st.expander("Capacity and hours", icon=":material/tune:"):
+    c1, c2, c3, c4 = st.columns(4)
+    cap_ae = c1.number_input("SDRs per AE coach", 0, 10, 3, key="ch_cap_AE")
+    cap_am = c2.number_input("AEs per AM coach", 0, 10, 3, key="ch_cap_AM")
+    hours = c3.number_input("Coaching hours per coachee / month", 0.5, 10.0, 2.0, step=0.5, key="ch_hours")
+    ctc = c4.toggle("Coach the coaches", key="ch_ctc", help="AMs may also coach the top AEs who coach SDRs")
+    st.caption(f"Fit: {fit_formula()}")
+
+engine = get_engine()
+token = cache.version(dataset.id)
+seg_settings = SegmentSettings(replicates=0)
+try:
+    base = cache.segmentation(dataset.id, token, seg_settings.key(), seg_settings)
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
+segmented = apply_overrides(base, current_overrides(engine=engine, dataset_id=dataset.id))
+edits = edits_in_force(engine=engine, dataset_id=dataset.id)
+settings = ChainSettings(
+    capacity={"AE": int(cap_ae), "AM": int(cap_am)},
+    capacity_overrides=edits.capacity_overrides,
+    hours_per_coachee=float(hours),
+    coach_the_coaches=bool(ctc),
+)
+result = cache.chains(segmented, settings, edits.constraints)
+
+pairs, load = result.pairs, result.load
+m = st.columns(4)
+m[0].metric("AE → SDR pairs", int((pairs["level"] == "AE → SDR").sum()))
+m[1].metric("AM → AE pairs", int((pairs["level"] == "AM → AE").sum()))
+m[2].metric("Core people without a peer coach", len(result.unmatched))
+m[3].metric("Coaching hours / month", f"{load['hours'].sum():,.0f}", help="The selling time coaches give; credit it.")
+if result.suggestions:
+    st.info("\n".join(f"- {s}" for s in result.suggestions), icon=":material/lightbulb:")
+
+teams = sorted(segmented["team"].dropna().unique())
+team = st.selectbox("Team", options=["All teams", *teams], index=1 if teams else 0, key="ch_team")
+chosen_team = None if team == "All teams" else team
+people = segmented[["rep_id", "name", "role", "team"]]
+shown_pairs = pairs if chosen_team is None else pairs[pairs["team"] == chosen_team]
+if shown_pairs.empty:
+    st.info("No coaching pairs in this team yet.")
+elif len(shown_pairs) > 150:
+    st.caption(f"{len(shown_pairs)} pairs: choose one team to see the picture.")
+else:
+    st.graphviz_chart(chain_dot(shown_pairs, people, team=chosen_team), width="stretch")
+    st.caption("Bold arrow: locked by a manager · dashed: the coach never said yes — ask first.")
+
+tab_pairs, tab_unmatched, tab_load, tab_edits = st.tabs(
+    [f"Pairs ({len(shown_pairs)})", f"Without a peer coach ({len(result.unmatched)})", "Coach load", "Manager edits"]
+)
+with tab_pairs:
+    columns = ["level", "coach_name", "coachee_name", "team", "focus", "reason", "locked"]
+    st.dataframe(
+        shown_pairs[columns],
+        hide_index=True,
+        width="stretch",
+        column_config={"reason": st.column_config.TextColumn("reason", width="large")},
+    )
+    export = pairs.copy()
+    d1, d2, d3, _ = st.columns([1, 1, 1, 3])
+    for col, fmt, mime in (
+        (d1, "csv", "text/csv"),
+        (d2, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (d3, "json", "application/json"),
+    ):
+        col.download_button(
+            f"Download {fmt.upper()}",
+            data=lambda fmt=fmt: export_bytes(export, fmt, sheet="Chains"),  # type: ignore[misc]
+            file_name=f"coachwise-chains.{fmt}",
+            mime=mime,
+            key=f"ch_dl_{fmt}",
+        )
+with tab_unmatched:
+    if result.unmatched.empty:
+        st.success("Every core SDR and AE has a peer coach.")
+    else:
+        st.dataframe(result.unmatched[["name", "role", "team", "region", "why"]], hide_index=True, width="stretch")
+    if not result.manager_coached.empty:
+        st.markdown("**Coached by their manager or an external coach** (no role above them, or no peer fits)")
+        st.dataframe(result.manager_coached[["name", "role", "team", "coach", "why"]], hide_index=True, width="stretch")
+with tab_load:
+    st.caption("Hours per month each coach gives to coaching — time to recognise in targets and rewards.")
+    st.dataframe(
+        load.sort_values(["role", "hours"], ascending=[True, False]),
+        hide_index=True,
+        width="stretch",
+        column_config={"hours": st.column_config.NumberColumn("hours / month", format="%.1f")},
+    )
+
+with tab_edits:
+    names = dict(zip(segmented["rep_id"], segmented["name"] + " · " + segmented["role"], strict=True))
+    coachees = sorted(pairs["coachee_id"].tolist() + result.unmatched["rep_id"].tolist(), key=names.get)
+    coaches = sorted(load["coach_id"].tolist(), key=names.get)
+    current = dict(zip(pairs["coachee_id"], pairs["coach_id"], strict=True))
+    e1, e2 = st.columns(2)
+    with e1.form("ch_swap_form"):
+        st.markdown("**Swap or set a coach** (the new pair is locked)")
+        who = st.selectbox("Coachee", options=coachees, format_func=names.get, key="ch_swap_coachee")
+        to = st.selectbox("New coach", options=coaches, format_func=names.get, key="ch_swap_coach")
+        if st.form_submit_button("Save", key="ch_swap_save"):
+            try:
+                swap_coach(
+                    engine=engine,
+                    dataset_id=dataset.id,
+                    coachee_id=str(who),
+                    old_coach_id=current.get(str(who)),
+                    new_coach_id=str(to),
+                    changed_by=current_user(),
+                )
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+    with e2.form("ch_lock_form"):
+        st.markdown("**Lock or unlock a pair** (kept when matching runs again)")
+        pair_labels = {
+            f"{c}|{e}": f"{names.get(c)} → {names.get(e)}"
+            for c, e in zip(pairs["coach_id"], pairs["coachee_id"], strict=True)
+        }
+        chosen = st.selectbox("Pair", options=list(pair_labels), format_func=pair_labels.get, key="ch_lock_pair")
+        action = st.radio("Action", ["lock", "unlock"], horizontal=True, key="ch_lock_action")
+        if st.form_submit_button("Save", key="ch_lock_save") and chosen:
+            coach_id, coachee_id = str(chosen).split("|", 1)
+            add_edit(
+                engine=engine,
+                dataset_id=dataset.id,
+                kind=str(action),
+                coach_id=coach_id,
+                coachee_id=coachee_id,
+                changed_by=current_user(),
+            )
+            st.rerun()
+    e3, e4 = st.columns(2)
+    with e3.form("ch_exclude_form"):
+        st.markdown("**Exclude or include a person** (e.g. on leave)")
+        everyone = sorted(names, key=names.get)
+        person = st.selectbox("Person", options=everyone, format_func=names.get, key="ch_ex_person")
+        ex_action = st.radio("Action", ["exclude", "include"], horizontal=True, key="ch_ex_action")
+        if st.form_submit_button("Save", key="ch_ex_save"):
+            add_edit(
+                engine=engine, dataset_id=dataset.id, kind=str(ex_action), rep_id=str(person), changed_by=current_user()
+            )
+            st.rerun()
+    with e4.form("ch_capacity_form"):
+        st.markdown("**Capacity of one coach**")
+        coach = st.selectbox("Coach", options=coaches, format_func=names.get, key="ch_cap_coach")
+        value = st.number_input("Coachees", 0, 20, 3, key="ch_cap_value")
+        if st.form_submit_button("Save", key="ch_cap_save"):
+            add_edit(
+                engine=engine,
+                dataset_id=dataset.id,
+                kind="capacity",
+                rep_id=str(coach),
+                value=int(value),
+                changed_by=current_user(),
+            )
+            st.rerun()
+    history = edit_history(engine=engine, dataset_id=dataset.id)
+    if len(history):
+        shown = history.drop(columns="id").copy()
+        for column in ("coach_id", "coachee_id", "rep_id"):
+            shown[column] = shown[column].map(lambda v: names.get(v, v) if isinstance(v, str) else v)
+        st.caption("Edit history (newest first)")
+        st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch")

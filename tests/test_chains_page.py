@@ -1,0 +1,51 @@
+"""The Coaching chains page in AppTest: pairs with reasons, and a locked pair surviving a re-match."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/chains.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _pairs(at: AppTest):  # type: ignore[no-untyped-def]
+    return next(df.value for df in at.dataframe if "coach_name" in df.value.columns)
+
+
+def test_pairs_have_reasons(app_env: Path) -> None:
+    """The demo team gets AE → SDR and AM → AE pairs, each with a readable reason."""
+    at = _page()
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["AE → SDR pairs"]) > 0 and int(metrics["AM → AE pairs"]) > 0
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    pairs = _pairs(at)
+    assert pairs["reason"].str.contains("focus:").all()
+
+
+def test_locked_pair_survives_rematch(app_env: Path) -> None:
+    """A pair locked by a manager stays when capacity changes force a new matching."""
+    at = _page()
+    pair = str(at.selectbox(key="ch_lock_pair").value)
+    coach_id, coachee_id = pair.split("|")
+    at.radio(key="ch_lock_action").set_value("lock")
+    at.button(key="ch_lock_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.number_input(key="ch_cap_AE").set_value(1).run()
+    at.number_input(key="ch_cap_AM").set_value(1).run()
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    assert not at.exception, [e.value for e in at.exception]
+    pairs = _pairs(at)
+    assert coach_id and coachee_id
+    locked = pairs[pairs["locked"]]
+    assert len(locked) == 1
+    assert "locked by manager" in locked["reason"].iloc[0]
+    history = at.dataframe[-1].value
+    assert "lock" in history["kind"].tolist()
