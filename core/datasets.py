@@ -381,7 +381,7 @@ def period_range(*, engine: Engine, dataset_id: int) -> tuple[str, str, int] | N
 def delete_dataset(*, engine: Engine, dataset_id: int) -> None:
     """Delete a dataset and every row derived from it."""
     with Session(engine) as session, session.begin():
-        for table in ("chain_edit", "tier_override", "import_batch"):
+        for table in ("check_in", "plan_edit", "chain_edit", "tier_override", "import_batch"):
             dependent = SQLModel.metadata.tables[table]
             session.execute(delete(dependent).where(dependent.c.dataset_id == dataset_id))
         session.execute(delete(PeriodRecord).where(_RECORD.c.dataset_id == dataset_id))

@@ -6,7 +6,7 @@ migrations produce exactly these tables.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -145,5 +145,40 @@ class ChainEdit(SQLModel, table=True):
     coachee_id: str | None = Field(default=None, max_length=64)
     rep_id: str | None = Field(default=None, max_length=64)
     value: int | None = None
+    changed_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class PlanEdit(SQLModel, table=True):
+    """A manager's edit to one part of a coaching plan (goal, practice, focus, notes, cadence).
+
+    The newest edit per (dataset, rep_id, key) is in force; an empty value returns the part to
+    the generated text. Generated parts follow new data; edited parts are kept and marked.
+    """
+
+    __tablename__ = "plan_edit"
+    __table_args__ = (Index("ix_plan_edit_dataset_rep", "dataset_id", "rep_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False))
+    rep_id: str = Field(max_length=64)
+    key: str = Field(max_length=80)
+    value: str = Field(sa_type=Text)
+    changed_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class CheckInRecord(SQLModel, table=True):
+    """One logged coaching check-in: date, note, next step — so effectiveness can be assessed later."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (Index("ix_check_in_dataset_rep", "dataset_id", "rep_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False))
+    rep_id: str = Field(max_length=64)
+    held_on: date
+    note: str = Field(sa_type=Text)
+    next_step: str = Field(default="", sa_type=Text)
     changed_by: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

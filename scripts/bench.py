@@ -19,6 +19,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from core.chains import match_chains
 from core.datasets import load_records, store_dataset
 from core.db import init_db, make_engine
 from core.demo import DemoSpec, generate_team
@@ -91,6 +92,14 @@ def main() -> int:
             lambda: segment(prepare(data, csv.name, max_bytes=limit).frame, settings),
             results,
         )
+        no_flags = SegmentSettings(replicates=0)
+        timed(
+            "chains end to end (file -> tiers -> pairs, as the CLI)",
+            lambda: match_chains(segment(prepare(data, csv.name, max_bytes=limit).frame, no_flags)),
+            results,
+        )
+        segmented = segment(prepared.frame, no_flags)
+        timed("chains: matching only (tiers in memory)", lambda: match_chains(segmented), results)
         engine = make_engine(f"sqlite:///{tmp / 'bench.db'}")
         init_db(engine)
         dataset_id = timed(

@@ -261,3 +261,25 @@ def test_chains_json_has_the_promised_fields(tmp_path: Path) -> None:
         per_coach[p["coach_id"]] = per_coach.get(p["coach_id"], 0) + 1
     assert max(per_coach.values()) <= 2
     assert "coaching hours a month" in result.stderr
+
+
+def test_plans_zip_one_file_per_person(tmp_path: Path) -> None:
+    """`plans --out` writes a ZIP with one file per person, each named with the rep_id."""
+    import zipfile
+
+    from core.demo import DemoSpec, generate_team
+
+    team = generate_team(DemoSpec(reps=30, months=4, seed=3, end="2026-04"))
+    path = tmp_path / "team.csv"
+    path.write_bytes(german_csv(team))
+    out = tmp_path / "plans.zip"
+    result = _run(["plans", str(path), "--out", str(out), "--format", "md"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    names = [n for n in zipfile.ZipFile(out).namelist() if n.endswith(".md")]
+    assert len(names) == team["rep_id"].nunique()
+    assert all(n.split("_")[0] in set(team["rep_id"]) for n in names)
+    one = _run(["plans", str(path), "--out", str(out), "--rep", "E10001", "--format", "pdf"], tmp_path)
+    assert one.returncode == 0, one.stderr
+    assert [n for n in zipfile.ZipFile(out).namelist() if n.endswith(".pdf")][0].startswith("E10001_")
+    missing = _run(["plans", str(path), "--out", str(out), "--rep", "NOPE"], tmp_path)
+    assert missing.returncode == 2 and "NOPE" in missing.stderr

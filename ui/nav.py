@@ -22,4 +22,5 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Team", "app_pages/upload.py", "Upload", ":material/upload_file:", "upload"),
     PageSpec("Coaching", "app_pages/segmentation.py", "Segmentation", ":material/stacked_bar_chart:", "segmentation"),
     PageSpec("Coaching", "app_pages/chains.py", "Coaching chains", ":material/account_tree:", "chains"),
+    PageSpec("Coaching", "app_pages/plans.py", "Coaching plans", ":material/assignment_ind:", "plans"),
 )

@@ -1,0 +1,216 @@
+"""Coaching plans: find a person, read and edit their plan (or HR brief), log check-ins, export."""
+
+from datetime import date
+
+import streamlit as st
+
+from core.chain_edits import edits_in_force
+from core.chains import ChainSettings
+from core.metrics import METRICS, window_periods
+from core.overrides import current_overrides
+from core.plan_store import add_checkin, all_plan_edits, checkins, plan_edits, set_plan_edit
+from core.plans import build_plan, file_stem, to_markdown
+from core.render import plans_zip, to_docx, to_pdf
+from core.schema import ROLE_NAMES
+from core.segmentation import SegmentSettings, apply_overrides
+from ui import cache
+from ui.state import active_dataset, current_user, get_engine
+
+st.title("Coaching plans")
+dataset = active_dataset()
+if dataset is None:
+    st.info("No team is loaded yet.")
+    st.page_link("app_pages/upload.py", label="Upload a team export", icon=":material/upload_file:")
+    st.stop()
+st.caption(
+    "One document per person: a coaching plan for the core, a retention and coaching-role plan for top "
+    "performers, and a factual HR brief for the low tier. Options to discuss, not orders."
+)
+
+engine = get_engine()
+token = cache.version(dataset.id)
+seg_settings = SegmentSettings()
+try:
+    base = cache.segmentation(dataset.id, token, seg_settings.key(), seg_settings)
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
+segmented = apply_overrides(base, current_overrides(engine=engine, dataset_id=dataset.id))
+medians = cache.medians(dataset.id, token, seg_settings.key(), seg_settings)
+edits_now = edits_in_force(engine=engine, dataset_id=dataset.id)
+chain_settings = ChainSettings(capacity_overrides=edits_now.capacity_overrides)
+chains = cache.chains(segmented, chain_settings, edits_now.constraints)
+history = cache.history(dataset.id, token, seg_settings.key(), seg_settings)
+records = cache.records(dataset.id, token)
+months = window_periods(records["period"].unique(), seg_settings.window)
+today = date.today()
+
+f1, f2, f3, f4 = st.columns([2, 1, 1, 1])
+search = f1.text_input("Search by name or ID", key="pl_search", placeholder="e.g. Wolf or E10023")
+team = f2.selectbox("Team", ["All", *sorted(segmented["team"].dropna().unique())], key="pl_team")
+tier = f3.selectbox("Tier", ["All", "low", "core", "top"], key="pl_tier")
+role = f4.selectbox("Role", ["All", "SDR", "AE", "AM"], key="pl_role")
+view = segmented
+if search.strip():
+    text = search.strip().casefold()
+    view = view[view["name"].str.casefold().str.contains(text, regex=False) | view["rep_id"].str.casefold().eq(text)]
+for column, value in (("team", team), ("tier", tier), ("role", role)):
+    if value != "All":
+        view = view[view[column] == value]
+if view.empty:
+    st.info("No one matches; clear the search or the filters.")
+    st.stop()
+
+view = view.sort_values(["name", "rep_id"])
+labels = {
+    r: f"{n} · {r} · {ROLE_NAMES[ro]} · {t} · {ti}"
+    for r, n, ro, t, ti in view[["rep_id", "name", "role", "team", "tier"]].itertuples(index=False)
+}
+rep = str(st.selectbox(f"Person ({len(view)} shown)", list(labels), format_func=labels.__getitem__, key="pl_person"))
+person_checkins = tuple(c for _, c in checkins(engine=engine, dataset_id=dataset.id, rep_id=rep))
+edits = plan_edits(engine=engine, dataset_id=dataset.id, rep_id=rep)
+
+
+def _plan_for(rep_id: str, edits_for: dict[str, str], logged: tuple[object, ...]):  # type: ignore[no-untyped-def]
+    return build_plan(
+        rep_id,
+        segmented=segmented,
+        medians=medians,
+        chains=chains,
+        history=history,
+        checkins=logged,  # type: ignore[arg-type]
+        edits=edits_for,
+        today=today,
+        window_periods=months,
+        hours_per_coachee=chain_settings.hours_per_coachee,
+    )
+
+
+plan = _plan_for(rep, edits, person_checkins)
+stem = file_stem(plan.rep_id, plan.name)
+d1, d2, d3, _ = st.columns([1, 1, 1, 3])
+d1.download_button("PDF", data=lambda: to_pdf(plan), file_name=f"{stem}.pdf", mime="application/pdf", key="pl_pdf")
+d2.download_button(
+    "Word",
+    data=lambda: to_docx(plan),
+    file_name=f"{stem}.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    key="pl_docx",
+)
+d3.download_button(
+    "Markdown", data=lambda: to_markdown(plan), file_name=f"{stem}.md", mime="text/markdown", key="pl_md"
+)
+
+tab_plan, tab_edit, tab_log, tab_many = st.tabs(["Plan", "Edit", f"Check-ins ({len(person_checkins)})", "Export many"])
+with tab_plan:
+    st.markdown(to_markdown(plan))
+with tab_edit:
+    role_metrics = [m for m in METRICS if m.role == plan.role]
+    labels_by_id = {m.id: m.label for m in role_metrics}
+    with st.form("pl_edit_form"):
+        st.caption(
+            "Edited parts are kept when new data arrives and are marked as edited; "
+            "clear a field to go back to the generated text."
+        )
+        focus = st.multiselect(
+            "Focus areas (1–3)",
+            options=list(labels_by_id),
+            default=[f.metric for f in plan.focus if f.metric in labels_by_id],
+            format_func=labels_by_id.__getitem__,
+            max_selections=3,
+            key="pl_focus",
+            disabled=plan.kind != "coaching",
+        )
+        goals: dict[str, str] = {}
+        practices: dict[str, str] = {}
+        for area in plan.focus:
+            goals[area.metric] = st.text_input(f"Goal — {area.label}", value=area.goal, key=f"pl_goal_{area.metric}")
+            practices[area.metric] = st.text_area(
+                f"Practice options — {area.label} (one per line)",
+                value="\n".join(area.practice),
+                key=f"pl_practice_{area.metric}",
+            )
+        cadence = st.text_input("Cadence", value=plan.cadence, key="pl_cadence", disabled=plan.kind != "coaching")
+        notes = st.text_area("Notes", value=plan.notes, key="pl_notes")
+        if st.form_submit_button("Save changes", key="pl_save"):
+            generated = _plan_for(rep, {}, person_checkins)
+            wanted: dict[str, str] = {"notes": notes.strip()}
+            if plan.kind == "coaching":
+                wanted["cadence"] = "" if cadence.strip() == generated.cadence else cadence.strip()
+                generated_focus = [f.metric for f in generated.focus]
+                wanted["focus"] = "" if list(focus) == generated_focus else ",".join(focus)
+                by_metric = {f.metric: f for f in generated.focus}
+                for metric, goal in goals.items():
+                    base_area = by_metric.get(metric)
+                    same_goal = base_area is not None and goal.strip() == base_area.goal
+                    wanted[f"focus:{metric}:goal"] = "" if same_goal else goal.strip()
+                    practice = practices[metric].strip()
+                    same_practice = base_area is not None and practice == "\n".join(base_area.practice)
+                    wanted[f"focus:{metric}:practice"] = "" if same_practice else practice
+            changed = {k: v for k, v in wanted.items() if v != edits.get(k, "")}
+            for key, value in changed.items():
+                set_plan_edit(
+                    engine=engine, dataset_id=dataset.id, rep_id=rep, key=key, value=value, changed_by=current_user()
+                )
+            st.rerun()
+with tab_log:
+    with st.form("pl_ci_form", clear_on_submit=True):
+        c1, c2 = st.columns([1, 3])
+        held = c1.date_input("Date", value=today, max_value=today, key="pl_ci_date")
+        note = c2.text_input("What was discussed", key="pl_ci_note")
+        next_step = st.text_input("Next step", key="pl_ci_next")
+        if st.form_submit_button("Log check-in", key="pl_ci_save"):
+            try:
+                add_checkin(
+                    engine=engine,
+                    dataset_id=dataset.id,
+                    rep_id=rep,
+                    held_on=held,
+                    note=note,
+                    next_step=next_step,
+                    changed_by=current_user(),
+                )
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+    if person_checkins:
+        st.dataframe(
+            [{"date": c.when, "note": c.note, "next step": c.next_step, "by": c.by} for c in reversed(person_checkins)],
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption("No check-ins yet. Coaching is continuous: short, regular conversations, logged here.")
+with tab_many:
+    st.caption(
+        f"All {len(view)} people shown by the filters above, one file each, in a ZIP (HR briefs for the low tier)."
+    )
+    fmt = st.radio("Format", ["pdf", "docx", "md"], horizontal=True, key="pl_zip_fmt")
+    if st.button(f"Prepare ZIP of {len(view)} plans", key="pl_zip_go"):
+        everyone_edits = all_plan_edits(engine=engine, dataset_id=dataset.id)
+        logged_by_rep: dict[str, list[object]] = {}
+        for rep_id, entry in checkins(engine=engine, dataset_id=dataset.id):
+            logged_by_rep.setdefault(rep_id, []).append(entry)
+        bar = st.progress(0.0, text="Writing plans…")
+        plans = [
+            _plan_for(r, everyone_edits.get(r, {}), tuple(logged_by_rep.get(r, []))) for r in sorted(view["rep_id"])
+        ]
+        data = plans_zip(
+            plans,
+            fmt,  # type: ignore[arg-type]
+            file_stem=file_stem,
+            markdown=to_markdown,
+            progress=lambda i, n: bar.progress(i / n, text=f"Writing plans… {i} of {n}"),
+        )
+        bar.empty()
+        st.session_state["pl_zip"] = (fmt, len(plans), data)
+    if "pl_zip" in st.session_state:
+        zfmt, count, data = st.session_state["pl_zip"]
+        st.download_button(
+            f"Download ZIP ({count} {zfmt.upper()} files)",
+            data=data,
+            file_name=f"coachwise-plans-{zfmt}.zip",
+            mime="application/zip",
+            key="pl_zip_dl",
+        )
