@@ -6,18 +6,14 @@ import streamlit as st
 from core.chain_edits import add_edit, edit_history, edits_in_force, swap_coach
 from core.chain_graph import chain_dot
 from core.chains import ChainSettings, fit_formula
-from core.export import export_bytes
 from core.overrides import current_overrides
 from core.segmentation import SegmentSettings, apply_overrides
 from ui import cache
-from ui.state import active_dataset, current_user, get_engine
+from ui.downloads import table_downloads
+from ui.state import current_user, get_engine, require_dataset
 
 st.title("Coaching chains")
-dataset = active_dataset()
-if dataset is None:
-    st.info("No team is loaded yet.")
-    st.page_link("app_pages/upload.py", label="Upload a team export", icon=":material/upload_file:")
-    st.stop()
+dataset = require_dataset()
 st.caption(
     "AEs coach SDRs on the qualification criteria; AMs coach AEs. Coaches come from the top tier of the role "
     "above and only if willing; every pair says why. The tiers are those of the Segmentation page's default "
@@ -84,19 +80,7 @@ with tab_pairs:
         column_config={"reason": st.column_config.TextColumn("reason", width="large")},
     )
     export = pairs.copy()
-    d1, d2, d3, _ = st.columns([1, 1, 1, 3])
-    for col, fmt, mime in (
-        (d1, "csv", "text/csv"),
-        (d2, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (d3, "json", "application/json"),
-    ):
-        col.download_button(
-            f"Download {fmt.upper()}",
-            data=lambda fmt=fmt: export_bytes(export, fmt, sheet="Chains"),  # type: ignore[misc]
-            file_name=f"coachwise-chains.{fmt}",
-            mime=mime,
-            key=f"ch_dl_{fmt}",
-        )
+    table_downloads(export, stem="coachwise-chains", sheet="Chains", key_prefix="ch_dl")
 with tab_unmatched:
     if result.unmatched.empty:
         st.success("Every core SDR and AE has a peer coach.")

@@ -14,14 +14,10 @@ from core.render import plans_zip, to_docx, to_pdf
 from core.schema import ROLE_NAMES
 from core.segmentation import SegmentSettings, apply_overrides
 from ui import cache
-from ui.state import active_dataset, current_user, get_engine
+from ui.state import current_user, get_engine, require_dataset
 
 st.title("Coaching plans")
-dataset = active_dataset()
-if dataset is None:
-    st.info("No team is loaded yet.")
-    st.page_link("app_pages/upload.py", label="Upload a team export", icon=":material/upload_file:")
-    st.stop()
+dataset = require_dataset()
 st.caption(
     "One document per person: a coaching plan for the core, a retention and coaching-role plan for top "
     "performers, and a factual HR brief for the low tier. Options to discuss, not orders."

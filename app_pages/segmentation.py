@@ -4,23 +4,19 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.export import export_bytes
 from core.metrics import MetricSpec, default_weights, metrics_for
 from core.overrides import current_overrides, override_history, set_override
 from core.schema import ROLE_NAMES, ROLES
 from core.segmentation import SegmentSettings, apply_overrides, explain, export_table, tier_summary
 from core.tiers import PRESET_NOTES, PRESETS
 from ui import cache
-from ui.state import active_dataset, current_user, get_engine
+from ui.downloads import table_downloads
+from ui.state import current_user, get_engine, require_dataset
 from ui.theme import TIER_COLOURS
 
 st.title("Segmentation")
 
-dataset = active_dataset()
-if dataset is None:
-    st.info("No team is loaded yet.")
-    st.page_link("app_pages/upload.py", label="Upload a team export", icon=":material/upload_file:")
-    st.stop()
+dataset = require_dataset()
 st.caption(
     f"{dataset.name} · tiers are ranked within each role and are decision support: a person reviews them "
     "and can override any tier with a reason."
@@ -178,19 +174,7 @@ st.dataframe(
     },
 )
 table = export_table(view)
-d1, d2, d3, _ = st.columns([1, 1, 1, 3])
-for col, fmt, mime in (
-    (d1, "csv", "text/csv"),
-    (d2, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    (d3, "json", "application/json"),
-):
-    col.download_button(
-        f"Download {fmt.upper()}",
-        data=lambda fmt=fmt: export_bytes(table, fmt, sheet="Tiers"),  # type: ignore[misc]
-        file_name=f"coachwise-tiers.{fmt}",
-        mime=mime,
-        key=f"seg_dl_{fmt}",
-    )
+table_downloads(table, stem="coachwise-tiers", sheet="Tiers", key_prefix="seg_dl")
 
 if view.empty:
     st.info("No one matches these filters.")

@@ -241,6 +241,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return EXIT_REJECTED_ROWS if prepared.rows_rejected else EXIT_OK
 
 
+def _write_output(data: bytes, out: str | None, what: str) -> None:
+    """Write an export to a file (saying so on stderr) or to standard output."""
+    if out:
+        Path(out).write_bytes(data)
+        print(f"Wrote {what} to {out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
 def _cmd_segment(args: argparse.Namespace) -> int:
     from core.export import export_bytes
     from core.metrics import parse_weights
@@ -264,13 +274,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     if prepared.frame.empty:
         raise ValueError(f"'{prepared.filename}' has no valid rows to segment; run `check` to see why.")
     table = export_table(segment(prepared.frame, settings))
-    data = export_bytes(table, args.format, sheet="Tiers")
-    if args.out:
-        Path(args.out).write_bytes(data)
-        print(f"Wrote {len(table):,} people to {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    _write_output(export_bytes(table, args.format, sheet="Tiers"), args.out, f"{len(table):,} people")
     return EXIT_OK
 
 
@@ -300,13 +304,7 @@ def _cmd_chains(args: argparse.Namespace) -> int:
             coach_the_coaches=args.coach_the_coaches,
         ),
     )
-    data = export_bytes(result.pairs, args.format, sheet="Chains")
-    if args.out:
-        Path(args.out).write_bytes(data)
-        print(f"Wrote {len(result.pairs):,} pairs to {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    _write_output(export_bytes(result.pairs, args.format, sheet="Chains"), args.out, f"{len(result.pairs):,} pairs")
     print(
         f"{len(result.pairs):,} pairs; {len(result.unmatched):,} core people without a peer coach; "
         f"{result.load['hours'].sum():,.0f} coaching hours a month.",

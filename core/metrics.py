@@ -631,3 +631,14 @@ def role_medians(scored: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def format_value(spec: MetricSpec, value: float) -> str:
+    """A metric value as people read it: ``41.0%``, ``22.0 per month``; ``n/a`` when missing."""
+    if value is None or value != value:  # NaN
+        return "n/a"
+    if spec.unit == "%":
+        return f"{value * 100:.1f}%"
+    if spec.unit == "×":
+        return f"{value * 100:.0f}%"
+    return f"{value:.1f} {spec.unit}"

@@ -32,7 +32,7 @@ from typing import Final
 import pandas as pd
 
 from core.chains import ChainResult
-from core.metrics import MetricSpec, metrics_for
+from core.metrics import MetricSpec, format_value, metrics_for
 from core.plan_model import CheckIn, FocusArea, Plan, PlanKind
 from core.schema import ROLE_NAMES
 from core.segmentation import explain
@@ -206,17 +206,6 @@ def file_stem(rep_id: str, name: str) -> str:
     safe_id = _NOT_ID.sub("-", str(rep_id).strip()).strip(".-")
     slug = slugify(str(name))
     return "_".join(part for part in (safe_id, slug) if part) or "plan"
-
-
-def format_value(spec: MetricSpec, value: float) -> str:
-    """A metric value as the plans show it: ``41.0%``, ``22.0 per month``; ``n/a`` when missing."""
-    if math.isnan(value):
-        return "n/a"
-    if spec.unit == "%":
-        return f"{value * 100:.1f}%"
-    if spec.unit == "×":
-        return f"{value * 100:.0f}%"
-    return f"{value:.1f} {spec.unit}"
 
 
 def _format_gap(spec: MetricSpec, gap: float) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.metrics import METRICS, MetricSpec, metrics_for, role_medians, score_people, window_periods
+from core.metrics import METRICS, format_value, metrics_for, role_medians, score_people, window_periods
 from core.schema import ROLE_NAMES, ROLES
 from core.tiers import PRESETS, Cutoffs, assign_tiers, borderline, persistence, score_history, trend
 
@@ -168,16 +168,6 @@ def tier_summary(segmented: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _format(spec: MetricSpec, value: float) -> str:
-    if pd.isna(value):
-        return "n/a"
-    if spec.unit == "%":
-        return f"{value * 100:.1f}%"
-    if spec.unit == "×":
-        return f"{value * 100:.0f}%"
-    return f"{value:.1f} {spec.unit}"
-
-
 def explain(person: pd.Series, medians: pd.DataFrame, role_size: int) -> list[str]:
     """Say in plain words why a person has their tier: percentile, and each metric against the role median.
 
@@ -210,12 +200,13 @@ def explain(person: pd.Series, medians: pd.DataFrame, role_size: int) -> list[st
         shrink = ""
         adjusted_value = float(adjusted) if adjusted is not None and not pd.isna(adjusted) else float("nan")
         if not pd.isna(raw_value) and not pd.isna(adjusted_value) and abs(raw_value - adjusted_value) > 1e-9:
-            shrink = f"; adjusted for sample size: {_format(spec, adjusted_value)}"
+            shrink = f"; adjusted for sample size: {format_value(spec, adjusted_value)}"
         pct = person.get(f"{spec.id}_pct")
         pct_text = f"percentile {float(pct):.0f}" if pct is not None and not pd.isna(pct) else "no percentile"
+        value_text, median_text = format_value(spec, raw_value), format_value(spec, median)
         lines.append(
-            f"{spec.label}: {_format(spec, raw_value)} — {better} the role median of {_format(spec, median)}; "
-            f"top quartile from {_format(spec, top_quartile)} ({pct_text}{shrink})."
+            f"{spec.label}: {value_text} — {better} the role median of {median_text}; "
+            f"top quartile from {format_value(spec, top_quartile)} ({pct_text}{shrink})."
         )
     if person.get("borderline"):
         lines.append("Borderline: with other months drawn, the tier often changes — review before acting.")

@@ -54,3 +54,13 @@ def current_user() -> str:
     except Exception:  # noqa: BLE001  (st.user is unavailable outside a server session)
         pass
     return "local user"
+
+
+def require_dataset() -> DatasetInfo:
+    """The active dataset, or a note with a link to Upload and a stop when there is none."""
+    dataset = active_dataset()
+    if dataset is None:
+        st.info("No team is loaded yet.")
+        st.page_link("app_pages/upload.py", label="Upload a team export", icon=":material/upload_file:")
+        st.stop()
+    return dataset
