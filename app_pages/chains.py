@@ -104,11 +104,14 @@ with tab_edits:
     coaches = sorted(load["coach_id"].tolist(), key=names.get)
     current = dict(zip(pairs["coachee_id"], pairs["coach_id"], strict=True))
     e1, e2 = st.columns(2)
-    with e1.form("ch_swap_form"):
+    with e1.container(border=True):
         st.markdown("**Swap or set a coach** (the new pair is locked)")
         who = st.selectbox("Coachee", options=coachees, format_func=names.get, key="ch_swap_coachee")
-        to = st.selectbox("New coach", options=coaches, format_func=names.get, key="ch_swap_coach")
-        if st.form_submit_button("Save", key="ch_swap_save"):
+        # Only coaches of the role above the coachee's: AEs for SDRs, AMs for AEs.
+        above = {"SDR": "AE", "AE": "AM"}.get(str(segmented.set_index("rep_id").at[who, "role"])) if who else None
+        fitting = [c for c in coaches if above and load.set_index("coach_id").at[c, "role"] == above]
+        to = st.selectbox("New coach", options=fitting, format_func=names.get, key="ch_swap_coach")
+        if st.button("Save", key="ch_swap_save", disabled=not fitting):
             try:
                 swap_coach(
                     engine=engine,

@@ -6,6 +6,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from core.chains import match_chains
+from core.datasets import list_datasets, load_records
+from core.db import make_engine
+from core.segmentation import SegmentSettings, segment
+
 from conftest import ROOT
 
 
@@ -49,3 +54,25 @@ def test_locked_pair_survives_rematch(app_env: Path) -> None:
     assert "locked by manager" in locked["reason"].iloc[0]
     history = at.dataframe[-1].value
     assert "lock" in history["kind"].tolist()
+
+
+def test_swap_offers_only_the_role_above_and_is_kept(app_env: Path) -> None:
+    """Swapping an SDR's coach offers AEs only; the new pair is locked and kept after a re-match."""
+    at = _page()
+    engine = make_engine(f"sqlite:///{app_env}")
+    records = load_records(engine=engine, dataset_id=list_datasets(engine=engine)[0].id)
+    result = match_chains(segment(records, SegmentSettings(replicates=0)))
+    pair = result.pairs[result.pairs["level"] == "AE → SDR"].iloc[0]
+    other = result.load[(result.load["role"] == "AE") & (result.load["coach_id"] != pair["coach_id"])].iloc[0]
+    at.selectbox(key="ch_swap_coachee").set_value(pair["coachee_id"]).run()
+    offered = at.selectbox(key="ch_swap_coach").options
+    assert offered and all(label.endswith("· AE") for label in offered)
+    at.selectbox(key="ch_swap_coach").set_value(other["coach_id"]).run()
+    at.button(key="ch_swap_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.number_input(key="ch_cap_AE").set_value(2).run()
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    pairs = _pairs(at)
+    mine = pairs[pairs["coachee_name"] == pair["coachee_name"]]
+    assert mine["coach_name"].tolist() == [other["name"]]
+    assert mine["locked"].tolist() == [True]
