@@ -528,3 +528,10 @@ def test_parsers_are_vectorised() -> None:
     assert parsed.invalid.sum() > 0  # the "grouped" junk with two kinds of dots
     assert periods.values.notna().sum() > n // 2
     assert willing.invalid.sum() > 0
+
+
+def test_detect_decimal_on_a_long_column_samples_but_agrees() -> None:
+    """A long column votes with a spread sample and still finds the file's decimal comma."""
+    column = pd.Series(["1.234,56", "12,5", "7"] * 40_000, dtype=object)
+    assert detect_decimal([column]) == ","
+    assert detect_decimal([pd.Series(["1,234.56", "12.5", "7"] * 40_000, dtype=object)]) == "."
