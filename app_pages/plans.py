@@ -8,8 +8,9 @@ from core.chain_edits import edits_in_force
 from core.chains import ChainSettings
 from core.metrics import METRICS, window_periods
 from core.overrides import current_overrides
+from core.plan_model import CheckIn, Plan
 from core.plan_store import add_checkin, all_plan_edits, checkins, plan_edits, set_plan_edit
-from core.plans import build_plan, file_stem, to_markdown
+from core.plans import build_plan, build_plans, edits_to_store, file_stem, to_markdown
 from core.render import plans_zip, to_docx, to_pdf
 from core.schema import ROLE_NAMES
 from core.segmentation import SegmentSettings, apply_overrides
@@ -67,19 +68,19 @@ person_checkins = tuple(c for _, c in checkins(engine=engine, dataset_id=dataset
 edits = plan_edits(engine=engine, dataset_id=dataset.id, rep_id=rep)
 
 
-def _plan_for(rep_id: str, edits_for: dict[str, str], logged: tuple[object, ...]):  # type: ignore[no-untyped-def]
-    return build_plan(
-        rep_id,
-        segmented=segmented,
-        medians=medians,
-        chains=chains,
-        history=history,
-        checkins=logged,  # type: ignore[arg-type]
-        edits=edits_for,
-        today=today,
-        window_periods=months,
-        hours_per_coachee=chain_settings.hours_per_coachee,
-    )
+inputs = {
+    "segmented": segmented,
+    "medians": medians,
+    "chains": chains,
+    "history": history,
+    "today": today,
+    "window_periods": months,
+    "hours_per_coachee": chain_settings.hours_per_coachee,
+}
+
+
+def _plan_for(rep_id: str, edits_for: dict[str, str], logged: tuple[CheckIn, ...]) -> Plan:
+    return build_plan(rep_id, checkins=logged, edits=edits_for, **inputs)  # type: ignore[arg-type]
 
 
 plan = _plan_for(rep, edits, person_checkins)
@@ -129,21 +130,15 @@ with tab_edit:
         cadence = st.text_input("Cadence", value=plan.cadence, key="pl_cadence", disabled=plan.kind != "coaching")
         notes = st.text_area("Notes", value=plan.notes, key="pl_notes")
         if st.form_submit_button("Save changes", key="pl_save"):
-            generated = _plan_for(rep, {}, person_checkins)
-            wanted: dict[str, str] = {"notes": notes.strip()}
-            if plan.kind == "coaching":
-                wanted["cadence"] = "" if cadence.strip() == generated.cadence else cadence.strip()
-                generated_focus = [f.metric for f in generated.focus]
-                wanted["focus"] = "" if list(focus) == generated_focus else ",".join(focus)
-                by_metric = {f.metric: f for f in generated.focus}
-                for metric, goal in goals.items():
-                    base_area = by_metric.get(metric)
-                    same_goal = base_area is not None and goal.strip() == base_area.goal
-                    wanted[f"focus:{metric}:goal"] = "" if same_goal else goal.strip()
-                    practice = practices[metric].strip()
-                    same_practice = base_area is not None and practice == "\n".join(base_area.practice)
-                    wanted[f"focus:{metric}:practice"] = "" if same_practice else practice
-            changed = {k: v for k, v in wanted.items() if v != edits.get(k, "")}
+            changed = edits_to_store(
+                _plan_for(rep, {}, person_checkins),
+                edits,
+                notes=notes,
+                cadence=cadence,
+                focus=focus,
+                goals=goals,
+                practices=practices,
+            )
             for key, value in changed.items():
                 set_plan_edit(
                     engine=engine, dataset_id=dataset.id, rep_id=rep, key=key, value=value, changed_by=current_user()
@@ -185,13 +180,11 @@ with tab_many:
     fmt = st.radio("Format", ["pdf", "docx", "md"], horizontal=True, key="pl_zip_fmt")
     if st.button(f"Prepare ZIP of {len(view)} plans", key="pl_zip_go"):
         everyone_edits = all_plan_edits(engine=engine, dataset_id=dataset.id)
-        logged_by_rep: dict[str, list[object]] = {}
+        logged_by_rep: dict[str, list[CheckIn]] = {}
         for rep_id, entry in checkins(engine=engine, dataset_id=dataset.id):
             logged_by_rep.setdefault(rep_id, []).append(entry)
         bar = st.progress(0.0, text="Writing plans…")
-        plans = [
-            _plan_for(r, everyone_edits.get(r, {}), tuple(logged_by_rep.get(r, []))) for r in sorted(view["rep_id"])
-        ]
+        plans = build_plans(sorted(view["rep_id"]), checkins=logged_by_rep, edits=everyone_edits, **inputs)  # type: ignore[arg-type]
         data = plans_zip(
             plans,
             fmt,  # type: ignore[arg-type]

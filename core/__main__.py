@@ -318,45 +318,23 @@ def _cmd_chains(args: argparse.Namespace) -> int:
 def _cmd_plans(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from core.chains import ChainSettings, match_chains
-    from core.metrics import role_medians, score_people, window_periods
-    from core.plans import build_plan, file_stem, to_markdown
+    from core.plans import file_stem, plans_from_records, to_markdown
     from core.render import plans_zip
-    from core.segmentation import SegmentSettings, segment
-    from core.tiers import parse_cutoffs, score_history
+    from core.segmentation import SegmentSettings
+    from core.tiers import parse_cutoffs
 
     prepared = _prepare(args)
     if prepared.frame.empty:
         raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
     if prepared.rows_rejected:
         print(f"Note: {prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)
-    records = prepared.frame
-    settings = SegmentSettings(window=args.window, cutoffs=parse_cutoffs(args.cutoffs))
-    segmented = segment(records, settings)
-    wanted = sorted(segmented["rep_id"]) if not args.rep else list(dict.fromkeys(args.rep))
-    unknown = [r for r in wanted if r not in set(segmented["rep_id"])]
-    if unknown:
-        raise ValueError(f"No active person with rep_id {', '.join(unknown)} in '{prepared.filename}'.")
-    chain_settings = ChainSettings()
-    chains = match_chains(segmented, chain_settings)
-    history = score_history(records, lambda r, e: score_people(r, window=1, end=e), months=12)
-    medians = role_medians(segmented)
-    months = window_periods(records["period"].unique(), args.window)
-    plans = [
-        build_plan(
-            rep,
-            segmented=segmented,
-            medians=medians,
-            chains=chains,
-            history=history,
-            today=date.today(),
-            window_periods=months,
-            hours_per_coachee=chain_settings.hours_per_coachee,
-        )
-        for rep in wanted
-    ]
-    data = plans_zip(plans, args.format, file_stem=file_stem, markdown=to_markdown)
-    Path(args.out).write_bytes(data)
+    plans = plans_from_records(
+        prepared.frame,
+        rep_ids=list(dict.fromkeys(args.rep)) or None,
+        settings=SegmentSettings(window=args.window, cutoffs=parse_cutoffs(args.cutoffs)),
+        today=date.today(),
+    )
+    Path(args.out).write_bytes(plans_zip(plans, args.format, file_stem=file_stem, markdown=to_markdown))
     briefs = sum(1 for p in plans if p.kind == "hr_brief")
     print(f"Wrote {len(plans):,} {args.format.upper()} files ({briefs} HR briefs) to {args.out}", file=sys.stderr)
     return EXIT_OK

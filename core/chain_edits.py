@@ -29,6 +29,44 @@ class ChainEdits:
     capacity_overrides: dict[str, int]
 
 
+def _edit(
+    *,
+    dataset_id: int,
+    kind: str,
+    changed_by: str,
+    coach_id: str | None = None,
+    coachee_id: str | None = None,
+    rep_id: str | None = None,
+    value: int | None = None,
+) -> ChainEdit:
+    """Check one edit and return its row (not yet stored)."""
+    if kind not in KINDS:
+        raise ValueError(f"'{kind}' is not a chain edit; use one of {', '.join(KINDS)}.")
+    if kind in PAIR_KINDS and not (coach_id and coachee_id):
+        raise ValueError(f"A '{kind}' edit needs both a coach and a coachee.")
+    if kind in PERSON_KINDS and not rep_id:
+        raise ValueError(f"A '{kind}' edit needs a person.")
+    if kind == "capacity" and (not rep_id or value is None or value < 0 or value > 20):
+        raise ValueError("A capacity is a whole number of coachees from 0 to 20 for one coach.")
+    return ChainEdit(
+        dataset_id=dataset_id,
+        kind=kind,
+        coach_id=coach_id,
+        coachee_id=coachee_id,
+        rep_id=rep_id,
+        value=value,
+        changed_by=changed_by[:200] or "unknown",
+    )
+
+
+def _store(engine: Engine, dataset_id: int, edits: list[ChainEdit]) -> None:
+    """Store edits in one transaction, so a multi-part edit lands whole or not at all."""
+    with Session(engine) as session, session.begin():
+        if session.get(Dataset, dataset_id) is None:
+            raise ValueError(f"Dataset {dataset_id} does not exist (any more).")
+        session.add_all(edits)
+
+
 def add_edit(
     *,
     engine: Engine,
@@ -45,61 +83,34 @@ def add_edit(
     Raises:
         ValueError: Unknown kind, missing ids for the kind, a negative capacity, or no such dataset.
     """
-    if kind not in KINDS:
-        raise ValueError(f"'{kind}' is not a chain edit; use one of {', '.join(KINDS)}.")
-    if kind in PAIR_KINDS and not (coach_id and coachee_id):
-        raise ValueError(f"A '{kind}' edit needs both a coach and a coachee.")
-    if kind in PERSON_KINDS and not rep_id:
-        raise ValueError(f"A '{kind}' edit needs a person.")
-    if kind == "capacity" and (not rep_id or value is None or value < 0 or value > 20):
-        raise ValueError("A capacity is a whole number of coachees from 0 to 20 for one coach.")
-    with Session(engine) as session, session.begin():
-        if session.get(Dataset, dataset_id) is None:
-            raise ValueError(f"Dataset {dataset_id} does not exist (any more).")
-        session.add(
-            ChainEdit(
-                dataset_id=dataset_id,
-                kind=kind,
-                coach_id=coach_id,
-                coachee_id=coachee_id,
-                rep_id=rep_id,
-                value=value,
-                changed_by=changed_by[:200] or "unknown",
-            )
-        )
+    edit = _edit(
+        dataset_id=dataset_id,
+        kind=kind,
+        changed_by=changed_by,
+        coach_id=coach_id,
+        coachee_id=coachee_id,
+        rep_id=rep_id,
+        value=value,
+    )
+    _store(engine, dataset_id, [edit])
 
 
 def swap_coach(
     *, engine: Engine, dataset_id: int, coachee_id: str, old_coach_id: str | None, new_coach_id: str, changed_by: str
 ) -> None:
-    """Give a coachee another coach: the old pair is forbidden and the new pair locked (one transaction each)."""
+    """Give a coachee another coach in one transaction: the old pair is forbidden, the new pair locked.
+
+    A forbid also lifts any lock on that pair (see :func:`edits_in_force`).
+    """
     if old_coach_id == new_coach_id:
         raise ValueError("Choose a different coach to swap to.")
-    if old_coach_id:
-        add_edit(
-            engine=engine,
-            dataset_id=dataset_id,
-            kind="forbid",
-            coach_id=old_coach_id,
-            coachee_id=coachee_id,
-            changed_by=changed_by,
-        )
-        add_edit(
-            engine=engine,
-            dataset_id=dataset_id,
-            kind="unlock",
-            coach_id=old_coach_id,
-            coachee_id=coachee_id,
-            changed_by=changed_by,
-        )
-    add_edit(
-        engine=engine,
-        dataset_id=dataset_id,
-        kind="lock",
-        coach_id=new_coach_id,
-        coachee_id=coachee_id,
-        changed_by=changed_by,
-    )
+    kinds = [("forbid", old_coach_id)] if old_coach_id else []
+    kinds.append(("lock", new_coach_id))
+    edits = [
+        _edit(dataset_id=dataset_id, kind=kind, coach_id=coach, coachee_id=coachee_id, changed_by=changed_by)
+        for kind, coach in kinds
+    ]
+    _store(engine, dataset_id, edits)
 
 
 def edit_history(*, engine: Engine, dataset_id: int) -> pd.DataFrame:

@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from core.schema import ROLES
+from core.schema import CANONICAL_COLUMNS, PERSON_COLUMNS, ROLES
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -97,26 +97,8 @@ _PROPORTIONS: Final = {
 # Metrics a person of the role may simply not have (then they are scored without it).
 _OPTIONAL: Final = frozenset({"quota_attainment"})
 
-_INPUT_COLUMNS: Final = (
-    "rep_id",
-    "name",
-    "role",
-    "team",
-    "region",
-    "manager",
-    "period",
-    "calls",
-    "leads_sent",
-    "qualified_leads",
-    "deals_worked",
-    "deals_won",
-    "revenue_won",
-    "quota",
-    "portfolio_start",
-    "portfolio_end",
-    "coach_willing",
-)
-_PERSON_COLUMNS: Final = ("rep_id", "name", "role", "team", "region", "manager", "coach_willing")
+_INPUT_COLUMNS: Final = CANONICAL_COLUMNS
+_PERSON_COLUMNS: Final = PERSON_COLUMNS
 LONG_COLUMNS: Final = (
     "rep_id",
     "role",

@@ -31,11 +31,11 @@ from typing import Final
 
 import pandas as pd
 
-from core.chains import ChainResult
-from core.metrics import MetricSpec, format_value, metrics_for
+from core.chains import ChainResult, ChainSettings, match_chains
+from core.metrics import MetricSpec, format_value, metrics_for, role_medians, window_periods
 from core.plan_model import CheckIn, FocusArea, Plan, PlanKind
 from core.schema import ROLE_NAMES
-from core.segmentation import explain
+from core.segmentation import SegmentSettings, explain, monthly_history, segment
 
 PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
     "lead_rate": (
@@ -854,3 +854,76 @@ __all__ = [
     "to_markdown",
     "trend_text",
 ]
+
+
+def plans_from_records(
+    records: pd.DataFrame,
+    *,
+    rep_ids: Sequence[str] | None = None,
+    settings: SegmentSettings | None = None,
+    chain_settings: ChainSettings | None = None,
+    today: date,
+) -> list[Plan]:
+    """The whole job from records to plans (tiers, chains, history, medians), for scripts and the CLI.
+
+    Args:
+        records: Canonical records.
+        rep_ids: Only these people (in this order); None for everyone with a tier.
+        settings: Segmentation settings (default: the defaults of the Segmentation page).
+        chain_settings: Coaching-chain settings (default capacity 3, 2 hours per coachee).
+        today: The date plans are written on (review dates count from it).
+
+    Raises:
+        ValueError: A requested rep_id has no tier in the window.
+    """
+    settings = settings or SegmentSettings()
+    chain_settings = chain_settings or ChainSettings()
+    segmented = segment(records, settings)
+    if rep_ids is not None:
+        unknown = [r for r in rep_ids if r not in set(segmented["rep_id"])]
+        if unknown:
+            raise ValueError(f"No active person with rep_id {', '.join(unknown)} in the chosen window.")
+    return build_plans(
+        rep_ids,
+        segmented=segmented,
+        medians=role_medians(segmented),
+        chains=match_chains(segmented, chain_settings),
+        history=monthly_history(records, settings),
+        today=today,
+        window_periods=window_periods(records["period"].unique(), settings.window),
+        hours_per_coachee=chain_settings.hours_per_coachee,
+    )
+
+
+def edits_to_store(
+    generated: Plan,
+    current: Mapping[str, str],
+    *,
+    notes: str,
+    cadence: str,
+    focus: Sequence[str],
+    goals: Mapping[str, str],
+    practices: Mapping[str, str],
+) -> dict[str, str]:
+    """Which plan edits a submitted form changes, as {key: value} to store ("" = back to generated).
+
+    A value equal to the generated text is stored as "" so the part keeps following new data.
+
+    Args:
+        generated: The plan built without any edits.
+        current: The edits in force now.
+        notes, cadence, focus, goals, practices: What the form holds (goals and practices by metric id;
+            practice options one per line).
+    """
+    wanted: dict[str, str] = {"notes": notes.strip()}
+    if generated.kind == "coaching":
+        wanted["cadence"] = "" if cadence.strip() == generated.cadence else cadence.strip()
+        wanted["focus"] = "" if list(focus) == [f.metric for f in generated.focus] else ",".join(focus)
+        by_metric = {f.metric: f for f in generated.focus}
+        for metric, goal in goals.items():
+            area = by_metric.get(metric)
+            wanted[f"focus:{metric}:goal"] = "" if area is not None and goal.strip() == area.goal else goal.strip()
+            practice = practices.get(metric, "").strip()
+            same = area is not None and practice == "\n".join(area.practice)
+            wanted[f"focus:{metric}:practice"] = "" if same else practice
+    return {key: value for key, value in wanted.items() if value != current.get(key, "")}

@@ -120,6 +120,20 @@ def segment(
     return apply_overrides(tiers, overrides)
 
 
+def monthly_history(
+    records: pd.DataFrame, settings: SegmentSettings | None = None, *, months: int = 12
+) -> pd.DataFrame:
+    """Each person's score and percentile within role, month by month (single-month windows).
+
+    Returns:
+        Long form: rep_id, period, score, percentile — for trend charts and HR briefs.
+    """
+    weights = _weights(settings or SegmentSettings())
+    return score_history(
+        records, lambda recs, end: score_people(recs, window=1, end=end, weights=weights), months=months
+    )
+
+
 def apply_overrides(segmented: pd.DataFrame, overrides: pd.DataFrame | None) -> pd.DataFrame:
     """Put overrides in force: ``tier`` becomes the override, ``tier_computed`` keeps the computed one."""
     out = segmented.copy()
@@ -262,7 +276,7 @@ __all__ = [
     "explain",
     "export_table",
     "role_medians",
-    "score_history",
+    "monthly_history",
     "segment",
     "tier_summary",
 ]

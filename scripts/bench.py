@@ -68,33 +68,15 @@ def page_rerun_seconds(reps: int, tmp: Path) -> tuple[float, float]:
 
 
 def plans_seconds(people: int) -> tuple[float, int]:
-    """Time writing ``people`` PDF plans into a ZIP, from tiers and chains already computed."""
+    """Time the whole plans job for ``people``: tiers, chains, history, plans, PDFs into a ZIP."""
     from datetime import date
 
-    from core.metrics import role_medians, score_people, window_periods
-    from core.plans import build_plan, file_stem, to_markdown
+    from core.plans import file_stem, plans_from_records, to_markdown
     from core.render import plans_zip
-    from core.tiers import score_history
 
     team = generate_team(DemoSpec(reps=people, months=12, seed=5, end="2026-10"))
-    segmented = segment(team, SegmentSettings(replicates=0))
-    chains = match_chains(segmented)
-    history = score_history(team, lambda r, e: score_people(r, window=1, end=e), months=12)
-    medians = role_medians(segmented)
-    months = window_periods(team["period"].unique(), 3)
     start = time.perf_counter()
-    plans = [
-        build_plan(
-            rep,
-            segmented=segmented,
-            medians=medians,
-            chains=chains,
-            history=history,
-            today=date(2026, 11, 23),
-            window_periods=months,
-        )
-        for rep in sorted(segmented["rep_id"])
-    ]
+    plans = plans_from_records(team, settings=SegmentSettings(replicates=0), today=date(2026, 11, 23))
     data = plans_zip(plans, "pdf", file_stem=file_stem, markdown=to_markdown)
     return time.perf_counter() - start, len(data)
 

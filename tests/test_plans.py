@@ -457,3 +457,27 @@ def test_markdown_of_a_fixed_plan_matches_the_stored_expectation() -> None:
     markdown = to_markdown(fixed_plan())
     assert markdown == EXPECTED.read_text(encoding="utf-8")
     assert to_markdown(replace(fixed_plan())) == markdown
+
+
+def test_edits_to_store_keeps_generated_text_unedited() -> None:
+    """A form that repeats the generated text stores nothing; a changed goal is stored; a cleared note resets."""
+    from core.plans import edits_to_store
+
+    plan = fixed_plan()
+    assert plan.kind == "coaching" and plan.focus
+    focus = [f.metric for f in plan.focus]
+    goals = {f.metric: f.goal for f in plan.focus}
+    practices = {f.metric: "\n".join(f.practice) for f in plan.focus}
+    same = edits_to_store(plan, {}, notes="", cadence=plan.cadence, focus=focus, goals=goals, practices=practices)
+    assert same == {}
+    first = focus[0]
+    changed = edits_to_store(
+        plan,
+        {"notes": "old"},
+        notes="",
+        cadence=plan.cadence,
+        focus=focus,
+        goals={**goals, first: "Better by March"},
+        practices=practices,
+    )
+    assert changed == {"notes": "", f"focus:{first}:goal": "Better by March"}

@@ -7,9 +7,8 @@ import streamlit as st
 
 from core.chains import ChainResult, ChainSettings, Constraints, match_chains
 from core.datasets import dataset_version, load_records
-from core.metrics import role_medians, score_people
-from core.segmentation import SegmentSettings, segment
-from core.tiers import score_history
+from core.metrics import role_medians
+from core.segmentation import SegmentSettings, monthly_history, segment
 from ui.state import get_engine
 
 
@@ -43,12 +42,7 @@ def medians(dataset_id: int, token: str, settings_key: tuple[object, ...], _sett
 @st.cache_data(max_entries=16, show_spinner=False)
 def history(dataset_id: int, token: str, settings_key: tuple[object, ...], _settings: SegmentSettings) -> pd.DataFrame:
     """Each person's score and percentile within role month by month (for the trend chart)."""
-    weights = dict(_settings.weights) or None
-    return score_history(
-        records(dataset_id, token),
-        lambda recs, end: score_people(recs, window=1, end=end, weights=weights),
-        months=max(_settings.trend_months, 12),
-    )
+    return monthly_history(records(dataset_id, token), _settings, months=max(_settings.trend_months, 12))
 
 
 @st.cache_data(max_entries=16, show_spinner="Matching coaches and coachees…")
