@@ -113,7 +113,7 @@ with chart_left:
         .mark_bar()
         .encode(
             x=alt.X("score:Q", bin=alt.Bin(step=5, extent=[0, 100]), title="Score (0–100 within role)"),
-            y=alt.Y("count():Q", title="People"),
+            y=alt.Y("count():Q", title="People", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("tier:N", scale=tier_scale, title="Tier"),
             tooltip=["tier:N", "count():Q"],
         )
