@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.audit import add_entry
 from core.datasets import AppendResult, append_to_dataset, count_overlap, sha256_bytes, store_dataset
 from core.export import neutralise
 from core.mapping import header_signature, normalise_roles, suggest_mapping
@@ -306,11 +307,13 @@ def import_prepared(
     name: str | None = None,
     into: int | None = None,
     overlap: Literal["replace", "keep"] | None = None,
+    actor: str = "command line",
 ) -> ImportOutcome:
     """Store a prepared file as a new dataset (``name``) or into an existing one (``into``).
 
     The valid rows, the batch record (file name, SHA-256, mapping, report) and the remembered
-    mapping are written in one transaction: all of it or nothing.
+    mapping are written in one transaction with the audit entry (who, the file's SHA-256 and row
+    counts, never its contents): all of it or nothing.
 
     Raises:
         ValueError: No valid rows; neither or both of ``name`` and ``into``; overlapping months
@@ -346,6 +349,15 @@ def import_prepared(
         saved.role_answers_json = json.dumps(prepared.role_answers, ensure_ascii=False)
         saved.updated_at = utcnow()
         session.add(saved)
+        imported = prepared.rows_valid - (result.kept if result else 0)
+        add_entry(
+            session,
+            actor=actor,
+            action="import",
+            dataset_id=dataset_id,
+            subject=prepared.filename,
+            detail=f"sha256 {prepared.sha256}; {imported} rows imported, {prepared.rows_rejected} rejected",
+        )
 
     if name is not None:
         clean = " ".join(name.split())[:200]

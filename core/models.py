@@ -182,3 +182,75 @@ class CheckInRecord(SQLModel, table=True):
     next_step: str = Field(default="", sa_type=Text)
     changed_by: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class User(SQLModel, table=True):
+    """A person who may sign in, with a role; local accounts carry an argon2 password hash.
+
+    With OpenID Connect sign-in the ``email`` links the identity provider's account to a row here
+    (the role lives in Coachwise, not at the provider). A manager sees the people whose ``manager``
+    field in the data is ``manager_name``, or who are in one of ``teams`` (one team per line).
+    """
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, unique=True)
+    display_name: str = Field(default="", max_length=200)
+    email: str | None = Field(default=None, max_length=254, unique=True)
+    role: str = Field(max_length=16)
+    password_hash: str | None = Field(default=None, max_length=255)
+    manager_name: str = Field(default="", max_length=200)
+    teams: str = Field(default="", sa_type=Text)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, when: sign-ins, imports, HR views, exports, overrides, deletions, user changes.
+
+    Entries hold IDs (dataset id, rep_ids, user names, file hashes), never scores or file contents.
+    ``dataset_id`` is deliberately not a foreign key: the record of a deletion outlives the dataset.
+    """
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=40, index=True)
+    dataset_id: int | None = Field(default=None)
+    subject: str = Field(default="", sa_type=Text)
+    detail: str = Field(default="", sa_type=Text)
+
+
+class HrCaseEntry(SQLModel, table=True):
+    """One step of an HR review case for a persistent low performer: status, note, who and when.
+
+    The newest entry per (dataset, rep_id) holds the case's status; the history is kept.
+    Statuses: ``open``, ``in conversation``, ``closed``. A person decides; nothing here is automatic.
+    """
+
+    __tablename__ = "hr_case_entry"
+    __table_args__ = (Index("ix_hr_case_entry_dataset_rep", "dataset_id", "rep_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset_id: int = Field(sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False))
+    rep_id: str = Field(max_length=64)
+    status: str = Field(max_length=20)
+    note: str = Field(default="", sa_type=Text)
+    changed_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class AppSetting(SQLModel, table=True):
+    """An application-wide setting an admin changes in the app, e.g. the retention period in days."""
+
+    __tablename__ = "app_setting"
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: str = Field(sa_type=Text)
+    updated_by: str = Field(default="", max_length=200)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

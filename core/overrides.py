@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from core.audit import add_entry
 from core.models import Dataset, TierOverride
 
 TIER_CHOICES = ("low", "core", "top")
@@ -40,6 +41,14 @@ def set_override(
                 reason=clean[:2000],
                 changed_by=changed_by[:200] or "unknown",
             )
+        )
+        add_entry(
+            session,
+            actor=changed_by,
+            action="tier_override",
+            dataset_id=dataset_id,
+            subject=rep_id,
+            detail=f"to {tier}" if tier else "override lifted",
         )
 
 
