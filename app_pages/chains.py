@@ -1,17 +1,20 @@
 """Coaching chains: who coaches whom (AM → AE → SDR), why, the load per coach, and the manager's edits."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
 from core.chain_edits import add_edit, edit_history, edits_in_force, swap_coach
 from core.chain_graph import chain_dot
 from core.chains import ChainSettings, fit_formula
-from core.overrides import current_overrides
 from core.segmentation import SegmentSettings, apply_overrides
 from ui import cache
+from ui.auth import require_page
 from ui.downloads import table_downloads
 from ui.state import current_user, get_engine, require_dataset
 
+viewer = require_page("chains")
 st.title("Coaching chains")
 dataset = require_dataset()
 st.caption(
@@ -36,7 +39,7 @@ try:
 except ValueError as exc:
     st.error(str(exc))
     st.stop()
-segmented = apply_overrides(base, current_overrides(engine=engine, dataset_id=dataset.id))
+segmented = apply_overrides(base, cache.overrides(dataset.id, token))
 edits = edits_in_force(engine=engine, dataset_id=dataset.id)
 settings = ChainSettings(
     capacity={"AE": int(cap_ae), "AM": int(cap_am)},
@@ -46,7 +49,20 @@ settings = ChainSettings(
 )
 result = cache.chains(segmented, settings, edits.constraints)
 
-pairs, load = result.pairs, result.load
+# Matching runs on everyone; a manager sees the pairs, coaches and gaps that involve their people.
+ids = cache.visible(dataset.id, viewer)
+pairs = result.pairs
+if ids is not None:
+    pairs = pairs[pairs["coachee_id"].isin(ids) | pairs["coach_id"].isin(ids)]
+    result = replace(
+        result,
+        pairs=pairs,
+        load=result.load[result.load["coach_id"].isin(set(pairs["coach_id"]) | ids)],
+        unmatched=cache.scoped(result.unmatched, ids),
+        manager_coached=cache.scoped(result.manager_coached, ids),
+    )
+    segmented = cache.scoped(segmented, ids | set(pairs["coach_id"]))
+load = result.load
 m = st.columns(4)
 m[0].metric("AE → SDR pairs", int((pairs["level"] == "AE → SDR").sum()))
 m[1].metric("AM → AE pairs", int((pairs["level"] == "AM → AE").sum()))
@@ -80,7 +96,14 @@ with tab_pairs:
         column_config={"reason": st.column_config.TextColumn("reason", width="large")},
     )
     export = pairs.copy()
-    table_downloads(export, stem="coachwise-chains", sheet="Chains", key_prefix="ch_dl")
+    table_downloads(
+        export,
+        stem="coachwise-chains",
+        sheet="Chains",
+        key_prefix="ch_dl",
+        dataset_id=dataset.id,
+        id_column="coachee_id",
+    )
 with tab_unmatched:
     if result.unmatched.empty:
         st.success("Every core SDR and AE has a peer coach.")
@@ -175,4 +198,4 @@ with tab_edits:
         for column in ("coach_id", "coachee_id", "rep_id"):
             shown[column] = shown[column].map(lambda v: names.get(v, v) if isinstance(v, str) else v)
         st.caption("Edit history (newest first)")
-        st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch")
+        st.dataframe(cache.redact_frame(pd.DataFrame(shown), dataset.id, token, ()), hide_index=True, width="stretch")

@@ -6,15 +6,18 @@ import streamlit as st
 from core.datasets import load_people, period_range
 from core.overview import coach_willingness, headcount_by_team, headcount_long
 from core.schema import ROLE_NAMES, ROLES
+from ui import cache
+from ui.auth import link, require_page
 from ui.state import ACTIVE_DATASET, active_dataset, all_datasets, get_engine
 from ui.theme import ROLE_COLOURS
 
+viewer = require_page("overview")
 st.title("Overview")
 
 dataset = active_dataset()
 if dataset is None:
     st.info("No team is loaded yet: upload your team's export to begin.")
-    st.page_link("app_pages/upload.py", label="Upload a team export", icon=":material/upload_file:")
+    link("upload", "Upload a team export", ":material/upload_file:")
     st.stop()
 
 datasets = all_datasets()
@@ -36,10 +39,16 @@ if dataset.is_demo:
         "Excel, one row per person per month); the Upload page has a template.",
         icon=":material/science:",
     )
-    st.page_link("app_pages/upload.py", label="Upload your own team", icon=":material/upload_file:")
+    link("upload", "Upload your own team", ":material/upload_file:")
 
 engine = get_engine()
-people = load_people(engine=engine, dataset_id=dataset.id)
+people = cache.scoped(load_people(engine=engine, dataset_id=dataset.id), cache.visible(dataset.id, viewer))
+if people.empty:
+    st.info(
+        "None of the people in this dataset are yours: a manager sees the people whose manager field is their "
+        "name, or who are in one of their teams. Ask an admin to set your manager name or teams on the Users page."
+    )
+    st.stop()
 months = period_range(engine=engine, dataset_id=dataset.id)
 
 st.subheader(dataset.name)
@@ -89,4 +98,4 @@ with right:
 
 st.divider()
 st.markdown("**Next:** see who needs an HR conversation, who should be coached and who should coach.")
-st.page_link("app_pages/segmentation.py", label="Tiers within each role", icon=":material/stacked_bar_chart:")
+link("segmentation", "Tiers within each role", ":material/stacked_bar_chart:")

@@ -5,15 +5,17 @@ import pandas as pd
 import streamlit as st
 
 from core.metrics import MetricSpec, default_weights, metrics_for
-from core.overrides import current_overrides, override_history, set_override
+from core.overrides import override_history, set_override
 from core.schema import ROLE_NAMES, ROLES
 from core.segmentation import SegmentSettings, apply_overrides, explain, export_table, tier_summary
 from core.tiers import PRESET_NOTES, PRESETS
 from ui import cache
+from ui.auth import require_page
 from ui.downloads import table_downloads
 from ui.state import current_user, get_engine, require_dataset
 from ui.theme import TIER_COLOURS
 
+viewer = require_page("segmentation")
 st.title("Segmentation")
 
 dataset = require_dataset()
@@ -74,7 +76,12 @@ except ValueError as exc:
     st.error(str(exc))
     st.stop()
 engine = get_engine()
-segmented = apply_overrides(base, current_overrides(engine=engine, dataset_id=dataset.id))
+everyone = apply_overrides(base, cache.overrides(dataset.id, token))
+# Tiers are ranked within the whole role; a manager sees only their own people's rows.
+segmented = cache.scoped(everyone, cache.visible(dataset.id, viewer))
+if segmented.empty:
+    st.info("None of the people in this dataset are yours; ask an admin to set your manager name or teams.")
+    st.stop()
 medians = cache.medians(dataset.id, token, settings.key(), settings)
 
 summary = tier_summary(segmented)
@@ -174,7 +181,7 @@ st.dataframe(
     },
 )
 table = export_table(view)
-table_downloads(table, stem="coachwise-tiers", sheet="Tiers", key_prefix="seg_dl")
+table_downloads(table, stem="coachwise-tiers", sheet="Tiers", key_prefix="seg_dl", dataset_id=dataset.id)
 
 if view.empty:
     st.info("No one matches these filters.")
@@ -187,7 +194,7 @@ labels = {
 }
 rep = st.selectbox("Person", options=list(labels), format_func=labels.__getitem__, key="seg_person")
 person = segmented[segmented["rep_id"] == rep].iloc[0]
-role_size = int((segmented["role"] == person["role"]).sum())
+role_size = int((everyone["role"] == person["role"]).sum())
 left, right = st.columns([3, 2])
 with left:
     for line in explain(person, medians, role_size):
@@ -238,4 +245,5 @@ with st.form("seg_override_form", clear_on_submit=True):
 past = override_history(engine=engine, dataset_id=dataset.id, rep_id=str(rep))
 if len(past):
     st.caption("Override history")
-    st.dataframe(past.fillna({"tier": "(lifted)"}), hide_index=True, width="stretch")
+    past = cache.redact_frame(past.fillna({"tier": "(lifted)"}), dataset.id, token, ("reason",))
+    st.dataframe(past, hide_index=True, width="stretch")

@@ -1,10 +1,12 @@
 """Upload: bring a team export in — preview, column mapping, validation report, then import."""
 
+from dataclasses import replace
 from pathlib import PurePath
 
 import pandas as pd
 import streamlit as st
 
+from core.alias import alias_upload_views
 from core.datasets import count_overlap, sha256_bytes
 from core.importer import (
     MappingProblem,
@@ -19,12 +21,14 @@ from core.importer import (
 from core.reader import read_table
 from core.schema import CANONICAL_COLUMNS, COLUMN_DOCS, ROLES
 from core.template import template_csv, template_xlsx
-from ui.state import ACTIVE_DATASET, active_dataset, all_datasets, get_engine
+from ui.auth import alias_key, presenting, require_page
+from ui.state import ACTIVE_DATASET, active_dataset, all_datasets, current_user, get_engine
 
 NOT_IN_FILE = "— not in the file —"
 CHOOSE = "— choose —"
 SKIP = "skip these rows"
 
+viewer = require_page("upload")
 st.title("Upload")
 st.caption(
     "Bring your team's export as CSV or Excel: one row per person per month. Nothing is stored until you "
@@ -209,36 +213,40 @@ if prepared.role_questions:
             key=f"up_role_{suffix}",
         )
 
-for note in prepared.warnings:
+preview = prepared.raw.frame.head(20).astype(str)
+report, notes = prepared.report, prepared.warnings
+if presenting():
+    name_headers = [h for h in (prepared.mapping.get("name"), prepared.mapping.get("manager")) if h]
+    preview, report, notes = alias_upload_views(preview, report, notes, name_headers, alias_key())
+for note in notes:
     st.caption(f":material/info: {note}")
 
-errors = prepared.report[prepared.report["severity"] == "error"]
-warnings = prepared.report[prepared.report["severity"] == "warning"]
+errors = report[report["severity"] == "error"]
+warnings = report[report["severity"] == "warning"]
 m = st.columns(4)
 m[0].metric("Rows in the file", f"{prepared.rows_total:,}")
 m[1].metric("Will be imported", f"{prepared.rows_valid:,}")
 m[2].metric("Will be skipped", f"{prepared.rows_rejected:,}")
 m[3].metric("Warnings", f"{len(warnings):,}")
 
-tab_preview, tab_report = st.tabs(["Preview", f"Report ({len(prepared.report):,})"])
+tab_preview, tab_report = st.tabs(["Preview", f"Report ({len(report):,})"])
 with tab_preview:
     st.caption(
         f"The first rows as read from {filename}" + (f", sheet “{prepared.raw.sheet}”" if prepared.raw.sheet else "")
     )
-    preview = prepared.raw.frame.head(20).astype(str)
     preview.insert(0, "row", prepared.raw.row_numbers[: len(preview)])
     st.dataframe(preview, hide_index=True, width="stretch")
 with tab_report:
-    if prepared.report.empty:
+    if report.empty:
         st.success("Every row is valid.", icon=":material/check_circle:")
     else:
         reasons = errors.groupby("reason").size().sort_values(ascending=False).head(5)
         if len(reasons):
             st.markdown("**Most common errors:** " + "; ".join(f"{r} ({n:,})" for r, n in reasons.items()))
-        st.dataframe(prepared.report, hide_index=True, width="stretch", height=320)
+        st.dataframe(report, hide_index=True, width="stretch", height=320)
         st.download_button(
             "Download the report (CSV)",
-            data=lambda: report_csv(prepared).encode("utf-8"),
+            data=lambda: report_csv(replace(prepared, report=report)).encode("utf-8"),
             file_name=f"{PurePath(filename).stem}-report.csv",
             mime="text/csv",
             key="up_report_csv",
@@ -300,6 +308,7 @@ if st.button(label, type="primary", disabled=blocked or (name is not None and no
                 name=name if into is None else None,
                 into=into,
                 overlap=overlap,  # type: ignore[arg-type]
+                actor=current_user(),
             )
         except ValueError as exc:
             status.update(label="Import failed — nothing was stored", state="error")

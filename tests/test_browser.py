@@ -60,7 +60,8 @@ def test_page_renders_without_exception(server: str, browser: Browser, spec: obj
 def test_overview_shows_demo_team_and_chart(server: str, browser: Browser) -> None:
     """The first start shows the demo note, 120 people and a rendered Altair chart."""
     page = _open(browser, server)
-    assert "generated demo team" in page.locator("[data-testid='stAlert']").first.inner_text()
+    assert page.locator("[data-testid='stAlert']").filter(has_text="generated demo team").count() == 1
+    assert page.locator("[data-testid='stAlert']").filter(has_text="single local admin").count() == 1
     people = page.locator("[data-testid='stMetric']").filter(has_text="People").first
     assert "120" in people.inner_text()
     page.wait_for_selector(

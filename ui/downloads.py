@@ -1,26 +1,62 @@
-"""Download buttons for a table in CSV, XLSX and JSON, generated on click."""
+"""Download buttons generated on click; every export of people's data writes one audit entry."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import streamlit as st
 
+from core.audit import record, subject_ids
 from core.export import export_bytes
+from ui.state import current_user, get_engine
 
 MIME = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown",
+    "zip": "application/zip",
 }
 
 
-def table_downloads(frame: pd.DataFrame, *, stem: str, sheet: str, key_prefix: str) -> None:
-    """Three buttons in a row; each file is written only when its button is clicked."""
+def audited(
+    make: Callable[[], bytes | str], *, dataset_id: int, rep_ids: Iterable[object], what: str
+) -> Callable[[], bytes | str]:
+    """Wrap a file maker so that producing the file also records who exported which people."""
+
+    def produce() -> bytes | str:
+        data = make()
+        record(
+            engine=get_engine(),
+            actor=current_user(),
+            action="export",
+            dataset_id=dataset_id,
+            subject=subject_ids(rep_ids),
+            detail=what,
+        )
+        return data
+
+    return produce
+
+
+def table_downloads(
+    frame: pd.DataFrame, *, stem: str, sheet: str, key_prefix: str, dataset_id: int, id_column: str = "rep_id"
+) -> None:
+    """Three buttons in a row (CSV, XLSX, JSON); each file is written, and audited, only when clicked."""
     columns = st.columns([1, 1, 1, 3])
-    for col, fmt in zip(columns, MIME, strict=False):
+    ids = frame[id_column].tolist() if id_column in frame.columns else []
+    for col, fmt in zip(columns, ("csv", "xlsx", "json"), strict=False):
         col.download_button(
             f"Download {fmt.upper()}",
-            data=lambda fmt=fmt: export_bytes(frame, fmt, sheet=sheet),  # type: ignore[misc]
+            data=audited(
+                lambda fmt=fmt: export_bytes(frame, fmt, sheet=sheet),  # type: ignore[misc]
+                dataset_id=dataset_id,
+                rep_ids=ids,
+                what=f"{sheet} table ({fmt})",
+            ),
             file_name=f"{stem}.{fmt}",
             mime=MIME[fmt],
             key=f"{key_prefix}_{fmt}",

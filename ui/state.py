@@ -10,6 +10,7 @@ from core.db import init_db, make_engine
 from core.demo import ensure_demo_dataset
 
 ACTIVE_DATASET = "active_dataset_id"
+PRESENTING = "auth_presenting"  # the presentation-mode toggle in the sidebar (ui.auth reads it)
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -24,11 +25,28 @@ def get_engine() -> Engine:
 def init_session_state() -> None:
     """Create the session keys every page reads (called once per run from app.py)."""
     st.session_state.setdefault(ACTIVE_DATASET, None)
+    st.session_state.setdefault(PRESENTING, False)
+
+
+def all_datasets() -> list[DatasetInfo]:
+    """The stored datasets this session may open, newest first (a consultant: demo ones unless presenting)."""
+    from core.access import may_open_dataset
+    from ui.auth import current_viewer
+
+    viewer = current_viewer()
+    if viewer is None:
+        return []
+    presenting = bool(st.session_state.get(PRESENTING, False))
+    return [
+        d
+        for d in list_datasets(engine=get_engine())
+        if may_open_dataset(is_demo=d.is_demo, viewer=viewer, presenting=presenting)
+    ]
 
 
 def active_dataset() -> DatasetInfo | None:
-    """Return the dataset the pages work on: the one chosen, else the newest."""
-    datasets = list_datasets(engine=get_engine())
+    """Return the dataset the pages work on: the one chosen, else the newest this session may open."""
+    datasets = all_datasets()
     if not datasets:
         st.session_state[ACTIVE_DATASET] = None
         return None
@@ -40,27 +58,21 @@ def active_dataset() -> DatasetInfo | None:
     return match
 
 
-def all_datasets() -> list[DatasetInfo]:
-    """Every stored dataset, newest first."""
-    return list_datasets(engine=get_engine())
-
-
 def current_user() -> str:
-    """Who is acting, for the record: the signed-in user's email or name, else the local user."""
-    try:
-        user = st.user
-        if getattr(user, "is_logged_in", False):
-            return str(user.get("email") or user.get("name") or "signed-in user")
-    except Exception:  # noqa: BLE001  (st.user is unavailable outside a server session)
-        pass
-    return "local user"
+    """Who is acting, for the record: the signed-in user's name, or the single local admin."""
+    from ui.auth import current_viewer
+
+    viewer = current_viewer()
+    return viewer.username if viewer is not None else "signed-out user"
 
 
 def require_dataset() -> DatasetInfo:
     """The active dataset, or a note with a link to Upload and a stop when there is none."""
     dataset = active_dataset()
     if dataset is None:
-        st.info("No team is loaded yet.")
-        st.page_link("app_pages/upload.py", label="Upload a team export", icon=":material/upload_file:")
+        from ui.auth import link
+
+        st.info("No team is loaded yet, or none that your role may open.")
+        link("upload", "Upload a team export", ":material/upload_file:")
         st.stop()
     return dataset

@@ -1,0 +1,158 @@
+"""Who may see what: the four roles, the viewer of a session, and whose people a manager sees.
+
+Roles:
+- **admin**: everything, including users, retention and the audit trail.
+- **manager**: only the people whose ``manager`` field is theirs, or who are in one of their teams;
+  no HR review.
+- **hr**: the HR review and HR briefs for all teams; coaching plans read-only.
+- **consultant**: demo datasets, and real ones only while presentation mode hides the names.
+
+Which pages a role may open is listed with the pages (``ui/nav.py``); this module holds the rules
+that do not depend on Streamlit, so they are tested directly.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+ROLES: tuple[str, ...] = ("admin", "manager", "hr", "consultant")
+ROLE_LABELS: dict[str, str] = {
+    "admin": "Admin",
+    "manager": "Manager",
+    "hr": "HR",
+    "consultant": "Consultant",
+}
+ROLE_HELP: dict[str, str] = {
+    "admin": "everything, including users, data retention and the audit trail",
+    "manager": "only the people they manage or whose team is theirs; no HR review",
+    "hr": "the HR review and HR briefs for all teams; coaching plans read-only",
+    "consultant": "demo teams, and real ones only in presentation mode",
+}
+
+Source = Literal["local-admin", "password", "oidc"]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person using a session, as far as access is concerned."""
+
+    username: str
+    role: str
+    source: Source
+    display_name: str = ""
+    manager_name: str = ""
+    teams: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def label(self) -> str:
+        """What the sidebar and the records call this person."""
+        return self.display_name or self.username
+
+    @property
+    def sees_everyone(self) -> bool:
+        """Whether the viewer sees every person of a dataset (everyone but a manager)."""
+        return self.role != "manager"
+
+    @property
+    def edits_plans(self) -> bool:
+        """Whether the viewer may change plans, tiers and chains (HR reads plans only)."""
+        return self.role in ("admin", "manager", "consultant")
+
+
+LOCAL_ADMIN = Viewer(username="local admin", role="admin", source="local-admin", display_name="Local admin")
+
+
+def parse_teams(text: str) -> tuple[str, ...]:
+    """Split a team list typed one per line (or separated by ``;``) into clean, unique names."""
+    seen: dict[str, None] = {}
+    for part in text.replace(";", "\n").splitlines():
+        name = " ".join(part.split())
+        if name:
+            seen.setdefault(name, None)
+    return tuple(seen)
+
+
+def _fold(values: pd.Series) -> pd.Series:
+    return values.fillna("").astype(str).str.split().str.join(" ").str.casefold()
+
+
+def in_scope(people: pd.DataFrame, viewer: Viewer) -> pd.Series:
+    """Which rows of ``people`` (columns ``manager`` and ``team``) the viewer may see.
+
+    A manager sees the people whose manager field matches their manager name (ignoring case and
+    spacing) and everyone in their assigned teams; every other role sees everyone.
+
+    Returns:
+        A boolean Series aligned with ``people``.
+    """
+    if viewer.sees_everyone:
+        return pd.Series(True, index=people.index)
+    mine = pd.Series(False, index=people.index)
+    name = " ".join(viewer.manager_name.split()).casefold()
+    if name:
+        mine |= _fold(people["manager"]).eq(name)
+    teams = {" ".join(t.split()).casefold() for t in viewer.teams}
+    if teams:
+        mine |= _fold(people["team"]).isin(teams)
+    return mine
+
+
+def visible_rep_ids(people: pd.DataFrame, viewer: Viewer) -> frozenset[str]:
+    """The rep_ids of the people the viewer may see."""
+    return frozenset(people.loc[in_scope(people, viewer), "rep_id"].astype(str))
+
+
+def may_open_dataset(*, is_demo: bool, viewer: Viewer, presenting: bool) -> bool:
+    """Whether the viewer may work on a dataset: a consultant sees real ones only in presentation mode."""
+    return viewer.role != "consultant" or is_demo or presenting
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether a server address is reachable from this computer only.
+
+    An empty address means every interface (Streamlit's default), so it is *not* loopback.
+    """
+    host = (address or "").strip().strip("[]")
+    if not host:
+        return False
+    if host.casefold() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def unsafe_start_message(address: str | None, *, sign_in_configured: bool) -> str | None:
+    """The sentence that refuses a start reachable from other computers without sign-in, else None."""
+    if sign_in_configured or is_loopback(address):
+        return None
+    where = address.strip() if address and address.strip() else "every network interface"
+    return (
+        f"Coachwise holds personal performance data and is bound to {where} without sign-in, so it will "
+        "not start. Configure sign-in first: an [auth] section in .streamlit/secrets.toml (OpenID Connect), "
+        "or a local admin account with `python -m core users add NAME --role admin`; or bind it to "
+        "localhost (server.address in .streamlit/config.toml or STREAMLIT_SERVER_ADDRESS)."
+    )
+
+
+def check_role(role: str) -> str:
+    """Return ``role`` if it is one of :data:`ROLES`.
+
+    Raises:
+        ValueError: An unknown role, in one sentence naming the known ones.
+    """
+    clean = role.strip().casefold()
+    if clean not in ROLES:
+        raise ValueError(f"'{role}' is not a role; use one of {', '.join(ROLES)}.")
+    return clean
+
+
+def allowed(roles: Iterable[str], viewer: Viewer) -> bool:
+    """Whether the viewer's role is among ``roles``."""
+    return viewer.role in set(roles)

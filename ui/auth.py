@@ -1,0 +1,227 @@
+"""Sign-in, the session's viewer, page guards and presentation mode (Streamlit glue over core.access).
+
+- ``[auth]`` in ``secrets.toml``: Streamlit's OpenID Connect sign-in (``st.login``); the account's
+  role comes from the Users page, matched by e-mail.
+- Otherwise local accounts with passwords, once an admin has created one.
+- No accounts, no ``[auth]``, bound to localhost: a single local admin, with a banner saying so.
+- Bound to any other address without sign-in: the app refuses to start.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from core.access import LOCAL_ADMIN, ROLE_LABELS, Viewer, unsafe_start_message
+from core.alias import alias_map
+from core.app_settings import ALIAS_KEY, stored_secret
+from core.audit import record
+from core.users import authenticate, get_user, has_local_accounts, user_by_email
+from ui.nav import PAGES, PageSpec
+from ui.state import PRESENTING, get_engine
+
+SIGNED_IN = "auth_username"  # local sign-in: the user name, looked up again on every run
+OIDC_LOGGED = "auth_oidc_logged"  # the e-mail whose sign-in was already recorded this session
+
+
+def _secrets_auth() -> dict[str, Any] | None:
+    try:
+        if "auth" in st.secrets:
+            return dict(st.secrets["auth"])
+    except Exception:  # noqa: BLE001  (no secrets.toml at all is the normal local case)
+        return None
+    return None
+
+
+def oidc_configured() -> bool:
+    """Whether ``[auth]`` in secrets.toml configures OpenID Connect sign-in."""
+    return _secrets_auth() is not None
+
+
+def sign_in_configured(engine: Engine) -> bool:
+    """Whether anyone must sign in: OpenID Connect is configured or a local account exists."""
+    return oidc_configured() or has_local_accounts(engine=engine)
+
+
+def _providers() -> list[str | None]:
+    """Named providers (``[auth.google]`` …) or the single default provider."""
+    config = _secrets_auth() or {}
+    named = [k for k, v in config.items() if isinstance(v, dict)]
+    return list(named) or [None]
+
+
+def refuse_unsafe_start(engine: Engine) -> None:
+    """Stop with one sentence when the server is reachable from other computers without sign-in."""
+    message = unsafe_start_message(st.get_option("server.address"), sign_in_configured=sign_in_configured(engine))
+    if message:
+        st.error(message, icon=":material/lock:")
+        st.stop()
+
+
+def _oidc_viewer(engine: Engine) -> Viewer:
+    if not st.user.is_logged_in:
+        st.title("Coachwise")
+        st.write("Sign in with your organisation's account to continue.")
+        for provider in _providers():
+            label = f"Sign in with {provider.title()}" if provider else "Sign in"
+            if st.button(label, type="primary", key=f"auth_login_{provider or 'default'}"):
+                st.login(provider) if provider else st.login()
+        st.stop()
+    email = str(st.user.get("email") or "")
+    user = user_by_email(engine=engine, email=email)
+    if user is None:
+        st.error(
+            f"You are signed in as {email or 'an account without an e-mail'}, but Coachwise has no active "
+            "account for it. Ask an admin to add your e-mail on the Users page."
+        )
+        st.button("Sign out", on_click=st.logout, key="auth_logout_unknown")
+        st.stop()
+    if st.session_state.get(OIDC_LOGGED) != email:
+        record(engine=engine, actor=user.username, action="sign_in", subject=user.username, detail="single sign-on")
+        st.session_state[OIDC_LOGGED] = email
+    return user.viewer("oidc")
+
+
+def _password_viewer(engine: Engine) -> Viewer:
+    username = st.session_state.get(SIGNED_IN)
+    if username:
+        user = get_user(engine=engine, username=str(username))
+        if user is not None and user.active:
+            return user.viewer("password")
+        st.session_state.pop(SIGNED_IN, None)  # deactivated or deleted since: sign in again
+    st.title("Coachwise")
+    with st.form("auth_form"):
+        name = st.text_input("User name", key="auth_user")
+        password = st.text_input("Password", type="password", key="auth_password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        signed = authenticate(engine=engine, username=name, password=password)
+        if signed is not None:
+            st.session_state[SIGNED_IN] = signed.username
+            st.rerun()
+        st.error(
+            "That user name and password do not match an active account (after 5 refusals in 15 minutes "
+            "an account is locked for a while). Ask an admin if you forgot your password."
+        )
+    st.stop()
+
+
+def gate() -> Viewer:
+    """The viewer of this session; shows the sign-in (and stops) until someone has signed in."""
+    engine = get_engine()
+    refuse_unsafe_start(engine)
+    if oidc_configured():
+        return _oidc_viewer(engine)
+    if has_local_accounts(engine=engine):
+        return _password_viewer(engine)
+    return LOCAL_ADMIN
+
+
+def sign_out() -> None:
+    """End the session's sign-in (recorded)."""
+    viewer = current_viewer()
+    if viewer is not None and viewer.source != "local-admin":
+        record(engine=get_engine(), actor=viewer.username, action="sign_out", subject=viewer.username)
+    st.session_state.pop(SIGNED_IN, None)
+    st.session_state.pop(OIDC_LOGGED, None)
+    st.session_state[PRESENTING] = False
+    if viewer is not None and viewer.source == "oidc":
+        st.logout()
+
+
+def current_viewer() -> Viewer | None:
+    """The viewer resolved for this run without showing anything (None when nobody is signed in)."""
+    engine = get_engine()
+    if oidc_configured():
+        try:
+            if not st.user.is_logged_in:
+                return None
+        except Exception:  # noqa: BLE001  (st.user is unavailable outside a server session)
+            return None
+        user = user_by_email(engine=engine, email=str(st.user.get("email") or ""))
+        return user.viewer("oidc") if user else None
+    if has_local_accounts(engine=engine):
+        username = st.session_state.get(SIGNED_IN)
+        user = get_user(engine=engine, username=str(username)) if username else None
+        return user.viewer("password") if user and user.active else None
+    return LOCAL_ADMIN
+
+
+def pages_for(viewer: Viewer) -> list[PageSpec]:
+    """The pages in the viewer's navigation."""
+    return [p for p in PAGES if viewer.role in p.roles]
+
+
+def require_page(url_path: str) -> Viewer:
+    """Guard a page: its viewer, or a message and a stop when the role may not open it.
+
+    Pages call this first, because a page left out of the navigation is still reachable by URL.
+    """
+    viewer = current_viewer()
+    spec = next(p for p in PAGES if p.url_path == url_path)
+    if viewer is None or viewer.role not in spec.roles:
+        role = ROLE_LABELS.get(viewer.role, viewer.role) if viewer else "signed-out"
+        st.error(f"The {spec.title} page is not open to the {role} role. Ask an admin if you need it.")
+        st.stop()
+    return viewer
+
+
+def presenting() -> bool:
+    """Whether presentation mode (aliases instead of names) is on for this session."""
+    return bool(st.session_state.get(PRESENTING, False))
+
+
+def alias_key() -> bytes:
+    """The secret behind the aliases: ``[presentation] alias_key`` in secrets.toml, else one stored once."""
+    try:
+        configured = st.secrets.get("presentation", {}).get("alias_key")
+    except Exception:  # noqa: BLE001  (no secrets.toml)
+        configured = None
+    if configured:
+        return str(configured).encode("utf-8")
+    return stored_secret(engine=get_engine(), key=ALIAS_KEY).encode("utf-8")
+
+
+def shown_names(names: list[str]) -> dict[str, str]:
+    """How names are shown now: themselves, or their aliases in presentation mode."""
+    if not presenting():
+        return {n: n for n in names}
+    return alias_map(names, alias_key())
+
+
+def show_name(name: str) -> str:
+    """One name as it may be shown now (e.g. a user's name next to an edit)."""
+    return shown_names([name])[name] if name else name
+
+
+def frame(viewer: Viewer) -> None:
+    """The sidebar's who-am-I, sign-out and presentation toggle, and the banners every page shows."""
+    with st.sidebar:
+        st.caption(f":material/person: **{show_name(viewer.label)}** · {ROLE_LABELS[viewer.role]}")
+        st.toggle(
+            "Presentation mode",
+            key=PRESENTING,
+            help="Replaces every person's name with a stable alias on every page and in every export, "
+            "for a projector or a screen share. Real names are not sent to the browser while it is on.",
+        )
+        if viewer.source != "local-admin":
+            st.button("Sign out", on_click=sign_out, key="auth_sign_out", icon=":material/logout:")
+    if viewer.source == "local-admin":
+        st.warning(
+            "Running as the **single local admin**: no accounts exist and the app is bound to this computer "
+            "only, so anyone using this computer has full access. Create accounts on the Users page to "
+            "require sign-in.",
+            icon=":material/shield_person:",
+        )
+    if presenting():
+        st.info("**Presentation mode** — names are aliases.", icon=":material/co_present:")
+
+
+def link(url_path: str, label: str, icon: str) -> None:
+    """A link to a page, shown only when the viewer's navigation has that page."""
+    viewer = current_viewer()
+    spec = next(p for p in PAGES if p.url_path == url_path)
+    if viewer is not None and viewer.role in spec.roles:
+        st.page_link(spec.path, label=label, icon=icon)
