@@ -22,6 +22,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 ## Honours STREAMLIT_* variables, e.g. STREAMLIT_SERVER_PORT=8600 make run.
 run: $(VENV)/.installed
 	$(PY) -m core init-db
+	$(PY) -m core preflight
 	$(PY) -m streamlit run app.py
 
 ## lint: ruff on everything, mypy --strict on core/.

@@ -104,7 +104,7 @@ def _plan_for(rep_id: str, edits_for: dict[str, str], logged: tuple[CheckIn, ...
 
 plan = _plan_for(rep, edits, person_checkins)
 stem = file_stem(plan.rep_id, plan.name)
-kind = "HR brief" if plan.kind == "hr" else "plan"
+kind = "HR brief" if plan.kind == "hr_brief" else "plan"
 for column, (label, fmt, make) in zip(
     st.columns([1, 1, 1, 3]),
     (("PDF", "pdf", to_pdf), ("Word", "docx", to_docx), ("Markdown", "md", to_markdown)),

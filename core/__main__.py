@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from core.datasets import get_dataset, list_datasets
@@ -114,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     seg.add_argument(
         "--cutoffs", default="10,60,30", help="low,core,top percent or a preset, e.g. 20/70/10 (default 10,60,30)"
     )
+    seg.add_argument(
+        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
+    )
     seg.add_argument("--weights", default="", help="metric weights, e.g. 'close_rate=0.7,quota_attainment=0.3'")
     seg.add_argument(
         "--replicates", type=int, default=50, help="bootstrap replicates for the borderline flag; 0 = off (default 50)"
@@ -127,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     chains.add_argument("--hours", type=float, default=2.0, help="coaching hours per coachee per month (default 2)")
     chains.add_argument("--coach-the-coaches", action="store_true", help="AMs may also coach the top AEs who coach")
     chains.add_argument("--window", type=_window, default=3, help="months for the tiers, or 'all' (default 3)")
+    chains.add_argument(
+        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
+    )
     chains.add_argument("--cutoffs", default="10,60,30", help="tier cut-offs (default 10,60,30)")
     chains.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="output format (default csv)")
     chains.add_argument("--out", default=None, help="file to write (default: standard output; xlsx needs --out)")
@@ -137,8 +144,47 @@ def build_parser() -> argparse.ArgumentParser:
     plans.add_argument("--format", choices=("pdf", "docx", "md"), default="pdf", help="file format (default pdf)")
     plans.add_argument("--rep", action="append", default=[], metavar="ID", help="only this rep_id (repeatable)")
     plans.add_argument("--window", type=_window, default=3, help="months for the tiers, or 'all' (default 3)")
+    plans.add_argument(
+        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
+    )
     plans.add_argument("--cutoffs", default="10,60,30", help="tier cut-offs (default 10,60,30)")
+
+    sub.add_parser("preflight", help="refuse to start a server reachable from other computers without sign-in")
+
+    users = sub.add_parser("users", help="list, add or change the accounts that may sign in")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    users_sub.add_parser("list", help="list the accounts")
+    for verb in ("add", "set"):
+        command = users_sub.add_parser(verb, help=f"{verb} an account")
+        command.add_argument("username", help="the user name they sign in with")
+        command.add_argument("--role", required=verb == "add", default=None, help="admin, manager, hr or consultant")
+        command.add_argument("--email", default=None, help="the e-mail they sign in with (single sign-on)")
+        command.add_argument("--display-name", default=None, help="full name shown in the app")
+        command.add_argument(
+            "--manager-name", default=None, help="managers: their name as the data's manager field has it"
+        )
+        command.add_argument("--team", action="append", default=None, help="managers: a team they see (repeatable)")
+        command.add_argument(
+            "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+        )
+        if verb == "set":
+            command.add_argument("--active", choices=("yes", "no"), default=None, help="allow or stop sign-in")
+
+    audit = sub.add_parser("audit", help="print the audit trail (who did what, when)")
+    audit.add_argument("--action", action="append", default=[], help="only this action (repeatable)")
+    audit.add_argument("--actor", default="", help="only actors containing this text")
+    audit.add_argument("--dataset", type=_positive, default=None, help="only entries about this dataset id")
+    audit.add_argument("--since", type=_day, default=None, help="from this day, YYYY-MM-DD (UTC)")
+    audit.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
+    audit.add_argument("--out", default=None, help="file to write (default: standard output)")
     return parser
+
+
+def _day(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a day like 2026-12-01") from None
 
 
 def _window(text: str) -> int | None:
@@ -179,7 +225,7 @@ def _prepare(args: argparse.Namespace, remembered: dict[str, str | None] | None 
     data = path.read_bytes()
     overrides = parse_map_options(args.map)
     roles = parse_role_options(args.role)
-    return prepare(
+    prepared = prepare(
         data,
         path.name,
         sheet=args.sheet,
@@ -188,6 +234,28 @@ def _prepare(args: argparse.Namespace, remembered: dict[str, str | None] | None 
         role_answers=roles,
         max_bytes=args.max_mb * 1024 * 1024,
     )
+    if getattr(args, "aliases", False):
+        from dataclasses import replace
+
+        from core.alias import alias_frame
+
+        prepared = replace(prepared, frame=alias_frame(prepared.frame, _alias_key()))
+    return prepared
+
+
+def _alias_key() -> bytes:
+    """The presentation key: COACHWISE_ALIAS_KEY, else secrets.toml's, else the one stored in the database."""
+    import os
+
+    from core.app_settings import ALIAS_KEY, stored_secret
+    from core.startup import alias_key_in_secrets
+
+    configured = os.environ.get("COACHWISE_ALIAS_KEY", "").strip() or alias_key_in_secrets()
+    if configured:
+        return configured.encode("utf-8")
+    engine = make_engine()
+    init_db(engine)
+    return stored_secret(engine=engine, key=ALIAS_KEY).encode("utf-8")
 
 
 def _summary(prepared: Prepared) -> str:
@@ -318,6 +386,7 @@ def _cmd_chains(args: argparse.Namespace) -> int:
 def _cmd_plans(args: argparse.Namespace) -> int:
     from datetime import date
 
+    from core.audit import record, subject_ids
     from core.plans import file_stem, plans_from_records, to_markdown
     from core.render import plans_zip
     from core.segmentation import SegmentSettings
@@ -335,12 +404,114 @@ def _cmd_plans(args: argparse.Namespace) -> int:
         today=date.today(),
     )
     Path(args.out).write_bytes(plans_zip(plans, args.format, file_stem=file_stem, markdown=to_markdown))
+    engine = make_engine()
+    init_db(engine)
+    record(
+        engine=engine,
+        actor="command line",
+        action="export",
+        subject=subject_ids(p.rep_id for p in plans),
+        detail=f"plans and briefs ({args.format}) from a file with sha256 {prepared.sha256}",
+    )
     briefs = sum(1 for p in plans if p.kind == "hr_brief")
     print(f"Wrote {len(plans):,} {args.format.upper()} files ({briefs} HR briefs) to {args.out}", file=sys.stderr)
     return EXIT_OK
 
 
+def _cmd_preflight(_args: argparse.Namespace) -> int:
+    import os
+
+    from core.startup import preflight
+
+    engine = make_engine()
+    init_db(engine)
+    message = preflight(engine=engine, environ=os.environ)
+    if message:
+        print(f"Error: {message}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    return EXIT_OK
+
+
+def _password(args: argparse.Namespace) -> str | None:
+    if not args.password_stdin:
+        return None
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise ValueError("--password-stdin was given but standard input had no password on its first line.")
+    return line
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    from core.access import ROLE_LABELS
+    from core.users import create_user, list_users, update_user
+
+    engine = make_engine()
+    init_db(engine)
+    if args.users_command == "list":
+        for u in list_users(engine=engine):
+            state = "active" if u.active else "inactive"
+            how = "password" if u.has_password else "single sign-on"
+            shown_teams = ", ".join(u.teams)
+            print(
+                f"{u.username}\t{ROLE_LABELS[u.role]}\t{state}\t{how}\t{u.email or ''}\t{u.manager_name}\t{shown_teams}"
+            )
+        return EXIT_OK
+    teams = "\n".join(args.team) if args.team is not None else None
+    if args.users_command == "add":
+        password = _password(args)
+        if password is None and not args.email:
+            raise ValueError("Give a password with --password-stdin (local sign-in) or an --email (single sign-on).")
+        user = create_user(
+            engine=engine,
+            username=args.username,
+            role=args.role,
+            actor="command line",
+            password=password,
+            email=args.email,
+            display_name=args.display_name or "",
+            manager_name=args.manager_name or "",
+            teams=teams or "",
+        )
+        print(f"Added {user.username} as {ROLE_LABELS[user.role]}.", file=sys.stderr)
+        return EXIT_OK
+    user = update_user(
+        engine=engine,
+        username=args.username,
+        actor="command line",
+        role=args.role,
+        active=None if args.active is None else args.active == "yes",
+        password=_password(args),
+        email=args.email,
+        display_name=args.display_name,
+        manager_name=args.manager_name,
+        teams=teams,
+    )
+    print(
+        f"Saved {user.username} ({ROLE_LABELS[user.role]}, {'active' if user.active else 'inactive'}).", file=sys.stderr
+    )
+    return EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from core.audit import ACTIONS, audit_log, record
+    from core.export import export_bytes
+
+    unknown = [a for a in args.action if a not in ACTIONS]
+    if unknown:
+        raise ValueError(f"'{unknown[0]}' is not an audited action; use one of {', '.join(ACTIONS)}.")
+    engine = make_engine()
+    init_db(engine)
+    log = audit_log(engine=engine, actions=args.action, actor=args.actor, dataset_id=args.dataset, since=args.since)
+    log["at"] = log["at"].map(lambda t: t.isoformat())
+    _write_output(export_bytes(log, args.format, sheet="Audit"), args.out, f"{len(log):,} audit entries")
+    record(engine=engine, actor="command line", action="audit_exported", subject=f"{len(log)} entries")
+    return EXIT_OK
+
+
 COMMANDS = {
+    "preflight": _cmd_preflight,
+    "users": _cmd_users,
+    "audit": _cmd_audit,
     "plans": _cmd_plans,
     "chains": _cmd_chains,
     "segment": _cmd_segment,
