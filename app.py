@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.auth import frame, gate, pages_for
+from ui.auth import follow_requested_page, frame, gate, pages_for
 from ui.state import init_session_state
 
 st.set_page_config(page_title="Coachwise", page_icon=":material/groups:", layout="wide")
@@ -15,4 +15,6 @@ for spec in pages_for(viewer):
     sections.setdefault(spec.section, []).append(
         st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
     )
-st.navigation(sections).run()
+navigation = st.navigation(sections)
+follow_requested_page(viewer)
+navigation.run()

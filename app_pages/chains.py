@@ -10,7 +10,7 @@ from core.chain_graph import chain_dot
 from core.chains import ChainSettings, fit_formula
 from core.segmentation import SegmentSettings, apply_overrides
 from ui import cache
-from ui.auth import require_page
+from ui.auth import name_key, require_page
 from ui.downloads import table_downloads
 from ui.state import current_user, get_engine, require_dataset
 
@@ -129,11 +129,11 @@ with tab_edits:
     e1, e2 = st.columns(2)
     with e1.container(border=True):
         st.markdown("**Swap or set a coach** (the new pair is locked)")
-        who = st.selectbox("Coachee", options=coachees, format_func=names.get, key="ch_swap_coachee")
+        who = st.selectbox("Coachee", options=coachees, format_func=names.get, key=name_key("ch_swap_coachee"))
         # Only coaches of the role above the coachee's: AEs for SDRs, AMs for AEs.
         above = {"SDR": "AE", "AE": "AM"}.get(str(segmented.set_index("rep_id").at[who, "role"])) if who else None
         fitting = [c for c in coaches if above and load.set_index("coach_id").at[c, "role"] == above]
-        to = st.selectbox("New coach", options=fitting, format_func=names.get, key="ch_swap_coach")
+        to = st.selectbox("New coach", options=fitting, format_func=names.get, key=name_key("ch_swap_coach"))
         if st.button("Save", key="ch_swap_save", disabled=not fitting):
             try:
                 swap_coach(
@@ -154,7 +154,9 @@ with tab_edits:
             f"{c}|{e}": f"{names.get(c)} → {names.get(e)}"
             for c, e in zip(pairs["coach_id"], pairs["coachee_id"], strict=True)
         }
-        chosen = st.selectbox("Pair", options=list(pair_labels), format_func=pair_labels.get, key="ch_lock_pair")
+        chosen = st.selectbox(
+            "Pair", options=list(pair_labels), format_func=pair_labels.get, key=name_key("ch_lock_pair")
+        )
         action = st.radio("Action", ["lock", "unlock"], horizontal=True, key="ch_lock_action")
         if st.form_submit_button("Save", key="ch_lock_save") and chosen:
             coach_id, coachee_id = str(chosen).split("|", 1)
@@ -171,7 +173,7 @@ with tab_edits:
     with e3.form("ch_exclude_form"):
         st.markdown("**Exclude or include a person** (e.g. on leave)")
         everyone = sorted(names, key=names.get)
-        person = st.selectbox("Person", options=everyone, format_func=names.get, key="ch_ex_person")
+        person = st.selectbox("Person", options=everyone, format_func=names.get, key=name_key("ch_ex_person"))
         ex_action = st.radio("Action", ["exclude", "include"], horizontal=True, key="ch_ex_action")
         if st.form_submit_button("Save", key="ch_ex_save"):
             add_edit(
@@ -180,7 +182,7 @@ with tab_edits:
             st.rerun()
     with e4.form("ch_capacity_form"):
         st.markdown("**Capacity of one coach**")
-        coach = st.selectbox("Coach", options=coaches, format_func=names.get, key="ch_cap_coach")
+        coach = st.selectbox("Coach", options=coaches, format_func=names.get, key=name_key("ch_cap_coach"))
         value = st.number_input("Coachees", 0, 20, 3, key="ch_cap_value")
         if st.form_submit_button("Save", key="ch_cap_save"):
             add_edit(

@@ -15,7 +15,7 @@ from core.render import plans_zip, to_docx, to_pdf
 from core.schema import ROLE_NAMES
 from core.segmentation import SegmentSettings, apply_overrides
 from ui import cache
-from ui.auth import presenting, require_page, show_name
+from ui.auth import name_key, presenting, require_page, show_name
 from ui.downloads import MIME, audited
 from ui.state import current_user, get_engine, require_dataset
 
@@ -46,7 +46,7 @@ months = window_periods(records["period"].unique(), seg_settings.window)
 today = date.today()
 
 f1, f2, f3, f4 = st.columns([2, 1, 1, 1])
-search = f1.text_input("Search by name or ID", key="pl_search", placeholder="e.g. Wolf or E10023")
+search = f1.text_input("Search by name or ID", key=name_key("pl_search"), placeholder="e.g. Wolf or E10023")
 team = f2.selectbox("Team", ["All", *sorted(segmented["team"].dropna().unique())], key="pl_team")
 tier = f3.selectbox("Tier", ["All", "low", "core", "top"], key="pl_tier")
 role = f4.selectbox("Role", ["All", "SDR", "AE", "AM"], key="pl_role")
@@ -66,7 +66,9 @@ labels = {
     r: f"{n} · {r} · {ROLE_NAMES[ro]} · {t} · {ti}"
     for r, n, ro, t, ti in view[["rep_id", "name", "role", "team", "tier"]].itertuples(index=False)
 }
-rep = str(st.selectbox(f"Person ({len(view)} shown)", list(labels), format_func=labels.__getitem__, key="pl_person"))
+rep = str(
+    st.selectbox(f"Person ({len(view)} shown)", list(labels), format_func=labels.__getitem__, key=name_key("pl_person"))
+)
 
 
 def _shown_checkin(entry: CheckIn) -> CheckIn:

@@ -10,7 +10,7 @@ from core.schema import ROLE_NAMES, ROLES
 from core.segmentation import SegmentSettings, apply_overrides, explain, export_table, tier_summary
 from core.tiers import PRESET_NOTES, PRESETS
 from ui import cache
-from ui.auth import require_page
+from ui.auth import name_key, require_page
 from ui.downloads import table_downloads
 from ui.state import current_user, get_engine, require_dataset
 from ui.theme import TIER_COLOURS
@@ -153,7 +153,9 @@ st.subheader("People")
 f1, f2, f3, f4, f5 = st.columns(5)
 roles_sel = f1.multiselect("Role", options=list(summary.index), key="seg_f_role", format_func=ROLE_NAMES.get)
 teams_sel = f2.multiselect("Team", options=sorted(segmented["team"].dropna().unique()), key="seg_f_team")
-managers_sel = f3.multiselect("Manager", options=sorted(segmented["manager"].dropna().unique()), key="seg_f_manager")
+managers_sel = f3.multiselect(
+    "Manager", options=sorted(segmented["manager"].dropna().unique()), key=name_key("seg_f_manager")
+)
 tiers_sel = f4.multiselect("Tier", options=["low", "core", "top"], key="seg_f_tier")
 FLAG_COLUMNS = {
     "borderline": "borderline",
@@ -192,7 +194,7 @@ labels = {
     r: f"{n} · {r} · {ROLE_NAMES[ro]} · {t}"
     for r, n, ro, t in view[["rep_id", "name", "role", "team"]].itertuples(index=False)
 }
-rep = st.selectbox("Person", options=list(labels), format_func=labels.__getitem__, key="seg_person")
+rep = st.selectbox("Person", options=list(labels), format_func=labels.__getitem__, key=name_key("seg_person"))
 person = segmented[segmented["rep_id"] == rep].iloc[0]
 role_size = int((everyone["role"] == person["role"]).sum())
 left, right = st.columns([3, 2])

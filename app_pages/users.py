@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.access import ROLE_HELP, ROLE_LABELS, ROLES
 from core.users import create_user, list_users, update_user
-from ui.auth import oidc_configured, presenting, require_page, show_name
+from ui.auth import name_key, oidc_configured, presenting, require_page, show_name
 from ui.state import current_user, get_engine
 
 viewer = require_page("users")
@@ -89,7 +89,7 @@ with left.form("us_add_form", clear_on_submit=True):
 if users:
     by_name = {u.username: u for u in users}
     right.markdown("**Change a user**")
-    chosen = right.selectbox("User", list(by_name), key="us_edit_user")
+    chosen = right.selectbox("User", list(by_name), key=name_key("us_edit_user"))
     user = by_name[str(chosen)]
     with right.form(f"us_edit_form_{user.id}"):
         new_role = st.selectbox(

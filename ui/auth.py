@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -24,6 +25,7 @@ from ui.state import PRESENTING, get_engine
 
 SIGNED_IN = "auth_username"  # local sign-in: the user name, looked up again on every run
 OIDC_LOGGED = "auth_oidc_logged"  # the e-mail whose sign-in was already recorded this session
+REQUESTED = "auth_requested_page"  # the page a deep link asked for before sign-in
 
 
 def _secrets_auth() -> dict[str, Any] | None:
@@ -100,6 +102,7 @@ def _password_viewer(engine: Engine) -> Viewer:
         signed = authenticate(engine=engine, username=name, password=password)
         if signed is not None:
             st.session_state[SIGNED_IN] = signed.username
+            st.session_state[REQUESTED] = _requested_page()
             st.rerun()
         st.error(
             "That user name and password do not match an active account (after 5 refusals in 15 minutes "
@@ -225,3 +228,30 @@ def link(url_path: str, label: str, icon: str) -> None:
     spec = next(p for p in PAGES if p.url_path == url_path)
     if viewer is not None and viewer.role in spec.roles:
         st.page_link(spec.path, label=label, icon=icon)
+
+
+def _requested_page() -> str | None:
+    """The url_path of the page the browser's address asks for, if it names one."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001  (no browser context, e.g. in tests)
+        return None
+    path = urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]
+    return path if any(p.url_path == path for p in PAGES) else None
+
+
+def follow_requested_page(viewer: Viewer) -> None:
+    """After a sign-in, open the page a deep link asked for (if the viewer may), instead of the start page."""
+    wanted = st.session_state.pop(REQUESTED, None)
+    spec = next((p for p in pages_for(viewer) if p.url_path == wanted), None)
+    if spec is not None and not spec.default:
+        st.switch_page(spec.path)
+
+
+def name_key(key: str) -> str:
+    """The widget key for a widget that shows or holds names: another widget while presenting.
+
+    A browser keeps a widget's displayed text while its key stays the same, so a selectbox showing a
+    real name would go on showing it after presentation mode is switched on; a new key makes a new widget.
+    """
+    return f"{key}_aliases" if presenting() else key
