@@ -92,6 +92,38 @@ def gap_text(spec: MetricSpec, value: float, median: float) -> str:
     return f"{spec.label} {format_value(spec, value)}: {where} ({format_value(spec, median)})"
 
 
+def _gap_size(spec: MetricSpec, gap: float) -> str:
+    if math.isnan(gap):
+        return "n/a"
+    return f"{gap * 100:+.1f} pts" if spec.unit in ("%", "×") else f"{gap:+.1f} {spec.unit}"
+
+
+def metric_gaps(person: pd.Series, medians: pd.DataFrame) -> pd.DataFrame:
+    """Each metric of the person's role against the role median, ready to show.
+
+    Args:
+        person: One row of the segmentation.
+        medians: :func:`core.metrics.role_medians` of the same segmentation.
+
+    Returns:
+        One row per metric: metric (label), value, role median (both formatted), gap (signed, in
+        percentage points for percent metrics), gap_value (raw value minus median; NaN when unknown).
+    """
+    rows = []
+    for spec in metrics_for(str(person["role"])):
+        value, median = _number(person.get(f"{spec.id}_raw")), _median(medians, spec)
+        rows.append(
+            {
+                "metric": spec.label,
+                "value": format_value(spec, value),
+                "role median": format_value(spec, median),
+                "gap": _gap_size(spec, value - median),
+                "gap_value": value - median,
+            }
+        )
+    return pd.DataFrame(rows, columns=["metric", "value", "role median", "gap", "gap_value"])
+
+
 def _override_text(person: pd.Series) -> str:
     if not bool(person.get("overridden")):
         return ""

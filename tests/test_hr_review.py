@@ -20,6 +20,7 @@ from core.hr_review import (
     current_cases,
     export_brief,
     export_briefs_zip,
+    metric_gaps,
     persistent_low_table,
     set_case_status,
 )
@@ -254,3 +255,15 @@ def test_only_hr_briefs_are_exported(engine: Engine, planted: pd.DataFrame) -> N
     with pytest.raises(ValueError, match="no HR briefs"):
         export_briefs_zip(engine=engine, actor="hr", dataset_id=1, plans=[], fmt="pdf")
     assert audit_log(engine=engine).empty
+
+
+def test_metric_gaps_for_one_person(planted: pd.DataFrame) -> None:
+    """The detail view's table: each metric of the role with value, median and a signed gap."""
+    segmented = segment(planted, SETTINGS)
+    person = segmented.set_index("rep_id").loc[ALWAYS_LOW].rename(None)
+    person["rep_id"] = ALWAYS_LOW
+    gaps = metric_gaps(person, role_medians(segmented)).set_index("metric")
+    assert list(gaps.index) == ["Close rate", "Quota attainment"]
+    assert gaps.loc["Close rate", "value"] == "0.0%"
+    assert gaps.loc["Close rate", "gap"].startswith("-") and gaps.loc["Close rate", "gap"].endswith(" pts")
+    assert gaps.loc["Close rate", "gap_value"] < 0

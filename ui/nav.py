@@ -23,4 +23,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Coaching", "app_pages/segmentation.py", "Segmentation", ":material/stacked_bar_chart:", "segmentation"),
     PageSpec("Coaching", "app_pages/chains.py", "Coaching chains", ":material/account_tree:", "chains"),
     PageSpec("Coaching", "app_pages/plans.py", "Coaching plans", ":material/assignment_ind:", "plans"),
+    PageSpec("People", "app_pages/hr_review.py", "HR review", ":material/folder_shared:", "hr-review"),
+    PageSpec("Admin", "app_pages/retention.py", "Data retention", ":material/auto_delete:", "retention"),
 )
