@@ -39,7 +39,7 @@ settings = SegmentSettings()
 window = settings.window or 0
 st.caption(
     f"{dataset.name} · people who are **persistently** low within their role: in the low tier now and in at least "
-    f"2 of the last {settings.history} {window}-month windows — not after one bad month. "
+    f"2 of the last {settings.history} windows of {window} months — not after one bad month. "
     f"Default settings: cut-offs {'/'.join(map(str, settings.cutoffs))} and the default metric weights."
 )
 st.info(DECISION_NOTE, icon=":material/gavel:")
@@ -152,7 +152,7 @@ with_brief = sorted(table.loc[table["tier"] == "low", "rep_id"])
 moved_out = len(table) - len(with_brief)
 actor = current_user()  # captured now: downloads are generated outside the page run
 
-z1, z2 = st.columns([1, 3])
+z1, z2 = st.columns([1, 3], vertical_alignment="bottom")
 zip_fmt = z1.radio("Format", ["pdf", "docx"], horizontal=True, key="hr_zip_fmt", format_func=str.upper)
 z2.download_button(
     f"Download {len(with_brief)} HR briefs (ZIP)",
@@ -177,8 +177,8 @@ if moved_out:
 
 st.subheader("One person")
 labels = {
-    r: f"{n} · {r} · {ROLE_NAMES[ro]} · {t} · case: {c}"
-    for r, n, ro, t, c in table[["rep_id", "name", "role", "team", "case_status"]].itertuples(index=False)
+    r: f"{n} · {r} · {ROLE_NAMES[ro]} · {t}"
+    for r, n, ro, t in table[["rep_id", "name", "role", "team"]].itertuples(index=False)
 }
 rep = st.selectbox(
     "Open a person's facts and brief",
@@ -277,7 +277,7 @@ with right:
     else:
         st.dataframe(
             steps.assign(when=pd.to_datetime(steps["created_at"], utc=True).dt.strftime("%d %b %Y %H:%M"))[
-                ["when", "status", "note", "changed_by"]
+                ["when", "status", "changed_by", "note"]
             ].rename(columns={"changed_by": "by"}),
             hide_index=True,
             width="stretch",

@@ -111,7 +111,7 @@ else:
         + (" It is the dataset the pages show now; they will switch to the newest other one." if active else ""),
         icon=":material/warning:",
     )
-    typed = st.text_input("Type the dataset's name to confirm", key="rt_confirm", placeholder=target.name)
+    typed = st.text_input(f"To confirm, type the dataset's name: **{target.name}**", key="rt_confirm")
     st.button(
         "Delete for good",
         key="rt_delete",
@@ -131,7 +131,13 @@ st.caption(f"Now: {'off' if days is None else f'{days} days after the last impor
 c1, c2 = st.columns([1, 2])
 on = c1.toggle("Delete automatically", value=days is not None, key="rt_on")
 wanted = c2.number_input(
-    "Days after the last import", min_value=1, max_value=MAX_DAYS, value=days or 365, step=30, key="rt_days"
+    "Days after the last import",
+    min_value=1,
+    max_value=MAX_DAYS,
+    value=days or 365,
+    step=30,
+    key="rt_days",
+    disabled=not on,
 )
 new_days = int(wanted) if on else None
 if st.button("Save retention period", key="rt_save", disabled=new_days == days):

@@ -78,24 +78,13 @@ def _median(medians: pd.DataFrame, spec: MetricSpec) -> float:
     return _number(row["raw_median"].iloc[0]) if len(row) else math.nan
 
 
-def gap_text(spec: MetricSpec, value: float, median: float) -> str:
-    """One metric against the role median in words: ``"Close rate 12.0 pts below the median (8.0%)"``.
-
-    Percent metrics state the gap in percentage points; per-month metrics in their unit.
-    """
-    if math.isnan(value) or math.isnan(median):
-        return f"{spec.label}: no comparison possible"
-    gap = value - median
-    size = abs(gap) * 100 if spec.unit in ("%", "×") else abs(gap)
-    unit = "pts" if spec.unit in ("%", "×") else spec.unit
-    where = "at the median" if gap == 0 else f"{size:.1f} {unit} {'below' if gap < 0 else 'above'} the median"
-    return f"{spec.label} {format_value(spec, value)}: {where} ({format_value(spec, median)})"
-
-
 def _gap_size(spec: MetricSpec, gap: float) -> str:
+    """A signed gap to the median: percentage points for percent metrics, else the metric's unit."""
     if math.isnan(gap):
         return "n/a"
-    return f"{gap * 100:+.1f} pts" if spec.unit in ("%", "×") else f"{gap:+.1f} {spec.unit}"
+    sign = "−" if gap < 0 else "+"
+    size = abs(gap) * 100 if spec.unit in ("%", "×") else abs(gap)
+    return f"{sign}{size:.1f} {'pts' if spec.unit in ('%', '×') else spec.unit}"
 
 
 def metric_gaps(person: pd.Series, medians: pd.DataFrame) -> pd.DataFrame:
@@ -177,7 +166,8 @@ def persistent_low_table(
 
     Returns:
         One row per person: rep_id, name, role, team, manager, tier, tier_computed, score, percentile,
-        low_windows, windows_seen, trend, percentiles (list, oldest first), trend_text, gaps (text),
+        low_windows, windows_seen, trend, percentiles (list, oldest first), trend_text, gaps (text:
+        each metric's signed gap to the role median, ``"Close rate −12.0 pts · Quota attainment −30.0 pts"``),
         one ``gap_<metric>`` column per metric (raw value minus role median; NaN where the metric is
         not the person's), checkins (count), last_checkin, peer_coach, plan_edits (count), support,
         overridden, override, case_status (:data:`NO_CASE` when none), case_by, case_at, case_note.
@@ -207,7 +197,7 @@ def persistent_low_table(
         for spec in metrics_for(role):
             value, median = _number(person.get(f"{spec.id}_raw")), _median(medians, spec)
             gaps[f"gap_{spec.id}"] = value - median
-            gap_lines.append(gap_text(spec, value, median))
+            gap_lines.append(f"{spec.label} {_gap_size(spec, value - median)}")
         done = sorted(logged.get(rep, []), key=lambda c: c.when)
         last = done[-1].when if done else None
         coach = _text(coach_of.get(rep))
@@ -229,7 +219,7 @@ def persistent_low_table(
                 "trend": _text(person.get("trend")) or "n/a",
                 "percentiles": [v for _, v in trend],
                 "trend_text": trend_text(trend, months=6) or "no monthly history",
-                "gaps": "; ".join(gap_lines),
+                "gaps": " · ".join(gap_lines),
                 **gaps,
                 "checkins": len(done),
                 "last_checkin": last,

@@ -104,7 +104,7 @@ def test_gap_to_the_role_median(planted: pd.DataFrame) -> None:
     assert row["gap_close_rate"] == pytest.approx(float(person["close_rate_raw"]) - median)
     assert row["gap_close_rate"] < 0
     assert pd.isna(row["gap_lead_rate"]) and pd.isna(row["gap_upsell_rate"])
-    assert "Close rate 0.0%" in row["gaps"] and "pts below the median" in row["gaps"]
+    assert row["gaps"].startswith("Close rate −") and " pts · Quota attainment " in row["gaps"]
 
 
 def test_support_and_override_are_shown(planted: pd.DataFrame) -> None:
@@ -265,5 +265,5 @@ def test_metric_gaps_for_one_person(planted: pd.DataFrame) -> None:
     gaps = metric_gaps(person, role_medians(segmented)).set_index("metric")
     assert list(gaps.index) == ["Close rate", "Quota attainment"]
     assert gaps.loc["Close rate", "value"] == "0.0%"
-    assert gaps.loc["Close rate", "gap"].startswith("-") and gaps.loc["Close rate", "gap"].endswith(" pts")
+    assert gaps.loc["Close rate", "gap"].startswith("−") and gaps.loc["Close rate", "gap"].endswith(" pts")
     assert gaps.loc["Close rate", "gap_value"] < 0
