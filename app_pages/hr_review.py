@@ -196,8 +196,10 @@ record_view_once("hr_brief_viewed", dataset_id=dataset.id, subject=rep)
 row = table.set_index("rep_id").loc[rep]
 plan = build_plan(rep, checkins=by_rep.get(rep, ()), edits=edits.get(rep), **inputs)  # type: ignore[arg-type]
 
-if row["override"]:
+if row["override"] and plan.kind != "hr_brief":
     st.warning(f"{row['override']}. The pattern in the data is shown; there is no HR brief while the override stands.")
+elif row["override"]:
+    st.info(row["override"])
 
 left, right = st.columns([3, 2])
 with left:

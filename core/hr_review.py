@@ -118,8 +118,9 @@ def _override_text(person: pd.Series) -> str:
         return ""
     at = _text(person.get("override_at"))[:10]
     return (
-        f"Moved to {_text(person.get('tier'))} by {_text(person.get('override_by'))}"
-        f"{' on ' + at if at else ''}: {_text(person.get('override_reason'))}"
+        f"Tier set to {_text(person.get('tier'))} by {_text(person.get('override_by'))}"
+        f"{' on ' + at if at else ''} (computed: {_text(person.get('tier_computed'))}): "
+        f"{_text(person.get('override_reason'))}"
     )
 
 

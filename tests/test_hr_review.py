@@ -126,7 +126,7 @@ def test_support_and_override_are_shown(planted: pd.DataFrame) -> None:
     assert (row["checkins"], row["peer_coach"], row["plan_edits"]) == (1, "Lea Wolf (AM)", 1)
     assert "1 check-in, last 4 May 2026" in row["support"]
     assert row["overridden"] and row["tier"] == "core" and row["tier_computed"] == "low"
-    assert row["override"].startswith("Moved to core by Ann") and "new territory" in row["override"]
+    assert row["override"].startswith("Tier set to core by Ann") and "new territory" in row["override"]
 
 
 def test_case_status_changes_keep_history_and_audit(engine: Engine, small_team: pd.DataFrame) -> None:

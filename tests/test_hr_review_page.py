@@ -100,7 +100,7 @@ def test_override_out_of_low_is_shown(app_env: Path) -> None:
     at.run()
     at.selectbox(key="hr_person").set_value(rep).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Moved to core by m" in w.value and "new territory" in w.value for w in at.warning)
+    assert any("Tier set to core by m" in w.value and "new territory" in w.value for w in at.warning)
     assert not any(m.value.startswith("# HR brief") for m in at.markdown)
     assert any("moved out of the low tier" in c.value for c in at.caption)
 

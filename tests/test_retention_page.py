@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import update
+from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from core.audit import audit_log
 from core.datasets import list_datasets, sha256_bytes, store_dataset
 from core.db import make_engine
 from core.demo import DemoSpec, generate_team
-from core.retention import retention_days
+from core.models import Dataset
+from core.retention import retention_days, set_retention_days
 from ui.state import ACTIVE_DATASET
 
 from conftest import ROOT
@@ -82,3 +86,23 @@ def test_set_and_clear_the_period(app_env: Path) -> None:
         "90 days → off",
         "off → 90 days",
     ]
+
+
+def test_apply_the_period_now(app_env: Path) -> None:
+    """Datasets past the period are named; applying it needs a tick and then deletes only them."""
+    at, real, demo = _page_with_two(app_env)
+    engine = make_engine(f"sqlite:///{app_env}")
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(Dataset).values(created_at=datetime.now(UTC) - timedelta(days=400))  # demo and real alike
+        )
+    set_retention_days(engine=engine, days=365, actor="admin")
+    at.run()
+    assert any("will be deleted at the next start: 'Benelux Q1'" in w.value for w in at.warning)
+    assert at.button(key="rt_apply").disabled
+    at.checkbox(key="rt_apply_ok").check().run()
+    at.button(key="rt_apply").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [d.id for d in list_datasets(engine=engine)] == [demo]  # the demo team is exempt
+    log = audit_log(engine=engine, actions=["dataset_deleted"])
+    assert log[["dataset_id", "actor"]].values.tolist() == [[real, "retention policy"]]
