@@ -1,6 +1,5 @@
 """Coaching plans: find a person, read and edit their plan (or HR brief), log check-ins, export."""
 
-from dataclasses import replace
 from datetime import date
 
 import streamlit as st
@@ -9,13 +8,13 @@ from core.chain_edits import edits_in_force
 from core.chains import ChainSettings
 from core.metrics import METRICS, window_periods
 from core.plan_model import CheckIn, Plan
-from core.plan_store import add_checkin, all_plan_edits, checkins, plan_edits, set_plan_edit
+from core.plan_store import add_checkin, all_plan_edits, plan_edits, set_plan_edit
 from core.plans import build_plan, build_plans, edits_to_store, file_stem, to_markdown
 from core.render import plans_zip, to_docx, to_pdf
 from core.schema import ROLE_NAMES
 from core.segmentation import SegmentSettings, apply_overrides
 from ui import cache
-from ui.auth import name_key, presenting, require_page, show_name
+from ui.auth import name_key, presenting, require_page
 from ui.downloads import MIME, audited
 from ui.state import current_user, get_engine, require_dataset
 
@@ -71,22 +70,8 @@ rep = str(
 )
 
 
-def _shown_checkin(entry: CheckIn) -> CheckIn:
-    """A check-in as it may be shown: in presentation mode, names in its text are aliases."""
-    return replace(
-        entry,
-        note=cache.redact(dataset.id, token, entry.note),
-        next_step=cache.redact(dataset.id, token, entry.next_step),
-        by=show_name(entry.by),
-    )
-
-
-def _shown_edits(stored: dict[str, str]) -> dict[str, str]:
-    return {k: cache.redact(dataset.id, token, v) for k, v in stored.items()}
-
-
-person_checkins = tuple(_shown_checkin(c) for _, c in checkins(engine=engine, dataset_id=dataset.id, rep_id=rep))
-edits = _shown_edits(plan_edits(engine=engine, dataset_id=dataset.id, rep_id=rep))
+person_checkins = tuple(c for _, c in cache.shown_checkins(dataset.id, token, rep))
+edits = cache.shown_edits(dataset.id, token, plan_edits(engine=engine, dataset_id=dataset.id, rep_id=rep))
 
 
 inputs = {
@@ -218,10 +203,13 @@ with tab_many:
     )
     fmt = st.radio("Format", ["pdf", "docx", "md"], horizontal=True, key="pl_zip_fmt")
     if st.button(f"Prepare ZIP of {len(view)} plans", key="pl_zip_go"):
-        everyone_edits = {r: _shown_edits(e) for r, e in all_plan_edits(engine=engine, dataset_id=dataset.id).items()}
+        everyone_edits = {
+            r: cache.shown_edits(dataset.id, token, e)
+            for r, e in all_plan_edits(engine=engine, dataset_id=dataset.id).items()
+        }
         logged_by_rep: dict[str, list[CheckIn]] = {}
-        for rep_id, entry in checkins(engine=engine, dataset_id=dataset.id):
-            logged_by_rep.setdefault(rep_id, []).append(_shown_checkin(entry))
+        for rep_id, entry in cache.shown_checkins(dataset.id, token):
+            logged_by_rep.setdefault(rep_id, []).append(entry)
         bar = st.progress(0.0, text="Writing plans…")
         plans = build_plans(sorted(view["rep_id"]), checkins=logged_by_rep, edits=everyone_edits, **inputs)  # type: ignore[arg-type]
         data = plans_zip(

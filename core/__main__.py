@@ -27,6 +27,7 @@ from core.importer import (
     report_csv,
 )
 from core.reader import read_table
+from core.retention import apply_retention
 
 EXIT_OK = 0
 EXIT_REJECTED_ROWS = 1
@@ -67,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     initdb.add_argument("--no-demo", action="store_true", help="do not load the demo team into an empty database")
 
     sub.add_parser("datasets", help="list the stored datasets")
+
+    delete = sub.add_parser("delete", help="delete a dataset and everything derived from it, for good")
+    delete.add_argument("dataset_id", type=_positive, metavar="DATASET_ID", help="the dataset (see `datasets`)")
+    delete.add_argument("--yes", action="store_true", help="confirm: the deletion cannot be undone")
+
+    retention = sub.add_parser("retention", help="show or set how long real datasets are kept (demo teams stay)")
+    period = retention.add_mutually_exclusive_group()
+    period.add_argument("--days", type=_positive, help="delete real datasets not imported into for N days")
+    period.add_argument("--off", action="store_true", help="switch automatic deletion off")
 
     def file_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("file", help="CSV (.csv/.txt) or Excel workbook (.xlsx)")
@@ -204,9 +214,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_init_db(args: argparse.Namespace) -> int:
     engine = make_engine()
     init_db(engine)
+    expired = apply_retention(engine=engine)
     created = None if args.no_demo else ensure_demo_dataset(engine=engine)
     where = engine.url.render_as_string(hide_password=True)
     note = " and loaded the demo team" if created else ""
+    if expired:
+        ids = ", ".join(str(d.dataset_id) for d in expired)
+        note += f"; the retention period deleted {len(expired)} dataset{'s' if len(expired) != 1 else ''} ({ids})"
     print(f"Database ready at {where}{note}.", file=sys.stderr)
     return 0
 
@@ -218,6 +232,43 @@ def _cmd_datasets(_args: argparse.Namespace) -> int:
         demo = " (demo)" if ds.is_demo else ""
         print(f"{ds.id}\t{ds.name}{demo}\t{ds.created_at:%Y-%m-%d %H:%M}\t{ds.source_filename}\t{ds.row_count} rows")
     return 0
+
+
+def _cmd_delete(args: argparse.Namespace) -> int:
+    from core.retention import delete_dataset
+
+    engine = make_engine()
+    init_db(engine)
+    dataset = get_dataset(engine=engine, dataset_id=args.dataset_id)
+    if dataset is None:
+        raise ValueError(f"There is no dataset {args.dataset_id}; `python -m core datasets` lists them.")
+    if not args.yes:
+        raise ValueError(
+            f"Deleting dataset {dataset.id} ('{dataset.name}', {dataset.row_count:,} rows) cannot be undone; "
+            "add --yes to delete it."
+        )
+    result = delete_dataset(engine=engine, dataset_id=dataset.id, actor="command line")
+    note = "" if result.compacted else " The database could not be compacted now; the next deletion will do it."
+    print(f"Deleted dataset {dataset.id} ({result.rows:,} rows).{note}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_retention(args: argparse.Namespace) -> int:
+    from core.retention import retention_days, set_retention_days
+
+    engine = make_engine()
+    init_db(engine)
+    if args.off or args.days is not None:
+        set_retention_days(engine=engine, days=None if args.off else args.days, actor="command line")
+    days = retention_days(engine=engine)
+    if days is None:
+        print("Automatic deletion is off: datasets are kept until someone deletes them.")
+    else:
+        print(
+            f"Real datasets are deleted {days} days after their last import (demo teams are kept); "
+            "checked when the app or `init-db` starts."
+        )
+    return EXIT_OK
 
 
 def _prepare(args: argparse.Namespace, remembered: dict[str, str | None] | None = None) -> Prepared:
@@ -518,6 +569,8 @@ COMMANDS = {
     "demo": _cmd_demo,
     "init-db": _cmd_init_db,
     "datasets": _cmd_datasets,
+    "delete": _cmd_delete,
+    "retention": _cmd_retention,
     "check": _cmd_check,
     "import": _cmd_import,
 }

@@ -17,7 +17,7 @@ from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from core.models import Dataset, PeriodRecord, Person
+from core.models import Dataset, Person
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS
 
 _CHUNK = 20_000
@@ -376,14 +376,3 @@ def period_range(*, engine: Engine, dataset_id: int) -> tuple[str, str, int] | N
     if first is None:
         return None
     return str(first), str(last), int(months)
-
-
-def delete_dataset(*, engine: Engine, dataset_id: int) -> None:
-    """Delete a dataset and every row derived from it."""
-    with Session(engine) as session, session.begin():
-        for table in ("check_in", "plan_edit", "chain_edit", "tier_override", "import_batch"):
-            dependent = SQLModel.metadata.tables[table]
-            session.execute(delete(dependent).where(dependent.c.dataset_id == dataset_id))
-        session.execute(delete(PeriodRecord).where(_RECORD.c.dataset_id == dataset_id))
-        session.execute(delete(Person).where(_PERSON.c.dataset_id == dataset_id))
-        session.execute(delete(Dataset).where(_DATASET.c.id == dataset_id))

@@ -18,7 +18,13 @@ def utcnow() -> datetime:
 
 
 class Dataset(SQLModel, table=True):
-    """One imported team export (or a generated demo team)."""
+    """One imported team export (or a generated demo team).
+
+    On SQLite ids are never reused (AUTOINCREMENT): the audit trail names datasets by id, and a deleted
+    dataset's entries must not read as if they were about the next import.
+    """
+
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)

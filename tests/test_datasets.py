@@ -9,7 +9,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.datasets import (
-    delete_dataset,
     get_dataset,
     list_datasets,
     load_people,
@@ -20,6 +19,7 @@ from core.datasets import (
 )
 from core.demo import DEMO_NAME, ensure_demo_dataset
 from core.models import Dataset, PeriodRecord, Person
+from core.retention import delete_dataset
 
 
 def _store(engine: Engine, frame: pd.DataFrame, name: str = "Q2 export") -> int:
@@ -90,7 +90,7 @@ def test_delete_removes_everything(engine: Engine, small_team: pd.DataFrame) -> 
     """Deleting a dataset removes its people and months and leaves other datasets alone."""
     keep = _store(engine, small_team, name="keep")
     gone = _store(engine, small_team, name="gone")
-    delete_dataset(engine=engine, dataset_id=gone)
+    delete_dataset(engine=engine, dataset_id=gone, actor="test")
     assert [d.id for d in list_datasets(engine=engine)] == [keep]
     assert _count(engine, Person) == small_team["rep_id"].nunique()
     assert _count(engine, PeriodRecord) == len(small_team)

@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from core.datasets import delete_dataset, sha256_bytes, store_dataset
+from core.datasets import sha256_bytes, store_dataset
 from core.overrides import current_overrides, override_history, set_override
+from core.retention import delete_dataset
 
 
 def _dataset(engine: Engine, team: pd.DataFrame) -> int:
@@ -53,5 +54,5 @@ def test_overrides_go_with_their_dataset(engine: Engine, small_team: pd.DataFram
     """Deleting a dataset deletes its overrides."""
     dataset_id = _dataset(engine, small_team)
     set_override(engine=engine, dataset_id=dataset_id, rep_id="E10001", tier="core", reason="why not", changed_by="m")
-    delete_dataset(engine=engine, dataset_id=dataset_id)
+    delete_dataset(engine=engine, dataset_id=dataset_id, actor="test")
     assert override_history(engine=engine, dataset_id=dataset_id).empty

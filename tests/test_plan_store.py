@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from core.datasets import delete_dataset, sha256_bytes, store_dataset
+from core.datasets import sha256_bytes, store_dataset
 from core.plan_store import add_checkin, all_plan_edits, checkins, plan_edits, set_plan_edit
+from core.retention import delete_dataset
 
 
 @pytest.fixture
@@ -100,6 +101,6 @@ def test_deleted_with_dataset(engine: Engine, dataset_id: int) -> None:
     add_checkin(
         engine=engine, dataset_id=dataset_id, rep_id="E1", held_on=date.today(), note="x", next_step="", changed_by="m"
     )
-    delete_dataset(engine=engine, dataset_id=dataset_id)
+    delete_dataset(engine=engine, dataset_id=dataset_id, actor="test")
     assert all_plan_edits(engine=engine, dataset_id=dataset_id) == {}
     assert checkins(engine=engine, dataset_id=dataset_id) == []

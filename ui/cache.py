@@ -9,6 +9,7 @@ computed from the real names, applied to what a page shows.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +20,8 @@ from core.chains import ChainResult, ChainSettings, Constraints, match_chains
 from core.datasets import dataset_version, load_people, load_records
 from core.metrics import role_medians
 from core.overrides import current_overrides
+from core.plan_model import CheckIn
+from core.plan_store import checkins
 from core.segmentation import SegmentSettings, monthly_history, segment
 from ui.auth import alias_key, presenting, show_name
 from ui.state import get_engine
@@ -142,3 +145,26 @@ def redact_frame(frame: pd.DataFrame, dataset_id: int, token: str, text_columns:
 def overrides(dataset_id: int, token: str) -> pd.DataFrame:
     """The tier overrides in force, with reasons redacted and who aliased in presentation mode."""
     return redact_frame(current_overrides(engine=get_engine(), dataset_id=dataset_id), dataset_id, token, ("reason",))
+
+
+def shown_checkin(dataset_id: int, token: str, entry: CheckIn) -> CheckIn:
+    """A check-in as it may be shown: in presentation mode, names in its text and its author are aliases."""
+    if _ALIASED not in token:
+        return entry
+    return replace(
+        entry,
+        note=redact(dataset_id, token, entry.note),
+        next_step=redact(dataset_id, token, entry.next_step),
+        by=show_name(entry.by),
+    )
+
+
+def shown_checkins(dataset_id: int, token: str, rep_id: str | None = None) -> list[tuple[str, CheckIn]]:
+    """The logged check-ins (of one person, or everyone) as they may be shown."""
+    logged = checkins(engine=get_engine(), dataset_id=dataset_id, rep_id=rep_id)
+    return [(rep, shown_checkin(dataset_id, token, entry)) for rep, entry in logged]
+
+
+def shown_edits(dataset_id: int, token: str, stored: dict[str, str]) -> dict[str, str]:
+    """Plan edits as they may be shown (free text redacted in presentation mode)."""
+    return {k: redact(dataset_id, token, v) for k, v in stored.items()}

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from core.datasets import DatasetInfo, list_datasets
 from core.db import init_db, make_engine
 from core.demo import ensure_demo_dataset
+from core.retention import apply_retention
 
 ACTIVE_DATASET = "active_dataset_id"
 PRESENTING = "auth_presenting"  # the presentation-mode toggle in the sidebar (ui.auth reads it)
@@ -18,6 +19,7 @@ def get_engine() -> Engine:
     """One engine per server process; the schema is upgraded and an empty database gets the demo team."""
     engine = make_engine()
     init_db(engine)
+    apply_retention(engine=engine)  # the retention period, if an admin set one (demo teams are exempt)
     ensure_demo_dataset(engine=engine)
     return engine
 

@@ -21,6 +21,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # SQLite: never reuse a deleted dataset's id (the audit trail refers to datasets by id).
+    if op.get_bind().dialect.name == "sqlite":
+        with op.batch_alter_table("dataset", recreate="always", table_kwargs={"sqlite_autoincrement": True}):
+            pass
     
     op.create_table('app_setting',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),

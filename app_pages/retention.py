@@ -1,0 +1,159 @@
+"""Data retention: delete a dataset for good (with confirmation), and set how long real datasets are kept."""
+
+import pandas as pd
+import streamlit as st
+
+from core.retention import (
+    MAX_DAYS,
+    apply_retention,
+    delete_dataset,
+    due_for_deletion,
+    last_imports,
+    retention_days,
+    set_retention_days,
+)
+from ui.auth import require_page
+from ui.state import ACTIVE_DATASET, all_datasets, current_user, get_engine
+
+DONE = "rt_done"  # a message to show after the rerun that follows a change
+
+viewer = require_page("retention")
+st.title("Data retention")
+st.caption(
+    "Performance scores of named employees are personal data: keep them only as long as they are needed. "
+    "Deleting a dataset removes its people, monthly rows, imports, tier overrides, chain edits, plan edits, "
+    "check-ins and HR cases, and compacts the database so they are gone from its files. The audit trail keeps "
+    "a record of the deletion (IDs and a row count, no names). Copies outside Coachwise — backups, downloaded "
+    "files — are not touched."
+)
+
+engine = get_engine()
+done = st.session_state.pop(DONE, None)
+if done:
+    kind, text = done
+    (st.success if kind == "ok" else st.warning)(text)
+
+
+def _forget(deleted: set[int]) -> None:
+    """After a deletion: no cached frames of it stay in memory, and no session keeps it active."""
+    st.cache_data.clear()
+    if st.session_state.get(ACTIVE_DATASET) in deleted:
+        st.session_state[ACTIVE_DATASET] = None
+
+
+def _delete(dataset_id: int, name: str) -> None:
+    if str(st.session_state.get("rt_confirm", "")).strip() != name.strip():  # the button's disabled state, again
+        st.session_state[DONE] = ("warn", "Type the dataset's name to confirm the deletion.")
+        return
+    try:
+        result = delete_dataset(engine=engine, dataset_id=dataset_id, actor=current_user())
+    except ValueError as exc:
+        st.session_state[DONE] = ("warn", str(exc))
+        return
+    _forget({dataset_id})
+    st.session_state["rt_confirm"] = ""
+    compacted = "" if result.compacted else " The database could not be compacted now; the next deletion will."
+    st.session_state[DONE] = ("ok", f"Deleted '{name}' ({result.rows:,} rows).{compacted}")
+
+
+def _apply_now() -> None:
+    deleted = apply_retention(engine=engine)
+    _forget({d.dataset_id for d in deleted})
+    st.session_state["rt_apply_ok"] = False
+    st.session_state[DONE] = ("ok", f"The retention period deleted {len(deleted)} dataset(s).")
+
+
+datasets = all_datasets()
+last = last_imports(engine=engine)
+days = retention_days(engine=engine)
+due = set(due_for_deletion(engine=engine, days=days)) if days else set()
+
+st.subheader("Datasets")
+if not datasets:
+    st.info("No datasets are stored.")
+else:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "id": d.id,
+                    "name": d.name,
+                    "created": d.created_at,
+                    "last import": last.get(d.id, d.created_at),
+                    "rows": d.row_count,
+                    "people": d.people,
+                    "demo": d.is_demo,
+                    "due for deletion": d.id in due,
+                }
+                for d in datasets
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "created": st.column_config.DatetimeColumn("created (UTC)", format="D MMM YYYY, HH:mm"),
+            "last import": st.column_config.DatetimeColumn("last import (UTC)", format="D MMM YYYY, HH:mm"),
+            "demo": st.column_config.CheckboxColumn("demo", help="A generated team: invented people"),
+        },
+    )
+
+    st.subheader("Delete a dataset")
+    by_id = {d.id: d for d in datasets}
+    chosen = st.selectbox(
+        "Dataset",
+        options=list(by_id),
+        format_func=lambda i: f"{by_id[i].name} · id {i} · {by_id[i].people} people · {by_id[i].row_count:,} rows",
+        key="rt_dataset",
+    )
+    target = by_id[int(chosen)]
+    active = st.session_state.get(ACTIVE_DATASET) == target.id
+    st.warning(
+        f"This deletes **{target.name}** for good: {target.people} people, {target.row_count:,} monthly rows and "
+        "everything recorded about them. It cannot be undone."
+        + (" It is the dataset the pages show now; they will switch to the newest other one." if active else ""),
+        icon=":material/warning:",
+    )
+    typed = st.text_input(f"To confirm, type the dataset's name: **{target.name}**", key="rt_confirm")
+    st.button(
+        "Delete for good",
+        key="rt_delete",
+        type="primary",
+        disabled=typed.strip() != target.name.strip(),
+        on_click=_delete,
+        args=(target.id, target.name),
+        icon=":material/delete_forever:",
+    )
+
+st.subheader("Retention period")
+st.markdown(
+    "Delete real datasets automatically when no file has been imported into them for a number of days. "
+    "Checked when the app starts and by `python -m core init-db`. Demo teams are kept: their people are invented."
+)
+st.caption(f"Now: {'off' if days is None else f'{days} days after the last import'}.")
+c1, c2 = st.columns([1, 2])
+on = c1.toggle("Delete automatically", value=days is not None, key="rt_on")
+wanted = c2.number_input(
+    "Days after the last import",
+    min_value=1,
+    max_value=MAX_DAYS,
+    value=days or 365,
+    step=30,
+    key="rt_days",
+    disabled=not on,
+)
+new_days = int(wanted) if on else None
+if st.button("Save retention period", key="rt_save", disabled=new_days == days):
+    try:
+        set_retention_days(engine=engine, days=new_days, actor=current_user())
+    except ValueError as exc:
+        st.error(str(exc))
+    else:
+        text = "Automatic deletion is off." if new_days is None else f"Real datasets are kept {new_days} days."
+        st.session_state[DONE] = ("ok", text)
+        st.rerun()
+
+if due:
+    names = ", ".join(f"'{d.name}'" for d in datasets if d.id in due)
+    st.warning(f"With the period in force, {len(due)} dataset(s) will be deleted at the next start: {names}.")
+    confirm = st.checkbox("I understand these datasets will be deleted for good", key="rt_apply_ok")
+    st.button("Apply the retention period now", key="rt_apply", disabled=not confirm, on_click=_apply_now)
