@@ -169,7 +169,8 @@ def test_hr_reads_plans_but_cannot_edit_them(team_engine: Any) -> None:
     """HR has no Segmentation or Upload, and the plans page offers no edit or check-in form."""
     at = _signed_in("hr@example.com")
     pages = _known_pages(at)
-    assert "plans.py" in pages and "segmentation.py" not in pages and "upload.py" not in pages
+    assert "plans.py" in pages and "hr_review.py" in pages
+    assert "segmentation.py" not in pages and "upload.py" not in pages and "retention.py" not in pages
     at.switch_page("app_pages/plans.py").run()
     assert not at.exception
     keys = {getattr(w, "key", None) for w in at.text_input} | {getattr(b, "key", None) for b in at.button}
@@ -203,3 +204,13 @@ def test_admin_creates_the_first_account_then_sign_in_is_required(app_env: Path)
     assert not at.exception
     assert audit_log(engine=engine, actions=["user_changed"])["subject"].tolist() == ["root"]
     assert at.text_input(key="auth_user") is not None  # the sign-in form replaced the pages
+
+
+def test_hr_opens_the_hr_review_and_the_view_is_recorded_once(team_engine: Any) -> None:
+    """HR sees the HR review of every team; opening it writes one audit entry however often it reruns."""
+    at = _signed_in("hr@example.com")
+    at.switch_page("app_pages/hr_review.py").run()
+    assert not at.exception and at.title[0].value == "HR review"
+    at.run()
+    views = audit_log(engine=team_engine, actions=["hr_review_viewed"])
+    assert views["actor"].tolist() == ["hanna"]

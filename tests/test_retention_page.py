@@ -66,7 +66,7 @@ def test_deletion_needs_the_name_then_removes_the_dataset(app_env: Path) -> None
     assert at.session_state[ACTIVE_DATASET] is None
     assert at.text_input(key="rt_confirm").value == ""
     log = audit_log(engine=engine, actions=["dataset_deleted"])
-    assert log[["dataset_id", "actor"]].values.tolist() == [[real, "local user"]]
+    assert log[["dataset_id", "actor"]].values.tolist() == [[real, "local admin"]]
 
 
 def test_set_and_clear_the_period(app_env: Path) -> None:
