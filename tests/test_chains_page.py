@@ -6,6 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from core.chain_edits import edits_in_force
 from core.chains import match_chains
 from core.datasets import list_datasets, load_records
 from core.db import make_engine
@@ -38,7 +39,17 @@ def test_pairs_have_reasons(app_env: Path) -> None:
 def test_locked_pair_survives_rematch(app_env: Path) -> None:
     """A pair locked by a manager stays when capacity changes force a new matching."""
     at = _page()
-    pair = str(at.selectbox(key="ch_lock_pair").value)
+    # The demo's coaching pilot has started (and so locked) pairs; lock one that is not locked yet.
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    before = _pairs(at)
+    engine = make_engine(f"sqlite:///{app_env}")
+    dataset_id = list_datasets(engine=engine)[0].id
+    records = load_records(engine=engine, dataset_id=dataset_id)
+    constraints = edits_in_force(engine=engine, dataset_id=dataset_id).constraints
+    matched = match_chains(segment(records, SegmentSettings(replicates=0)), constraints=constraints).pairs
+    unlocked = matched[~matched["locked"]].iloc[0]
+    pair = f"{unlocked['coach_id']}|{unlocked['coachee_id']}"
+    at.selectbox(key="ch_lock_pair").set_value(pair)
     coach_id, coachee_id = pair.split("|")
     at.radio(key="ch_lock_action").set_value("lock")
     at.button(key="ch_lock_save").click().run()
@@ -50,8 +61,9 @@ def test_locked_pair_survives_rematch(app_env: Path) -> None:
     pairs = _pairs(at)
     assert coach_id and coachee_id
     locked = pairs[pairs["locked"]]
-    assert len(locked) == 1
-    assert "locked by manager" in locked["reason"].iloc[0]
+    assert len(locked) == int(before["locked"].sum()) + 1
+    assert unlocked["coachee_name"] in locked["coachee_name"].tolist()
+    assert locked["reason"].str.contains("locked by manager").all()
     history = at.dataframe[-1].value
     assert "lock" in history["kind"].tolist()
 

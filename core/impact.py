@@ -1,0 +1,579 @@
+"""Is coaching working? Coached core people against uncoached core peers, with honest intervals.
+
+The method (difference-in-differences, DiD):
+
+* Every month each person gets a score 0–100 within their role and a percentile within role for
+  each metric — single-month windows, from :func:`core.tiers.score_history`.
+* A coachee's **change** is the mean of their months from the start on (up to ``post_months``)
+  minus the mean of the ``pre_months`` calendar months before the start.
+* Their **peers** are the uncoached people of the same role who were in the **core** tier before
+  the start (tiers from the ``window`` months before the earliest start); a peer's change uses the
+  same calendar months. **DiD** = the coachee's change − the mean change of the peers. What
+  moved everyone (season, a new product, a market) cancels out; what moved only the coachee stays.
+* The **focus metric** is the coachee's weakest metric (lowest percentile) before the start; its
+  DiD is computed the same way on that metric's monthly percentile.
+* **Intervals** come from a bootstrap with a fixed seed (``replicates`` re-draws, percentile
+  interval at ``level``). For one coachee: their own pre and post months and the peers are
+  re-drawn with replacement. For a coach or the programme: the coachees and the peers are re-drawn.
+  A coach with one coachee gets no interval — there is nothing to re-draw between coachees.
+
+What it cannot prove: this is not a randomised trial. Managers choose whom to coach, and people
+who start low tend to drift back up anyway (regression to the mean); comparing with uncoached
+core peers removes part of that, not all. Monthly percentiles are relative: when coachees rise,
+their peers' ranks fall a little, which widens the difference slightly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from core.metrics import METRICS, metrics_for, score_people
+from core.tiers import PRESETS, Cutoffs, assign_tiers, score_history
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+SCORE = "score"
+PCT_COLUMNS: tuple[str, ...] = tuple(f"{spec.id}_pct" for spec in METRICS)
+LABELS: dict[str, str] = {spec.id: spec.label for spec in METRICS}
+MIN_PEERS = 2  # fewer uncoached core peers than this and there is nothing to compare with
+FEW_COACHEES = 3  # below this a coach's interval is marked as rough
+
+COACHEE_COLUMNS: tuple[str, ...] = (
+    "coachee_id",
+    "coachee_name",
+    "role",
+    "coach_id",
+    "coach_name",
+    "start",
+    "pre_months",
+    "post_months",
+    "pre",
+    "post",
+    "change",
+    "peers",
+    "peer_change",
+    "did",
+    "low",
+    "high",
+    "focus_metric",
+    "focus_label",
+    "focus_change",
+    "focus_peer_change",
+    "focus_did",
+    "focus_low",
+    "focus_high",
+)
+COACH_COLUMNS: tuple[str, ...] = ("coach_id", "coach_name", "coach_role", "coachees", "lift", "low", "high", "note")
+PROGRAMME_COLUMNS: tuple[str, ...] = ("group", "coachees", "peers", "did", "low", "high", "note")
+SKIPPED_COLUMNS: tuple[str, ...] = ("coachee_id", "coach_id", "start", "why")
+
+
+@dataclass(frozen=True)
+class ImpactSettings:
+    """How the before/after comparison is made."""
+
+    pre_months: int = 3  # calendar months before the start
+    post_months: int = 6  # months from the start on (fewer when the data ends earlier)
+    replicates: int = 1000  # bootstrap re-draws
+    level: float = 0.95  # interval coverage
+    seed: int = 0
+    window: int = 3  # months before the earliest start that decide who was core
+    cutoffs: Cutoffs = PRESETS["10/60/30"]
+
+    def key(self) -> tuple[object, ...]:
+        """A hashable key for caches."""
+        return (
+            self.pre_months,
+            self.post_months,
+            self.replicates,
+            self.level,
+            self.seed,
+            self.window,
+            self.cutoffs,
+        )
+
+
+@dataclass(frozen=True)
+class ImpactResult:
+    """The estimates.
+
+    Attributes:
+        coachees: One row per coachee estimated, :data:`COACHEE_COLUMNS` (score points 0–100;
+            focus values in percentile points of that metric within role).
+        coaches: The leaderboard, :data:`COACH_COLUMNS`, ranked by the interval's lower end
+            (a coach with one lucky coachee does not come first); coaches without an interval last.
+        programme: Per coachee role and ``all``: :data:`PROGRAMME_COLUMNS`.
+        skipped: Started pairs that could not be estimated, with why.
+    """
+
+    coachees: pd.DataFrame
+    coaches: pd.DataFrame
+    programme: pd.DataFrame
+    skipped: pd.DataFrame
+
+
+def _ordinal(month: str) -> int:
+    return int(pd.Period(month, freq="M").ordinal)
+
+
+def _check(settings: ImpactSettings) -> None:
+    if settings.pre_months < 1 or settings.post_months < 1:
+        raise ValueError("Compare at least 1 month before and 1 month after the start.")
+    if settings.replicates < 100:
+        raise ValueError("Use at least 100 bootstrap re-draws for an interval.")
+    if not 0.5 <= settings.level < 1.0:
+        raise ValueError("The interval level is between 50% and 99%.")
+
+
+def impact_history(
+    records: pd.DataFrame,
+    starts: Iterable[str],
+    settings: ImpactSettings | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Monthly score and metric percentiles within role for the months the comparison needs.
+
+    Args:
+        records: Canonical records.
+        starts: The start months (``YYYY-MM``) of the pairs to estimate.
+        settings: For ``pre_months``.
+        weights: Metric weights of the score (default weights when None).
+
+    Returns:
+        :func:`core.tiers.score_history` from ``pre_months`` before the earliest start to the
+        latest month, with every ``<metric>_pct`` column.
+    """
+    settings = settings or ImpactSettings()
+    months = sorted({_ordinal(s) for s in starts})
+    if records.empty or not months:
+        return score_history(records.head(0), lambda r, e: score_people(r, window=1, end=e), months=1)
+    latest = int(pd.PeriodIndex(records["period"].unique(), freq="M").asi8.max())
+    span = max(latest - (months[0] - settings.pre_months) + 1, 1)
+    chosen = dict(weights) if weights else None
+    return score_history(
+        records,
+        lambda recs, end: score_people(recs, window=1, end=end, weights=chosen),
+        months=span,
+        columns=PCT_COLUMNS,
+    )
+
+
+def baseline_people(
+    records: pd.DataFrame,
+    start: str,
+    settings: ImpactSettings | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Who was low, core or top in the ``window`` months before ``start`` (the peers' pool).
+
+    Returns:
+        One row per person scored before the start: rep_id, name, role, team, tier.
+
+    Raises:
+        ValueError: When the data has no month before ``start``.
+    """
+    settings = settings or ImpactSettings()
+    before = records[records["period"] < start]
+    if before.empty:
+        raise ValueError(f"The data has no month before {start}: nothing to compare the coached months with.")
+    scored = score_people(before, window=settings.window, weights=dict(weights) if weights else None)
+    tiers = assign_tiers(scored, settings.cutoffs)
+    return tiers[["rep_id", "name", "role", "team", "tier"]].reset_index(drop=True)
+
+
+def _nanmean(values: FloatArray, axis: int) -> FloatArray:
+    """Mean over finite values; NaN where there are none (without warnings)."""
+    ok = np.isfinite(values)
+    count = ok.sum(axis=axis)
+    total = np.where(ok, values, 0.0).sum(axis=axis)
+    return np.asarray(np.divide(total, count, out=np.full(np.shape(total), np.nan), where=count > 0), dtype=np.float64)
+
+
+def _interval(replicates: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
+    """Percentile interval along the last axis; NaN rows stay NaN."""
+    tail = (1.0 - level) / 2.0
+    rows = replicates.reshape(-1, replicates.shape[-1])
+    low = np.full(rows.shape[0], np.nan)
+    high = np.full(rows.shape[0], np.nan)
+    ok = np.isfinite(rows).all(axis=1)
+    if ok.any():
+        low[ok], high[ok] = np.quantile(rows[ok], [tail, 1.0 - tail], axis=1)
+    return low.reshape(replicates.shape[:-1]), high.reshape(replicates.shape[:-1])
+
+
+def _resampled_means(values: FloatArray, draws: FloatArray) -> FloatArray:
+    """Bootstrap means of each row's finite values: ``draws`` (k, B, width) uniforms → (k, B)."""
+    ordered = np.sort(values, axis=1)  # NaN last
+    count = np.isfinite(ordered).sum(axis=1)
+    width = draws.shape[2]
+    pick = np.minimum((draws * count[:, None, None]).astype(np.int64), np.maximum(count - 1, 0)[:, None, None])
+    taken = np.take_along_axis(ordered[:, None, :], pick, axis=2) if ordered.shape[1] else draws * np.nan
+    used = np.arange(width)[None, None, :] < count[:, None, None]  # a re-draw has as many months as observed
+    total = np.where(used, taken, 0.0).sum(axis=2)
+    mean = np.divide(total, count[:, None], out=np.full(total.shape, np.nan), where=count[:, None] > 0)
+    return np.asarray(mean, dtype=np.float64)
+
+
+def _group_replicates(
+    groups: IntArray, did: FloatArray, change: FloatArray, peer_boot: FloatArray, rng: np.random.Generator
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Point DiD and bootstrap replicates per group, re-drawing the group's coachees.
+
+    Args:
+        groups: Group code per coachee (0..G-1, every code used).
+        did: Point DiD per coachee.
+        change: Each coachee's own change.
+        peer_boot: (k, B) the re-drawn peer mean of each coachee's cohort.
+        rng: The generator.
+
+    Returns:
+        Point estimates (G,), replicates (G, B) and group sizes (G,).
+    """
+    order = np.argsort(groups, kind="stable")
+    g_sorted = groups[order]
+    sizes = np.bincount(g_sorted).astype(np.int64)
+    first = np.cumsum(sizes) - sizes
+    point = np.bincount(g_sorted, weights=did[order]) / sizes
+    replicates = peer_boot.shape[1]
+    u = rng.random((replicates, order.size))
+    pick = first[g_sorted][None, :] + (u * sizes[g_sorted][None, :]).astype(np.int64)  # sorted positions
+    chosen = order[pick]
+    values = change[chosen] - peer_boot[chosen, np.arange(replicates)[:, None]]
+    sums = np.add.reduceat(values, first, axis=1)
+    return point, (sums / sizes[None, :]).T, sizes
+
+
+def estimate_impact(
+    history: pd.DataFrame,
+    pairs: pd.DataFrame,
+    people: pd.DataFrame,
+    settings: ImpactSettings | None = None,
+) -> ImpactResult:
+    """Estimate the lift of coaching per coachee, per coach and for the programme.
+
+    Args:
+        history: :func:`impact_history` (rep_id, period, score, ``<metric>_pct``).
+        pairs: Started pairs: coach_id, coachee_id, start (``YYYY-MM``); one per coachee (the last wins).
+        people: :func:`baseline_people` — rep_id, name, role, tier before the start.
+        settings: Months compared, re-draws, interval level and seed.
+
+    Returns:
+        The :class:`ImpactResult`; see the module docstring for the method.
+
+    Raises:
+        ValueError: Settings out of range, or columns missing.
+    """
+    settings = settings or ImpactSettings()
+    _check(settings)
+    for frame, needed in ((pairs, ("coach_id", "coachee_id", "start")), (people, ("rep_id", "name", "role", "tier"))):
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            raise ValueError(f"The impact estimate needs the column(s) {', '.join(missing)}.")
+    pairs = pairs.astype({"coach_id": str, "coachee_id": str, "start": str}).drop_duplicates("coachee_id", keep="last")
+    info = people.assign(rep_id=people["rep_id"].astype(str)).drop_duplicates("rep_id").set_index("rep_id")
+    names: dict[str, str] = {str(k): str(v) for k, v in info["name"].items()}
+    roles: dict[str, str] = {str(k): str(v) for k, v in info["role"].items()}
+    tiers: dict[str, object] = {str(k): v for k, v in info["tier"].items()}
+    coached = set(pairs["coachee_id"])
+
+    measures = [SCORE, *PCT_COLUMNS]
+    if history.empty:
+        wide = np.full((0, len(measures), 0), np.nan)
+        ids: npt.NDArray[np.object_] = np.array([], dtype=object)
+        first_month = 0
+    else:
+        ordinals = pd.PeriodIndex(history["period"], freq="M").asi8
+        first_month = int(ordinals.min())
+        axis = np.arange(first_month, int(ordinals.max()) + 1)
+        ids, row = np.unique(history["rep_id"].astype(str).to_numpy(dtype=object), return_inverse=True)
+        wide = np.full((ids.size, len(measures), axis.size), np.nan)
+        for m, column in enumerate(measures):
+            if column in history.columns:
+                wide[row, m, ordinals - first_month] = history[column].to_numpy(dtype=np.float64)
+    position = {str(r): i for i, r in enumerate(ids)}
+    months = wide.shape[2]
+
+    skipped: list[dict[str, object]] = []
+    parts: list[dict[str, object]] = []
+    boot_parts: list[FloatArray] = []
+    role_order = {"SDR": 0, "AE": 1, "AM": 2}
+    pairs = pairs.assign(
+        _role=pairs["coachee_id"].map(roles), _rank=pairs["coachee_id"].map(roles).map(role_order).fillna(9)
+    ).sort_values(["_rank", "start", "coachee_id"], kind="stable")
+    for cohort, ((role, start), group) in enumerate(pairs.groupby(["_role", "start"], sort=False, dropna=False)):
+        rng = np.random.default_rng([settings.seed, cohort])
+        s = _ordinal(str(start)) - first_month
+        pre_cols = np.arange(max(s - settings.pre_months, 0), min(max(s, 0), months))
+        post_cols = np.arange(max(s, 0), min(s + settings.post_months, months))
+        peer_rows = np.array(
+            [
+                position[r]
+                for r, rl in roles.items()
+                if rl == role and tiers.get(r) == "core" and r not in coached and r in position
+            ],
+            dtype=np.int64,
+        )
+        member = [
+            (e, c)
+            for e, c in zip(group["coachee_id"], group["coach_id"], strict=True)
+            if not _skip(e, c, str(start), role, position, wide, pre_cols, post_cols, skipped, settings)
+        ]
+        if not member:
+            continue
+        all_pre = _nanmean(wide[:, :, pre_cols], axis=2) if pre_cols.size else np.full(wide.shape[:2], np.nan)
+        all_post = _nanmean(wide[:, :, post_cols], axis=2) if post_cols.size else np.full(wide.shape[:2], np.nan)
+        all_change = all_post - all_pre  # (people, measures)
+        peer_change = all_change[peer_rows] if peer_rows.size else np.full((0, len(measures)), np.nan)
+        usable = np.isfinite(peer_change[:, 0])
+        peer_change = peer_change[usable]
+        if usable.sum() < MIN_PEERS:
+            for e, c in member:
+                skipped.append(
+                    {
+                        "coachee_id": e,
+                        "coach_id": c,
+                        "start": start,
+                        "why": f"fewer than {MIN_PEERS} uncoached core {role} peers with months before and after",
+                    }
+                )
+            continue
+        peer_mean = _nanmean(peer_change, axis=0)  # (measures,)
+        b = settings.replicates
+        peer_pick = rng.integers(0, peer_change.shape[0], size=(b, peer_change.shape[0]))
+        peer_boot = np.stack([_nanmean(peer_change[:, m][peer_pick], axis=1) for m in range(len(measures))])  # (M, B)
+
+        rows = np.array([position[e] for e, _ in member], dtype=np.int64)
+        k = rows.size
+        pre_vals = wide[rows][:, :, pre_cols]  # (k, M, P)
+        post_vals = wide[rows][:, :, post_cols]
+        # The same re-drawn months for every measure of a person keep score and metrics consistent.
+        u_pre = rng.random((k, b, pre_cols.size))
+        u_post = rng.random((k, b, post_cols.size))
+        role_specs = [f"{spec.id}_pct" for spec in metrics_for(str(role))] if role in role_order else []
+        wanted = [0, *[measures.index(c) for c in role_specs]]
+        own = {m: _resampled_means(post_vals[:, m], u_post) - _resampled_means(pre_vals[:, m], u_pre) for m in wanted}
+        change = all_change[rows]  # (k, M)
+        pre_focus = all_pre[rows][:, [measures.index(c) for c in role_specs]] if role_specs else np.zeros((k, 0))
+        for j, (e, c) in enumerate(member):
+            did_boot = own[0][j] - peer_boot[0]
+            low, high = _interval(did_boot, settings.level)
+            entry: dict[str, object] = {
+                "coachee_id": e,
+                "coachee_name": names.get(e, e),
+                "role": role,
+                "coach_id": c,
+                "coach_name": names.get(c, c),
+                "start": start,
+                "pre_months": int(np.isfinite(pre_vals[j, 0]).sum()),
+                "post_months": int(np.isfinite(post_vals[j, 0]).sum()),
+                "pre": all_pre[rows[j], 0],
+                "post": all_post[rows[j], 0],
+                "change": change[j, 0],
+                "peers": int(peer_change.shape[0]),
+                "peer_change": peer_mean[0],
+                "did": change[j, 0] - peer_mean[0],
+                "low": float(low),
+                "high": float(high),
+                **_focus(j, role_specs, pre_focus, change, peer_mean, own, peer_boot, measures, settings.level),
+            }
+            parts.append(entry)
+        boot_parts.append(np.broadcast_to(peer_boot[0], (k, b)))
+
+    coachees = pd.DataFrame(parts, columns=list(COACHEE_COLUMNS))
+    skipped_frame = pd.DataFrame(skipped, columns=list(SKIPPED_COLUMNS))
+    if coachees.empty:
+        empty_coaches = pd.DataFrame(columns=list(COACH_COLUMNS))
+        return ImpactResult(coachees, empty_coaches, pd.DataFrame(columns=list(PROGRAMME_COLUMNS)), skipped_frame)
+    peer_boot_all = np.concatenate(boot_parts, axis=0)  # (k_total, B): each coachee's re-drawn peer mean
+    change_all = coachees["change"].to_numpy(dtype=np.float64)
+    did_all = coachees["did"].to_numpy(dtype=np.float64)
+    agg_rng = np.random.default_rng([settings.seed, 10_000])
+    coaches = _coaches(coachees, roles, names, did_all, change_all, peer_boot_all, agg_rng, settings.level)
+    programme = _programme(coachees, did_all, change_all, peer_boot_all, agg_rng, settings.level)
+    return ImpactResult(coachees, coaches, programme, skipped_frame)
+
+
+def _skip(
+    coachee: str,
+    coach: str,
+    start: str,
+    role: object,
+    position: Mapping[str, int],
+    wide: FloatArray,
+    pre_cols: IntArray,
+    post_cols: IntArray,
+    skipped: list[dict[str, object]],
+    settings: ImpactSettings,
+) -> bool:
+    """Record why a pair cannot be estimated, if it cannot."""
+    why = ""
+    if coachee not in position or not isinstance(role, str):
+        why = "not in the data before the start"
+    elif not pre_cols.size or not np.isfinite(wide[position[coachee], 0, pre_cols]).any():
+        why = f"no scored month in the {settings.pre_months} months before {start}"
+    elif not post_cols.size or not np.isfinite(wide[position[coachee], 0, post_cols]).any():
+        why = f"no scored month from {start} on yet"
+    if why:
+        skipped.append({"coachee_id": coachee, "coach_id": coach, "start": start, "why": why})
+    return bool(why)
+
+
+def _focus(
+    j: int,
+    role_specs: list[str],
+    pre_focus: FloatArray,
+    change: FloatArray,
+    peer_mean: FloatArray,
+    own: Mapping[int, FloatArray],
+    peer_boot: FloatArray,
+    measures: list[str],
+    level: float,
+) -> dict[str, object]:
+    """The coachee's weakest metric before the start and its DiD with interval."""
+    empty: dict[str, object] = {
+        "focus_metric": None,
+        "focus_label": None,
+        "focus_change": np.nan,
+        "focus_peer_change": np.nan,
+        "focus_did": np.nan,
+        "focus_low": np.nan,
+        "focus_high": np.nan,
+    }
+    if not role_specs or not np.isfinite(pre_focus[j]).any():
+        return empty
+    weakest = role_specs[int(np.nanargmin(pre_focus[j]))]
+    m = measures.index(weakest)
+    low, high = _interval(own[m][j] - peer_boot[m], level)
+    metric = weakest.removesuffix("_pct")
+    return {
+        "focus_metric": metric,
+        "focus_label": LABELS[metric],
+        "focus_change": change[j, m],
+        "focus_peer_change": peer_mean[m],
+        "focus_did": change[j, m] - peer_mean[m],
+        "focus_low": float(low),
+        "focus_high": float(high),
+    }
+
+
+def _coaches(
+    coachees: pd.DataFrame,
+    roles: Mapping[str, str],
+    names: Mapping[str, str],
+    did: FloatArray,
+    change: FloatArray,
+    peer_boot: FloatArray,
+    rng: np.random.Generator,
+    level: float,
+) -> pd.DataFrame:
+    """The leaderboard: each coach's mean coachee DiD, with an interval when there are 2+ coachees."""
+    coach_ids, codes = np.unique(coachees["coach_id"].astype(str).to_numpy(dtype=object), return_inverse=True)
+    point, replicates, sizes = _group_replicates(codes.astype(np.int64), did, change, peer_boot, rng)
+    low, high = _interval(replicates, level)
+    few = sizes < 2
+    low[few], high[few] = np.nan, np.nan
+    note = np.where(
+        sizes < 2,
+        "1 coachee: the interval cannot be estimated",
+        np.where(sizes < FEW_COACHEES, "few coachees: a rough, wide interval", ""),
+    )
+    out = pd.DataFrame(
+        {
+            "coach_id": coach_ids.astype(str),
+            "coach_name": [names.get(str(c), str(c)) for c in coach_ids],
+            "coach_role": [roles.get(str(c), "") for c in coach_ids],
+            "coachees": sizes,
+            "lift": point,
+            "low": low,
+            "high": high,
+            "note": note,
+        }
+    )
+    out["_rank"] = np.where(np.isfinite(out["low"]), out["low"], -np.inf)
+    out = out.sort_values(["_rank", "lift", "coach_id"], ascending=[False, False, True], kind="stable")
+    return out.drop(columns="_rank").reset_index(drop=True)
+
+
+def _programme(
+    coachees: pd.DataFrame,
+    did: FloatArray,
+    change: FloatArray,
+    peer_boot: FloatArray,
+    rng: np.random.Generator,
+    level: float,
+) -> pd.DataFrame:
+    """The programme's mean DiD per coachee role and for everyone, re-drawing coachees and peers."""
+    rows: list[dict[str, object]] = []
+    role_list = [r for r in ("SDR", "AE", "AM") if r in set(coachees["role"])]
+    groups = {r: (coachees["role"] == r).to_numpy() for r in role_list}
+    if len(role_list) > 1:
+        groups["all"] = np.ones(len(coachees), dtype=bool)
+    for name, mask in groups.items():
+        k = int(mask.sum())
+        point, replicates, _ = _group_replicates(
+            np.zeros(k, dtype=np.int64), did[mask], change[mask], peer_boot[mask], rng
+        )
+        low, high = _interval(replicates, level)
+        peers = coachees.loc[mask].drop_duplicates(["role", "start"])["peers"].sum()
+        rows.append(
+            {
+                "group": name,
+                "coachees": k,
+                "peers": int(peers),
+                "did": float(point[0]),
+                "low": float(low[0]) if k > 1 else np.nan,
+                "high": float(high[0]) if k > 1 else np.nan,
+                "note": "" if k > 1 else "1 coachee: the interval cannot be estimated",
+            }
+        )
+    return pd.DataFrame(rows, columns=list(PROGRAMME_COLUMNS))
+
+
+def estimate_from_records(
+    records: pd.DataFrame,
+    pairs: pd.DataFrame,
+    settings: ImpactSettings | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> ImpactResult:
+    """The whole job on records: history, who was core before the earliest start, and the estimate.
+
+    Raises:
+        ValueError: No started pairs, or no month before the earliest start.
+    """
+    settings = settings or ImpactSettings()
+    if pairs.empty:
+        raise ValueError("No coaching pair has been started, so there is nothing to estimate yet.")
+    starts = sorted(pairs["start"].astype(str).unique())
+    people = baseline_people(records, starts[0], settings, weights)
+    history = impact_history(records, starts, settings, weights)
+    return estimate_impact(history, pairs, people, settings)
+
+
+def pairs_matched_before(
+    records: pd.DataFrame, start: str, *, capacity: int = 3, window: int = 3, cutoffs: Cutoffs = PRESETS["10/60/30"]
+) -> pd.DataFrame:
+    """The pairs the chains match on the months before ``start``, all started then (for a file).
+
+    Returns:
+        coach_id, coachee_id, start.
+
+    Raises:
+        ValueError: When the data has no month before ``start``.
+    """
+    from core.chains import ChainSettings, match_chains
+    from core.segmentation import SegmentSettings, segment
+
+    before = records[records["period"] < start]
+    if before.empty:
+        raise ValueError(f"The data has no month before {start}: nothing to match the chains on.")
+    segmented = segment(before, SegmentSettings(window=window, cutoffs=cutoffs, replicates=0))
+    matched = match_chains(segmented, ChainSettings(capacity={"AE": capacity, "AM": capacity})).pairs
+    return pd.DataFrame(
+        {"coach_id": matched["coach_id"].astype(str), "coachee_id": matched["coachee_id"].astype(str), "start": start}
+    )
