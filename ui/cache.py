@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.chains import ChainResult, ChainSettings, Constraints, match_chains
 from core.datasets import dataset_version, load_records
+from core.impact import ImpactResult, ImpactSettings, estimate_from_records
 from core.metrics import role_medians
 from core.segmentation import SegmentSettings, monthly_history, segment
 from ui.state import get_engine
@@ -61,3 +62,24 @@ def chains(segmented: pd.DataFrame, settings: ChainSettings, constraints: Constr
     """The coaching chains for a segmentation (with overrides), cached on everything that changes them."""
     constraints_key = (constraints.locked, tuple(sorted(constraints.excluded)), constraints.forbidden)
     return _chains(segmented, settings.key(), constraints_key, settings, constraints)
+
+
+@st.cache_data(max_entries=8, show_spinner="Comparing coached people with their uncoached peers…")
+def _impact(
+    dataset_id: int,
+    token: str,
+    pairs_key: tuple[tuple[str, str, str], ...],
+    settings_key: tuple[object, ...],
+    _settings: ImpactSettings,
+) -> ImpactResult:
+    del settings_key  # the cache key for _settings
+    pairs = pd.DataFrame(list(pairs_key), columns=["coach_id", "coachee_id", "start"])
+    return estimate_from_records(records(dataset_id, token), pairs, _settings)
+
+
+def impact(dataset_id: int, token: str, started: pd.DataFrame, settings: ImpactSettings) -> ImpactResult:
+    """The coaching-impact estimate for the started pairs, cached on the data, the pairs and the settings."""
+    pairs_key = tuple(
+        (str(c), str(e), str(s)) for c, e, s in started[["coach_id", "coachee_id", "start"]].itertuples(index=False)
+    )
+    return _impact(dataset_id, token, pairs_key, settings.key(), settings)

@@ -23,4 +23,5 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Coaching", "app_pages/segmentation.py", "Segmentation", ":material/stacked_bar_chart:", "segmentation"),
     PageSpec("Coaching", "app_pages/chains.py", "Coaching chains", ":material/account_tree:", "chains"),
     PageSpec("Coaching", "app_pages/plans.py", "Coaching plans", ":material/assignment_ind:", "plans"),
+    PageSpec("Coaching", "app_pages/impact.py", "Impact", ":material/trending_up:", "impact"),
 )
