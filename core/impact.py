@@ -577,3 +577,107 @@ def pairs_matched_before(
     return pd.DataFrame(
         {"coach_id": matched["coach_id"].astype(str), "coachee_id": matched["coachee_id"].astype(str), "start": start}
     )
+
+
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "kind",
+    "role",
+    "rep_id",
+    "name",
+    "coach_id",
+    "coach_name",
+    "start",
+    "coachees",
+    "peers",
+    "lift",
+    "low",
+    "high",
+    "note",
+    "change",
+    "peer_change",
+    "focus_metric",
+    "focus_lift",
+    "focus_low",
+    "focus_high",
+)
+
+
+def export_table(result: ImpactResult) -> pd.DataFrame:
+    """One table for a spreadsheet: the programme, each coach and each coachee, marked by ``kind``.
+
+    ``lift`` is the DiD in score points (the mean of the coachees' for a coach or the programme);
+    ``low``/``high`` its interval (empty where it cannot be estimated).
+    """
+    programme = pd.DataFrame(
+        {
+            "kind": "programme",
+            "role": result.programme["group"],
+            "coachees": result.programme["coachees"],
+            "peers": result.programme["peers"],
+            "lift": result.programme["did"],
+            "low": result.programme["low"],
+            "high": result.programme["high"],
+            "note": result.programme["note"],
+        }
+    )
+    coaches = pd.DataFrame(
+        {
+            "kind": "coach",
+            "role": result.coaches["coach_role"],
+            "rep_id": result.coaches["coach_id"],
+            "name": result.coaches["coach_name"],
+            "coachees": result.coaches["coachees"],
+            "lift": result.coaches["lift"],
+            "low": result.coaches["low"],
+            "high": result.coaches["high"],
+            "note": result.coaches["note"],
+        }
+    )
+    c = result.coachees
+    coachees = pd.DataFrame(
+        {
+            "kind": "coachee",
+            "role": c["role"],
+            "rep_id": c["coachee_id"],
+            "name": c["coachee_name"],
+            "coach_id": c["coach_id"],
+            "coach_name": c["coach_name"],
+            "start": c["start"],
+            "peers": c["peers"],
+            "lift": c["did"],
+            "low": c["low"],
+            "high": c["high"],
+            "change": c["change"],
+            "peer_change": c["peer_change"],
+            "focus_metric": c["focus_metric"],
+            "focus_lift": c["focus_did"],
+            "focus_low": c["focus_low"],
+            "focus_high": c["focus_high"],
+        }
+    )
+    parts = [frame for frame in (programme, coaches, coachees) if not frame.empty]
+    if not parts:
+        return pd.DataFrame(columns=list(EXPORT_COLUMNS))
+    out = pd.concat(parts, ignore_index=True).reindex(columns=list(EXPORT_COLUMNS))
+    numeric = ["lift", "low", "high", "change", "peer_change", "focus_lift", "focus_low", "focus_high"]
+    out[numeric] = out[numeric].astype(np.float64).round(2)
+    out[["coachees", "peers"]] = out[["coachees", "peers"]].astype("Int64")
+    return out
+
+
+def export_json(result: ImpactResult) -> str:
+    """JSON with ``programme``, ``coaches``, ``coachees`` and ``skipped`` lists (missing values null)."""
+    import json
+
+    from core.export import to_json_text
+
+    def rounded(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.round({c: 2 for c in frame.columns if frame[c].dtype == np.float64})
+
+    body = {
+        "programme": json.loads(to_json_text(rounded(result.programme))),
+        "coaches": json.loads(to_json_text(rounded(result.coaches))),
+        "coachees": json.loads(to_json_text(rounded(result.coachees))),
+        "skipped": json.loads(to_json_text(result.skipped)),
+    }
+    return json.dumps(body, ensure_ascii=False, indent=2)
