@@ -207,29 +207,64 @@ def _interval(replicates: FloatArray, level: float) -> tuple[FloatArray, FloatAr
     return low.reshape(replicates.shape[:-1]), high.reshape(replicates.shape[:-1])
 
 
-def _resampled_means(values: FloatArray, draws: FloatArray) -> FloatArray:
-    """Bootstrap means of each row's finite values: ``draws`` (k, B, width) uniforms → (k, B)."""
+def _boot_means(values: FloatArray, rng: np.random.Generator, replicates: int) -> FloatArray:
+    """Bootstrap means of each row's finite values (its observed months), re-drawn with replacement.
+
+    A re-draw of ``c`` values with replacement is a multinomial count per value, so the means are a
+    matrix product: rows with the same number of observed values share the count draws (each row's
+    own interval is unaffected by that). Rows without a value give NaN.
+
+    Args:
+        values: (k, width) values, NaN where missing.
+        rng: The generator.
+        replicates: Re-draws B.
+
+    Returns:
+        (k, B) re-drawn means.
+    """
     ordered = np.sort(values, axis=1)  # NaN last
     count = np.isfinite(ordered).sum(axis=1)
-    width = draws.shape[2]
-    pick = np.minimum((draws * count[:, None, None]).astype(np.int64), np.maximum(count - 1, 0)[:, None, None])
-    taken = np.take_along_axis(ordered[:, None, :], pick, axis=2) if ordered.shape[1] else draws * np.nan
-    used = np.arange(width)[None, None, :] < count[:, None, None]  # a re-draw has as many months as observed
-    total = np.where(used, taken, 0.0).sum(axis=2)
-    mean = np.divide(total, count[:, None], out=np.full(total.shape, np.nan), where=count[:, None] > 0)
-    return np.asarray(mean, dtype=np.float64)
+    out = np.full((values.shape[0], replicates), np.nan)
+    for c in np.unique(count[count > 0]):
+        rows = count == c
+        weights = rng.multinomial(int(c), np.full(int(c), 1.0 / c), size=replicates).T / c  # (c, B)
+        out[rows] = ordered[rows, : int(c)] @ weights
+    return out
+
+
+def _boot_peer_means(peer_change: FloatArray, rng: np.random.Generator, replicates: int) -> FloatArray:
+    """Re-drawn mean change of the peers per measure: (peers, M) → (M, B), skipping a peer's missing measures."""
+    n = peer_change.shape[0]
+    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=replicates).astype(np.float64)  # (B, peers)
+    present = np.isfinite(peer_change)
+    totals = counts @ np.where(present, peer_change, 0.0)  # (B, M)
+    weights = counts @ present.astype(np.float64)
+    means = np.divide(totals, weights, out=np.full(totals.shape, np.nan), where=weights > 0)
+    return np.asarray(means.T, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class _Boot:
+    """Per coachee: point DiD, own change and cohort; per cohort: the re-drawn peer means (cohorts, B)."""
+
+    did: FloatArray
+    change: FloatArray
+    cohort: IntArray
+    peer: FloatArray
+
+    def subset(self, mask: npt.NDArray[np.bool_]) -> _Boot:
+        """The same for some coachees."""
+        return _Boot(self.did[mask], self.change[mask], self.cohort[mask], self.peer)
 
 
 def _group_replicates(
-    groups: IntArray, did: FloatArray, change: FloatArray, peer_boot: FloatArray, rng: np.random.Generator
+    groups: IntArray, boot: _Boot, rng: np.random.Generator
 ) -> tuple[FloatArray, FloatArray, IntArray]:
-    """Point DiD and bootstrap replicates per group, re-drawing the group's coachees.
+    """Point DiD and bootstrap replicates per group, re-drawing the group's coachees (and the peers).
 
     Args:
         groups: Group code per coachee (0..G-1, every code used).
-        did: Point DiD per coachee.
-        change: Each coachee's own change.
-        peer_boot: (k, B) the re-drawn peer mean of each coachee's cohort.
+        boot: The coachees' values and their cohorts' re-drawn peer means.
         rng: The generator.
 
     Returns:
@@ -239,12 +274,12 @@ def _group_replicates(
     g_sorted = groups[order]
     sizes = np.bincount(g_sorted).astype(np.int64)
     first = np.cumsum(sizes) - sizes
-    point = np.bincount(g_sorted, weights=did[order]) / sizes
-    replicates = peer_boot.shape[1]
+    point = np.bincount(g_sorted, weights=boot.did[order]) / sizes
+    replicates = boot.peer.shape[1]
     u = rng.random((replicates, order.size))
     pick = first[g_sorted][None, :] + (u * sizes[g_sorted][None, :]).astype(np.int64)  # sorted positions
     chosen = order[pick]
-    values = change[chosen] - peer_boot[chosen, np.arange(replicates)[:, None]]
+    values = boot.change[chosen] - boot.peer[boot.cohort[chosen], np.arange(replicates)[:, None]]
     sums = np.add.reduceat(values, first, axis=1)
     return point, (sums / sizes[None, :]).T, sizes
 
@@ -288,7 +323,8 @@ def estimate_impact(
         ids: npt.NDArray[np.object_] = np.array([], dtype=object)
         first_month = 0
     else:
-        ordinals = pd.PeriodIndex(history["period"], freq="M").asi8
+        labels, inverse = np.unique(history["period"].astype(str).to_numpy(), return_inverse=True)
+        ordinals = np.array([_ordinal(str(label)) for label in labels], dtype=np.int64)[inverse]
         first_month = int(ordinals.min())
         axis = np.arange(first_month, int(ordinals.max()) + 1)
         ids, row = np.unique(history["rep_id"].astype(str).to_numpy(dtype=object), return_inverse=True)
@@ -300,8 +336,9 @@ def estimate_impact(
     months = wide.shape[2]
 
     skipped: list[dict[str, object]] = []
-    parts: list[dict[str, object]] = []
-    boot_parts: list[FloatArray] = []
+    parts: list[pd.DataFrame] = []
+    boot_parts: list[FloatArray] = []  # per cohort: the re-drawn peer mean change of the score (B,)
+    cohort_codes: list[IntArray] = []
     role_order = {"SDR": 0, "AE": 1, "AM": 2}
     pairs = pairs.assign(
         _role=pairs["coachee_id"].map(roles), _rank=pairs["coachee_id"].map(roles).map(role_order).fillna(9)
@@ -345,57 +382,76 @@ def estimate_impact(
             continue
         peer_mean = _nanmean(peer_change, axis=0)  # (measures,)
         b = settings.replicates
-        peer_pick = rng.integers(0, peer_change.shape[0], size=(b, peer_change.shape[0]))
-        peer_boot = np.stack([_nanmean(peer_change[:, m][peer_pick], axis=1) for m in range(len(measures))])  # (M, B)
+        peer_boot = _boot_peer_means(peer_change, rng, b)  # (M, B)
 
         rows = np.array([position[e] for e, _ in member], dtype=np.int64)
         k = rows.size
-        pre_vals = wide[rows][:, :, pre_cols]  # (k, M, P)
-        post_vals = wide[rows][:, :, post_cols]
-        # The same re-drawn months for every measure of a person keep score and metrics consistent.
-        u_pre = rng.random((k, b, pre_cols.size))
-        u_post = rng.random((k, b, post_cols.size))
-        role_specs = [f"{spec.id}_pct" for spec in metrics_for(str(role))] if role in role_order else []
-        wanted = [0, *[measures.index(c) for c in role_specs]]
-        own = {m: _resampled_means(post_vals[:, m], u_post) - _resampled_means(pre_vals[:, m], u_pre) for m in wanted}
-        change = all_change[rows]  # (k, M)
-        pre_focus = all_pre[rows][:, [measures.index(c) for c in role_specs]] if role_specs else np.zeros((k, 0))
-        for j, (e, c) in enumerate(member):
-            did_boot = own[0][j] - peer_boot[0]
-            low, high = _interval(did_boot, settings.level)
-            entry: dict[str, object] = {
-                "coachee_id": e,
-                "coachee_name": names.get(e, e),
-                "role": role,
-                "coach_id": c,
-                "coach_name": names.get(c, c),
-                "start": start,
-                "pre_months": int(np.isfinite(pre_vals[j, 0]).sum()),
-                "post_months": int(np.isfinite(post_vals[j, 0]).sum()),
-                "pre": all_pre[rows[j], 0],
-                "post": all_post[rows[j], 0],
-                "change": change[j, 0],
-                "peers": int(peer_change.shape[0]),
-                "peer_change": peer_mean[0],
-                "did": change[j, 0] - peer_mean[0],
-                "low": float(low),
-                "high": float(high),
-                **_focus(j, role_specs, pre_focus, change, peer_mean, own, peer_boot, measures, settings.level),
-            }
-            parts.append(entry)
-        boot_parts.append(np.broadcast_to(peer_boot[0], (k, b)))
+        role_m = [measures.index(f"{spec.id}_pct") for spec in metrics_for(str(role))] if role in role_order else []
+        # The focus metric: the coachee's weakest (lowest mean percentile) before the start.
+        pre_metrics = all_pre[rows][:, role_m] if role_m else np.full((k, 1), np.nan)
+        has_focus = np.isfinite(pre_metrics).any(axis=1)
+        weakest = np.argmin(np.where(np.isfinite(pre_metrics), pre_metrics, np.inf), axis=1)
+        focus_m = np.array(role_m, dtype=np.int64)[weakest] if role_m else np.zeros(k, dtype=np.int64)
+        own_score = _boot_means(wide[rows, 0][:, post_cols], rng, b) - _boot_means(wide[rows, 0][:, pre_cols], rng, b)
+        focus_vals = wide[rows, focus_m]  # (k, months)
+        own_focus = _boot_means(focus_vals[:, post_cols], rng, b) - _boot_means(focus_vals[:, pre_cols], rng, b)
+        low, high = _interval(own_score - peer_boot[0][None, :], settings.level)
+        focus_low, focus_high = _interval(own_focus - peer_boot[focus_m], settings.level)
+        change = all_change[rows, 0]
+        focus_change = all_change[rows, focus_m]
+        focus_id = np.array([measures[m].removesuffix("_pct") for m in focus_m], dtype=object)
+        nan = np.full(k, np.nan)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "coachee_id": [e for e, _ in member],
+                    "coachee_name": [names.get(e, e) for e, _ in member],
+                    "role": role,
+                    "coach_id": [c for _, c in member],
+                    "coach_name": [names.get(c, c) for _, c in member],
+                    "start": start,
+                    "pre_months": np.isfinite(wide[rows, 0][:, pre_cols]).sum(axis=1),
+                    "post_months": np.isfinite(wide[rows, 0][:, post_cols]).sum(axis=1),
+                    "pre": all_pre[rows, 0],
+                    "post": all_post[rows, 0],
+                    "change": change,
+                    "peers": int(peer_change.shape[0]),
+                    "peer_change": peer_mean[0],
+                    "did": change - peer_mean[0],
+                    "low": low,
+                    "high": high,
+                    "focus_metric": [str(f) if h else None for f, h in zip(focus_id, has_focus, strict=True)],
+                    "focus_label": [
+                        LABELS.get(str(f)) if h else None for f, h in zip(focus_id, has_focus, strict=True)
+                    ],
+                    "focus_change": np.where(has_focus, focus_change, nan),
+                    "focus_peer_change": np.where(has_focus, peer_mean[focus_m], nan),
+                    "focus_did": np.where(has_focus, focus_change - peer_mean[focus_m], nan),
+                    "focus_low": np.where(has_focus, focus_low, nan),
+                    "focus_high": np.where(has_focus, focus_high, nan),
+                }
+            )
+        )
+        cohort_codes.append(np.full(k, len(boot_parts), dtype=np.int64))
+        boot_parts.append(peer_boot[0])
 
-    coachees = pd.DataFrame(parts, columns=list(COACHEE_COLUMNS))
+    coachees = (
+        pd.concat(parts, ignore_index=True)[list(COACHEE_COLUMNS)]
+        if parts
+        else pd.DataFrame(columns=list(COACHEE_COLUMNS))
+    )
     skipped_frame = pd.DataFrame(skipped, columns=list(SKIPPED_COLUMNS))
     if coachees.empty:
         empty_coaches = pd.DataFrame(columns=list(COACH_COLUMNS))
         return ImpactResult(coachees, empty_coaches, pd.DataFrame(columns=list(PROGRAMME_COLUMNS)), skipped_frame)
-    peer_boot_all = np.concatenate(boot_parts, axis=0)  # (k_total, B): each coachee's re-drawn peer mean
+    peer_boot_all = np.stack(boot_parts)  # (cohorts, B)
+    cohort_all = np.concatenate(cohort_codes)  # each coachee's cohort
     change_all = coachees["change"].to_numpy(dtype=np.float64)
     did_all = coachees["did"].to_numpy(dtype=np.float64)
     agg_rng = np.random.default_rng([settings.seed, 10_000])
-    coaches = _coaches(coachees, roles, names, did_all, change_all, peer_boot_all, agg_rng, settings.level)
-    programme = _programme(coachees, did_all, change_all, peer_boot_all, agg_rng, settings.level)
+    boot = _Boot(did=did_all, change=change_all, cohort=cohort_all, peer=peer_boot_all)
+    coaches = _coaches(coachees, roles, names, boot, agg_rng, settings.level)
+    programme = _programme(coachees, boot, agg_rng, settings.level)
     return ImpactResult(coachees, coaches, programme, skipped_frame)
 
 
@@ -424,57 +480,17 @@ def _skip(
     return bool(why)
 
 
-def _focus(
-    j: int,
-    role_specs: list[str],
-    pre_focus: FloatArray,
-    change: FloatArray,
-    peer_mean: FloatArray,
-    own: Mapping[int, FloatArray],
-    peer_boot: FloatArray,
-    measures: list[str],
-    level: float,
-) -> dict[str, object]:
-    """The coachee's weakest metric before the start and its DiD with interval."""
-    empty: dict[str, object] = {
-        "focus_metric": None,
-        "focus_label": None,
-        "focus_change": np.nan,
-        "focus_peer_change": np.nan,
-        "focus_did": np.nan,
-        "focus_low": np.nan,
-        "focus_high": np.nan,
-    }
-    if not role_specs or not np.isfinite(pre_focus[j]).any():
-        return empty
-    weakest = role_specs[int(np.nanargmin(pre_focus[j]))]
-    m = measures.index(weakest)
-    low, high = _interval(own[m][j] - peer_boot[m], level)
-    metric = weakest.removesuffix("_pct")
-    return {
-        "focus_metric": metric,
-        "focus_label": LABELS[metric],
-        "focus_change": change[j, m],
-        "focus_peer_change": peer_mean[m],
-        "focus_did": change[j, m] - peer_mean[m],
-        "focus_low": float(low),
-        "focus_high": float(high),
-    }
-
-
 def _coaches(
     coachees: pd.DataFrame,
     roles: Mapping[str, str],
     names: Mapping[str, str],
-    did: FloatArray,
-    change: FloatArray,
-    peer_boot: FloatArray,
+    boot: _Boot,
     rng: np.random.Generator,
     level: float,
 ) -> pd.DataFrame:
     """The leaderboard: each coach's mean coachee DiD, with an interval when there are 2+ coachees."""
     coach_ids, codes = np.unique(coachees["coach_id"].astype(str).to_numpy(dtype=object), return_inverse=True)
-    point, replicates, sizes = _group_replicates(codes.astype(np.int64), did, change, peer_boot, rng)
+    point, replicates, sizes = _group_replicates(codes.astype(np.int64), boot, rng)
     low, high = _interval(replicates, level)
     few = sizes < 2
     low[few], high[few] = np.nan, np.nan
@@ -500,14 +516,7 @@ def _coaches(
     return out.drop(columns="_rank").reset_index(drop=True)
 
 
-def _programme(
-    coachees: pd.DataFrame,
-    did: FloatArray,
-    change: FloatArray,
-    peer_boot: FloatArray,
-    rng: np.random.Generator,
-    level: float,
-) -> pd.DataFrame:
+def _programme(coachees: pd.DataFrame, boot: _Boot, rng: np.random.Generator, level: float) -> pd.DataFrame:
     """The programme's mean DiD per coachee role and for everyone, re-drawing coachees and peers."""
     rows: list[dict[str, object]] = []
     role_list = [r for r in ("SDR", "AE", "AM") if r in set(coachees["role"])]
@@ -516,9 +525,7 @@ def _programme(
         groups["all"] = np.ones(len(coachees), dtype=bool)
     for name, mask in groups.items():
         k = int(mask.sum())
-        point, replicates, _ = _group_replicates(
-            np.zeros(k, dtype=np.int64), did[mask], change[mask], peer_boot[mask], rng
-        )
+        point, replicates, _ = _group_replicates(np.zeros(k, dtype=np.int64), boot.subset(mask), rng)
         low, high = _interval(replicates, level)
         peers = coachees.loc[mask].drop_duplicates(["role", "start"])["peers"].sum()
         rows.append(
