@@ -84,13 +84,11 @@ with tab_revenue:
         scenarios = revenue.scenarios
         best = scenarios.iloc[1]
         m = st.columns(4)
-        m[0].metric(
-            f"Core, moderate: over {horizon} months", f"{scenarios.iloc[0]['change_horizon']:,.0f}", border=True
-        )
-        m[1].metric(f"Core, best-quality: over {horizon} months", f"{best['change_horizon']:,.0f}", border=True)
-        m[2].metric("Coaching hours needed / month", f"{revenue.hours_needed:,.0f}", border=True)
+        m[0].metric(f"Moderate, core · {horizon} months", f"{scenarios.iloc[0]['change_horizon']:,.0f}", border=True)
+        m[1].metric(f"Best-quality, core · {horizon} months", f"{best['change_horizon']:,.0f}", border=True)
+        m[2].metric("Hours needed / month", f"{revenue.hours_needed:,.0f}", border=True)
         m[3].metric(
-            "Managers' hours available / month",
+            "Managers' hours / month",
             f"{revenue.hours_available:,.0f}",
             delta=f"{revenue.hours_available - revenue.hours_needed:+,.0f} vs needed",
             delta_color="normal",
@@ -102,7 +100,7 @@ with tab_revenue:
             .mark_bar(color="#1f6f8b")
             .encode(
                 x=alt.X("change_horizon:Q", title=f"Expected revenue change over {horizon} months"),
-                y=alt.Y("scenario:N", sort=list(scenarios["scenario"]), title=None),
+                y=alt.Y("scenario:N", sort=list(scenarios["scenario"]), title=None, axis=alt.Axis(labelLimit=280)),
                 tooltip=[
                     "scenario:N",
                     alt.Tooltip("coached:Q", title="people coached"),
@@ -187,6 +185,17 @@ with tab_effect:
         else "The interval lies below 0: coached people did worse than comparable uncoached peers."
     )
     st.markdown(f"**{verdict}**")
+    st.dataframe(
+        result.programme,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "group": "coachee role",
+            "did": st.column_config.NumberColumn("lift vs peers", format="%+.1f"),
+            "low": st.column_config.NumberColumn(format="%+.1f"),
+            "high": st.column_config.NumberColumn(format="%+.1f"),
+        },
+    )
 
     with st.container(border=True):
         st.markdown(
@@ -204,7 +213,7 @@ with tab_effect:
     shown_board = board.head(40)
     order = list(shown_board["label"])
     base_chart = alt.Chart(shown_board).encode(
-        y=alt.Y("label:N", sort=order, title=None),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=280, labelOverlap=False)),
         tooltip=[
             alt.Tooltip("coach_name:N", title="coach"),
             alt.Tooltip("coachees:Q", title="coachees"),
@@ -221,14 +230,14 @@ with tab_effect:
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#444").encode(x="x:Q")
     st.altair_chart(
-        (bars + dots + zero).properties(height=max(160, 24 * len(shown_board))),
+        (bars + dots + zero).properties(height=max(160, 28 * len(shown_board))),
         width="stretch",
     )
     st.caption(
-        "Ranked by the lower end of the interval, so a coach with one lucky coachee does not come first. "
-        "Red dot: one coachee — no interval can be estimated. Few coachees give wide intervals: that is the "
-        "honest uncertainty, not a verdict on the coach."
-        + (f" Showing the first 40 of {len(board)} coaches." if len(board) > 40 else "")
+        "Coaches with 3 or more coachees first, each group ranked by the lower end of the interval, so a coach "
+        "with one or two lucky coachees does not come first. Red dot: one coachee — no interval can be estimated; "
+        "with two the interval is rough and likely too narrow. Wide intervals are the honest uncertainty, not a "
+        "verdict on the coach." + (f" Showing the first 40 of {len(board)} coaches." if len(board) > 40 else "")
     )
     st.dataframe(
         board.drop(columns=["label", "coach_id"]),
@@ -280,7 +289,6 @@ with tab_effect:
             "focus_high": st.column_config.NumberColumn(**points),
         },
     )
-    st.dataframe(result.programme, hide_index=True, width="stretch")
     if not result.skipped.empty:
         with st.expander(f"Started pairs not estimated ({len(result.skipped)})"):
             st.dataframe(result.skipped, hide_index=True, width="stretch")

@@ -42,7 +42,7 @@ SCORE = "score"
 PCT_COLUMNS: tuple[str, ...] = tuple(f"{spec.id}_pct" for spec in METRICS)
 LABELS: dict[str, str] = {spec.id: spec.label for spec in METRICS}
 MIN_PEERS = 2  # fewer uncoached core peers than this and there is nothing to compare with
-FEW_COACHEES = 3  # below this a coach's interval is marked as rough
+FEW_COACHEES = 3  # below this a coach's interval is marked as rough and ranked after the others
 
 COACHEE_COLUMNS: tuple[str, ...] = (
     "coachee_id",
@@ -106,8 +106,9 @@ class ImpactResult:
     Attributes:
         coachees: One row per coachee estimated, :data:`COACHEE_COLUMNS` (score points 0–100;
             focus values in percentile points of that metric within role).
-        coaches: The leaderboard, :data:`COACH_COLUMNS`, ranked by the interval's lower end
-            (a coach with one lucky coachee does not come first); coaches without an interval last.
+        coaches: The leaderboard, :data:`COACH_COLUMNS`: coaches with at least :data:`FEW_COACHEES`
+            coachees first, each group ranked by the interval's lower end (a coach with one or two lucky
+            coachees does not come first); coaches without an interval last.
         programme: Per coachee role and ``all``: :data:`PROGRAMME_COLUMNS`.
         skipped: Started pairs that could not be estimated, with why.
     """
@@ -497,7 +498,7 @@ def _coaches(
     note = np.where(
         sizes < 2,
         "1 coachee: the interval cannot be estimated",
-        np.where(sizes < FEW_COACHEES, "few coachees: a rough, wide interval", ""),
+        np.where(sizes < FEW_COACHEES, f"{FEW_COACHEES - 1} coachees: a rough interval, likely too narrow", ""),
     )
     out = pd.DataFrame(
         {
@@ -511,9 +512,14 @@ def _coaches(
             "note": note,
         }
     )
+    # Coaches with enough coachees first, then by the interval's lower end: two lucky coachees give a
+    # bootstrap interval that is too narrow, so they should not head the board.
+    out["_enough"] = out["coachees"] >= FEW_COACHEES
     out["_rank"] = np.where(np.isfinite(out["low"]), out["low"], -np.inf)
-    out = out.sort_values(["_rank", "lift", "coach_id"], ascending=[False, False, True], kind="stable")
-    return out.drop(columns="_rank").reset_index(drop=True)
+    out = out.sort_values(
+        ["_enough", "_rank", "lift", "coach_id"], ascending=[False, False, False, True], kind="stable"
+    )
+    return out.drop(columns=["_enough", "_rank"]).reset_index(drop=True)
 
 
 def _programme(coachees: pd.DataFrame, boot: _Boot, rng: np.random.Generator, level: float) -> pd.DataFrame:

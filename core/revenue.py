@@ -171,6 +171,7 @@ def revenue_impact(
         return min(hours / people / a.hours_per_person, 1.0) if people else 0.0
 
     everyone, top_dose = dose(n_all), dose(n_top)
+    everyone_change = everyone * (core_sum * a.core_effect + top_sum * a.top_effect + low_sum * a.low_effect)
     rows = [
         ("Core 60%: moderate coaching", n_core, hours, core_sum, a.core_effect, core_sum * a.core_effect),
         ("Core 60%: best-quality coaching", n_core, hours, core_sum, a.best_effect, core_sum * a.best_effect),
@@ -180,8 +181,8 @@ def revenue_impact(
             n_all,
             hours,
             total,
-            np.nan,
-            everyone * (core_sum * a.core_effect + top_sum * a.top_effect + low_sum * a.low_effect),
+            everyone_change / total if total else 0.0,  # blended over the whole team
+            everyone_change,
         ),
     ]
     frame = pd.DataFrame(

@@ -79,22 +79,25 @@ def test_post_window_and_pre_window_follow_the_settings() -> None:
 
 
 def test_one_coachee_gets_no_interval_and_ranks_last() -> None:
-    """A coach with one coachee shows the lift but no interval; the board ranks by the interval's lower end."""
+    """One coachee: lift but no interval, ranked last; two: a rough interval, ranked after coaches with 3+."""
     rng = np.random.default_rng(3)
     values = {f"P{i}": list(50 + rng.normal(0, 3, 6)) for i in range(20)}
     for i in range(4):
         values[f"C{i}"] = [50, 50, 50, 60 + i, 60, 60]
     values["D0"] = [50, 50, 50, 90, 90, 90]  # one huge, lucky-looking coachee
+    values["E0"] = [50, 50, 50, 85, 85, 85]  # two lucky ones
+    values["E1"] = [50, 50, 50, 86, 86, 86]
     people = _people(list(values))
     pairs = pd.DataFrame(
         {
-            "coach_id": ["A1", "A1", "A1", "A1", "A2"],
-            "coachee_id": ["C0", "C1", "C2", "C3", "D0"],
+            "coach_id": ["A1", "A1", "A1", "A1", "A2", "A3", "A3"],
+            "coachee_id": ["C0", "C1", "C2", "C3", "D0", "E0", "E1"],
             "start": "2026-04",
         }
     )
     board = estimate_impact(_history(values), pairs, people, FAST).coaches
-    assert board["coach_id"].tolist() == ["A1", "A2"]
+    assert board["coach_id"].tolist() == ["A1", "A3", "A2"]  # 3+ coachees first, no interval last
+    assert "likely too narrow" in board.set_index("coach_id").at["A3", "note"]
     single = board.set_index("coach_id").loc["A2"]
     assert single["coachees"] == 1 and np.isnan(single["low"]) and np.isnan(single["high"])
     assert "cannot be estimated" in single["note"]

@@ -38,7 +38,7 @@ def test_demo_pilot_is_estimated_with_intervals(app_env: Path) -> None:
 def test_calculator_follows_the_sliders(app_env: Path) -> None:
     """Raising the best-quality effect raises its expected revenue change."""
     at = _page()
-    label = next(m.label for m in at.metric if m.label.startswith("Core, best-quality"))
+    label = next(m.label for m in at.metric if m.label.startswith("Best-quality, core"))
 
     def best() -> float:
         return float(next(m.value for m in at.metric if m.label == label).replace(",", ""))
@@ -64,4 +64,4 @@ def test_no_started_pairs_explains_how_to_start(app_env: Path) -> None:
     at = _page()
     assert any("No coaching chain has been started" in info.value for info in at.info)
     assert not [m for m in at.metric if m.label == "Coachees compared"]
-    assert [m for m in at.metric if m.label.startswith("Core, moderate")]  # the calculator still works
+    assert [m for m in at.metric if m.label.startswith("Moderate, core")]  # the calculator still works
