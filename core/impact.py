@@ -563,7 +563,10 @@ def estimate_from_records(
     if pairs.empty:
         raise ValueError("No coaching pair has been started, so there is nothing to estimate yet.")
     starts = sorted(pairs["start"].astype(str).unique())
-    people = baseline_people(records, starts[0], settings, weights)
+    # Tiers before the earliest start that has data before it; pairs started earlier are skipped later.
+    first_month = str(records["period"].min()) if len(records) else ""
+    usable = [start for start in starts if start > first_month] or starts
+    people = baseline_people(records, usable[0], settings, weights)
     history = impact_history(records, starts, settings, weights)
     return estimate_impact(history, pairs, people, settings)
 

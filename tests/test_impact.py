@@ -162,3 +162,14 @@ def test_settings_are_checked() -> None:
         estimate_impact(_history({"C": [1.0]}), pairs, _people(["C"]), ImpactSettings(replicates=10))
     with pytest.raises(ValueError, match="at least 1 month"):
         estimate_impact(_history({"C": [1.0]}), pairs, _people(["C"]), ImpactSettings(pre_months=0))
+
+
+def test_a_pair_started_before_the_data_is_skipped_not_fatal() -> None:
+    """A pair started in the first month of the data is skipped; the other pairs are still estimated."""
+    spec = DemoSpec(reps=200, months=9, seed=3, end="2026-09", programme_start="2026-06", programme_effect=0.5)
+    team, pairs = generate_programme(spec)
+    early = pairs.head(1).assign(start="2026-01")
+    result = estimate_from_records(team, pd.concat([early, pairs.iloc[1:]]), FAST)
+    assert result.skipped["coachee_id"].tolist() == [early["coachee_id"].iloc[0]]
+    assert "before 2026-01" in result.skipped["why"].iloc[0]
+    assert len(result.coachees) == len(pairs) - 1
