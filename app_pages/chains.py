@@ -187,7 +187,9 @@ with st.form("ch_start_form"):
     next_month = str(pd.Period(data_months[-1], freq="M") + 1) if data_months else None
     month_options = [*data_months, *([next_month] if next_month else [])]
     month = s1.selectbox("First coached month", month_options, index=len(month_options) - 1, key="ch_start_month")
-    start_labels = {"all": f"All {len(shown_pairs)} pairs shown ({team})"}
+    running = set(zip(started["coach_id"], started["coachee_id"], strict=True))
+    to_start = [p for p in zip(shown_pairs["coach_id"], shown_pairs["coachee_id"], strict=True) if p not in running]
+    start_labels = {"all": f"All {len(to_start)} pairs shown ({team}) not started yet"}
     start_labels |= {
         f"{c}|{e}": f"{names.get(c)} → {names.get(e)}"
         for c, e in zip(pairs["coach_id"], pairs["coachee_id"], strict=True)
@@ -195,7 +197,7 @@ with st.form("ch_start_form"):
     scope = s2.selectbox("Pairs", list(start_labels), format_func=start_labels.get, key="ch_start_scope")
     if s3.form_submit_button("Start", key="ch_start_save") and month:
         chosen_pairs = (
-            list(zip(shown_pairs["coach_id"], shown_pairs["coachee_id"], strict=True))
+            to_start  # a started pair keeps its month unless it is started again on its own
             if scope == "all"
             else [(str(scope).partition("|")[0], str(scope).partition("|")[2])]
         )

@@ -106,6 +106,10 @@ def test_start_pairs_of_a_team_and_stop_one(app_env: Path) -> None:
     at.selectbox(key="ch_start_scope").set_value("all")
     at.button(key="ch_start_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
+    # Starting "all" again in another month leaves the started pairs' month alone.
+    at.selectbox(key="ch_start_month").set_value(at.selectbox(key="ch_start_month").options[-1])
+    at.selectbox(key="ch_start_scope").set_value("all")
+    at.button(key="ch_start_save").click().run()
     after = started_pairs(engine=engine, dataset_id=dataset_id)
     assert len(shown) > 0 and len(after) == len(before) + len(shown)
     new = after[~after["coachee_id"].isin(before["coachee_id"])]
