@@ -5,12 +5,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from core.chain_edits import add_edit, edit_history, edits_in_force, swap_coach
+from core.chain_edits import add_edit, edit_history, edits_in_force, start_pairs, started_pairs, stop_pairs, swap_coach
 from core.chain_graph import chain_dot
 from core.chains import ChainSettings, fit_formula
 from core.segmentation import SegmentSettings, apply_overrides
 from ui import cache
-from ui.auth import name_key, require_page
+from ui.auth import link, name_key, require_page
 from ui.downloads import table_downloads
 from ui.state import current_user, get_engine, require_dataset
 
@@ -201,3 +201,67 @@ with tab_edits:
             shown[column] = shown[column].map(lambda v: names.get(v, v) if isinstance(v, str) else v)
         st.caption("Edit history (newest first)")
         st.dataframe(cache.redact_frame(pd.DataFrame(shown), dataset.id, token, ()), hide_index=True, width="stretch")
+
+# Starting chains: the start month per pair feeds the Impact page; a started pair is also locked.
+st.subheader("Started coaching")
+started = started_pairs(engine=engine, dataset_id=dataset.id)
+if ids is not None:
+    started = started[started["coachee_id"].isin(ids) | started["coach_id"].isin(ids)]
+with st.form("ch_start_form"):
+    st.markdown("**Start coaching** — the month the pairs began; the Impact page compares them from then on")
+    s1, s2, s3 = st.columns([2, 3, 1])
+    data_months = sorted(cache.records(dataset.id, token)["period"].unique())[-12:]
+    next_month = str(pd.Period(data_months[-1], freq="M") + 1) if data_months else None
+    month_options = [*data_months, *([next_month] if next_month else [])]
+    month = s1.selectbox("First coached month", month_options, index=len(month_options) - 1, key="ch_start_month")
+    running = set(zip(started["coach_id"], started["coachee_id"], strict=True))
+    to_start = [p for p in zip(shown_pairs["coach_id"], shown_pairs["coachee_id"], strict=True) if p not in running]
+    start_labels = {"all": f"All {len(to_start)} pairs shown ({team}) not started yet"}
+    start_labels |= {
+        f"{c}|{e}": f"{names.get(c)} → {names.get(e)}"
+        for c, e in zip(pairs["coach_id"], pairs["coachee_id"], strict=True)
+    }
+    scope = s2.selectbox("Pairs", list(start_labels), format_func=start_labels.get, key=name_key("ch_start_scope"))
+    if s3.form_submit_button("Start", key="ch_start_save") and month:
+        chosen_pairs = (
+            to_start  # a started pair keeps its month unless it is started again on its own
+            if scope == "all"
+            else [(str(scope).partition("|")[0], str(scope).partition("|")[2])]
+        )
+        try:
+            start_pairs(
+                engine=engine, dataset_id=dataset.id, pairs=chosen_pairs, month=str(month), changed_by=current_user()
+            )
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.rerun()
+if started.empty:
+    st.caption("No pair started yet.")
+else:
+    shown_started = started.assign(
+        coach=started["coach_id"].map(lambda v: names.get(v, v)),
+        coachee=started["coachee_id"].map(lambda v: names.get(v, v)),
+    )
+    shown_started = shown_started[["coach", "coachee", "start", "changed_by"]]
+    shown_started = cache.redact_frame(shown_started, dataset.id, token, ())
+    st.dataframe(shown_started, hide_index=True, width="stretch")
+    stop_labels = {
+        f"{c}|{e}": f"{names.get(c, c)} → {names.get(e, e)}"
+        for c, e in zip(started["coach_id"], started["coachee_id"], strict=True)
+    }
+    to_stop = st.multiselect(
+        "Stop (no longer counted as coached; unlocks)",
+        list(stop_labels),
+        format_func=stop_labels.get,
+        key=name_key("ch_stop_pairs"),
+    )
+    if st.button("Stop selected", key="ch_stop_save", disabled=not to_stop):
+        stop_pairs(
+            engine=engine,
+            dataset_id=dataset.id,
+            pairs=[(c, e) for c, _, e in (str(v).partition("|") for v in to_stop)],
+            changed_by=current_user(),
+        )
+        st.rerun()
+    link("impact", "See whether it works on the Impact page", ":material/trending_up:")

@@ -3,14 +3,21 @@
 One latent skill per person drives all of that person's metrics, with month-to-month
 noise on top, so tiers computed later are stable but not trivially so. The same
 generator feeds the app's first start, the tests and the benchmarks.
+
+Optionally it simulates a coaching programme: from a start month, the latent skill of the
+coached SDRs and AEs rises gradually (over ``programme_ramp`` months) by ``programme_effect``
+standard deviations. The programme draws from its own random stream and only shifts the skill
+behind coached people's months from the start on, so the months before the start — and the
+whole table when the programme is off — are exactly those of the same spec without it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.engine import Engine
 
@@ -157,6 +164,13 @@ class DemoSpec:
     months: int = 12
     seed: int = 7
     end: str | None = None  # last month, YYYY-MM; default the last completed month
+    # Coaching programme (off while programme_start is None).
+    programme_start: str | None = None  # first coached month, YYYY-MM, inside the window
+    programme_effect: float = 0.0  # rise of a coachee's latent skill in SD once fully ramped
+    programme_ramp: int = 3  # months until the full effect (1/ramp, 2/ramp, ... of it before)
+    programme_share: float = 0.5  # share of core-like SDRs and AEs coached when the generator picks
+    # (coach rep_id, coachee rep_id) pairs; None = the generator picks coachees and coaches itself.
+    programme_pairs: tuple[tuple[str, str], ...] | None = None
 
     def end_period(self) -> pd.Period:
         """The last month of the generated window."""
@@ -189,6 +203,56 @@ def _teams(n_teams: int, rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame({"team": names, "region": regions, "manager": managers})
 
 
+PAIR_COLUMNS = ("coach_id", "coachee_id", "start")
+CORE_LIKE = (0.10, 0.70)  # latent-skill rank within role the generator coaches (the core 60%)
+TOP_LIKE = 0.70  # latent-skill rank within role from which the generator picks coaches
+PROGRAMME_CAPACITY = 3  # coachees per coach when the generator picks
+
+
+def _rep_ids(n: int) -> npt.NDArray[np.object_]:
+    return np.array([f"E{p + 10001:05d}" for p in range(n)], dtype=object)
+
+
+def _rank_in_role(skill: npt.NDArray[np.float64], roles: npt.NDArray[np.str_]) -> npt.NDArray[np.float64]:
+    """Each person's latent-skill rank within their role, 0 (lowest) to 1."""
+    return np.asarray(pd.Series(skill).groupby(roles).rank(pct=True).to_numpy(), dtype=np.float64)
+
+
+def _pick_pairs(
+    spec: DemoSpec,
+    skill: npt.NDArray[np.float64],
+    roles: npt.NDArray[np.str_],
+    team_idx: npt.NDArray[np.int64],
+    willing: npt.NDArray[np.str_],
+    joined: npt.NDArray[np.int64],
+    start_idx: int,
+) -> list[tuple[int, int]]:
+    """Coachees drawn at random among core-like SDRs and AEs, each given a top-like coach above them.
+
+    A coach is willing (or never asked), in the coachee's team where one has room, else anywhere;
+    the coach with the most room left is taken first, so load spreads evenly.
+    """
+    rng = np.random.default_rng([spec.seed, 2026])  # its own stream: the team's draws stay untouched
+    rank = _rank_in_role(skill, roles)
+    pairs: list[tuple[int, int]] = []
+    for coachee_role, coach_role in (("SDR", "AE"), ("AE", "AM")):
+        core_like = (roles == coachee_role) & (rank >= CORE_LIKE[0]) & (rank < CORE_LIKE[1]) & (joined < start_idx)
+        candidates = np.flatnonzero(core_like)
+        chosen = np.sort(rng.permutation(candidates)[: round(spec.programme_share * candidates.size)])
+        coaches = np.flatnonzero((roles == coach_role) & (rank >= TOP_LIKE) & (willing != "no"))
+        room = {int(c): PROGRAMME_CAPACITY for c in coaches}
+        for e in chosen:
+            open_coaches = [c for c in room if room[c] > 0]
+            same_team = [c for c in open_coaches if team_idx[c] == team_idx[e]]
+            pool = same_team or open_coaches
+            if not pool:
+                break
+            coach = max(pool, key=lambda c: (room[c], -c))
+            room[coach] -= 1
+            pairs.append((coach, int(e)))
+    return pairs
+
+
 def generate_team(spec: DemoSpec | None = None) -> pd.DataFrame:
     """Generate a demo team in the canonical layout (one row per person per month).
 
@@ -198,6 +262,23 @@ def generate_team(spec: DemoSpec | None = None) -> pd.DataFrame:
     Returns:
         A DataFrame with exactly :data:`core.schema.CANONICAL_COLUMNS`, counts as
         nullable integers, money as floats, blanks where a field does not apply.
+    """
+    return generate_programme(spec)[0]
+
+
+def generate_programme(spec: DemoSpec | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Generate a demo team and, when the spec has a programme, who coached whom from when.
+
+    Args:
+        spec: As for :func:`generate_team`, plus the ``programme_*`` fields.
+
+    Returns:
+        The team (as :func:`generate_team`) and the coaching pairs: ``coach_id``, ``coachee_id``,
+        ``start`` (``YYYY-MM``); empty when the programme is off.
+
+    Raises:
+        ValueError: No reps or months, a start month outside the window, a ramp below 1 month, a
+            share outside 0–1, or programme pairs naming people who are not in the team.
     """
     spec = spec or DemoSpec()
     if spec.reps < 1 or spec.months < 1:
@@ -231,6 +312,18 @@ def generate_team(spec: DemoSpec | None = None) -> pd.DataFrame:
     rows = person.size
     z = skill[person]
     role = roles[person]
+    rep_ids = _rep_ids(n)
+    pairs: list[tuple[int, int]] = []
+    if spec.programme_start is not None:
+        start_idx = _programme_start(spec, list(periods))
+        if spec.programme_pairs is None:
+            pairs = _pick_pairs(spec, skill, roles, team_idx, willing, start_month, start_idx)
+        else:
+            position = {str(r): i for i, r in enumerate(rep_ids)}
+            unknown = [r for pair in spec.programme_pairs for r in pair if r not in position]
+            if unknown:
+                raise ValueError(f"The programme names {unknown[0]}, who is not in this demo team.")
+            pairs = [(position[c], position[e]) for c, e in spec.programme_pairs]
     # Month-to-month noise: a personal wobble plus a small shared seasonal swing.
     season = 0.08 * np.sin(2 * np.pi * (month % 12) / 12.0)
     noise = rng.normal(0.0, 0.35, rows) + season
@@ -255,6 +348,10 @@ def generate_team(spec: DemoSpec | None = None) -> pd.DataFrame:
     out["deals_worked"][ae], out["deals_won"][ae] = worked, won
     out["revenue_won"][ae] = np.round(won * deal_size, 2)
     out["quota"][ae] = quota_person[person[ae]]
+    if spec.programme_start is not None:
+        deal_row = np.full(rows, np.nan)
+        deal_row[ae] = deal_size
+        _coach(spec, out, pairs, person, month, start_idx, z, noise, role, deal_row)
 
     am = role == "AM"
     portfolio0 = rng.lognormal(np.log(1_200_000), 0.4, n)
@@ -270,7 +367,7 @@ def generate_team(spec: DemoSpec | None = None) -> pd.DataFrame:
     team_of = team_idx[person]
     frame = pd.DataFrame(
         {
-            "rep_id": np.array([f"E{p + 10001:05d}" for p in range(n)])[person],
+            "rep_id": rep_ids.astype(str)[person],
             "name": names[person],
             "role": role,
             "team": teams["team"].to_numpy()[team_of],
@@ -284,7 +381,72 @@ def generate_team(spec: DemoSpec | None = None) -> pd.DataFrame:
     for c in COUNT_COLUMNS:
         frame[c] = frame[c].astype("Int64")
     frame["coach_willing"] = frame["coach_willing"].replace("", pd.NA)
-    return frame[list(CANONICAL_COLUMNS)].reset_index(drop=True)
+    programme = pd.DataFrame(
+        {
+            "coach_id": pd.Series([str(rep_ids[c]) for c, _ in pairs], dtype=object),
+            "coachee_id": pd.Series([str(rep_ids[e]) for _, e in pairs], dtype=object),
+            "start": pd.Series([spec.programme_start] * len(pairs), dtype=object),
+        }
+    )
+    return frame[list(CANONICAL_COLUMNS)].reset_index(drop=True), programme
+
+
+def _coach(
+    spec: DemoSpec,
+    out: dict[str, np.ndarray],
+    pairs: list[tuple[int, int]],
+    person: npt.NDArray[np.int64],
+    month: npt.NDArray[np.int64],
+    start_idx: int,
+    z: npt.NDArray[np.float64],
+    noise: npt.NDArray[np.float64],
+    role: npt.NDArray[np.str_],
+    deal_row: npt.NDArray[np.float64],
+) -> None:
+    """Redraw the coached SDR and AE months from the start on with the raised skill, in place.
+
+    The draws come from the programme's own stream and by inverse CDF from one uniform each, so
+    the rest of the table is untouched, and two specs that differ only in ``programme_effect``
+    share every uniform: the same people have the same luck, only their skill differs. That makes
+    the counterfactual (same team, same luck, no effect) exact for the recovery test.
+    """
+    from scipy.stats import binom, norm, poisson
+
+    coached = np.zeros(int(person.max(initial=-1)) + 1, dtype=bool)
+    coached[[e for _, e in pairs]] = True
+    redo = coached[person] & (month >= start_idx)
+    ramp = np.clip((month - start_idx + 1) / spec.programme_ramp, 0.0, 1.0)
+    lifted = z + spec.programme_effect * ramp
+    rng = np.random.default_rng([spec.seed, 2027])
+    u = np.clip(rng.random((5, person.size)), 1e-12, 1.0 - 1e-12)
+
+    sdr = np.flatnonzero(redo & (role == "SDR"))
+    zs, ns = lifted[sdr], noise[sdr]
+    calls = poisson.ppf(u[0, sdr], 520 * np.exp(0.12 * zs + 0.1 * ns))
+    leads = binom.ppf(u[1, sdr], calls, _sigmoid(_logit(0.045) + 0.30 * zs + 0.3 * ns))
+    p_qual = _sigmoid(_logit(0.55) + 0.45 * zs + 0.4 * 0.35 * norm.ppf(u[2, sdr]))
+    qualified = binom.ppf(u[3, sdr], leads, p_qual)
+    out["calls"][sdr], out["leads_sent"][sdr], out["qualified_leads"][sdr] = calls, leads, qualified
+
+    ae = np.flatnonzero(redo & (role == "AE"))
+    za, na = lifted[ae], noise[ae]
+    worked = poisson.ppf(u[0, ae], 14 * np.exp(0.10 * za + 0.1 * na))
+    won = binom.ppf(u[1, ae], worked, _sigmoid(_logit(0.24) + 0.50 * za + 0.4 * na))
+    out["deals_worked"][ae], out["deals_won"][ae] = worked, won
+    out["revenue_won"][ae] = np.round(won * deal_row[ae], 2)
+
+
+def _programme_start(spec: DemoSpec, periods: list[str]) -> int:
+    """The start month's position in the window, after checking the programme's settings."""
+    if spec.programme_start not in periods:
+        raise ValueError(
+            f"The programme start {spec.programme_start} is outside the demo window {periods[0]} to {periods[-1]}."
+        )
+    if spec.programme_ramp < 1:
+        raise ValueError("The programme's ramp is at least 1 month.")
+    if not 0.0 <= spec.programme_share <= 1.0:
+        raise ValueError("The share of people coached is between 0 and 1.")
+    return periods.index(spec.programme_start)
 
 
 def write_team(frame: pd.DataFrame, path: str) -> None:
@@ -304,19 +466,51 @@ def write_team(frame: pd.DataFrame, path: str) -> None:
 
 DEMO_NAME = "Demo team (generated)"
 DEMO_SPEC = DemoSpec(reps=120, months=12, seed=7)
+DEMO_PROGRAMME_EFFECT = 0.5  # latent-skill SD the demo's coaching adds once ramped up
+DEMO_PROGRAMME_POST = 6  # the demo's programme started this many months before the data ends
+
+
+def demo_with_programme(spec: DemoSpec = DEMO_SPEC) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The app's demo team with a coaching pilot running, and the pairs started.
+
+    The pilot: the chains Coachwise matches on the months before the start (the same matching
+    the Coaching chains page runs), in every other team — so the remaining teams' core people are
+    the uncoached peers. From the start, coachees' skill rises by :data:`DEMO_PROGRAMME_EFFECT` SD
+    over 3 months. Before the start the team is exactly ``generate_team(spec)``.
+
+    Returns:
+        The team and the started pairs (coach_id, coachee_id, start).
+    """
+    from core.chains import match_chains
+    from core.segmentation import SegmentSettings, segment
+
+    base = generate_team(spec)
+    months = sorted(base["period"].unique())
+    if len(months) < 4:
+        return base, pd.DataFrame(columns=list(PAIR_COLUMNS))
+    start = months[max(len(months) - DEMO_PROGRAMME_POST, len(months) // 2)]
+    matched = match_chains(segment(base[base["period"] < start], SegmentSettings(replicates=0))).pairs
+    pilot = sorted(base["team"].unique())[::2]
+    matched = matched[matched["team"].isin(pilot)]
+    pairs = tuple((str(c), str(e)) for c, e in zip(matched["coach_id"], matched["coachee_id"], strict=True))
+    return generate_programme(
+        replace(spec, programme_start=start, programme_effect=DEMO_PROGRAMME_EFFECT, programme_pairs=pairs)
+    )
 
 
 def ensure_demo_dataset(*, engine: Engine, spec: DemoSpec = DEMO_SPEC) -> int | None:
-    """Store a generated demo team when the database holds no dataset yet.
+    """Store a generated demo team, with its coaching pilot started, when the database holds no dataset yet.
 
     Returns:
         The new demo dataset's id, or None when datasets already existed.
     """
+    from core.chain_edits import start_pairs
+
     if list_datasets(engine=engine):
         return None
-    frame = generate_team(spec)
+    frame, pairs = demo_with_programme(spec)
     fingerprint = sha256_bytes(frame.to_csv(index=False).encode("utf-8"))
-    return store_dataset(
+    dataset_id = store_dataset(
         engine=engine,
         frame=frame,
         name=DEMO_NAME,
@@ -324,3 +518,12 @@ def ensure_demo_dataset(*, engine: Engine, spec: DemoSpec = DEMO_SPEC) -> int | 
         source_sha256=fingerprint,
         is_demo=True,
     )
+    if len(pairs):
+        start_pairs(
+            engine=engine,
+            dataset_id=dataset_id,
+            pairs=list(zip(pairs["coach_id"], pairs["coachee_id"], strict=True)),
+            month=str(pairs["start"].iloc[0]),
+            changed_by="demo generator",
+        )
+    return dataset_id

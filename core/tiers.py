@@ -464,7 +464,9 @@ def _month_labels(records: pd.DataFrame, months: int) -> list[str]:
     return [_label(m) for m in range(latest - months + 1, latest + 1)]
 
 
-def score_history(records: pd.DataFrame, scorer: WindowScorer, *, months: int = 6) -> pd.DataFrame:
+def score_history(
+    records: pd.DataFrame, scorer: WindowScorer, *, months: int = 6, columns: Sequence[str] = ()
+) -> pd.DataFrame:
     """Each person's score and percentile within role, month by month, over the last ``months`` months.
 
     Calls ``scorer(records, period)`` once per calendar month (the scorer should use a one-month
@@ -475,10 +477,11 @@ def score_history(records: pd.DataFrame, scorer: WindowScorer, *, months: int = 
         records: Canonical records, all months.
         scorer: Scores the window ending at a month: (records, "YYYY-MM") → rep_id, role, score.
         months: Calendar months to look back, ending at the latest month in ``records``.
+        columns: Further columns of the scorer's output to carry along (e.g. ``close_rate_pct``).
 
     Returns:
         Long form, one row per person and scored month, oldest month first: ``rep_id``, ``period``
-        (``YYYY-MM``), ``score``, ``percentile``.
+        (``YYYY-MM``), ``score``, ``percentile``, then ``columns``.
     """
     present = set(_month_numbers(records).tolist())
     parts: list[pd.DataFrame] = []
@@ -496,6 +499,7 @@ def score_history(records: pd.DataFrame, scorer: WindowScorer, *, months: int = 
                     "period": label,
                     "score": score[keep],
                     "percentile": _percentile(role, score[keep]),
+                    **{c: scored[c].to_numpy()[keep] for c in columns},
                 }
             )
         )
@@ -506,6 +510,7 @@ def score_history(records: pd.DataFrame, scorer: WindowScorer, *, months: int = 
                 "period": pd.Series([], dtype="str"),
                 "score": pd.Series([], dtype=np.float64),
                 "percentile": pd.Series([], dtype=np.float64),
+                **{c: pd.Series([], dtype=np.float64) for c in columns},
             }
         )
     return pd.concat(parts, ignore_index=True)

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,7 +23,8 @@ import pandas as pd
 from core.chains import match_chains
 from core.datasets import load_records, store_dataset
 from core.db import init_db, make_engine
-from core.demo import DemoSpec, generate_team
+from core.demo import DemoSpec, generate_programme, generate_team
+from core.impact import ImpactSettings, estimate_from_records
 from core.importer import prepare
 from core.segmentation import SegmentSettings, segment
 
@@ -114,6 +116,12 @@ def main() -> int:
         )
         segmented = segment(prepared.frame, no_flags)
         timed("chains: matching only (tiers in memory)", lambda: match_chains(segmented), results)
+        coached, pairs = generate_programme(replace(spec, programme_start="2026-05", programme_effect=0.5))
+        timed(
+            "impact: history + DiD + bootstrap (1,000 re-draws)",
+            lambda: estimate_from_records(coached, pairs, ImpactSettings()),
+            results,
+        )
         engine = make_engine(f"sqlite:///{tmp / 'bench.db'}")
         init_db(engine)
         dataset_id = timed(

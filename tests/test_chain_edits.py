@@ -64,3 +64,48 @@ def test_bad_edits_refused(engine: Engine, dataset_id: int, kwargs: dict[str, ob
     with pytest.raises(ValueError, match=message):
         add_edit(engine=engine, dataset_id=dataset_id, changed_by="m", **kwargs)  # type: ignore[arg-type]
     assert edit_history(engine=engine, dataset_id=dataset_id).empty
+
+
+def test_start_records_month_and_locks(engine: Engine, dataset_id: int) -> None:
+    """Starting pairs stores the month per pair and locks them, so a re-match keeps them."""
+    from core.chain_edits import start_pairs, started_pairs
+
+    start_pairs(
+        engine=engine, dataset_id=dataset_id, pairs=[("A1", "S1"), ("A2", "S2")], month="2026-04", changed_by="Ann"
+    )
+    started = started_pairs(engine=engine, dataset_id=dataset_id)
+    assert started[["coach_id", "coachee_id", "start"]].values.tolist() == [
+        ["A1", "S1", "2026-04"],
+        ["A2", "S2", "2026-04"],
+    ]
+    assert set(edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked) == {("A1", "S1"), ("A2", "S2")}
+
+
+def test_stop_swap_and_restart_fold(engine: Engine, dataset_id: int) -> None:
+    """Stop ends a pair, a swap away ends it, and a newer start for the coachee replaces the older coach."""
+    from core.chain_edits import start_pairs, started_pairs, stop_pairs
+
+    start_pairs(
+        engine=engine,
+        dataset_id=dataset_id,
+        pairs=[("A1", "S1"), ("A2", "S2"), ("A3", "S3")],
+        month="2026-03",
+        changed_by="Ann",
+    )
+    stop_pairs(engine=engine, dataset_id=dataset_id, pairs=[("A1", "S1")], changed_by="Ann")
+    swap_coach(
+        engine=engine, dataset_id=dataset_id, coachee_id="S2", old_coach_id="A2", new_coach_id="A9", changed_by="Ann"
+    )
+    start_pairs(engine=engine, dataset_id=dataset_id, pairs=[("A4", "S3")], month="2026-05", changed_by="Bo")
+    started = started_pairs(engine=engine, dataset_id=dataset_id)
+    assert started[["coach_id", "coachee_id", "start"]].values.tolist() == [["A4", "S3", "2026-05"]]
+    assert ("A1", "S1") not in edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked
+
+
+@pytest.mark.parametrize("month", ["2026-13", "April", ""])
+def test_start_needs_a_month(engine: Engine, dataset_id: int, month: str) -> None:
+    """A start without a valid YYYY-MM month is refused in one sentence."""
+    from core.chain_edits import start_pairs
+
+    with pytest.raises(ValueError, match="month"):
+        start_pairs(engine=engine, dataset_id=dataset_id, pairs=[("A1", "S1")], month=month, changed_by="Ann")

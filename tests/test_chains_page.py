@@ -6,6 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from core.chain_edits import edits_in_force, started_pairs
 from core.chains import match_chains
 from core.datasets import list_datasets, load_records
 from core.db import make_engine
@@ -38,7 +39,17 @@ def test_pairs_have_reasons(app_env: Path) -> None:
 def test_locked_pair_survives_rematch(app_env: Path) -> None:
     """A pair locked by a manager stays when capacity changes force a new matching."""
     at = _page()
-    pair = str(at.selectbox(key="ch_lock_pair").value)
+    # The demo's coaching pilot has started (and so locked) pairs; lock one that is not locked yet.
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    before = _pairs(at)
+    engine = make_engine(f"sqlite:///{app_env}")
+    dataset_id = list_datasets(engine=engine)[0].id
+    records = load_records(engine=engine, dataset_id=dataset_id)
+    constraints = edits_in_force(engine=engine, dataset_id=dataset_id).constraints
+    matched = match_chains(segment(records, SegmentSettings(replicates=0)), constraints=constraints).pairs
+    unlocked = matched[~matched["locked"]].iloc[0]
+    pair = f"{unlocked['coach_id']}|{unlocked['coachee_id']}"
+    at.selectbox(key="ch_lock_pair").set_value(pair)
     coach_id, coachee_id = pair.split("|")
     at.radio(key="ch_lock_action").set_value("lock")
     at.button(key="ch_lock_save").click().run()
@@ -50,9 +61,10 @@ def test_locked_pair_survives_rematch(app_env: Path) -> None:
     pairs = _pairs(at)
     assert coach_id and coachee_id
     locked = pairs[pairs["locked"]]
-    assert len(locked) == 1
-    assert "locked by manager" in locked["reason"].iloc[0]
-    history = at.dataframe[-1].value
+    assert len(locked) == int(before["locked"].sum()) + 1
+    assert unlocked["coachee_name"] in locked["coachee_name"].tolist()
+    assert locked["reason"].str.contains("locked by manager").all()
+    history = next(df.value for df in at.dataframe if "kind" in df.value.columns)
     assert "lock" in history["kind"].tolist()
 
 
@@ -76,3 +88,36 @@ def test_swap_offers_only_the_role_above_and_is_kept(app_env: Path) -> None:
     mine = pairs[pairs["coachee_name"] == pair["coachee_name"]]
     assert mine["coach_name"].tolist() == [other["name"]]
     assert mine["locked"].tolist() == [True]
+
+
+def test_start_pairs_of_a_team_and_stop_one(app_env: Path) -> None:
+    """A manager starts all shown pairs of a team in a month, sees them as started and locked, and stops one."""
+    at = _page()
+    engine = make_engine(f"sqlite:///{app_env}")
+    dataset_id = list_datasets(engine=engine)[0].id
+    before = started_pairs(engine=engine, dataset_id=dataset_id)
+    team_of = load_records(engine=engine, dataset_id=dataset_id).drop_duplicates("rep_id").set_index("rep_id")["team"]
+    piloted = set(team_of[before["coachee_id"]])
+    team = next(t for t in at.selectbox(key="ch_team").options[1:] if t not in piloted)  # no started pair yet
+    at.selectbox(key="ch_team").set_value(team).run()
+    shown = _pairs(at)
+    month = at.selectbox(key="ch_start_month").options[-2]
+    at.selectbox(key="ch_start_month").set_value(month)
+    at.selectbox(key="ch_start_scope").set_value("all")
+    at.button(key="ch_start_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    # Starting "all" again in another month leaves the started pairs' month alone.
+    at.selectbox(key="ch_start_month").set_value(at.selectbox(key="ch_start_month").options[-1])
+    at.selectbox(key="ch_start_scope").set_value("all")
+    at.button(key="ch_start_save").click().run()
+    after = started_pairs(engine=engine, dataset_id=dataset_id)
+    assert len(shown) > 0 and len(after) == len(before) + len(shown)
+    new = after[~after["coachee_id"].isin(before["coachee_id"])]
+    assert set(new["start"]) == {month}
+    locked = set(edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked)
+    assert locked >= set(zip(new["coach_id"], new["coachee_id"], strict=True))
+    pair = f"{new['coach_id'].iloc[0]}|{new['coachee_id'].iloc[0]}"
+    at.multiselect(key="ch_stop_pairs").set_value([pair]).run()
+    at.button(key="ch_stop_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(started_pairs(engine=engine, dataset_id=dataset_id)) == len(after) - 1

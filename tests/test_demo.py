@@ -128,3 +128,52 @@ def test_empty_spec_refused(spec: DemoSpec) -> None:
     """Zero reps or months is a clear error, not an empty table."""
     with pytest.raises(ValueError, match="at least 1"):
         generate_team(spec)
+
+
+def test_default_output_is_unchanged_by_the_programme_fields() -> None:
+    """With the programme off the generator is byte-identical to before the programme existed."""
+    import hashlib
+
+    data = generate_team(DemoSpec(reps=120, months=12, seed=7, end="2026-10")).to_csv(index=False).encode()
+    assert hashlib.sha256(data).hexdigest() == "2884ca0c83108955325ae5998dfa468c67a0366f53734241aca802e83307433c"
+
+
+def test_programme_changes_only_coached_months_from_the_start() -> None:
+    """A programme leaves every row before the start and every uncoached row as without it, and lifts coachees."""
+    from core.demo import generate_programme
+
+    base = DemoSpec(reps=300, months=9, seed=4, end="2026-09")
+    off = generate_team(base)
+    on, pairs = generate_programme(
+        DemoSpec(reps=300, months=9, seed=4, end="2026-09", programme_start="2026-06", programme_effect=1.0)
+    )
+    assert len(pairs) > 20 and set(pairs["start"]) == {"2026-06"}
+    changed = on["rep_id"].isin(pairs["coachee_id"]) & (on["period"] >= "2026-06")
+    pd.testing.assert_frame_equal(off[~changed], on[~changed])
+    sdr = changed & (on["role"] == "SDR")
+    assert on.loc[sdr, "qualified_leads"].sum() > 1.1 * off.loc[sdr, "qualified_leads"].sum()
+    coachees = on.drop_duplicates("rep_id").set_index("rep_id").loc[pairs["coachee_id"]]
+    coaches = on.drop_duplicates("rep_id").set_index("rep_id").loc[pairs["coach_id"]]
+    assert set(coachees["role"]) == {"SDR", "AE"}
+    assert (coaches["role"].to_numpy() == coachees["role"].map({"SDR": "AE", "AE": "AM"}).to_numpy()).all()
+
+
+def test_programme_start_outside_window_refused() -> None:
+    """A start month outside the generated months is a clear error."""
+    with pytest.raises(ValueError, match="outside the demo window"):
+        generate_team(DemoSpec(reps=20, months=3, seed=1, end="2026-03", programme_start="2025-01"))
+
+
+def test_app_demo_has_a_started_pilot() -> None:
+    """The app's demo team carries started pairs from the chains matched before the start, in half the teams."""
+    from core.demo import demo_with_programme
+
+    team, pairs = demo_with_programme(DemoSpec(reps=120, months=12, seed=7, end="2026-10"))
+    assert len(pairs) >= 10 and pairs["start"].nunique() == 1
+    before = team[team["period"] < pairs["start"].iloc[0]]
+    pd.testing.assert_frame_equal(
+        before,
+        generate_team(DemoSpec(reps=120, months=12, seed=7, end="2026-10"))[team["period"] < pairs["start"].iloc[0]],
+    )
+    pilot_teams = team.set_index("rep_id").loc[pairs["coachee_id"], "team"].unique()
+    assert len(pilot_teams) < team["team"].nunique()

@@ -18,6 +18,7 @@ from core.access import Viewer, visible_rep_ids
 from core.alias import alias_frame, alias_map, replace_names
 from core.chains import ChainResult, ChainSettings, Constraints, match_chains
 from core.datasets import dataset_version, load_people, load_records
+from core.impact import ImpactResult, ImpactSettings, estimate_from_records
 from core.metrics import role_medians
 from core.overrides import current_overrides
 from core.plan_model import CheckIn
@@ -168,3 +169,24 @@ def shown_checkins(dataset_id: int, token: str, rep_id: str | None = None) -> li
 def shown_edits(dataset_id: int, token: str, stored: dict[str, str]) -> dict[str, str]:
     """Plan edits as they may be shown (free text redacted in presentation mode)."""
     return {k: redact(dataset_id, token, v) for k, v in stored.items()}
+
+
+@st.cache_data(max_entries=8, show_spinner="Comparing coached people with their uncoached peers…")
+def _impact(
+    dataset_id: int,
+    token: str,
+    pairs_key: tuple[tuple[str, str, str], ...],
+    settings_key: tuple[object, ...],
+    _settings: ImpactSettings,
+) -> ImpactResult:
+    del settings_key  # the cache key for _settings
+    pairs = pd.DataFrame(list(pairs_key), columns=["coach_id", "coachee_id", "start"])
+    return estimate_from_records(records(dataset_id, token), pairs, _settings)
+
+
+def impact(dataset_id: int, token: str, started: pd.DataFrame, settings: ImpactSettings) -> ImpactResult:
+    """The coaching-impact estimate for the started pairs, cached on the data, the pairs and the settings."""
+    pairs_key = tuple(
+        (str(c), str(e), str(s)) for c, e, s in started[["coach_id", "coachee_id", "start"]].itertuples(index=False)
+    )
+    return _impact(dataset_id, token, pairs_key, settings.key(), settings)

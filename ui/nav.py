@@ -38,6 +38,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("Coaching", "app_pages/chains.py", "Coaching chains", ":material/account_tree:", "chains", COACHING),
     PageSpec("Coaching", "app_pages/plans.py", "Coaching plans", ":material/assignment_ind:", "plans"),
+    PageSpec("Coaching", "app_pages/impact.py", "Impact", ":material/trending_up:", "impact", COACHING),
     PageSpec("People", "app_pages/hr_review.py", "HR review", ":material/folder_shared:", "hr-review", ("admin", "hr")),
     PageSpec("Admin", "app_pages/users.py", "Users", ":material/manage_accounts:", "users", ("admin",)),
     PageSpec("Admin", "app_pages/audit.py", "Audit trail", ":material/policy:", "audit", ("admin",)),
