@@ -136,7 +136,7 @@ def unsafe_start_message(address: str | None, *, sign_in_configured: bool) -> st
     return (
         f"Coachwise holds personal performance data and is bound to {where} without sign-in, so it will "
         "not start. Configure sign-in first: an [auth] section in .streamlit/secrets.toml (OpenID Connect), "
-        "or a local admin account with `python -m core users add NAME --role admin`; or bind it to "
+        "or a local admin account with `python -m core users add NAME --role admin --password-stdin`; or bind it to "
         "localhost (server.address in .streamlit/config.toml or STREAMLIT_SERVER_ADDRESS)."
     )
 
