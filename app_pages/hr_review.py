@@ -1,13 +1,8 @@
 """HR review: the persistent low performers, the facts per person, the HR brief, and the case status."""
 
-from datetime import date
-
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.chain_edits import edits_in_force
-from core.chains import ChainSettings
 from core.hr_review import (
     CASE_STATUSES,
     DECISION_NOTE,
@@ -20,15 +15,15 @@ from core.hr_review import (
     persistent_low_table,
     set_case_status,
 )
-from core.metrics import window_periods
 from core.plan_model import CheckIn
 from core.plan_store import all_plan_edits
 from core.plans import build_plan, build_plans, file_stem, format_date, to_markdown
 from core.schema import ROLE_NAMES
-from core.segmentation import SegmentSettings, apply_overrides
+from core.segmentation import SegmentSettings
 from ui import cache
 from ui.audited import record_view_once
 from ui.auth import name_key, require_page
+from ui.plan_context import percentile_chart, plan_context
 from ui.state import current_user, get_engine, require_dataset
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -48,16 +43,11 @@ st.info(DECISION_NOTE, icon=":material/gavel:")
 engine = get_engine()
 token = cache.version(dataset.id)
 try:
-    base = cache.segmentation(dataset.id, token, settings.key(), settings)
+    context = plan_context(dataset.id, token, settings)
 except ValueError as exc:
     st.error(str(exc))
     st.stop()
-segmented = apply_overrides(base, cache.overrides(dataset.id, token))
-medians = cache.medians(dataset.id, token, settings.key(), settings)
-history = cache.history(dataset.id, token, settings.key(), settings)
-edits_now = edits_in_force(engine=engine, dataset_id=dataset.id)
-chain_settings = ChainSettings(capacity_overrides=edits_now.capacity_overrides)
-chains = cache.chains(segmented, chain_settings, edits_now.constraints)
+segmented, medians, history, chains = context.segmented, context.medians, context.history, context.chains
 coaches = {
     str(row.coachee_id): f"{row.coach_name} ({row.coach_role})"
     for row in chains.pairs[["coachee_id", "coach_name", "coach_role"]].itertuples(index=False)
@@ -137,20 +127,10 @@ st.dataframe(
     },
 )
 
-today = date.today()
-months = window_periods(cache.records(dataset.id, token)["period"].unique(), settings.window)
 by_rep: dict[str, list[CheckIn]] = {}
 for rep_id, entry in logged:
     by_rep.setdefault(rep_id, []).append(entry)
-inputs = {
-    "segmented": segmented,
-    "medians": medians,
-    "chains": chains,
-    "history": history,
-    "today": today,
-    "window_periods": months,
-    "hours_per_coachee": chain_settings.hours_per_coachee,
-}
+inputs = context.inputs()
 with_brief = sorted(table.loc[table["tier"] == "low", "rep_id"])
 moved_out = len(table) - len(with_brief)
 actor = current_user()  # captured now: downloads are generated outside the page run
@@ -214,16 +194,7 @@ with left:
     )
     mine = history[history["rep_id"] == rep]
     if len(mine):
-        chart = (
-            alt.Chart(mine[["period", "percentile"]])
-            .mark_line(point=True)
-            .encode(
-                x=alt.X("period:O", title=None),
-                y=alt.Y("percentile:Q", scale=alt.Scale(domain=[0, 100]), title="Percentile within role"),
-                tooltip=["period:O", alt.Tooltip("percentile:Q", format=".0f")],
-            )
-            .properties(height=200)
-        )
+        chart = percentile_chart(mine, title="Percentile within role")
         st.altair_chart(chart, width="stretch")
     person = segmented.loc[segmented["rep_id"] == rep].iloc[0]
     st.dataframe(metric_gaps(person, medians).drop(columns="gap_value"), hide_index=True, width="stretch")

@@ -1,21 +1,18 @@
 """Coaching plans: find a person, read and edit their plan (or HR brief), log check-ins, export."""
 
-from datetime import date
-
 import streamlit as st
 
-from core.chain_edits import edits_in_force
-from core.chains import ChainSettings
-from core.metrics import METRICS, window_periods
+from core.metrics import METRICS
 from core.plan_model import CheckIn, Plan
 from core.plan_store import add_checkin, all_plan_edits, plan_edits, set_plan_edit
 from core.plans import build_plan, build_plans, edits_to_store, file_stem, to_markdown
 from core.render import plans_zip, to_docx, to_pdf
 from core.schema import ROLE_NAMES
-from core.segmentation import SegmentSettings, apply_overrides
+from core.segmentation import SegmentSettings
 from ui import cache
 from ui.auth import name_key, presenting, require_page
 from ui.downloads import MIME, audited
+from ui.plan_context import plan_context
 from ui.state import current_user, get_engine, require_dataset
 
 viewer = require_page("plans")
@@ -28,21 +25,12 @@ st.caption(
 
 engine = get_engine()
 token = cache.version(dataset.id)
-seg_settings = SegmentSettings()
 try:
-    base = cache.segmentation(dataset.id, token, seg_settings.key(), seg_settings)
+    context = plan_context(dataset.id, token, SegmentSettings())
 except ValueError as exc:
     st.error(str(exc))
     st.stop()
-segmented = apply_overrides(base, cache.overrides(dataset.id, token))
-medians = cache.medians(dataset.id, token, seg_settings.key(), seg_settings)
-edits_now = edits_in_force(engine=engine, dataset_id=dataset.id)
-chain_settings = ChainSettings(capacity_overrides=edits_now.capacity_overrides)
-chains = cache.chains(segmented, chain_settings, edits_now.constraints)
-history = cache.history(dataset.id, token, seg_settings.key(), seg_settings)
-records = cache.records(dataset.id, token)
-months = window_periods(records["period"].unique(), seg_settings.window)
-today = date.today()
+segmented, today = context.segmented, context.today
 
 f1, f2, f3, f4 = st.columns([2, 1, 1, 1])
 search = f1.text_input("Search by name or ID", key=name_key("pl_search"), placeholder="e.g. Wolf or E10023")
@@ -74,15 +62,7 @@ person_checkins = tuple(c for _, c in cache.shown_checkins(dataset.id, token, re
 edits = cache.shown_edits(dataset.id, token, plan_edits(engine=engine, dataset_id=dataset.id, rep_id=rep))
 
 
-inputs = {
-    "segmented": segmented,
-    "medians": medians,
-    "chains": chains,
-    "history": history,
-    "today": today,
-    "window_periods": months,
-    "hours_per_coachee": chain_settings.hours_per_coachee,
-}
+inputs = context.inputs()
 
 
 def _plan_for(rep_id: str, edits_for: dict[str, str], logged: tuple[CheckIn, ...]) -> Plan:

@@ -12,6 +12,7 @@ from core.tiers import PRESET_NOTES, PRESETS
 from ui import cache
 from ui.auth import name_key, require_page
 from ui.downloads import table_downloads
+from ui.plan_context import percentile_chart
 from ui.state import current_user, get_engine, require_dataset
 from ui.theme import TIER_COLOURS
 
@@ -206,16 +207,7 @@ with right:
     mine = hist[hist["rep_id"] == rep]
     if len(mine):
         st.markdown("**Monthly percentile within role**")
-        line = (
-            alt.Chart(mine)
-            .mark_line(point=True)
-            .encode(
-                x=alt.X("period:O", title=None),
-                y=alt.Y("percentile:Q", scale=alt.Scale(domain=[0, 100]), title="Percentile"),
-                tooltip=["period:O", alt.Tooltip("percentile:Q", format=".0f")],
-            )
-            .properties(height=200)
-        )
+        line = percentile_chart(mine)
         st.altair_chart(line, width="stretch")
 
 with st.form("seg_override_form", clear_on_submit=True):

@@ -31,6 +31,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from core.audit import add_entry, record, subject_ids
+from core.cells import cell_number, cell_text
 from core.metrics import METRICS, MetricSpec, format_value, metrics_for
 from core.models import Dataset, HrCaseEntry, Person
 from core.plan_model import CheckIn, Plan
@@ -59,23 +60,9 @@ BriefFormat = Literal["pdf", "docx"]
 # --------------------------------------------------------------------------- the table
 
 
-def _number(value: object) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return math.nan
-    return number
-
-
-def _text(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
 def _median(medians: pd.DataFrame, spec: MetricSpec) -> float:
     row = medians[(medians["role"] == spec.role) & (medians["metric"] == spec.id)]
-    return _number(row["raw_median"].iloc[0]) if len(row) else math.nan
+    return cell_number(row["raw_median"].iloc[0]) if len(row) else math.nan
 
 
 def _gap_size(spec: MetricSpec, gap: float) -> str:
@@ -100,7 +87,7 @@ def metric_gaps(person: pd.Series, medians: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for spec in metrics_for(str(person["role"])):
-        value, median = _number(person.get(f"{spec.id}_raw")), _median(medians, spec)
+        value, median = cell_number(person.get(f"{spec.id}_raw")), _median(medians, spec)
         rows.append(
             {
                 "metric": spec.label,
@@ -116,16 +103,16 @@ def metric_gaps(person: pd.Series, medians: pd.DataFrame) -> pd.DataFrame:
 def _override_text(person: pd.Series) -> str:
     if not bool(person.get("overridden")):
         return ""
-    at = _text(person.get("override_at"))[:10]
+    at = cell_text(person.get("override_at"))[:10]
     return (
-        f"Tier set to {_text(person.get('tier'))} by {_text(person.get('override_by'))}"
-        f"{' on ' + at if at else ''} (computed: {_text(person.get('tier_computed'))}): "
-        f"{_text(person.get('override_reason'))}"
+        f"Tier set to {cell_text(person.get('tier'))} by {cell_text(person.get('override_by'))}"
+        f"{' on ' + at if at else ''} (computed: {cell_text(person.get('tier_computed'))}): "
+        f"{cell_text(person.get('override_reason'))}"
     )
 
 
 def _whole(value: object) -> int:
-    number = _number(value)
+    number = cell_number(value)
     return 0 if math.isnan(number) else int(number)
 
 
@@ -196,28 +183,28 @@ def persistent_low_table(
         gaps: dict[str, float] = {f"gap_{spec.id}": math.nan for spec in METRICS}
         gap_lines = []
         for spec in metrics_for(role):
-            value, median = _number(person.get(f"{spec.id}_raw")), _median(medians, spec)
+            value, median = cell_number(person.get(f"{spec.id}_raw")), _median(medians, spec)
             gaps[f"gap_{spec.id}"] = value - median
             gap_lines.append(f"{spec.label} {_gap_size(spec, value - median)}")
         done = sorted(logged.get(rep, []), key=lambda c: c.when)
         last = done[-1].when if done else None
-        coach = _text(coach_of.get(rep))
+        coach = cell_text(coach_of.get(rep))
         edited = list(edits.get(rep, {}))
         case = latest.loc[rep] if rep in latest.index else None
         rows.append(
             {
                 "rep_id": rep,
-                "name": _text(person.get("name")),
+                "name": cell_text(person.get("name")),
                 "role": role,
-                "team": _text(person.get("team")),
-                "manager": _text(person.get("manager")),
-                "tier": _text(person.get("tier")),
-                "tier_computed": _text(person.get("tier_computed")) or _text(person.get("tier")),
-                "score": _number(person.get("score")),
-                "percentile": _number(person.get("percentile")),
+                "team": cell_text(person.get("team")),
+                "manager": cell_text(person.get("manager")),
+                "tier": cell_text(person.get("tier")),
+                "tier_computed": cell_text(person.get("tier_computed")) or cell_text(person.get("tier")),
+                "score": cell_number(person.get("score")),
+                "percentile": cell_number(person.get("percentile")),
                 "low_windows": _whole(person.get("low_windows")),
                 "windows_seen": _whole(person.get("windows_seen")),
-                "trend": _text(person.get("trend")) or "n/a",
+                "trend": cell_text(person.get("trend")) or "n/a",
                 "percentiles": [v for _, v in trend],
                 "trend_text": trend_text(trend, months=6) or "no monthly history",
                 "gaps": " · ".join(gap_lines),

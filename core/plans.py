@@ -31,6 +31,7 @@ from typing import Final
 
 import pandas as pd
 
+from core.cells import cell_number, cell_text
 from core.chains import ChainResult, ChainSettings, match_chains
 from core.metrics import MetricSpec, format_value, metrics_for, role_medians, window_periods
 from core.plan_model import CheckIn, FocusArea, Plan, PlanKind
@@ -216,24 +217,6 @@ def _format_gap(spec: MetricSpec, gap: float) -> str:
     return f"{size:.1f} {spec.unit}"
 
 
-def _number(value: object) -> float:
-    """A cell as a float; NaN for missing or unreadable values."""
-    if value is None:
-        return math.nan
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return math.nan
-    return number
-
-
-def _text(value: object) -> str:
-    """A cell as stripped text; empty for missing values."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    return str(value).strip()
-
-
 def _plain(line: str) -> str:
     return _BOLD.sub(r"\1", line)
 
@@ -276,7 +259,7 @@ def _metric_refs(medians: pd.DataFrame, role: str, metric: str) -> tuple[float, 
     row = medians[(medians["role"] == role) & (medians["metric"] == metric)]
     if row.empty:
         return math.nan, math.nan
-    return _number(row["raw_median"].iloc[0]), _number(row["raw_p75"].iloc[0])
+    return cell_number(row["raw_median"].iloc[0]), cell_number(row["raw_p75"].iloc[0])
 
 
 def _goal(spec: MetricSpec, value: float, median: float, p75: float, review: date) -> str:
@@ -298,7 +281,7 @@ def _goal(spec: MetricSpec, value: float, median: float, p75: float, review: dat
 def _weakest(person: pd.Series, specs: Sequence[MetricSpec]) -> list[str]:
     """Up to 3 metrics below the 50th percentile, weakest first; at least the weakest one."""
     ranked = sorted(
-        ((_number(person.get(f"{s.id}_pct")), i, s.id) for i, s in enumerate(specs)),
+        ((cell_number(person.get(f"{s.id}_pct")), i, s.id) for i, s in enumerate(specs)),
         key=lambda t: (t[0], t[1]),
     )
     known = [(pct, metric) for pct, _, metric in ranked if not math.isnan(pct)]
@@ -336,7 +319,7 @@ def _focus_areas(
     areas: list[FocusArea] = []
     for metric in metrics:
         spec = by_id[metric]
-        value = _number(person.get(f"{metric}_raw"))
+        value = cell_number(person.get(f"{metric}_raw"))
         median, p75 = _metric_refs(medians, role, metric)
         goal = _goal(spec, value, median, p75, review)
         practice = PLAYBOOK.get(metric, ())
@@ -356,7 +339,7 @@ def _focus_areas(
                 value_text=format_value(spec, value),
                 median_text=format_value(spec, median),
                 top_quartile_text=format_value(spec, p75),
-                percentile=_number(person.get(f"{metric}_pct")),
+                percentile=cell_number(person.get(f"{metric}_pct")),
                 practice=practice,
                 goal=goal,
                 review_date=review,
@@ -377,16 +360,16 @@ def _core_coach(rep_id: str, manager: str, chains: ChainResult) -> tuple[str, st
     pair = _rows(chains.pairs, "coachee_id", rep_id)
     if len(pair):
         row = pair.iloc[0]
-        return f"{_text(row['coach_name'])} ({_text(row['coach_role'])})", _text(row["reason"])
+        return f"{cell_text(row['coach_name'])} ({cell_text(row['coach_role'])})", cell_text(row["reason"])
     coached = _rows(chains.manager_coached, "rep_id", rep_id)
     if len(coached):
         row = coached.iloc[0]
-        boss = _text(row["manager"])
-        return (f"Manager: {boss}" if boss else "External coach"), _text(row["why"])
+        boss = cell_text(row["manager"])
+        return (f"Manager: {boss}" if boss else "External coach"), cell_text(row["why"])
     left = _rows(chains.unmatched, "rep_id", rep_id)
     holder = f"Manager: {manager}" if manager else "External coach"
     if len(left):
-        return f"{holder} until a peer coach is free", _text(left.iloc[0]["why"])
+        return f"{holder} until a peer coach is free", cell_text(left.iloc[0]["why"])
     return holder, "No peer coach is assigned in the current chains."
 
 
@@ -414,7 +397,7 @@ def _retention(first_name: str) -> tuple[str, ...]:
 
 
 def _willing(person: pd.Series) -> str:
-    return _text(person.get("coach_willing")).lower()
+    return cell_text(person.get("coach_willing")).lower()
 
 
 def _coaching_role(
@@ -425,7 +408,9 @@ def _coaching_role(
     mine = _rows(chains.pairs, "coach_id", rep_id)
     willing = _willing(person)
     if len(mine):
-        names = ", ".join(f"{_text(r['coachee_name'])} ({_text(r['coachee_role'])})" for _, r in mine.iterrows())
+        names = ", ".join(
+            f"{cell_text(r['coachee_name'])} ({cell_text(r['coachee_role'])})" for _, r in mine.iterrows()
+        )
         count = len(mine)
         hours = count * hours_per_coachee
         noun = "person" if count == 1 else "people"
@@ -466,8 +451,8 @@ def _coaching_role(
     coach, reason = "", ""
     if len(own):
         row = own.iloc[0]
-        coach = f"{_text(row['coach_name'])} ({_text(row['coach_role'])})"
-        reason = _text(row["reason"])
+        coach = f"{cell_text(row['coach_name'])} ({cell_text(row['coach_role'])})"
+        reason = cell_text(row["reason"])
         lines.append(f"Is coached in turn by {coach}: coaching the coaches.")
     return tuple(lines), coach, reason
 
@@ -485,11 +470,12 @@ def _hr_facts(
     when = f" over {period}" if period else ""
     specs = metrics_for(role)
     facts = [
-        f"Score {_number(person.get('score')):.0f} of 100{when}; percentile {_number(person.get('percentile')):.0f} "
+        f"Score {cell_number(person.get('score')):.0f} of 100{when}; "
+        f"percentile {cell_number(person.get('percentile')):.0f} "
         f"among {role_size} {ROLE_NAMES.get(role, role)}s (rank {_rank(person)})."
     ]
     for spec in specs:
-        value = _number(person.get(f"{spec.id}_raw"))
+        value = cell_number(person.get(f"{spec.id}_raw"))
         median, p75 = _metric_refs(medians, role, spec.id)
         if math.isnan(value) or math.isnan(median):
             gap = "no comparison possible"
@@ -504,7 +490,7 @@ def _hr_facts(
             f"({gap}); top quartile from {format_value(spec, p75)}."
         )
     stated = trend_text(trend)
-    label = _text(person.get("trend"))
+    label = cell_text(person.get("trend"))
     direction = f" ({label})" if label in ("improving", "declining", "stable") else ""
     facts.append(
         f"Monthly percentile within role: {stated}{direction}." if stated else "No monthly history to show a trend."
@@ -517,12 +503,12 @@ def _hr_facts(
 
 
 def _rank(person: pd.Series) -> str:
-    rank = _number(person.get("rank"))
+    rank = cell_number(person.get("rank"))
     return "n/a" if math.isnan(rank) else f"{int(rank)}"
 
 
 def _whole(value: object) -> int:
-    number = _number(value)
+    number = cell_number(value)
     return 0 if math.isnan(number) else int(number)
 
 
@@ -595,14 +581,14 @@ def build_plan(
     if match.empty:
         raise ValueError(f"{rep_id} is not in this team's segmentation, so there is no plan to build.")
     person = match.iloc[0]
-    tier = _text(person.get("tier"))
+    tier = cell_text(person.get("tier"))
     if tier not in _KIND_OF_TIER:
         raise ValueError(f"{rep_id} has no tier (no score in the window), so there is no plan to build.")
     kind = _KIND_OF_TIER[tier]
-    role = _text(person["role"])
-    name = _text(person["name"]) or str(rep_id)
+    role = cell_text(person["role"])
+    name = cell_text(person["name"]) or str(rep_id)
     first_name = name.split()[0]
-    manager = _text(person.get("manager"))
+    manager = cell_text(person.get("manager"))
     role_size = int((segmented["role"] == role).sum())
     tier_lines = tuple(_plain(line) for line in explain(person, medians, role_size))
     period = period_label(window_periods)
@@ -621,15 +607,15 @@ def build_plan(
         name=name,
         role=role,
         role_name=ROLE_NAMES.get(role, role),
-        team=_text(person.get("team")),
-        region=_text(person.get("region")),
+        team=cell_text(person.get("team")),
+        region=cell_text(person.get("region")),
         manager=manager,
         period_label=period,
         generated_on=today,
         tier=tier,
         tier_lines=tier_lines,
-        score=_number(person.get("score")),
-        percentile=_number(person.get("percentile")),
+        score=cell_number(person.get("score")),
+        percentile=cell_number(person.get("percentile")),
         trend=trend,
         notes=notes,
         checkins=logged,
