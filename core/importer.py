@@ -355,7 +355,7 @@ def import_prepared(
             actor=actor,
             action="import",
             dataset_id=dataset_id,
-            subject=prepared.filename,
+            # Not the file name: it may name a person, and the trail outlives a deleted dataset.
             detail=f"sha256 {prepared.sha256}; {imported} rows imported, {prepared.rows_rejected} rejected",
         )
 
