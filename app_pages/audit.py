@@ -51,11 +51,14 @@ shown = log.assign(action=log["action"].map(ACTIONS), at=log["at"].map(lambda t:
 st.dataframe(shown, hide_index=True, width="stretch", height=min(560, 38 + 35 * len(shown)))
 
 
+actor = current_user()  # captured in the page run; the file is made later, when the button is clicked
+
+
 def _export() -> bytes:
     data = export_bytes(log, "csv", sheet="Audit")
     record(
         engine=engine,
-        actor=current_user(),
+        actor=actor,
         action="audit_exported",
         subject=f"{len(log)} entries",
         detail=f"{start:%Y-%m-%d} to {end:%Y-%m-%d}",

@@ -141,4 +141,6 @@ def audit_log(
         query = query.limit(limit)
     with engine.connect() as connection:
         rows = connection.execute(query).all()
-    return pd.DataFrame(rows, columns=COLUMNS)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["dataset_id"] = frame["dataset_id"].astype("Int64")  # whole numbers, blank where none
+    return frame

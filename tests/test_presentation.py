@@ -109,3 +109,23 @@ def test_plans_zip_made_in_presentation_mode_holds_aliases_only(demo_db: Path) -
     text += " ".join(archive.namelist())
     assert len(archive.namelist()) > 10
     assert not [n for n in names if n in text]
+
+
+def test_an_uploaded_file_shows_aliases_in_presentation_mode(app_env: Path) -> None:
+    """A client's file uploaded on a projector: preview, report and notes show no name from the file."""
+    from core.demo import DemoSpec, generate_team
+
+    from files import german_csv
+
+    team = generate_team(DemoSpec(reps=20, months=2, seed=5, end="2026-02"))
+    team.loc[team.index[1], "name"] = team.loc[team.index[0], "name"] + " Jr"  # a name change: a warning quoting names
+    team["calls"] = team["calls"].astype(object)
+    team.loc[team.index[team["role"] == "SDR"][0], "calls"] = "viele"
+    at = _presenting()
+    at.switch_page("app_pages/upload.py").run()
+    at.file_uploader(key="up_file").set_value(("kunde.csv", german_csv(team), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(m.label == "Will be skipped" for m in at.metric)
+    sent = _sent(at._tree)
+    names = sorted(set(team["name"]) | set(team["manager"]))
+    assert not [n for n in names if n.encode("utf-8") in sent]

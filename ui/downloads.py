@@ -25,16 +25,22 @@ MIME = {
 def audited(
     make: Callable[[], bytes | str], *, dataset_id: int, rep_ids: Iterable[object], what: str
 ) -> Callable[[], bytes | str]:
-    """Wrap a file maker so that producing the file also records who exported which people."""
+    """Wrap a file maker so that producing the file also records who exported which people.
+
+    Who is captured now, in the page run: Streamlit makes the file later, outside it, when the button
+    is clicked.
+    """
+    actor = current_user()
+    ids = list(rep_ids)
 
     def produce() -> bytes | str:
         data = make()
         record(
             engine=get_engine(),
-            actor=current_user(),
+            actor=actor,
             action="export",
             dataset_id=dataset_id,
-            subject=subject_ids(rep_ids),
+            subject=subject_ids(ids),
             detail=what,
         )
         return data
