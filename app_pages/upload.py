@@ -57,6 +57,14 @@ with st.expander("Template and input format", icon=":material/description:"):
         "cp1252 files and headers such as *Anrufe* or *Gesprekken* are recognised."
     )
 
+if viewer.role == "consultant" and not presenting():
+    st.info(
+        "A client's file holds real people's names, so consultants upload with **presentation mode** on "
+        "(sidebar): the preview, the report and every page then show aliases.",
+        icon=":material/co_present:",
+    )
+    st.stop()
+
 engine = get_engine()
 # One limit for the browser and the reader: server.maxUploadSize in .streamlit/config.toml (MB).
 max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024

@@ -214,3 +214,13 @@ def test_hr_opens_the_hr_review_and_the_view_is_recorded_once(team_engine: Any) 
     at.run()
     views = audit_log(engine=team_engine, actions=["hr_review_viewed"])
     assert views["actor"].tolist() == ["hanna"]
+
+
+def test_consultant_uploads_only_in_presentation_mode(team_engine: Any) -> None:
+    """A consultant's Upload page asks for presentation mode before it takes a client's file."""
+    at = _signed_in("cory@example.com")
+    at.switch_page("app_pages/upload.py").run()
+    assert any("presentation mode" in i.value for i in at.info)
+    assert not at.get("file_uploader")
+    at.toggle(key="auth_presenting").set_value(True).run()
+    assert at.get("file_uploader")
