@@ -88,11 +88,33 @@ def _alembic_config(engine: Engine) -> Config:
 
 
 def init_db(engine: Engine) -> None:
-    """Create the schema or upgrade it to the newest migration (idempotent)."""
+    """Create the schema or upgrade it to the newest migration (idempotent).
+
+    On SQLite, foreign keys are switched off while migrations run and checked afterwards, as SQLite's
+    own procedure for schema changes says: a migration that rebuilds a table drops the old one, and
+    with foreign keys on, that drop would cascade into every row that points at it.
+
+    Raises:
+        RuntimeError: A migration left rows pointing at rows that do not exist (nothing is committed).
+    """
     config = _alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # takes effect outside a transaction only
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"The schema upgrade left {len(broken)} rows with broken references.")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def current_revision(engine: Engine) -> str | None:

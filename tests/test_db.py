@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import core.models  # noqa: F401
@@ -93,3 +95,63 @@ def test_database_url(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expe
 def test_postgres_urls_use_psycopg3(url: str, expected: str) -> None:
     """Plain PostgreSQL URLs are routed to the psycopg 3 driver we install."""
     assert normalise_url(url) == expected
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine, small_team: pd.DataFrame) -> None:
+    """A store made by the first release's schema (0005) keeps every dataset, person, row and edit through
+    the upgrade to head — even where a migration rebuilds a table that others point at."""
+    from datetime import date
+
+    from alembic import command
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from core.datasets import store_dataset
+    from core.db import _alembic_config
+    from core.models import CheckInRecord, Dataset, PeriodRecord, Person, TierOverride
+
+    eng = engine
+    with eng.begin() as connection:
+        if eng.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                connection.execute(text(f'DROP TABLE IF EXISTS "{table.name}"'))
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    config = _alembic_config(eng)
+    with eng.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+    dataset_id = store_dataset(
+        engine=eng, frame=small_team, name="before", source_filename="b.csv", source_sha256="0" * 64
+    )
+    with eng.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO tier_override (dataset_id, rep_id, tier, reason, changed_by, created_at) "
+                "VALUES (:d, 'E10001', 'core', 'ramping', 'm', :t)"
+            ),
+            {"d": dataset_id, "t": date(2026, 1, 1)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO check_in (dataset_id, rep_id, held_on, note, next_step, changed_by, created_at) "
+                "VALUES (:d, 'E10001', :t, 'n', 's', 'm', :t)"
+            ),
+            {"d": dataset_id, "t": date(2026, 1, 1)},
+        )
+
+    def counts() -> list[int]:
+        with Session(eng) as session:
+            return [
+                int(session.execute(select(func.count()).select_from(t)).scalar_one())
+                for t in (Dataset, Person, PeriodRecord, TierOverride, CheckInRecord)
+            ]
+
+    before = counts()
+    init_db(eng)
+    assert counts() == before and before[2] == len(small_team)
+    assert current_revision(eng) == head_revision()
+    if eng.dialect.name == "sqlite":
+        with eng.connect() as connection:
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1  # switched back on
