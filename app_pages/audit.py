@@ -48,6 +48,7 @@ if log.empty:
     st.info("No entries match these filters.")
     st.stop()
 shown = log.assign(action=log["action"].map(ACTIONS), at=log["at"].map(lambda t: f"{t:%Y-%m-%d %H:%M:%S}"))
+shown = shown.rename(columns={"at": "at (UTC)"})
 st.dataframe(shown, hide_index=True, width="stretch", height=min(560, 38 + 35 * len(shown)))
 
 

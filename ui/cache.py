@@ -121,7 +121,7 @@ def _real_to_alias(dataset_id: int, token: str) -> dict[str, str]:
 def redact(dataset_id: int, token: str, text: object) -> str:
     """Free text (reasons, notes) as it may be shown: known names replaced by aliases in presentation mode.
 
-    Only full names that the dataset holds are recognised; the Users and Audit pages say so.
+    Only the full names that the dataset holds are recognised (a first name typed alone is not).
     """
     value = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
     if _ALIASED not in token or not value:
