@@ -32,7 +32,7 @@ from sqlmodel import Session, col
 
 from core.audit import add_entry, record, subject_ids
 from core.cells import cell_number, cell_text
-from core.metrics import METRICS, MetricSpec, format_value, metrics_for
+from core.metrics import METRICS, MetricSpec, format_value, metric_refs, metrics_for
 from core.models import Dataset, HrCaseEntry, Person
 from core.plan_model import CheckIn, Plan
 from core.plans import file_stem, format_date, to_markdown, trend_text
@@ -60,9 +60,12 @@ BriefFormat = Literal["pdf", "docx"]
 # --------------------------------------------------------------------------- the table
 
 
-def _median(medians: pd.DataFrame, spec: MetricSpec) -> float:
-    row = medians[(medians["role"] == spec.role) & (medians["metric"] == spec.id)]
-    return cell_number(row["raw_median"].iloc[0]) if len(row) else math.nan
+def _gaps(person: pd.Series, medians: pd.DataFrame) -> list[tuple[MetricSpec, float, float]]:
+    """(metric, raw value, role median) for each metric of the person's role."""
+    return [
+        (spec, cell_number(person.get(f"{spec.id}_raw")), metric_refs(medians, spec.role, spec.id)[0])
+        for spec in metrics_for(str(person["role"]))
+    ]
 
 
 def _gap_size(spec: MetricSpec, gap: float) -> str:
@@ -86,8 +89,7 @@ def metric_gaps(person: pd.Series, medians: pd.DataFrame) -> pd.DataFrame:
         percentage points for percent metrics), gap_value (raw value minus median; NaN when unknown).
     """
     rows = []
-    for spec in metrics_for(str(person["role"])):
-        value, median = cell_number(person.get(f"{spec.id}_raw")), _median(medians, spec)
+    for spec, value, median in _gaps(person, medians):
         rows.append(
             {
                 "metric": spec.label,
@@ -182,8 +184,7 @@ def persistent_low_table(
         )
         gaps: dict[str, float] = {f"gap_{spec.id}": math.nan for spec in METRICS}
         gap_lines = []
-        for spec in metrics_for(role):
-            value, median = cell_number(person.get(f"{spec.id}_raw")), _median(medians, spec)
+        for spec, value, median in _gaps(person, medians):
             gaps[f"gap_{spec.id}"] = value - median
             gap_lines.append(f"{spec.label} {_gap_size(spec, value - median)}")
         done = sorted(logged.get(rep, []), key=lambda c: c.when)

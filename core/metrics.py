@@ -615,6 +615,14 @@ def role_medians(scored: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def metric_refs(medians: pd.DataFrame, role: str, metric: str) -> tuple[float, float]:
+    """The role's raw median and top-quartile start for one metric from :func:`role_medians` (NaN if absent)."""
+    row = medians[(medians["role"] == role) & (medians["metric"] == metric)]
+    if row.empty:
+        return math.nan, math.nan
+    return float(row["raw_median"].iloc[0]), float(row["raw_p75"].iloc[0])
+
+
 def format_value(spec: MetricSpec, value: float) -> str:
     """A metric value as people read it: ``41.0%``, ``22.0 per month``; ``n/a`` when missing."""
     if value is None or value != value:  # NaN

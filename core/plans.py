@@ -33,7 +33,7 @@ import pandas as pd
 
 from core.cells import cell_number, cell_text
 from core.chains import ChainResult, ChainSettings, match_chains
-from core.metrics import MetricSpec, format_value, metrics_for, role_medians, window_periods
+from core.metrics import MetricSpec, format_value, metric_refs, metrics_for, role_medians, window_periods
 from core.plan_model import CheckIn, FocusArea, Plan, PlanKind
 from core.schema import ROLE_NAMES
 from core.segmentation import SegmentSettings, explain, monthly_history, segment
@@ -255,13 +255,6 @@ def trend_text(trend: Sequence[tuple[str, float]], *, months: int = HR_TREND_MON
 # --------------------------------------------------------------------------- the pieces of a plan
 
 
-def _metric_refs(medians: pd.DataFrame, role: str, metric: str) -> tuple[float, float]:
-    row = medians[(medians["role"] == role) & (medians["metric"] == metric)]
-    if row.empty:
-        return math.nan, math.nan
-    return cell_number(row["raw_median"].iloc[0]), cell_number(row["raw_p75"].iloc[0])
-
-
 def _goal(spec: MetricSpec, value: float, median: float, p75: float, review: date) -> str:
     by = format_date(review)
     if math.isnan(median) and math.isnan(p75):
@@ -320,7 +313,7 @@ def _focus_areas(
     for metric in metrics:
         spec = by_id[metric]
         value = cell_number(person.get(f"{metric}_raw"))
-        median, p75 = _metric_refs(medians, role, metric)
+        median, p75 = metric_refs(medians, role, metric)
         goal = _goal(spec, value, median, p75, review)
         practice = PLAYBOOK.get(metric, ())
         goal_key, practice_key = f"focus:{metric}:goal", f"focus:{metric}:practice"
@@ -476,7 +469,7 @@ def _hr_facts(
     ]
     for spec in specs:
         value = cell_number(person.get(f"{spec.id}_raw"))
-        median, p75 = _metric_refs(medians, role, spec.id)
+        median, p75 = metric_refs(medians, role, spec.id)
         if math.isnan(value) or math.isnan(median):
             gap = "no comparison possible"
         elif value < median:

@@ -34,6 +34,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col
 
+from core.app_settings import get_setting
 from core.audit import add_entry
 from core.models import AppSetting, Dataset, ImportBatch
 
@@ -137,12 +138,11 @@ def delete_dataset(*, engine: Engine, dataset_id: int, actor: str) -> Deletion:
 
 def retention_days(*, engine: Engine) -> int | None:
     """The retention period in days, or None when automatic deletion is off."""
-    with Session(engine) as session:
-        setting = session.get(AppSetting, RETENTION_KEY)
-    if setting is None:
+    value = get_setting(engine=engine, key=RETENTION_KEY)
+    if value is None:
         return None
     try:
-        days = int(setting.value)
+        days = int(value)
     except ValueError:
         return None
     return days if 1 <= days <= MAX_DAYS else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.metrics import METRICS, format_value, metrics_for, role_medians, score_people, window_periods
+from core.metrics import METRICS, format_value, metric_refs, metrics_for, role_medians, score_people, window_periods
 from core.schema import ROLE_NAMES, ROLES
 from core.tiers import PRESETS, Cutoffs, assign_tiers, borderline, persistence, score_history, trend
 
@@ -206,9 +206,7 @@ def explain(person: pd.Series, medians: pd.DataFrame, role_size: int) -> list[st
     for spec in metrics_for(role):
         value = person.get(f"{spec.id}_raw")
         adjusted = person.get(spec.id)
-        row = medians[(medians["role"] == role) & (medians["metric"] == spec.id)]
-        median = float(row["raw_median"].iloc[0]) if len(row) else float("nan")
-        top_quartile = float(row["raw_p75"].iloc[0]) if len(row) else float("nan")
+        median, top_quartile = metric_refs(medians, role, spec.id)
         raw_value = float(value) if value is not None and not pd.isna(value) else float("nan")
         better = "above" if raw_value > median else "below" if raw_value < median else "at"
         shrink = ""

@@ -24,7 +24,7 @@ from ui.nav import PAGES, PageSpec
 from ui.state import PRESENTING, get_engine
 
 SIGNED_IN = "auth_username"  # local sign-in: the user name, looked up again on every run
-OIDC_LOGGED = "auth_oidc_logged"  # the e-mail whose sign-in was already recorded this session
+OIDC_LOGGED = "auth_oidc_logged"  # the user whose single sign-on was already recorded this session
 REQUESTED = "auth_requested_page"  # the page a deep link asked for before sign-in
 
 
@@ -62,7 +62,8 @@ def refuse_unsafe_start(engine: Engine) -> None:
         st.stop()
 
 
-def _oidc_viewer(engine: Engine) -> Viewer:
+def _oidc_sign_in(engine: Engine) -> None:
+    """Nobody usable is signed in through the identity provider: offer the sign-in, or say whom to ask."""
     if not st.user.is_logged_in:
         st.title("Coachwise")
         st.write("Sign in with your organisation's account to continue.")
@@ -70,29 +71,18 @@ def _oidc_viewer(engine: Engine) -> Viewer:
             label = f"Sign in with {provider.title()}" if provider else "Sign in"
             if st.button(label, type="primary", key=f"auth_login_{provider or 'default'}"):
                 st.login(provider) if provider else st.login()
-        st.stop()
+        return
     email = str(st.user.get("email") or "")
-    user = user_by_email(engine=engine, email=email)
-    if user is None:
-        st.error(
-            f"You are signed in as {email or 'an account without an e-mail'}, but Coachwise has no active "
-            "account for it. Ask an admin to add your e-mail on the Users page."
-        )
-        st.button("Sign out", on_click=st.logout, key="auth_logout_unknown")
-        st.stop()
-    if st.session_state.get(OIDC_LOGGED) != email:
-        record(engine=engine, actor=user.username, action="sign_in", subject=user.username, detail="single sign-on")
-        st.session_state[OIDC_LOGGED] = email
-    return user.viewer("oidc")
+    st.error(
+        f"You are signed in as {email or 'an account without an e-mail'}, but Coachwise has no active "
+        "account for it. Ask an admin to add your e-mail on the Users page."
+    )
+    st.button("Sign out", on_click=st.logout, key="auth_logout_unknown")
 
 
-def _password_viewer(engine: Engine) -> Viewer:
-    username = st.session_state.get(SIGNED_IN)
-    if username:
-        user = get_user(engine=engine, username=str(username))
-        if user is not None and user.active:
-            return user.viewer("password")
-        st.session_state.pop(SIGNED_IN, None)  # deactivated or deleted since: sign in again
+def _password_sign_in(engine: Engine) -> None:
+    """The local sign-in form; a right password signs in and reruns."""
+    st.session_state.pop(SIGNED_IN, None)  # a name kept from before is deactivated or gone
     st.title("Coachwise")
     with st.form("auth_form"):
         name = st.text_input("User name", key="auth_user")
@@ -108,18 +98,20 @@ def _password_viewer(engine: Engine) -> Viewer:
             "That user name and password do not match an active account (after 5 refusals in 15 minutes "
             "an account is locked for a while). Ask an admin if you forgot your password."
         )
-    st.stop()
 
 
 def gate() -> Viewer:
     """The viewer of this session; shows the sign-in (and stops) until someone has signed in."""
     engine = get_engine()
     refuse_unsafe_start(engine)
-    if oidc_configured():
-        return _oidc_viewer(engine)
-    if has_local_accounts(engine=engine):
-        return _password_viewer(engine)
-    return LOCAL_ADMIN
+    viewer = current_viewer()
+    if viewer is None:
+        (_oidc_sign_in if oidc_configured() else _password_sign_in)(engine)
+        st.stop()
+    if viewer.source == "oidc" and st.session_state.get(OIDC_LOGGED) != viewer.username:
+        record(engine=engine, actor=viewer.username, action="sign_in", subject=viewer.username, detail="single sign-on")
+        st.session_state[OIDC_LOGGED] = viewer.username
+    return viewer
 
 
 def sign_out() -> None:

@@ -33,7 +33,7 @@ def init_session_state() -> None:
 def all_datasets() -> list[DatasetInfo]:
     """The stored datasets this session may open, newest first (a consultant: demo ones unless presenting)."""
     from core.access import may_open_dataset
-    from ui.auth import current_viewer
+    from ui.auth import current_viewer  # here, not at the top: ui.auth builds on this module
 
     viewer = current_viewer()
     if viewer is None:
@@ -62,7 +62,7 @@ def active_dataset() -> DatasetInfo | None:
 
 def current_user() -> str:
     """Who is acting, for the record: the signed-in user's name, or the single local admin."""
-    from ui.auth import current_viewer
+    from ui.auth import current_viewer  # here, not at the top: ui.auth builds on this module
 
     viewer = current_viewer()
     return viewer.username if viewer is not None else "signed-out user"
