@@ -48,7 +48,7 @@ if log.empty:
     st.info("No entries match these filters.")
     st.stop()
 shown = log.assign(action=log["action"].map(ACTIONS), at=log["at"].map(lambda t: f"{t:%Y-%m-%d %H:%M:%S}"))
-shown = shown.rename(columns={"at": "at (UTC)"})
+shown = shown.rename(columns={"at": "at (UTC)"}).assign(dataset_id=log["dataset_id"].astype("string").fillna(""))
 st.dataframe(shown, hide_index=True, width="stretch", height=min(560, 38 + 35 * len(shown)))
 
 
