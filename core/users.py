@@ -256,10 +256,15 @@ def has_local_accounts(*, engine: Engine) -> bool:
 
 
 def locked_out(*, engine: Engine, username: str, now: datetime | None = None) -> bool:
-    """Whether a user name had too many refused sign-ins in the last quarter hour."""
+    """Whether a user name had too many refused sign-ins in the last quarter hour.
+
+    Refusals are counted by the canonical (case-folded) name, the same way sign-in matches an
+    account, so ``LOCKME`` shares the count of ``lockme`` instead of getting fresh guesses.
+    """
     since = (now or utcnow()) - LOCKOUT_WINDOW
     refused = audit_log(engine=engine, actions=["sign_in_failed"], since=since)
-    return int(refused["subject"].eq(clean(username, limit=80)).sum()) >= LOCKOUT_FAILURES
+    key = clean(username, limit=80).casefold()
+    return int(refused["subject"].fillna("").astype(str).str.casefold().eq(key).sum()) >= LOCKOUT_FAILURES
 
 
 def authenticate(*, engine: Engine, username: str, password: str) -> UserInfo | None:
@@ -290,7 +295,7 @@ def authenticate(*, engine: Engine, username: str, password: str) -> UserInfo | 
             session,
             actor=name or "unknown",
             action="sign_in_failed",
-            subject=name,
+            subject=user.username if user is not None else name.casefold(),
             detail="locked out after repeated refusals" if locked else "wrong user name or password",
         )
     return None

@@ -16,6 +16,7 @@ from core.users import (
     get_user,
     has_local_accounts,
     list_users,
+    locked_out,
     update_user,
     user_by_email,
 )
@@ -53,6 +54,20 @@ def test_lockout_after_repeated_refusals(engine: Engine) -> None:
         assert authenticate(engine=engine, username="root", password="nope nope nope") is None
     assert authenticate(engine=engine, username="root", password=PASSWORD) is None
     assert "locked out" in audit_log(engine=engine, limit=1)["detail"].iloc[0]
+
+
+def test_lockout_holds_across_letter_case(engine: Engine) -> None:
+    """Refusals under one spelling lock every case variant: LOCKME gets no fresh guesses after lockme."""
+    create_user(engine=engine, username="lockme", role="admin", actor="setup", password=PASSWORD)
+    spellings = ["lockme", "LockMe", "LOCKME", "lOcKmE", "lockME"]
+    for spelling in spellings[:LOCKOUT_FAILURES]:
+        assert authenticate(engine=engine, username=spelling, password="nope nope nope") is None
+    for spelling in spellings:
+        assert authenticate(engine=engine, username=spelling, password=PASSWORD) is None
+    unknown = ["Ghost", "GHOST", "ghost", "gHost", "ghosT"]
+    for spelling in unknown[:LOCKOUT_FAILURES]:
+        authenticate(engine=engine, username=spelling, password="nope nope nope")
+    assert locked_out(engine=engine, username="GhOsT")
 
 
 def test_inactive_account_cannot_sign_in(engine: Engine) -> None:
