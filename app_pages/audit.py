@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import streamlit as st
 
-from core.audit import ACTIONS, audit_log, record
 from core.export import export_bytes
+from core.governance.audit import ACTIONS, audit_log, record
 from ui.auth import presenting, require_page, show_name
 from ui.downloads import MIME
 from ui.state import current_user, get_engine

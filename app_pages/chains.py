@@ -5,10 +5,18 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from core.chain_edits import add_edit, edit_history, edits_in_force, start_pairs, started_pairs, stop_pairs, swap_coach
-from core.chain_graph import chain_dot
-from core.chains import ChainSettings, fit_formula
-from core.segmentation import SegmentSettings, apply_overrides
+from core.coaching.chains import ChainSettings, fit_formula
+from core.coaching.edits import (
+    add_edit,
+    edit_history,
+    edits_in_force,
+    start_pairs,
+    started_pairs,
+    stop_pairs,
+    swap_coach,
+)
+from core.coaching.graph import chain_dot
+from core.scoring.segmentation import SegmentSettings, apply_overrides
 from ui import cache
 from ui.auth import link, name_key, require_page
 from ui.downloads import table_downloads

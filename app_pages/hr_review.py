@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core.hr_review import (
+from core.plans.content import build_plan, build_plans, file_stem, format_date, to_markdown
+from core.plans.hr_review import (
     CASE_STATUSES,
     DECISION_NOTE,
     NO_CASE,
@@ -15,11 +16,10 @@ from core.hr_review import (
     persistent_low_table,
     set_case_status,
 )
-from core.plan_model import CheckIn
-from core.plan_store import all_plan_edits
-from core.plans import build_plan, build_plans, file_stem, format_date, to_markdown
+from core.plans.model import CheckIn
+from core.plans.store import all_plan_edits
 from core.schema import ROLE_NAMES
-from core.segmentation import SegmentSettings
+from core.scoring.segmentation import SegmentSettings
 from ui import cache
 from ui.audited import record_view_once
 from ui.auth import name_key, require_page

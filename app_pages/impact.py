@@ -6,10 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.chain_edits import started_pairs
-from core.impact import ImpactSettings
-from core.revenue import RevenueAssumptions, revenue_impact
-from core.segmentation import SegmentSettings, apply_overrides
+from core.coaching.edits import started_pairs
+from core.coaching.impact import ImpactSettings
+from core.coaching.revenue import RevenueAssumptions, revenue_impact
+from core.scoring.segmentation import SegmentSettings, apply_overrides
 from ui import cache
 from ui.auth import link, require_page
 from ui.state import get_engine, require_dataset

@@ -3,9 +3,9 @@
 import altair as alt
 import streamlit as st
 
-from core.datasets import load_people, period_range
-from core.overview import coach_willingness, headcount_by_team, headcount_long
 from core.schema import ROLE_NAMES, ROLES
+from core.store.datasets import load_people, period_range
+from core.team import coach_willingness, headcount_by_team, headcount_long
 from ui import cache
 from ui.auth import link, require_page
 from ui.state import ACTIVE_DATASET, active_dataset, all_datasets, get_engine

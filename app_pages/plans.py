@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from core.metrics import METRICS
-from core.plan_model import CheckIn, Plan
-from core.plan_store import add_checkin, all_plan_edits, plan_edits, set_plan_edit
-from core.plans import build_plan, build_plans, edits_to_store, file_stem, to_markdown
-from core.render import plans_zip, to_docx, to_pdf
+from core.plans.content import build_plan, build_plans, edits_to_store, file_stem, to_markdown
+from core.plans.model import CheckIn, Plan
+from core.plans.render import plans_zip, to_docx, to_pdf
+from core.plans.store import add_checkin, all_plan_edits, plan_edits, set_plan_edit
 from core.schema import ROLE_NAMES
-from core.segmentation import SegmentSettings
+from core.scoring.metrics import METRICS
+from core.scoring.segmentation import SegmentSettings
 from ui import cache
 from ui.auth import name_key, presenting, require_page
 from ui.downloads import MIME, audited

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core.retention import (
+from core.governance.retention import (
     MAX_DAYS,
     apply_retention,
     delete_dataset,

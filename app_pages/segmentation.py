@@ -4,11 +4,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.metrics import MetricSpec, default_weights, metrics_for
-from core.overrides import override_history, set_override
 from core.schema import ROLE_NAMES, ROLES
-from core.segmentation import SegmentSettings, apply_overrides, explain, export_table, tier_summary
-from core.tiers import PRESET_NOTES, PRESETS
+from core.scoring.metrics import MetricSpec, default_weights, metrics_for
+from core.scoring.overrides import override_history, set_override
+from core.scoring.segmentation import SegmentSettings, apply_overrides, explain, export_table, tier_summary
+from core.scoring.tiers import PRESET_NOTES, PRESETS
 from ui import cache
 from ui.auth import name_key, require_page
 from ui.downloads import table_downloads

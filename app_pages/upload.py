@@ -6,9 +6,8 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from core.alias import alias_upload_views
-from core.datasets import count_overlap, sha256_bytes
-from core.importer import (
+from core.governance.alias import alias_upload_views
+from core.ingest.importer import (
     MappingProblem,
     UnusableFile,
     import_prepared,
@@ -18,9 +17,10 @@ from core.importer import (
     report_csv,
     role_key,
 )
-from core.reader import read_table
+from core.ingest.reader import read_table
+from core.ingest.template import template_csv, template_xlsx
 from core.schema import CANONICAL_COLUMNS, COLUMN_DOCS, ROLES
-from core.template import template_csv, template_xlsx
+from core.store.datasets import count_overlap, sha256_bytes
 from ui.auth import alias_key, presenting, require_page
 from ui.state import ACTIVE_DATASET, active_dataset, all_datasets, current_user, get_engine
 

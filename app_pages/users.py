@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core.access import ROLE_HELP, ROLE_LABELS, ROLES
-from core.users import create_user, list_users, update_user
+from core.governance.access import ROLE_HELP, ROLE_LABELS, ROLES
+from core.governance.users import create_user, list_users, update_user
 from ui.auth import name_key, oidc_configured, presenting, require_page, show_name
 from ui.state import current_user, get_engine
 

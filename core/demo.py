@@ -21,8 +21,8 @@ import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from core.datasets import list_datasets, sha256_bytes, store_dataset
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, MONEY_COLUMNS
+from core.store.datasets import list_datasets, sha256_bytes, store_dataset
 
 # Common given and family names from several European languages, including
 # diacritics that any export must survive (ä ö ü ß ø ł ð é ç and more).
@@ -481,8 +481,8 @@ def demo_with_programme(spec: DemoSpec = DEMO_SPEC) -> tuple[pd.DataFrame, pd.Da
     Returns:
         The team and the started pairs (coach_id, coachee_id, start).
     """
-    from core.chains import match_chains
-    from core.segmentation import SegmentSettings, segment
+    from core.coaching.chains import match_chains
+    from core.scoring.segmentation import SegmentSettings, segment
 
     base = generate_team(spec)
     months = sorted(base["period"].unique())
@@ -504,7 +504,7 @@ def ensure_demo_dataset(*, engine: Engine, spec: DemoSpec = DEMO_SPEC) -> int | 
     Returns:
         The new demo dataset's id, or None when datasets already existed.
     """
-    from core.chain_edits import start_pairs
+    from core.coaching.edits import start_pairs
 
     if list_datasets(engine=engine):
         return None

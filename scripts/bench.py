@@ -20,14 +20,14 @@ from typing import TypeVar
 
 import pandas as pd
 
-from core.alias import alias_frame
-from core.chains import match_chains
-from core.datasets import load_records, store_dataset
-from core.db import init_db, make_engine
+from core.coaching.chains import match_chains
+from core.coaching.impact import ImpactSettings, estimate_from_records
 from core.demo import DemoSpec, generate_programme, generate_team
-from core.impact import ImpactSettings, estimate_from_records
-from core.importer import prepare
-from core.segmentation import SegmentSettings, segment
+from core.governance.alias import alias_frame
+from core.ingest.importer import prepare
+from core.scoring.segmentation import SegmentSettings, segment
+from core.store.datasets import load_records, store_dataset
+from core.store.db import init_db, make_engine
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,8 +74,8 @@ def plans_seconds(people: int) -> tuple[float, int]:
     """Time the whole plans job for ``people``: tiers, chains, history, plans, PDFs into a ZIP."""
     from datetime import date
 
-    from core.plans import file_stem, plans_from_records, to_markdown
-    from core.render import plans_zip
+    from core.plans.content import file_stem, plans_from_records, to_markdown
+    from core.plans.render import plans_zip
 
     team = generate_team(DemoSpec(reps=people, months=12, seed=5, end="2026-10"))
     start = time.perf_counter()

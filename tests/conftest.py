@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from core.db import init_db, make_engine
 from core.demo import DemoSpec, generate_team
+from core.store.db import init_db, make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = DemoSpec(reps=40, months=6, seed=11, end="2026-06")

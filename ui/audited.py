@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.audit import record
+from core.governance.audit import record
 from ui.state import current_user, get_engine
 
 RECORDED_VIEWS = "hr_recorded_views"

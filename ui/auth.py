@@ -1,4 +1,4 @@
-"""Sign-in, the session's viewer, page guards and presentation mode (Streamlit glue over core.access).
+"""Sign-in, the session's viewer, page guards and presentation mode (Streamlit glue over core.governance.access).
 
 - ``[auth]`` in ``secrets.toml``: Streamlit's OpenID Connect sign-in (``st.login``); the account's
   role comes from the Users page, matched by e-mail.
@@ -15,11 +15,11 @@ from urllib.parse import urlparse
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from core.access import LOCAL_ADMIN, ROLE_LABELS, Viewer, unsafe_start_message
-from core.alias import alias_map
-from core.app_settings import ALIAS_KEY, stored_secret
-from core.audit import record
-from core.users import authenticate, get_user, has_local_accounts, user_by_email
+from core.governance.access import LOCAL_ADMIN, ROLE_LABELS, Viewer, unsafe_start_message
+from core.governance.alias import alias_map
+from core.governance.audit import record
+from core.governance.users import authenticate, get_user, has_local_accounts, user_by_email
+from core.store.settings import ALIAS_KEY, stored_secret
 from ui.nav import PAGES, PageSpec
 from ui.state import PRESENTING, get_engine
 

@@ -14,16 +14,16 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from core.access import Viewer, visible_rep_ids
-from core.alias import alias_frame, alias_map, replace_names
-from core.chains import ChainResult, ChainSettings, Constraints, match_chains
-from core.datasets import dataset_version, load_people, load_records
-from core.impact import ImpactResult, ImpactSettings, estimate_from_records
-from core.metrics import role_medians
-from core.overrides import current_overrides
-from core.plan_model import CheckIn
-from core.plan_store import checkins
-from core.segmentation import SegmentSettings, monthly_history, segment
+from core.coaching.chains import ChainResult, ChainSettings, Constraints, match_chains
+from core.coaching.impact import ImpactResult, ImpactSettings, estimate_from_records
+from core.governance.access import Viewer, visible_rep_ids
+from core.governance.alias import alias_frame, alias_map, replace_names
+from core.plans.model import CheckIn
+from core.plans.store import checkins
+from core.scoring.metrics import role_medians
+from core.scoring.overrides import current_overrides
+from core.scoring.segmentation import SegmentSettings, monthly_history, segment
+from core.store.datasets import dataset_version, load_people, load_records
 from ui.auth import alias_key, presenting, show_name
 from ui.state import get_engine
 

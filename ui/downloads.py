@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 import streamlit as st
 
-from core.audit import record, subject_ids
 from core.export import export_bytes
+from core.governance.audit import record, subject_ids
 from ui.state import current_user, get_engine
 
 MIME = {

@@ -9,10 +9,10 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from core.chain_edits import edits_in_force
-from core.chains import ChainResult, ChainSettings
-from core.metrics import window_periods
-from core.segmentation import SegmentSettings, apply_overrides
+from core.coaching.chains import ChainResult, ChainSettings
+from core.coaching.edits import edits_in_force
+from core.scoring.metrics import window_periods
+from core.scoring.segmentation import SegmentSettings, apply_overrides
 from ui import cache
 from ui.state import get_engine
 
@@ -30,7 +30,7 @@ class PlanContext:
     today: date
 
     def inputs(self) -> dict[str, Any]:
-        """The keyword arguments ``core.plans.build_plan`` and ``build_plans`` take besides the person."""
+        """The keyword arguments ``core.plans.content.build_plan`` and ``build_plans`` take besides the person."""
         return {
             "segmented": self.segmented,
             "medians": self.medians,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from core.datasets import DatasetInfo, list_datasets
-from core.db import init_db, make_engine
 from core.demo import ensure_demo_dataset
-from core.retention import apply_retention
+from core.governance.retention import apply_retention
+from core.store.datasets import DatasetInfo, list_datasets
+from core.store.db import init_db, make_engine
 
 ACTIVE_DATASET = "active_dataset_id"
 PRESENTING = "auth_presenting"  # the presentation-mode toggle in the sidebar (ui.auth reads it)
@@ -32,7 +32,7 @@ def init_session_state() -> None:
 
 def all_datasets() -> list[DatasetInfo]:
     """The stored datasets this session may open, newest first (a consultant: demo ones unless presenting)."""
-    from core.access import may_open_dataset
+    from core.governance.access import may_open_dataset
     from ui.auth import current_viewer  # here, not at the top: ui.auth builds on this module
 
     viewer = current_viewer()

@@ -1,0 +1,667 @@
+"""Command line for scripts and tests: ``python -m core COMMAND ...``.
+
+Every failure ends in one sentence on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from core.demo import DemoSpec, ensure_demo_dataset, generate_team, write_team
+from core.governance.retention import apply_retention
+from core.ingest.importer import (
+    MappingProblem,
+    Prepared,
+    UnusableFile,
+    import_prepared,
+    parse_map_options,
+    parse_role_options,
+    prepare,
+    previous_imports,
+    remembered_mapping,
+    report_csv,
+)
+from core.ingest.reader import read_table
+from core.store.datasets import get_dataset, list_datasets
+from core.store.db import database_url, init_db, make_engine
+
+EXIT_OK = 0
+EXIT_REJECTED_ROWS = 1
+EXIT_UNUSABLE = 2
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' must be 1 or more")
+    return value
+
+
+def _month(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a month like 2026-10")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m core", description="Coachwise from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="write a generated demo team to a CSV or XLSX file")
+    demo.add_argument("--out", required=True, help="file to write (.csv or .xlsx)")
+    demo.add_argument("--reps", type=_positive, default=120, help="number of people (default 120)")
+    demo.add_argument("--months", type=_positive, default=12, help="number of months (default 12)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed; same seed, same team (default 7)")
+    demo.add_argument("--end", type=_month, default=None, help="last month YYYY-MM (default: last completed month)")
+
+    initdb = sub.add_parser("init-db", help="create or upgrade the database; load the demo team if it is empty")
+    initdb.add_argument("--no-demo", action="store_true", help="do not load the demo team into an empty database")
+
+    sub.add_parser("datasets", help="list the stored datasets")
+
+    delete = sub.add_parser("delete", help="delete a dataset and everything derived from it, for good")
+    delete.add_argument("dataset_id", type=_positive, metavar="DATASET_ID", help="the dataset (see `datasets`)")
+    delete.add_argument("--yes", action="store_true", help="confirm: the deletion cannot be undone")
+
+    retention = sub.add_parser("retention", help="show or set how long real datasets are kept (demo teams stay)")
+    period = retention.add_mutually_exclusive_group()
+    period.add_argument("--days", type=_positive, help="delete real datasets not imported into for N days")
+    period.add_argument("--off", action="store_true", help="switch automatic deletion off")
+
+    def file_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("file", help="CSV (.csv/.txt) or Excel workbook (.xlsx)")
+        command.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="'Header=field'",
+            help="use the column 'Header' for a field, e.g. --map 'Anrufe=calls' (repeatable)",
+        )
+        command.add_argument("--sheet", default=None, help="workbook sheet to read (default: first with data)")
+        command.add_argument(
+            "--max-mb",
+            type=_positive,
+            default=512,
+            help="largest file to read, in MB (default 512; the web upload has its own limit)",
+        )
+        command.add_argument(
+            "--role",
+            action="append",
+            default=[],
+            metavar="'Text=ROLE'",
+            help="what an unrecognised role text means: SDR, AE, AM or skip, e.g. --role 'Hunter=AE'",
+        )
+
+    check = sub.add_parser("check", help="validate a file and print every problem; stores nothing")
+    file_options(check)
+    check.add_argument("--format", choices=("text", "csv"), default="text", help="report format (default text)")
+
+    imp = sub.add_parser("import", help="import a file's valid rows as a dataset")
+    file_options(imp)
+    target = imp.add_mutually_exclusive_group(required=True)
+    target.add_argument("--name", help="name of the new dataset")
+    target.add_argument("--into", type=_positive, metavar="DATASET_ID", help="add to an existing dataset")
+    imp.add_argument(
+        "--overlap",
+        choices=("replace", "keep"),
+        default=None,
+        help="with --into: for people and months already stored, replace them or keep the stored rows",
+    )
+    imp.add_argument("--again", action="store_true", help="import a file even if it was imported before")
+
+    seg = sub.add_parser("segment", help="score people within their role and assign tiers")
+    file_options(seg)
+    seg.add_argument("--window", type=_window, default=3, help="months summed for the scores, or 'all' (default 3)")
+    seg.add_argument(
+        "--cutoffs", default="10,60,30", help="low,core,top percent or a preset, e.g. 20/70/10 (default 10,60,30)"
+    )
+    seg.add_argument(
+        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
+    )
+    seg.add_argument("--weights", default="", help="metric weights, e.g. 'close_rate=0.7,quota_attainment=0.3'")
+    seg.add_argument(
+        "--replicates", type=int, default=50, help="bootstrap replicates for the borderline flag; 0 = off (default 50)"
+    )
+    seg.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="output format (default csv)")
+    seg.add_argument("--out", default=None, help="file to write (default: standard output; xlsx needs --out)")
+
+    chains = sub.add_parser("chains", help="match peer coaches: AEs coach SDRs, AMs coach AEs")
+    file_options(chains)
+    chains.add_argument("--capacity", type=_positive, default=3, help="coachees per coach (default 3)")
+    chains.add_argument("--hours", type=float, default=2.0, help="coaching hours per coachee per month (default 2)")
+    chains.add_argument("--coach-the-coaches", action="store_true", help="AMs may also coach the top AEs who coach")
+    chains.add_argument("--window", type=_window, default=3, help="months for the tiers, or 'all' (default 3)")
+    chains.add_argument(
+        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
+    )
+    chains.add_argument("--cutoffs", default="10,60,30", help="tier cut-offs (default 10,60,30)")
+    chains.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="output format (default csv)")
+    chains.add_argument("--out", default=None, help="file to write (default: standard output; xlsx needs --out)")
+
+    plans = sub.add_parser("plans", help="write one coaching plan (HR brief for the low tier) per person into a ZIP")
+    file_options(plans)
+    plans.add_argument("--out", required=True, help="the ZIP file to write")
+    plans.add_argument("--format", choices=("pdf", "docx", "md"), default="pdf", help="file format (default pdf)")
+    plans.add_argument("--rep", action="append", default=[], metavar="ID", help="only this rep_id (repeatable)")
+    plans.add_argument("--window", type=_window, default=3, help="months for the tiers, or 'all' (default 3)")
+    plans.add_argument(
+        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
+    )
+    plans.add_argument("--cutoffs", default="10,60,30", help="tier cut-offs (default 10,60,30)")
+
+    sub.add_parser("preflight", help="refuse to start a server reachable from other computers without sign-in")
+
+    users = sub.add_parser("users", help="list, add or change the accounts that may sign in")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    users_sub.add_parser("list", help="list the accounts")
+    for verb in ("add", "set"):
+        command = users_sub.add_parser(verb, help=f"{verb} an account")
+        command.add_argument("username", help="the user name they sign in with")
+        command.add_argument("--role", required=verb == "add", default=None, help="admin, manager, hr or consultant")
+        command.add_argument("--email", default=None, help="the e-mail they sign in with (single sign-on)")
+        command.add_argument("--display-name", default=None, help="full name shown in the app")
+        command.add_argument(
+            "--manager-name", default=None, help="managers: their name as the data's manager field has it"
+        )
+        command.add_argument("--team", action="append", default=None, help="managers: a team they see (repeatable)")
+        command.add_argument(
+            "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+        )
+        if verb == "set":
+            command.add_argument("--active", choices=("yes", "no"), default=None, help="allow or stop sign-in")
+
+    audit = sub.add_parser("audit", help="print the audit trail (who did what, when)")
+    audit.add_argument("--action", action="append", default=[], help="only this action (repeatable)")
+    audit.add_argument("--actor", default="", help="only actors containing this text")
+    audit.add_argument("--dataset", type=_positive, default=None, help="only entries about this dataset id")
+    audit.add_argument("--since", type=_day, default=None, help="from this day, YYYY-MM-DD (UTC)")
+    audit.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
+    audit.add_argument("--out", default=None, help="file to write (default: standard output)")
+    impact = sub.add_parser(
+        "impact", help="is coaching working? coached vs uncoached core peers, per coachee and per coach"
+    )
+    file_options(impact)
+    impact.add_argument(
+        "--start", type=_month, required=True, help="first coached month YYYY-MM; the chains matched before it coach"
+    )
+    impact.add_argument("--pre", type=_positive, default=3, help="months before the start compared (default 3)")
+    impact.add_argument("--post", type=_positive, default=6, help="months from the start on, at most (default 6)")
+    impact.add_argument("--replicates", type=_positive, default=1000, help="bootstrap re-draws (default 1000)")
+    impact.add_argument("--capacity", type=_positive, default=3, help="coachees per coach in the matching (default 3)")
+    impact.add_argument("--window", type=_positive, default=3, help="months before the start for tiers (default 3)")
+    impact.add_argument(
+        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
+    )
+    impact.add_argument("--cutoffs", default="10,60,30", help="tier cut-offs (default 10,60,30)")
+    impact.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
+    impact.add_argument("--out", default=None, help="file to write (default: standard output)")
+    return parser
+
+
+def _day(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a day like 2026-12-01") from None
+
+
+def _window(text: str) -> int | None:
+    if text.strip().lower() == "all":
+        return None
+    return _positive(text)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    frame = generate_team(DemoSpec(reps=args.reps, months=args.months, seed=args.seed, end=args.end))
+    write_team(frame, args.out)
+    people = frame["rep_id"].nunique()
+    print(f"Wrote {len(frame):,} rows ({people:,} people, {args.months} months) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _cmd_init_db(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    init_db(engine)
+    expired = apply_retention(engine=engine)
+    created = None if args.no_demo else ensure_demo_dataset(engine=engine)
+    where = engine.url.render_as_string(hide_password=True)
+    note = " and loaded the demo team" if created else ""
+    if expired:
+        ids = ", ".join(str(d.dataset_id) for d in expired)
+        note += f"; the retention period deleted {len(expired)} dataset{'s' if len(expired) != 1 else ''} ({ids})"
+    print(f"Database ready at {where}{note}.", file=sys.stderr)
+    return 0
+
+
+def _cmd_datasets(_args: argparse.Namespace) -> int:
+    engine = make_engine()
+    init_db(engine)
+    for ds in list_datasets(engine=engine):
+        demo = " (demo)" if ds.is_demo else ""
+        print(f"{ds.id}\t{ds.name}{demo}\t{ds.created_at:%Y-%m-%d %H:%M}\t{ds.source_filename}\t{ds.row_count} rows")
+    return 0
+
+
+def _cmd_delete(args: argparse.Namespace) -> int:
+    from core.governance.retention import delete_dataset
+
+    engine = make_engine()
+    init_db(engine)
+    dataset = get_dataset(engine=engine, dataset_id=args.dataset_id)
+    if dataset is None:
+        raise ValueError(f"There is no dataset {args.dataset_id}; `python -m core datasets` lists them.")
+    if not args.yes:
+        raise ValueError(
+            f"Deleting dataset {dataset.id} ('{dataset.name}', {dataset.row_count:,} rows) cannot be undone; "
+            "add --yes to delete it."
+        )
+    result = delete_dataset(engine=engine, dataset_id=dataset.id, actor="command line")
+    note = "" if result.compacted else " The database could not be compacted now; the next deletion will do it."
+    print(f"Deleted dataset {dataset.id} ({result.rows:,} rows).{note}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_retention(args: argparse.Namespace) -> int:
+    from core.governance.retention import retention_days, set_retention_days
+
+    engine = make_engine()
+    init_db(engine)
+    if args.off or args.days is not None:
+        set_retention_days(engine=engine, days=None if args.off else args.days, actor="command line")
+    days = retention_days(engine=engine)
+    if days is None:
+        print("Automatic deletion is off: datasets are kept until someone deletes them.")
+    else:
+        print(
+            f"Real datasets are deleted {days} days after their last import (demo teams are kept); "
+            "checked when the app or `init-db` starts."
+        )
+    return EXIT_OK
+
+
+def _prepare(args: argparse.Namespace, remembered: dict[str, str | None] | None = None) -> Prepared:
+    path = Path(args.file)
+    data = path.read_bytes()
+    overrides = parse_map_options(args.map)
+    roles = parse_role_options(args.role)
+    prepared = prepare(
+        data,
+        path.name,
+        sheet=args.sheet,
+        mapping=overrides,
+        remembered=remembered,
+        role_answers=roles,
+        max_bytes=args.max_mb * 1024 * 1024,
+    )
+    if getattr(args, "aliases", False):
+        from dataclasses import replace
+
+        from core.governance.alias import alias_frame
+
+        prepared = replace(prepared, frame=alias_frame(prepared.frame, _alias_key()))
+    return prepared
+
+
+def _alias_key() -> bytes:
+    """The presentation key: COACHWISE_ALIAS_KEY, else secrets.toml's, else the one stored in the database."""
+    import os
+
+    from core.governance.startup import alias_key_in_secrets
+    from core.store.settings import ALIAS_KEY, stored_secret
+
+    configured = os.environ.get("COACHWISE_ALIAS_KEY", "").strip() or alias_key_in_secrets()
+    if configured:
+        return configured.encode("utf-8")
+    engine = make_engine()
+    init_db(engine)
+    return stored_secret(engine=engine, key=ALIAS_KEY).encode("utf-8")
+
+
+def _summary(prepared: Prepared) -> str:
+    errors = int((prepared.report["severity"] == "error").sum())
+    warnings = int((prepared.report["severity"] == "warning").sum())
+    return (
+        f"{prepared.filename}: {prepared.rows_total:,} rows, {prepared.rows_valid:,} valid, "
+        f"{prepared.rows_rejected:,} rejected ({errors:,} errors, {warnings:,} warnings)."
+    )
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    prepared = _prepare(args)
+    for note in prepared.warnings:
+        print(f"Note: {note}", file=sys.stderr)
+    if args.format == "csv":
+        sys.stdout.write(report_csv(prepared))
+    else:
+        for row in prepared.report.itertuples(index=False):
+            print(f"{row.severity}: row {row.row}, column '{row.column}', value '{row.value}': {row.reason}")
+    print(_summary(prepared), file=sys.stderr)
+    return EXIT_REJECTED_ROWS if prepared.rows_rejected else EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    init_db(engine)
+    path = Path(args.file)
+    first_look = read_table(path.read_bytes(), path.name, sheet=args.sheet, max_bytes=args.max_mb * 1024 * 1024)
+    headers = [str(c) for c in first_look.frame.columns]
+    remembered, answers = remembered_mapping(engine=engine, headers=headers)
+    if answers and not args.role:
+        args.role = [f"{k}={v}" for k, v in answers.items()]
+    prepared = _prepare(args, remembered=remembered)
+    earlier = previous_imports(engine=engine, sha256=prepared.sha256)
+    if earlier and not args.again:
+        last = earlier[0]
+        raise ValueError(
+            f"'{prepared.filename}' was already imported on {last.imported_at:%Y-%m-%d %H:%M} UTC into "
+            f"'{last.dataset_name}' (dataset {last.dataset_id}); add --again to import it anyway."
+        )
+    if args.into is not None and get_dataset(engine=engine, dataset_id=args.into) is None:
+        raise ValueError(f"There is no dataset {args.into}; `python -m core datasets` lists them.")
+    outcome = import_prepared(engine=engine, prepared=prepared, name=args.name, into=args.into, overlap=args.overlap)
+    print(_summary(prepared), file=sys.stderr)
+    print(
+        f"Imported into dataset {outcome.dataset_id}: {outcome.added:,} rows added, {outcome.replaced:,} replaced, "
+        f"{outcome.kept:,} kept as stored, {outcome.rejected:,} rejected (run `check` to see why).",
+        file=sys.stderr,
+    )
+    return EXIT_REJECTED_ROWS if prepared.rows_rejected else EXIT_OK
+
+
+def _write_output(data: bytes, out: str | None, what: str) -> None:
+    """Write an export to a file (saying so on stderr) or to standard output."""
+    if out:
+        Path(out).write_bytes(data)
+        print(f"Wrote {what} to {out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def _cmd_segment(args: argparse.Namespace) -> int:
+    from core.export import export_bytes
+    from core.scoring.metrics import parse_weights
+    from core.scoring.segmentation import SegmentSettings, export_table, segment
+    from core.scoring.tiers import parse_cutoffs
+
+    settings = SegmentSettings(
+        window=args.window,
+        cutoffs=parse_cutoffs(args.cutoffs),
+        weights=parse_weights(args.weights) if args.weights.strip() else {},
+        replicates=max(0, args.replicates),
+    )
+    if args.format == "xlsx" and not args.out:
+        raise ValueError("An XLSX export needs a file: add --out tiers.xlsx.")
+    prepared = _prepare(args)
+    if prepared.rows_rejected:
+        print(
+            f"Note: {prepared.rows_rejected:,} invalid rows left out (`python -m core check {args.file}` lists them).",
+            file=sys.stderr,
+        )
+    if prepared.frame.empty:
+        raise ValueError(f"'{prepared.filename}' has no valid rows to segment; run `check` to see why.")
+    table = export_table(segment(prepared.frame, settings))
+    _write_output(export_bytes(table, args.format, sheet="Tiers"), args.out, f"{len(table):,} people")
+    return EXIT_OK
+
+
+def _cmd_chains(args: argparse.Namespace) -> int:
+    from core.coaching.chains import ChainSettings, match_chains
+    from core.export import export_bytes
+    from core.scoring.segmentation import SegmentSettings, segment
+    from core.scoring.tiers import parse_cutoffs
+
+    if args.format == "xlsx" and not args.out:
+        raise ValueError("An XLSX export needs a file: add --out chains.xlsx.")
+    if args.hours <= 0:
+        raise ValueError("--hours must be more than 0.")
+    prepared = _prepare(args)
+    if prepared.frame.empty:
+        raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
+    if prepared.rows_rejected:
+        print(f"Note: {prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)
+    segmented = segment(
+        prepared.frame, SegmentSettings(window=args.window, cutoffs=parse_cutoffs(args.cutoffs), replicates=0)
+    )
+    result = match_chains(
+        segmented,
+        ChainSettings(
+            capacity={"AE": args.capacity, "AM": args.capacity},
+            hours_per_coachee=args.hours,
+            coach_the_coaches=args.coach_the_coaches,
+        ),
+    )
+    _write_output(export_bytes(result.pairs, args.format, sheet="Chains"), args.out, f"{len(result.pairs):,} pairs")
+    print(
+        f"{len(result.pairs):,} pairs; {len(result.unmatched):,} core people without a peer coach; "
+        f"{result.load['hours'].sum():,.0f} coaching hours a month.",
+        file=sys.stderr,
+    )
+    for suggestion in result.suggestions:
+        print(f"Suggestion: {suggestion}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_plans(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from core.governance.audit import record, subject_ids
+    from core.plans.content import file_stem, plans_from_records, to_markdown
+    from core.plans.render import plans_zip
+    from core.scoring.segmentation import SegmentSettings
+    from core.scoring.tiers import parse_cutoffs
+
+    prepared = _prepare(args)
+    if prepared.frame.empty:
+        raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
+    if prepared.rows_rejected:
+        print(f"Note: {prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)
+    plans = plans_from_records(
+        prepared.frame,
+        rep_ids=list(dict.fromkeys(args.rep)) or None,
+        settings=SegmentSettings(window=args.window, cutoffs=parse_cutoffs(args.cutoffs)),
+        today=date.today(),
+    )
+    Path(args.out).write_bytes(plans_zip(plans, args.format, file_stem=file_stem, markdown=to_markdown))
+    engine = make_engine()
+    init_db(engine)
+    record(
+        engine=engine,
+        actor="command line",
+        action="export",
+        subject=subject_ids(p.rep_id for p in plans),
+        detail=f"plans and briefs ({args.format}) from a file with sha256 {prepared.sha256}",
+    )
+    briefs = sum(1 for p in plans if p.kind == "hr_brief")
+    print(f"Wrote {len(plans):,} {args.format.upper()} files ({briefs} HR briefs) to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_preflight(_args: argparse.Namespace) -> int:
+    import os
+
+    from core.governance.startup import preflight
+
+    engine = make_engine()
+    init_db(engine)
+    message = preflight(engine=engine, environ=os.environ)
+    if message:
+        print(f"Error: {message}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    return EXIT_OK
+
+
+def _password(args: argparse.Namespace) -> str | None:
+    if not args.password_stdin:
+        return None
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise ValueError("--password-stdin was given but standard input had no password on its first line.")
+    return line
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    from core.governance.access import ROLE_LABELS
+    from core.governance.users import create_user, list_users, update_user
+
+    engine = make_engine()
+    init_db(engine)
+    if args.users_command == "list":
+        for u in list_users(engine=engine):
+            state = "active" if u.active else "inactive"
+            how = "password" if u.has_password else "single sign-on"
+            shown_teams = ", ".join(u.teams)
+            print(
+                f"{u.username}\t{ROLE_LABELS[u.role]}\t{state}\t{how}\t{u.email or ''}\t{u.manager_name}\t{shown_teams}"
+            )
+        return EXIT_OK
+    teams = "\n".join(args.team) if args.team is not None else None
+    if args.users_command == "add":
+        password = _password(args)
+        if password is None and not args.email:
+            raise ValueError("Give a password with --password-stdin (local sign-in) or an --email (single sign-on).")
+        user = create_user(
+            engine=engine,
+            username=args.username,
+            role=args.role,
+            actor="command line",
+            password=password,
+            email=args.email,
+            display_name=args.display_name or "",
+            manager_name=args.manager_name or "",
+            teams=teams or "",
+        )
+        print(f"Added {user.username} as {ROLE_LABELS[user.role]}.", file=sys.stderr)
+        return EXIT_OK
+    user = update_user(
+        engine=engine,
+        username=args.username,
+        actor="command line",
+        role=args.role,
+        active=None if args.active is None else args.active == "yes",
+        password=_password(args),
+        email=args.email,
+        display_name=args.display_name,
+        manager_name=args.manager_name,
+        teams=teams,
+    )
+    print(
+        f"Saved {user.username} ({ROLE_LABELS[user.role]}, {'active' if user.active else 'inactive'}).", file=sys.stderr
+    )
+    return EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from core.export import export_bytes
+    from core.governance.audit import ACTIONS, audit_log, record
+
+    unknown = [a for a in args.action if a not in ACTIONS]
+    if unknown:
+        raise ValueError(f"'{unknown[0]}' is not an audited action; use one of {', '.join(ACTIONS)}.")
+    engine = make_engine()
+    init_db(engine)
+    log = audit_log(engine=engine, actions=args.action, actor=args.actor, dataset_id=args.dataset, since=args.since)
+    log["at"] = log["at"].map(lambda t: t.isoformat())
+    _write_output(export_bytes(log, args.format, sheet="Audit"), args.out, f"{len(log):,} audit entries")
+    record(engine=engine, actor="command line", action="audit_exported", subject=f"{len(log)} entries")
+    return EXIT_OK
+
+
+def _cmd_impact(args: argparse.Namespace) -> int:
+    from core.coaching.impact import (
+        ImpactSettings,
+        estimate_from_records,
+        export_json,
+        export_table,
+        pairs_matched_before,
+    )
+    from core.export import export_bytes
+    from core.scoring.tiers import parse_cutoffs
+
+    settings = ImpactSettings(
+        pre_months=args.pre,
+        post_months=args.post,
+        replicates=args.replicates,
+        window=args.window,
+        cutoffs=parse_cutoffs(args.cutoffs),
+    )
+    prepared = _prepare(args)
+    if prepared.frame.empty:
+        raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
+    if prepared.rows_rejected:
+        print(f"Note: {prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)
+    records = prepared.frame
+    if not (records["period"] >= args.start).any():
+        raise ValueError(f"'{prepared.filename}' has no month from {args.start} on, so there is no effect to see yet.")
+    pairs = pairs_matched_before(
+        records, args.start, capacity=args.capacity, window=args.window, cutoffs=settings.cutoffs
+    )
+    result = estimate_from_records(records, pairs, settings)
+    if args.format == "json":
+        data = export_json(result).encode("utf-8")
+    else:
+        data = export_bytes(export_table(result), "csv")
+    _write_output(data, args.out, f"{len(result.coachees):,} coachees and {len(result.coaches):,} coaches")
+    if not result.programme.empty:
+        row = result.programme.iloc[-1]
+        interval = "no interval" if row["low"] != row["low"] else f"{row['low']:+.1f} to {row['high']:+.1f}"
+        print(
+            f"{int(row['coachees']):,} coachees vs {int(row['peers']):,} uncoached core peers: lift "
+            f"{row['did']:+.1f} score points ({settings.level:.0%} interval {interval}). Not a randomised trial: "
+            "regression to the mean is only partly removed by the comparison.",
+            file=sys.stderr,
+        )
+    for why, count in result.skipped["why"].value_counts(sort=False).items():
+        print(f"{count:,} matched pairs not estimated: {why}.", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "preflight": _cmd_preflight,
+    "users": _cmd_users,
+    "audit": _cmd_audit,
+    "impact": _cmd_impact,
+    "plans": _cmd_plans,
+    "chains": _cmd_chains,
+    "segment": _cmd_segment,
+    "demo": _cmd_demo,
+    "init-db": _cmd_init_db,
+    "datasets": _cmd_datasets,
+    "delete": _cmd_delete,
+    "retention": _cmd_retention,
+    "check": _cmd_check,
+    "import": _cmd_import,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (UnusableFile, MappingProblem) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except FileNotFoundError as exc:
+        print(f"Error: cannot read '{exc.filename}': no such file. Check the path and try again.", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except (ValueError, OSError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except Exception as exc:  # noqa: BLE001  (the promise: no traceback reaches the user)
+        print(
+            f"Error: {type(exc).__name__}: {exc}. The database is {database_url()}; "
+            "check it is reachable and try again.",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE

@@ -1,0 +1,241 @@
+"""Manager edits to the coaching chains — swap a coach, lock a pair, exclude a person, set a capacity.
+
+Edits are stored per dataset (who and when) and folded into the matcher's constraints, so a
+re-match respects them. The newest edit per subject is in force; the history is kept.
+
+Starting a pair (kind ``start``, ``value`` = the first coached month as YYYYMM) records when
+coaching began, for the Impact page; it also locks the pair, because a chain that runs should not
+be re-matched away silently. ``stop`` ends it (and unlocks it): the pair no longer counts as
+coached. A coachee has one started coach per level — a newer start replaces an older one — and
+a swap (which forbids the old pair) stops it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
+
+from core.coaching.chains import Constraints
+from core.store.models import ChainEdit, Dataset
+
+PAIR_KINDS = ("lock", "unlock", "forbid", "allow")
+PERSON_KINDS = ("exclude", "include")
+START_KINDS = ("start", "stop")
+KINDS = (*PAIR_KINDS, *PERSON_KINDS, "capacity", *START_KINDS)
+STARTED_COLUMNS = ("coach_id", "coachee_id", "start", "changed_by", "created_at")
+
+
+@dataclass(frozen=True)
+class ChainEdits:
+    """The edits in force for one dataset."""
+
+    constraints: Constraints
+    capacity_overrides: dict[str, int]
+
+
+def _edit(
+    *,
+    dataset_id: int,
+    kind: str,
+    changed_by: str,
+    coach_id: str | None = None,
+    coachee_id: str | None = None,
+    rep_id: str | None = None,
+    value: int | None = None,
+) -> ChainEdit:
+    """Check one edit and return its row (not yet stored)."""
+    if kind not in KINDS:
+        raise ValueError(f"'{kind}' is not a chain edit; use one of {', '.join(KINDS)}.")
+    if kind in (*PAIR_KINDS, *START_KINDS) and not (coach_id and coachee_id):
+        raise ValueError(f"A '{kind}' edit needs both a coach and a coachee.")
+    if kind in PERSON_KINDS and not rep_id:
+        raise ValueError(f"A '{kind}' edit needs a person.")
+    if kind == "capacity" and (not rep_id or value is None or value < 0 or value > 20):
+        raise ValueError("A capacity is a whole number of coachees from 0 to 20 for one coach.")
+    if kind == "start" and (value is None or not 190001 <= value <= 299912 or not 1 <= value % 100 <= 12):
+        raise ValueError("A start needs the first coached month as YYYYMM, e.g. 202611.")
+    return ChainEdit(
+        dataset_id=dataset_id,
+        kind=kind,
+        coach_id=coach_id,
+        coachee_id=coachee_id,
+        rep_id=rep_id,
+        value=value,
+        changed_by=changed_by[:200] or "unknown",
+    )
+
+
+def _store(engine: Engine, dataset_id: int, edits: list[ChainEdit]) -> None:
+    """Store edits in one transaction, so a multi-part edit lands whole or not at all."""
+    with Session(engine) as session, session.begin():
+        if session.get(Dataset, dataset_id) is None:
+            raise ValueError(f"Dataset {dataset_id} does not exist (any more).")
+        session.add_all(edits)
+
+
+def add_edit(
+    *,
+    engine: Engine,
+    dataset_id: int,
+    kind: str,
+    changed_by: str,
+    coach_id: str | None = None,
+    coachee_id: str | None = None,
+    rep_id: str | None = None,
+    value: int | None = None,
+) -> None:
+    """Store one edit.
+
+    Raises:
+        ValueError: Unknown kind, missing ids for the kind, a negative capacity, or no such dataset.
+    """
+    edit = _edit(
+        dataset_id=dataset_id,
+        kind=kind,
+        changed_by=changed_by,
+        coach_id=coach_id,
+        coachee_id=coachee_id,
+        rep_id=rep_id,
+        value=value,
+    )
+    _store(engine, dataset_id, [edit])
+
+
+def swap_coach(
+    *, engine: Engine, dataset_id: int, coachee_id: str, old_coach_id: str | None, new_coach_id: str, changed_by: str
+) -> None:
+    """Give a coachee another coach in one transaction: the old pair is forbidden, the new pair locked.
+
+    A forbid also lifts any lock on that pair (see :func:`edits_in_force`).
+    """
+    if old_coach_id == new_coach_id:
+        raise ValueError("Choose a different coach to swap to.")
+    kinds = [("forbid", old_coach_id)] if old_coach_id else []
+    kinds.append(("lock", new_coach_id))
+    edits = [
+        _edit(dataset_id=dataset_id, kind=kind, coach_id=coach, coachee_id=coachee_id, changed_by=changed_by)
+        for kind, coach in kinds
+    ]
+    _store(engine, dataset_id, edits)
+
+
+def month_value(month: str) -> int:
+    """A ``YYYY-MM`` month as the YYYYMM number a ``start`` edit stores."""
+    period = pd.Period(month, freq="M")
+    return period.year * 100 + period.month
+
+
+def month_text(value: int) -> str:
+    """A stored YYYYMM number as ``YYYY-MM``."""
+    return f"{value // 100:04d}-{value % 100:02d}"
+
+
+def start_pairs(*, engine: Engine, dataset_id: int, pairs: list[tuple[str, str]], month: str, changed_by: str) -> None:
+    """Record that coaching of these (coach, coachee) pairs began in ``month``, and lock them; one transaction.
+
+    Raises:
+        ValueError: No pairs, a month that is not ``YYYY-MM``, or no such dataset.
+    """
+    if not pairs:
+        raise ValueError("Choose at least one pair to start.")
+    try:
+        value = month_value(month)
+    except ValueError:
+        raise ValueError(f"'{month}' is not a month like 2026-11.") from None
+    edits = [
+        _edit(dataset_id=dataset_id, kind=kind, coach_id=c, coachee_id=e, value=v, changed_by=changed_by)
+        for c, e in pairs
+        for kind, v in (("start", value), ("lock", None))
+    ]
+    _store(engine, dataset_id, edits)
+
+
+def stop_pairs(*, engine: Engine, dataset_id: int, pairs: list[tuple[str, str]], changed_by: str) -> None:
+    """Stop started pairs (they no longer count as coached) and unlock them; one transaction."""
+    edits = [
+        _edit(dataset_id=dataset_id, kind=kind, coach_id=c, coachee_id=e, changed_by=changed_by)
+        for c, e in pairs
+        for kind in ("stop", "unlock")
+    ]
+    _store(engine, dataset_id, edits)
+
+
+def started_pairs(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
+    """The started pairs in force: coach_id, coachee_id, start (``YYYY-MM``), changed_by, created_at.
+
+    Folded from the history oldest first: ``start`` makes the pair the coachee's started pair
+    (replacing another coach's), ``stop`` or ``forbid`` of that pair ends it. Sorted by coachee.
+    """
+    history = edit_history(engine=engine, dataset_id=dataset_id).sort_values("id")
+    relevant = history[history["kind"].isin([*START_KINDS, "forbid"])]
+    current: dict[str, tuple[str, int, str, object]] = {}  # coachee -> (coach, month, by, at)
+    columns = ["kind", "coach_id", "coachee_id", "value", "changed_by", "created_at"]
+    for kind, coach, coachee, value, by, at in relevant[columns].itertuples(index=False):
+        if kind == "start":
+            current[str(coachee)] = (str(coach), int(value), str(by), at)
+        elif coachee in current and current[coachee][0] == coach:
+            del current[coachee]
+    rows = [(c, e, month_text(v), by, at) for e, (c, v, by, at) in sorted(current.items())]
+    return pd.DataFrame(rows, columns=list(STARTED_COLUMNS))
+
+
+def edit_history(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
+    """Every edit, newest first."""
+    query = (
+        select(
+            col(ChainEdit.id),
+            col(ChainEdit.kind),
+            col(ChainEdit.coach_id),
+            col(ChainEdit.coachee_id),
+            col(ChainEdit.rep_id),
+            col(ChainEdit.value),
+            col(ChainEdit.changed_by),
+            col(ChainEdit.created_at),
+        )
+        .where(col(ChainEdit.dataset_id) == dataset_id)
+        .order_by(col(ChainEdit.id).desc())
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    columns = ["id", "kind", "coach_id", "coachee_id", "rep_id", "value", "changed_by", "created_at"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def edits_in_force(*, engine: Engine, dataset_id: int) -> ChainEdits:
+    """Fold the history into the matcher's constraints and per-coach capacities."""
+    history = edit_history(engine=engine, dataset_id=dataset_id).sort_values("id")
+    locked: dict[tuple[str, str], int] = {}  # pair -> id of the lock in force, or -1
+    forbidden: dict[tuple[str, str], bool] = {}
+    excluded: dict[str, bool] = {}
+    capacity: dict[str, int] = {}
+    columns = ["id", "kind", "coach_id", "coachee_id", "rep_id", "value"]
+    for edit_id, kind, coach, coachee, rep, value in history[columns].itertuples(index=False):
+        if kind in ("lock", "unlock"):
+            locked[(coach, coachee)] = int(edit_id) if kind == "lock" else -1
+            if kind == "lock":
+                forbidden[(coach, coachee)] = False
+        elif kind in ("forbid", "allow"):
+            forbidden[(coach, coachee)] = kind == "forbid"
+            if kind == "forbid":
+                locked[(coach, coachee)] = -1
+        elif kind in PERSON_KINDS:
+            excluded[rep] = kind == "exclude"
+        elif kind == "capacity":
+            capacity[rep] = int(value)
+    # A newer lock for the same coachee replaces an older one (one peer coach per level).
+    latest_lock: dict[str, tuple[str, str]] = {}
+    for pair, seq in sorted(locked.items(), key=lambda item: item[1]):
+        if seq >= 0:
+            latest_lock[pair[1]] = pair
+    return ChainEdits(
+        constraints=Constraints(
+            locked=tuple(sorted(latest_lock.values())),
+            excluded=frozenset(r for r, on in excluded.items() if on),
+            forbidden=tuple(sorted(p for p, on in forbidden.items() if on)),
+        ),
+        capacity_overrides=capacity,
+    )

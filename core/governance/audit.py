@@ -1,0 +1,146 @@
+"""The audit trail: who did what, when — sign-ins, imports, HR views, exports, overrides, deletions.
+
+Entries hold identifiers (dataset id, rep_ids, user names, a file's SHA-256 and row count), never
+scores or file contents. Anything a user typed is stripped of CR/LF and control characters first,
+so one entry is one line wherever it is read. Writers that change data add their entry in the same
+transaction (:func:`add_entry`), so the change and its record land together or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
+
+from core.store.models import AuditEntry
+
+ACTIONS: dict[str, str] = {
+    "sign_in": "signed in",
+    "sign_in_failed": "sign-in refused",
+    "sign_out": "signed out",
+    "import": "imported a file",
+    "hr_review_viewed": "viewed the HR review",
+    "hr_brief_viewed": "viewed an HR brief",
+    "hr_case": "changed an HR case",
+    "export": "exported plans or briefs",
+    "tier_override": "overrode a tier",
+    "dataset_deleted": "deleted a dataset",
+    "user_changed": "changed a user",
+    "retention_changed": "changed the retention period",
+    "audit_exported": "exported the audit trail",
+}
+
+COLUMNS = ["id", "at", "actor", "action", "dataset_id", "subject", "detail"]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def clean(text: object, *, limit: int = 4000) -> str:
+    """Make user-supplied text safe for a one-line record: no CR/LF or control characters.
+
+    Args:
+        text: Anything; ``None`` becomes an empty string.
+        limit: The longest text kept, in characters.
+
+    Returns:
+        The text with control characters replaced by a space, runs of spaces folded, trimmed.
+    """
+    if text is None:
+        return ""
+    return " ".join(_CONTROL.sub(" ", str(text)).split())[:limit]
+
+
+def subject_ids(ids: Iterable[object]) -> str:
+    """Join identifiers (e.g. rep_ids) into one subject field, sorted and without duplicates."""
+    return ", ".join(sorted({clean(i, limit=64) for i in ids} - {""}))
+
+
+def add_entry(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    dataset_id: int | None = None,
+    subject: str = "",
+    detail: str = "",
+) -> None:
+    """Add one entry to an open session (the caller's transaction decides whether it lands).
+
+    Raises:
+        ValueError: An action that is not in :data:`ACTIONS`.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"'{action}' is not an audited action.")
+    session.add(
+        AuditEntry(
+            actor=clean(actor, limit=200) or "unknown",
+            action=action,
+            dataset_id=dataset_id,
+            subject=clean(subject, limit=200_000),
+            detail=clean(detail),
+        )
+    )
+
+
+def record(
+    *,
+    engine: Engine,
+    actor: str,
+    action: str,
+    dataset_id: int | None = None,
+    subject: str = "",
+    detail: str = "",
+) -> None:
+    """Store one entry in its own transaction (for events that change nothing else: views, exports)."""
+    with Session(engine) as session, session.begin():
+        add_entry(session, actor=actor, action=action, dataset_id=dataset_id, subject=subject, detail=detail)
+
+
+def audit_log(
+    *,
+    engine: Engine,
+    actions: Iterable[str] = (),
+    actor: str = "",
+    dataset_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The entries matching every filter given, newest first.
+
+    Args:
+        engine: The database.
+        actions: Keep only these actions (empty: all).
+        actor: Keep only entries whose actor contains this text (case-insensitive).
+        dataset_id: Keep only entries about this dataset.
+        since: Keep entries at or after this time.
+        until: Keep entries before this time.
+        limit: At most this many entries.
+
+    Returns:
+        A DataFrame with :data:`COLUMNS`.
+    """
+    query = select(*(col(getattr(AuditEntry, c)) for c in COLUMNS))
+    wanted = list(actions)
+    if wanted:
+        query = query.where(col(AuditEntry.action).in_(wanted))
+    if actor.strip():
+        query = query.where(col(AuditEntry.actor).ilike(f"%{actor.strip()}%"))
+    if dataset_id is not None:
+        query = query.where(col(AuditEntry.dataset_id) == dataset_id)
+    if since is not None:
+        query = query.where(col(AuditEntry.at) >= since)
+    if until is not None:
+        query = query.where(col(AuditEntry.at) < until)
+    query = query.order_by(col(AuditEntry.id).desc())
+    if limit is not None:
+        query = query.limit(limit)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["dataset_id"] = frame["dataset_id"].astype("Int64")  # whole numbers, blank where none
+    return frame

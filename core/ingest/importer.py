@@ -1,0 +1,403 @@
+"""From an uploaded file to stored rows: read, map columns, parse values, validate, import.
+
+``prepare`` does everything that can be shown before anything is stored (preview, mapping,
+report, counts); ``import_prepared`` stores the valid rows, the batch record and the confirmed
+mapping in one transaction — all of it or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePath
+from typing import Literal
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core.export import neutralise
+from core.governance.audit import add_entry
+from core.ingest.mapping import header_signature, normalise_roles, suggest_mapping
+from core.ingest.reader import RawTable, UnusableFile, read_table
+from core.ingest.validation import ERROR, CellIssue, validate
+from core.ingest.values import detect_decimal, parse_numbers, parse_periods, parse_yes_no
+from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, ROLES
+from core.store.datasets import AppendResult, append_to_dataset, count_overlap, sha256_bytes, store_dataset
+from core.store.models import Dataset, ImportBatch, SavedMapping, utcnow
+
+REQUIRED_FIELDS = ("rep_id", "name", "role", "period")
+SKIP_ROLE = "skip"
+
+
+class MappingProblem(ValueError):
+    """The column mapping cannot be used as it is; the message says which field and what to do."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file read, mapped, parsed and validated — nothing stored yet."""
+
+    filename: str
+    sha256: str
+    raw: RawTable
+    mapping: dict[str, str | None]  # canonical field -> the file's header (None: not in the file)
+    role_answers: dict[str, str]  # unknown role text -> SDR / AE / AM / "skip", as the user answered
+    unknown_roles: list[str]  # role texts still unanswered (their rows are rejected)
+    role_questions: list[str]  # every role text the app did not know, answered or not
+    frame: pd.DataFrame  # the valid rows, canonical layout, ready to store
+    report: pd.DataFrame  # row, column, value, reason, severity
+    rows_total: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rows_valid(self) -> int:
+        """Rows that will be imported."""
+        return len(self.frame)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows that will be skipped because of an error."""
+        return self.rows_total - len(self.frame)
+
+    @property
+    def signature(self) -> str:
+        """The header signature a confirmed mapping is remembered under."""
+        return header_signature([str(c) for c in self.raw.frame.columns])
+
+
+def parse_map_options(items: Sequence[str]) -> dict[str, str]:
+    """Turn ``--map "Header=field"`` options into {field: header}.
+
+    Raises:
+        MappingProblem: For a malformed option or an unknown field name.
+    """
+    mapping: dict[str, str] = {}
+    for item in items:
+        header, sep, target = item.rpartition("=")
+        header, target = header.strip(), target.strip()
+        if not sep or not header or not target:
+            raise MappingProblem(f"--map '{item}' is not of the form \"Header in your file=field\".")
+        if target not in CANONICAL_COLUMNS:
+            raise MappingProblem(
+                f"--map '{item}': '{target}' is not a field; use one of {', '.join(CANONICAL_COLUMNS)}."
+            )
+        mapping[target] = header
+    return mapping
+
+
+def parse_role_options(items: Sequence[str]) -> dict[str, str]:
+    """Turn ``--role "Text=AE"`` options into {text: role or "skip"}.
+
+    Raises:
+        MappingProblem: For a malformed option or an unknown role.
+    """
+    answers: dict[str, str] = {}
+    for item in items:
+        text, sep, role = item.rpartition("=")
+        role = role.strip().upper() if role.strip().lower() != SKIP_ROLE else SKIP_ROLE
+        if not sep or not text.strip() or role not in (*ROLES, SKIP_ROLE):
+            raise MappingProblem(f"--role '{item}' is not of the form \"Text in your file=SDR|AE|AM|skip\".")
+        answers[text.strip()] = role
+    return answers
+
+
+def resolve_mapping(
+    headers: Sequence[str],
+    *,
+    overrides: Mapping[str, str | None] | None = None,
+    remembered: Mapping[str, str | None] | None = None,
+) -> dict[str, str | None]:
+    """Decide the header for every canonical field: overrides, then a remembered mapping, then suggestions.
+
+    Raises:
+        MappingProblem: When a header named in ``overrides`` is not in the file, one header is used for
+            two fields, or a required field (rep_id, name, role, period) has no column.
+    """
+    header_set = set(headers)
+    mapping: dict[str, str | None] = dict(suggest_mapping(list(headers)))
+    if remembered:
+        mapping.update({k: v for k, v in remembered.items() if k in mapping and (v is None or v in header_set)})
+    for target, header in (overrides or {}).items():
+        if header is not None and header not in header_set:
+            raise MappingProblem(
+                f"The file has no column '{header}' (for {target}); its columns are: {', '.join(headers)}."
+            )
+        # A header given explicitly for one field is taken away from any other field.
+        if header is not None:
+            for other, taken in mapping.items():
+                if taken == header and other != target:
+                    mapping[other] = None
+        mapping[target] = header
+    owner: dict[str, str] = {}
+    for target, chosen in mapping.items():
+        if chosen is None:
+            continue
+        if chosen in owner:
+            raise MappingProblem(f"Column '{chosen}' is mapped to both {owner[chosen]} and {target}; choose one.")
+        owner[chosen] = target
+    missing = [f for f in REQUIRED_FIELDS if mapping.get(f) is None]
+    if missing:
+        hints = ", ".join(f"--map 'Your header={f}'" for f in missing)
+        raise MappingProblem(
+            f"No column was found for {', '.join(missing)}; choose it in the column mapping (command line: {hints})."
+        )
+    return mapping
+
+
+def role_key(text: str) -> str:
+    """A short stable key for a role text (widget keys must not shift as questions are answered)."""
+    return sha256_bytes(text.encode("utf-8"))[:12]
+
+
+def _text(values: pd.Series) -> pd.Series:
+    text = values.astype(str).str.strip().astype(object)
+    text[text == ""] = pd.NA
+    return text
+
+
+def prepare(
+    data: bytes,
+    filename: str,
+    *,
+    sheet: str | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+    remembered: Mapping[str, str | None] | None = None,
+    role_answers: Mapping[str, str] | None = None,
+    max_bytes: int = 25 * 1024 * 1024,
+) -> Prepared:
+    """Read, map, parse and validate an uploaded file; store nothing.
+
+    Args:
+        data: The file's bytes.
+        filename: Its name as uploaded (only the name is kept, never a path).
+        sheet: The workbook sheet to read (default: the first with data).
+        mapping: Field -> header choices that override suggestions (the user's or ``--map``).
+        remembered: A mapping confirmed earlier for the same headers.
+        role_answers: Role texts the app did not know -> SDR / AE / AM / "skip", as the user answered.
+        max_bytes: Size limit.
+
+    Returns:
+        The prepared import.
+
+    Raises:
+        UnusableFile: The file cannot be read at all (one sentence).
+        MappingProblem: The mapping lacks a required field or is contradictory.
+    """
+    name = PurePath(filename).name
+    raw = read_table(data, name, sheet=sheet, max_bytes=max_bytes)
+    headers = [str(c) for c in raw.frame.columns]
+    resolved = resolve_mapping(headers, overrides=mapping, remembered=remembered)
+    cells = pd.DataFrame(
+        {f: (raw.frame[h] if h is not None else pd.Series("", index=raw.frame.index)) for f, h in resolved.items()}
+    )
+    labels = {f: (h if h is not None else f) for f, h in resolved.items()}
+    row_numbers = pd.Series(raw.row_numbers, index=raw.frame.index)
+
+    parsed = pd.DataFrame(index=cells.index)
+    issues: dict[str, CellIssue] = {}
+    for column in ("rep_id", "name", "team", "region", "manager"):
+        parsed[column] = _text(cells[column])
+    decimal = detect_decimal([cells[c] for c in METRIC_COLUMNS if resolved.get(c)])
+    for column in METRIC_COLUMNS:
+        result = parse_numbers(cells[column], decimal=decimal)
+        parsed[column] = result.values.astype("float64")
+        issues[column] = CellIssue(result.invalid, result.reason)
+    period = parse_periods(cells["period"])
+    parsed["period"] = period.values
+    issues["period"] = CellIssue(period.invalid, period.reason)
+    willing = parse_yes_no(cells["coach_willing"])
+    parsed["coach_willing"] = willing.values
+    issues["coach_willing"] = CellIssue(willing.invalid, willing.reason)
+
+    answers = dict(role_answers or {})
+    known_answers = {k: v for k, v in answers.items() if v in ROLES}
+    roles, unknown = normalise_roles(cells["role"], extra=known_answers)
+    _, questions = normalise_roles(cells["role"])
+    role_text = cells["role"].astype(str).str.strip()
+    skipped = role_text.isin([k for k, v in answers.items() if v == SKIP_ROLE])
+    unanswered = [u for u in unknown if u not in answers]
+    parsed["role"] = roles.astype(object).where(~skipped, pd.NA)
+    issues["role"] = CellIssue(
+        role_text.isin(unanswered) | skipped,
+        "role not recognised: choose SDR, AE or AM for it (command line: --role 'Text=AE'), or skip its rows",
+    )
+    parsed = parsed[list(CANONICAL_COLUMNS)]
+
+    outcome = validate(parsed, raw=cells, row_numbers=row_numbers, headers=labels, parse_issues=issues)
+    valid = outcome.cleaned.drop(index=outcome.rejected)
+    for column in COUNT_COLUMNS:
+        valid[column] = valid[column].round().astype("Int64")
+    valid = valid.sort_values(["rep_id", "period"], kind="stable").reset_index(drop=True)
+
+    warnings = list(raw.warnings)
+    unmapped = [f for f in CANONICAL_COLUMNS if resolved.get(f) is None]
+    if unmapped:
+        warnings.append(f"Not in the file (left blank): {', '.join(unmapped)}.")
+    if decimal == ",":
+        warnings.append("Numbers read with a decimal comma (e.g. 1.234,56).")
+    return Prepared(
+        filename=name,
+        sha256=sha256_bytes(data),
+        raw=raw,
+        mapping=resolved,
+        role_answers=answers,
+        unknown_roles=unanswered,
+        role_questions=questions,
+        frame=valid[list(CANONICAL_COLUMNS)],
+        report=outcome.report,
+        rows_total=len(cells),
+        warnings=warnings,
+    )
+
+
+def report_csv(prepared: Prepared) -> str:
+    """The problem report as CSV text (formula-like values neutralised for spreadsheet apps)."""
+    return str(neutralise(prepared.report).to_csv(index=False))
+
+
+@dataclass(frozen=True)
+class PreviousImport:
+    """An earlier import of the same bytes."""
+
+    dataset_id: int
+    dataset_name: str
+    imported_at: datetime
+
+
+def previous_imports(*, engine: Engine, sha256: str) -> list[PreviousImport]:
+    """Return earlier imports of a file with this SHA-256, newest first."""
+    query = (
+        select(ImportBatch.dataset_id, Dataset.name, ImportBatch.created_at)  # type: ignore[call-overload]
+        .join(Dataset, Dataset.id == ImportBatch.dataset_id)
+        .where(ImportBatch.source_sha256 == sha256)
+        .order_by(ImportBatch.created_at.desc())  # type: ignore[attr-defined]
+    )
+    with Session(engine) as session:
+        return [PreviousImport(int(d), str(n), t) for d, n, t in session.execute(query).all()]
+
+
+def remembered_mapping(*, engine: Engine, headers: Sequence[str]) -> tuple[dict[str, str | None], dict[str, str]]:
+    """Return the mapping and role answers confirmed earlier for these headers ({} if none)."""
+    with Session(engine) as session:
+        saved = session.get(SavedMapping, header_signature([str(h) for h in headers]))
+        if saved is None:
+            return {}, {}
+        return json.loads(saved.mapping_json), json.loads(saved.role_answers_json)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import stored."""
+
+    dataset_id: int
+    added: int
+    replaced: int
+    kept: int
+    rejected: int
+
+
+def import_prepared(
+    *,
+    engine: Engine,
+    prepared: Prepared,
+    name: str | None = None,
+    into: int | None = None,
+    overlap: Literal["replace", "keep"] | None = None,
+    actor: str = "command line",
+) -> ImportOutcome:
+    """Store a prepared file as a new dataset (``name``) or into an existing one (``into``).
+
+    The valid rows, the batch record (file name, SHA-256, mapping, report) and the remembered
+    mapping are written in one transaction with the audit entry (who, the file's SHA-256 and row
+    counts, never its contents): all of it or nothing.
+
+    Raises:
+        ValueError: No valid rows; neither or both of ``name`` and ``into``; overlapping months
+            with no ``overlap`` decision.
+    """
+    if prepared.frame.empty:
+        raise ValueError(
+            f"No valid rows to import from '{prepared.filename}': fix the errors in the report and upload it again."
+        )
+    if (name is None) == (into is None):
+        raise ValueError("Choose either a name for a new dataset or an existing dataset to add to.")
+
+    def record(session: Session, dataset_id: int, result: AppendResult | None = None) -> None:
+        session.add(
+            ImportBatch(
+                dataset_id=dataset_id,
+                source_filename=prepared.filename,
+                source_sha256=prepared.sha256,
+                sheet=prepared.raw.sheet,
+                rows_total=prepared.rows_total,
+                rows_imported=prepared.rows_valid - (result.kept if result else 0),
+                rows_rejected=prepared.rows_rejected,
+                rows_replaced=result.replaced if result else 0,
+                rows_kept=result.kept if result else 0,
+                mapping_json=json.dumps(prepared.mapping, ensure_ascii=False),
+                report_csv=report_csv(prepared),
+            )
+        )
+        saved = session.get(SavedMapping, prepared.signature) or SavedMapping(
+            signature=prepared.signature, mapping_json="{}"
+        )
+        saved.mapping_json = json.dumps(prepared.mapping, ensure_ascii=False)
+        saved.role_answers_json = json.dumps(prepared.role_answers, ensure_ascii=False)
+        saved.updated_at = utcnow()
+        session.add(saved)
+        imported = prepared.rows_valid - (result.kept if result else 0)
+        add_entry(
+            session,
+            actor=actor,
+            action="import",
+            dataset_id=dataset_id,
+            # Not the file name: it may name a person, and the trail outlives a deleted dataset.
+            detail=f"sha256 {prepared.sha256}; {imported} rows imported, {prepared.rows_rejected} rejected",
+        )
+
+    if name is not None:
+        clean = " ".join(name.split())[:200]
+        if not clean:
+            raise ValueError("Give the dataset a name.")
+        dataset_id = store_dataset(
+            engine=engine,
+            frame=prepared.frame,
+            name=clean,
+            source_filename=prepared.filename,
+            source_sha256=prepared.sha256,
+            also=record,
+        )
+        return ImportOutcome(dataset_id, prepared.rows_valid, 0, 0, prepared.rows_rejected)
+
+    assert into is not None
+    if overlap is None and count_overlap(engine=engine, dataset_id=into, frame=prepared.frame):
+        raise ValueError(
+            "Some people and months are already in that dataset: choose to replace them or keep the stored rows."
+        )
+    result = append_to_dataset(
+        engine=engine, dataset_id=into, frame=prepared.frame, overlap=overlap or "keep", also=record
+    )
+    return ImportOutcome(into, result.added, result.replaced, result.kept, prepared.rows_rejected)
+
+
+__all__ = [
+    "ERROR",
+    "ImportOutcome",
+    "MappingProblem",
+    "Prepared",
+    "PreviousImport",
+    "UnusableFile",
+    "import_prepared",
+    "parse_map_options",
+    "parse_role_options",
+    "prepare",
+    "previous_imports",
+    "remembered_mapping",
+    "report_csv",
+    "resolve_mapping",
+    "role_key",
+]

@@ -1,0 +1,799 @@
+"""Turning a :class:`~core.plans.model.Plan` into documents: PDF (fpdf2), Word (python-docx) and a ZIP of many.
+
+Both renderers walk the same list of blocks built by :func:`plan_blocks`, so a PDF and a Word file of
+one plan hold the same sections in the same order. Text is real text in DejaVu Sans, the Unicode font
+that ships inside matplotlib's package data, so names such as "Łukasz Wróbel" or "Đorđe Petrović"
+print and can be searched and copied.
+
+Speed matters because a manager may export a whole sales floor at once (1,000 plans in a minute).
+fpdf2 parses a TrueType file on every ``add_font`` and subsets it again on every ``output``; with the
+full DejaVu file (6,000 glyphs, OpenType layout tables fpdf2 does not use) that alone costs ~60 ms a
+document. So the font is cut once per process to the scripts a European sales team writes in (Latin,
+Greek, Cyrillic, punctuation, currency, arrows) and each document reuses the parsed metrics. A plan
+that needs a character outside that cut falls back to the full font, slower but complete. The trend
+chart is drawn on one reused matplotlib figure per thread at a modest resolution.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import threading
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Literal
+
+import matplotlib
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+from fontTools import subset as ft_subset  # type: ignore[import-untyped]
+from fontTools import ttLib
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from core.plans.model import CheckIn, Plan, PlanKind
+
+__all__ = ["font_path", "plan_blocks", "plans_zip", "to_docx", "to_pdf", "trend_png"]
+
+TITLES: dict[PlanKind, str] = {
+    "coaching": "Coaching plan",
+    "top": "Top performer plan",
+    "hr_brief": "HR brief — confidential",
+}
+HR_FOOTER = "Confidential — decision support, a person decides"
+EDITED = "(edited)"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+FONT_FAMILY = "DejaVu"
+# Code points kept in the per-process cut of DejaVu Sans; anything else makes a plan use the full file.
+_KEPT_RANGES = (
+    (0x0020, 0x007E),  # Basic Latin
+    (0x00A0, 0x024F),  # Latin-1 Supplement, Latin Extended-A and -B (ł, đ, ő, ș, ț …)
+    (0x02C6, 0x02DD),  # spacing accents
+    (0x0370, 0x03FF),  # Greek
+    (0x0400, 0x045F),  # Cyrillic (basic)
+    (0x2010, 0x2044),  # dashes, quotes, bullet, ellipsis, per mille
+    (0x20AC, 0x20AC),  # euro sign
+    (0x2116, 0x2122),  # numero, trade mark
+    (0x2190, 0x2199),  # arrows
+    (0x2212, 0x2212),  # minus sign
+    (0x2248, 0x2265),  # ≈ ≠ ≤ ≥
+    (0x25A0, 0x25CF),  # squares, triangles, circles
+    (0x2713, 0x2717),  # check marks
+)
+
+# Colours (RGB) shared by both renderers.
+INK = (33, 37, 41)
+MUTED = (108, 117, 125)
+ACCENT = (43, 108, 176)
+BOX_FILL = (255, 248, 225)
+BOX_LINE = (204, 153, 0)
+RULE = (206, 212, 218)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Fonts
+
+
+def font_path(bold: bool = False) -> Path:
+    """Return the DejaVu Sans TrueType file that ships inside matplotlib's package data.
+
+    Args:
+        bold: the bold face instead of the regular one.
+
+    Raises:
+        RuntimeError: the file is missing (a broken or stripped matplotlib installation).
+    """
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
+    if not path.is_file():
+        raise RuntimeError(
+            f"The font {name} was not found at {path}; coaching-plan PDFs need it. "
+            "Reinstall matplotlib (it ships DejaVu Sans) and try again."
+        )
+    return path
+
+
+def _kept_codepoints() -> list[int]:
+    return [cp for low, high in _KEPT_RANGES for cp in range(low, high + 1)]
+
+
+@functools.cache
+def _cut_font(bold: bool) -> bytes:
+    """DejaVu Sans reduced to the kept code points, without the layout tables fpdf2 ignores."""
+    font = ttLib.TTFont(font_path(bold), recalcTimestamp=False)
+    options = ft_subset.Options()
+    options.glyph_names = True  # fpdf2 subsets by glyph name; without names fontTools rebuilds them slowly
+    options.notdef_outline = True
+    options.recommended_glyphs = True
+    options.layout_features = []
+    options.hinting = False  # PDF viewers rasterise outlines themselves; instructions only cost time
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "MATH", "FFTM", "kern", "hdmx"]
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(unicodes=_kept_codepoints())
+    subsetter.subset(font)
+    out = BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@functools.cache
+def _font_template(bold: bool) -> TTFFont:
+    """The parsed cut font (widths, cmap, descriptor), shared read-only by every document."""
+    style = "B" if bold else ""
+    # TTFFont hands its path straight to fontTools, which reads a file object just as well.
+    source: Path = BytesIO(_cut_font(bold))  # type: ignore[assignment]
+    return TTFFont(FPDF(), source, f"{FONT_FAMILY.lower()}{style}", style)
+
+
+@functools.cache
+def _cut_charset() -> frozenset[str]:
+    return frozenset(chr(cp) for cp in _font_template(False).cmap)
+
+
+def _add_cut_fonts(pdf: FPDF) -> None:
+    """Register the cut fonts on ``pdf`` from the cached templates (no TTF parsing per document).
+
+    Each document gets its own fontTools object, because fpdf2 subsets it in place on output, and its
+    own glyph map; the width tables and the font descriptor are shared.
+    """
+    for bold in (False, True):
+        template = _font_template(bold)
+        font = copy.copy(template)
+        font.i = len(pdf.fonts) + 1
+        font.ttfont = ttLib.TTFont(BytesIO(_cut_font(bold)), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+        font.subset = SubsetMap(font)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        pdf.fonts[font.fontkey] = font
+
+
+def _add_fonts(pdf: FPDF, text: str) -> None:
+    """Give ``pdf`` the DejaVu family: the fast cut when it covers ``text``, else the full files."""
+    if set(text) <= _cut_charset():
+        try:
+            _add_cut_fonts(pdf)
+            return
+        except (AttributeError, TypeError):  # fpdf2 internals changed: the public path still works
+            pdf.fonts.pop(FONT_FAMILY.lower(), None)
+            pdf.fonts.pop(f"{FONT_FAMILY.lower()}B", None)
+    pdf.add_font(FONT_FAMILY, "", font_path(False))
+    pdf.add_font(FONT_FAMILY, "B", font_path(True))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Trend chart
+
+
+class _Chart(threading.local):
+    """One matplotlib figure per thread, redrawn for each plan (creating axes costs more than drawing)."""
+
+    def __init__(self) -> None:
+        self.figure: Figure | None = None
+        self.axes: Axes | None = None
+        self.line: Line2D | None = None
+
+
+_chart = _Chart()
+
+
+def _chart_parts(width_in: float, height_in: float) -> tuple[Figure, Axes, Line2D]:
+    fig, ax, line = _chart.figure, _chart.axes, _chart.line
+    if fig is None or ax is None or line is None or tuple(fig.get_size_inches()) != (width_in, height_in):
+        fig = Figure(figsize=(width_in, height_in), dpi=110)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.08, 0.2, 0.89, 0.74))
+        (line,) = ax.plot([], [], marker="o", markersize=3, linewidth=1.5, color="#2b6cb0")
+        ax.axhline(50, color="#adb5bd", linewidth=0.6, linestyle="--")
+        ax.set_ylim(0, 100)
+        ax.set_yticks([0, 50, 100])
+        ax.tick_params(labelsize=6, length=2, pad=1.5, colors="#495057")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_color("#adb5bd")
+        ax.grid(axis="y", color="#e9ecef", linewidth=0.5)
+        _chart.figure, _chart.axes, _chart.line = fig, ax, line
+    return fig, ax, line
+
+
+def _month_label(period: str) -> str:
+    """``"2026-08"`` → ``"Aug 26"``; anything else is shown as given."""
+    try:
+        year, month = period.split("-")[:2]
+        return f"{MONTHS[int(month) - 1]} {year[-2:]}"
+    except (ValueError, IndexError):
+        return period
+
+
+def trend_png(trend: Sequence[tuple[str, float]], *, width_in: float = 3.2, height_in: float = 1.2) -> bytes | None:
+    """Draw the percentile trend as a compact line chart.
+
+    Args:
+        trend: ``(YYYY-MM, percentile 0–100)`` pairs, oldest first.
+        width_in: chart width in inches.
+        height_in: chart height in inches.
+
+    Returns:
+        PNG bytes, or ``None`` when there are fewer than two points (no trend to show).
+    """
+    if len(trend) < 2:
+        return None
+    fig, ax, line = _chart_parts(width_in, height_in)
+    xs = list(range(len(trend)))
+    line.set_data(xs, [min(100.0, max(0.0, float(v))) for _, v in trend])
+    ax.set_xlim(-0.35, len(trend) - 0.65)
+    step = max(1, -(-len(trend) // 8))  # at most ~8 month labels
+    ticks = xs[::step]
+    ax.set_xticks(ticks, [_month_label(trend[i][0]) for i in ticks])
+    out = BytesIO()
+    fig.savefig(out, format="png", dpi=110)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Blocks: what a document holds, independent of the format
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section (level 1) or sub-section (level 2) title."""
+
+    text: str
+    level: int = 1
+    edited: bool = False
+
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph; ``muted`` for side notes such as the research note."""
+
+    text: str
+    style: Literal["normal", "muted", "strong"] = "normal"
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A bullet list."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Label/value pairs, e.g. the header block."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """The percentile trend chart."""
+
+    trend: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class Box:
+    """Text in a framed box (the decision note)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class CheckInLog:
+    """The check-in table, or a line saying there are none yet."""
+
+    rows: tuple[CheckIn, ...]
+
+
+Block = Heading | Text | Bullets | Facts | TrendChart | Box | CheckInLog
+
+
+def format_date(value: date) -> str:
+    """``date(2027, 2, 21)`` → ``"21 Feb 2027"`` (independent of the server locale)."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def _section(plan: Plan, title: str, *fields: str, extra_edited: bool = False) -> Heading:
+    return Heading(title, edited=extra_edited or any(f in plan.edited_fields for f in fields))
+
+
+def _tier_blocks(plan: Plan, title: str, *, lines: bool = True) -> Iterator[Block]:
+    yield _section(plan, title, "tier", "tier_lines")
+    yield Text(f"Tier: {plan.tier} · percentile {plan.percentile:.0f} within {plan.role_name}s", "strong")
+    if lines and plan.tier_lines:
+        yield Bullets(plan.tier_lines)
+    if len(plan.trend) >= 2:
+        yield TrendChart(plan.trend)
+
+
+def _focus_blocks(plan: Plan, title: str) -> Iterator[Block]:
+    if not plan.focus:
+        return
+    yield _section(plan, title, "focus", extra_edited=any(f.edited for f in plan.focus))
+    for area in plan.focus:
+        yield Heading(area.label, level=2, edited=area.edited)
+        yield Text(
+            f"Now {area.value_text} · role median {area.median_text} · top quartile from {area.top_quartile_text}"
+            f" · percentile {area.percentile:.0f}"
+        )
+        if area.practice:
+            yield Text("Options to practise (to discuss, not orders):", "muted")
+            yield Bullets(area.practice)
+        yield Text(f"Goal: {area.goal}", "strong")
+        yield Text(f"Review date: {format_date(area.review_date)}")
+
+
+def _list_section(plan: Plan, title: str, field_name: str, items: tuple[str, ...]) -> Iterator[Block]:
+    if items:
+        yield _section(plan, title, field_name)
+        yield Bullets(items)
+
+
+def _text_section(
+    plan: Plan, title: str, field_name: str, text: str, style: Literal["normal", "muted", "strong"] = "normal"
+) -> Iterator[Block]:
+    if text.strip():
+        yield _section(plan, title, field_name)
+        yield Text(text, style)
+
+
+def _coach_blocks(plan: Plan) -> Iterator[Block]:
+    if plan.coach or plan.coach_reason:
+        yield _section(plan, "Coach", "coach", "coach_reason")
+        if plan.coach:
+            yield Text(plan.coach, "strong")
+        if plan.coach_reason:
+            yield Text(plan.coach_reason)
+    yield from _text_section(plan, "Cadence", "cadence", plan.cadence)
+    if plan.manager_owns or plan.coach_owns:
+        yield _section(plan, "Who owns what", "manager_owns", "coach_owns")
+        if plan.manager_owns:
+            yield Text("The manager owns", "strong")
+            yield Bullets(plan.manager_owns)
+        if plan.coach_owns:
+            yield Text("The coach owns", "strong")
+            yield Bullets(plan.coach_owns)
+
+
+def plan_blocks(plan: Plan) -> list[Block]:
+    """List what a document for ``plan`` holds, in reading order, for any renderer.
+
+    Sections with nothing to say are left out; a section a manager edited carries ``edited``.
+    """
+    blocks: list[Block] = [
+        Facts(
+            (
+                ("Name", plan.name),
+                ("Role", f"{plan.role_name} ({plan.role})" if plan.role_name else plan.role),
+                ("Team", f"{plan.team} · {plan.region}" if plan.region else plan.team),
+                ("Manager", plan.manager),
+                ("Period", plan.period_label),
+                ("Generated on", format_date(plan.generated_on)),
+            )
+        )
+    ]
+    if plan.kind == "hr_brief":
+        blocks += _list_section(plan, "Facts", "hr_facts", plan.hr_facts)
+        # The facts already hold each metric against the median; the chart shows the trend.
+        blocks += _tier_blocks(plan, "Position within the role", lines=False)
+        blocks += _text_section(plan, "Persistence", "persistence_text", plan.persistence_text)
+        blocks += _list_section(plan, "Support given", "support_given", plan.support_given)
+        blocks += _focus_blocks(plan, "Gap to the role median")
+    elif plan.kind == "top":
+        blocks += _tier_blocks(plan, "Tier and why")
+        blocks += _list_section(plan, "Retention", "retention", plan.retention)
+        blocks += _list_section(plan, "Coaching role", "coaching_role", plan.coaching_role)
+        blocks += _focus_blocks(plan, "Focus areas")
+        blocks += _coach_blocks(plan)
+        blocks += _list_section(plan, "Questions to discuss", "questions", plan.questions)
+    else:
+        blocks += _tier_blocks(plan, "Tier and why")
+        blocks += _focus_blocks(plan, "Focus areas")
+        blocks += _coach_blocks(plan)
+        blocks += _list_section(plan, "Options and questions to discuss", "questions", plan.questions)
+        blocks += _text_section(plan, "What research says", "research_note", plan.research_note, "muted")
+    blocks += _text_section(plan, "Manager's notes", "notes", plan.notes)
+    if plan.kind == "hr_brief" and plan.decision_note.strip():
+        blocks.append(_section(plan, "Decision", "decision_note"))
+        blocks.append(Box(plan.decision_note))
+    blocks.append(_section(plan, "Check-in log", "checkins"))
+    blocks.append(CheckInLog(plan.checkins))
+    return blocks
+
+
+def _all_text(plan: Plan, blocks: Sequence[Block]) -> str:
+    parts = [TITLES[plan.kind], HR_FOOTER, EDITED, "Page 0123456789 of", "Date Note Next step By No check-ins yet"]
+    for block in blocks:
+        if isinstance(block, Heading | Text | Box):
+            parts.append(block.text)
+        elif isinstance(block, Bullets):
+            parts.extend(block.items)
+        elif isinstance(block, Facts):
+            parts.extend(f"{k}{v}" for k, v in block.pairs)
+        elif isinstance(block, CheckInLog):
+            parts.extend(f"{c.note}{c.next_step}{c.by}" for c in block.rows)
+    return "•·" + "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------
+# PDF
+
+MARGIN_MM = 18.0
+LINE_MM = 5.0
+
+
+class _PlanPDF(FPDF):
+    """A4 document with a footer: page numbers, and the confidentiality line for HR briefs."""
+
+    def __init__(self, footer_note: str) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.footer_note = footer_note
+
+    def footer(self) -> None:
+        """Draw the footer on every page."""
+        self.set_y(-12)
+        self.set_font(FONT_FAMILY, "", 7.5)
+        self.set_text_color(*MUTED)
+        width = self.w - self.l_margin - self.r_margin
+        if self.footer_note:
+            self.cell(width * 0.75, 5, self.footer_note, align="L")
+            self.cell(width * 0.25, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+        else:
+            self.cell(width, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+
+
+def _pdf_heading(pdf: FPDF, block: Heading) -> None:
+    size = 12.5 if block.level == 1 else 10.5
+    needed = 24 if block.level == 1 else 16  # keep a heading with what follows it
+    if pdf.will_page_break(needed):
+        pdf.add_page()
+    pdf.ln(3.5 if block.level == 1 else 1.5)
+    pdf.set_font(FONT_FAMILY, "B", size)
+    pdf.set_text_color(*(ACCENT if block.level == 1 else INK))
+    height = size * 0.5
+    available = pdf.w - pdf.l_margin - pdf.r_margin
+    if block.edited and pdf.get_string_width(block.text) < available - 20:
+        pdf.cell(pdf.get_string_width(block.text) + 1, height, block.text)
+        pdf.set_font(FONT_FAMILY, "", 8)
+        pdf.set_text_color(*MUTED)
+        pdf.cell(0, height, EDITED, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    else:
+        text = f"{block.text} {EDITED}" if block.edited else block.text
+        pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.ln(0.5)
+    if block.level == 1:
+        pdf.set_draw_color(*RULE)
+        pdf.set_line_width(0.2)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+        pdf.ln(1.5)
+
+
+def _pdf_text(pdf: FPDF, block: Text) -> None:
+    if block.style == "muted":
+        pdf.set_font(FONT_FAMILY, "", 8.5)
+        pdf.set_text_color(*MUTED)
+    else:
+        pdf.set_font(FONT_FAMILY, "B" if block.style == "strong" else "", 9.5)
+        pdf.set_text_color(*INK)
+    pdf.multi_cell(
+        0, LINE_MM if block.style != "muted" else 4.4, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L"
+    )
+    pdf.ln(0.6)
+
+
+def _pdf_bullets(pdf: FPDF, block: Bullets) -> None:
+    pdf.set_font(FONT_FAMILY, "", 9.5)
+    pdf.set_text_color(*INK)
+    for item in block.items:
+        pdf.set_x(pdf.l_margin + 2)
+        pdf.cell(4, LINE_MM, "•")
+        pdf.multi_cell(0, LINE_MM, item, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.ln(0.6)
+
+
+def _pdf_facts(pdf: FPDF, block: Facts) -> None:
+    label_w = 28.0
+    for label, value in block.pairs:
+        pdf.set_font(FONT_FAMILY, "", 8.5)
+        pdf.set_text_color(*MUTED)
+        pdf.cell(label_w, LINE_MM, label)
+        pdf.set_font(FONT_FAMILY, "B" if label == "Name" else "", 9.5)
+        pdf.set_text_color(*INK)
+        pdf.multi_cell(0, LINE_MM, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+
+
+def _pdf_chart(pdf: FPDF, block: TrendChart) -> None:
+    png = trend_png(block.trend)
+    if png is None:
+        return
+    width = 3.2 * 25.4  # the chart's own size, so its 6 pt labels print at 6 pt
+    height = 1.2 * 25.4
+    if pdf.will_page_break(height + 6):
+        pdf.add_page()
+    pdf.set_font(FONT_FAMILY, "", 8)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(0, 4, "Percentile within the role, month by month", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.image(BytesIO(png), x=pdf.l_margin, y=pdf.get_y(), w=width, h=height)
+    pdf.set_y(pdf.get_y() + height + 1.5)
+
+
+def _pdf_box(pdf: FPDF, block: Box) -> None:
+    pdf.set_font(FONT_FAMILY, "", 9.5)
+    pdf.set_text_color(*INK)
+    pdf.set_fill_color(*BOX_FILL)
+    pdf.set_draw_color(*BOX_LINE)
+    pdf.set_line_width(0.4)
+    pdf.multi_cell(
+        0, LINE_MM, block.text, border=1, fill=True, padding=3, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L"
+    )
+    pdf.ln(1)
+
+
+def _pdf_checkins(pdf: FPDF, block: CheckInLog) -> None:
+    pdf.set_text_color(*INK)
+    if not block.rows:
+        pdf.set_font(FONT_FAMILY, "", 9.5)
+        pdf.set_text_color(*MUTED)
+        pdf.multi_cell(0, LINE_MM, "No check-ins yet.", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        return
+    pdf.set_font(FONT_FAMILY, "", 8.5)
+    pdf.set_draw_color(*RULE)
+    pdf.set_line_width(0.2)
+    heading_style = FontFace(emphasis="BOLD", color=INK, fill_color=(241, 243, 245))
+    with pdf.table(
+        col_widths=(22, 70, 56, 26),
+        headings_style=heading_style,
+        line_height=4.4,
+        padding=1.2,
+        text_align="LEFT",
+        v_align="TOP",
+        first_row_as_headings=True,
+    ) as table:
+        row = table.row()
+        for heading in ("Date", "Note", "Next step", "By"):
+            row.cell(heading)
+        for checkin in sorted(block.rows, key=lambda c: c.when):
+            row = table.row()
+            row.cell(format_date(checkin.when))
+            row.cell(checkin.note or "—")
+            row.cell(checkin.next_step or "—")
+            row.cell(checkin.by or "—")
+
+
+def to_pdf(plan: Plan) -> bytes:
+    """Render ``plan`` as an A4 PDF with embedded DejaVu Sans (real, searchable text).
+
+    Args:
+        plan: the plan or HR brief to render; ``plan.kind`` picks the title and sections.
+
+    Returns:
+        The PDF file as bytes.
+    """
+    blocks = plan_blocks(plan)
+    pdf = _PlanPDF(HR_FOOTER if plan.kind == "hr_brief" else "")
+    _add_fonts(pdf, _all_text(plan, blocks))
+    created = datetime(plan.generated_on.year, plan.generated_on.month, plan.generated_on.day, tzinfo=UTC)
+    pdf.set_creation_date(created)  # same plan, same bytes
+    pdf.set_title(f"{TITLES[plan.kind]}: {plan.name}")
+    pdf.set_author("Coachwise")
+    pdf.set_creator("Coachwise")
+    pdf.set_lang("en")
+    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    pdf.set_auto_page_break(True, margin=MARGIN_MM)
+    pdf.add_page()
+
+    pdf.set_font(FONT_FAMILY, "B", 18)
+    pdf.set_text_color(*INK)
+    pdf.multi_cell(0, 9, TITLES[plan.kind], new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.ln(1.5)
+    for block in blocks:
+        if isinstance(block, Heading):
+            _pdf_heading(pdf, block)
+        elif isinstance(block, Text):
+            _pdf_text(pdf, block)
+        elif isinstance(block, Bullets):
+            _pdf_bullets(pdf, block)
+        elif isinstance(block, Facts):
+            _pdf_facts(pdf, block)
+        elif isinstance(block, TrendChart):
+            _pdf_chart(pdf, block)
+        elif isinstance(block, Box):
+            _pdf_box(pdf, block)
+        else:
+            _pdf_checkins(pdf, block)
+    return bytes(pdf.output())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Word
+
+
+def _docx_rgb(colour: tuple[int, int, int]) -> RGBColor:
+    return RGBColor(*colour)
+
+
+def _docx_page_field(paragraph: Paragraph) -> None:
+    """Append a PAGE field (Word fills in the page number)."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = "PAGE"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(begin)
+    run._r.append(instr)
+    run._r.append(end)
+
+
+def to_docx(plan: Plan) -> bytes:
+    """Render ``plan`` as a Word document with the same sections, in the same order, as the PDF.
+
+    Args:
+        plan: the plan or HR brief to render.
+
+    Returns:
+        The .docx file as bytes.
+    """
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(MARGIN_MM))
+    normal = doc.styles["Normal"]
+    normal.font.name = "DejaVu Sans"
+    normal.font.size = Pt(10)
+    doc.core_properties.title = f"{TITLES[plan.kind]}: {plan.name}"
+    doc.core_properties.author = "Coachwise"
+
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer_run = footer.add_run(f"{HR_FOOTER} · Page " if plan.kind == "hr_brief" else "Page ")
+    footer_run.font.size = Pt(8)
+    _docx_page_field(footer)
+
+    doc.add_heading(TITLES[plan.kind], level=0)
+    for block in plan_blocks(plan):
+        if isinstance(block, Heading):
+            heading = doc.add_heading(block.text, level=block.level)
+            if block.edited:
+                marker = heading.add_run(f"  {EDITED}")
+                marker.font.size = Pt(8)
+                marker.font.color.rgb = _docx_rgb(MUTED)
+        elif isinstance(block, Text):
+            paragraph = doc.add_paragraph()
+            run = paragraph.add_run(block.text)
+            run.bold = block.style == "strong"
+            if block.style == "muted":
+                run.font.size = Pt(9)
+                run.font.color.rgb = _docx_rgb(MUTED)
+        elif isinstance(block, Bullets):
+            for item in block.items:
+                doc.add_paragraph(item, style="List Bullet")
+        elif isinstance(block, Facts):
+            facts = doc.add_table(rows=0, cols=2)
+            for label, value in block.pairs:
+                cells = facts.add_row().cells
+                cells[0].width, cells[1].width = Mm(35), Mm(139)
+                label_run = cells[0].paragraphs[0].add_run(label)
+                label_run.font.color.rgb = _docx_rgb(MUTED)
+                value_run = cells[1].paragraphs[0].add_run(value or "—")
+                value_run.bold = label == "Name"
+        elif isinstance(block, TrendChart):
+            png = trend_png(block.trend)
+            if png is not None:
+                caption = doc.add_paragraph().add_run("Percentile within the role, month by month")
+                caption.font.size = Pt(8)
+                caption.font.color.rgb = _docx_rgb(MUTED)
+                doc.add_picture(BytesIO(png), width=Inches(3.2))
+        elif isinstance(block, Box):
+            box = doc.add_table(rows=1, cols=1)
+            box.style = "Table Grid"
+            box.cell(0, 0).text = block.text
+        elif not block.rows:
+            doc.add_paragraph("No check-ins yet.")
+        else:
+            log = doc.add_table(rows=1, cols=4)
+            log.style = "Table Grid"
+            for cell, title in zip(log.rows[0].cells, ("Date", "Note", "Next step", "By"), strict=True):
+                cell.paragraphs[0].add_run(title).bold = True
+            for checkin in sorted(block.rows, key=lambda c: c.when):
+                cells = log.add_row().cells
+                cells[0].text = format_date(checkin.when)
+                cells[1].text = checkin.note
+                cells[2].text = checkin.next_step
+                cells[3].text = checkin.by
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------
+# ZIP
+
+
+def _readme(plans: Sequence[Plan], fmt: str, names: dict[str, str]) -> str:
+    hr = [p for p in plans if p.kind == "hr_brief"]
+    counts = {kind: sum(p.kind == kind for p in plans) for kind in TITLES}
+    lines = [
+        "Coachwise — coaching plans",
+        "",
+        f"{len(plans)} plan{'s' if len(plans) != 1 else ''} as .{fmt} files, one per person:",
+        f"  coaching plans: {counts['coaching']}",
+        f"  top performer plans: {counts['top']}",
+        f"  HR briefs: {counts['hr_brief']}",
+        "",
+        "Plans are decision support: options to discuss, reviewed by a person.",
+    ]
+    if hr:
+        lines += ["", "CONFIDENTIAL — HR briefs (share only with HR and the responsible manager; a person decides):"]
+        lines += [f"  {names[p.rep_id]}" for p in hr]
+    return "\n".join(lines) + "\n"
+
+
+def plans_zip(
+    plans: Sequence[Plan],
+    fmt: Literal["pdf", "docx", "md"],
+    *,
+    file_stem: Callable[[str, str], str],
+    markdown: Callable[[Plan], str],
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """Pack one document per plan into a ZIP, ordered by ``rep_id``, with a README.txt.
+
+    Args:
+        plans: the plans to export.
+        fmt: the document format of every member.
+        file_stem: ``(rep_id, name) -> stem``; members are named ``f"{stem}.{fmt}"``.
+        markdown: renders a plan as Markdown (used when ``fmt == "md"``).
+        progress: called as ``progress(done, total)`` after each plan.
+
+    Returns:
+        The ZIP file as bytes (deflated; same plans, same bytes).
+    """
+    ordered = sorted(plans, key=lambda p: p.rep_id)
+    total = len(ordered)
+    stamp = max((p.generated_on for p in ordered), default=date(2000, 1, 1))
+    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for done, plan in enumerate(ordered, start=1):
+            stem = file_stem(plan.rep_id, plan.name)
+            name, n = f"{stem}.{fmt}", 2
+            while name in used or name == "README.txt":
+                name, n = f"{stem}-{n}.{fmt}", n + 1
+            used.add(name)
+            names[plan.rep_id] = name
+            if fmt == "pdf":
+                data = to_pdf(plan)
+            elif fmt == "docx":
+                data = to_docx(plan)
+            else:
+                data = markdown(plan).encode("utf-8")
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+            if progress is not None:
+                progress(done, total)
+        readme = zipfile.ZipInfo("README.txt", date_time=date_time)
+        readme.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(readme, _readme(ordered, fmt, names).encode("utf-8"))
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""Metrics per person, tiers per role, the segmentation that joins them, and reviewed overrides."""

@@ -1,0 +1,577 @@
+"""Tiers within each role — low, core, top — and how far each tier can be trusted.
+
+PRODUCT.md ("Tiers: why 10 / 60 / 30"): the bottom ~10% of a role need a different conversation,
+the core ~60% is where coaching pays, the top ~30% are the pool of peer coaches. This module turns
+scores (one row per person, ``score`` 0–100 within role, as :func:`core.scoring.metrics.score_people`
+gives) into tiers by configurable cut-offs, and adds what a reviewer needs before acting on one:
+
+* ``tie_at_boundary`` — the same score as someone on the other side of a cut-off;
+* ``meaningful`` — the role has enough people for a percentage split to mean anything;
+* :func:`borderline` (and :func:`flip_share`) — would the tier change if other months had been drawn?
+* :func:`persistence` — low in several non-overlapping windows (:func:`window_ends`), not one bad quarter;
+* :func:`trend` / :func:`score_history` — the monthly percentile and its slope.
+
+It never imports :mod:`core.scoring.metrics`: anything that needs scores for another window or a
+resampled table takes a ``scorer`` callable, so it can be tested with any simple scorer.
+Everything is vectorised over people; loops run only over windows, months or replicates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+Cutoffs = tuple[int, int, int]
+"""(low %, core %, top %) of a role, whole numbers that sum to 100."""
+
+Scorer = Callable[[pd.DataFrame], pd.DataFrame]
+"""Scores the records it is given: records in, one row per rep (rep_id, role, score) out."""
+
+WindowScorer = Callable[[pd.DataFrame, str], pd.DataFrame]
+"""Scores the window ending at a month (``YYYY-MM``): (records, end_period) in, rep_id, role, score out."""
+
+PRESETS: Final[dict[str, Cutoffs]] = {
+    "10/60/30": (10, 60, 30),
+    "20/70/10": (20, 70, 10),
+    "16/68/16": (16, 68, 16),
+    "20/60/20": (20, 60, 20),
+}
+PRESET_NOTES: Final[dict[str, str]] = {
+    "10/60/30": "Default. CEB / Sales Executive Council research (Dixon & Adamson, HBR): coaching pays in the core.",
+    "20/70/10": "GE's 'vitality curve': top 20%, vital 70%, bottom 10% — here low 20%, core 70%, top 10%.",
+    "16/68/16": "±1 standard deviation of a normal curve: 16% below, 68% within, 16% above.",
+    "20/60/20": "A common even split: a fifth at each end, the middle three fifths in the core.",
+}
+MIN_MEANINGFUL: Final = 5
+TIERS: Final = ("low", "core", "top")
+
+PERSISTENT_MIN_LOW: Final = 2
+"""Persistent low = low in the current window and low in at least this many of the windows seen."""
+TREND_SLOPE: Final = 3.0
+TREND_T: Final = 2.0  # a trend's slope must be this many standard errors from zero
+"""Percentile points per month at or beyond which a trend is "improving" or "declining"."""
+TREND_MIN_MONTHS: Final = 3
+"""Fewer scored months than this and the trend is "n/a"."""
+
+_LOW, _CORE, _TOP = 0, 1, 2
+_TIER_NAMES = np.array(TIERS, dtype=object)
+_SPLIT = re.compile(r"[,/;]")
+_WHOLE = re.compile(r"[+-]?\d+")
+_SLOPE_TOLERANCE = 1e-9  # a slope of exactly 3.0 computed in floating point must still count as 3
+
+
+# --------------------------------------------------------------------------- cut-offs and sizes
+
+
+def _check_cutoffs(cutoffs: Sequence[int]) -> Cutoffs:
+    if len(cutoffs) != 3:
+        raise ValueError(f"Cut-offs need three numbers (low, core, top); got {len(cutoffs)}.")
+    low, core, top = (int(v) for v in cutoffs)
+    if min(low, core, top) < 0:
+        raise ValueError(f"Cut-offs cannot be negative; got {low}/{core}/{top}.")
+    if low + core + top != 100:
+        raise ValueError(f"Cut-offs must add up to 100; {low} + {core} + {top} = {low + core + top}.")
+    return low, core, top
+
+
+def parse_cutoffs(text: str) -> Cutoffs:
+    """Read cut-offs typed by a person: ``"10,60,30"``, ``"10/60/30"``, ``"10; 60; 30"`` or a preset name.
+
+    Args:
+        text: Three whole percentages for low, core and top (a trailing ``%`` is allowed), or a key
+            of :data:`PRESETS`.
+
+    Returns:
+        The cut-offs as ``(low, core, top)``.
+
+    Raises:
+        ValueError: With a sentence, when the text is not three whole numbers ≥ 0 that sum to 100.
+    """
+    cleaned = text.strip()
+    if cleaned in PRESETS:
+        return PRESETS[cleaned]
+    parts = [p.strip().removesuffix("%").strip() for p in _SPLIT.split(cleaned)]
+    if len(parts) != 3 or not all(_WHOLE.fullmatch(p) for p in parts):
+        raise ValueError(
+            f"Cut-offs '{text}' are not understood: give three whole percentages for low, core and top "
+            "that add up to 100, e.g. 10,60,30 or 10/60/30."
+        )
+    return _check_cutoffs([int(p) for p in parts])
+
+
+def _round_half_up(n: npt.NDArray[np.int64], percent: int) -> npt.NDArray[np.int64]:
+    # Integer arithmetic, so 2.5 always becomes 3 (no banker's rounding, no float error).
+    return (n * percent + 50) // 100
+
+
+def _sizes(n: npt.NDArray[np.int64], cutoffs: Cutoffs) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(low count, top count) per role size; the rule is documented on :func:`tier_sizes`."""
+    low = _round_half_up(n, cutoffs[0])
+    top = np.minimum(_round_half_up(n, cutoffs[2]), n - low)
+    return low, top
+
+
+def tier_sizes(n: int, cutoffs: Cutoffs) -> tuple[int, int, int]:
+    """How many of ``n`` people in a role go to the low, core and top tier.
+
+    The rule: ``low = round_half_up(n × low% / 100)``, ``top = round_half_up(n × top% / 100)``,
+    ``core = n − low − top``; if ``low + top`` would exceed ``n``, ``top`` shrinks first. Rounding
+    half up is exact (integer arithmetic): 10% of 15 people is 1.5 → 2 low; 30% of 5 is 1.5 → 2 top.
+    The three always sum to ``n``. Core absorbs the rounding, so the tiers with consequences (an HR
+    conversation, a coaching role) are never larger than half a person above their share.
+
+    Args:
+        n: People in the role (≥ 0).
+        cutoffs: ``(low %, core %, top %)``.
+
+    Returns:
+        ``(low, core, top)`` head counts.
+
+    Raises:
+        ValueError: For a negative ``n`` or cut-offs that are not three numbers ≥ 0 summing to 100.
+    """
+    if n < 0:
+        raise ValueError(f"A role cannot have {n} people.")
+    checked = _check_cutoffs(cutoffs)
+    low, top = _sizes(np.array([n], dtype=np.int64), checked)
+    return int(low[0]), n - int(low[0]) - int(top[0]), int(top[0])
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+def _codes(values: pd.Series) -> npt.NDArray[np.int64]:
+    """Integer codes whose order is the values' natural order (numbers numerically, text alphabetically)."""
+    try:
+        codes, _ = pd.factorize(values, sort=True, use_na_sentinel=False)
+    except TypeError:  # mixed types cannot be ordered: fall back to their text
+        codes, _ = pd.factorize(values.astype(str), sort=True, use_na_sentinel=False)
+    return np.asarray(codes, dtype=np.int64)
+
+
+def _percentile(groups: npt.NDArray[np.int64], score: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Mid-rank percentile within each group: 0 = worst, 100 = best, ties share the mean of their ranks.
+
+    ``(average ascending rank − 1) / (n − 1) × 100``; a group of one (or all tied) is at 50.
+    """
+    values = pd.Series(score)
+    by_group = values.groupby(groups)
+    ranks = by_group.rank(method="average").to_numpy(dtype=np.float64)
+    n = by_group.transform("size").to_numpy(dtype=np.float64)
+    spread = np.where(n > 1, n - 1, 1.0)
+    return np.where(n > 1, (ranks - 1.0) / spread * 100.0, 50.0)
+
+
+def _scores(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
+    return pd.to_numeric(frame["score"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def assign_tiers(scored: pd.DataFrame, cutoffs: Cutoffs = PRESETS["10/60/30"]) -> pd.DataFrame:
+    """Rank people within their role and place them in the low, core or top tier.
+
+    Within each role people are ordered by ``score`` descending, then ``rep_id`` ascending — the
+    deterministic tie-break, independent of row order. The first ``top`` people (see
+    :func:`tier_sizes`) are "top", the last ``low`` are "low", the rest "core". Where equal scores
+    straddle a cut-off the tie-break decides, and every person in that tie is flagged with
+    ``tie_at_boundary`` so a reviewer sees that the line fell between equals.
+
+    People whose score is missing are not ranked: ``rank``, ``percentile`` and ``tier`` stay empty,
+    ``tie_at_boundary`` and ``meaningful`` are False, and they do not count towards their role's size.
+
+    Args:
+        scored: At least ``rep_id`` (unique), ``role`` and ``score`` (higher is better); other
+            columns are carried through.
+        cutoffs: ``(low %, core %, top %)``, default 10/60/30.
+
+    Returns:
+        A copy of ``scored`` (same rows, order and index) plus ``rank`` (Int64, 1 = best within role),
+        ``percentile`` (0–100 within role, 100 = best, mid-rank for ties), ``tier`` ("low", "core",
+        "top"), ``tie_at_boundary`` (bool) and ``meaningful`` (bool: the role has at least
+        :data:`MIN_MEANINGFUL` scored people).
+
+    Raises:
+        ValueError: Missing columns, duplicate rep_ids, or invalid cut-offs.
+    """
+    checked = _check_cutoffs(cutoffs)
+    missing = [c for c in ("rep_id", "role", "score") if c not in scored.columns]
+    if missing:
+        raise ValueError(f"Scores need the column(s) {', '.join(missing)} to assign tiers.")
+    if scored["rep_id"].duplicated().any():
+        dupes = scored.loc[scored["rep_id"].duplicated(), "rep_id"].astype(str).unique()[:3]
+        raise ValueError(f"Each person must appear once to assign tiers; repeated rep_id: {', '.join(dupes)}.")
+
+    total = len(scored)
+    score_all = _scores(scored)
+    valid = np.flatnonzero(~np.isnan(score_all))
+    role_all = _codes(scored["role"])
+    rep_all = _codes(scored["rep_id"])
+
+    # Sort the scored rows by role, score descending, rep_id ascending (lexsort: last key first).
+    score, role, rep = score_all[valid], role_all[valid], rep_all[valid]
+    order = np.lexsort((rep, -score, role))
+    s_score, s_role = score[order], role[order]
+    m = s_score.size
+
+    counts = np.bincount(s_role, minlength=int(role_all.max(initial=-1)) + 1).astype(np.int64)
+    start = np.cumsum(counts) - counts
+    position = np.arange(m, dtype=np.int64) - start[s_role]
+    n = counts[s_role]
+    low_n, top_n = _sizes(counts, checked)
+    tier = np.full(m, _CORE, dtype=np.int64)
+    tier[position < top_n[s_role]] = _TOP
+    tier[position >= n - low_n[s_role]] = _LOW
+
+    # A tie group is a run of equal scores in one role (contiguous after the sort); it straddles a
+    # cut-off when its members ended up in more than one tier.
+    tie = np.zeros(m, dtype=bool)
+    if m:
+        first = np.ones(m, dtype=bool)
+        first[1:] = (s_role[1:] != s_role[:-1]) | (s_score[1:] != s_score[:-1])
+        starts = np.flatnonzero(first)
+        group = np.cumsum(first) - 1
+        spread = np.maximum.reduceat(tier, starts) != np.minimum.reduceat(tier, starts)
+        tie = spread[group]
+
+    rows = valid[order]  # positions in `scored` of the sorted rows
+    rank_out = np.zeros(total, dtype=np.int64)
+    rank_out[rows] = position + 1
+    pct_out = np.full(total, np.nan)
+    pct_out[valid] = _percentile(role, score)
+    tier_out = np.full(total, None, dtype=object)
+    tier_out[rows] = _TIER_NAMES[tier]
+    tie_out = np.zeros(total, dtype=bool)
+    tie_out[rows] = tie
+    meaningful_out = np.zeros(total, dtype=bool)
+    meaningful_out[rows] = n >= MIN_MEANINGFUL
+    ranked = np.zeros(total, dtype=bool)
+    ranked[valid] = True
+
+    out = scored.copy()
+    out["rank"] = pd.Series(rank_out, index=out.index, dtype="Int64").mask(~ranked)
+    out["percentile"] = pct_out
+    out["tier"] = pd.Series(tier_out, index=out.index, dtype="str")
+    out["tie_at_boundary"] = tie_out
+    out["meaningful"] = meaningful_out
+    return out
+
+
+def _tier_codes(assigned: pd.DataFrame, rep_ids: pd.Index) -> npt.NDArray[np.int64]:
+    """The tier of each of ``rep_ids`` in ``assigned`` as 0/1/2, −1 where absent or unranked."""
+    lookup = {name: code for code, name in enumerate(TIERS)}
+    codes = assigned["tier"].map(lookup).fillna(-1).to_numpy(dtype=np.int64)
+    where = pd.Index(assigned["rep_id"]).get_indexer(rep_ids)
+    return np.where(where >= 0, codes[where], -1)
+
+
+# --------------------------------------------------------------------------- borderline (bootstrap)
+
+
+def flip_share(
+    records: pd.DataFrame,
+    scorer: Scorer,
+    tiers: pd.DataFrame,
+    cutoffs: Cutoffs,
+    *,
+    replicates: int = 50,
+    seed: int = 0,
+) -> pd.Series:
+    """Share of bootstrap replicates in which each person's tier differs from ``tiers``.
+
+    See :func:`borderline` for the resampling; this returns the share itself (0–1), for display.
+
+    Returns:
+        Float Series indexed by the rep_ids of ``tiers`` (in that order), named ``flip_share``;
+        0 for people never re-scored.
+    """
+    checked = _check_cutoffs(cutoffs)
+    if replicates < 1:
+        raise ValueError("The bootstrap needs at least one replicate.")
+    rep_ids = pd.Index(tiers["rep_id"])
+    base = _tier_codes(tiers, rep_ids)
+    differ = np.zeros(len(rep_ids), dtype=np.int64)
+    seen = np.zeros(len(rep_ids), dtype=np.int64)
+
+    if len(records):
+        rows = records.reset_index(drop=True)
+        person = _codes(rows["rep_id"])
+        month = _codes(rows["period"].astype(str))
+        order = np.lexsort((month, person))  # each person's months together, oldest first
+        owner = person[order]
+        counts = np.bincount(owner).astype(np.int64)
+        first = (np.cumsum(counts) - counts)[owner]
+        size = counts[owner]
+        slot_periods = rows["period"].to_numpy()[order]
+        rng = np.random.default_rng(seed)
+        for _ in range(replicates):
+            drawn = order[first + rng.integers(0, size)]
+            sample = rows.take(drawn).reset_index(drop=True)
+            sample["period"] = slot_periods  # values are resampled; each slot keeps its month
+            again = _tier_codes(assign_tiers(scorer(sample), checked), rep_ids)
+            scored = (again >= 0) & (base >= 0)
+            seen += scored
+            differ += scored & (again != base)
+    share = np.divide(differ, seen, out=np.zeros(len(rep_ids)), where=seen > 0)
+    return pd.Series(share, index=rep_ids, name="flip_share")
+
+
+def borderline(
+    records: pd.DataFrame,
+    scorer: Scorer,
+    tiers: pd.DataFrame,
+    cutoffs: Cutoffs,
+    *,
+    replicates: int = 50,
+    seed: int = 0,
+    threshold: float = 0.2,
+) -> pd.Series:
+    """Flag people whose tier depends on which months happened to be in the window.
+
+    A bootstrap over months: each replicate draws, for every person independently, as many months
+    as that person has in ``records``, with replacement, from that person's own months. The draw is
+    one vectorised ``integers`` call and one ``take`` per replicate; each resampled row keeps the
+    month of the slot it fills, so window filters and month counts see the same months as before
+    and only the monthly values change. The resampled table is re-scored with ``scorer``, tiers are
+    re-assigned with the same ``cutoffs``, and each person's tier is compared with ``tiers``.
+
+    Cost: ``replicates`` × (one take of ``len(records)`` rows + one ``scorer`` call + one
+    :func:`assign_tiers`). With a groupby-sum scorer, 20,000 people × 3 months × 50 replicates takes
+    a few seconds; the scorer dominates, so pass only the months of the window being tiered.
+
+    Args:
+        records: Canonical records of the window that ``tiers`` was computed from (rep_id, period,
+            role and the counts the scorer needs).
+        scorer: Scores a table like ``records`` (all of it): rep_id, role, score out.
+        tiers: Output of :func:`assign_tiers` for ``records`` (rep_id and tier are used).
+        cutoffs: The cut-offs ``tiers`` was assigned with.
+        replicates: Bootstrap replicates (≥ 1).
+        seed: Seed of the random draw; the same seed gives the same flags.
+        threshold: Flag when the tier differs in more than this share of replicates.
+
+    Returns:
+        Bool Series indexed by rep_id (the rep_ids of ``tiers``, in order), named ``borderline``.
+    """
+    share = flip_share(records, scorer, tiers, cutoffs, replicates=replicates, seed=seed)
+    return (share > threshold).rename("borderline")
+
+
+# --------------------------------------------------------------------------- windows over time
+
+
+def _month_numbers(records: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """Each row's month as a Period ordinal (months since 1970-01), parsing each distinct value once."""
+    codes, uniques = pd.factorize(records["period"].astype(str))
+    ordinals = np.array([pd.Period(u, freq="M").ordinal for u in uniques], dtype=np.int64)
+    return ordinals[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+
+
+def _label(ordinal: int) -> str:
+    return pd.Period(ordinal=ordinal, freq="M").strftime("%Y-%m")
+
+
+def window_ends(records: pd.DataFrame, *, window: int, windows: int = 3) -> list[str]:
+    """The last months (``YYYY-MM``) of the last ``windows`` non-overlapping windows, newest first.
+
+    Windows are ``window`` calendar months long and end at the latest month in ``records``:
+    window 3, windows 3 with data up to 2026-12 gives 2026-12, 2026-09, 2026-06 (months 10–12,
+    7–9 and 4–6).
+
+    Raises:
+        ValueError: When ``window`` or ``windows`` is below 1.
+    """
+    if window < 1 or windows < 1:
+        raise ValueError("Windows must be at least one month long, and at least one window is needed.")
+    months = _month_numbers(records)
+    if months.size == 0:
+        return []
+    latest = int(months.max())
+    return [_label(latest - i * window) for i in range(windows)]
+
+
+def persistence(
+    records: pd.DataFrame,
+    scorer: WindowScorer,
+    *,
+    window: int,
+    windows: int = 3,
+    cutoffs: Cutoffs,
+) -> pd.DataFrame:
+    """Who is low again and again, not after one bad window.
+
+    Looks at the last ``windows`` non-overlapping windows of ``window`` calendar months ending at
+    the latest month (see :func:`window_ends`), scores each with ``scorer(records, end_period)`` and
+    assigns tiers with ``cutoffs``. Windows without any records are skipped.
+
+    The rule: ``persistent_low`` is True when the person is low in the current (latest) window AND
+    low in at least :data:`PERSISTENT_MIN_LOW` (2) of the windows in which they were scored — the
+    current one included. With three windows: low now and in at least one of the two before. A
+    person scored in one window only is never persistent; someone low before but not now is not.
+
+    Args:
+        records: Canonical records, all months (the scorer picks each window's months).
+        scorer: Scores the window ending at a month: (records, "YYYY-MM") → rep_id, role, score.
+        window: Window length in calendar months.
+        windows: How many windows to look back, the current one included.
+        cutoffs: Cut-offs for the tiers in every window.
+
+    Returns:
+        One row per rep_id scored in any of the windows (sorted by rep_id, ``rep_id`` a column):
+        ``low_windows`` (int), ``windows_seen`` (int), ``persistent_low`` (bool).
+    """
+    checked = _check_cutoffs(cutoffs)
+    ends = window_ends(records, window=window, windows=windows)
+    months = _month_numbers(records)
+    parts: list[pd.DataFrame] = []
+    for i, end in enumerate(ends):
+        last = pd.Period(end, freq="M").ordinal
+        if not ((months > last - window) & (months <= last)).any():
+            continue
+        assigned = assign_tiers(scorer(records, end), checked)
+        assigned = assigned[assigned["tier"].notna()]
+        low = (assigned["tier"] == "low").to_numpy(dtype=bool)
+        parts.append(pd.DataFrame({"rep_id": assigned["rep_id"].to_numpy(), "low": low, "current_low": low & (i == 0)}))
+    if not parts:
+        return pd.DataFrame(
+            {
+                "rep_id": pd.Series([], dtype=object),
+                "low_windows": pd.Series([], dtype=np.int64),
+                "windows_seen": pd.Series([], dtype=np.int64),
+                "persistent_low": pd.Series([], dtype=bool),
+            }
+        )
+    stacked = pd.concat(parts, ignore_index=True)
+    per_rep = stacked.groupby("rep_id", sort=True).agg(
+        low_windows=("low", "sum"), windows_seen=("low", "size"), current_low=("current_low", "any")
+    )
+    out = per_rep.reset_index()
+    out["low_windows"] = out["low_windows"].astype(np.int64)
+    out["windows_seen"] = out["windows_seen"].astype(np.int64)
+    out["persistent_low"] = out["current_low"].astype(bool) & (out["low_windows"] >= PERSISTENT_MIN_LOW)
+    return out.drop(columns="current_low")
+
+
+def _month_labels(records: pd.DataFrame, months: int) -> list[str]:
+    if months < 1:
+        raise ValueError("Look at least one month back.")
+    numbers = _month_numbers(records)
+    if numbers.size == 0:
+        return []
+    latest = int(numbers.max())
+    return [_label(m) for m in range(latest - months + 1, latest + 1)]
+
+
+def score_history(
+    records: pd.DataFrame, scorer: WindowScorer, *, months: int = 6, columns: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Each person's score and percentile within role, month by month, over the last ``months`` months.
+
+    Calls ``scorer(records, period)`` once per calendar month (the scorer should use a one-month
+    window); months without records are skipped. The percentile is the same mid-rank percentile
+    within role as :func:`assign_tiers` gives (0 = worst, 100 = best).
+
+    Args:
+        records: Canonical records, all months.
+        scorer: Scores the window ending at a month: (records, "YYYY-MM") → rep_id, role, score.
+        months: Calendar months to look back, ending at the latest month in ``records``.
+        columns: Further columns of the scorer's output to carry along (e.g. ``close_rate_pct``).
+
+    Returns:
+        Long form, one row per person and scored month, oldest month first: ``rep_id``, ``period``
+        (``YYYY-MM``), ``score``, ``percentile``, then ``columns``.
+    """
+    present = set(_month_numbers(records).tolist())
+    parts: list[pd.DataFrame] = []
+    for label in _month_labels(records, months):
+        if pd.Period(label, freq="M").ordinal not in present:
+            continue
+        scored = scorer(records, label)
+        score = _scores(scored)
+        keep = ~np.isnan(score)
+        role = _codes(scored["role"])[keep]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "rep_id": scored["rep_id"].to_numpy()[keep],
+                    "period": label,
+                    "score": score[keep],
+                    "percentile": _percentile(role, score[keep]),
+                    **{c: scored[c].to_numpy()[keep] for c in columns},
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(
+            {
+                "rep_id": pd.Series([], dtype=object),
+                "period": pd.Series([], dtype="str"),
+                "score": pd.Series([], dtype=np.float64),
+                "percentile": pd.Series([], dtype=np.float64),
+                **{c: pd.Series([], dtype=np.float64) for c in columns},
+            }
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def trend(records: pd.DataFrame, scorer: WindowScorer, *, months: int = 6) -> pd.DataFrame:
+    """Is each person climbing or sliding within their role, month by month?
+
+    The monthly percentiles of :func:`score_history` are fitted by least squares against the
+    calendar month (gaps keep their place on the axis), all people at once. The rule:
+    "improving" when the slope is ≥ +:data:`TREND_SLOPE` (3) percentile points per month,
+    "declining" when ≤ −3 — in both cases only when the slope is also at least :data:`TREND_T` (2)
+    times its standard error, i.e. clear of the month-to-month noise — "stable" otherwise, and
+    "n/a" with fewer than :data:`TREND_MIN_MONTHS` (3) scored months (slope then NaN).
+
+    Args:
+        records: Canonical records, all months.
+        scorer: Scores the window ending at a month; called with each single month.
+        months: Calendar months to look back, ending at the latest month in ``records``.
+
+    Returns:
+        One row per rep_id scored in any of those months (sorted by rep_id, ``rep_id`` a column):
+        one column per month (``YYYY-MM``, oldest first) with the percentile (NaN when not scored),
+        ``months_scored`` (int), ``slope`` (percentile points per month) and ``trend``.
+    """
+    labels = _month_labels(records, months)
+    history = score_history(records, scorer, months=months)
+    wide = history.pivot_table(index="rep_id", columns="period", values="percentile", aggfunc="mean", sort=True)
+    wide = wide.reindex(columns=labels)
+    y = wide.to_numpy(dtype=np.float64)
+    seen = ~np.isnan(y)
+    x = np.broadcast_to(np.arange(len(labels), dtype=np.float64), y.shape)
+    n = seen.sum(axis=1).astype(np.float64)
+    sx = np.where(seen, x, 0.0).sum(axis=1)
+    sy = np.where(seen, y, 0.0).sum(axis=1)
+    sxx = np.where(seen, x * x, 0.0).sum(axis=1)
+    sxy = np.where(seen, x * y, 0.0).sum(axis=1)
+    denominator = n * sxx - sx * sx
+    enough = (n >= TREND_MIN_MONTHS) & (denominator > 0)
+    slope = np.divide(n * sxy - sx * sy, denominator, out=np.full(n.shape, np.nan), where=enough)
+    # Clear of the noise: the slope must be at least TREND_T times its own standard error, so a
+    # person whose single months jump around is "stable", not "improving" by accident.
+    syy = np.where(seen, y * y, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sxx_c = sxx - sx * sx / n
+        syy_c = syy - sy * sy / n
+        ssr = np.maximum(syy_c - slope * slope * sxx_c, 0.0)
+        stderr = np.sqrt(ssr / np.maximum(n - 2, 1) / sxx_c)
+        clear = np.abs(slope) >= TREND_T * stderr
+    label = np.select(
+        [
+            ~enough,
+            (slope >= TREND_SLOPE - _SLOPE_TOLERANCE) & clear,
+            (slope <= -TREND_SLOPE + _SLOPE_TOLERANCE) & clear,
+        ],
+        ["n/a", "improving", "declining"],
+        default="stable",
+    )
+    out = pd.DataFrame(y, columns=labels)
+    out.insert(0, "rep_id", wide.index.to_numpy())
+    out["months_scored"] = n.astype(np.int64)
+    out["slope"] = slope
+    out["trend"] = pd.Series(label, dtype="str")
+    return out

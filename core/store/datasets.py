@@ -1,0 +1,378 @@
+"""Storing and reading datasets: one import is one transaction, all rows or none.
+
+Data-access functions take keyword-only arguments and open their own short session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS
+from core.store.models import Dataset, Person
+
+_CHUNK = 20_000
+_DATASET: Table = SQLModel.metadata.tables["dataset"]
+_PERSON: Table = SQLModel.metadata.tables["person"]
+_RECORD: Table = SQLModel.metadata.tables["period_record"]
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A stored dataset as pages and the command line show it (no ORM object leaks out)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    source_filename: str
+    source_sha256: str
+    row_count: int
+    is_demo: bool
+    people: int
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Return the hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _ints(values: pd.Series) -> list[int | None]:
+    return [None if pd.isna(v) else int(v) for v in values.tolist()]
+
+
+def _floats(values: pd.Series) -> list[float | None]:
+    return [None if pd.isna(v) else float(v) for v in values.tolist()]
+
+
+def _willing_label(values: pd.Series) -> pd.Series:
+    """Map the stored tri-state (1 / 0 / NULL) back to the template's yes / no / blank."""
+    flags = values.astype("boolean")
+    labels = pd.Series(pd.NA, index=values.index, dtype="object")
+    labels[flags.fillna(False).astype(bool)] = "yes"
+    labels[(~flags).fillna(False).astype(bool)] = "no"
+    return labels
+
+
+def _willing_to_bool(values: pd.Series) -> list[bool | None]:
+    mapping = {"yes": True, "no": False}
+    return [mapping.get(str(v).strip().lower()) if not pd.isna(v) else None for v in values]
+
+
+def _person_rows(dataset_id: int, frame: pd.DataFrame) -> list[dict[str, object]]:
+    """One row per rep, identity taken from the rep's latest month in ``frame``."""
+    people = frame.sort_values(["rep_id", "period"], kind="stable").drop_duplicates("rep_id", keep="last")
+    people = people[list(PERSON_COLUMNS)]
+    return [
+        {
+            "dataset_id": dataset_id,
+            "rep_id": str(rep),
+            "name": str(nm),
+            "role": str(role),
+            "team": "" if pd.isna(team) else str(team),
+            "region": "" if pd.isna(region) else str(region),
+            "manager": "" if pd.isna(manager) else str(manager),
+            "coach_willing": willing,
+        }
+        for rep, nm, role, team, region, manager, willing in zip(
+            people["rep_id"],
+            people["name"],
+            people["role"],
+            people["team"],
+            people["region"],
+            people["manager"],
+            _willing_to_bool(people["coach_willing"]),
+            strict=True,
+        )
+    ]
+
+
+def _person_ids(session: Session, dataset_id: int) -> dict[str, int]:
+    rows = session.execute(select(_PERSON.c.rep_id, _PERSON.c.id).where(_PERSON.c.dataset_id == dataset_id))
+    return {str(rep): int(pid) for rep, pid in rows.all()}
+
+
+def _insert_records(session: Session, dataset_id: int, frame: pd.DataFrame, ids: Mapping[str, int]) -> None:
+    """Bulk-insert period records in chunks (Core inserts: the ORM is too slow at 480k rows)."""
+    columns: dict[str, list[int | None] | list[float | None]] = {
+        c: _ints(frame[c]) if c in COUNT_COLUMNS else _floats(frame[c]) for c in METRIC_COLUMNS
+    }
+    periods = frame["period"].astype(str).tolist()
+    pids = frame["rep_id"].astype(str).map(ids).astype(np.int64).tolist()
+    total = len(frame)
+    for start in range(0, total, _CHUNK):
+        chunk = [
+            {
+                "dataset_id": dataset_id,
+                "person_id": pids[i],
+                "period": periods[i],
+                **{c: columns[c][i] for c in METRIC_COLUMNS},
+            }
+            for i in range(start, min(start + _CHUNK, total))
+        ]
+        session.execute(insert(_RECORD), chunk)
+
+
+def _check_frame(frame: pd.DataFrame) -> None:
+    missing = [c for c in CANONICAL_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"Cannot store the table: columns missing: {', '.join(missing)}.")
+    if frame.empty:
+        raise ValueError("Cannot store an empty table: it has no rows.")
+
+
+def _record_count(session: Session, dataset_id: int) -> int:
+    query = select(func.count()).select_from(_RECORD).where(_RECORD.c.dataset_id == dataset_id)
+    return int(session.execute(query).scalar_one())
+
+
+InTransaction = Callable[[Session, int], None]
+AfterAppend = Callable[[Session, int, "AppendResult"], None]
+
+
+def store_dataset(
+    *,
+    engine: Engine,
+    frame: pd.DataFrame,
+    name: str,
+    source_filename: str,
+    source_sha256: str,
+    is_demo: bool = False,
+    also: InTransaction | None = None,
+) -> int:
+    """Store a canonical table as a new dataset in one transaction.
+
+    Args:
+        engine: The database engine.
+        frame: Rows in the canonical layout; (rep_id, period) unique.
+        name: What the user calls this dataset.
+        source_filename: The uploaded file's name (for the record, never its path).
+        source_sha256: SHA-256 of the uploaded bytes.
+        is_demo: Whether this is a generated demo team.
+        also: Called with the session and the new dataset id inside the same transaction
+            (the importer records its batch and mapping there), so all of it lands or none.
+
+    Returns:
+        The new dataset's id.
+
+    Raises:
+        ValueError: If the table is empty or misses canonical columns.
+    """
+    _check_frame(frame)
+    with Session(engine) as session, session.begin():
+        dataset = Dataset(
+            name=name,
+            source_filename=source_filename,
+            source_sha256=source_sha256,
+            row_count=len(frame),
+            is_demo=is_demo,
+        )
+        session.add(dataset)
+        session.flush()
+        assert dataset.id is not None  # set by flush
+        dataset_id = dataset.id
+        person_rows = _person_rows(dataset_id, frame)
+        for start in range(0, len(person_rows), _CHUNK):
+            session.execute(insert(_PERSON), person_rows[start : start + _CHUNK])
+        _insert_records(session, dataset_id, frame, _person_ids(session, dataset_id))
+        if also is not None:
+            also(session, dataset_id)
+    return dataset_id
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """What adding rows to an existing dataset did."""
+
+    added: int
+    replaced: int
+    kept: int
+
+
+def _stored_keys(session: Session, dataset_id: int) -> pd.DataFrame:
+    query = (
+        select(_PERSON.c.rep_id, _RECORD.c.period, _RECORD.c.id)
+        .join(_PERSON, _PERSON.c.id == _RECORD.c.person_id)
+        .where(_RECORD.c.dataset_id == dataset_id)
+    )
+    rows = session.execute(query).all()
+    return pd.DataFrame(rows, columns=["rep_id", "period", "record_id"])
+
+
+def count_overlap(*, engine: Engine, dataset_id: int, frame: pd.DataFrame) -> int:
+    """Count rows of ``frame`` whose (rep_id, period) the dataset already holds."""
+    with Session(engine) as session:
+        stored = _stored_keys(session, dataset_id)
+    keys = frame[["rep_id", "period"]].astype(str)
+    return int(keys.merge(stored[["rep_id", "period"]], on=["rep_id", "period"]).shape[0])
+
+
+def append_to_dataset(
+    *,
+    engine: Engine,
+    dataset_id: int,
+    frame: pd.DataFrame,
+    overlap: Literal["replace", "keep"],
+    also: AfterAppend | None = None,
+) -> AppendResult:
+    """Add rows (e.g. a later month) to an existing dataset in one transaction.
+
+    Args:
+        engine: The database engine.
+        dataset_id: The dataset to extend.
+        frame: Canonical rows; (rep_id, period) unique within the frame.
+        overlap: For a (rep_id, period) already stored: ``"replace"`` overwrites it with the new
+            row (and takes the new file's name, role, team… for that person); ``"keep"`` keeps
+            the stored row and skips the new one. The caller asks the user; never silent.
+        also: Called inside the same transaction with the session, dataset id and result.
+
+    Returns:
+        How many rows were added, replaced and kept.
+
+    Raises:
+        ValueError: If the dataset does not exist, or the table is empty or incomplete.
+    """
+    _check_frame(frame)
+    with Session(engine) as session, session.begin():
+        dataset = session.get(Dataset, dataset_id)
+        if dataset is None:
+            raise ValueError(f"Dataset {dataset_id} does not exist (any more); choose another one.")
+        stored = _stored_keys(session, dataset_id)
+        keys = frame[["rep_id", "period"]].astype(str)
+        hit = keys.merge(stored, on=["rep_id", "period"], how="left")["record_id"]
+        is_overlap = hit.notna().to_numpy()
+        ids = _person_ids(session, dataset_id)
+        new_people = [row for row in _person_rows(dataset_id, frame) if row["rep_id"] not in ids]
+        for start in range(0, len(new_people), _CHUNK):
+            session.execute(insert(_PERSON), new_people[start : start + _CHUNK])
+        if overlap == "replace":
+            for row in _person_rows(dataset_id, frame):
+                if row["rep_id"] in ids:
+                    session.execute(
+                        update(_PERSON)
+                        .where(_PERSON.c.id == ids[str(row["rep_id"])])
+                        .values({k: v for k, v in row.items() if k not in ("dataset_id", "rep_id")})
+                    )
+            doomed = hit[is_overlap].astype(np.int64).tolist()
+            for start in range(0, len(doomed), _CHUNK):
+                session.execute(delete(_RECORD).where(_RECORD.c.id.in_(doomed[start : start + _CHUNK])))
+            to_insert = frame
+        else:
+            to_insert = frame[~is_overlap]
+        _insert_records(session, dataset_id, to_insert, _person_ids(session, dataset_id))
+        dataset.row_count = _record_count(session, dataset_id)
+        session.add(dataset)
+        overlapping = int(is_overlap.sum())
+        result = AppendResult(
+            added=len(frame) - overlapping,
+            replaced=overlapping if overlap == "replace" else 0,
+            kept=overlapping if overlap == "keep" else 0,
+        )
+        if also is not None:
+            also(session, dataset_id, result)
+    return result
+
+
+def list_datasets(*, engine: Engine) -> list[DatasetInfo]:
+    """Return every dataset, newest first, with its number of people."""
+    people = select(_PERSON.c.dataset_id, func.count().label("people")).group_by(_PERSON.c.dataset_id).subquery()
+    query = (
+        select(Dataset, func.coalesce(people.c.people, 0))
+        .outerjoin(people, people.c.dataset_id == _DATASET.c.id)
+        .order_by(_DATASET.c.created_at.desc(), _DATASET.c.id.desc())
+    )
+    with Session(engine) as session:
+        return [
+            DatasetInfo(
+                id=int(ds.id),
+                name=ds.name,
+                created_at=ds.created_at,
+                source_filename=ds.source_filename,
+                source_sha256=ds.source_sha256,
+                row_count=ds.row_count,
+                is_demo=ds.is_demo,
+                people=int(count),
+            )
+            for ds, count in session.execute(query).all()
+        ]
+
+
+def get_dataset(*, engine: Engine, dataset_id: int) -> DatasetInfo | None:
+    """Return one dataset, or None when it does not exist (any more)."""
+    return next((d for d in list_datasets(engine=engine) if d.id == dataset_id), None)
+
+
+def load_records(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
+    """Read a dataset back as a canonical table, sorted by rep_id and period."""
+    query = (
+        select(
+            _PERSON.c.rep_id,
+            _PERSON.c.name,
+            _PERSON.c.role,
+            _PERSON.c.team,
+            _PERSON.c.region,
+            _PERSON.c.manager,
+            _RECORD.c.period,
+            *[_RECORD.c[c] for c in METRIC_COLUMNS],
+            _PERSON.c.coach_willing,
+        )
+        .join(Person, _PERSON.c.id == _RECORD.c.person_id)
+        .where(_RECORD.c.dataset_id == dataset_id)
+        .order_by(_PERSON.c.rep_id, _RECORD.c.period)
+    )
+    with engine.connect() as connection:
+        frame = pd.read_sql(query, connection)
+    for c in COUNT_COLUMNS:
+        frame[c] = frame[c].astype("Int64")
+    for c in set(METRIC_COLUMNS) - set(COUNT_COLUMNS):
+        frame[c] = frame[c].astype("float64")
+    frame["coach_willing"] = _willing_label(frame["coach_willing"])
+    return frame[list(CANONICAL_COLUMNS)]
+
+
+def load_people(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
+    """Return the people of a dataset: one row per rep; ``coach_willing`` is yes / no / NA."""
+    query = select(
+        _PERSON.c.rep_id,
+        _PERSON.c.name,
+        _PERSON.c.role,
+        _PERSON.c.team,
+        _PERSON.c.region,
+        _PERSON.c.manager,
+        _PERSON.c.coach_willing,
+    ).where(_PERSON.c.dataset_id == dataset_id)
+    with engine.connect() as connection:
+        people = pd.read_sql(query.order_by(_PERSON.c.rep_id), connection)
+    people["coach_willing"] = _willing_label(people["coach_willing"])
+    return people
+
+
+def dataset_version(*, engine: Engine, dataset_id: int) -> str:
+    """A token that changes whenever a dataset's rows change (for cache keys)."""
+    batches = SQLModel.metadata.tables["import_batch"]
+    with engine.connect() as connection:
+        last_batch = connection.execute(
+            select(func.max(batches.c.id)).where(batches.c.dataset_id == dataset_id)
+        ).scalar_one()
+        rows = connection.execute(select(_DATASET.c.row_count).where(_DATASET.c.id == dataset_id)).scalar_one_or_none()
+    return f"{dataset_id}:{rows}:{last_batch}"
+
+
+def period_range(*, engine: Engine, dataset_id: int) -> tuple[str, str, int] | None:
+    """Return (first month, last month, number of months) of a dataset, or None if empty."""
+    query = select(
+        func.min(_RECORD.c.period), func.max(_RECORD.c.period), func.count(func.distinct(_RECORD.c.period))
+    ).where(_RECORD.c.dataset_id == dataset_id)
+    with engine.connect() as connection:
+        first, last, months = connection.execute(query).one()
+    if first is None:
+        return None
+    return str(first), str(last), int(months)

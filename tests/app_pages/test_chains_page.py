@@ -1,0 +1,123 @@
+"""The Coaching chains page in AppTest: pairs with reasons, and a locked pair surviving a re-match."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from core.coaching.chains import match_chains
+from core.coaching.edits import edits_in_force, started_pairs
+from core.scoring.segmentation import SegmentSettings, segment
+from core.store.datasets import list_datasets, load_records
+from core.store.db import make_engine
+
+from conftest import ROOT
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/chains.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _pairs(at: AppTest):  # type: ignore[no-untyped-def]
+    return next(df.value for df in at.dataframe if "coach_name" in df.value.columns)
+
+
+def test_pairs_have_reasons(app_env: Path) -> None:
+    """The demo team gets AE → SDR and AM → AE pairs, each with a readable reason."""
+    at = _page()
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["AE → SDR pairs"]) > 0 and int(metrics["AM → AE pairs"]) > 0
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    pairs = _pairs(at)
+    assert pairs["reason"].str.contains("focus:").all()
+
+
+def test_locked_pair_survives_rematch(app_env: Path) -> None:
+    """A pair locked by a manager stays when capacity changes force a new matching."""
+    at = _page()
+    # The demo's coaching pilot has started (and so locked) pairs; lock one that is not locked yet.
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    before = _pairs(at)
+    engine = make_engine(f"sqlite:///{app_env}")
+    dataset_id = list_datasets(engine=engine)[0].id
+    records = load_records(engine=engine, dataset_id=dataset_id)
+    constraints = edits_in_force(engine=engine, dataset_id=dataset_id).constraints
+    matched = match_chains(segment(records, SegmentSettings(replicates=0)), constraints=constraints).pairs
+    unlocked = matched[~matched["locked"]].iloc[0]
+    pair = f"{unlocked['coach_id']}|{unlocked['coachee_id']}"
+    at.selectbox(key="ch_lock_pair").set_value(pair)
+    coach_id, coachee_id = pair.split("|")
+    at.radio(key="ch_lock_action").set_value("lock")
+    at.button(key="ch_lock_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.number_input(key="ch_cap_AE").set_value(1).run()
+    at.number_input(key="ch_cap_AM").set_value(1).run()
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    assert not at.exception, [e.value for e in at.exception]
+    pairs = _pairs(at)
+    assert coach_id and coachee_id
+    locked = pairs[pairs["locked"]]
+    assert len(locked) == int(before["locked"].sum()) + 1
+    assert unlocked["coachee_name"] in locked["coachee_name"].tolist()
+    assert locked["reason"].str.contains("locked by manager").all()
+    history = next(df.value for df in at.dataframe if "kind" in df.value.columns)
+    assert "lock" in history["kind"].tolist()
+
+
+def test_swap_offers_only_the_role_above_and_is_kept(app_env: Path) -> None:
+    """Swapping an SDR's coach offers AEs only; the new pair is locked and kept after a re-match."""
+    at = _page()
+    engine = make_engine(f"sqlite:///{app_env}")
+    records = load_records(engine=engine, dataset_id=list_datasets(engine=engine)[0].id)
+    result = match_chains(segment(records, SegmentSettings(replicates=0)))
+    pair = result.pairs[result.pairs["level"] == "AE → SDR"].iloc[0]
+    other = result.load[(result.load["role"] == "AE") & (result.load["coach_id"] != pair["coach_id"])].iloc[0]
+    at.selectbox(key="ch_swap_coachee").set_value(pair["coachee_id"]).run()
+    offered = at.selectbox(key="ch_swap_coach").options
+    assert offered and all(label.endswith("· AE") for label in offered)
+    at.selectbox(key="ch_swap_coach").set_value(other["coach_id"]).run()
+    at.button(key="ch_swap_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.number_input(key="ch_cap_AE").set_value(2).run()
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    pairs = _pairs(at)
+    mine = pairs[pairs["coachee_name"] == pair["coachee_name"]]
+    assert mine["coach_name"].tolist() == [other["name"]]
+    assert mine["locked"].tolist() == [True]
+
+
+def test_start_pairs_of_a_team_and_stop_one(app_env: Path) -> None:
+    """A manager starts all shown pairs of a team in a month, sees them as started and locked, and stops one."""
+    at = _page()
+    engine = make_engine(f"sqlite:///{app_env}")
+    dataset_id = list_datasets(engine=engine)[0].id
+    before = started_pairs(engine=engine, dataset_id=dataset_id)
+    team_of = load_records(engine=engine, dataset_id=dataset_id).drop_duplicates("rep_id").set_index("rep_id")["team"]
+    piloted = set(team_of[before["coachee_id"]])
+    team = next(t for t in at.selectbox(key="ch_team").options[1:] if t not in piloted)  # no started pair yet
+    at.selectbox(key="ch_team").set_value(team).run()
+    shown = _pairs(at)
+    month = at.selectbox(key="ch_start_month").options[-2]
+    at.selectbox(key="ch_start_month").set_value(month)
+    at.selectbox(key="ch_start_scope").set_value("all")
+    at.button(key="ch_start_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    # Starting "all" again in another month leaves the started pairs' month alone.
+    at.selectbox(key="ch_start_month").set_value(at.selectbox(key="ch_start_month").options[-1])
+    at.selectbox(key="ch_start_scope").set_value("all")
+    at.button(key="ch_start_save").click().run()
+    after = started_pairs(engine=engine, dataset_id=dataset_id)
+    assert len(shown) > 0 and len(after) == len(before) + len(shown)
+    new = after[~after["coachee_id"].isin(before["coachee_id"])]
+    assert set(new["start"]) == {month}
+    locked = set(edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked)
+    assert locked >= set(zip(new["coach_id"], new["coachee_id"], strict=True))
+    pair = f"{new['coach_id'].iloc[0]}|{new['coachee_id'].iloc[0]}"
+    at.multiselect(key="ch_stop_pairs").set_value([pair]).run()
+    at.button(key="ch_stop_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(started_pairs(engine=engine, dataset_id=dataset_id)) == len(after) - 1

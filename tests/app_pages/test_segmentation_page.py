@@ -1,0 +1,76 @@
+"""The Segmentation page in AppTest: counts per role, settings change the tiers, overrides need a reason and stick."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from core.scoring.overrides import current_overrides
+from core.store.datasets import list_datasets
+from core.store.db import make_engine
+
+from conftest import ROOT
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/segmentation.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _counts(at: AppTest) -> dict[str, tuple[int, int, int]]:
+    counts = {}
+    for metric in at.metric:
+        low, core, top = (int(x) for x in metric.value.split(" · "))
+        counts[metric.label] = (low, core, top)
+    return counts
+
+
+def test_counts_per_role_follow_cutoffs(app_env: Path) -> None:
+    """The demo team shows low · core · top per role; the 20/70/10 preset moves people between tiers."""
+    at = _page()
+    default = _counts(at)
+    assert set(default) == {"Sales Development Rep", "Account Executive", "Account Manager"}
+    at.selectbox(key="seg_preset").set_value("20/70/10").run()
+    assert not at.exception
+    changed = _counts(at)
+    for role, (low, core, top) in changed.items():
+        assert sum(default[role]) == low + core + top
+        assert low >= default[role][0] and top <= default[role][2]
+
+
+def test_filters_and_explanation(app_env: Path) -> None:
+    """Filtering by tier narrows the table; the explanation states the tier and the role median."""
+    at = _page()
+    at.multiselect(key="seg_f_tier").set_value(["low"]).run()
+    table = at.dataframe[0].value
+    assert set(table["tier"]) == {"low"}
+    text = " ".join(m.value for m in at.markdown)
+    assert "**low** tier" in text and "role median" in text
+
+
+def test_override_needs_reason_and_is_kept(app_env: Path) -> None:
+    """An override without a reason is refused; with one, the tier changes, is stored, and survives a new window."""
+    at = _page()
+    person = at.selectbox(key="seg_person").value
+    at.selectbox(key="seg_ov_tier").set_value("top")
+    at.text_input(key="seg_ov_reason").set_value("")
+    at.button(key="seg_ov_save").click().run()
+    assert any("reason" in e.value for e in at.error)
+
+    at.selectbox(key="seg_ov_tier").set_value("top")
+    at.text_input(key="seg_ov_reason").set_value("Closed the biggest deal of the year in October")
+    at.button(key="seg_ov_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    engine = make_engine(f"sqlite:///{app_env}")
+    dataset_id = list_datasets(engine=engine)[0].id
+    stored = current_overrides(engine=engine, dataset_id=dataset_id)
+    assert stored["rep_id"].tolist() == [person] and stored["tier"].tolist() == ["top"]
+
+    at.selectbox(key="seg_window").set_value(6).run()
+    at.multiselect(key="seg_f_flags").set_value(["overridden"]).run()
+    table = at.dataframe[0].value
+    assert table["rep_id"].tolist() == [person]
+    assert table["tier"].tolist() == ["top"]

@@ -1,0 +1,526 @@
+"""Peer-coaching chains: who may coach whom, capacity, a maximal and stable match, locks, texts, and speed."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_flow
+
+import core.coaching.chains as chains
+from core.coaching.chains import ChainResult, ChainSettings, Constraints, fit_formula, match_chains
+from core.scoring.metrics import METRICS
+
+ABOVE = {"SDR": "AE", "AE": "AM"}
+LEVEL_OF = {"SDR": "AE → SDR", "AE": "AM → AE"}
+
+
+# --------------------------------------------------------------------------- a segmented-like frame
+
+
+def person(
+    rep_id: str,
+    role: str,
+    tier: str,
+    *,
+    name: str | None = None,
+    team: str = "DACH Mid-Market",
+    region: str = "DACH",
+    manager: str | None = "Mara Vogel",
+    willing: str | None = "yes",
+    pct: float = 50.0,
+    percentile: float | None = None,
+    **metrics: float,
+) -> dict[str, Any]:
+    """One person: every metric of their role at ``pct`` unless named (``close_rate=90``, ``close_rate_raw=0.3``)."""
+    row: dict[str, Any] = {
+        "rep_id": rep_id,
+        "name": name or f"Person {rep_id}",
+        "role": role,
+        "team": team,
+        "region": region,
+        "manager": manager,
+        "coach_willing": willing,
+        "tier": tier,
+        "score": pct,
+        "percentile": pct if percentile is None else percentile,
+    }
+    for spec in METRICS:
+        mine = spec.role == role
+        value = float(metrics.get(spec.id, pct)) if mine else math.nan
+        row[f"{spec.id}_pct"] = value
+        row[f"{spec.id}_raw"] = float(metrics.get(f"{spec.id}_raw", value / 200)) if mine else math.nan
+        row[spec.id] = row[f"{spec.id}_raw"]
+    return row
+
+
+def frame(*people: dict[str, Any]) -> pd.DataFrame:
+    """A segmented-like frame, as :func:`core.scoring.segmentation.segment` gives (string columns with NA)."""
+    out = pd.DataFrame(list(people))
+    out["coach_willing"] = out["coach_willing"].astype("string")
+    out["manager"] = out["manager"].astype("string")
+    return out
+
+
+def pair_set(result: ChainResult) -> set[tuple[str, str]]:
+    """The (coach_id, coachee_id) pairs of a result."""
+    return set(zip(result.pairs["coach_id"], result.pairs["coachee_id"], strict=True))
+
+
+# --------------------------------------------------------------------------- random small teams
+
+TEAMS = {"DACH Mid-Market": "DACH", "DACH SMB": "DACH", "Benelux SMB": "Benelux", "": ""}
+
+
+@st.composite
+def random_case(draw: st.DrawFn) -> tuple[pd.DataFrame, ChainSettings, Constraints]:
+    """Random roles, tiers, teams/regions, willingness, percentiles, capacities, exclusions, forbidden pairs."""
+    n = draw(st.integers(1, 36))
+    rows = []
+    for i in range(n):
+        team = draw(st.sampled_from(sorted(TEAMS)))
+        role = draw(st.sampled_from(["SDR", "AE", "AM"]))
+        pcts = {
+            spec.id: draw(
+                st.one_of(st.floats(0.5, 99.5), st.just(math.nan))
+                if spec.id == "quota_attainment"
+                else st.floats(0.5, 99.5)
+            )
+            for spec in METRICS
+            if spec.role == role
+        }
+        rows.append(
+            person(
+                f"R{i:03d}",
+                role,
+                draw(st.sampled_from(["low", "core", "core", "top", "top"])),
+                team=team,
+                region=TEAMS[team],
+                willing=draw(st.sampled_from(["yes", "no", None])),
+                pct=draw(st.floats(0.5, 99.5)),
+                **pcts,
+            )
+        )
+    ids = [r["rep_id"] for r in rows]
+    overrides = draw(st.dictionaries(st.sampled_from(ids), st.integers(0, 4), max_size=4))
+    excluded = draw(st.frozensets(st.sampled_from(ids), max_size=3))
+    forbidden = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), max_size=8))
+    chain_settings = ChainSettings(
+        capacity={"AE": draw(st.integers(0, 4)), "AM": draw(st.integers(0, 4))},
+        capacity_overrides=overrides,
+        hours_per_coachee=draw(st.sampled_from([1.0, 2.0, 2.5])),
+    )
+    return frame(*rows), chain_settings, Constraints(excluded=excluded, forbidden=tuple(forbidden))
+
+
+def max_matching(seg: pd.DataFrame, chain_settings: ChainSettings, constraints: Constraints, coachee_role: str) -> int:
+    """The most coachees one level can match, by scipy's maximum flow on the full eligibility graph."""
+    ok = ~seg["rep_id"].isin(constraints.excluded)
+    coachees = seg[ok & (seg["role"] == coachee_role) & (seg["tier"] == "core")]["rep_id"].tolist()
+    coach_role = ABOVE[coachee_role]
+    caps = {
+        r: chain_settings.capacity_overrides.get(r, chain_settings.capacity.get(coach_role, 0))
+        for r in seg[
+            ok & (seg["role"] == coach_role) & (seg["tier"] == "top") & (seg["coach_willing"].fillna("") != "no")
+        ]["rep_id"]
+    }
+    coaches = [r for r, c in caps.items() if c > 0]
+    if not coachees or not coaches:
+        return 0
+    n, m = len(coachees), len(coaches)
+    size = n + m + 2
+    source, sink = 0, size - 1
+    rows, cols, caps_list = [], [], []
+    for i in range(n):
+        rows.append(source), cols.append(1 + i), caps_list.append(1)
+        for j, coach in enumerate(coaches):
+            if (coach, coachees[i]) not in set(constraints.forbidden):
+                rows.append(1 + i), cols.append(1 + n + j), caps_list.append(1)
+    for j, coach in enumerate(coaches):
+        rows.append(1 + n + j), cols.append(sink), caps_list.append(caps[coach])
+    graph = csr_matrix((np.array(caps_list, dtype=np.int32), (rows, cols)), shape=(size, size))
+    return int(maximum_flow(graph, source, sink).flow_value)
+
+
+def check_invariants(seg: pd.DataFrame, chain_settings: ChainSettings, result: ChainResult) -> None:
+    """Roles follow the chain, coaches are top (unless locked) and never 'no', capacity holds, one coach a level."""
+    people = seg.set_index("rep_id")
+    pairs = result.pairs
+    for row in pairs.itertuples(index=False):
+        coach, coachee = people.loc[row.coach_id], people.loc[row.coachee_id]
+        assert coach["role"] == ABOVE[coachee["role"]] == row.coach_role
+        assert row.level == LEVEL_OF[coachee["role"]]
+        assert row.locked or coach["tier"] == "top"
+        assert coachee["tier"] != "low"
+        assert coach["coach_willing"] is pd.NA or coach["coach_willing"] != "no"
+        assert row.ask_first == (coach["coach_willing"] is pd.NA or coach["coach_willing"] != "yes")
+        assert 0.0 <= row.fit <= 1.0
+    assert not pairs.duplicated(["coachee_id", "level"]).any()
+    counts = pairs[~pairs["locked"]].groupby("coach_id").size()
+    locks = pairs[pairs["locked"]].groupby("coach_id").size()
+    for coach_id, count in counts.items():
+        role = people.loc[coach_id, "role"]
+        capacity = chain_settings.capacity_overrides.get(str(coach_id), chain_settings.capacity.get(str(role), 0))
+        assert count + int(locks.get(coach_id, 0)) <= capacity
+    loaded = result.load.set_index("coach_id")
+    assert (loaded["coachees"] <= loaded["capacity"]).all() or pairs["locked"].any()
+    assert np.allclose(loaded["hours"], loaded["coachees"] * chain_settings.hours_per_coachee)
+    assert set(result.unmatched["tier"]) <= {"core"}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_case())
+def test_random_teams_keep_every_promise(case: tuple[pd.DataFrame, ChainSettings, Constraints]) -> None:
+    """On random small teams: the chain's roles, top willing coaches, capacity, one coach a level, a maximum match."""
+    seg, chain_settings, constraints = case
+    result = match_chains(seg, chain_settings, constraints)
+    check_invariants(seg, chain_settings, result)
+    everywhere = set(result.pairs["coach_id"]) | set(result.pairs["coachee_id"]) | set(result.unmatched["rep_id"])
+    everywhere |= set(result.load["coach_id"]) | set(result.manager_coached["rep_id"])
+    assert not everywhere & constraints.excluded
+    assert not pair_set(result) & set(constraints.forbidden)
+    for coachee_role in ("SDR", "AE"):
+        matched = int((result.pairs["coachee_role"] == coachee_role).sum())
+        assert matched == max_matching(seg, chain_settings, constraints, coachee_role)
+    core = seg[(seg["tier"] == "core") & seg["role"].isin(["SDR", "AE"]) & ~seg["rep_id"].isin(constraints.excluded)]
+    assert set(core["rep_id"]) == set(result.pairs["coachee_id"]) | set(result.unmatched["rep_id"])
+    assert not set(result.pairs["coachee_id"]) & set(result.unmatched["rep_id"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_case(), st.randoms(use_true_random=False))
+def test_same_input_gives_the_same_pairs(case: tuple[pd.DataFrame, ChainSettings, Constraints], rnd: Any) -> None:
+    """The same people give identical results, whatever the order of the rows."""
+    seg, chain_settings, constraints = case
+    first = match_chains(seg, chain_settings, constraints)
+    order = list(range(len(seg)))
+    rnd.shuffle(order)
+    again = match_chains(seg.iloc[order].reset_index(drop=True), chain_settings, constraints)
+    pd.testing.assert_frame_equal(first.pairs, again.pairs)
+    pd.testing.assert_frame_equal(first.unmatched, again.unmatched)
+    pd.testing.assert_frame_equal(first.load, again.load)
+    assert first.suggestions == again.suggestions
+
+
+@settings(max_examples=150, deadline=None)
+@given(random_case())
+def test_sparse_candidates_keep_the_promises(case: tuple[pd.DataFrame, ChainSettings, Constraints]) -> None:
+    """Tiny sparse candidate blocks keep every invariant and, without forbidden pairs, a maximal count."""
+    seg, chain_settings, constraints = case
+    constraints = Constraints(excluded=constraints.excluded)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chains, "EXACT_PAIRS", 4)
+        patch.setattr(chains, "TOP_K", 1)
+        result = match_chains(seg, chain_settings, constraints)
+    check_invariants(seg, chain_settings, result)
+    for coachee_role in ("SDR", "AE"):
+        matched = int((result.pairs["coachee_role"] == coachee_role).sum())
+        assert matched == max_matching(seg, chain_settings, constraints, coachee_role)
+
+
+# --------------------------------------------------------------------------- examples
+
+
+def test_locked_pair_is_kept_even_when_a_better_coach_exists() -> None:
+    """A lock stays, consumes capacity, and is marked — even with a stronger same-team coach free."""
+    seg = frame(
+        person("A1", "AE", "top", close_rate=99),
+        person("A2", "AE", "top", team="Benelux SMB", region="Benelux", close_rate=60),
+        person("S1", "SDR", "core", qualified_lead_rate=5),
+        person("S2", "SDR", "core", qualified_lead_rate=40),
+    )
+    free = match_chains(seg)
+    assert ("A1", "S1") in pair_set(free)
+    result = match_chains(seg, ChainSettings(capacity={"AE": 1}), Constraints(locked=(("A2", "S1"),)))
+    assert pair_set(result) == {("A2", "S1"), ("A1", "S2")}
+    locked = result.pairs.set_index("coachee_id").loc["S1"]
+    assert bool(locked["locked"]) and locked["reason"].endswith(" · locked by manager")
+    assert result.load.set_index("coach_id").loc["A2", "coachees"] == 1
+
+
+def test_lock_beyond_capacity_and_on_a_coach_no_longer_top() -> None:
+    """Locks above capacity are all kept and the coach gets nobody else; a core coach's lock says so."""
+    seg = frame(
+        person("A1", "AE", "top", close_rate=90),
+        person("A2", "AE", "core", close_rate=50),
+        *(person(f"S{i}", "SDR", "core") for i in range(1, 5)),
+    )
+    locks = (("A1", "S1"), ("A1", "S2"), ("A2", "S3"))
+    result = match_chains(seg, ChainSettings(capacity_overrides={"A1": 1}), Constraints(locked=locks))
+    assert pair_set(result) == set(locks)
+    assert "S4" in set(result.unmatched["rep_id"])
+    a2 = result.pairs.set_index("coachee_id").loc["S3"]
+    assert "now core tier" in a2["reason"] and bool(a2["locked"])
+    load = result.load.set_index("coach_id")
+    assert load.loc["A1", "coachees"] == 2 and load.loc["A1", "capacity"] == 1
+    assert "A2" in load.index
+
+
+@pytest.mark.parametrize(
+    ("lock", "says"),
+    [
+        (("A9", "S1"), "A9 is not in this data"),
+        (("M1", "S1"), "a AM does not coach a SDR"),
+        (("AN", "S1"), "said no to coaching"),
+        (("A1", "SL"), "low tier"),
+    ],
+)
+def test_impossible_locks_are_dropped_with_a_note(lock: tuple[str, str], says: str) -> None:
+    """A lock that breaks a rule is not kept, and a suggestion says why."""
+    seg = frame(
+        person("A1", "AE", "top"),
+        person("AN", "AE", "top", willing="no"),
+        person("M1", "AM", "top"),
+        person("S1", "SDR", "core"),
+        person("SL", "SDR", "low"),
+    )
+    result = match_chains(seg, constraints=Constraints(locked=(lock,)))
+    assert lock not in pair_set(result)
+    assert not result.pairs["locked"].any()
+    assert any(says in s and "was not kept" in s for s in result.suggestions)
+
+
+def test_excluded_person_is_absent_everywhere() -> None:
+    """An excluded coach or coachee appears in no table, and the others are matched without them."""
+    seg = frame(
+        person("A1", "AE", "top", close_rate=99),
+        person("A2", "AE", "top", close_rate=50),
+        person("S1", "SDR", "core"),
+        person("S2", "SDR", "core"),
+        person("M1", "AM", "core"),
+    )
+    result = match_chains(seg, constraints=Constraints(excluded=frozenset({"A1", "S2", "M1"})))
+    assert pair_set(result) == {("A2", "S1")}
+    for table, column in (
+        (result.pairs, "coach_id"),
+        (result.pairs, "coachee_id"),
+        (result.load, "coach_id"),
+        (result.unmatched, "rep_id"),
+        (result.manager_coached, "rep_id"),
+    ):
+        assert not set(table[column]) & {"A1", "S2", "M1"}
+
+
+def test_forbidden_pair_is_never_formed() -> None:
+    """A forbidden pair is not formed even when it is the only way to match; the why names the edit."""
+    seg = frame(person("A1", "AE", "top"), person("S1", "SDR", "core"), person("S2", "SDR", "core"))
+    result = match_chains(seg, constraints=Constraints(forbidden=(("A1", "S1"),)))
+    assert pair_set(result) == {("A1", "S2")}
+    why = result.unmatched.set_index("rep_id").loc["S1", "why"]
+    assert "manager's edit" in why
+
+
+def test_coach_the_coaches_comes_after_the_core_aes() -> None:
+    """AMs take every core AE they can first; only left-over AM capacity goes to top AEs who coach SDRs."""
+    seg = frame(
+        person("M1", "AM", "top", upsell_rate=95),
+        person("C1", "AE", "core", close_rate=70),
+        person("C2", "AE", "core", close_rate=75),
+        person("T1", "AE", "top", close_rate=80),
+        person("T2", "AE", "top", close_rate=85, willing="no"),  # top, but coaches nobody
+        person("S1", "SDR", "core"),
+    )
+    tight = match_chains(seg, ChainSettings(capacity={"AE": 3, "AM": 2}, coach_the_coaches=True))
+    assert {e for c, e in pair_set(tight) if c == "M1"} == {"C1", "C2"}
+    assert any("top AE who coaches SDRs" in s for s in tight.suggestions)
+    roomy = match_chains(seg, ChainSettings(capacity={"AE": 3, "AM": 5}, coach_the_coaches=True))
+    assert {e for c, e in pair_set(roomy) if c == "M1"} == {"C1", "C2", "T1"}
+    assert "coach the coaches" in roomy.pairs.set_index("coachee_id").loc["T1", "reason"]
+    assert "T1" not in set(roomy.unmatched["rep_id"])
+    off = match_chains(seg, ChainSettings(capacity={"AE": 3, "AM": 5}))
+    assert {e for c, e in pair_set(off) if c == "M1"} == {"C1", "C2"}
+
+
+def test_low_tier_is_never_matched() -> None:
+    """Low-tier people get no peer coach and are not listed as unmatched, even with coaches free."""
+    seg = frame(
+        person("A1", "AE", "top"),
+        person("M1", "AM", "top"),
+        person("SL", "SDR", "low"),
+        person("AL", "AE", "low"),
+        person("S1", "SDR", "core"),
+    )
+    result = match_chains(seg)
+    assert pair_set(result) == {("A1", "S1")}
+    listed = set(result.unmatched["rep_id"]) | set(result.manager_coached["rep_id"])
+    assert not listed & {"SL", "AL"}
+
+
+def test_core_ams_get_their_manager() -> None:
+    """Core AMs are coached by their manager, or an external coach when none is on file; top AMs are not listed."""
+    seg = frame(
+        person("M1", "AM", "core", manager="Mara Vogel"),
+        person("M2", "AM", "core", manager=None),
+        person("M3", "AM", "top"),
+    )
+    coached = match_chains(seg).manager_coached.set_index("rep_id")
+    assert coached.loc["M1", "coach"] == "manager: Mara Vogel"
+    assert coached.loc["M2", "coach"] == "external coach"
+    assert "M3" not in coached.index
+    assert list(match_chains(seg).manager_coached.columns) == [
+        "rep_id",
+        "name",
+        "role",
+        "team",
+        "manager",
+        "coach",
+        "why",
+    ]
+
+
+def test_reason_text_format() -> None:
+    """The reason names the coach, their standing and metric against the median, locality and focus."""
+    seg = frame(
+        person("A1", "AE", "top", name="Lea Wolf", percentile=92.0, close_rate_raw=0.34, team="DACH Mid-Market"),
+        person("A2", "AE", "core", close_rate_raw=0.22, close_rate=40),
+        person("A3", "AE", "low", close_rate_raw=0.10, close_rate=5),
+        person("S1", "SDR", "core", qualified_lead_rate=10, lead_rate=60, qualification_efficiency=70),
+    )
+    result = match_chains(seg)
+    row = result.pairs.set_index("coachee_id").loc["S1"]
+    assert row["reason"] == (
+        "Lea Wolf (AE, top 8%, close rate 34% vs median 22%) · same team DACH Mid-Market · focus: qualifying leads"
+    )
+    assert row["focus"] == "qualifying leads" and not row["ask_first"]
+    seg.loc[0, "coach_willing"] = pd.NA
+    seg.loc[3, "team"] = "DACH SMB"
+    asked = match_chains(seg).pairs.iloc[0]
+    assert asked["reason"].endswith(" · same region DACH · focus: qualifying leads · ask first")
+    assert bool(asked["ask_first"]) and not bool(asked["same_team"]) and bool(asked["same_region"])
+
+
+@pytest.mark.parametrize(
+    ("role", "weak", "focus"),
+    [
+        ("SDR", "qualified_lead_rate", "qualifying leads"),
+        ("SDR", "lead_rate", "booking more first meetings"),
+        ("SDR", "qualification_efficiency", "targeting the right accounts"),
+        ("AE", "close_rate", "closing"),
+        ("AE", "quota_attainment", "deal size and pipeline for quota"),
+    ],
+)
+def test_focus_is_the_weakest_metric(role: str, weak: str, focus: str) -> None:
+    """The focus names the coachee's metric with the lowest percentile within role."""
+    seg = frame(person("C", ABOVE[role], "top"), person("E", role, "core", pct=60, **{weak: 12}))
+    assert match_chains(seg).pairs.set_index("coachee_id").loc["E", "focus"] == focus
+
+
+def test_suggestion_for_a_region_short_of_coaches() -> None:
+    """A region short of coaches gets a count of willing coaches at the default capacity that would cover it."""
+    seg = frame(
+        person("A1", "AE", "top", team="Benelux SMB", region="Benelux"),
+        *(person(f"S{i}", "SDR", "core", team="Benelux SMB", region="Benelux") for i in range(8)),
+    )
+    result = match_chains(seg)
+    assert "2 more willing AE coaches with capacity 3 would cover everyone in Benelux." in result.suggestions
+    assert len(result.unmatched) == 5
+    assert result.unmatched["why"].str.contains("2 more willing AE coaches with capacity 3").all()
+
+
+def test_no_willing_coach_is_said_plainly() -> None:
+    """When no top AE may coach, the suggestion says so and what to ask."""
+    seg = frame(
+        person("A1", "AE", "top", willing="no"), person("A2", "AE", "top", willing=None), person("S1", "SDR", "core")
+    )
+    result = match_chains(seg, ChainSettings(capacity_overrides={"A2": 0}))
+    assert result.pairs.empty and list(result.unmatched["rep_id"]) == ["S1"]
+    assert (
+        "No AE in the top tier is willing to coach: ask the top AEs who left coach_willing blank, or raise capacity."
+        in result.suggestions
+    )
+
+
+def test_preferences_on_top_of_fit() -> None:
+    """Equal coaches: the same team wins over another region, and a higher coaching aptitude wins."""
+    seg = frame(
+        person("A1", "AE", "top", team="Benelux SMB", region="Benelux"),
+        person("A2", "AE", "top"),
+        person("S1", "SDR", "core"),
+    )
+    assert pair_set(match_chains(seg, ChainSettings(capacity={"AE": 1}))) == {("A2", "S1")}
+    seg = frame(person("A1", "AE", "top"), person("A2", "AE", "top"), person("S1", "SDR", "core"))
+    seg["coach_aptitude"] = [5.0, np.nan, np.nan]
+    result = match_chains(seg, ChainSettings(capacity={"AE": 1}))
+    assert pair_set(result) == {("A1", "S1")}
+    assert "coaching aptitude 5/5" in result.pairs.iloc[0]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("strength", "need", "fit"),
+    [(1.0, 1.0, 1.0), (1.0, 0.0, 0.4), (0.5, 0.5, 0.35), (0.0, 1.0, 0.0)],
+)
+def test_fit_follows_the_documented_formula(strength: float, need: float, fit: float) -> None:
+    """fit = strength × (0.4 + 0.6 × need), with strength from the AE's close rate and need from the SDR."""
+    seg = frame(
+        person("A1", "AE", "top", close_rate=strength * 100),
+        person("S1", "SDR", "core", qualified_lead_rate=(1 - need) * 100),
+    )
+    assert match_chains(seg).pairs.iloc[0]["fit"] == pytest.approx(fit, abs=1e-3)
+    assert "0.4 + 0.6" in fit_formula()
+
+
+def test_load_lists_every_eligible_coach() -> None:
+    """The load has every eligible coach, even without coachees, with capacity after overrides and hours."""
+    seg = frame(
+        person("A1", "AE", "top"),
+        person("A2", "AE", "top", willing=None),
+        person("A3", "AE", "top", willing="no"),
+        person("M1", "AM", "top"),
+        person("S1", "SDR", "core"),
+    )
+    result = match_chains(seg, ChainSettings(capacity_overrides={"A1": 5}, hours_per_coachee=1.5))
+    load = result.load.set_index("coach_id")
+    assert set(load.index) == {"A1", "A2", "M1"}
+    assert load.loc["A1", "capacity"] == 5 and load.loc["M1", "coachees"] == 0
+    assert load["hours"].sum() == 1.5 and bool(load.loc["A2", "ask_first"])
+
+
+def test_bad_input_is_a_sentence() -> None:
+    """Missing columns and negative capacities raise a ValueError that says what is wrong."""
+    with pytest.raises(ValueError, match="lacks the column"):
+        match_chains(pd.DataFrame({"rep_id": ["a"]}))
+    with pytest.raises(ValueError, match="negative"):
+        match_chains(frame(person("A1", "AE", "top")), ChainSettings(capacity={"AE": -1}))
+
+
+def test_settings_key_is_hashable_and_distinguishes() -> None:
+    """Settings give a hashable cache key that changes with any setting."""
+    base = ChainSettings()
+    assert hash(base.key()) == hash(ChainSettings().key())
+    assert base.key() != ChainSettings(coach_the_coaches=True).key()
+    assert base.key() != ChainSettings(capacity_overrides={"A1": 0}).key()
+
+
+def test_empty_team_gives_empty_tables() -> None:
+    """No people: empty tables with the promised columns."""
+    result = match_chains(frame(person("X", "AM", "top")).iloc[0:0])
+    assert list(result.pairs.columns) == list(chains.PAIR_COLUMNS)
+    assert result.unmatched.empty and result.load.empty and result.suggestions == []
+
+
+def test_twenty_thousand_people_match_in_seconds() -> None:
+    """A 20,000-person demo matches in well under 20 s, and each level matches as many as capacity allows."""
+    from core.demo import DemoSpec, generate_team
+    from core.scoring.segmentation import SegmentSettings, segment
+
+    seg = segment(generate_team(DemoSpec(reps=20_000, months=6, seed=3, end="2026-06")), SegmentSettings(replicates=0))
+    start = time.perf_counter()
+    result = match_chains(seg, ChainSettings(coach_the_coaches=True))
+    assert time.perf_counter() - start < 20
+    check_invariants(seg, ChainSettings(coach_the_coaches=True), result)
+    load = result.load.set_index("coach_id")
+    for coachee_role, coach_role in (("SDR", "AE"), ("AE", "AM")):
+        core = int(((seg["role"] == coachee_role) & (seg["tier"] == "core")).sum())
+        capacity = int(load.loc[load["role"] == coach_role, "capacity"].sum())
+        core_matched = result.pairs[
+            (result.pairs["coachee_role"] == coachee_role) & ~result.pairs["reason"].str.contains("coach the coaches")
+        ]
+        assert len(core_matched) == min(core, capacity)
+    assert result.pairs["same_region"].mean() > 0.9

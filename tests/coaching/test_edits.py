@@ -1,0 +1,111 @@
+"""Manager edits to the chains: stored with who and when, folded into constraints, newest decision wins."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlalchemy.engine import Engine
+
+from core.coaching.edits import add_edit, edit_history, edits_in_force, swap_coach
+from core.store.datasets import sha256_bytes, store_dataset
+
+
+@pytest.fixture
+def dataset_id(engine: Engine, small_team: pd.DataFrame) -> int:
+    """A stored dataset to edit."""
+    return store_dataset(
+        engine=engine, frame=small_team, name="t", source_filename="t.csv", source_sha256=sha256_bytes(b"x")
+    )
+
+
+def test_swap_forbids_old_and_locks_new(engine: Engine, dataset_id: int) -> None:
+    """Swapping a coach forbids the old pair and locks the new one."""
+    swap_coach(
+        engine=engine, dataset_id=dataset_id, coachee_id="S1", old_coach_id="A1", new_coach_id="A2", changed_by="Ann"
+    )
+    edits = edits_in_force(engine=engine, dataset_id=dataset_id)
+    assert edits.constraints.locked == (("A2", "S1"),)
+    assert edits.constraints.forbidden == (("A1", "S1"),)
+    assert set(edit_history(engine=engine, dataset_id=dataset_id)["changed_by"]) == {"Ann"}
+
+
+def test_newest_lock_per_coachee_wins(engine: Engine, dataset_id: int) -> None:
+    """Two locks for one coachee: the newer holds; re-locking the first makes it newest again."""
+    for coach in ("A1", "A2", "A1"):
+        add_edit(engine=engine, dataset_id=dataset_id, kind="lock", coach_id=coach, coachee_id="S1", changed_by="m")
+    assert edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked == (("A1", "S1"),)
+    add_edit(engine=engine, dataset_id=dataset_id, kind="unlock", coach_id="A1", coachee_id="S1", changed_by="m")
+    assert edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked == (("A2", "S1"),)
+
+
+def test_exclude_include_and_capacity(engine: Engine, dataset_id: int) -> None:
+    """Exclusion can be undone; the latest capacity per coach is in force."""
+    add_edit(engine=engine, dataset_id=dataset_id, kind="exclude", rep_id="S9", changed_by="m")
+    add_edit(engine=engine, dataset_id=dataset_id, kind="exclude", rep_id="S8", changed_by="m")
+    add_edit(engine=engine, dataset_id=dataset_id, kind="include", rep_id="S8", changed_by="m")
+    add_edit(engine=engine, dataset_id=dataset_id, kind="capacity", rep_id="A1", value=5, changed_by="m")
+    add_edit(engine=engine, dataset_id=dataset_id, kind="capacity", rep_id="A1", value=1, changed_by="m")
+    edits = edits_in_force(engine=engine, dataset_id=dataset_id)
+    assert edits.constraints.excluded == frozenset({"S9"})
+    assert edits.capacity_overrides == {"A1": 1}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kind": "promote", "rep_id": "x"}, "not a chain edit"),
+        ({"kind": "lock", "coach_id": "A1"}, "coach and a coachee"),
+        ({"kind": "exclude"}, "needs a person"),
+        ({"kind": "capacity", "rep_id": "A1", "value": -1}, "0 to 20"),
+    ],
+)
+def test_bad_edits_refused(engine: Engine, dataset_id: int, kwargs: dict[str, object], message: str) -> None:
+    """A malformed edit is a clear sentence and stores nothing."""
+    with pytest.raises(ValueError, match=message):
+        add_edit(engine=engine, dataset_id=dataset_id, changed_by="m", **kwargs)  # type: ignore[arg-type]
+    assert edit_history(engine=engine, dataset_id=dataset_id).empty
+
+
+def test_start_records_month_and_locks(engine: Engine, dataset_id: int) -> None:
+    """Starting pairs stores the month per pair and locks them, so a re-match keeps them."""
+    from core.coaching.edits import start_pairs, started_pairs
+
+    start_pairs(
+        engine=engine, dataset_id=dataset_id, pairs=[("A1", "S1"), ("A2", "S2")], month="2026-04", changed_by="Ann"
+    )
+    started = started_pairs(engine=engine, dataset_id=dataset_id)
+    assert started[["coach_id", "coachee_id", "start"]].values.tolist() == [
+        ["A1", "S1", "2026-04"],
+        ["A2", "S2", "2026-04"],
+    ]
+    assert set(edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked) == {("A1", "S1"), ("A2", "S2")}
+
+
+def test_stop_swap_and_restart_fold(engine: Engine, dataset_id: int) -> None:
+    """Stop ends a pair, a swap away ends it, and a newer start for the coachee replaces the older coach."""
+    from core.coaching.edits import start_pairs, started_pairs, stop_pairs
+
+    start_pairs(
+        engine=engine,
+        dataset_id=dataset_id,
+        pairs=[("A1", "S1"), ("A2", "S2"), ("A3", "S3")],
+        month="2026-03",
+        changed_by="Ann",
+    )
+    stop_pairs(engine=engine, dataset_id=dataset_id, pairs=[("A1", "S1")], changed_by="Ann")
+    swap_coach(
+        engine=engine, dataset_id=dataset_id, coachee_id="S2", old_coach_id="A2", new_coach_id="A9", changed_by="Ann"
+    )
+    start_pairs(engine=engine, dataset_id=dataset_id, pairs=[("A4", "S3")], month="2026-05", changed_by="Bo")
+    started = started_pairs(engine=engine, dataset_id=dataset_id)
+    assert started[["coach_id", "coachee_id", "start"]].values.tolist() == [["A4", "S3", "2026-05"]]
+    assert ("A1", "S1") not in edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked
+
+
+@pytest.mark.parametrize("month", ["2026-13", "April", ""])
+def test_start_needs_a_month(engine: Engine, dataset_id: int, month: str) -> None:
+    """A start without a valid YYYY-MM month is refused in one sentence."""
+    from core.coaching.edits import start_pairs
+
+    with pytest.raises(ValueError, match="month"):
+        start_pairs(engine=engine, dataset_id=dataset_id, pairs=[("A1", "S1")], month=month, changed_by="Ann")

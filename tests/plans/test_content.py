@@ -1,0 +1,483 @@
+"""Coaching plans and HR briefs: content per tier, focus areas and goals, edits, file names and Markdown."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from core.coaching.chains import MANAGER_COLUMNS, UNMATCHED_COLUMNS, ChainResult, match_chains
+from core.demo import DemoSpec, generate_team
+from core.plans.content import (
+    DECISION_NOTE,
+    PLAYBOOK,
+    REVIEW_DAYS,
+    build_plan,
+    build_plans,
+    file_stem,
+    format_date,
+    period_label,
+    to_markdown,
+)
+from core.plans.model import CheckIn, Plan
+from core.scoring.metrics import METRICS, metrics_for, role_medians, score_people, window_periods
+from core.scoring.segmentation import SegmentSettings, segment
+from core.scoring.tiers import score_history
+
+TODAY = date(2026, 11, 23)
+EXPECTED = Path(__file__).parent / "expected" / "plan_core.md"
+
+
+@pytest.fixture(scope="module")
+def demo() -> dict[str, Any]:
+    """The demo team segmented, with medians, chains, monthly history and the window's months."""
+    team = generate_team(DemoSpec(reps=120, months=12, seed=7, end="2026-10"))
+    segmented = segment(team, SegmentSettings(replicates=0))
+    return {
+        "segmented": segmented,
+        "medians": role_medians(segmented),
+        "chains": match_chains(segmented),
+        "history": score_history(team, lambda r, e: score_people(r, window=1, end=e), months=12),
+        "today": TODAY,
+        "window_periods": window_periods(team["period"].unique(), 3),
+    }
+
+
+def _plan(demo: dict[str, Any], rep_id: str, **changes: Any) -> Plan:
+    return build_plan(rep_id, **{**demo, **changes})
+
+
+def _first(frame: pd.DataFrame, mask: pd.Series) -> pd.Series:
+    rows = frame[mask]
+    assert len(rows), "the demo team should have such a person"
+    return rows.sort_values("rep_id").iloc[0]
+
+
+# --------------------------------------------------------------------------- core: coaching plans
+
+
+def test_core_plan_names_peer_coach_focus_goals_and_review_date(demo: dict[str, Any]) -> None:
+    """A core SDR with a peer coach gets a plan naming that coach, 1–3 focus areas with numbers, review today+90."""
+    pairs = demo["chains"].pairs
+    pair = pairs[pairs["coachee_role"] == "SDR"].sort_values("coachee_id").iloc[0]
+    plan = _plan(demo, pair["coachee_id"])
+    review = TODAY + timedelta(days=REVIEW_DAYS)
+    assert plan.kind == "coaching"
+    assert plan.tier == "core"
+    assert plan.coach == f"{pair['coach_name']} (AE)"
+    assert plan.coach_reason == pair["reason"]
+    assert 1 <= len(plan.focus) <= 3
+    for area in plan.focus:
+        assert area.review_date == review == date(2027, 2, 21)
+        assert format_date(review) in area.goal
+        assert re.search(r"\d+\.\d(%| per month)", area.goal), area.goal
+        assert area.practice == PLAYBOOK[area.metric]
+        assert not area.edited
+    assert plan.cadence.startswith("Weekly 30-minute check-in with the coach")
+    assert 3 <= len(plan.questions) <= 5
+    assert "6–8%" in plan.research_note and "19%" in plan.research_note and "not a promise" in plan.research_note
+    assert plan.period_label == "Aug–Oct 2026"
+    assert not any("**" in line for line in plan.tier_lines)
+    assert plan.tier_lines[0].startswith(f"{plan.name} is in the core tier")
+
+
+def test_every_core_plan_focuses_on_the_weakest_metrics_below_the_median_percentile(demo: dict[str, Any]) -> None:
+    """Focus = the lowest metric percentiles of the role, up to 3, only those below 50 — and at least one."""
+    segmented = demo["segmented"]
+    core = segmented[segmented["tier"] == "core"]
+    assert len(core) > 30
+    for _, person in core.iterrows():
+        plan = _plan(demo, person["rep_id"])
+        pcts = {s.id: float(person[f"{s.id}_pct"]) for s in metrics_for(person["role"])}
+        pcts = {k: v for k, v in pcts.items() if not math.isnan(v)}
+        ordered = sorted(pcts, key=lambda k: pcts[k])
+        below = [k for k in ordered if pcts[k] < 50][:3]
+        assert [a.metric for a in plan.focus] == (below or ordered[:1]), person["rep_id"]
+
+
+def test_goal_targets_the_median_when_below_it_else_the_top_quartile(demo: dict[str, Any]) -> None:
+    """Below the role median the goal is the median; at or above it, the top-quartile start."""
+    seen = {"role median": 0, "top-quartile start": 0}
+    segmented = demo["segmented"]
+    for rep_id in sorted(segmented.loc[segmented["tier"] == "core", "rep_id"]):
+        for area in _plan(demo, rep_id).focus:
+            target = "role median" if f"to {area.median_text} (role median)" in area.goal else "top-quartile start"
+            if target == "top-quartile start":
+                assert (
+                    f"to {area.top_quartile_text} (top-quartile start)" in area.goal or "kept at or above" in area.goal
+                )
+            seen[target] += 1
+    assert seen["role median"] > 0 and seen["top-quartile start"] > 0
+
+
+def test_core_people_without_a_peer_coach_get_their_manager(demo: dict[str, Any]) -> None:
+    """Core AMs are coached by their manager; core people left unmatched by their manager until a peer coach is free."""
+    chains: ChainResult = demo["chains"]
+    am = chains.manager_coached.sort_values("rep_id").iloc[0]
+    plan = _plan(demo, am["rep_id"])
+    assert plan.coach == f"Manager: {am['manager']}"
+    assert plan.coach_reason == am["why"]
+    left = chains.unmatched.sort_values("rep_id").iloc[0]
+    plan = _plan(demo, left["rep_id"])
+    assert plan.kind == "coaching"
+    assert plan.coach == f"Manager: {plan.manager} until a peer coach is free"
+    assert plan.coach_reason == left["why"]
+
+
+# --------------------------------------------------------------------------- low: HR brief
+
+
+def test_low_tier_gets_an_hr_brief_with_facts_trend_persistence_and_decision_note(demo: dict[str, Any]) -> None:
+    """A low performer gets an HR brief: facts with gaps, the monthly trend, persistence text, a person decides."""
+    segmented = demo["segmented"]
+    person = _first(segmented, (segmented["tier"] == "low") & segmented["persistent_low"])
+    plan = _plan(demo, person["rep_id"])
+    assert plan.kind == "hr_brief"
+    assert plan.focus == () and plan.coach == "" and plan.questions == ()
+    assert plan.decision_note == DECISION_NOTE
+    expected = f"Low in {int(person['low_windows'])} of the last {int(person['windows_seen'])} three-month windows"
+    assert plan.persistence_text.startswith(expected)
+    assert plan.support_given == ("No coaching check-ins recorded yet.",)
+    assert any("below the median" in fact for fact in plan.hr_facts)
+    history = demo["history"]
+    mine = history[history["rep_id"] == person["rep_id"]].sort_values("period").tail(6)
+    stated = " → ".join(str(math.floor(p + 0.5)) for p in mine["percentile"])
+    assert any(stated in fact for fact in plan.hr_facts)
+    assert len(plan.trend) == len(history[history["rep_id"] == person["rep_id"]]) <= 12
+    text = to_markdown(plan).lower()
+    for word in ("terminat", "fire ", "let go", "you must"):
+        assert word not in text
+    assert DECISION_NOTE.lower() in text
+
+
+def test_hr_brief_lists_the_check_ins_as_support_given(demo: dict[str, Any]) -> None:
+    """Support given = the logged check-ins, oldest first, whatever order they arrive in."""
+    segmented = demo["segmented"]
+    person = _first(segmented, segmented["tier"] == "low")
+    logged = [
+        CheckIn(date(2026, 11, 2), "Reviewed the pipeline together", "Book two account reviews", "Mara Vogel"),
+        CheckIn(date(2026, 10, 5), "Agreed weekly calls", "", "Mara Vogel"),
+    ]
+    plan = _plan(demo, person["rep_id"], checkins=logged)
+    assert plan.support_given == (
+        "5 Oct 2026 (Mara Vogel): Agreed weekly calls.",
+        "2 Nov 2026 (Mara Vogel): Reviewed the pipeline together. Next step: Book two account reviews.",
+    )
+    assert [c.when for c in plan.checkins] == [date(2026, 10, 5), date(2026, 11, 2)]
+
+
+# --------------------------------------------------------------------------- top: retention and coaching role
+
+
+def test_top_performer_gets_retention_and_their_coachees_with_hours(demo: dict[str, Any]) -> None:
+    """A top AE who coaches gets 3 retention options, their coachees by name, the monthly hours and the credit."""
+    pairs = demo["chains"].pairs
+    coach_id = sorted(pairs.loc[pairs["coach_role"] == "AE", "coach_id"])[0]
+    mine = pairs[pairs["coach_id"] == coach_id]
+    plan = _plan(demo, coach_id, hours_per_coachee=1.5)
+    assert plan.kind == "top" and plan.focus == ()
+    assert len(plan.retention) == 3
+    assert [r.split(" — ")[0] for r in plan.retention] == ["Recognition", "Growth path", "What keeps them"]
+    role_text = " ".join(plan.coaching_role)
+    for name, role in zip(mine["coachee_name"], mine["coachee_role"], strict=True):
+        assert f"{name} ({role})" in role_text
+    assert f"about {len(mine) * 1.5:g} hours a month" in role_text
+    assert "count these hours in targets and in the next review" in role_text
+
+
+def test_top_performer_without_coachees_is_placed_in_or_out_of_the_coach_pool(demo: dict[str, Any]) -> None:
+    """A top AE/AM coaching nobody hears whether they are in the coach pool (and to ask first) or said no."""
+    segmented, pairs = demo["segmented"], demo["chains"].pairs
+    idle = segmented[
+        (segmented["tier"] == "top")
+        & segmented["role"].isin(["AE", "AM"])
+        & ~segmented["rep_id"].isin(pairs["coach_id"])
+    ]
+    assert len(idle)
+    for _, person in idle.iterrows():
+        text = " ".join(_plan(demo, person["rep_id"]).coaching_role)
+        if person["coach_willing"] == "no":
+            assert "Said no to coaching" in text
+        elif person["coach_willing"] == "yes":
+            assert "In the coach pool and willing" in text
+        else:
+            assert "ask first" in text
+
+
+# --------------------------------------------------------------------------- edits
+
+
+def test_edits_are_kept_marked_and_survive_a_rebuild_with_other_data(demo: dict[str, Any]) -> None:
+    """An edited goal, practice, cadence and notes stay when the data changes; generated parts follow the data."""
+    segmented = demo["segmented"]
+    person = _first(segmented, segmented["tier"] == "core")
+    metric = _plan(demo, person["rep_id"]).focus[0].metric
+    edits = {
+        f"focus:{metric}:goal": "Agree a personal target with Mara by January",
+        f"focus:{metric}:practice": "Shadow the best colleague once a week\n\n  Keep a one-line log per call  ",
+        "cadence": "Fortnightly 45-minute check-in",
+        "notes": "Prefers mornings.",
+        "focus:lead_rate:goal": "   ",  # blank = generated
+    }
+    first = _plan(demo, person["rep_id"], edits=edits)
+    changed = segmented.copy()
+    hit = changed["rep_id"] == person["rep_id"]
+    changed.loc[hit, f"{metric}_raw"] = changed.loc[hit, f"{metric}_raw"] * 0.5
+    later = TODAY + timedelta(days=30)
+    second = _plan(demo, person["rep_id"], edits=edits, segmented=changed, today=later)
+    for plan in (first, second):
+        area = plan.focus[0]
+        assert area.metric == metric and area.edited
+        assert area.goal == "Agree a personal target with Mara by January"
+        assert area.practice == ("Shadow the best colleague once a week", "Keep a one-line log per call")
+        assert plan.cadence == "Fortnightly 45-minute check-in"
+        assert plan.notes == "Prefers mornings."
+        assert set(plan.edited_fields) == {f"focus:{metric}:goal", f"focus:{metric}:practice", "cadence", "notes"}
+    assert second.focus[0].value_text != first.focus[0].value_text
+    assert second.focus[0].review_date == later + timedelta(days=REVIEW_DAYS)
+    markdown = to_markdown(second)
+    assert "**Goal *(edited)*:** Agree a personal target with Mara by January." in markdown
+    assert "## Cadence *(edited)*" in markdown and "## Notes *(edited)*" in markdown
+
+
+def test_focus_edit_chooses_the_metrics_and_ignores_unknown_ones(demo: dict[str, Any]) -> None:
+    """A "focus" edit replaces the generated metrics (role metrics only, no repeats) and is listed as edited."""
+    segmented = demo["segmented"]
+    person = _first(segmented, (segmented["tier"] == "core") & (segmented["role"] == "SDR"))
+    plan = _plan(demo, person["rep_id"], edits={"focus": "lead_rate, close_rate, lead_rate,bogus"})
+    assert [a.metric for a in plan.focus] == ["lead_rate"]
+    assert "focus" in plan.edited_fields
+    assert "## Focus areas *(edited)*" in to_markdown(plan)
+    fallback = _plan(demo, person["rep_id"], edits={"focus": "close_rate"})
+    assert fallback.focus == _plan(demo, person["rep_id"]).focus and "focus" not in fallback.edited_fields
+
+
+# --------------------------------------------------------------------------- many, errors
+
+
+def test_build_plans_for_everyone_sorted_by_rep_id_with_kind_by_tier(demo: dict[str, Any]) -> None:
+    """None builds one plan per person, sorted by rep_id; the kind follows the tier after overrides."""
+    plans = build_plans(None, **demo)
+    segmented = demo["segmented"]
+    assert [p.rep_id for p in plans] == sorted(segmented["rep_id"])
+    kinds = {"core": "coaching", "top": "top", "low": "hr_brief"}
+    tier_of = dict(zip(segmented["rep_id"], segmented["tier"], strict=True))
+    assert all(p.kind == kinds[tier_of[p.rep_id]] for p in plans)
+
+
+def test_an_override_changes_the_kind_of_document(demo: dict[str, Any]) -> None:
+    """A core person overridden to low gets an HR brief, which says who set the tier."""
+    segmented = demo["segmented"].copy()
+    person = _first(segmented, segmented["tier"] == "core")
+    hit = segmented["rep_id"] == person["rep_id"]
+    segmented.loc[hit, ["tier", "overridden", "override_by", "override_reason"]] = ["low", True, "Mara", "Test"]
+    plan = _plan(demo, person["rep_id"], segmented=segmented)
+    assert plan.kind == "hr_brief"
+    assert any(fact.startswith("Tier set by Mara") for fact in plan.hr_facts)
+
+
+def test_unknown_person_is_a_readable_error(demo: dict[str, Any]) -> None:
+    """Asking for someone not in the segmentation raises a ValueError that names them."""
+    with pytest.raises(ValueError, match="E99999"):
+        _plan(demo, "E99999")
+
+
+# --------------------------------------------------------------------------- names and labels
+
+
+@pytest.mark.parametrize(
+    ("rep_id", "name", "expected"),
+    [
+        ("E10001", "Łukasz Wróbel", "E10001_lukasz-wrobel"),
+        ("E10002", "Đorđe Petrović", "E10002_dorde-petrovic"),
+        ("E10003", "Zoë Brouwer", "E10003_zoe-brouwer"),
+        ("E10004", "Jürgen Groß", "E10004_jurgen-gross"),
+        ("E10005", "Søren Østergaard", "E10005_soren-ostergaard"),
+        ("E10006", "Æsa Þórðardóttir", "E10006_aesa-thordardottir"),
+        ("E10007", "Sigríður O'Neil-Œuvre", "E10007_sigridur-o-neil-oeuvre"),
+        ("../E 8", "Ana / Bo", "E-8_ana-bo"),
+        ("E10009", "王小明", "E10009"),
+    ],
+)
+def test_file_stem(rep_id: str, name: str, expected: str) -> None:
+    """File stems are the ID and an ASCII-folded, lower-case, hyphenated name, safe for file systems."""
+    stem = file_stem(rep_id, name)
+    assert stem == expected
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", stem)
+
+
+@pytest.mark.parametrize(
+    ("periods", "expected"),
+    [
+        (["2026-08", "2026-09", "2026-10"], "Aug–Oct 2026"),
+        (["2026-01", "2025-11", "2025-12"], "Nov 2025–Jan 2026"),
+        (["2026-10"], "Oct 2026"),
+        (["2026-10", "2026-10"], "Oct 2026"),
+        ([], ""),
+    ],
+)
+def test_period_label(periods: list[str], expected: str) -> None:
+    """A window is named by its first and last month, with the year once unless it spans two."""
+    assert period_label(periods) == expected
+
+
+# --------------------------------------------------------------------------- a fixed input, byte for byte
+
+
+def _person(rep_id: str, name: str, tier: str, score: float, rank: int, **metrics: float) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "rep_id": rep_id,
+        "name": name,
+        "role": "SDR",
+        "team": "DACH Mid-Market",
+        "region": "DACH",
+        "manager": "Mara Vogel",
+        "coach_willing": "yes",
+        "score": score,
+        "percentile": score,
+        "rank": rank,
+        "tier": tier,
+        "tier_computed": tier,
+        "overridden": False,
+        "borderline": False,
+        "persistent_low": False,
+        "low_windows": 0,
+        "windows_seen": 3,
+        "trend": "stable",
+        "slope": 0.0,
+        "meaningful": True,
+    }
+    for spec in METRICS:
+        raw = metrics.get(f"{spec.id}_raw", math.nan) if spec.role == "SDR" else math.nan
+        row[f"{spec.id}_raw"] = raw
+        row[spec.id] = raw
+        row[f"{spec.id}_pct"] = metrics.get(f"{spec.id}_pct", math.nan) if spec.role == "SDR" else math.nan
+    return row
+
+
+def fixed_plan() -> Plan:
+    """A core SDR built from hand-made inputs (no demo generator): two focus areas, one edited, two check-ins."""
+    people = [
+        _person(
+            "E10001",
+            "Łukasz Wróbel",
+            "core",
+            31.0,
+            4,
+            lead_rate_raw=18.0,
+            lead_rate_pct=30.0,
+            qualified_lead_rate_raw=0.41,
+            qualified_lead_rate_pct=20.0,
+            qualification_efficiency_raw=0.025,
+            qualification_efficiency_pct=55.0,
+        ),  # fmt: skip
+        _person("E10002", "Anna Berg", "top", 90.0, 1, lead_rate_raw=31.0, lead_rate_pct=90.0),
+        _person("E10003", "Tom Smit", "core", 60.0, 2, lead_rate_raw=24.0, lead_rate_pct=60.0),
+        _person("E10004", "Eva Kern", "core", 45.0, 3, lead_rate_raw=21.0, lead_rate_pct=45.0),
+        _person("E10005", "Jan Roos", "low", 5.0, 5, lead_rate_raw=9.0, lead_rate_pct=5.0),
+    ]
+    segmented = pd.DataFrame(people)
+    medians = pd.DataFrame(
+        {
+            "role": ["SDR"] * 3,
+            "metric": ["lead_rate", "qualified_lead_rate", "qualification_efficiency"],
+            "raw_median": [22.0, 0.531, 0.023],
+            "raw_p75": [30.0, 0.611, 0.032],
+        }
+    )
+    pairs = pd.DataFrame(
+        [
+            {
+                "coach_id": "E20001",
+                "coach_name": "Lea Wolf",
+                "coach_role": "AE",
+                "coachee_id": "E10001",
+                "coachee_name": "Łukasz Wróbel",
+                "coachee_role": "SDR",
+                "reason": "Lea Wolf (AE, top 5%, close rate 31% vs median 23%) · same team · focus: qualifying leads",
+                "ask_first": False,
+            }
+        ]
+    )
+    chains = ChainResult(
+        pairs=pairs,
+        unmatched=pd.DataFrame(columns=list(UNMATCHED_COLUMNS)),
+        manager_coached=pd.DataFrame(columns=list(MANAGER_COLUMNS)),
+        load=pd.DataFrame(),
+        suggestions=[],
+    )
+    history = pd.DataFrame(
+        {
+            "rep_id": ["E10001"] * 3 + ["E10002"],
+            "period": ["2026-08", "2026-09", "2026-10", "2026-10"],
+            "score": [40.0, 35.0, 30.0, 90.0],
+            "percentile": [37.5, 25.0, 12.5, 100.0],
+        }
+    )
+    checkins = [
+        CheckIn(
+            date(2026, 11, 16), "Reviewed five turned-down leads | two lacked a budget owner", "Ask for budget", "Lea"
+        ),
+        CheckIn(date(2026, 11, 9), "Agreed the criteria card", "Use it on every lead this week", "Lea Wolf"),
+    ]
+    return build_plan(
+        "E10001",
+        segmented=segmented,
+        medians=medians,
+        chains=chains,
+        history=history,
+        checkins=checkins,
+        edits={
+            "focus:lead_rate:goal": "Lead rate to 24 per month by the end of February",
+            "notes": "Prefers mornings.",
+        },
+        today=TODAY,
+        window_periods=["2026-08", "2026-09", "2026-10"],
+    )
+
+
+def test_fixed_plan_content() -> None:
+    """The hand-made core SDR gets the two focus areas below percentile 50, weakest first, with the example goal."""
+    plan = fixed_plan()
+    assert [a.metric for a in plan.focus] == ["qualified_lead_rate", "lead_rate"]
+    assert plan.focus[0].goal == "Qualified-lead rate from 41.0% to 53.1% (role median) by 21 Feb 2027"
+    assert plan.focus[1].edited and not plan.focus[0].edited
+    assert plan.coach == "Lea Wolf (AE)"
+    assert plan.trend == (("2026-08", 37.5), ("2026-09", 25.0), ("2026-10", 12.5))
+
+
+def test_markdown_of_a_fixed_plan_matches_the_stored_expectation() -> None:
+    """The Markdown of a fixed input is byte for byte the reviewed file tests/plans/expected/plan_core.md."""
+    markdown = to_markdown(fixed_plan())
+    assert markdown == EXPECTED.read_text(encoding="utf-8")
+    assert to_markdown(replace(fixed_plan())) == markdown
+
+
+def test_edits_to_store_keeps_generated_text_unedited() -> None:
+    """A form that repeats the generated text stores nothing; a changed goal is stored; a cleared note resets."""
+    from core.plans.content import edits_to_store
+
+    plan = fixed_plan()
+    assert plan.kind == "coaching" and plan.focus
+    focus = [f.metric for f in plan.focus]
+    goals = {f.metric: f.goal for f in plan.focus}
+    practices = {f.metric: "\n".join(f.practice) for f in plan.focus}
+    same = edits_to_store(plan, {}, notes="", cadence=plan.cadence, focus=focus, goals=goals, practices=practices)
+    assert same == {}
+    first = focus[0]
+    changed = edits_to_store(
+        plan,
+        {"notes": "old"},
+        notes="",
+        cadence=plan.cadence,
+        focus=focus,
+        goals={**goals, first: "Better by March"},
+        practices=practices,
+    )
+    assert changed == {"notes": "", f"focus:{first}:goal": "Better by March"}

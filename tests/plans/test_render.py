@@ -1,0 +1,252 @@
+"""Tests for core.plans.render: PDF, Word, the trend chart and the ZIP of many plans, built from hand-made plans."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from dataclasses import replace
+from datetime import date
+from io import BytesIO
+
+import pypdf
+import pytest
+from docx import Document
+
+from core.plans.model import CheckIn, FocusArea, Plan
+from core.plans.render import font_path, plan_blocks, plans_zip, to_docx, to_pdf, trend_png
+
+GOAL = "Qualified-lead rate from 41% to 50% (the role median) by 21 Feb 2027"
+DECISION = "This brief supports a conversation; a person decides on any next step after hearing the rep."
+TREND = (("2026-05", 12.0), ("2026-06", 9.0), ("2026-07", 15.0), ("2026-08", 11.0))
+
+
+def focus(edited: bool = False) -> FocusArea:
+    """One focus area with a measurable goal."""
+    return FocusArea(
+        metric="qualified_lead_rate",
+        label="Qualified-lead rate",
+        value_text="41.0%",
+        median_text="50.0%",
+        top_quartile_text="58.5%",
+        percentile=22.0,
+        practice=("Listen to two accepted and two rejected leads with your AE each week.", "Use the BANT checklist."),
+        goal=GOAL,
+        review_date=date(2027, 2, 21),
+        edited=edited,
+    )
+
+
+def coaching_plan(**changes: object) -> Plan:
+    """A core-tier coaching plan for Łukasz Wróbel."""
+    plan = Plan(
+        kind="coaching",
+        rep_id="sdr-007",
+        name="Łukasz Wróbel",
+        role="SDR",
+        role_name="Sales Development Rep",
+        team="Team Nord",
+        region="DACH",
+        manager="Jörg Schäfer",
+        period_label="Aug–Oct 2026",
+        generated_on=date(2026, 11, 23),
+        tier="core",
+        tier_lines=("Percentile 38 within SDRs.", "Qualified-lead rate 41% vs role median 50%."),
+        score=0.41,
+        percentile=38.0,
+        trend=TREND,
+        focus=(focus(edited=True),),
+        coach="Lea Wolf (AE)",
+        coach_reason="Strong where Łukasz is weakest; same team.",
+        cadence="30 minutes every two weeks",
+        manager_owns=("The lead-rate target",),
+        coach_owns=("Practice on qualification",),
+        questions=("Which lead last month would you now qualify differently?",),
+        research_note="Research (CEB): better coaching lifted core performers by up to 19%; not a promise.",
+        checkins=(CheckIn(date(2026, 11, 2), "Reviewed three leads.", "Try the checklist on ten calls.", "Lea Wolf"),),
+        edited_fields=("cadence",),
+    )
+    return replace(plan, **changes)  # type: ignore[arg-type]
+
+
+def top_plan() -> Plan:
+    """A top-tier plan for Zoë Brouwer."""
+    return Plan(
+        kind="top",
+        rep_id="am-003",
+        name="Zoë Brouwer",
+        role="AM",
+        role_name="Account Manager",
+        team="Benelux",
+        region="NL",
+        manager="Jörg Schäfer",
+        period_label="Aug–Oct 2026",
+        generated_on=date(2026, 11, 23),
+        tier="top",
+        tier_lines=("Percentile 94 within AMs.",),
+        score=0.9,
+        percentile=94.0,
+        trend=(("2026-09", 90.0), ("2026-10", 94.0)),
+        retention=("Talk about growth paths.",),
+        coaching_role=("Coaches Đorđe Petrović (AE), about 2 hours a month, credited.",),
+        coach="External coach",
+    )
+
+
+def hr_brief() -> Plan:
+    """A low-tier HR brief for Đorđe Petrović."""
+    return Plan(
+        kind="hr_brief",
+        rep_id="ae-042",
+        name="Đorđe Petrović",
+        role="AE",
+        role_name="Account Executive",
+        team="Süd",
+        region="DACH",
+        manager="Jörg Schäfer",
+        period_label="May–Oct 2026",
+        generated_on=date(2026, 11, 23),
+        tier="low",
+        tier_lines=("Percentile 4 within AEs.",),
+        score=0.1,
+        percentile=4.0,
+        trend=TREND,
+        focus=(focus(),),
+        hr_facts=("Close rate 8% vs role median 21%.",),
+        persistence_text="In the bottom 10% in 5 of the last 6 months.",
+        support_given=("Four check-ins with the manager since June.",),
+        decision_note=DECISION,
+    )
+
+
+def pdf_text(data: bytes) -> str:
+    """All text of a PDF, pages joined."""
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(BytesIO(data)).pages)
+
+
+def squash(text: str) -> str:
+    """Whitespace removed, so text wrapped over lines can be compared."""
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("plan", [coaching_plan(), top_plan(), hr_brief()], ids=lambda p: p.kind)
+def test_pdf_is_a4_and_names_are_real_text(plan: Plan) -> None:
+    """Every kind renders to A4 pages whose text layer holds the Unicode name and manager exactly."""
+    data = to_pdf(plan)
+    reader = pypdf.PdfReader(BytesIO(data))
+    for page in reader.pages:
+        assert abs(float(page.mediabox.width) - 595.28) < 1
+        assert abs(float(page.mediabox.height) - 841.89) < 1
+    text = pdf_text(data)
+    assert plan.name in text
+    assert "Jörg Schäfer" in text
+
+
+def test_pdf_holds_goal_review_date_and_edited_marker() -> None:
+    """The coaching PDF shows the goal, the review date, its title and the (edited) markers."""
+    text = pdf_text(to_pdf(coaching_plan()))
+    assert squash(GOAL) in squash(text)
+    assert "21 Feb 2027" in text
+    assert "Coaching plan" in text
+    assert text.count("(edited)") >= 2  # the focus area and the cadence
+    assert "Reviewed three leads." in text
+
+
+def test_hr_brief_pdf_holds_decision_note_and_confidential() -> None:
+    """The HR brief carries its title, the decision note and the confidential footer."""
+    text = pdf_text(to_pdf(hr_brief()))
+    assert squash(DECISION) in squash(text)
+    assert "HR brief — confidential" in text
+    assert "Confidential — decision support, a person decides" in text
+    assert "No check-ins yet" in text
+
+
+def test_long_text_wraps_onto_more_pages() -> None:
+    """A very long note and an unbreakable word wrap (no error) and push the plan onto further pages."""
+    long_note = "Wir haben über die Qualifizierung gesprochen und Beispiele durchgesehen. " * 120
+    plan = coaching_plan(
+        notes=long_note + "x" * 300,
+        checkins=tuple(CheckIn(date(2026, 10, d), long_note[:600], "Weiter so.", "Lea Wolf") for d in range(1, 12)),
+    )
+    data = to_pdf(plan)
+    reader = pypdf.PdfReader(BytesIO(data))
+    assert len(reader.pages) >= 3
+    assert f"Page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()
+
+
+def test_character_outside_the_cut_font_falls_back_to_full_font() -> None:
+    """A name in a script outside the fast font cut (Armenian) still prints as real text."""
+    text = pdf_text(to_pdf(coaching_plan(name="Արամ Պետրոսյան")))
+    assert "Արամ" in text
+
+
+def test_same_plan_gives_same_pdf_bytes() -> None:
+    """Rendering is deterministic, and per-document font state does not leak into the next document."""
+    first = to_pdf(coaching_plan())
+    to_pdf(hr_brief())
+    assert to_pdf(coaching_plan()) == first
+
+
+def test_docx_opens_and_holds_name_and_goal() -> None:
+    """The Word file opens with python-docx and holds the name, the goal, the check-in table and the chart."""
+    doc = Document(BytesIO(to_docx(coaching_plan())))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "Łukasz Wróbel" in cells
+    assert GOAL in body
+    assert "Reviewed three leads." in cells
+    assert len(doc.inline_shapes) == 1
+
+
+def test_docx_and_pdf_follow_the_same_blocks() -> None:
+    """Word headings appear in the same order as the shared block list (the decision section last but one)."""
+    doc = Document(BytesIO(to_docx(hr_brief())))
+    headings = [p.text for p in doc.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    expected = [b.text for b in plan_blocks(hr_brief()) if type(b).__name__ == "Heading"]
+    assert headings == expected
+    assert headings[-2:] == ["Decision", "Check-in log"]
+
+
+def test_trend_png_is_png_or_none() -> None:
+    """Two or more points give PNG bytes; fewer give None."""
+    png = trend_png(TREND)
+    assert png is not None and png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert trend_png([("2026-10", 40.0)]) is None
+    assert trend_png([]) is None
+
+
+def test_font_path_points_at_dejavu() -> None:
+    """Both faces of DejaVu Sans are found inside matplotlib."""
+    assert font_path().name == "DejaVuSans.ttf" and font_path().is_file()
+    assert font_path(bold=True).name == "DejaVuSans-Bold.ttf"
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "md"])
+def test_plans_zip_names_members_and_reports_progress(fmt: str) -> None:
+    """Three plans give three files named by the stem function plus a README, in rep_id order."""
+    calls: list[tuple[int, int]] = []
+    data = plans_zip(
+        [coaching_plan(), top_plan(), hr_brief()],
+        fmt,  # type: ignore[arg-type]
+        file_stem=lambda rep_id, name: f"{rep_id}_{name.split()[0]}",
+        markdown=lambda plan: f"# {plan.name}\n",
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        names = archive.namelist()
+        readme = archive.read("README.txt").decode("utf-8")
+        assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in archive.infolist())
+        first = archive.read(names[0])
+    assert names == [f"ae-042_Đorđe.{fmt}", f"am-003_Zoë.{fmt}", f"sdr-007_Łukasz.{fmt}", "README.txt"]
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert "3 plans" in readme and "CONFIDENTIAL" in readme and f"ae-042_Đorđe.{fmt}" in readme
+    if fmt == "md":
+        assert first == "# Đorđe Petrović\n".encode()
+
+
+def test_fifty_pdfs_render_quickly() -> None:
+    """Fifty PDFs with charts render in well under 30 seconds."""
+    plans = [coaching_plan(rep_id=f"sdr-{i:03d}") if i % 3 else hr_brief() for i in range(50)]
+    start = time.perf_counter()
+    data = plans_zip(plans, "pdf", file_stem=lambda rep_id, _name: rep_id, markdown=lambda _p: "")
+    assert time.perf_counter() - start < 30
+    assert len(zipfile.ZipFile(BytesIO(data)).namelist()) == 51  # hr briefs share one rep_id: stems get -2, -3

@@ -1,0 +1,114 @@
+"""The segmentation job: tiers per role, flags, overrides in force and surviving recomputation, explanations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.demo import DemoSpec, generate_team
+from core.scoring.metrics import role_medians
+from core.scoring.segmentation import SegmentSettings, apply_overrides, explain, export_table, segment, tier_summary
+from core.scoring.tiers import PRESETS, tier_sizes
+
+TEAM = DemoSpec(reps=120, months=12, seed=7, end="2026-10")
+FAST = SegmentSettings(replicates=10)
+
+
+@pytest.fixture(scope="module")
+def team() -> pd.DataFrame:
+    """The demo team the app starts with."""
+    return generate_team(TEAM)
+
+
+@pytest.fixture(scope="module")
+def segmented(team: pd.DataFrame) -> pd.DataFrame:
+    """The team segmented with default cut-offs."""
+    return segment(team, FAST)
+
+
+def test_one_row_per_active_person(team: pd.DataFrame, segmented: pd.DataFrame) -> None:
+    """Everyone with activity in the last 3 months gets exactly one row."""
+    active = team[team["period"] >= "2026-08"]["rep_id"].unique()
+    assert sorted(segmented["rep_id"]) == sorted(active)
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_tier_counts_follow_the_cutoffs(team: pd.DataFrame, preset: str) -> None:
+    """Per role, the number of low, core and top people is what the cut-offs and rounding rule say."""
+    result = segment(team, SegmentSettings(cutoffs=PRESETS[preset], replicates=0))
+    for role, row in tier_summary(result).iterrows():
+        assert (row["low"], row["core"], row["top"]) == tier_sizes(int(row["total"]), PRESETS[preset]), role
+
+
+def test_flags_are_booleans_and_text(segmented: pd.DataFrame) -> None:
+    """Every flag is a real boolean column and the readable summary lists what is set."""
+    for column in ("borderline", "tie_at_boundary", "persistent_low", "small_sample", "meaningful", "overridden"):
+        assert segmented[column].dtype == bool, column
+    flagged = segmented[segmented["borderline"]]
+    assert all("borderline" in text for text in flagged["flags"])
+
+
+def test_planted_persistent_low_performer(team: pd.DataFrame) -> None:
+    """An AE who wins nothing for a year is low, persistently, and declared so."""
+    bad = team.copy()
+    victim = bad.loc[bad["role"] == "AE", "rep_id"].iloc[0]
+    bad.loc[bad["rep_id"] == victim, "deals_won"] = 0
+    bad.loc[bad["rep_id"] == victim, "revenue_won"] = 0.0
+    row = segment(bad, FAST).set_index("rep_id").loc[victim]
+    assert row["tier"] == "low"
+    assert bool(row["persistent_low"])
+    assert row["low_windows"] >= 2
+
+
+def test_override_in_force_and_kept_across_settings(team: pd.DataFrame, segmented: pd.DataFrame) -> None:
+    """An override changes the tier shown, keeps the computed tier, and survives other settings."""
+    rep = segmented[segmented["tier"] == "low"]["rep_id"].iloc[0]
+    overrides = pd.DataFrame(
+        {
+            "rep_id": [rep],
+            "tier": ["core"],
+            "reason": ["on leave in August"],
+            "changed_by": ["Ann"],
+            "created_at": [pd.Timestamp("2026-11-01", tz="UTC")],
+        }
+    )
+    for settings in (FAST, SegmentSettings(window=6, cutoffs=PRESETS["20/70/10"], replicates=0)):
+        row = apply_overrides(segment(team, settings), overrides).set_index("rep_id").loc[rep]
+        assert row["tier"] == "core"
+        assert row["overridden"] and "overridden" in row["flags"]
+        assert row["override_by"] == "Ann"
+    assert apply_overrides(segmented, overrides).set_index("rep_id").loc[rep, "tier_computed"] == "low"
+
+
+def test_explanation_names_percentile_and_medians(segmented: pd.DataFrame) -> None:
+    """The plain-words reason states the tier, the percentile within role and each metric vs the role median."""
+    medians = role_medians(segmented)
+    person = segmented[segmented["role"] == "AE"].iloc[0]
+    text = "\n".join(explain(person, medians, int((segmented["role"] == "AE").sum())))
+    assert f"**{person['tier']}** tier" in text
+    assert "percentile" in text and "Account Executives" in text
+    assert "Close rate" in text and "role median" in text
+
+
+def test_export_has_the_promised_fields(segmented: pd.DataFrame) -> None:
+    """The export carries rep_id, name, role, team, score, percentile, tier and flags for everyone."""
+    table = export_table(segmented)
+    for column in ("rep_id", "name", "role", "team", "score", "percentile", "tier", "flags", "borderline"):
+        assert column in table.columns
+    assert set(table["tier"]) <= {"low", "core", "top"}
+    assert len(table) == len(segmented)
+    assert np.isfinite(table["score"]).all()
+
+
+def test_deterministic(team: pd.DataFrame) -> None:
+    """The same records and settings give the same tiers and flags."""
+    a = segment(team, FAST)
+    b = segment(team, FAST)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_nobody_in_window_is_a_sentence() -> None:
+    """An empty table is refused with a sentence, not a crash."""
+    with pytest.raises(ValueError, match="no rows"):
+        segment(generate_team(TEAM).head(0), FAST)

@@ -1,0 +1,157 @@
+"""Database: migrations reach head and match the models; SQLite runs with safe settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+import core.store.models  # noqa: F401
+from core.store.db import current_revision, database_url, head_revision, init_db, make_engine, normalise_url
+
+
+def _urls(tmp_path: Path) -> list[str]:
+    urls = [f"sqlite:///{tmp_path / 'empty.db'}"]
+    if os.environ.get("TEST_POSTGRES_URL"):
+        urls.append(os.environ["TEST_POSTGRES_URL"])
+    return urls
+
+
+def test_empty_database_migrates_to_head_and_matches_models(tmp_path: Path) -> None:
+    """An empty database upgraded by Alembic has exactly the tables and columns of models.py."""
+    for url in _urls(tmp_path):
+        engine = make_engine(url)
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        assert current_revision(engine) is None
+        init_db(engine)
+        assert current_revision(engine) == head_revision()
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            diff = compare_metadata(context, SQLModel.metadata)
+        assert diff == [], f"models.py and the migrations differ on {engine.dialect.name}: {diff}"
+        assert {"dataset", "person", "period_record"} <= set(inspect(engine).get_table_names())
+        engine.dispose()
+
+
+def test_init_db_is_idempotent(tmp_path: Path) -> None:
+    """Upgrading a database that is already at head changes nothing and does not fail."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'twice.db'}")
+    init_db(engine)
+    init_db(engine)
+    assert current_revision(engine) == head_revision()
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    """Every SQLite connection has WAL, a busy timeout and foreign keys on."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_sqlite_folder_is_created(tmp_path: Path) -> None:
+    """A database path in a folder that does not exist yet works (data/ on a fresh clone)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'new' / 'folder' / 'c.db'}")
+    init_db(engine)
+    assert (tmp_path / "new" / "folder" / "c.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "sqlite:///data/coachwise.db"),
+        ({"COACHWISE_DB_PATH": "/srv/cw.db"}, "sqlite:////srv/cw.db"),
+        ({"DATABASE_URL": "postgresql://u:p@h/db", "COACHWISE_DB_PATH": "/x.db"}, "postgresql://u:p@h/db"),
+    ],
+)
+def test_database_url(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str) -> None:
+    """DATABASE_URL wins, then COACHWISE_DB_PATH, then the default file."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("COACHWISE_DB_PATH", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert database_url() == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("postgresql://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("postgresql+psycopg://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_postgres_urls_use_psycopg3(url: str, expected: str) -> None:
+    """Plain PostgreSQL URLs are routed to the psycopg 3 driver we install."""
+    assert normalise_url(url) == expected
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine, small_team: pd.DataFrame) -> None:
+    """A store made by the first release's schema (0005) keeps every dataset, person, row and edit through
+    the upgrade to head — even where a migration rebuilds a table that others point at."""
+    from datetime import date
+
+    from alembic import command
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from core.store.datasets import store_dataset
+    from core.store.db import _alembic_config
+    from core.store.models import CheckInRecord, Dataset, PeriodRecord, Person, TierOverride
+
+    eng = engine
+    with eng.begin() as connection:
+        if eng.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                connection.execute(text(f'DROP TABLE IF EXISTS "{table.name}"'))
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    config = _alembic_config(eng)
+    with eng.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+    dataset_id = store_dataset(
+        engine=eng, frame=small_team, name="before", source_filename="b.csv", source_sha256="0" * 64
+    )
+    with eng.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO tier_override (dataset_id, rep_id, tier, reason, changed_by, created_at) "
+                "VALUES (:d, 'E10001', 'core', 'ramping', 'm', :t)"
+            ),
+            {"d": dataset_id, "t": date(2026, 1, 1)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO check_in (dataset_id, rep_id, held_on, note, next_step, changed_by, created_at) "
+                "VALUES (:d, 'E10001', :t, 'n', 's', 'm', :t)"
+            ),
+            {"d": dataset_id, "t": date(2026, 1, 1)},
+        )
+
+    def counts() -> list[int]:
+        with Session(eng) as session:
+            return [
+                int(session.execute(select(func.count()).select_from(t)).scalar_one())
+                for t in (Dataset, Person, PeriodRecord, TierOverride, CheckInRecord)
+            ]
+
+    before = counts()
+    init_db(eng)
+    assert counts() == before and before[2] == len(small_team)
+    assert current_revision(eng) == head_revision()
+    if eng.dialect.name == "sqlite":
+        with eng.connect() as connection:
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1  # switched back on
