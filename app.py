@@ -2,19 +2,17 @@
 
 import streamlit as st
 
-from ui.auth import follow_requested_page, frame, gate, pages_for
+from app_pages import PAGE_FUNCTIONS
+from ui.auth import follow_requested_page, frame, gate, navigation_for
+from ui.nav import register
 from ui.state import init_session_state
 
 st.set_page_config(page_title="Coachwise", page_icon=":material/groups:", layout="wide")
 init_session_state()
+register(PAGE_FUNCTIONS)
 viewer = gate()
-frame(viewer)
-
-sections: dict[str, list[st.Page]] = {}
-for spec in pages_for(viewer):
-    sections.setdefault(spec.section, []).append(
-        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
-    )
-navigation = st.navigation(sections)
-follow_requested_page(viewer)
-navigation.run()
+if viewer is not None:
+    frame(viewer)
+    navigation = st.navigation(navigation_for(viewer))
+    follow_requested_page(viewer)
+    navigation.run()

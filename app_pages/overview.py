@@ -1,101 +1,101 @@
 """Overview: the active dataset, who is in it, and where to go next."""
 
+from __future__ import annotations
+
 import altair as alt
+import pandas as pd
 import streamlit as st
 
+from core.governance.access import scoped
 from core.schema import ROLE_NAMES, ROLES
-from core.store.datasets import load_people, period_range
+from core.store.datasets import DatasetInfo, load_people, period_range
 from core.team import coach_willingness, headcount_by_team, headcount_long
 from ui import cache
 from ui.auth import link, require_page
-from ui.state import ACTIVE_DATASET, active_dataset, all_datasets, get_engine
+from ui.dataset import active_dataset, all_datasets, dataset_picker
+from ui.state import get_engine
 from ui.theme import ROLE_COLOURS
 
-viewer = require_page("overview")
-st.title("Overview")
 
-dataset = active_dataset()
-if dataset is None:
-    st.info("No team is loaded yet: upload your team's export to begin.")
-    link("upload", "Upload a team export", ":material/upload_file:")
-    st.stop()
-
-datasets = all_datasets()
-if len(datasets) > 1:
-    labels = {d.id: f"{d.name} · {d.created_at:%Y-%m-%d %H:%M} · {d.people} people" for d in datasets}
-    st.selectbox(
-        "Active dataset",
-        options=list(labels),
-        format_func=labels.__getitem__,
-        key="ov_dataset",
-        index=list(labels).index(dataset.id),
-        on_change=lambda: st.session_state.update({ACTIVE_DATASET: st.session_state["ov_dataset"]}),
-    )
-
-if dataset.is_demo:
-    st.info(
-        "**This is a generated demo team**, not real people: names, numbers and teams are invented "
-        "so every page has something to show. To work with your own team, upload its export (CSV or "
-        "Excel, one row per person per month); the Upload page has a template.",
-        icon=":material/science:",
-    )
-    link("upload", "Upload your own team", ":material/upload_file:")
-
-engine = get_engine()
-people = cache.scoped(load_people(engine=engine, dataset_id=dataset.id), cache.visible(dataset.id, viewer))
-if people.empty:
-    st.info(
-        "None of the people in this dataset are yours: a manager sees the people whose manager field is their "
-        "name, or who are in one of their teams. Ask an admin to set your manager name or teams on the Users page."
-    )
-    st.stop()
-months = period_range(engine=engine, dataset_id=dataset.id)
-
-st.subheader(dataset.name)
-st.caption(
-    f"From {dataset.source_filename} · imported {dataset.created_at:%d %b %Y, %H:%M} UTC · "
-    f"SHA-256 {dataset.source_sha256[:12]}…"
-)
-cols = st.columns(4)
-cols[0].metric("People", f"{len(people):,}")
-cols[1].metric("Teams", people["team"].nunique())
-cols[2].metric("Months", months[2] if months else 0, help=f"{months[0]} to {months[1]}" if months else None)
-cols[3].metric("Rows", f"{dataset.row_count:,}")
-
-by_role = people["role"].value_counts()
-role_cols = st.columns(len(ROLES))
-for col, role in zip(role_cols, ROLES, strict=True):
-    col.metric(ROLE_NAMES[role], int(by_role.get(role, 0)))
-
-left, right = st.columns([3, 2])
-with left:
-    st.markdown("**People per team and role**")
-    counts = headcount_by_team(people)
-    team_order = counts.sort_values("Total", ascending=False).index.tolist()
-    chart = (
-        alt.Chart(headcount_long(people))
-        .transform_calculate(rank="indexof(['SDR', 'AE', 'AM'], datum.role)")
-        .mark_bar()
-        .encode(
-            x=alt.X("people:Q", title="People"),
-            y=alt.Y("team:N", title=None, sort=team_order, axis=alt.Axis(labelLimit=220)),
-            color=alt.Color(
-                "role:N",
-                title="Role",
-                scale=alt.Scale(domain=list(ROLES), range=ROLE_COLOURS),
-            ),
-            order=alt.Order("rank:Q"),
-            tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("role:N", title="Role"), "people:Q"],
+def overview() -> None:
+    """The page: which team is loaded, its people by team and role, and the way on to the tiers."""
+    viewer = require_page("overview")
+    if viewer is None:
+        return
+    st.title("Overview")
+    dataset = active_dataset(viewer)
+    if dataset is None:
+        st.info("No team is loaded yet: upload your team's export to begin.")
+        link("upload", "Upload a team export", ":material/upload_file:")
+        return
+    datasets = all_datasets(viewer)
+    if len(datasets) > 1:
+        dataset_picker(datasets, dataset, key="ov_dataset")
+    if dataset.is_demo:
+        st.info(
+            "**This is a generated demo team**, not real people: names, numbers and teams are invented "
+            "so every page has something to show. To work with your own team, upload its export (CSV or "
+            "Excel, one row per person per month); the Upload page has a template.",
+            icon=":material/science:",
         )
-        .properties(height=max(160, 30 * people["team"].nunique()))
-    )
-    st.altair_chart(chart, width="stretch")
-with right:
-    st.markdown("**Headcount table**")
-    st.dataframe(counts, width="stretch")
-    willing = coach_willingness(people)
-    st.caption(f"Willing to coach: {willing['yes']} yes · {willing['no']} no · {willing['ask first']} not asked yet")
+        link("upload", "Upload your own team", ":material/upload_file:")
+    people = scoped(load_people(engine=get_engine(), dataset_id=dataset.id), cache.visible(dataset.id, viewer))
+    if people.empty:
+        st.info(
+            "None of the people in this dataset are yours: a manager sees the people whose manager field is their "
+            "name, or who are in one of their teams. Ask an admin to set your manager name or teams on the Users page."
+        )
+        return
+    _headline(dataset, people)
+    _by_team(people)
+    st.divider()
+    st.markdown("**Next:** see who needs an HR conversation, who should be coached and who should coach.")
+    link("segmentation", "Tiers within each role", ":material/stacked_bar_chart:")
 
-st.divider()
-st.markdown("**Next:** see who needs an HR conversation, who should be coached and who should coach.")
-link("segmentation", "Tiers within each role", ":material/stacked_bar_chart:")
+
+def _headline(dataset: DatasetInfo, people: pd.DataFrame) -> None:
+    """The dataset's name and source, and its people, teams, months and rows."""
+    months = period_range(engine=get_engine(), dataset_id=dataset.id)
+    st.subheader(dataset.name)
+    st.caption(
+        f"From {dataset.source_filename} · imported {dataset.created_at:%d %b %Y, %H:%M} UTC · "
+        f"SHA-256 {dataset.source_sha256[:12]}…"
+    )
+    cols = st.columns(4)
+    cols[0].metric("People", f"{len(people):,}")
+    cols[1].metric("Teams", people["team"].nunique())
+    cols[2].metric("Months", months[2] if months else 0, help=f"{months[0]} to {months[1]}" if months else None)
+    cols[3].metric("Rows", f"{dataset.row_count:,}")
+    by_role = people["role"].value_counts()
+    for col, role in zip(st.columns(len(ROLES)), ROLES, strict=True):
+        col.metric(ROLE_NAMES[role], int(by_role.get(role, 0)))
+
+
+def _by_team(people: pd.DataFrame) -> None:
+    """People per team and role as a stacked bar chart, the headcount table, and who is willing to coach."""
+    left, right = st.columns([3, 2])
+    counts = headcount_by_team(people)
+    with left:
+        st.markdown("**People per team and role**")
+        team_order = counts.sort_values("Total", ascending=False).index.tolist()
+        chart = (
+            alt.Chart(headcount_long(people))
+            .transform_calculate(rank="indexof(['SDR', 'AE', 'AM'], datum.role)")
+            .mark_bar()
+            .encode(
+                x=alt.X("people:Q", title="People"),
+                y=alt.Y("team:N", title=None, sort=team_order, axis=alt.Axis(labelLimit=220)),
+                color=alt.Color("role:N", title="Role", scale=alt.Scale(domain=list(ROLES), range=ROLE_COLOURS)),
+                order=alt.Order("rank:Q"),
+                tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("role:N", title="Role"), "people:Q"],
+            )
+            .properties(height=max(160, 30 * people["team"].nunique()))
+        )
+        st.altair_chart(chart, width="stretch")
+    with right:
+        st.markdown("**Headcount table**")
+        st.dataframe(counts, width="stretch")
+        willing = coach_willingness(people)
+        st.caption(
+            f"Willing to coach: {willing['yes']} yes · {willing['no']} no · {willing['ask first']} not asked yet"
+        )

@@ -16,12 +16,11 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from core.governance.access import LOCAL_ADMIN, ROLE_LABELS, Viewer, unsafe_start_message
-from core.governance.alias import alias_map
 from core.governance.audit import record
 from core.governance.users import authenticate, get_user, has_local_accounts, user_by_email
-from core.store.settings import ALIAS_KEY, stored_secret
-from ui.nav import PAGES, PageSpec
-from ui.state import PRESENTING, get_engine
+from ui.nav import PAGES, PageSpec, page, st_page
+from ui.redact import show_name
+from ui.state import PRESENTING, get_engine, presenting
 
 SIGNED_IN = "auth_username"  # local sign-in: the user name, looked up again on every run
 OIDC_LOGGED = "auth_oidc_logged"  # the user whose single sign-on was already recorded this session
@@ -54,12 +53,12 @@ def _providers() -> list[str | None]:
     return list(named) or [None]
 
 
-def refuse_unsafe_start(engine: Engine) -> None:
-    """Stop with one sentence when the server is reachable from other computers without sign-in."""
+def refuse_unsafe_start(engine: Engine) -> bool:
+    """Say in one sentence, and answer True, when the server is reachable from other computers without sign-in."""
     message = unsafe_start_message(st.get_option("server.address"), sign_in_configured=sign_in_configured(engine))
     if message:
         st.error(message, icon=":material/lock:")
-        st.stop()
+    return bool(message)
 
 
 def _oidc_sign_in(engine: Engine) -> None:
@@ -100,14 +99,15 @@ def _password_sign_in(engine: Engine) -> None:
         )
 
 
-def gate() -> Viewer:
-    """The viewer of this session; shows the sign-in (and stops) until someone has signed in."""
+def gate() -> Viewer | None:
+    """The viewer of this session, or None after showing the sign-in (or the refusal to start)."""
     engine = get_engine()
-    refuse_unsafe_start(engine)
+    if refuse_unsafe_start(engine):
+        return None
     viewer = current_viewer()
     if viewer is None:
         (_oidc_sign_in if oidc_configured() else _password_sign_in)(engine)
-        st.stop()
+        return None
     if viewer.source == "oidc" and st.session_state.get(OIDC_LOGGED) != viewer.username:
         record(engine=engine, actor=viewer.username, action="sign_in", subject=viewer.username, detail="single sign-on")
         st.session_state[OIDC_LOGGED] = viewer.username
@@ -144,51 +144,37 @@ def current_viewer() -> Viewer | None:
     return LOCAL_ADMIN
 
 
+def current_user() -> str:
+    """Who is acting, for the record: the signed-in user's name, or the single local admin."""
+    viewer = current_viewer()
+    return viewer.username if viewer is not None else "signed-out user"
+
+
 def pages_for(viewer: Viewer) -> list[PageSpec]:
     """The pages in the viewer's navigation."""
     return [p for p in PAGES if viewer.role in p.roles]
 
 
-def require_page(url_path: str) -> Viewer:
-    """Guard a page: its viewer, or a message and a stop when the role may not open it.
+def navigation_for(viewer: Viewer) -> dict[str, list[st.Page]]:
+    """The viewer's navigation, by section, as ``st.navigation`` takes it."""
+    sections: dict[str, list[st.Page]] = {}
+    for spec in pages_for(viewer):
+        sections.setdefault(spec.section, []).append(st_page(spec.url_path))
+    return sections
 
-    Pages call this first, because a page left out of the navigation is still reachable by URL.
+
+def require_page(url_path: str) -> Viewer | None:
+    """Guard a page: its viewer, or None after a one-sentence refusal when the role may not open it.
+
+    Pages call this first and return on None: navigation leaves a page out, and the page checks again.
     """
     viewer = current_viewer()
-    spec = next(p for p in PAGES if p.url_path == url_path)
+    spec = page(url_path)
     if viewer is None or viewer.role not in spec.roles:
         role = ROLE_LABELS.get(viewer.role, viewer.role) if viewer else "signed-out"
         st.error(f"The {spec.title} page is not open to the {role} role. Ask an admin if you need it.")
-        st.stop()
+        return None
     return viewer
-
-
-def presenting() -> bool:
-    """Whether presentation mode (aliases instead of names) is on for this session."""
-    return bool(st.session_state.get(PRESENTING, False))
-
-
-def alias_key() -> bytes:
-    """The secret behind the aliases: ``[presentation] alias_key`` in secrets.toml, else one stored once."""
-    try:
-        configured = st.secrets.get("presentation", {}).get("alias_key")
-    except Exception:  # noqa: BLE001  (no secrets.toml)
-        configured = None
-    if configured:
-        return str(configured).encode("utf-8")
-    return stored_secret(engine=get_engine(), key=ALIAS_KEY).encode("utf-8")
-
-
-def shown_names(names: list[str]) -> dict[str, str]:
-    """How names are shown now: themselves, or their aliases in presentation mode."""
-    if not presenting():
-        return {n: n for n in names}
-    return alias_map(names, alias_key())
-
-
-def show_name(name: str) -> str:
-    """One name as it may be shown now (e.g. a user's name next to an edit)."""
-    return shown_names([name])[name] if name else name
 
 
 def frame(viewer: Viewer) -> None:
@@ -217,9 +203,8 @@ def frame(viewer: Viewer) -> None:
 def link(url_path: str, label: str, icon: str) -> None:
     """A link to a page, shown only when the viewer's navigation has that page."""
     viewer = current_viewer()
-    spec = next(p for p in PAGES if p.url_path == url_path)
-    if viewer is not None and viewer.role in spec.roles:
-        st.page_link(spec.path, label=label, icon=icon)
+    if viewer is not None and viewer.role in page(url_path).roles:
+        st.page_link(st_page(url_path), label=label, icon=icon)
 
 
 def _requested_page() -> str | None:
@@ -237,13 +222,4 @@ def follow_requested_page(viewer: Viewer) -> None:
     wanted = st.session_state.pop(REQUESTED, None)
     spec = next((p for p in pages_for(viewer) if p.url_path == wanted), None)
     if spec is not None and not spec.default:
-        st.switch_page(spec.path)
-
-
-def name_key(key: str) -> str:
-    """The widget key for a widget that shows or holds names: another widget while presenting.
-
-    A browser keeps a widget's displayed text while its key stays the same, so a selectbox showing a
-    real name would go on showing it after presentation mode is switched on; a new key makes a new widget.
-    """
-    return f"{key}_aliases" if presenting() else key
+        st.switch_page(st_page(spec.url_path))

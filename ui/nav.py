@@ -1,12 +1,15 @@
-"""The app's pages, listed explicitly with the roles that may open them.
+"""The app's pages, listed explicitly with the roles that may open them, and the one lookup by URL path.
 
-app.py builds each viewer's navigation from this, every page checks it again (a page left out of
-the navigation is still reachable by URL), and the tests visit each page.
+app.py registers each page's function here and builds each viewer's navigation from this list;
+every page checks its role again (``ui.auth.require_page``), and the tests visit each page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+import streamlit as st
 
 EVERYONE: tuple[str, ...] = ("admin", "manager", "hr", "consultant")
 COACHING: tuple[str, ...] = ("admin", "manager", "consultant")
@@ -14,10 +17,9 @@ COACHING: tuple[str, ...] = ("admin", "manager", "consultant")
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page of the app."""
+    """One page of the app (its function lives in ``app_pages/`` and is registered by app.py)."""
 
     section: str
-    path: str
     title: str
     icon: str
     url_path: str
@@ -26,26 +28,37 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("Team", "app_pages/overview.py", "Overview", ":material/dashboard:", "overview", default=True),
-    PageSpec("Team", "app_pages/upload.py", "Upload", ":material/upload_file:", "upload", COACHING),
-    PageSpec(
-        "Coaching",
-        "app_pages/segmentation.py",
-        "Segmentation",
-        ":material/stacked_bar_chart:",
-        "segmentation",
-        COACHING,
-    ),
-    PageSpec("Coaching", "app_pages/chains.py", "Coaching chains", ":material/account_tree:", "chains", COACHING),
-    PageSpec("Coaching", "app_pages/plans.py", "Coaching plans", ":material/assignment_ind:", "plans"),
-    PageSpec("Coaching", "app_pages/impact.py", "Impact", ":material/trending_up:", "impact", COACHING),
-    PageSpec("People", "app_pages/hr_review.py", "HR review", ":material/folder_shared:", "hr-review", ("admin", "hr")),
-    PageSpec("Admin", "app_pages/users.py", "Users", ":material/manage_accounts:", "users", ("admin",)),
-    PageSpec("Admin", "app_pages/audit.py", "Audit trail", ":material/policy:", "audit", ("admin",)),
-    PageSpec("Admin", "app_pages/retention.py", "Data retention", ":material/auto_delete:", "retention", ("admin",)),
+    PageSpec("Team", "Overview", ":material/dashboard:", "overview", default=True),
+    PageSpec("Team", "Upload", ":material/upload_file:", "upload", COACHING),
+    PageSpec("Coaching", "Segmentation", ":material/stacked_bar_chart:", "segmentation", COACHING),
+    PageSpec("Coaching", "Coaching chains", ":material/account_tree:", "chains", COACHING),
+    PageSpec("Coaching", "Coaching plans", ":material/assignment_ind:", "plans"),
+    PageSpec("Coaching", "Impact", ":material/trending_up:", "impact", COACHING),
+    PageSpec("People", "HR review", ":material/folder_shared:", "hr-review", ("admin", "hr")),
+    PageSpec("Admin", "Users", ":material/manage_accounts:", "users", ("admin",)),
+    PageSpec("Admin", "Audit trail", ":material/policy:", "audit", ("admin",)),
+    PageSpec("Admin", "Data retention", ":material/auto_delete:", "retention", ("admin",)),
 )
+
+_FUNCTIONS: dict[str, Callable[[], None]] = {}
 
 
 def page(url_path: str) -> PageSpec:
     """The page registered under ``url_path``."""
     return next(p for p in PAGES if p.url_path == url_path)
+
+
+def register(functions: Mapping[str, Callable[[], None]]) -> None:
+    """Record each page's function by URL path (app.py does this once per run, before navigating)."""
+    missing = {p.url_path for p in PAGES} - set(functions)
+    if missing:
+        raise ValueError(f"No page function for {', '.join(sorted(missing))}.")
+    _FUNCTIONS.update(functions)
+
+
+def st_page(url_path: str) -> st.Page:
+    """The ``st.Page`` for a page: what ``st.navigation``, ``st.page_link`` and ``st.switch_page`` take."""
+    spec = page(url_path)
+    return st.Page(
+        _FUNCTIONS[url_path], title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default
+    )

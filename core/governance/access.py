@@ -156,3 +156,13 @@ def check_role(role: str) -> str:
 def allowed(roles: Iterable[str], viewer: Viewer) -> bool:
     """Whether the viewer's role is among ``roles``."""
     return viewer.role in set(roles)
+
+
+def scoped(frame: pd.DataFrame, ids: frozenset[str] | None, column: str = "rep_id") -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` is a visible rep_id (all rows when ``ids`` is None).
+
+    ``ids`` is what ``visible_rep_ids`` gives for a manager, and None for a role that sees everyone.
+    """
+    if ids is None:
+        return frame
+    return frame[frame[column].astype(str).isin(ids)]

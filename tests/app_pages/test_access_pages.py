@@ -16,6 +16,7 @@ from core.store.datasets import load_people, store_dataset
 from core.store.db import init_db, make_engine
 from ui.nav import PAGES
 
+from apptest import open_page, registered_pages
 from conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -44,8 +45,8 @@ def _signed_in(email: str) -> AppTest:
 
 
 def _known_pages(at: AppTest) -> set[str]:
-    """The script names the viewer's navigation registered (AppTest keeps them for switch_page)."""
-    return {Path(str(info["script_path"])).name for info in at._registered_pages.values() if info.get("script_path")}
+    """The URL paths of the pages in the viewer's navigation."""
+    return registered_pages(at)
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_local_admin_without_accounts_sees_everything_and_a_banner(app_env: Path
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert any("single local admin" in w.value for w in at.warning)
-    assert _known_pages(at) == {Path(p.path).name for p in PAGES}
+    assert _known_pages(at) == {p.url_path for p in PAGES}
 
 
 def test_non_local_address_without_sign_in_refuses_to_start(app_env: Path) -> None:
@@ -145,18 +146,28 @@ def test_manager_sees_only_their_team_and_no_admin_or_hr_pages(team_engine: Any)
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["People"] == str(len(mine))
     pages = _known_pages(at)
-    assert "users.py" not in pages and "audit.py" not in pages and "segmentation.py" in pages
-    assert not any(p.endswith("hr_review.py") for p in pages)
-    at.switch_page("app_pages/segmentation.py").run()
+    assert "users" not in pages and "audit" not in pages and "segmentation" in pages
+    assert "hr-review" not in pages
+    open_page(at, "segmentation").run()
     assert not at.exception
     shown = at.dataframe[0].value
     assert set(shown["rep_id"]) <= set(mine["rep_id"]) and len(shown) == len(mine)
 
 
+def _run_page_directly(url_path: str) -> str:
+    """A script that runs one page's function without the router (as if navigation had let it through)."""
+    return (
+        "from app_pages import PAGE_FUNCTIONS\n"
+        "from ui.state import init_session_state\n"
+        "init_session_state()\n"
+        f"PAGE_FUNCTIONS[{url_path!r}]()\n"
+    )
+
+
 @pytest.mark.parametrize("page", [p for p in PAGES if "manager" not in p.roles], ids=lambda p: p.title)
 def test_manager_cannot_open_a_hidden_page_directly(team_engine: Any, page: Any) -> None:
-    """A page left out of the navigation checks the role itself when its script is run directly."""
-    at = AppTest.from_file(str(ROOT / page.path), default_timeout=60)
+    """A page left out of the navigation checks the role itself when its function is run directly."""
+    at = AppTest.from_string(_run_page_directly(page.url_path), default_timeout=60)
     at.secrets["auth"] = OIDC
     at.user = {"is_logged_in": True, "email": "mia@example.com"}
     at.run()
@@ -169,9 +180,9 @@ def test_hr_reads_plans_but_cannot_edit_them(team_engine: Any) -> None:
     """HR has no Segmentation or Upload, and the plans page offers no edit or check-in form."""
     at = _signed_in("hr@example.com")
     pages = _known_pages(at)
-    assert "plans.py" in pages and "hr_review.py" in pages
-    assert "segmentation.py" not in pages and "upload.py" not in pages and "retention.py" not in pages
-    at.switch_page("app_pages/plans.py").run()
+    assert "plans" in pages and "hr-review" in pages
+    assert "segmentation" not in pages and "upload" not in pages and "retention" not in pages
+    open_page(at, "plans").run()
     assert not at.exception
     keys = {getattr(w, "key", None) for w in at.text_input} | {getattr(b, "key", None) for b in at.button}
     assert "pl_ci_note" not in keys and "pl_cadence" not in keys
@@ -197,7 +208,7 @@ def test_admin_creates_the_first_account_then_sign_in_is_required(app_env: Path)
     """On the Users page the local admin adds an admin account; from then on the app asks for sign-in."""
     engine = _engine(app_env)
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("app_pages/users.py").run()
+    open_page(at, "users").run()
     at.text_input(key="us_add_name").input("root")
     at.text_input(key="us_add_password").input(PASSWORD)
     at.button(key="us_add_save").click().run()
@@ -209,7 +220,7 @@ def test_admin_creates_the_first_account_then_sign_in_is_required(app_env: Path)
 def test_hr_opens_the_hr_review_and_the_view_is_recorded_once(team_engine: Any) -> None:
     """HR sees the HR review of every team; opening it writes one audit entry however often it reruns."""
     at = _signed_in("hr@example.com")
-    at.switch_page("app_pages/hr_review.py").run()
+    open_page(at, "hr-review").run()
     assert not at.exception and at.title[0].value == "HR review"
     at.run()
     views = audit_log(engine=team_engine, actions=["hr_review_viewed"])
@@ -219,7 +230,7 @@ def test_hr_opens_the_hr_review_and_the_view_is_recorded_once(team_engine: Any) 
 def test_consultant_uploads_only_in_presentation_mode(team_engine: Any) -> None:
     """A consultant's Upload page asks for presentation mode before it takes a client's file."""
     at = _signed_in("cory@example.com")
-    at.switch_page("app_pages/upload.py").run()
+    open_page(at, "upload").run()
     assert any("presentation mode" in i.value for i in at.info)
     assert not at.get("file_uploader")
     at.toggle(key="auth_presenting").set_value(True).run()

@@ -15,14 +15,15 @@ from core.store.datasets import list_datasets, sha256_bytes, store_dataset
 from core.store.db import make_engine
 from ui.state import ACTIVE_DATASET
 
+from apptest import open_page
 from conftest import ROOT
 
-PAGE = "app_pages/hr_review.py"
+PAGE = "hr-review"
 
 
 def _page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
-    at.switch_page(PAGE).run()
+    open_page(at, PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -116,7 +117,7 @@ def test_no_one_persistent_is_good_news(app_env: Path) -> None:
         source_filename="m.csv",
         source_sha256=sha256_bytes(b"one"),
     )
-    at.switch_page(PAGE).run()
+    open_page(at, PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("good news" in s.value and "one bad period is not a pattern" in s.value for s in at.success)
     assert not at.metric

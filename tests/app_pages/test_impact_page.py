@@ -10,12 +10,13 @@ from core.coaching.edits import started_pairs, stop_pairs
 from core.store.datasets import list_datasets
 from core.store.db import make_engine
 
+from apptest import open_page
 from conftest import ROOT
 
 
 def _page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("app_pages/impact.py").run()
+    open_page(at, "impact").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

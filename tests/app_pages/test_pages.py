@@ -12,6 +12,7 @@ from core.store.datasets import list_datasets, store_dataset
 from core.store.db import init_db, make_engine
 from ui.nav import PAGES
 
+from apptest import open_page
 from conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -21,7 +22,7 @@ APP = str(ROOT / "app.py")
 def test_every_page_runs(app_env: Path, page: object) -> None:
     """Each page in the navigation renders on a fresh database with no exception."""
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page(page.path).run()  # type: ignore[attr-defined]
+    open_page(at, page.url_path).run()  # type: ignore[attr-defined]
     assert not at.exception, [e.value for e in at.exception]
 
 

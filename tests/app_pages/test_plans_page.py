@@ -10,12 +10,13 @@ from core.plans.store import checkins, plan_edits
 from core.store.datasets import list_datasets
 from core.store.db import make_engine
 
+from apptest import open_page
 from conftest import ROOT
 
 
 def _page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
-    at.switch_page("app_pages/plans.py").run()
+    open_page(at, "plans").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

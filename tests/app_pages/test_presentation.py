@@ -18,6 +18,7 @@ from core.store.db import init_db, make_engine
 from ui.nav import PAGES
 from ui.state import PRESENTING
 
+from apptest import open_page
 from conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -82,7 +83,7 @@ def test_no_real_name_reaches_the_browser(demo_db: Path, page: Any) -> None:
     """Every page, rendered in presentation mode, sends none of the dataset's names (people or managers)."""
     names = _real_names(demo_db)
     at = _presenting()
-    at.switch_page(page.path).run()
+    open_page(at, page.url_path).run()
     assert not at.exception, [e.value for e in at.exception]
     sent = _sent(at._tree)
     leaked = [n for n in names if n.encode("utf-8") in sent]
@@ -97,7 +98,7 @@ def test_plans_zip_made_in_presentation_mode_holds_aliases_only(demo_db: Path) -
     """Plans and HR briefs exported while presenting carry aliases, and a ZIP made before is not offered."""
     names = _real_names(demo_db)
     at = AppTest.from_file(APP, default_timeout=90).run()
-    at.switch_page("app_pages/plans.py").run()
+    open_page(at, "plans").run()
     at.radio(key="pl_zip_fmt").set_value("md").run()
     at.button(key="pl_zip_go").click().run()
     assert at.session_state["pl_zip"][4][:2] == b"PK"
@@ -122,7 +123,7 @@ def test_an_uploaded_file_shows_aliases_in_presentation_mode(app_env: Path) -> N
     team["calls"] = team["calls"].astype(object)
     team.loc[team.index[team["role"] == "SDR"][0], "calls"] = "viele"
     at = _presenting()
-    at.switch_page("app_pages/upload.py").run()
+    open_page(at, "upload").run()
     at.file_uploader(key="up_file").set_value(("kunde.csv", german_csv(team), "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(m.label == "Will be skipped" for m in at.metric)

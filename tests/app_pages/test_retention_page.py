@@ -17,9 +17,10 @@ from core.store.db import make_engine
 from core.store.models import Dataset
 from ui.state import ACTIVE_DATASET
 
+from apptest import open_page
 from conftest import ROOT
 
-PAGE = "app_pages/retention.py"
+PAGE = "retention"
 
 
 def _page_with_two(app_env: Path) -> tuple[AppTest, int, int]:
@@ -33,7 +34,7 @@ def _page_with_two(app_env: Path) -> tuple[AppTest, int, int]:
         source_sha256=sha256_bytes(b"benelux"),
     )
     demo = next(d.id for d in list_datasets(engine=engine) if d.is_demo)
-    at.switch_page(PAGE).run()
+    open_page(at, PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at, real, demo
 

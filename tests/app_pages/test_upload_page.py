@@ -13,6 +13,7 @@ from core.ingest.importer import role_key
 from core.store.datasets import list_datasets, load_records
 from core.store.db import make_engine
 
+from apptest import open_page
 from conftest import ROOT
 from files import binary_junk, german_csv, plain_csv
 
@@ -21,7 +22,7 @@ TEAM = DemoSpec(reps=25, months=3, seed=31, end="2026-03")
 
 def _upload_page(name: str, data: bytes) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.switch_page("app_pages/upload.py").run()
+    open_page(at, "upload").run()
     at.file_uploader(key="up_file").set_value((name, data, "application/octet-stream")).run()
     return at
 

@@ -1,0 +1,30 @@
+"""Altair charts shared by several pages, so a tier, role or percentile looks the same everywhere."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from core.scoring.metrics import MetricSpec
+from ui.theme import TIER_COLOURS
+
+TIER_SCALE = alt.Scale(domain=["low", "core", "top"], range=TIER_COLOURS)
+
+
+def metric_axis(spec: MetricSpec | None) -> alt.Axis:
+    """Percent-like metrics on a % axis; counts per month as plain numbers."""
+    return alt.Axis(format=".0%" if spec is not None and spec.unit in ("%", "×") else ",.0f")
+
+
+def percentile_chart(rows: pd.DataFrame, *, title: str = "Percentile") -> alt.Chart:
+    """One person's monthly percentile within role as a line (0–100)."""
+    return (
+        alt.Chart(rows[["period", "percentile"]])
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:O", title=None),
+            y=alt.Y("percentile:Q", scale=alt.Scale(domain=[0, 100]), title=title),
+            tooltip=["period:O", alt.Tooltip("percentile:Q", format=".0f")],
+        )
+        .properties(height=200)
+    )
