@@ -1,11 +1,13 @@
 """Coaching chains: who coaches whom (AM → AE → SDR), why, the load per coach, and the manager's edits."""
 
-from dataclasses import replace
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from core.coaching.chains import ChainSettings, fit_formula
+from core.coaching.chains import ChainResult, ChainSettings, fit_formula
 from core.coaching.edits import (
     add_edit,
     edit_history,
@@ -16,103 +18,144 @@ from core.coaching.edits import (
     swap_coach,
 )
 from core.coaching.graph import chain_dot
-from core.scoring.segmentation import SegmentSettings, apply_overrides
+from core.coaching.scope import chains_in_scope, people_in_scope
+from core.scoring.segmentation import SegmentSettings
 from ui import cache
-from ui.auth import link, name_key, require_page
+from ui.auth import current_user, link, require_page
+from ui.dataset import require_dataset
 from ui.downloads import table_downloads
-from ui.state import current_user, get_engine, require_dataset
+from ui.redact import View, name_key, redact_frame, view_of
+from ui.state import get_engine
 
-viewer = require_page("chains")
-st.title("Coaching chains")
-dataset = require_dataset()
-st.caption(
-    "AEs coach SDRs on the qualification criteria; AMs coach AEs. Coaches come from the top tier of the role "
-    "above and only if willing; every pair says why. The tiers are those of the Segmentation page's default "
-    "settings, with overrides."
-)
 
-with st.expander("Capacity and hours", icon=":material/tune:"):
+@dataclass(frozen=True)
+class Board:
+    """What every part of the page shows: the chains cut to the viewer's scope, and how to name people."""
+
+    view: View
+    result: ChainResult  # pairs, gaps and load that involve the viewer's people
+    segmented: pd.DataFrame  # the viewer's people and the coaches of their pairs
+    ids: frozenset[str] | None  # the viewer's rep_ids, None for everyone
+    names: dict[str, str]  # rep_id → "name · role"
+    team: str  # the team chosen, or "All teams"
+    shown_pairs: pd.DataFrame  # the pairs of that team
+
+    def label(self, rep_id: object) -> str:
+        """How a person is named in pickers and tables: "name · role" (the rep_id when unknown)."""
+        return self.names.get(str(rep_id), str(rep_id))
+
+
+def chains() -> None:
+    """The page: settings, the matched chains of one team as a graph, four tabs, and started coaching."""
+    viewer = require_page("chains")
+    if viewer is None:
+        return
+    st.title("Coaching chains")
+    dataset = require_dataset(viewer)
+    if dataset is None:
+        return
+    st.caption(
+        "AEs coach SDRs on the qualification criteria; AMs coach AEs. Coaches come from the top tier of the role "
+        "above and only if willing; every pair says why. The tiers are those of the Segmentation page's default "
+        "settings, with overrides."
+    )
+    view = view_of(dataset.id)
+    with st.expander("Capacity and hours", icon=":material/tune:"):
+        settings = _settings(view)
+    try:
+        segmented = cache.tiers(view, SegmentSettings(replicates=0))
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    edits = edits_in_force(engine=get_engine(), dataset_id=dataset.id)
+    matched = cache.chains(segmented, settings, edits.constraints)
+    # Matching runs on everyone; a manager sees the pairs, coaches and gaps that involve their people.
+    ids = cache.visible(dataset.id, viewer)
+    board = _board(view, chains_in_scope(matched, ids), people_in_scope(segmented, matched, ids), ids)
+    tab_pairs, tab_unmatched, tab_load, tab_edits = st.tabs(
+        [
+            f"Pairs ({len(board.shown_pairs)})",
+            f"Without a peer coach ({len(board.result.unmatched)})",
+            "Coach load",
+            "Manager edits",
+        ]
+    )
+    with tab_pairs:
+        _pairs(board)
+    with tab_unmatched:
+        _unmatched(board.result)
+    with tab_load:
+        _load(board.result)
+    with tab_edits:
+        _edits(board)
+    _started(board)
+
+
+def _settings(view: View) -> ChainSettings:
+    """Capacity per coach, hours per coachee and coach-the-coaches, with the capacity edits in force."""
     c1, c2, c3, c4 = st.columns(4)
     cap_ae = c1.number_input("SDRs per AE coach", 0, 10, 3, key="ch_cap_AE")
     cap_am = c2.number_input("AEs per AM coach", 0, 10, 3, key="ch_cap_AM")
     hours = c3.number_input("Coaching hours per coachee / month", 0.5, 10.0, 2.0, step=0.5, key="ch_hours")
     ctc = c4.toggle("Coach the coaches", key="ch_ctc", help="AMs may also coach the top AEs who coach SDRs")
     st.caption(f"Fit: {fit_formula()}")
-
-engine = get_engine()
-token = cache.version(dataset.id)
-seg_settings = SegmentSettings(replicates=0)
-try:
-    base = cache.segmentation(dataset.id, token, seg_settings.key(), seg_settings)
-except ValueError as exc:
-    st.error(str(exc))
-    st.stop()
-segmented = apply_overrides(base, cache.overrides(dataset.id, token))
-edits = edits_in_force(engine=engine, dataset_id=dataset.id)
-settings = ChainSettings(
-    capacity={"AE": int(cap_ae), "AM": int(cap_am)},
-    capacity_overrides=edits.capacity_overrides,
-    hours_per_coachee=float(hours),
-    coach_the_coaches=bool(ctc),
-)
-result = cache.chains(segmented, settings, edits.constraints)
-
-# Matching runs on everyone; a manager sees the pairs, coaches and gaps that involve their people.
-ids = cache.visible(dataset.id, viewer)
-pairs = result.pairs
-if ids is not None:
-    pairs = pairs[pairs["coachee_id"].isin(ids) | pairs["coach_id"].isin(ids)]
-    result = replace(
-        result,
-        pairs=pairs,
-        load=result.load[result.load["coach_id"].isin(set(pairs["coach_id"]) | ids)],
-        unmatched=cache.scoped(result.unmatched, ids),
-        manager_coached=cache.scoped(result.manager_coached, ids),
+    return ChainSettings(
+        capacity={"AE": int(cap_ae), "AM": int(cap_am)},
+        capacity_overrides=edits_in_force(engine=get_engine(), dataset_id=view.dataset_id).capacity_overrides,
+        hours_per_coachee=float(hours),
+        coach_the_coaches=bool(ctc),
     )
-    segmented = cache.scoped(segmented, ids | set(pairs["coach_id"]))
-load = result.load
-m = st.columns(4)
-m[0].metric("AE → SDR pairs", int((pairs["level"] == "AE → SDR").sum()))
-m[1].metric("AM → AE pairs", int((pairs["level"] == "AM → AE").sum()))
-m[2].metric("Core people without a peer coach", len(result.unmatched))
-m[3].metric("Coaching hours / month", f"{load['hours'].sum():,.0f}", help="The selling time coaches give; credit it.")
-if result.suggestions:
-    st.info("\n".join(f"- {s}" for s in result.suggestions), icon=":material/lightbulb:")
 
-teams = sorted(segmented["team"].dropna().unique())
-team = st.selectbox("Team", options=["All teams", *teams], index=1 if teams else 0, key="ch_team")
-chosen_team = None if team == "All teams" else team
-people = segmented[["rep_id", "name", "role", "team"]]
-shown_pairs = pairs if chosen_team is None else pairs[pairs["team"] == chosen_team]
-if shown_pairs.empty:
-    st.info("No coaching pairs in this team yet.")
-elif len(shown_pairs) > 150:
-    st.caption(f"{len(shown_pairs)} pairs: choose one team to see the picture.")
-else:
-    st.graphviz_chart(chain_dot(shown_pairs, people, team=chosen_team), width="stretch")
-    st.caption("Bold arrow: locked by a manager · dashed: the coach never said yes — ask first.")
 
-tab_pairs, tab_unmatched, tab_load, tab_edits = st.tabs(
-    [f"Pairs ({len(shown_pairs)})", f"Without a peer coach ({len(result.unmatched)})", "Coach load", "Manager edits"]
-)
-with tab_pairs:
+def _board(view: View, result: ChainResult, segmented: pd.DataFrame, ids: frozenset[str] | None) -> Board:
+    """The headline figures, suggestions, the team picker and that team's chain graph."""
+    pairs, load = result.pairs, result.load
+    m = st.columns(4)
+    m[0].metric("AE → SDR pairs", int((pairs["level"] == "AE → SDR").sum()))
+    m[1].metric("AM → AE pairs", int((pairs["level"] == "AM → AE").sum()))
+    m[2].metric("Core people without a peer coach", len(result.unmatched))
+    m[3].metric(
+        "Coaching hours / month", f"{load['hours'].sum():,.0f}", help="The selling time coaches give; credit it."
+    )
+    if result.suggestions:
+        st.info("\n".join(f"- {s}" for s in result.suggestions), icon=":material/lightbulb:")
+    teams = sorted(segmented["team"].dropna().unique())
+    team = str(st.selectbox("Team", options=["All teams", *teams], index=1 if teams else 0, key="ch_team"))
+    chosen = None if team == "All teams" else team
+    shown_pairs = pairs if chosen is None else pairs[pairs["team"] == chosen]
+    if shown_pairs.empty:
+        st.info("No coaching pairs in this team yet.")
+    elif len(shown_pairs) > 150:
+        st.caption(f"{len(shown_pairs)} pairs: choose one team to see the picture.")
+    else:
+        people = segmented[["rep_id", "name", "role", "team"]]
+        st.graphviz_chart(chain_dot(shown_pairs, people, team=chosen), width="stretch")
+        st.caption("Bold arrow: locked by a manager · dashed: the coach never said yes — ask first.")
+    names = dict(zip(segmented["rep_id"], segmented["name"] + " · " + segmented["role"], strict=True))
+    return Board(view, result, segmented, ids, names, team, shown_pairs)
+
+
+def _pairs(board: Board) -> None:
+    """The pairs of the chosen team with their reasons, and downloads of all pairs."""
     columns = ["level", "coach_name", "coachee_name", "team", "focus", "reason", "locked"]
     st.dataframe(
-        shown_pairs[columns],
+        board.shown_pairs[columns],
         hide_index=True,
         width="stretch",
         column_config={"reason": st.column_config.TextColumn("reason", width="large")},
     )
-    export = pairs.copy()
     table_downloads(
-        export,
+        board.result.pairs.copy(),
         stem="coachwise-chains",
         sheet="Chains",
         key_prefix="ch_dl",
-        dataset_id=dataset.id,
+        dataset_id=board.view.dataset_id,
         id_column="coachee_id",
     )
-with tab_unmatched:
+
+
+def _unmatched(result: ChainResult) -> None:
+    """Core people without a peer coach and why, and who is coached by their manager or an external coach."""
     if result.unmatched.empty:
         st.success("Every core SDR and AE has a peer coach.")
     else:
@@ -120,156 +163,191 @@ with tab_unmatched:
     if not result.manager_coached.empty:
         st.markdown("**Coached by their manager or an external coach** (no role above them, or no peer fits)")
         st.dataframe(result.manager_coached[["name", "role", "team", "coach", "why"]], hide_index=True, width="stretch")
-with tab_load:
+
+
+def _load(result: ChainResult) -> None:
+    """Hours per month per coach."""
     st.caption("Hours per month each coach gives to coaching — time to recognise in targets and rewards.")
     st.dataframe(
-        load.sort_values(["role", "hours"], ascending=[True, False]),
+        result.load.sort_values(["role", "hours"], ascending=[True, False]),
         hide_index=True,
         width="stretch",
         column_config={"hours": st.column_config.NumberColumn("hours / month", format="%.1f")},
     )
 
-with tab_edits:
-    names = dict(zip(segmented["rep_id"], segmented["name"] + " · " + segmented["role"], strict=True))
-    coachees = sorted(pairs["coachee_id"].tolist() + result.unmatched["rep_id"].tolist(), key=names.get)
-    coaches = sorted(load["coach_id"].tolist(), key=names.get)
-    current = dict(zip(pairs["coachee_id"], pairs["coach_id"], strict=True))
+
+def _edits(board: Board) -> None:
+    """The four manager edits (swap, lock, exclude, capacity) and the edit history."""
     e1, e2 = st.columns(2)
     with e1.container(border=True):
-        st.markdown("**Swap or set a coach** (the new pair is locked)")
-        who = st.selectbox("Coachee", options=coachees, format_func=names.get, key=name_key("ch_swap_coachee"))
-        # Only coaches of the role above the coachee's: AEs for SDRs, AMs for AEs.
-        above = {"SDR": "AE", "AE": "AM"}.get(str(segmented.set_index("rep_id").at[who, "role"])) if who else None
-        fitting = [c for c in coaches if above and load.set_index("coach_id").at[c, "role"] == above]
-        to = st.selectbox("New coach", options=fitting, format_func=names.get, key=name_key("ch_swap_coach"))
-        if st.button("Save", key="ch_swap_save", disabled=not fitting):
-            try:
-                swap_coach(
-                    engine=engine,
-                    dataset_id=dataset.id,
-                    coachee_id=str(who),
-                    old_coach_id=current.get(str(who)),
-                    new_coach_id=str(to),
-                    changed_by=current_user(),
-                )
-            except ValueError as exc:
-                st.error(str(exc))
-            else:
-                st.rerun()
+        _swap(board)
     with e2.form("ch_lock_form"):
-        st.markdown("**Lock or unlock a pair** (kept when matching runs again)")
-        pair_labels = {
-            f"{c}|{e}": f"{names.get(c)} → {names.get(e)}"
-            for c, e in zip(pairs["coach_id"], pairs["coachee_id"], strict=True)
-        }
-        chosen = st.selectbox(
-            "Pair", options=list(pair_labels), format_func=pair_labels.get, key=name_key("ch_lock_pair")
-        )
-        action = st.radio("Action", ["lock", "unlock"], horizontal=True, key="ch_lock_action")
-        if st.form_submit_button("Save", key="ch_lock_save") and chosen:
-            coach_id, coachee_id = str(chosen).split("|", 1)
-            add_edit(
-                engine=engine,
-                dataset_id=dataset.id,
-                kind=str(action),
-                coach_id=coach_id,
-                coachee_id=coachee_id,
-                changed_by=current_user(),
-            )
-            st.rerun()
+        _lock(board)
     e3, e4 = st.columns(2)
     with e3.form("ch_exclude_form"):
-        st.markdown("**Exclude or include a person** (e.g. on leave)")
-        everyone = sorted(names, key=names.get)
-        person = st.selectbox("Person", options=everyone, format_func=names.get, key=name_key("ch_ex_person"))
-        ex_action = st.radio("Action", ["exclude", "include"], horizontal=True, key="ch_ex_action")
-        if st.form_submit_button("Save", key="ch_ex_save"):
-            add_edit(
-                engine=engine, dataset_id=dataset.id, kind=str(ex_action), rep_id=str(person), changed_by=current_user()
-            )
-            st.rerun()
+        _exclude(board)
     with e4.form("ch_capacity_form"):
-        st.markdown("**Capacity of one coach**")
-        coach = st.selectbox("Coach", options=coaches, format_func=names.get, key=name_key("ch_cap_coach"))
-        value = st.number_input("Coachees", 0, 20, 3, key="ch_cap_value")
-        if st.form_submit_button("Save", key="ch_cap_save"):
-            add_edit(
-                engine=engine,
-                dataset_id=dataset.id,
-                kind="capacity",
-                rep_id=str(coach),
-                value=int(value),
-                changed_by=current_user(),
-            )
-            st.rerun()
-    history = edit_history(engine=engine, dataset_id=dataset.id)
+        _capacity(board)
+    history = edit_history(engine=get_engine(), dataset_id=board.view.dataset_id)
     if len(history):
         shown = history.drop(columns="id").copy()
         for column in ("coach_id", "coachee_id", "rep_id"):
-            shown[column] = shown[column].map(lambda v: names.get(v, v) if isinstance(v, str) else v)
+            shown[column] = shown[column].map(lambda v: board.label(v) if isinstance(v, str) else v)
         st.caption("Edit history (newest first)")
-        st.dataframe(cache.redact_frame(pd.DataFrame(shown), dataset.id, token, ()), hide_index=True, width="stretch")
+        st.dataframe(redact_frame(pd.DataFrame(shown), board.view, ()), hide_index=True, width="stretch")
 
-# Starting chains: the start month per pair feeds the Impact page; a started pair is also locked.
-st.subheader("Started coaching")
-started = started_pairs(engine=engine, dataset_id=dataset.id)
-if ids is not None:
-    started = started[started["coachee_id"].isin(ids) | started["coach_id"].isin(ids)]
-with st.form("ch_start_form"):
-    st.markdown("**Start coaching** — the month the pairs began; the Impact page compares them from then on")
-    s1, s2, s3 = st.columns([2, 3, 1])
-    data_months = sorted(cache.records(dataset.id, token)["period"].unique())[-12:]
-    next_month = str(pd.Period(data_months[-1], freq="M") + 1) if data_months else None
-    month_options = [*data_months, *([next_month] if next_month else [])]
-    month = s1.selectbox("First coached month", month_options, index=len(month_options) - 1, key="ch_start_month")
-    running = set(zip(started["coach_id"], started["coachee_id"], strict=True))
-    to_start = [p for p in zip(shown_pairs["coach_id"], shown_pairs["coachee_id"], strict=True) if p not in running]
-    start_labels = {"all": f"All {len(to_start)} pairs shown ({team}) not started yet"}
-    start_labels |= {
-        f"{c}|{e}": f"{names.get(c)} → {names.get(e)}"
-        for c, e in zip(pairs["coach_id"], pairs["coachee_id"], strict=True)
-    }
-    scope = s2.selectbox("Pairs", list(start_labels), format_func=start_labels.get, key=name_key("ch_start_scope"))
-    if s3.form_submit_button("Start", key="ch_start_save") and month:
-        chosen_pairs = (
-            to_start  # a started pair keeps its month unless it is started again on its own
-            if scope == "all"
-            else [(str(scope).partition("|")[0], str(scope).partition("|")[2])]
-        )
+
+def _coaches(board: Board) -> list[str]:
+    return sorted(board.result.load["coach_id"].tolist(), key=board.label)
+
+
+def _swap(board: Board) -> None:
+    """Swap or set a coach: only coaches of the role above the coachee's; the new pair is locked."""
+    pairs = board.result.pairs
+    st.markdown("**Swap or set a coach** (the new pair is locked)")
+    coachees = sorted(pairs["coachee_id"].tolist() + board.result.unmatched["rep_id"].tolist(), key=board.label)
+    who = st.selectbox("Coachee", options=coachees, format_func=board.label, key=name_key("ch_swap_coachee"))
+    above = {"SDR": "AE", "AE": "AM"}.get(str(board.segmented.set_index("rep_id").at[who, "role"])) if who else None
+    roles = board.result.load.set_index("coach_id")["role"]
+    fitting = [c for c in _coaches(board) if above and roles.at[c] == above]
+    to = st.selectbox("New coach", options=fitting, format_func=board.label, key=name_key("ch_swap_coach"))
+    if st.button("Save", key="ch_swap_save", disabled=not fitting):
+        current = dict(zip(pairs["coachee_id"], pairs["coach_id"], strict=True))
         try:
-            start_pairs(
-                engine=engine, dataset_id=dataset.id, pairs=chosen_pairs, month=str(month), changed_by=current_user()
+            swap_coach(
+                engine=get_engine(),
+                dataset_id=board.view.dataset_id,
+                coachee_id=str(who),
+                old_coach_id=current.get(str(who)),
+                new_coach_id=str(to),
+                changed_by=current_user(),
             )
         except ValueError as exc:
             st.error(str(exc))
         else:
             st.rerun()
-if started.empty:
-    st.caption("No pair started yet.")
-else:
-    shown_started = started.assign(
-        coach=started["coach_id"].map(lambda v: names.get(v, v)),
-        coachee=started["coachee_id"].map(lambda v: names.get(v, v)),
-    )
-    shown_started = shown_started[["coach", "coachee", "start", "changed_by"]]
-    shown_started = cache.redact_frame(shown_started, dataset.id, token, ())
-    st.dataframe(shown_started, hide_index=True, width="stretch")
-    stop_labels = {
-        f"{c}|{e}": f"{names.get(c, c)} → {names.get(e, e)}"
-        for c, e in zip(started["coach_id"], started["coachee_id"], strict=True)
+
+
+def _pair_labels(board: Board, pairs: pd.DataFrame) -> dict[str, str]:
+    """Pickers of pairs: "coach|coachee" → "Coach · role → Coachee · role"."""
+    return {
+        f"{c}|{e}": f"{board.label(c)} → {board.label(e)}"
+        for c, e in zip(pairs["coach_id"], pairs["coachee_id"], strict=True)
     }
+
+
+def _lock(board: Board) -> None:
+    """Lock or unlock a pair (a locked pair is kept when matching runs again)."""
+    st.markdown("**Lock or unlock a pair** (kept when matching runs again)")
+    labels = _pair_labels(board, board.result.pairs)
+    chosen = st.selectbox("Pair", options=list(labels), format_func=labels.__getitem__, key=name_key("ch_lock_pair"))
+    action = st.radio("Action", ["lock", "unlock"], horizontal=True, key="ch_lock_action")
+    if st.form_submit_button("Save", key="ch_lock_save") and chosen:
+        coach_id, coachee_id = str(chosen).split("|", 1)
+        add_edit(
+            engine=get_engine(),
+            dataset_id=board.view.dataset_id,
+            kind=str(action),
+            coach_id=coach_id,
+            coachee_id=coachee_id,
+            changed_by=current_user(),
+        )
+        st.rerun()
+
+
+def _exclude(board: Board) -> None:
+    """Take a person out of matching (e.g. on leave), or include them again."""
+    st.markdown("**Exclude or include a person** (e.g. on leave)")
+    everyone = sorted(board.names, key=board.label)
+    person = st.selectbox("Person", options=everyone, format_func=board.label, key=name_key("ch_ex_person"))
+    action = st.radio("Action", ["exclude", "include"], horizontal=True, key="ch_ex_action")
+    if st.form_submit_button("Save", key="ch_ex_save"):
+        add_edit(
+            engine=get_engine(),
+            dataset_id=board.view.dataset_id,
+            kind=str(action),
+            rep_id=str(person),
+            changed_by=current_user(),
+        )
+        st.rerun()
+
+
+def _capacity(board: Board) -> None:
+    """Set how many coachees one coach takes."""
+    st.markdown("**Capacity of one coach**")
+    coach = st.selectbox("Coach", options=_coaches(board), format_func=board.label, key=name_key("ch_cap_coach"))
+    value = st.number_input("Coachees", 0, 20, 3, key="ch_cap_value")
+    if st.form_submit_button("Save", key="ch_cap_save"):
+        add_edit(
+            engine=get_engine(),
+            dataset_id=board.view.dataset_id,
+            kind="capacity",
+            rep_id=str(coach),
+            value=int(value),
+            changed_by=current_user(),
+        )
+        st.rerun()
+
+
+def _started(board: Board) -> None:
+    """Starting chains: the start month per pair feeds the Impact page; a started pair is also locked."""
+    st.subheader("Started coaching")
+    started = started_pairs(engine=get_engine(), dataset_id=board.view.dataset_id)
+    if board.ids is not None:
+        started = started[started["coachee_id"].isin(board.ids) | started["coach_id"].isin(board.ids)]
+    with st.form("ch_start_form"):
+        _start_form(board, started)
+    if started.empty:
+        st.caption("No pair started yet.")
+        return
+    shown = started.assign(
+        coach=started["coach_id"].map(board.label),
+        coachee=started["coachee_id"].map(board.label),
+    )[["coach", "coachee", "start", "changed_by"]]
+    st.dataframe(redact_frame(shown, board.view, ()), hide_index=True, width="stretch")
+    labels = _pair_labels(board, started)
     to_stop = st.multiselect(
         "Stop (no longer counted as coached; unlocks)",
-        list(stop_labels),
-        format_func=stop_labels.get,
+        list(labels),
+        format_func=labels.__getitem__,
         key=name_key("ch_stop_pairs"),
     )
     if st.button("Stop selected", key="ch_stop_save", disabled=not to_stop):
         stop_pairs(
-            engine=engine,
-            dataset_id=dataset.id,
+            engine=get_engine(),
+            dataset_id=board.view.dataset_id,
             pairs=[(c, e) for c, _, e in (str(v).partition("|") for v in to_stop)],
             changed_by=current_user(),
         )
         st.rerun()
     link("impact", "See whether it works on the Impact page", ":material/trending_up:")
+
+
+def _start_form(board: Board, started: pd.DataFrame) -> None:
+    """Start the shown pairs (or one pair) in a month; a started pair keeps its month unless started on its own."""
+    st.markdown("**Start coaching** — the month the pairs began; the Impact page compares them from then on")
+    s1, s2, s3 = st.columns([2, 3, 1])
+    data_months = sorted(cache.records(board.view)["period"].unique())[-12:]
+    next_month = str(pd.Period(data_months[-1], freq="M") + 1) if data_months else None
+    month_options = [*data_months, *([next_month] if next_month else [])]
+    month = s1.selectbox("First coached month", month_options, index=len(month_options) - 1, key="ch_start_month")
+    running = set(zip(started["coach_id"], started["coachee_id"], strict=True))
+    shown = board.shown_pairs
+    to_start = [p for p in zip(shown["coach_id"], shown["coachee_id"], strict=True) if p not in running]
+    labels = {"all": f"All {len(to_start)} pairs shown ({board.team}) not started yet"}
+    labels |= _pair_labels(board, board.result.pairs)
+    scope = s2.selectbox("Pairs", list(labels), format_func=labels.__getitem__, key=name_key("ch_start_scope"))
+    if s3.form_submit_button("Start", key="ch_start_save") and month:
+        chosen = to_start if scope == "all" else [(str(scope).partition("|")[0], str(scope).partition("|")[2])]
+        try:
+            start_pairs(
+                engine=get_engine(),
+                dataset_id=board.view.dataset_id,
+                pairs=chosen,
+                month=str(month),
+                changed_by=current_user(),
+            )
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.rerun()

@@ -1,29 +1,43 @@
 """Impact: is coaching working (coached vs uncoached core peers, per coach), and what could it be worth."""
 
-from dataclasses import replace
+from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from core.coaching.edits import started_pairs
-from core.coaching.impact import ImpactSettings
-from core.coaching.revenue import RevenueAssumptions, revenue_impact
-from core.scoring.segmentation import SegmentSettings, apply_overrides
+from core.coaching.impact import ImpactResult, ImpactSettings
+from core.coaching.revenue import RevenueAssumptions, RevenueResult, revenue_impact
+from core.coaching.scope import impact_in_scope
+from core.governance.access import Viewer, scoped
+from core.scoring.segmentation import SegmentSettings
 from ui import cache
 from ui.auth import link, require_page
-from ui.state import get_engine, require_dataset
+from ui.dataset import require_dataset
+from ui.redact import View, view_of
+from ui.state import get_engine
 
-viewer = require_page("impact")
-st.title("Impact")
-dataset = require_dataset()
-st.caption(
-    "Coaching is judged by its effect: coached core people before and after their chain started, against "
-    "uncoached core peers of the same role over the same months — and what lifting the core could be worth."
-)
-engine = get_engine()
-token = cache.version(dataset.id)
-tab_effect, tab_revenue = st.tabs(["Is coaching working?", "Revenue impact"])
+
+def impact() -> None:
+    """The page: two tabs, filled in the order they are declared."""
+    viewer = require_page("impact")
+    if viewer is None:
+        return
+    st.title("Impact")
+    dataset = require_dataset(viewer)
+    if dataset is None:
+        return
+    st.caption(
+        "Coaching is judged by its effect: coached core people before and after their chain started, against "
+        "uncoached core peers of the same role over the same months — and what lifting the core could be worth."
+    )
+    view = view_of(dataset.id)
+    tab_effect, tab_revenue = st.tabs(["Is coaching working?", "Revenue impact"])
+    with tab_effect:
+        effect(view, viewer)
+    with tab_revenue:
+        revenue(view, viewer)
 
 
 def _signed(value: float, digits: int = 1) -> str:
@@ -34,7 +48,8 @@ def _interval(low: float, high: float) -> str:
     return "no interval" if pd.isna(low) or pd.isna(high) else f"{low:+.1f} to {high:+.1f}"
 
 
-with tab_revenue:
+def revenue(view: View, viewer: Viewer) -> None:
+    """The revenue calculator: research-based effects on the core, scenarios, and the hours they need."""
     st.markdown(
         "What would it be worth to lift the **core 60%**? Research by the Sales Executive Council (later CEB), "
         'summarised in Dixon & Adamson, *"The Dirty Secret of Effective Sales Coaching"* (Harvard Business Review), '
@@ -42,6 +57,19 @@ with tab_revenue:
         "best-quality coaching by **up to 19%**, while top performers gained little. These are research figures, "
         "not a promise for this team: change them below."
     )
+    assumptions = _assumptions()
+    try:
+        ids = cache.visible(view.dataset_id, viewer)  # a manager's calculator runs on their own people
+        tiers = cache.tiers(view, SegmentSettings(replicates=0))
+        result = revenue_impact(scoped(cache.records(view), ids), scoped(tiers, ids)[["rep_id", "tier"]], assumptions)
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    _scenarios(result, assumptions)
+
+
+def _assumptions() -> RevenueAssumptions:
+    """The calculator's sliders: effects, hours and horizon."""
     with st.container(border=True):
         r1, r2, r3 = st.columns(3)
         core_effect = r1.slider("Moderate coaching of the core (%)", 0.0, 20.0, 7.0, 0.5, key="im_core_effect")
@@ -67,7 +95,7 @@ with tab_revenue:
             key="im_sdr_share",
             help="SDR value is pipeline the AEs close, so it overlaps with AE revenue; 0 leaves SDRs out.",
         )
-    assumptions = RevenueAssumptions(
+    return RevenueAssumptions(
         core_effect=core_effect / 100,
         best_effect=best_effect / 100,
         top_effect=top_effect / 100,
@@ -76,108 +104,112 @@ with tab_revenue:
         months=int(horizon),
         sdr_share=sdr_share / 100,
     )
-    seg_settings = SegmentSettings(replicates=0)
-    try:
-        base = cache.segmentation(dataset.id, token, seg_settings.key(), seg_settings)
-        tiers = apply_overrides(base, cache.overrides(dataset.id, token))
-        ids = cache.visible(dataset.id, viewer)  # a manager's calculator runs on their own people
-        revenue = revenue_impact(
-            cache.scoped(cache.records(dataset.id, token), ids),
-            cache.scoped(tiers, ids)[["rep_id", "tier"]],
-            assumptions,
-        )
-    except ValueError as exc:
-        st.error(str(exc))
-    else:
-        scenarios = revenue.scenarios
-        best = scenarios.iloc[1]
-        m = st.columns(4)
-        m[0].metric(f"Moderate, core · {horizon} months", f"{scenarios.iloc[0]['change_horizon']:,.0f}", border=True)
-        m[1].metric(f"Best-quality, core · {horizon} months", f"{best['change_horizon']:,.0f}", border=True)
-        m[2].metric("Hours needed / month", f"{revenue.hours_needed:,.0f}", border=True)
-        m[3].metric(
-            "Managers' hours / month",
-            f"{revenue.hours_available:,.0f}",
-            delta=f"{revenue.hours_available - revenue.hours_needed:+,.0f} vs needed",
-            delta_color="normal",
-            border=True,
-            help=f"{revenue.managers} managers × {manager_hours:.0f} hours",
-        )
-        chart = (
-            alt.Chart(scenarios)
-            .mark_bar(color="#1f6f8b")
-            .encode(
-                x=alt.X("change_horizon:Q", title=f"Expected revenue change over {horizon} months"),
-                y=alt.Y("scenario:N", sort=list(scenarios["scenario"]), title=None, axis=alt.Axis(labelLimit=280)),
-                tooltip=[
-                    "scenario:N",
-                    alt.Tooltip("coached:Q", title="people coached"),
-                    alt.Tooltip("hours_per_person:Q", format=".1f", title="hours / person / month"),
-                    alt.Tooltip("change_month:Q", format=",.0f", title="change / month"),
-                    alt.Tooltip("change_pct:Q", format=".2f", title="% of team revenue"),
-                ],
-            )
-            .properties(height=200)
-        )
-        st.altair_chart(chart, width="stretch")
-        st.dataframe(
-            scenarios,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "hours": st.column_config.NumberColumn("hours / month", format="%.0f"),
-                "hours_per_person": st.column_config.NumberColumn("hours / person", format="%.1f"),
-                "basis": st.column_config.NumberColumn("revenue basis / month", format="%,.0f"),
-                "effect": st.column_config.NumberColumn("effect", format="percent"),
-                "change_month": st.column_config.NumberColumn("change / month", format="%,.0f"),
-                "change_horizon": st.column_config.NumberColumn(f"change / {horizon} months", format="%,.0f"),
-                "change_pct": st.column_config.NumberColumn("% of team revenue", format="%.2f"),
-            },
-        )
-        if revenue.hours_needed > revenue.hours_available:
-            st.warning(
-                f"Coaching the core needs {revenue.hours_needed:,.0f} hours a month; the managers have "
-                f"{revenue.hours_available:,.0f}. Peer coaches (Coaching chains) or fewer hours per person "
-                "close the gap."
-            )
-        st.caption(
-            "Revenue basis per month from the last 3 months: AE revenue won; AM portfolio growth (a shrinking "
-            f"portfolio counts as 0); SDR qualified leads × {revenue.lead_value:,.0f} (the credited share of AE "
-            "revenue per qualified lead). The same hours on the top tier give each top person at most the full "
-            "effect; spread over everyone, each person's effect shrinks with their share of the hours."
-        )
 
-with tab_effect:
-    started = started_pairs(engine=engine, dataset_id=dataset.id)
+
+def _scenarios(revenue: RevenueResult, assumptions: RevenueAssumptions) -> None:
+    """Headline figures, the scenarios as bars and as a table, and how the basis is computed."""
+    horizon = assumptions.months
+    manager_hours = assumptions.manager_hours
+    scenarios = revenue.scenarios
+    best = scenarios.iloc[1]
+    m = st.columns(4)
+    m[0].metric(f"Moderate, core · {horizon} months", f"{scenarios.iloc[0]['change_horizon']:,.0f}", border=True)
+    m[1].metric(f"Best-quality, core · {horizon} months", f"{best['change_horizon']:,.0f}", border=True)
+    m[2].metric("Hours needed / month", f"{revenue.hours_needed:,.0f}", border=True)
+    m[3].metric(
+        "Managers' hours / month",
+        f"{revenue.hours_available:,.0f}",
+        delta=f"{revenue.hours_available - revenue.hours_needed:+,.0f} vs needed",
+        delta_color="normal",
+        border=True,
+        help=f"{revenue.managers} managers × {manager_hours:.0f} hours",
+    )
+    chart = (
+        alt.Chart(scenarios)
+        .mark_bar(color="#1f6f8b")
+        .encode(
+            x=alt.X("change_horizon:Q", title=f"Expected revenue change over {horizon} months"),
+            y=alt.Y("scenario:N", sort=list(scenarios["scenario"]), title=None, axis=alt.Axis(labelLimit=280)),
+            tooltip=[
+                "scenario:N",
+                alt.Tooltip("coached:Q", title="people coached"),
+                alt.Tooltip("hours_per_person:Q", format=".1f", title="hours / person / month"),
+                alt.Tooltip("change_month:Q", format=",.0f", title="change / month"),
+                alt.Tooltip("change_pct:Q", format=".2f", title="% of team revenue"),
+            ],
+        )
+        .properties(height=200)
+    )
+    st.altair_chart(chart, width="stretch")
+    st.dataframe(
+        scenarios,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "hours": st.column_config.NumberColumn("hours / month", format="%.0f"),
+            "hours_per_person": st.column_config.NumberColumn("hours / person", format="%.1f"),
+            "basis": st.column_config.NumberColumn("revenue basis / month", format="%,.0f"),
+            "effect": st.column_config.NumberColumn("effect", format="percent"),
+            "change_month": st.column_config.NumberColumn("change / month", format="%,.0f"),
+            "change_horizon": st.column_config.NumberColumn(f"change / {horizon} months", format="%,.0f"),
+            "change_pct": st.column_config.NumberColumn("% of team revenue", format="%.2f"),
+        },
+    )
+    if revenue.hours_needed > revenue.hours_available:
+        st.warning(
+            f"Coaching the core needs {revenue.hours_needed:,.0f} hours a month; the managers have "
+            f"{revenue.hours_available:,.0f}. Peer coaches (Coaching chains) or fewer hours per person "
+            "close the gap."
+        )
+    st.caption(
+        "Revenue basis per month from the last 3 months: AE revenue won; AM portfolio growth (a shrinking "
+        f"portfolio counts as 0); SDR qualified leads × {revenue.lead_value:,.0f} (the credited share of AE "
+        "revenue per qualified lead). The same hours on the top tier give each top person at most the full "
+        "effect; spread over everyone, each person's effect shrinks with their share of the hours."
+    )
+
+
+def effect(view: View, viewer: Viewer) -> None:
+    """Is coaching working: the programme's lift with its interval, per coach and per coachee, and the method."""
+    started = started_pairs(engine=get_engine(), dataset_id=view.dataset_id)
     if started.empty:
         st.info(
             "No coaching chain has been started yet. On the Coaching chains page, start the matched pairs of a "
             "team (or one pair) in the month coaching began; this page then compares them with uncoached peers."
         )
         link("chains", "Start coaching on the Coaching chains page", ":material/link:")
-        st.stop()
+        return
     with st.expander("Comparison settings", icon=":material/tune:"):
-        c1, c2, c3, c4 = st.columns(4)
-        pre = c1.number_input("Months before the start", 1, 12, 3, key="im_pre")
-        post = c2.number_input("Months from the start on (at most)", 1, 24, 6, key="im_post")
-        replicates = c3.select_slider("Bootstrap re-draws", [200, 500, 1000, 2000], 1000, key="im_replicates")
-        level = c4.select_slider("Interval", [0.8, 0.9, 0.95], 0.95, format_func="{:.0%}".format, key="im_level")
-    settings = ImpactSettings(pre_months=int(pre), post_months=int(post), replicates=int(replicates), level=level)
+        settings = _comparison_settings()
     try:
-        result = cache.impact(dataset.id, token, started, settings)
+        result = cache.impact(view, started, settings)
     except ValueError as exc:
         st.error(str(exc))
-        st.stop()
+        return
     if result.coachees.empty:
         st.info("No started pair can be estimated yet (see why below): it needs scored months before and after.")
         st.dataframe(result.skipped, hide_index=True, width="stretch")
-        st.stop()
+        return
+    # A manager sees their coachees and those coachees' coaches; the totals stay team-wide.
+    result = impact_in_scope(result, cache.visible(view.dataset_id, viewer))
+    _programme(result, settings)
+    _leaderboard(result)
+    _per_coachee(result)
+    _method(settings)
 
-    ids = cache.visible(dataset.id, viewer)
-    if ids is not None:  # a manager sees their coachees and those coachees' coaches; the totals stay team-wide
-        mine = cache.scoped(result.coachees, ids, "coachee_id")
-        coaches = result.coaches[result.coaches["coach_id"].isin(set(mine["coach_id"]) | ids)]
-        result = replace(result, coachees=mine, coaches=coaches)
+
+def _comparison_settings() -> ImpactSettings:
+    c1, c2, c3, c4 = st.columns(4)
+    pre = c1.number_input("Months before the start", 1, 12, 3, key="im_pre")
+    post = c2.number_input("Months from the start on (at most)", 1, 24, 6, key="im_post")
+    replicates = c3.select_slider("Bootstrap re-draws", [200, 500, 1000, 2000], 1000, key="im_replicates")
+    level = c4.select_slider("Interval", [0.8, 0.9, 0.95], 0.95, format_func="{:.0%}".format, key="im_level")
+    return ImpactSettings(pre_months=int(pre), post_months=int(post), replicates=int(replicates), level=level)
+
+
+def _programme(result: ImpactResult, settings: ImpactSettings) -> None:
+    """The programme's lift, its interval and what it can say, per role, and what it cannot prove."""
+    level = settings.level
     programme = result.programme.set_index("group")
     overall = programme.iloc[-1]
     m = st.columns(4)
@@ -220,6 +252,9 @@ with tab_effect:
             "number with its interval."
         )
 
+
+def _leaderboard(result: ImpactResult) -> None:
+    """Mean lift per coach with its interval, most trustworthy first."""
     st.subheader("Coach leaderboard")
     board = result.coaches.copy()
     board["label"] = board["coach_name"] + " · n=" + board["coachees"].astype(str)
@@ -263,6 +298,9 @@ with tab_effect:
         },
     )
 
+
+def _per_coachee(result: ImpactResult) -> None:
+    """Each coachee's before, after, peers' change and lift, and the started pairs that could not be estimated."""
     st.subheader("Per coachee")
     table = result.coachees[
         [
@@ -305,6 +343,11 @@ with tab_effect:
     if not result.skipped.empty:
         with st.expander(f"Started pairs not estimated ({len(result.skipped)})"):
             st.dataframe(result.skipped, hide_index=True, width="stretch")
+
+
+def _method(settings: ImpactSettings) -> None:
+    """How the estimate is made, in the page's own settings."""
+    pre, post, replicates, level = settings.pre_months, settings.post_months, settings.replicates, settings.level
     with st.expander("How this is estimated", icon=":material/functions:"):
         st.markdown(
             f"""

@@ -1,7 +1,11 @@
 """Coaching plans: find a person, read and edit their plan (or HR brief), log check-ins, export."""
 
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
+from core.governance.access import Viewer, scoped
 from core.plans.content import build_plan, build_plans, edits_to_store, file_stem, to_markdown
 from core.plans.model import CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
@@ -10,155 +14,179 @@ from core.schema import ROLE_NAMES
 from core.scoring.metrics import METRICS
 from core.scoring.segmentation import SegmentSettings
 from ui import cache
-from ui.auth import name_key, presenting, require_page
+from ui.auth import current_user, require_page
+from ui.dataset import require_dataset
 from ui.downloads import MIME, audited
-from ui.plan_context import plan_context
-from ui.state import current_user, get_engine, require_dataset
+from ui.plan_context import PlanContext, plan_context
+from ui.redact import View, checkins_by_rep, name_key, shown_checkins, shown_edits, view_of
+from ui.state import get_engine, presenting
 
-viewer = require_page("plans")
-st.title("Coaching plans")
-dataset = require_dataset()
-st.caption(
-    "One document per person: a coaching plan for the core, a retention and coaching-role plan for top "
-    "performers, and a factual HR brief for the low tier. Options to discuss, not orders."
-)
-
-engine = get_engine()
-token = cache.version(dataset.id)
-try:
-    context = plan_context(dataset.id, token, SegmentSettings())
-except ValueError as exc:
-    st.error(str(exc))
-    st.stop()
-segmented, today = context.segmented, context.today
-
-f1, f2, f3, f4 = st.columns([2, 1, 1, 1])
-search = f1.text_input("Search by name or ID", key=name_key("pl_search"), placeholder="e.g. Wolf or E10023")
-team = f2.selectbox("Team", ["All", *sorted(segmented["team"].dropna().unique())], key="pl_team")
-tier = f3.selectbox("Tier", ["All", "low", "core", "top"], key="pl_tier")
-role = f4.selectbox("Role", ["All", "SDR", "AE", "AM"], key="pl_role")
-view = cache.scoped(segmented, cache.visible(dataset.id, viewer))
-if search.strip():
-    text = search.strip().casefold()
-    view = view[view["name"].str.casefold().str.contains(text, regex=False) | view["rep_id"].str.casefold().eq(text)]
-for column, value in (("team", team), ("tier", tier), ("role", role)):
-    if value != "All":
-        view = view[view[column] == value]
-if view.empty:
-    st.info("No one matches; clear the search or the filters.")
-    st.stop()
-
-view = view.sort_values(["name", "rep_id"])
-labels = {
-    r: f"{n} · {r} · {ROLE_NAMES[ro]} · {t} · {ti}"
-    for r, n, ro, t, ti in view[["rep_id", "name", "role", "team", "tier"]].itertuples(index=False)
-}
-rep = str(
-    st.selectbox(f"Person ({len(view)} shown)", list(labels), format_func=labels.__getitem__, key=name_key("pl_person"))
-)
+ZIP = "pl_zip"  # session key: the last ZIP made, with the view it was made for
 
 
-person_checkins = tuple(c for _, c in cache.shown_checkins(dataset.id, token, rep))
-edits = cache.shown_edits(dataset.id, token, plan_edits(engine=engine, dataset_id=dataset.id, rep_id=rep))
+def plans() -> None:
+    """The page: filters, one person's plan with downloads, and tabs to read, edit, log and export many."""
+    viewer = require_page("plans")
+    if viewer is None:
+        return
+    st.title("Coaching plans")
+    dataset = require_dataset(viewer)
+    if dataset is None:
+        return
+    st.caption(
+        "One document per person: a coaching plan for the core, a retention and coaching-role plan for top "
+        "performers, and a factual HR brief for the low tier. Options to discuss, not orders."
+    )
+    view = view_of(dataset.id)
+    try:
+        context = plan_context(view, SegmentSettings())
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    people = _filtered(scoped(context.segmented, cache.visible(dataset.id, viewer)))
+    if people.empty:
+        st.info("No one matches; clear the search or the filters.")
+        return
+    rep = _person(people)
+    logged = tuple(c for _, c in shown_checkins(view, rep))
+    edits = shown_edits(view, plan_edits(engine=get_engine(), dataset_id=dataset.id, rep_id=rep))
+    plan = _plan_for(context, rep, edits, logged)
+    _downloads(view, plan)
+    if not viewer.edits_plans:
+        st.caption(":material/visibility: Read-only for your role: plans are edited by managers and coaches.")
+    tab_plan, tab_edit, tab_log, tab_many = st.tabs(["Plan", "Edit", f"Check-ins ({len(logged)})", "Export many"])
+    with tab_plan:
+        st.markdown(to_markdown(plan))
+    with tab_edit:
+        _edit(view, viewer, context, plan, edits, logged)
+    with tab_log:
+        _log(view, viewer, context, rep, logged)
+    with tab_many:
+        _many(view, context, people)
 
 
-inputs = context.inputs()
+def _filtered(segmented: pd.DataFrame) -> pd.DataFrame:
+    """Search by name or ID, and filter by team, tier and role."""
+    f1, f2, f3, f4 = st.columns([2, 1, 1, 1])
+    search = f1.text_input("Search by name or ID", key=name_key("pl_search"), placeholder="e.g. Wolf or E10023")
+    team = f2.selectbox("Team", ["All", *sorted(segmented["team"].dropna().unique())], key="pl_team")
+    tier = f3.selectbox("Tier", ["All", "low", "core", "top"], key="pl_tier")
+    role = f4.selectbox("Role", ["All", "SDR", "AE", "AM"], key="pl_role")
+    kept = segmented
+    if search.strip():
+        text = search.strip().casefold()
+        kept = kept[
+            kept["name"].str.casefold().str.contains(text, regex=False) | kept["rep_id"].str.casefold().eq(text)
+        ]
+    for column, value in (("team", team), ("tier", tier), ("role", role)):
+        if value != "All":
+            kept = kept[kept[column] == value]
+    return kept.sort_values(["name", "rep_id"])
 
 
-def _plan_for(rep_id: str, edits_for: dict[str, str], logged: tuple[CheckIn, ...]) -> Plan:
-    return build_plan(rep_id, checkins=logged, edits=edits_for, **inputs)  # type: ignore[arg-type]
-
-
-plan = _plan_for(rep, edits, person_checkins)
-stem = file_stem(plan.rep_id, plan.name)
-kind = "HR brief" if plan.kind == "hr_brief" else "plan"
-for column, (label, fmt, make) in zip(
-    st.columns([1, 1, 1, 3]),
-    (("PDF", "pdf", to_pdf), ("Word", "docx", to_docx), ("Markdown", "md", to_markdown)),
-    strict=False,
-):
-    column.download_button(
-        label,
-        data=audited(
-            lambda make=make: make(plan), dataset_id=dataset.id, rep_ids=[plan.rep_id], what=f"{kind} ({fmt})"
-        ),
-        file_name=f"{stem}.{fmt}",
-        mime=MIME[fmt],
-        key=f"pl_{fmt}",
+def _person(people: pd.DataFrame) -> str:
+    """The person picker over the filtered people; their rep_id."""
+    labels = {
+        r: f"{n} · {r} · {ROLE_NAMES[ro]} · {t} · {ti}"
+        for r, n, ro, t, ti in people[["rep_id", "name", "role", "team", "tier"]].itertuples(index=False)
+    }
+    return str(
+        st.selectbox(
+            f"Person ({len(people)} shown)", list(labels), format_func=labels.__getitem__, key=name_key("pl_person")
+        )
     )
 
-if not viewer.edits_plans:
-    st.caption(":material/visibility: Read-only for your role: plans are edited by managers and coaches.")
-tab_plan, tab_edit, tab_log, tab_many = st.tabs(["Plan", "Edit", f"Check-ins ({len(person_checkins)})", "Export many"])
-with tab_plan:
-    st.markdown(to_markdown(plan))
-with tab_edit:
+
+def _plan_for(context: PlanContext, rep_id: str, edits: dict[str, str], logged: tuple[CheckIn, ...]) -> Plan:
+    return build_plan(rep_id, checkins=logged, edits=edits, **context.inputs())
+
+
+def _downloads(view: View, plan: Plan) -> None:
+    """PDF, Word and Markdown of this person's plan, each written (and audited) on click."""
+    stem = file_stem(plan.rep_id, plan.name)
+    kind = "HR brief" if plan.kind == "hr_brief" else "plan"
+    for column, (label, fmt, make) in zip(
+        st.columns([1, 1, 1, 3]),
+        (("PDF", "pdf", to_pdf), ("Word", "docx", to_docx), ("Markdown", "md", to_markdown)),
+        strict=False,
+    ):
+        column.download_button(
+            label,
+            data=audited(
+                lambda make=make: make(plan), dataset_id=view.dataset_id, rep_ids=[plan.rep_id], what=f"{kind} ({fmt})"
+            ),
+            file_name=f"{stem}.{fmt}",
+            mime=MIME[fmt],
+            key=f"pl_{fmt}",
+        )
+
+
+def _edit(
+    view: View, viewer: Viewer, context: PlanContext, plan: Plan, edits: dict[str, str], logged: tuple[CheckIn, ...]
+) -> None:
+    """The edit form: focus areas, goals, practice options, cadence and notes (kept when new data arrives)."""
     if not viewer.edits_plans:
         st.info("Your role reads plans; a manager or coach edits them.")
-    elif presenting():
+        return
+    if presenting():
         st.info("Editing is off in presentation mode: the text shown has aliases in place of names.")
-    else:
-        role_metrics = [m for m in METRICS if m.role == plan.role]
-        labels_by_id = {m.id: m.label for m in role_metrics}
-        with st.form("pl_edit_form"):
-            st.caption(
-                "Edited parts are kept when new data arrives and are marked as edited; "
-                "clear a field to go back to the generated text."
+        return
+    labels_by_id = {m.id: m.label for m in METRICS if m.role == plan.role}
+    with st.form("pl_edit_form"):
+        st.caption(
+            "Edited parts are kept when new data arrives and are marked as edited; "
+            "clear a field to go back to the generated text."
+        )
+        focus = st.multiselect(
+            "Focus areas (1–3)",
+            options=list(labels_by_id),
+            default=[f.metric for f in plan.focus if f.metric in labels_by_id],
+            format_func=labels_by_id.__getitem__,
+            max_selections=3,
+            key="pl_focus",
+            disabled=plan.kind != "coaching",
+        )
+        goals: dict[str, str] = {}
+        practices: dict[str, str] = {}
+        for area in plan.focus:
+            goals[area.metric] = st.text_input(f"Goal — {area.label}", value=area.goal, key=f"pl_goal_{area.metric}")
+            practices[area.metric] = st.text_area(
+                f"Practice options — {area.label} (one per line)",
+                value="\n".join(area.practice),
+                key=f"pl_practice_{area.metric}",
             )
-            focus = st.multiselect(
-                "Focus areas (1–3)",
-                options=list(labels_by_id),
-                default=[f.metric for f in plan.focus if f.metric in labels_by_id],
-                format_func=labels_by_id.__getitem__,
-                max_selections=3,
-                key="pl_focus",
-                disabled=plan.kind != "coaching",
+        cadence = st.text_input("Cadence", value=plan.cadence, key="pl_cadence", disabled=plan.kind != "coaching")
+        notes = st.text_area("Notes", value=plan.notes, key="pl_notes")
+        if st.form_submit_button("Save changes", key="pl_save"):
+            generated = _plan_for(context, plan.rep_id, {}, logged)
+            changed = edits_to_store(
+                generated, edits, notes=notes, cadence=cadence, focus=focus, goals=goals, practices=practices
             )
-            goals: dict[str, str] = {}
-            practices: dict[str, str] = {}
-            for area in plan.focus:
-                goals[area.metric] = st.text_input(
-                    f"Goal — {area.label}", value=area.goal, key=f"pl_goal_{area.metric}"
+            for key, value in changed.items():
+                set_plan_edit(
+                    engine=get_engine(),
+                    dataset_id=view.dataset_id,
+                    rep_id=plan.rep_id,
+                    key=key,
+                    value=value,
+                    changed_by=current_user(),
                 )
-                practices[area.metric] = st.text_area(
-                    f"Practice options — {area.label} (one per line)",
-                    value="\n".join(area.practice),
-                    key=f"pl_practice_{area.metric}",
-                )
-            cadence = st.text_input("Cadence", value=plan.cadence, key="pl_cadence", disabled=plan.kind != "coaching")
-            notes = st.text_area("Notes", value=plan.notes, key="pl_notes")
-            if st.form_submit_button("Save changes", key="pl_save"):
-                changed = edits_to_store(
-                    _plan_for(rep, {}, person_checkins),
-                    edits,
-                    notes=notes,
-                    cadence=cadence,
-                    focus=focus,
-                    goals=goals,
-                    practices=practices,
-                )
-                for key, value in changed.items():
-                    set_plan_edit(
-                        engine=engine,
-                        dataset_id=dataset.id,
-                        rep_id=rep,
-                        key=key,
-                        value=value,
-                        changed_by=current_user(),
-                    )
-                st.rerun()
-with tab_log:
+            st.rerun()
+
+
+def _log(view: View, viewer: Viewer, context: PlanContext, rep: str, logged: tuple[CheckIn, ...]) -> None:
+    """The check-in form (for roles that edit plans) and the person's check-in log."""
     if viewer.edits_plans:
         with st.form("pl_ci_form", clear_on_submit=True):
             c1, c2 = st.columns([1, 3])
-            held = c1.date_input("Date", value=today, max_value=today, key="pl_ci_date")
+            held = c1.date_input("Date", value=context.today, max_value=context.today, key="pl_ci_date")
             note = c2.text_input("What was discussed", key="pl_ci_note")
             next_step = st.text_input("Next step", key="pl_ci_next")
             if st.form_submit_button("Log check-in", key="pl_ci_save"):
                 try:
                     add_checkin(
-                        engine=engine,
-                        dataset_id=dataset.id,
+                        engine=get_engine(),
+                        dataset_id=view.dataset_id,
                         rep_id=rep,
                         held_on=held,
                         note=note,
@@ -169,45 +197,51 @@ with tab_log:
                     st.error(str(exc))
                 else:
                     st.rerun()
-    if person_checkins:
+    if logged:
         st.dataframe(
-            [{"date": c.when, "note": c.note, "next step": c.next_step, "by": c.by} for c in reversed(person_checkins)],
+            [{"date": c.when, "note": c.note, "next step": c.next_step, "by": c.by} for c in reversed(logged)],
             hide_index=True,
             width="stretch",
         )
     else:
         st.caption("No check-ins yet. Coaching is continuous: short, regular conversations, logged here.")
-with tab_many:
+
+
+def _many(view: View, context: PlanContext, people: pd.DataFrame) -> None:
+    """A ZIP of every filtered person's plan (or brief), made on request with a progress bar."""
     st.caption(
-        f"All {len(view)} people shown by the filters above, one file each, in a ZIP (HR briefs for the low tier)."
+        f"All {len(people)} people shown by the filters above, one file each, in a ZIP (HR briefs for the low tier)."
     )
     fmt = st.radio("Format", ["pdf", "docx", "md"], horizontal=True, key="pl_zip_fmt")
-    if st.button(f"Prepare ZIP of {len(view)} plans", key="pl_zip_go"):
+    if st.button(f"Prepare ZIP of {len(people)} plans", key="pl_zip_go"):
         everyone_edits = {
-            r: cache.shown_edits(dataset.id, token, e)
-            for r, e in all_plan_edits(engine=engine, dataset_id=dataset.id).items()
+            r: shown_edits(view, e) for r, e in all_plan_edits(engine=get_engine(), dataset_id=view.dataset_id).items()
         }
-        logged_by_rep: dict[str, list[CheckIn]] = {}
-        for rep_id, entry in cache.shown_checkins(dataset.id, token):
-            logged_by_rep.setdefault(rep_id, []).append(entry)
         bar = st.progress(0.0, text="Writing plans…")
-        plans = build_plans(sorted(view["rep_id"]), checkins=logged_by_rep, edits=everyone_edits, **inputs)  # type: ignore[arg-type]
+        made = build_plans(
+            sorted(people["rep_id"]),
+            checkins=checkins_by_rep(view),
+            edits=everyone_edits,
+            **context.inputs(),
+        )
         data = plans_zip(
-            plans,
+            made,
             fmt,  # type: ignore[arg-type]
             file_stem=file_stem,
             markdown=to_markdown,
             progress=lambda i, n: bar.progress(i / n, text=f"Writing plans… {i} of {n}"),
         )
         bar.empty()
-        # Kept with the view token, so a ZIP made before presentation mode was switched on is never offered.
-        st.session_state["pl_zip"] = (dataset.id, token, fmt, tuple(p.rep_id for p in plans), data)
-    made = st.session_state.get("pl_zip")
-    if made and made[:2] == (dataset.id, token):
-        _, _, zfmt, zip_ids, zipped = made
+        # Kept with the view, so a ZIP made before presentation mode was switched on is never offered.
+        st.session_state[ZIP] = (view, fmt, tuple(p.rep_id for p in made), data)
+    kept = st.session_state.get(ZIP)
+    if kept and kept[0] == view:
+        _, zfmt, zip_ids, zipped = kept
         st.download_button(
             f"Download ZIP ({len(zip_ids)} {zfmt.upper()} files)",
-            data=audited(lambda: zipped, dataset_id=dataset.id, rep_ids=zip_ids, what=f"plans and briefs ZIP ({zfmt})"),
+            data=audited(
+                lambda: zipped, dataset_id=view.dataset_id, rep_ids=zip_ids, what=f"plans and briefs ZIP ({zfmt})"
+            ),
             file_name=f"coachwise-plans-{zfmt}.zip",
             mime="application/zip",
             key="pl_zip_dl",

@@ -7,21 +7,30 @@ helpers here use the URL path, the way a browser addresses a page.
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
-from streamlit.util import calc_hash
+
+from ui.nav import PAGES
+
+DEFAULT = next(p.url_path for p in PAGES if p.default)  # registered under "" (the app's root URL)
+
+
+def _hashes(at: AppTest) -> dict[str, str]:
+    """URL path → the page hash the last run registered (AppTest keeps them only in ``_registered_pages``)."""
+    return {
+        str(info.get("url_pathname") or DEFAULT): str(page_hash)
+        for page_hash, info in at._registered_pages.items()
+        if "url_pathname" in info
+    }
 
 
 def open_page(at: AppTest, url_path: str) -> AppTest:
-    """Switch the app to the page with this URL path (run it with ``.run()``), as ``switch_page`` does for files.
-
-    ``st.Page`` identifies a page by the hash of its URL path, and AppTest holds the page to open next
-    in ``_page_hash``; there is no public way to name a function page.
-    """
-    if url_path not in registered_pages(at):
-        raise ValueError(f"No page {url_path!r} in this viewer's navigation: {sorted(registered_pages(at))}.")
-    at._page_hash = calc_hash(url_path)
+    """Switch the app to the page with this URL path (run it with ``.run()``), as ``switch_page`` does for files."""
+    hashes = _hashes(at)
+    if url_path not in hashes:
+        raise ValueError(f"No page {url_path!r} in this viewer's navigation: {sorted(hashes)}.")
+    at._page_hash = hashes[url_path]
     return at
 
 
 def registered_pages(at: AppTest) -> set[str]:
     """The URL paths of the pages in the navigation the last run registered."""
-    return {str(info.get("url_pathname")) for info in at._registered_pages.values() if info.get("url_pathname")}
+    return set(_hashes(at))

@@ -8,6 +8,9 @@ computed from the real names; core cuts results to it (``core.governance.access.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -22,7 +25,7 @@ from core.store.datasets import dataset_version, load_people, load_records
 from ui.redact import View, alias_key, redact_frame
 from ui.state import get_engine
 
-_SETTINGS = {
+_SETTINGS: dict[str | type[Any], Callable[[Any], Any]] = {
     SegmentSettings: SegmentSettings.key,
     ChainSettings: ChainSettings.key,
     ImpactSettings: ImpactSettings.key,

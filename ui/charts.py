@@ -18,7 +18,7 @@ def metric_axis(spec: MetricSpec | None) -> alt.Axis:
 
 def percentile_chart(rows: pd.DataFrame, *, title: str = "Percentile") -> alt.Chart:
     """One person's monthly percentile within role as a line (0–100)."""
-    return (
+    chart: alt.Chart = (
         alt.Chart(rows[["period", "percentile"]])
         .mark_line(point=True)
         .encode(
@@ -28,3 +28,4 @@ def percentile_chart(rows: pd.DataFrame, *, title: str = "Percentile") -> alt.Ch
         )
         .properties(height=200)
     )
+    return chart

@@ -1,4 +1,4 @@
-"""What a manager sees of the coaching chains: the pairs, gaps and coach load that involve their people.
+"""What a manager sees of the coaching chains and their impact: the parts that involve their people.
 
 Matching always runs on the whole team (a coach may come from another team); this cuts the result
 to a manager's scope afterwards, in one place, for the page and the exports alike.
@@ -11,6 +11,7 @@ from dataclasses import replace
 import pandas as pd
 
 from core.coaching.chains import ChainResult
+from core.coaching.impact import ImpactResult
 from core.governance.access import scoped
 
 
@@ -43,3 +44,15 @@ def people_in_scope(segmented: pd.DataFrame, result: ChainResult, ids: frozenset
     if ids is None:
         return segmented
     return scoped(segmented, ids | frozenset(result.pairs["coach_id"].astype(str)))
+
+
+def impact_in_scope(result: ImpactResult, ids: frozenset[str] | None) -> ImpactResult:
+    """A manager's view of the impact estimate: their coachees and those coachees' coaches.
+
+    The programme totals stay team-wide: they are an estimate over everyone, not a list of people.
+    """
+    if ids is None:
+        return result
+    coachees = scoped(result.coachees, ids, "coachee_id")
+    coaches = result.coaches[result.coaches["coach_id"].astype(str).isin(set(coachees["coach_id"].astype(str)) | ids)]
+    return replace(result, coachees=coachees, coaches=coaches)

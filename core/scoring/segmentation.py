@@ -6,7 +6,7 @@ records in, one row per person out, with everything a person needs to review a t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -286,3 +286,38 @@ __all__ = [
     "segment",
     "tier_summary",
 ]
+
+
+FLAG_COLUMNS: dict[str, str] = {
+    "borderline": "borderline",
+    "persistent low": "persistent_low",
+    "tie at cut-off": "tie_at_boundary",
+    "overridden": "overridden",
+    "small sample": "small_sample",
+}
+"""The flags a person can carry, by the label a reader filters on, and the column that holds each."""
+
+
+def filter_people(
+    segmented: pd.DataFrame,
+    *,
+    roles: Sequence[str] = (),
+    teams: Sequence[str] = (),
+    managers: Sequence[str] = (),
+    tiers: Sequence[str] = (),
+    flags: Sequence[str] = (),
+) -> pd.DataFrame:
+    """The people matching every non-empty filter: any of the roles, teams, managers and tiers, all flags.
+
+    Args:
+        segmented: Tiers with flags, as ``segment`` and ``apply_overrides`` give them.
+        roles, teams, managers, tiers: Keep a person whose value is one of these (no filter when empty).
+        flags: Labels of ``FLAG_COLUMNS``; keep a person who carries every one of them.
+    """
+    kept = segmented
+    for column, chosen in (("role", roles), ("team", teams), ("manager", managers), ("tier", tiers)):
+        if chosen:
+            kept = kept[kept[column].isin(list(chosen))]
+    for flag in flags:
+        kept = kept[kept[FLAG_COLUMNS[flag]].astype(bool)]
+    return kept

@@ -61,5 +61,5 @@ def test_zip_for_the_filter(app_env: Path) -> None:
     at.radio(key="pl_zip_fmt").set_value("md").run()
     at.button(key="pl_zip_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    _, _, fmt, rep_ids, data = at.session_state["pl_zip"]
+    _, fmt, rep_ids, data = at.session_state["pl_zip"]
     assert fmt == "md" and len(rep_ids) > 0 and data[:2] == b"PK"

@@ -101,11 +101,11 @@ def test_plans_zip_made_in_presentation_mode_holds_aliases_only(demo_db: Path) -
     open_page(at, "plans").run()
     at.radio(key="pl_zip_fmt").set_value("md").run()
     at.button(key="pl_zip_go").click().run()
-    assert at.session_state["pl_zip"][4][:2] == b"PK"
+    assert at.session_state["pl_zip"][3][:2] == b"PK"
     at.toggle(key=PRESENTING).set_value(True).run()
     assert not [b for b in at.get("download_button") if "ZIP" in str(b.proto.label)]  # stale real-name ZIP hidden
     at.button(key="pl_zip_go").click().run()
-    archive = zipfile.ZipFile(io.BytesIO(at.session_state["pl_zip"][4]))
+    archive = zipfile.ZipFile(io.BytesIO(at.session_state["pl_zip"][3]))
     text = "".join(archive.read(n).decode("utf-8") for n in archive.namelist())
     text += " ".join(archive.namelist())
     assert len(archive.namelist()) > 10

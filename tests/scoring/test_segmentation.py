@@ -8,7 +8,15 @@ import pytest
 
 from core.demo import DemoSpec, generate_team
 from core.scoring.metrics import role_medians
-from core.scoring.segmentation import SegmentSettings, apply_overrides, explain, export_table, segment, tier_summary
+from core.scoring.segmentation import (
+    SegmentSettings,
+    apply_overrides,
+    explain,
+    export_table,
+    filter_people,
+    segment,
+    tier_summary,
+)
 from core.scoring.tiers import PRESETS, tier_sizes
 
 TEAM = DemoSpec(reps=120, months=12, seed=7, end="2026-10")
@@ -112,3 +120,26 @@ def test_nobody_in_window_is_a_sentence() -> None:
     """An empty table is refused with a sentence, not a crash."""
     with pytest.raises(ValueError, match="no rows"):
         segment(generate_team(TEAM).head(0), FAST)
+
+
+def test_filter_people_combines_filters() -> None:
+    """Filters narrow by any of the chosen values per column and by every chosen flag."""
+    people = pd.DataFrame(
+        {
+            "rep_id": ["a", "b", "c", "d"],
+            "role": ["SDR", "SDR", "AE", "AE"],
+            "team": ["N", "S", "N", "N"],
+            "manager": ["M1", "M1", "M2", "M2"],
+            "tier": ["low", "core", "low", "top"],
+            "borderline": [True, False, True, False],
+            "persistent_low": [True, False, False, False],
+            "tie_at_boundary": [False] * 4,
+            "overridden": [False] * 4,
+            "small_sample": [False] * 4,
+        }
+    )
+    assert filter_people(people)["rep_id"].tolist() == ["a", "b", "c", "d"]
+    assert filter_people(people, tiers=["low"])["rep_id"].tolist() == ["a", "c"]
+    assert filter_people(people, tiers=["low"], teams=["N"], roles=["AE"])["rep_id"].tolist() == ["c"]
+    assert filter_people(people, flags=["borderline", "persistent low"])["rep_id"].tolist() == ["a"]
+    assert filter_people(people, managers=["M2"], flags=["borderline"])["rep_id"].tolist() == ["c"]
