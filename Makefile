@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-latest lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,18 @@ test: $(VENV)/.installed-dev
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here."; exit 1; fi; \
 	exit $$rc
 
+## test-latest: every test on the newest versions the requirements' bounds allow, in a separate environment,
+## so a release inside the bounds that breaks us (as one altair/pandas pair broke the AM chart) is caught.
+test-latest:
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip --disable-pip-version-check -q install --upgrade --upgrade-strategy eager -r requirements-dev.txt
+	./scripts/ensure-browser.sh
+	.venv-latest/bin/python -m pytest
+
 ## bench: performance against a floor measured in the same run (see README "Performance").
 bench: $(VENV)/.installed-dev
 	$(PY) -m scripts.bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .venv-latest .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -75,3 +75,27 @@ def test_override_needs_reason_and_is_kept(app_env: Path) -> None:
     table = at.dataframe[0].value
     assert table["rep_id"].tolist() == [person]
     assert table["tier"].tolist() == ["top"]
+
+
+def _every_role(at: AppTest, where: str) -> None:
+    """Click each role's charts and check the page still shows its table and override form."""
+    roles = at.segmented_control(key="seg_role").options
+    assert len(roles) == 3, where
+    for role in roles:
+        at.segmented_control(key="seg_role").set_value(role).run()
+        assert not at.exception, f"{where}, role {role}: {[e.value for e in at.exception]}"
+        assert at.dataframe and at.selectbox(key="seg_ov_tier") is not None, f"{where}, role {role}"
+
+
+def test_every_role_with_every_preset_and_every_window(app_env: Path) -> None:
+    """Each role's charts render under every cut-off preset and every window (a chart that breaks for one fails)."""
+    from core.scoring.tiers import PRESETS
+
+    at = _page()
+    for preset in PRESETS:
+        at.selectbox(key="seg_preset").set_value(preset).run()
+        _every_role(at, f"preset {preset}")
+    at.selectbox(key="seg_preset").set_value(next(iter(PRESETS))).run()
+    for window in at.selectbox(key="seg_window").options:
+        at.selectbox(key="seg_window").set_value(window).run()
+        _every_role(at, f"window {window}")
