@@ -25,7 +25,7 @@ run: $(VENV)/.installed
 	$(PY) -m core preflight
 	$(PY) -m streamlit run app.py
 
-## lint: ruff on everything, mypy --strict on core/.
+## lint: ruff on everything, mypy --strict on core/ and ui/.
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
