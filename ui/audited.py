@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.governance.audit import record
-from ui.state import current_user, get_engine
+from ui.auth import current_user
+from ui.state import get_engine
 
 RECORDED_VIEWS = "hr_recorded_views"
 """Session key: the set of (action, dataset id, subject) views this session has already recorded."""

@@ -9,7 +9,8 @@ import streamlit as st
 
 from core.export import export_bytes
 from core.governance.audit import record, subject_ids
-from ui.state import current_user, get_engine
+from ui.auth import current_user
+from ui.state import get_engine
 
 MIME = {
     "csv": "text/csv",
