@@ -12,8 +12,9 @@ import pandas as pd
 from core.coaching.chains import ChainResult, ChainSettings
 from core.coaching.edits import edits_in_force
 from core.scoring.metrics import window_periods
-from core.scoring.segmentation import SegmentSettings, apply_overrides
+from core.scoring.segmentation import SegmentSettings
 from ui import cache
+from ui.redact import View
 from ui.state import get_engine
 
 
@@ -42,18 +43,17 @@ class PlanContext:
         }
 
 
-def plan_context(dataset_id: int, token: str, settings: SegmentSettings) -> PlanContext:
+def plan_context(view: View, settings: SegmentSettings) -> PlanContext:
     """Assemble the context from the cached computations (raises ValueError as segmentation does)."""
-    base = cache.segmentation(dataset_id, token, settings.key(), settings)
-    segmented = apply_overrides(base, cache.overrides(dataset_id, token))
-    edits_now = edits_in_force(engine=get_engine(), dataset_id=dataset_id)
+    segmented = cache.tiers(view, settings)
+    edits_now = edits_in_force(engine=get_engine(), dataset_id=view.dataset_id)
     chain_settings = ChainSettings(capacity_overrides=edits_now.capacity_overrides)
-    records = cache.records(dataset_id, token)
+    records = cache.records(view)
     return PlanContext(
         segmented=segmented,
-        medians=cache.medians(dataset_id, token, settings.key(), settings),
+        medians=cache.medians(view, settings),
         chains=cache.chains(segmented, chain_settings, edits_now.constraints),
-        history=cache.history(dataset_id, token, settings.key(), settings),
+        history=cache.history(view, settings),
         chain_settings=chain_settings,
         months=window_periods(records["period"].unique(), settings.window),
         today=date.today(),
