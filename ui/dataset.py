@@ -43,8 +43,6 @@ def require_dataset(viewer: Viewer) -> DatasetInfo | None:
     return dataset
 
 
-
-
 def dataset_picker(
     datasets: list[DatasetInfo], active: DatasetInfo, *, key: str, label: str = "Active dataset"
 ) -> None:
