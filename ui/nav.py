@@ -59,6 +59,4 @@ def register(functions: Mapping[str, Callable[[], None]]) -> None:
 def st_page(url_path: str) -> st.Page:
     """The ``st.Page`` for a page: what ``st.navigation``, ``st.page_link`` and ``st.switch_page`` take."""
     spec = page(url_path)
-    return st.Page(
-        _FUNCTIONS[url_path], title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default
-    )
+    return st.Page(_FUNCTIONS[url_path], title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
