@@ -1,5 +1,10 @@
 """HR review: the persistent low performers, the facts per person, the HR brief, and the case status."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
 import pandas as pd
 import streamlit as st
 
@@ -8,224 +13,274 @@ from core.plans.hr_review import (
     CASE_STATUSES,
     DECISION_NOTE,
     NO_CASE,
+    BriefFormat,
+    case_counts,
     case_history,
+    coaches_by_coachee,
     current_cases,
     export_brief,
     export_briefs_zip,
     metric_gaps,
     persistent_low_table,
     set_case_status,
+    with_brief,
 )
-from core.plans.model import CheckIn
+from core.plans.model import CheckIn, Plan
 from core.plans.store import all_plan_edits
 from core.schema import ROLE_NAMES
 from core.scoring.segmentation import SegmentSettings
-from ui import cache
 from ui.audited import record_view_once
-from ui.auth import name_key, require_page
-from ui.plan_context import percentile_chart, plan_context
-from ui.state import current_user, get_engine, require_dataset
+from ui.auth import current_user, require_page
+from ui.charts import percentile_chart
+from ui.dataset import require_dataset
+from ui.downloads import MIME
+from ui.plan_context import PlanContext, plan_context
+from ui.redact import View, checkins_by_rep, name_key, redact_frame, shown_checkins, shown_edits, view_of
+from ui.state import get_engine
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TABLE_COLUMNS = [
+    "name",
+    "rep_id",
+    "role",
+    "team",
+    "manager",
+    "windows",
+    "percentiles",
+    "trend",
+    "gaps",
+    "support",
+    "override",
+    "case_status",
+    "case_by",
+    "case_at",
+]
 
-viewer = require_page("hr-review")
-st.title("HR review")
-dataset = require_dataset()
-settings = SegmentSettings()
-window = settings.window or 0
-st.caption(
-    f"{dataset.name} · people who are **persistently** low within their role: in the low tier now and in at least "
-    f"2 of the last {settings.history} windows of {window} months — not after one bad month. "
-    f"Default settings: cut-offs {'/'.join(map(str, settings.cutoffs))} and the default metric weights."
-)
-st.info(DECISION_NOTE, icon=":material/gavel:")
 
-engine = get_engine()
-token = cache.version(dataset.id)
-try:
-    context = plan_context(dataset.id, token, settings)
-except ValueError as exc:
-    st.error(str(exc))
-    st.stop()
-segmented, medians, history, chains = context.segmented, context.medians, context.history, context.chains
-coaches = {
-    str(row.coachee_id): f"{row.coach_name} ({row.coach_role})"
-    for row in chains.pairs[["coachee_id", "coach_name", "coach_role"]].itertuples(index=False)
-}
-logged = cache.shown_checkins(dataset.id, token)
-edits = {
-    r: cache.shown_edits(dataset.id, token, e) for r, e in all_plan_edits(engine=engine, dataset_id=dataset.id).items()
-}
-table = persistent_low_table(
-    segmented,
-    medians,
-    history,
-    logged,
-    current_cases(engine=engine, dataset_id=dataset.id),
-    coaches=coaches,
-    plan_edits=edits,
-)
+@dataclass(frozen=True)
+class _Review:
+    """What every part of the page works from: the view, the table, the plans' inputs, who is acting."""
 
-if table.empty:
-    st.success(
-        f"No one in {dataset.name} is persistently low — that is good news. People in the low tier this "
-        "window who were not low in earlier windows are not listed here: one bad period is not a pattern. "
-        "Their coaching plans are on the Coaching plans page.",
-        icon=":material/sentiment_satisfied:",
+    view: View
+    table: pd.DataFrame
+    context: PlanContext
+    checkins: dict[str, list[CheckIn]]
+    edits: dict[str, dict[str, str]]
+    actor: str  # captured now: downloads are generated outside the page run
+
+
+def hr_review() -> None:
+    """The page: who is persistently low, the briefs as a ZIP, and one person's facts, brief and case."""
+    viewer = require_page("hr-review")
+    if viewer is None:
+        return
+    st.title("HR review")
+    dataset = require_dataset(viewer)
+    if dataset is None:
+        return
+    settings = SegmentSettings()
+    window = settings.window or 0
+    st.caption(
+        f"{dataset.name} · people who are **persistently** low within their role: in the low tier now and in at "
+        f"least 2 of the last {settings.history} windows of {window} months — not after one bad month. "
+        f"Default settings: cut-offs {'/'.join(map(str, settings.cutoffs))} and the default metric weights."
     )
-    st.stop()
+    st.info(DECISION_NOTE, icon=":material/gavel:")
+    view = view_of(dataset.id)
+    try:
+        context = plan_context(view, settings)
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    review = _review(view, context)
+    if review.table.empty:
+        st.success(
+            f"No one in {dataset.name} is persistently low — that is good news. People in the low tier this "
+            "window who were not low in earlier windows are not listed here: one bad period is not a pattern. "
+            "Their coaching plans are on the Coaching plans page.",
+            icon=":material/sentiment_satisfied:",
+        )
+        return
+    record_view_once("hr_review_viewed", dataset_id=dataset.id)
+    if dataset.is_demo:
+        st.caption("This is the generated demo team: the people below are invented.")
+    _listed(review.table)
+    _briefs_zip(review)
+    st.subheader("One person")
+    rep = _person_picker(review.table)
+    if rep is not None:
+        _person(review, rep)
 
-record_view_once("hr_review_viewed", dataset_id=dataset.id)
-if dataset.is_demo:
-    st.caption("This is the generated demo team: the people below are invented.")
 
-counts = table["case_status"].value_counts()
-m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric("Persistently low", len(table))
-m2.metric("No case yet", int(counts.get(NO_CASE, 0)))
-m3.metric("Open", int(counts.get("open", 0)))
-m4.metric("In conversation", int(counts.get("in conversation", 0)))
-m5.metric("Closed", int(counts.get("closed", 0)))
+def _review(view: View, context: PlanContext) -> _Review:
+    """The persistent low performers with their support (check-ins, coach, plan edits) and cases."""
+    engine = get_engine()
+    edits = {r: shown_edits(view, e) for r, e in all_plan_edits(engine=engine, dataset_id=view.dataset_id).items()}
+    table = persistent_low_table(
+        context.segmented,
+        context.medians,
+        context.history,
+        shown_checkins(view),
+        current_cases(engine=engine, dataset_id=view.dataset_id),
+        coaches=coaches_by_coachee(context.chains.pairs),
+        plan_edits=edits,
+    )
+    return _Review(
+        view=view, table=table, context=context, checkins=checkins_by_rep(view), edits=edits, actor=current_user()
+    )
 
-shown = table.assign(
-    windows=[f"{low} of {seen}" for low, seen in zip(table["low_windows"], table["windows_seen"], strict=True)],
-    role=table["role"].map(ROLE_NAMES),
-    case_at=pd.to_datetime(table["case_at"], utc=True).dt.strftime("%d %b %Y"),
-)
-st.dataframe(
-    shown[
-        [
-            "name",
-            "rep_id",
-            "role",
-            "team",
-            "manager",
-            "windows",
-            "percentiles",
-            "trend",
-            "gaps",
-            "support",
-            "override",
-            "case_status",
-            "case_by",
-            "case_at",
-        ]
-    ],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "windows": st.column_config.TextColumn("Low in", help="Low-tier windows of those scored"),
-        "percentiles": st.column_config.LineChartColumn(
-            "Monthly percentile", y_min=0, y_max=100, help="Percentile within role, month by month"
+
+def _listed(table: pd.DataFrame) -> None:
+    """The counts by case status and the table of everyone listed."""
+    counts = case_counts(table)
+    m1, m2, m3, m4, m5 = st.columns(5)
+    m1.metric("Persistently low", len(table))
+    m2.metric("No case yet", counts[NO_CASE])
+    m3.metric("Open", counts["open"])
+    m4.metric("In conversation", counts["in conversation"])
+    m5.metric("Closed", counts["closed"])
+    shown = table.assign(
+        windows=[f"{low} of {seen}" for low, seen in zip(table["low_windows"], table["windows_seen"], strict=True)],
+        role=table["role"].map(ROLE_NAMES),
+        case_at=pd.to_datetime(table["case_at"], utc=True).dt.strftime("%d %b %Y"),
+    )
+    st.dataframe(
+        shown[TABLE_COLUMNS],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "windows": st.column_config.TextColumn("Low in", help="Low-tier windows of those scored"),
+            "percentiles": st.column_config.LineChartColumn(
+                "Monthly percentile", y_min=0, y_max=100, help="Percentile within role, month by month"
+            ),
+            "gaps": st.column_config.TextColumn("Gap to the role median", width="large"),
+            "support": st.column_config.TextColumn("Support given", width="medium"),
+            "override": st.column_config.TextColumn("Manager override"),
+            "case_status": st.column_config.TextColumn("Case"),
+            "case_by": st.column_config.TextColumn("Case set by"),
+            "case_at": st.column_config.TextColumn("on"),
+        },
+    )
+
+
+def _briefs_zip(review: _Review) -> None:
+    """Every HR brief in one ZIP (made, and audited, on click), and who has none because of an override."""
+    engine, dataset_id, actor = get_engine(), review.view.dataset_id, review.actor
+    briefed = with_brief(review.table)
+    moved_out = len(review.table) - len(briefed)
+    inputs = review.context.inputs()
+    z1, z2 = st.columns([1, 3], vertical_alignment="bottom")
+    zip_fmt = cast(
+        BriefFormat, z1.radio("Format", ["pdf", "docx"], horizontal=True, key="hr_zip_fmt", format_func=str.upper)
+    )
+    z2.download_button(
+        f"Download {len(briefed)} HR briefs (ZIP)",
+        data=lambda: export_briefs_zip(
+            engine=engine,
+            actor=actor,
+            dataset_id=dataset_id,
+            plans=build_plans(briefed, checkins=review.checkins, edits=review.edits, **inputs),
+            fmt=zip_fmt,
         ),
-        "gaps": st.column_config.TextColumn("Gap to the role median", width="large"),
-        "support": st.column_config.TextColumn("Support given", width="medium"),
-        "override": st.column_config.TextColumn("Manager override"),
-        "case_status": st.column_config.TextColumn("Case"),
-        "case_by": st.column_config.TextColumn("Case set by"),
-        "case_at": st.column_config.TextColumn("on"),
-    },
-)
-
-by_rep: dict[str, list[CheckIn]] = {}
-for rep_id, entry in logged:
-    by_rep.setdefault(rep_id, []).append(entry)
-inputs = context.inputs()
-with_brief = sorted(table.loc[table["tier"] == "low", "rep_id"])
-moved_out = len(table) - len(with_brief)
-actor = current_user()  # captured now: downloads are generated outside the page run
-
-z1, z2 = st.columns([1, 3], vertical_alignment="bottom")
-zip_fmt = z1.radio("Format", ["pdf", "docx"], horizontal=True, key="hr_zip_fmt", format_func=str.upper)
-z2.download_button(
-    f"Download {len(with_brief)} HR briefs (ZIP)",
-    data=lambda: export_briefs_zip(
-        engine=engine,
-        actor=actor,
-        dataset_id=dataset.id,
-        plans=build_plans(with_brief, checkins=by_rep, edits=edits, **inputs),  # type: ignore[arg-type]
-        fmt=zip_fmt,  # type: ignore[arg-type]
-    ),
-    file_name=f"coachwise-hr-briefs-{zip_fmt}.zip",
-    mime="application/zip",
-    key="hr_zip",
-    disabled=not with_brief,
-    help="Confidential. Each download is recorded in the audit trail with the rep_ids it holds.",
-)
-if moved_out:
-    z2.caption(
-        f"{moved_out} of them {'was' if moved_out == 1 else 'were'} moved out of the low tier by a manager: "
-        "no HR brief while that override stands."
+        file_name=f"coachwise-hr-briefs-{zip_fmt}.zip",
+        mime=MIME["zip"],
+        key="hr_zip",
+        disabled=not briefed,
+        help="Confidential. Each download is recorded in the audit trail with the rep_ids it holds.",
     )
+    if moved_out:
+        z2.caption(
+            f"{moved_out} of them {'was' if moved_out == 1 else 'were'} moved out of the low tier by a manager: "
+            "no HR brief while that override stands."
+        )
 
-st.subheader("One person")
-labels = {
-    r: f"{n} · {r} · {ROLE_NAMES[ro]} · {t}"
-    for r, n, ro, t in table[["rep_id", "name", "role", "team"]].itertuples(index=False)
-}
-rep = st.selectbox(
-    "Open a person's facts and brief",
-    options=list(labels),
-    format_func=labels.__getitem__,
-    index=None,
-    placeholder="Choose a person (opening it is recorded in the audit trail)",
-    key=name_key("hr_person"),
-)
-if rep is None:
-    st.stop()
 
-rep = str(rep)
-record_view_once("hr_brief_viewed", dataset_id=dataset.id, subject=rep)
-row = table.set_index("rep_id").loc[rep]
-plan = build_plan(rep, checkins=by_rep.get(rep, ()), edits=edits.get(rep), **inputs)  # type: ignore[arg-type]
+def _person_picker(table: pd.DataFrame) -> str | None:
+    """The person whose facts and brief to open (None until one is chosen)."""
+    labels = {
+        r: f"{n} · {r} · {ROLE_NAMES[ro]} · {t}"
+        for r, n, ro, t in table[["rep_id", "name", "role", "team"]].itertuples(index=False)
+    }
+    rep = st.selectbox(
+        "Open a person's facts and brief",
+        options=list(labels),
+        format_func=labels.__getitem__,
+        index=None,
+        placeholder="Choose a person (opening it is recorded in the audit trail)",
+        key=name_key("hr_person"),
+    )
+    return None if rep is None else str(rep)
 
-if row["override"] and plan.kind != "hr_brief":
-    st.warning(f"{row['override']}. The pattern in the data is shown; there is no HR brief while the override stands.")
-elif row["override"]:
-    st.info(row["override"])
 
-left, right = st.columns([3, 2])
-with left:
+def _person(review: _Review, rep: str) -> None:
+    """One person: the override, the facts and brief on the left, the case on the right (opening is recorded)."""
+    record_view_once("hr_brief_viewed", dataset_id=review.view.dataset_id, subject=rep)
+    row = cast(pd.Series, review.table.set_index("rep_id").loc[rep])  # rep_ids are unique: one row
+    plan = build_plan(
+        rep, checkins=review.checkins.get(rep, ()), edits=review.edits.get(rep), **review.context.inputs()
+    )
+    if row["override"] and plan.kind != "hr_brief":
+        st.warning(
+            f"{row['override']}. The pattern in the data is shown; there is no HR brief while the override stands."
+        )
+    elif row["override"]:
+        st.info(row["override"])
+    left, right = st.columns([3, 2])
+    with left:
+        _facts(review, rep, row)
+        if plan.kind == "hr_brief":
+            _brief(review, plan)
+    with right:
+        _case(review, rep, str(row["case_status"]))
+
+
+def _facts(review: _Review, rep: str, row: pd.Series) -> None:
+    """Who, how often low, the percentile trend, the gaps to the role median and the support given."""
+    context = review.context
     manager = row["manager"] or "not on file"
     st.markdown(f"**{row['name']}** · {ROLE_NAMES[str(row['role'])]} · {row['team']} · manager {manager}")
     st.markdown(
         f"Low in **{row['low_windows']} of {row['windows_seen']}** windows · percentile {row['percentile']:.0f} · "
         f"trend {row['trend']} ({row['trend_text']})"
     )
-    mine = history[history["rep_id"] == rep]
+    mine = context.history[context.history["rep_id"] == rep]
     if len(mine):
-        chart = percentile_chart(mine, title="Percentile within role")
-        st.altair_chart(chart, width="stretch")
-    person = segmented.loc[segmented["rep_id"] == rep].iloc[0]
-    st.dataframe(metric_gaps(person, medians).drop(columns="gap_value"), hide_index=True, width="stretch")
+        st.altair_chart(percentile_chart(mine, title="Percentile within role"), width="stretch")
+    person = context.segmented.loc[context.segmented["rep_id"] == rep].iloc[0]
+    st.dataframe(metric_gaps(person, context.medians).drop(columns="gap_value"), hide_index=True, width="stretch")
     st.markdown("**Support given**")
     st.markdown(f"- {row['support']}")
-    for c in reversed(by_rep.get(rep, [])):
+    for c in reversed(review.checkins.get(rep, [])):
         step = f" — next step: {c.next_step}" if c.next_step else ""
         st.markdown(f"- {format_date(c.when)} ({c.by}): {c.note}{step}")
-    if plan.kind == "hr_brief":
-        with st.expander("The HR brief as exported", icon=":material/description:"):
-            st.markdown(to_markdown(plan))
-        stem = file_stem(plan.rep_id, plan.name)
-        d1, d2, _ = st.columns([1, 1, 2])
-        d1.download_button(
-            "HR brief (PDF)",
-            data=lambda: export_brief(engine=engine, actor=actor, dataset_id=dataset.id, plan=plan, fmt="pdf"),
-            file_name=f"{stem}.pdf",
-            mime="application/pdf",
-            key="hr_pdf",
-        )
-        d2.download_button(
-            "HR brief (Word)",
-            data=lambda: export_brief(engine=engine, actor=actor, dataset_id=dataset.id, plan=plan, fmt="docx"),
-            file_name=f"{stem}.docx",
-            mime=DOCX_MIME,
-            key="hr_docx",
-        )
 
-with right:
+
+def _brief(review: _Review, plan: Plan) -> None:
+    """The HR brief as exported, and its PDF and Word downloads (made, and audited, on click)."""
+    engine, dataset_id, actor = get_engine(), review.view.dataset_id, review.actor
+    with st.expander("The HR brief as exported", icon=":material/description:"):
+        st.markdown(to_markdown(plan))
+    stem = file_stem(plan.rep_id, plan.name)
+    d1, d2, _ = st.columns([1, 1, 2])
+    d1.download_button(
+        "HR brief (PDF)",
+        data=lambda: export_brief(engine=engine, actor=actor, dataset_id=dataset_id, plan=plan, fmt="pdf"),
+        file_name=f"{stem}.pdf",
+        mime=MIME["pdf"],
+        key="hr_pdf",
+    )
+    d2.download_button(
+        "HR brief (Word)",
+        data=lambda: export_brief(engine=engine, actor=actor, dataset_id=dataset_id, plan=plan, fmt="docx"),
+        file_name=f"{stem}.docx",
+        mime=MIME["docx"],
+        key="hr_docx",
+    )
+
+
+def _case(review: _Review, rep: str, current: str) -> None:
+    """The case status form (a step with a note) and the steps so far."""
+    engine, dataset_id = get_engine(), review.view.dataset_id
     st.markdown("**Case status**")
-    current = str(row["case_status"])
     st.caption(
         "Open → in conversation → closed, with a note each time. Any move is allowed (a closed case can be "
         "reopened); closing needs a note. The status records what people did — it decides nothing."
@@ -241,21 +296,26 @@ with right:
         if st.form_submit_button("Save case step", key="hr_save"):
             try:
                 set_case_status(
-                    engine=engine, dataset_id=dataset.id, rep_id=rep, status=status, note=note, changed_by=actor
+                    engine=engine,
+                    dataset_id=dataset_id,
+                    rep_id=rep,
+                    status=str(status),
+                    note=note,
+                    changed_by=review.actor,
                 )
             except ValueError as exc:
                 st.error(str(exc))
             else:
                 st.rerun()
-    steps = case_history(engine=engine, dataset_id=dataset.id, rep_id=rep)
+    steps = case_history(engine=engine, dataset_id=dataset_id, rep_id=rep)
     if steps.empty:
         st.caption(f"No case yet ({NO_CASE}).")
-    else:
-        steps = cache.redact_frame(steps, dataset.id, token, ("note",))
-        st.dataframe(
-            steps.assign(when=pd.to_datetime(steps["created_at"], utc=True).dt.strftime("%d %b %Y %H:%M"))[
-                ["when", "status", "changed_by", "note"]
-            ].rename(columns={"changed_by": "by"}),
-            hide_index=True,
-            width="stretch",
-        )
+        return
+    steps = redact_frame(steps, review.view, ("note",))
+    st.dataframe(
+        steps.assign(when=pd.to_datetime(steps["created_at"], utc=True).dt.strftime("%d %b %Y %H:%M"))[
+            ["when", "status", "changed_by", "note"]
+        ].rename(columns={"changed_by": "by"}),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,93 +1,64 @@
 """Data retention: delete a dataset for good (with confirmation), and set how long real datasets are kept."""
 
-import pandas as pd
+from __future__ import annotations
+
 import streamlit as st
 
 from core.governance.retention import (
     MAX_DAYS,
     apply_retention,
+    datasets_table,
     delete_dataset,
     due_for_deletion,
     last_imports,
+    name_confirms,
     retention_days,
     set_retention_days,
 )
-from ui.auth import require_page
-from ui.state import ACTIVE_DATASET, all_datasets, current_user, get_engine
+from core.store.datasets import DatasetInfo
+from ui.auth import current_user, require_page
+from ui.dataset import all_datasets, forget_active, is_active
+from ui.state import get_engine
 
 DONE = "rt_done"  # a message to show after the rerun that follows a change
 
-viewer = require_page("retention")
-st.title("Data retention")
-st.caption(
-    "Performance scores of named employees are personal data: keep them only as long as they are needed. "
-    "Deleting a dataset removes its people, monthly rows, imports, tier overrides, chain edits, plan edits, "
-    "check-ins and HR cases, and compacts the database so they are gone from its files. The audit trail keeps "
-    "a record of the deletion (IDs and a row count, no names). Copies outside Coachwise — backups, downloaded "
-    "files — are not touched."
-)
 
-engine = get_engine()
-done = st.session_state.pop(DONE, None)
-if done:
-    kind, text = done
-    (st.success if kind == "ok" else st.warning)(text)
-
-
-def _forget(deleted: set[int]) -> None:
-    """After a deletion: no cached frames of it stay in memory, and no session keeps it active."""
-    st.cache_data.clear()
-    if st.session_state.get(ACTIVE_DATASET) in deleted:
-        st.session_state[ACTIVE_DATASET] = None
-
-
-def _delete(dataset_id: int, name: str) -> None:
-    if str(st.session_state.get("rt_confirm", "")).strip() != name.strip():  # the button's disabled state, again
-        st.session_state[DONE] = ("warn", "Type the dataset's name to confirm the deletion.")
+def retention() -> None:
+    """The page: the datasets, deleting one, and the retention period."""
+    viewer = require_page("retention")
+    if viewer is None:
         return
-    try:
-        result = delete_dataset(engine=engine, dataset_id=dataset_id, actor=current_user())
-    except ValueError as exc:
-        st.session_state[DONE] = ("warn", str(exc))
+    st.title("Data retention")
+    st.caption(
+        "Performance scores of named employees are personal data: keep them only as long as they are needed. "
+        "Deleting a dataset removes its people, monthly rows, imports, tier overrides, chain edits, plan edits, "
+        "check-ins and HR cases, and compacts the database so they are gone from its files. The audit trail keeps "
+        "a record of the deletion (IDs and a row count, no names). Copies outside Coachwise — backups, downloaded "
+        "files — are not touched."
+    )
+    done = st.session_state.pop(DONE, None)
+    if done:
+        kind, text = done
+        (st.success if kind == "ok" else st.warning)(text)
+
+    engine = get_engine()
+    datasets = all_datasets(viewer)
+    days = retention_days(engine=engine)
+    due = set(due_for_deletion(engine=engine, days=days)) if days else set()
+    _datasets(datasets, due)
+    _period(days)
+    if due:
+        _due_now(datasets, due)
+
+
+def _datasets(datasets: list[DatasetInfo], due: set[int]) -> None:
+    """The stored datasets, and the confirmed deletion of one."""
+    st.subheader("Datasets")
+    if not datasets:
+        st.info("No datasets are stored.")
         return
-    _forget({dataset_id})
-    st.session_state["rt_confirm"] = ""
-    compacted = "" if result.compacted else " The database could not be compacted now; the next deletion will."
-    st.session_state[DONE] = ("ok", f"Deleted '{name}' ({result.rows:,} rows).{compacted}")
-
-
-def _apply_now() -> None:
-    deleted = apply_retention(engine=engine)
-    _forget({d.dataset_id for d in deleted})
-    st.session_state["rt_apply_ok"] = False
-    st.session_state[DONE] = ("ok", f"The retention period deleted {len(deleted)} dataset(s).")
-
-
-datasets = all_datasets()
-last = last_imports(engine=engine)
-days = retention_days(engine=engine)
-due = set(due_for_deletion(engine=engine, days=days)) if days else set()
-
-st.subheader("Datasets")
-if not datasets:
-    st.info("No datasets are stored.")
-else:
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "id": d.id,
-                    "name": d.name,
-                    "created": d.created_at,
-                    "last import": last.get(d.id, d.created_at),
-                    "rows": d.row_count,
-                    "people": d.people,
-                    "demo": d.is_demo,
-                    "due for deletion": d.id in due,
-                }
-                for d in datasets
-            ]
-        ),
+        datasets_table(datasets, last=last_imports(engine=get_engine()), due=due),
         hide_index=True,
         width="stretch",
         column_config={
@@ -106,11 +77,14 @@ else:
         key="rt_dataset",
     )
     target = by_id[int(chosen)]
-    active = st.session_state.get(ACTIVE_DATASET) == target.id
     st.warning(
         f"This deletes **{target.name}** for good: {target.people} people, {target.row_count:,} monthly rows and "
         "everything recorded about them. It cannot be undone."
-        + (" It is the dataset the pages show now; they will switch to the newest other one." if active else ""),
+        + (
+            " It is the dataset the pages show now; they will switch to the newest other one."
+            if is_active(target.id)
+            else ""
+        ),
         icon=":material/warning:",
     )
     typed = st.text_input(f"To confirm, type the dataset's name: **{target.name}**", key="rt_confirm")
@@ -118,42 +92,77 @@ else:
         "Delete for good",
         key="rt_delete",
         type="primary",
-        disabled=typed.strip() != target.name.strip(),
+        disabled=not name_confirms(typed, target.name),
         on_click=_delete,
         args=(target.id, target.name),
         icon=":material/delete_forever:",
     )
 
-st.subheader("Retention period")
-st.markdown(
-    "Delete real datasets automatically when no file has been imported into them for a number of days. "
-    "Checked when the app starts and by `python -m core init-db`. Demo teams are kept: their people are invented."
-)
-st.caption(f"Now: {'off' if days is None else f'{days} days after the last import'}.")
-c1, c2 = st.columns([1, 2])
-on = c1.toggle("Delete automatically", value=days is not None, key="rt_on")
-wanted = c2.number_input(
-    "Days after the last import",
-    min_value=1,
-    max_value=MAX_DAYS,
-    value=days or 365,
-    step=30,
-    key="rt_days",
-    disabled=not on,
-)
-new_days = int(wanted) if on else None
-if st.button("Save retention period", key="rt_save", disabled=new_days == days):
-    try:
-        set_retention_days(engine=engine, days=new_days, actor=current_user())
-    except ValueError as exc:
-        st.error(str(exc))
-    else:
-        text = "Automatic deletion is off." if new_days is None else f"Real datasets are kept {new_days} days."
-        st.session_state[DONE] = ("ok", text)
-        st.rerun()
 
-if due:
+def _period(days: int | None) -> None:
+    """The retention period in force, and the switch and number of days to change it."""
+    st.subheader("Retention period")
+    st.markdown(
+        "Delete real datasets automatically when no file has been imported into them for a number of days. "
+        "Checked when the app starts and by `python -m core init-db`. Demo teams are kept: their people are invented."
+    )
+    st.caption(f"Now: {'off' if days is None else f'{days} days after the last import'}.")
+    c1, c2 = st.columns([1, 2])
+    on = c1.toggle("Delete automatically", value=days is not None, key="rt_on")
+    wanted = c2.number_input(
+        "Days after the last import",
+        min_value=1,
+        max_value=MAX_DAYS,
+        value=days or 365,
+        step=30,
+        key="rt_days",
+        disabled=not on,
+    )
+    new_days = int(wanted) if on else None
+    if st.button("Save retention period", key="rt_save", disabled=new_days == days):
+        try:
+            set_retention_days(engine=get_engine(), days=new_days, actor=current_user())
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            text = "Automatic deletion is off." if new_days is None else f"Real datasets are kept {new_days} days."
+            st.session_state[DONE] = ("ok", text)
+            st.rerun()
+
+
+def _due_now(datasets: list[DatasetInfo], due: set[int]) -> None:
+    """The datasets the period in force deletes at the next start, and applying it now (after a tick)."""
     names = ", ".join(f"'{d.name}'" for d in datasets if d.id in due)
     st.warning(f"With the period in force, {len(due)} dataset(s) will be deleted at the next start: {names}.")
     confirm = st.checkbox("I understand these datasets will be deleted for good", key="rt_apply_ok")
     st.button("Apply the retention period now", key="rt_apply", disabled=not confirm, on_click=_apply_now)
+
+
+def _forget(deleted: set[int]) -> None:
+    """After a deletion: no cached frames of it stay in memory, and no session keeps it active."""
+    st.cache_data.clear()
+    forget_active(deleted)
+
+
+def _delete(dataset_id: int, name: str) -> None:
+    """The delete button's callback: delete once the name is typed, and say what happened after the rerun."""
+    if not name_confirms(str(st.session_state.get("rt_confirm", "")), name):  # the button's disabled state, again
+        st.session_state[DONE] = ("warn", "Type the dataset's name to confirm the deletion.")
+        return
+    try:
+        result = delete_dataset(engine=get_engine(), dataset_id=dataset_id, actor=current_user())
+    except ValueError as exc:
+        st.session_state[DONE] = ("warn", str(exc))
+        return
+    _forget({dataset_id})
+    st.session_state["rt_confirm"] = ""
+    compacted = "" if result.compacted else " The database could not be compacted now; the next deletion will."
+    st.session_state[DONE] = ("ok", f"Deleted '{name}' ({result.rows:,} rows).{compacted}")
+
+
+def _apply_now() -> None:
+    """The apply button's callback: the period deletes what is due now."""
+    deleted = apply_retention(engine=get_engine())
+    _forget({d.dataset_id for d in deleted})
+    st.session_state["rt_apply_ok"] = False
+    st.session_state[DONE] = ("ok", f"The retention period deleted {len(deleted)} dataset(s).")

@@ -1,97 +1,103 @@
 """Users (admin): who may sign in, with which role, and whose people a manager sees."""
 
-import pandas as pd
+from __future__ import annotations
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.governance.access import ROLE_HELP, ROLE_LABELS, ROLES
-from core.governance.users import create_user, list_users, update_user
-from ui.auth import name_key, oidc_configured, presenting, require_page, show_name
-from ui.state import current_user, get_engine
+from core.governance.users import USER_NAME_COLUMNS, UserInfo, create_user, list_users, update_user, users_table
+from ui.auth import current_user, oidc_configured, require_page
+from ui.redact import name_key, show_name
+from ui.state import get_engine, presenting
 
-viewer = require_page("users")
-st.title("Users")
-engine = get_engine()
-sso = oidc_configured()
-st.caption(
-    "Roles: "
-    + " · ".join(f"**{ROLE_LABELS[r]}** — {ROLE_HELP[r]}" for r in ROLES)
-    + ". Every change is written to the audit trail."
-)
-if sso:
-    st.info(
-        "Sign-in uses your identity provider (OpenID Connect): give each account the e-mail it signs in with. "
-        "Passwords are not used.",
-        icon=":material/key:",
-    )
 
-users = list_users(engine=engine)
-if not users:
-    st.info(
-        "No accounts yet, so Coachwise runs as the single local admin. The first account must be an admin — "
-        "yours. Once it exists, everyone signs in, including you.",
-        icon=":material/person_add:",
+def users() -> None:
+    """The page: the accounts, then (unless presenting) the forms to add and change one."""
+    viewer = require_page("users")
+    if viewer is None:
+        return
+    st.title("Users")
+    sso = oidc_configured()
+    st.caption(
+        "Roles: "
+        + " · ".join(f"**{ROLE_LABELS[r]}** — {ROLE_HELP[r]}" for r in ROLES)
+        + ". Every change is written to the audit trail."
     )
-else:
-    table = pd.DataFrame(
-        {
-            "user": [u.username for u in users],
-            "name": [u.display_name for u in users],
-            "e-mail": [u.email or "" for u in users],
-            "role": [ROLE_LABELS[u.role] for u in users],
-            "manager name in the data": [u.manager_name for u in users],
-            "teams": [", ".join(u.teams) for u in users],
-            "active": [u.active for u in users],
-            "password": [u.has_password for u in users],
-            "changed (UTC)": [u.updated_at.strftime("%Y-%m-%d %H:%M") for u in users],
-        }
-    )
+    if sso:
+        st.info(
+            "Sign-in uses your identity provider (OpenID Connect): give each account the e-mail it signs in with. "
+            "Passwords are not used.",
+            icon=":material/key:",
+        )
+    accounts = list_users(engine=get_engine())
+    _accounts(accounts)
     if presenting():
-        for column in ("user", "name", "e-mail", "manager name in the data"):
+        st.info("Accounts cannot be changed in presentation mode, because names are shown as aliases.")
+        return
+    left, right = st.columns(2)
+    _add_form(left, first=not accounts, sso=sso)
+    if accounts:
+        _change_form(right, accounts, sso=sso)
+
+
+def _accounts(accounts: list[UserInfo]) -> None:
+    """The accounts as a table (names as aliases in presentation mode), or how the first one is made."""
+    if not accounts:
+        st.info(
+            "No accounts yet, so Coachwise runs as the single local admin. The first account must be an admin — "
+            "yours. Once it exists, everyone signs in, including you.",
+            icon=":material/person_add:",
+        )
+        return
+    table = users_table(accounts)
+    if presenting():
+        for column in USER_NAME_COLUMNS:
             table[column] = table[column].map(show_name)
     st.dataframe(table, hide_index=True, width="stretch")
 
-if presenting():
-    st.info("Accounts cannot be changed in presentation mode, because names are shown as aliases.")
-    st.stop()
 
-left, right = st.columns(2)
-with left.form("us_add_form", clear_on_submit=True):
-    st.markdown("**Add a user**")
-    username = st.text_input("User name", key="us_add_name", placeholder="e.g. mia.wolf")
-    role = st.selectbox(
-        "Role", ROLES, format_func=ROLE_LABELS.__getitem__, key="us_add_role", index=0 if not users else 1
-    )
-    display = st.text_input("Full name (optional)", key="us_add_display")
-    email = st.text_input("E-mail" + (" (the one they sign in with)" if sso else " (optional)"), key="us_add_email")
-    password = "" if sso else st.text_input("Password (10+ characters)", type="password", key="us_add_password")
-    manager = st.text_input(
-        "Manager name as it appears in the data (managers)", key="us_add_manager", help="e.g. 'Anna Berg'"
-    )
-    teams = st.text_area("Teams they see (managers, one per line)", key="us_add_teams")
-    if st.form_submit_button("Add user", type="primary", key="us_add_save"):
-        try:
-            create_user(
-                engine=engine,
-                username=username,
-                role=str(role),
-                actor=current_user(),
-                password=password or None,
-                email=email or None,
-                display_name=display,
-                manager_name=manager,
-                teams=teams,
-            )
-        except ValueError as exc:
-            st.error(str(exc))
-        else:
-            st.rerun()
+def _add_form(where: DeltaGenerator, *, first: bool, sso: bool) -> None:
+    """The form that adds an account (the first one defaults to admin)."""
+    with where.form("us_add_form", clear_on_submit=True):
+        st.markdown("**Add a user**")
+        username = st.text_input("User name", key="us_add_name", placeholder="e.g. mia.wolf")
+        role = st.selectbox(
+            "Role", ROLES, format_func=ROLE_LABELS.__getitem__, key="us_add_role", index=0 if first else 1
+        )
+        display = st.text_input("Full name (optional)", key="us_add_display")
+        email = st.text_input("E-mail" + (" (the one they sign in with)" if sso else " (optional)"), key="us_add_email")
+        password = "" if sso else st.text_input("Password (10+ characters)", type="password", key="us_add_password")
+        manager = st.text_input(
+            "Manager name as it appears in the data (managers)", key="us_add_manager", help="e.g. 'Anna Berg'"
+        )
+        teams = st.text_area("Teams they see (managers, one per line)", key="us_add_teams")
+        if st.form_submit_button("Add user", type="primary", key="us_add_save"):
+            try:
+                create_user(
+                    engine=get_engine(),
+                    username=username,
+                    role=str(role),
+                    actor=current_user(),
+                    password=password or None,
+                    email=email or None,
+                    display_name=display,
+                    manager_name=manager,
+                    teams=teams,
+                )
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
 
-if users:
-    by_name = {u.username: u for u in users}
-    right.markdown("**Change a user**")
-    chosen = right.selectbox("User", list(by_name), key=name_key("us_edit_user"))
+
+def _change_form(where: DeltaGenerator, accounts: list[UserInfo], *, sso: bool) -> None:
+    """A user picker and the form that changes that account's role, state, e-mail, password and scope."""
+    by_name = {u.username: u for u in accounts}
+    where.markdown("**Change a user**")
+    chosen = where.selectbox("User", list(by_name), key=name_key("us_edit_user"))
     user = by_name[str(chosen)]
-    with right.form(f"us_edit_form_{user.id}"):
+    with where.form(f"us_edit_form_{user.id}"):
         new_role = st.selectbox(
             "Role",
             ROLES,
@@ -111,7 +117,7 @@ if users:
         if st.form_submit_button("Save changes", key=f"us_edit_save_{user.id}"):
             try:
                 update_user(
-                    engine=engine,
+                    engine=get_engine(),
                     username=user.username,
                     actor=current_user(),
                     role=str(new_role),

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from core.export import export_bytes
 from core.store.models import AuditEntry
 
 ACTIONS: dict[str, str] = {
@@ -144,3 +145,45 @@ def audit_log(
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["dataset_id"] = frame["dataset_id"].astype("Int64")  # whole numbers, blank where none
     return frame
+
+
+def dataset_filter(text: str) -> int | None:
+    """The dataset id typed into a filter, or None when the field is blank (any dataset).
+
+    Raises:
+        ValueError: The text is not a whole number, in a sentence saying where to find the id.
+    """
+    typed = text.strip()
+    if not typed:
+        return None
+    if not typed.isdigit():
+        raise ValueError(f"'{typed}' is not a dataset id: give the number shown on the Upload page.")
+    return int(typed)
+
+
+def day_span(start: date, end: date) -> tuple[datetime, datetime]:
+    """The UTC times :func:`audit_log` takes for the whole days from ``start`` to ``end``, both included."""
+    return datetime.combine(start, time.min, tzinfo=UTC), datetime.combine(
+        end + timedelta(days=1), time.min, tzinfo=UTC
+    )
+
+
+def export_log(*, engine: Engine, log: pd.DataFrame, actor: str, start: date, end: date) -> bytes:
+    """The entries as CSV; making the file records an ``audit_exported`` entry (how many, which days).
+
+    Args:
+        engine: The database.
+        log: The entries to export, as :func:`audit_log` returns them.
+        actor: Who exports.
+        start: The first day the entries were filtered on.
+        end: The last day the entries were filtered on.
+    """
+    data = export_bytes(log, "csv", sheet="Audit")
+    record(
+        engine=engine,
+        actor=actor,
+        action="audit_exported",
+        subject=f"{len(log)} entries",
+        detail=f"{start:%Y-%m-%d} to {end:%Y-%m-%d}",
+    )
+    return data

@@ -25,16 +25,19 @@ Each deletion writes its own audit entry with the actor :data:`POLICY_ACTOR`.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+import pandas as pd
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col
 
 from core.governance.audit import add_entry
+from core.store.datasets import DatasetInfo
 from core.store.models import AppSetting, Dataset, ImportBatch
 from core.store.settings import get_setting
 
@@ -237,3 +240,38 @@ def apply_retention(*, engine: Engine, now: datetime | None = None) -> list[Dele
         return []
     compacted = compact(engine=engine)
     return [Deletion(dataset_id=i, rows=n, compacted=compacted) for i, n in removed]
+
+
+def name_confirms(typed: str, name: str) -> bool:
+    """Whether the text typed to confirm a deletion is the dataset's name (spaces around either ignored)."""
+    return typed.strip() == name.strip()
+
+
+def datasets_table(
+    datasets: Sequence[DatasetInfo], *, last: Mapping[int, datetime], due: Collection[int]
+) -> pd.DataFrame:
+    """The datasets as the retention page lists them: size, age, demo or real, and whether the period takes them.
+
+    Args:
+        datasets: The stored datasets.
+        last: Each dataset's last import (:func:`last_imports`); its creation where missing.
+        due: The ids the retention period in force would delete (:func:`due_for_deletion`).
+
+    Returns:
+        Columns id, name, created, last import, rows, people, demo, due for deletion.
+    """
+    return pd.DataFrame(
+        [
+            {
+                "id": d.id,
+                "name": d.name,
+                "created": d.created_at,
+                "last import": last.get(d.id, d.created_at),
+                "rows": d.row_count,
+                "people": d.people,
+                "demo": d.is_demo,
+                "due for deletion": d.id in due,
+            }
+            for d in datasets
+        ]
+    )

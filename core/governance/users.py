@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from core.governance.access import Viewer, check_role, parse_teams
+from core.governance.access import ROLE_LABELS, Viewer, check_role, parse_teams
 from core.governance.audit import add_entry, audit_log, clean
 from core.store.models import User, utcnow
 
@@ -225,6 +226,35 @@ def list_users(*, engine: Engine) -> list[UserInfo]:
     with Session(engine) as session:
         users = session.execute(select(User).order_by(func.lower(col(User.username)))).scalars().all()
         return [_info(u) for u in users]
+
+
+USER_NAME_COLUMNS: tuple[str, ...] = ("user", "name", "e-mail", "manager name in the data")
+"""The columns of :func:`users_table` that hold people's names (aliased in presentation mode)."""
+
+
+def users_table(users: list[UserInfo]) -> pd.DataFrame:
+    """The accounts as the Users page lists them: one row each, role in words, no password hash.
+
+    Args:
+        users: The accounts, as :func:`list_users` returns them.
+
+    Returns:
+        Columns user, name, e-mail, role, manager name in the data, teams (comma-separated),
+        active, password (whether one is set), changed (UTC).
+    """
+    return pd.DataFrame(
+        {
+            "user": [u.username for u in users],
+            "name": [u.display_name for u in users],
+            "e-mail": [u.email or "" for u in users],
+            "role": [ROLE_LABELS[u.role] for u in users],
+            "manager name in the data": [u.manager_name for u in users],
+            "teams": [", ".join(u.teams) for u in users],
+            "active": [u.active for u in users],
+            "password": [u.has_password for u in users],
+            "changed (UTC)": [u.updated_at.strftime("%Y-%m-%d %H:%M") for u in users],
+        }
+    )
 
 
 def get_user(*, engine: Engine, username: str) -> UserInfo | None:

@@ -300,6 +300,44 @@ class ImportOutcome:
     rejected: int
 
 
+def most_common_errors(report: pd.DataFrame, *, top: int = 5) -> list[tuple[str, int]]:
+    """The error reasons in a validation report with how many rows each, most frequent first (at most ``top``)."""
+    errors = report[report["severity"] == "error"]
+    counts = errors.groupby("reason").size().sort_values(ascending=False).head(top)
+    return [(str(reason), int(n)) for reason, n in counts.items()]
+
+
+def import_ready(prepared: Prepared, *, name: str | None, into: int | None, clash: int, overlap: str | None) -> bool:
+    """Whether an import may go ahead, as :func:`import_prepared` would take it.
+
+    Args:
+        prepared: The file as prepared.
+        name: The new dataset's name (None when adding to an existing one).
+        into: The existing dataset to add to (None for a new one).
+        clash: How many valid rows are for people and months ``into`` already holds.
+        overlap: "replace" or "keep" for those rows, None while undecided.
+
+    Returns:
+        False without valid rows, with a blank name for a new dataset, or with clashing rows undecided.
+    """
+    if prepared.rows_valid == 0:
+        return False
+    if into is None:
+        return bool(name and name.strip())
+    return clash == 0 or overlap is not None
+
+
+def import_summary(outcome: ImportOutcome, filename: str) -> str:
+    """One sentence saying what an import stored, replaced, kept and skipped."""
+    return (
+        f"Imported {outcome.added:,} rows from {filename}"
+        + (f", replaced {outcome.replaced:,}" if outcome.replaced else "")
+        + (f", kept {outcome.kept:,} stored rows" if outcome.kept else "")
+        + (f"; skipped {outcome.rejected:,} invalid rows" if outcome.rejected else "")
+        + ". It is now the active dataset."
+    )
+
+
 def import_prepared(
     *,
     engine: Engine,

@@ -256,6 +256,33 @@ def persistent_low_table(
     return table.sort_values(["percentile", "rep_id"], kind="stable").reset_index(drop=True)
 
 
+def coaches_by_coachee(pairs: pd.DataFrame) -> dict[str, str]:
+    """Each coachee's peer coach as the table's support text names them: ``"Name (role)"`` by coachee rep_id.
+
+    Args:
+        pairs: The chains' pairs (:attr:`core.coaching.chains.ChainResult.pairs`): coachee_id, coach_name, coach_role.
+    """
+    return {
+        str(row.coachee_id): f"{row.coach_name} ({row.coach_role})"
+        for row in pairs[["coachee_id", "coach_name", "coach_role"]].itertuples(index=False)
+    }
+
+
+def case_counts(table: pd.DataFrame) -> dict[str, int]:
+    """How many people in :func:`persistent_low_table` have each case status, :data:`NO_CASE` first (zeros kept)."""
+    counts = table["case_status"].value_counts()
+    return {status: int(counts.get(status, 0)) for status in (NO_CASE, *CASE_STATUSES)}
+
+
+def with_brief(table: pd.DataFrame) -> list[str]:
+    """The rep_ids in :func:`persistent_low_table` who get an HR brief: those still in the low tier, sorted.
+
+    A person a manager moved out of the low tier stays in the table (the pattern is in the data) but
+    gets no brief while the override stands.
+    """
+    return sorted(str(r) for r in table.loc[table["tier"] == "low", "rep_id"])
+
+
 # --------------------------------------------------------------------------- cases
 
 

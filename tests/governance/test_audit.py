@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from core.governance.audit import audit_log, clean, record, subject_ids
+from core.governance.audit import audit_log, clean, dataset_filter, day_span, export_log, record, subject_ids
 from core.ingest.importer import import_prepared, prepare
 from core.scoring.overrides import set_override
 from core.store.datasets import sha256_bytes, store_dataset
@@ -91,3 +93,34 @@ def test_an_audited_download_writes_one_entry_when_the_file_is_made(app_env: obj
     assert made() == b"file"
     log = audit_log(engine=engine, actions=["export"])
     assert log[["actor", "subject", "detail"]].values.tolist() == [["local admin", "E1, E2", "plan (pdf)"]]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("", None), ("  ", None), ("7", 7), (" 12 ", 12)])
+def test_dataset_filter_reads_a_whole_number_or_blank(typed: str, expected: int | None) -> None:
+    """A blank filter means any dataset; a number is that dataset's id."""
+    assert dataset_filter(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["abc", "-1", "1.5"])
+def test_dataset_filter_refuses_anything_else_with_a_sentence(typed: str) -> None:
+    """Text that is not a dataset id is refused with a sentence that names it and says where ids are."""
+    with pytest.raises(ValueError, match="is not a dataset id: give the number shown on the Upload page"):
+        dataset_filter(typed)
+
+
+def test_day_span_covers_both_days_whole() -> None:
+    """From midnight UTC on the first day to midnight after the last, so the last day's entries are in."""
+    since, until = day_span(date(2026, 3, 1), date(2026, 3, 31))
+    assert (since, until) == (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC))
+
+
+def test_export_log_records_one_entry_when_the_file_is_made(engine: Engine) -> None:
+    """The CSV holds the entries, and making it records who exported how many for which days."""
+    record(engine=engine, actor="ann", action="sign_in", subject="ann")
+    log = audit_log(engine=engine)
+    data = export_log(engine=engine, log=log, actor="root", start=date(2026, 3, 1), end=date(2026, 3, 2))
+    assert b"sign_in" in data and b"ann" in data
+    exported = audit_log(engine=engine, actions=["audit_exported"])
+    assert exported[["actor", "subject", "detail"]].values.tolist() == [
+        ["root", "1 entries", "2026-03-01 to 2026-03-02"]
+    ]

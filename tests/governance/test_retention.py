@@ -16,9 +16,12 @@ from core.governance.audit import audit_log
 from core.governance.retention import (
     POLICY_ACTOR,
     apply_retention,
+    datasets_table,
     delete_dataset,
     dependent_tables,
     due_for_deletion,
+    last_imports,
+    name_confirms,
     retention_days,
     set_retention_days,
 )
@@ -212,3 +215,30 @@ def test_invalid_periods_refused(engine: Engine, days: int) -> None:
         set_retention_days(engine=engine, days=days, actor="admin")
     assert retention_days(engine=engine) is None
     assert audit_log(engine=engine).empty
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "confirms"),
+    [
+        ("Benelux Q1", "Benelux Q1", True),
+        (" Benelux Q1 ", "Benelux Q1", True),
+        ("Benelux", "Benelux Q1", False),
+        ("benelux q1", "Benelux Q1", False),
+        ("", "Benelux Q1", False),
+    ],
+)
+def test_only_the_exact_name_confirms_a_deletion(typed: str, name: str, confirms: bool) -> None:
+    """A deletion is confirmed by the dataset's exact name; a prefix or another case is not enough."""
+    assert name_confirms(typed, name) is confirms
+
+
+def test_datasets_table_marks_demo_and_due(engine: Engine, small_team: pd.DataFrame) -> None:
+    """Each dataset is listed once with its people, whether it is demo data and whether the period takes it."""
+    real = store_dataset(
+        engine=engine, frame=small_team, name="Real", source_filename="r.csv", source_sha256=sha256_bytes(b"r")
+    )
+    datasets = list_datasets(engine=engine)
+    table = datasets_table(datasets, last=last_imports(engine=engine), due={real}).set_index("id")
+    assert table.loc[real, "due for deletion"] and not table.loc[real, "demo"]
+    assert table.loc[real, "people"] == small_team["rep_id"].nunique()
+    assert list(table.columns) == ["name", "created", "last import", "rows", "people", "demo", "due for deletion"]

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from core.governance.audit import audit_log
 from core.governance.users import (
     LOCKOUT_FAILURES,
+    USER_NAME_COLUMNS,
     authenticate,
     create_user,
     get_user,
@@ -18,6 +19,7 @@ from core.governance.users import (
     locked_out,
     update_user,
     user_by_email,
+    users_table,
 )
 from core.store.models import User
 
@@ -134,3 +136,14 @@ def test_every_change_writes_one_entry_naming_what_changed(engine: Engine) -> No
     assert user_by_email(engine=engine, email=" MIA@example.COM ") == mia
     viewer = mia.viewer("oidc")
     assert (viewer.role, viewer.manager_name, viewer.source) == ("manager", "Anna Berg", "oidc")
+
+
+def test_users_table_lists_each_account_without_its_password(engine: Engine) -> None:
+    """One row per account, role in words, teams joined, whether a password is set but never its hash."""
+    _admin(engine)
+    create_user(engine=engine, username="mia", role="manager", actor="root", email="mia@example.com", teams="A\nB")
+    table = users_table(list_users(engine=engine)).set_index("user")
+    assert table.loc["mia", "role"] == "Manager" and table.loc["mia", "teams"] == "A, B"
+    assert table.loc["root", "password"] and not table.loc["mia", "password"]
+    assert set(USER_NAME_COLUMNS) - {"user"} <= set(table.columns)
+    assert not table.astype(str).apply(lambda c: c.str.contains("argon2")).any().any()

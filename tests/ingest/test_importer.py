@@ -13,8 +13,12 @@ from sqlmodel import Session
 import core.store.datasets
 from core.demo import DemoSpec, generate_team
 from core.ingest.importer import (
+    ImportOutcome,
     MappingProblem,
     import_prepared,
+    import_ready,
+    import_summary,
+    most_common_errors,
     parse_map_options,
     parse_role_options,
     prepare,
@@ -241,3 +245,52 @@ def test_any_dressing_parses_back_to_the_same_values(seed: int, reps: int, month
     prepared = prepare(dress(team), filename)
     assert prepared.report[prepared.report["severity"] == "error"].empty
     _same_team(prepared.frame, team)
+
+
+def test_most_common_errors_counts_reasons_of_errors_only() -> None:
+    """Errors are counted by reason, most frequent first; warnings are not errors."""
+    report = pd.DataFrame(
+        {
+            "reason": ["not a number", "not a number", "no month", "odd value", "odd value", "odd value"],
+            "severity": ["error", "error", "error", "warning", "warning", "warning"],
+        }
+    )
+    assert most_common_errors(report) == [("not a number", 2), ("no month", 1)]
+    assert most_common_errors(report, top=1) == [("not a number", 2)]
+
+
+@pytest.mark.parametrize(
+    ("name", "into", "clash", "overlap", "ready"),
+    [
+        ("Q1", None, 0, None, True),
+        ("  ", None, 0, None, False),
+        (None, 1, 0, None, True),
+        (None, 1, 5, None, False),
+        (None, 1, 5, "keep", True),
+    ],
+)
+def test_import_ready_needs_a_name_or_an_overlap_decision(
+    team: pd.DataFrame, name: str | None, into: int | None, clash: int, overlap: str | None, ready: bool
+) -> None:
+    """A new dataset needs a name; clashing rows in an existing one need replace-or-keep first."""
+    prepared = prepare(_csv(team), "team.csv")
+    assert import_ready(prepared, name=name, into=into, clash=clash, overlap=overlap) is ready
+
+
+def test_import_is_not_ready_without_valid_rows(team: pd.DataFrame) -> None:
+    """A file with no valid row cannot be imported, whatever is chosen."""
+    broken = team.assign(period="not a month")
+    prepared = prepare(_csv(broken), "broken.csv")
+    assert prepared.rows_valid == 0
+    assert not import_ready(prepared, name="Q1", into=None, clash=0, overlap=None)
+
+
+def test_import_summary_says_only_what_happened() -> None:
+    """The sentence names added rows and the file, and mentions replaced, kept and skipped rows only when any."""
+    plain = ImportOutcome(dataset_id=1, added=1200, replaced=0, kept=0, rejected=0)
+    assert import_summary(plain, "q1.csv") == "Imported 1,200 rows from q1.csv. It is now the active dataset."
+    mixed = ImportOutcome(dataset_id=1, added=10, replaced=3, kept=2, rejected=1)
+    assert import_summary(mixed, "q2.csv") == (
+        "Imported 10 rows from q2.csv, replaced 3, kept 2 stored rows; skipped 1 invalid rows. "
+        "It is now the active dataset."
+    )

@@ -16,13 +16,16 @@ from core.plans.content import build_plans
 from core.plans.hr_review import (
     CASE_STATUSES,
     NO_CASE,
+    case_counts,
     case_history,
+    coaches_by_coachee,
     current_cases,
     export_brief,
     export_briefs_zip,
     metric_gaps,
     persistent_low_table,
     set_case_status,
+    with_brief,
 )
 from core.plans.model import CheckIn
 from core.plans.store import add_checkin, all_plan_edits, checkins, set_plan_edit
@@ -267,3 +270,25 @@ def test_metric_gaps_for_one_person(planted: pd.DataFrame) -> None:
     assert gaps.loc["Close rate", "value"] == "0.0%"
     assert gaps.loc["Close rate", "gap"].startswith("−") and gaps.loc["Close rate", "gap"].endswith(" pts")
     assert gaps.loc["Close rate", "gap_value"] < 0
+
+
+def test_coaches_by_coachee_names_the_coach_and_role() -> None:
+    """Each coachee maps to their coach's name and role, as the support text shows it."""
+    pairs = pd.DataFrame(
+        {"coachee_id": ["E1", "E2"], "coach_name": ["Ann Berg", "Bo Lind"], "coach_role": ["AE", "AM"], "x": [1, 2]}
+    )
+    assert coaches_by_coachee(pairs) == {"E1": "Ann Berg (AE)", "E2": "Bo Lind (AM)"}
+    assert coaches_by_coachee(pairs.head(0)) == {}
+
+
+def test_case_counts_and_who_gets_a_brief() -> None:
+    """Statuses are counted with zeros kept; only people still in the low tier get a brief."""
+    table = pd.DataFrame(
+        {
+            "rep_id": ["E3", "E1", "E2", "E4"],
+            "tier": ["low", "low", "core", "low"],
+            "case_status": [NO_CASE, "open", NO_CASE, "closed"],
+        }
+    )
+    assert case_counts(table) == {NO_CASE: 2, "open": 1, "in conversation": 0, "closed": 1}
+    assert with_brief(table) == ["E1", "E3", "E4"]
