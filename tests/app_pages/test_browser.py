@@ -40,8 +40,9 @@ def _open(browser: Browser, url: str) -> Page:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    # Wait until the script has finished running (the status widget disappears).
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    # Wait until the script has finished its run: Streamlit marks the app root with the run's state
+    # (the status widget alone may not have appeared yet when the title already shows).
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
     page.wait_for_selector("h1", timeout=60_000)
     return page
 
