@@ -26,16 +26,24 @@ from core.plans.hr_review import (
     with_brief,
 )
 from core.plans.model import CheckIn, Plan
-from core.plans.store import all_plan_edits
 from core.schema import ROLE_NAMES
 from core.scoring.segmentation import SegmentSettings
+from core.team import person_labels
 from ui.audited import record_view_once
 from ui.auth import current_user, require_page
 from ui.charts import percentile_chart
 from ui.dataset import require_dataset
 from ui.downloads import MIME
 from ui.plan_context import PlanContext, plan_context
-from ui.redact import View, checkins_by_rep, name_key, redact_frame, shown_checkins, shown_edits, view_of
+from ui.redact import (
+    View,
+    checkins_by_rep,
+    name_key,
+    redact_frame,
+    shown_checkins,
+    shown_plan_edits,
+    view_of,
+)
 from ui.state import get_engine
 
 TABLE_COLUMNS = [
@@ -114,7 +122,7 @@ def hr_review() -> None:
 def _review(view: View, context: PlanContext) -> _Review:
     """The persistent low performers with their support (check-ins, coach, plan edits) and cases."""
     engine = get_engine()
-    edits = {r: shown_edits(view, e) for r, e in all_plan_edits(engine=engine, dataset_id=view.dataset_id).items()}
+    edits = shown_plan_edits(view)
     table = persistent_low_table(
         context.segmented,
         context.medians,
@@ -196,10 +204,7 @@ def _briefs_zip(review: _Review) -> None:
 
 def _person_picker(table: pd.DataFrame) -> str | None:
     """The person whose facts and brief to open (None until one is chosen)."""
-    labels = {
-        r: f"{n} · {r} · {ROLE_NAMES[ro]} · {t}"
-        for r, n, ro, t in table[["rep_id", "name", "role", "team"]].itertuples(index=False)
-    }
+    labels = person_labels(table)
     rep = st.selectbox(
         "Open a person's facts and brief",
         options=list(labels),

@@ -9,16 +9,16 @@ from core.governance.access import Viewer, scoped
 from core.plans.content import build_plan, build_plans, edits_to_store, file_stem, to_markdown
 from core.plans.model import CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
-from core.plans.store import add_checkin, all_plan_edits, plan_edits, set_plan_edit
-from core.schema import ROLE_NAMES
+from core.plans.store import add_checkin, plan_edits, set_plan_edit
 from core.scoring.metrics import METRICS
 from core.scoring.segmentation import SegmentSettings
+from core.team import person_labels
 from ui import cache
 from ui.auth import current_user, require_page
 from ui.dataset import require_dataset
 from ui.downloads import MIME, audited
 from ui.plan_context import PlanContext, plan_context
-from ui.redact import View, checkins_by_rep, name_key, shown_checkins, shown_edits, view_of
+from ui.redact import View, checkins_by_rep, name_key, shown_checkins, shown_edits, shown_plan_edits, view_of
 from ui.state import get_engine, presenting
 
 ZIP = "pl_zip"  # session key: the last ZIP made, with the view it was made for
@@ -86,10 +86,7 @@ def _filtered(segmented: pd.DataFrame) -> pd.DataFrame:
 
 def _person(people: pd.DataFrame) -> str:
     """The person picker over the filtered people; their rep_id."""
-    labels = {
-        r: f"{n} · {r} · {ROLE_NAMES[ro]} · {t} · {ti}"
-        for r, n, ro, t, ti in people[["rep_id", "name", "role", "team", "tier"]].itertuples(index=False)
-    }
+    labels = person_labels(people, with_tier=True)
     return str(
         st.selectbox(
             f"Person ({len(people)} shown)", list(labels), format_func=labels.__getitem__, key=name_key("pl_person")
@@ -214,9 +211,7 @@ def _many(view: View, context: PlanContext, people: pd.DataFrame) -> None:
     )
     fmt = st.radio("Format", ["pdf", "docx", "md"], horizontal=True, key="pl_zip_fmt")
     if st.button(f"Prepare ZIP of {len(people)} plans", key="pl_zip_go"):
-        everyone_edits = {
-            r: shown_edits(view, e) for r, e in all_plan_edits(engine=get_engine(), dataset_id=view.dataset_id).items()
-        }
+        everyone_edits = shown_plan_edits(view)
         bar = st.progress(0.0, text="Writing plans…")
         made = build_plans(
             sorted(people["rep_id"]),
@@ -243,6 +238,6 @@ def _many(view: View, context: PlanContext, people: pd.DataFrame) -> None:
                 lambda: zipped, dataset_id=view.dataset_id, rep_ids=zip_ids, what=f"plans and briefs ZIP ({zfmt})"
             ),
             file_name=f"coachwise-plans-{zfmt}.zip",
-            mime="application/zip",
+            mime=MIME["zip"],
             key="pl_zip_dl",
         )

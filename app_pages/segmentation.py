@@ -13,6 +13,7 @@ from core.scoring.overrides import override_history, set_override
 from core.scoring.segmentation import FLAG_COLUMNS, SegmentSettings, explain, export_table, filter_people, tier_summary
 from core.scoring.tiers import PRESET_NOTES, PRESETS
 from core.store.datasets import DatasetInfo
+from core.team import person_labels
 from ui import cache
 from ui.auth import current_user, require_page
 from ui.charts import TIER_SCALE, metric_axis, percentile_chart
@@ -228,10 +229,7 @@ def _why(
 ) -> None:
     """One person's explanation, monthly percentile, the override form and its history."""
     st.subheader("Why this tier?")
-    labels = {
-        r: f"{n} · {r} · {ROLE_NAMES[ro]} · {t}"
-        for r, n, ro, t in shown[["rep_id", "name", "role", "team"]].itertuples(index=False)
-    }
+    labels = person_labels(shown)
     rep = str(st.selectbox("Person", options=list(labels), format_func=labels.__getitem__, key=name_key("seg_person")))
     person = segmented[segmented["rep_id"] == rep].iloc[0]
     left, right = st.columns([3, 2])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.schema import ROLES
+from core.schema import ROLE_NAMES, ROLES
 
 
 def headcount_by_team(people: pd.DataFrame) -> pd.DataFrame:
@@ -40,3 +40,17 @@ def coach_willingness(people: pd.DataFrame) -> dict[str, int]:
         "no": int((values == "no").sum()),
         "ask first": int(values.isna().sum()),
     }
+
+
+def person_labels(people: pd.DataFrame, *, with_tier: bool = False) -> dict[str, str]:
+    """How a person is named in pickers: "name · rep_id · role · team" (and " · tier"), by rep_id.
+
+    The ID is in the label because two people may share a name; the role's long name because a
+    reader may not know the abbreviation.
+    """
+    columns = ["rep_id", "name", "role", "team", *(["tier"] if with_tier else [])]
+    labels: dict[str, str] = {}
+    for row in people[columns].itertuples(index=False):
+        rep_id, name, role, team, *tier = (str(v) for v in row)
+        labels[rep_id] = " · ".join([name, rep_id, ROLE_NAMES.get(role, role), team, *tier])
+    return labels

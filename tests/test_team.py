@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.team import coach_willingness, headcount_by_team, headcount_long
+from core.team import coach_willingness, headcount_by_team, headcount_long, person_labels
 
 PEOPLE = pd.DataFrame(
     {
@@ -35,3 +35,15 @@ def test_headcount_long_drops_zeroes() -> None:
 def test_coach_willingness() -> None:
     """Yes, no and unanswered are counted separately."""
     assert coach_willingness(PEOPLE) == {"yes": 2, "no": 1, "ask first": 2}
+
+
+def test_person_labels_name_id_role_team_and_tier() -> None:
+    """A picker label carries the name, the ID, the role's long name and the team (and the tier when asked)."""
+    people = pd.DataFrame(
+        {"rep_id": ["S1", "A2"], "name": ["Ada Roe", "Ada Roe"], "role": ["SDR", "AE"], "team": ["North", "South"]}
+    ).assign(tier=["core", "top"])
+    assert person_labels(people) == {
+        "S1": "Ada Roe · S1 · Sales Development Rep · North",
+        "A2": "Ada Roe · A2 · Account Executive · South",
+    }
+    assert person_labels(people, with_tier=True)["A2"] == "Ada Roe · A2 · Account Executive · South · top"

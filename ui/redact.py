@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.governance.alias import alias_map, replace_names
 from core.plans.model import CheckIn
-from core.plans.store import checkins
+from core.plans.store import all_plan_edits, checkins
 from core.store.datasets import dataset_version, load_people
 from core.store.settings import ALIAS_KEY, stored_secret
 from ui.state import get_engine, presenting
@@ -137,3 +137,9 @@ def checkins_by_rep(view: View) -> dict[str, list[CheckIn]]:
 def shown_edits(view: View, stored: dict[str, str]) -> dict[str, str]:
     """Plan edits as they may be shown (free text redacted in presentation mode)."""
     return {k: redact(view, v) for k, v in stored.items()}
+
+
+def shown_plan_edits(view: View) -> dict[str, dict[str, str]]:
+    """Everyone's plan edits in force, by rep_id, as they may be shown."""
+    stored = all_plan_edits(engine=get_engine(), dataset_id=view.dataset_id)
+    return {rep: shown_edits(view, edits) for rep, edits in stored.items()}
