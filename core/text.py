@@ -19,12 +19,11 @@ import re
 from typing import TextIO
 
 # An escape sequence as terminals read it, or one control character other than TAB, LF and CR.
-_SEQUENCE = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+# Bounded, so an unterminated sequence costs only its ESC, never the rest of a name.
+_SEQUENCE = r"(?:\x1b\[|\x9b)[0-?]{0,32}[ -/]{0,8}[@-~]|\x1b\][^\x07\x1b\x9c]{0,256}(?:\x07|\x1b\\|\x9c)"
 _UNSAFE = re.compile(_SEQUENCE + r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _UNSAFE_ONE_LINE = re.compile(_SEQUENCE + r"|[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SPACE_LIKE = frozenset("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029")
-UNSAFE_PATTERN = _UNSAFE_ONE_LINE.pattern
-"""A regular expression matching whatever :func:`safe_text` with ``one_line=True`` changes (for pandas)."""
 
 LONG_VALUE = 60
 """Values longer than this many characters are cut in messages (:func:`shorten`)."""
@@ -47,6 +46,11 @@ def safe_text(text: str, *, one_line: bool = False) -> str:
     """
     pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE
     return pattern.sub(_replacement, text)
+
+
+def has_unsafe(text: str, *, one_line: bool = False) -> bool:
+    """Whether :func:`safe_text` would change ``text``."""
+    return (_UNSAFE_ONE_LINE if one_line else _UNSAFE).search(text) is not None
 
 
 def unsafe_parts(text: str, *, one_line: bool = False) -> list[str]:

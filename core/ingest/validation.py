@@ -115,6 +115,7 @@ def validate(
     row_numbers: pd.Series,
     headers: Mapping[str, str],
     parse_issues: Mapping[str, CellIssue] | None = None,
+    cell_warnings: Mapping[str, pd.Series] | None = None,
 ) -> Validation:
     """Validate a parsed canonical table and build the problem report.
 
@@ -125,6 +126,8 @@ def validate(
         row_numbers: Spreadsheet row number of each row, same index.
         headers: Canonical field -> the file's header for it (for the report's column names).
         parse_issues: Per field, cells that could not be parsed and why; those rows are rejected.
+        cell_warnings: Per field, a reason for each cell that was changed on the way in (e.g.
+            control characters removed), indexed by the changed rows only; those rows are kept.
 
     Returns:
         The report, the rejected rows, and a cleaned frame (values in fields that do not
@@ -154,6 +157,9 @@ def validate(
 
     for column, issue in (parse_issues or {}).items():
         add(issue.invalid.reindex(frame.index, fill_value=False), column, issue.reason)
+    for column, reasons in (cell_warnings or {}).items():
+        changed = pd.Series(frame.index.isin(reasons.index), index=frame.index)
+        add(changed, column, reasons.reindex(frame.index), WARNING)
 
     cleaned = frame.copy()
     # A value in a field that belongs to another role is blanked, with a warning (never silently).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -241,3 +243,40 @@ def test_any_dressing_parses_back_to_the_same_values(seed: int, reps: int, month
     prepared = prepare(dress(team), filename)
     assert prepared.report[prepared.report["severity"] == "error"].empty
     _same_team(prepared.frame, team)
+
+
+@pytest.mark.parametrize(
+    ("dress", "filename", "before", "after", "space", "removed"),
+    [
+        (plain_csv, "team.csv", "\x1b[31m", "\x07", "\x0b", "\\x1b[31m, \\x07"),
+        # XML cannot hold C0 characters, so a workbook carries the C1 and DEL ones.
+        (crm_xlsx, "crm.xlsx", "\x9b31m", "\x7f", "\x85", "\\x9b31m, \\x7f"),
+    ],
+)
+def test_control_characters_are_stripped_with_a_warning_per_cell(
+    team: pd.DataFrame,
+    dress: Callable[[pd.DataFrame], bytes],
+    filename: str,
+    before: str,
+    after: str,
+    space: str,
+    removed: str,
+) -> None:
+    """Escape codes, BEL/DEL and line-separating controls in names and teams are removed on import, each cell warned."""
+    first = team["rep_id"].iloc[0]
+    hostile = team.copy()
+    rows = hostile["rep_id"] == first
+    hostile.loc[rows, "name"] = before + hostile.loc[rows, "name"] + after
+    hostile.loc[rows, "team"] = f"Team{space}Nord"
+    prepared = prepare(dress(hostile), filename)
+    assert prepared.rows_rejected == 0
+    stored = prepared.frame[prepared.frame["rep_id"] == first]
+    assert stored["name"].unique().tolist() == [team.loc[rows, "name"].iloc[0]]
+    assert stored["team"].unique().tolist() == ["Team Nord"]
+    warned = prepared.report[prepared.report["reason"].str.startswith("control characters removed")]
+    months = int(rows.sum())
+    assert len(warned) == 2 * months and set(warned["severity"]) == {"warning"}
+    names = warned[warned["value"] == team.loc[rows, "name"].iloc[0]]  # the report itself is clean
+    assert names["reason"].tolist() == [f"control characters removed: {removed}"] * months
+    assert any(filename in w and "control characters" in w for w in prepared.warnings)
+    assert not prepared.frame.astype(str).apply(lambda c: c.str.contains(r"[\x00-\x1f\x7f-\x9f]")).any().any()
