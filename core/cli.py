@@ -1,6 +1,7 @@
 """Command line for scripts and tests: ``python -m core COMMAND ...``.
 
-Every failure ends in one sentence on stderr and a non-zero exit code, never a traceback.
+Every failure ends in one sentence on stderr and a non-zero exit code, never a traceback. Nothing
+printed carries control characters: a name with a terminal escape code is printed without it.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from core.ingest.importer import (
 from core.ingest.reader import read_table
 from core.store.datasets import get_dataset, list_datasets
 from core.store.db import database_url, init_db, make_engine
+from core.text import TerminalStream
 
 EXIT_OK = 0
 EXIT_REJECTED_ROWS = 1
@@ -645,7 +648,12 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command and return its exit code."""
+    """Run one command and return its exit code; what it prints passes through :class:`TerminalStream`."""
+    with redirect_stdout(TerminalStream(sys.stdout)), redirect_stderr(TerminalStream(sys.stderr)):
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

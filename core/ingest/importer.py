@@ -28,6 +28,7 @@ from core.ingest.values import detect_decimal, parse_numbers, parse_periods, par
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, ROLES
 from core.store.datasets import AppendResult, append_to_dataset, count_overlap, sha256_bytes, store_dataset
 from core.store.models import Dataset, ImportBatch, SavedMapping, utcnow
+from core.text import clean as clean_text
 from core.text import safe_text
 
 REQUIRED_FIELDS = ("rep_id", "name", "role", "period")
@@ -210,7 +211,7 @@ def prepare(
         UnusableFile: The file cannot be read at all (one sentence).
         MappingProblem: The mapping lacks a required field or is contradictory.
     """
-    name = PurePath(filename).name
+    name = safe_text(PurePath(filename).name, one_line=True)
     raw = read_table(data, name, sheet=sheet, max_bytes=max_bytes)
     headers = [str(c) for c in raw.frame.columns]
     resolved = resolve_mapping(headers, overrides=mapping, remembered=remembered)
@@ -388,7 +389,7 @@ def import_prepared(
         )
 
     if name is not None:
-        clean = " ".join(name.split())[:200]
+        clean = clean_text(name, limit=200)
         if not clean:
             raise ValueError("Give the dataset a name.")
         dataset_id = store_dataset(
