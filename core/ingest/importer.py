@@ -29,7 +29,7 @@ from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, ROLES
 from core.store.datasets import AppendResult, append_to_dataset, count_overlap, sha256_bytes, store_dataset
 from core.store.models import Dataset, ImportBatch, SavedMapping, utcnow
 from core.text import clean as clean_text
-from core.text import safe_text
+from core.text import safe_text, shorten
 
 REQUIRED_FIELDS = ("rep_id", "name", "role", "period")
 SKIP_ROLE = "skip"
@@ -126,7 +126,8 @@ def resolve_mapping(
     for target, header in (overrides or {}).items():
         if header is not None and header not in header_set:
             raise MappingProblem(
-                f"The file has no column '{header}' (for {target}); its columns are: {', '.join(headers)}."
+                f"The file has no column '{shorten(header)}' (for {target}); "
+                f"its columns are: {', '.join(map(shorten, headers))}."
             )
         # A header given explicitly for one field is taken away from any other field.
         if header is not None:
@@ -139,7 +140,9 @@ def resolve_mapping(
         if chosen is None:
             continue
         if chosen in owner:
-            raise MappingProblem(f"Column '{chosen}' is mapped to both {owner[chosen]} and {target}; choose one.")
+            raise MappingProblem(
+                f"Column '{shorten(chosen)}' is mapped to both {owner[chosen]} and {target}; choose one."
+            )
         owner[chosen] = target
     missing = [f for f in REQUIRED_FIELDS if mapping.get(f) is None]
     if missing:

@@ -1,8 +1,8 @@
 """Row-level validation of a parsed team table, with pandera, into a report a person can act on.
 
 Every problem is one line: the row as the spreadsheet numbers it, the column as the file
-names it, the value as the file holds it, and the reason. Errors reject their row; warnings
-keep it. Invalid rows are never silently coerced.
+names it, the value as the file holds it (cut after 60 characters, with its length), and the
+reason. Errors reject their row; warnings keep it. Invalid rows are never silently coerced.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from core.schema import COUNT_COLUMNS, ROLE_FIELDS, ROLE_NAMES, ROLES
+from core.text import LONG_VALUE, shorten
 
 REPORT_COLUMNS = ["row", "column", "value", "reason", "severity"]
 ERROR = "error"
@@ -29,6 +30,15 @@ REQUIRED_FOR_ROLE: dict[str, tuple[str, ...]] = {
     "AM": ("portfolio_start", "portfolio_end"),
 }
 TEXT_LIMITS = {"rep_id": 64, "name": 200, "team": 120, "region": 120, "manager": 200}
+
+
+def _shown(values: pd.Series) -> pd.Series:
+    """Cells as text for the report, long ones cut (a 10,000-character name is not repeated in full)."""
+    text = values.astype(str)
+    long = text.str.len() > LONG_VALUE
+    if long.any():
+        text = text.where(~long, text[long].map(shorten))
+    return text
 
 
 @dataclass(frozen=True)
@@ -145,7 +155,7 @@ def validate(
                 {
                     "row": row_numbers.loc[rows].to_numpy(),
                     "column": headers.get(column, column),
-                    "value": raw[column].loc[rows].astype(str).to_numpy() if column in raw else "",
+                    "value": _shown(raw[column].loc[rows]).to_numpy() if column in raw else "",
                     "reason": reason.loc[rows].to_numpy() if isinstance(reason, pd.Series) else reason,
                     "severity": severity,
                     "_label": rows,
@@ -182,7 +192,7 @@ def validate(
             check_name = str(check)
             if check_name.startswith("pair:"):
                 _, small, large = check_name.split(":")
-                reason = f"more than {headers.get(large, large)}" + " (" + raw[large].astype(str) + ")"
+                reason = f"more than {headers.get(large, large)}" + " (" + _shown(raw[large]) + ")"
                 add(mask & ~issued[small] & ~issued[large], small, reason)
             elif check_name.startswith("required:"):
                 _, role, field = check_name.split(":")
@@ -213,7 +223,7 @@ def validate(
             reason = pd.Series(
                 [
                     f"rep_id {rep} has {len(variants[rep])} different {column}s in this file "
-                    f"({', '.join(map(str, variants[rep]))}); the latest month's is used"
+                    f"({', '.join(map(shorten, variants[rep]))}); the latest month's is used"
                     for rep in valid.loc[first, "rep_id"]
                 ],
                 index=first,

@@ -280,3 +280,15 @@ def test_control_characters_are_stripped_with_a_warning_per_cell(
     assert names["reason"].tolist() == [f"control characters removed: {removed}"] * months
     assert any(filename in w and "control characters" in w for w in prepared.warnings)
     assert not prepared.frame.astype(str).apply(lambda c: c.str.contains(r"[\x00-\x1f\x7f-\x9f]")).any().any()
+
+
+def test_long_rejected_values_are_cut_in_the_report(team: pd.DataFrame) -> None:
+    """A 10,000-character name is rejected on every row with its first 60 characters and its length, not in full."""
+    hostile = team.copy()
+    rows = hostile["rep_id"] == hostile["rep_id"].iloc[0]
+    hostile.loc[rows, "name"] = "N" * 10_000
+    prepared = prepare(plain_csv(hostile), "team.csv")
+    long = prepared.report[prepared.report["reason"].str.startswith("too long")]
+    assert len(long) == int(rows.sum())
+    assert set(long["value"]) == {"N" * 60 + "… (10,000 characters)"}
+    assert len(report_csv(prepared)) < 20_000
