@@ -29,8 +29,8 @@ from core.ingest.importer import (
 )
 from core.ingest.reader import read_table
 from core.store.datasets import get_dataset, list_datasets
-from core.store.db import database_url, init_db, make_engine
-from core.text import TerminalStream
+from core.store.db import STORE_ERRORS, database_url, describe_store_error, init_db, make_engine, store_location
+from core.text import TerminalStream, shorten
 
 EXIT_OK = 0
 EXIT_REJECTED_ROWS = 1
@@ -660,6 +660,10 @@ def _run(argv: Sequence[str] | None) -> int:
     except (UnusableFile, MappingProblem) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except STORE_ERRORS as exc:
+        # SQLAlchemy's text repeats the SQL and its rows (personal data): one sentence instead.
+        print(f"Error: {describe_store_error(exc, database_url())}", file=sys.stderr)
+        return EXIT_UNUSABLE
     except FileNotFoundError as exc:
         print(f"Error: cannot read '{exc.filename}': no such file. Check the path and try again.", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -668,7 +672,7 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_UNUSABLE
     except Exception as exc:  # noqa: BLE001  (the promise: no traceback reaches the user)
         print(
-            f"Error: {type(exc).__name__}: {exc}. The database is {database_url()}; "
+            f"Error: {type(exc).__name__}: {shorten(exc, 200)}. The database is {store_location(database_url())}; "
             "check it is reachable and try again.",
             file=sys.stderr,
         )

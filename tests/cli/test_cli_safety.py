@@ -64,3 +64,60 @@ def test_error_messages_reach_the_terminal_without_escape_codes(capsys: pytest.C
     assert main(["check", f"/nonexistent/{RED}team.csv"]) == 2
     err = capsys.readouterr().err
     assert "team.csv" in err and not UNSAFE.search(err)
+
+
+def test_import_into_a_read_only_store_is_one_sentence(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`import` into a store that refuses writes (PRAGMA query_only, which holds even as root) prints one sentence."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    import core.cli
+
+    init_db(make_engine(f"sqlite:///{db}"))
+
+    def read_only_engine(url: str | None = None) -> Engine:
+        engine = make_engine(url)
+        event.listen(engine, "connect", lambda connection, _record: connection.execute("PRAGMA query_only=ON"))
+        return engine
+
+    monkeypatch.setattr(core.cli, "make_engine", read_only_engine)
+    path = tmp_path / "team.csv"
+    path.write_bytes(plain_csv(_team()))
+    assert main(["import", str(path), "--name", "Team"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error: The database at ") and str(db) in err and "read-only" in err
+    assert "INSERT" not in err and "sqlalchemy" not in err.lower() and len(err.strip().splitlines()) == 1
+
+
+def test_full_disk_during_import_never_prints_sql_or_figures(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while storing rows names the path and what to do, never the INSERT or the rows' figures."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    import core.store.datasets
+
+    team = _team()
+    rows = [tuple(r) for r in team[["rep_id", "name", "revenue_won"]].head(10).itertuples(index=False)]
+
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError(
+            "INSERT INTO period_record (rep_id, name, revenue_won) VALUES (?, ?, ?)",
+            rows,
+            sqlite3.OperationalError("database or disk is full"),
+        )
+
+    monkeypatch.setattr(core.store.datasets, "store_dataset", disk_full)
+    monkeypatch.setattr(core.ingest.importer, "store_dataset", disk_full)
+    path = tmp_path / "team.csv"
+    path.write_bytes(plain_csv(team))
+    assert main(["import", str(path), "--name", "Team"]) == 2
+    err = capsys.readouterr().err
+    assert str(db) in err and "is full" in err and len(err.strip().splitlines()) == 1
+    for rep_id, name, _revenue in rows:
+        assert rep_id not in err and name not in err
+    assert "INSERT" not in err and "period_record" not in err
