@@ -1,6 +1,7 @@
 """Command line for scripts and tests: ``python -m core COMMAND ...``.
 
-Every failure ends in one sentence on stderr and a non-zero exit code, never a traceback.
+Every failure ends in one sentence on stderr and a non-zero exit code, never a traceback. Nothing
+printed carries control characters: a name with a terminal escape code is printed without it.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +29,8 @@ from core.ingest.importer import (
 )
 from core.ingest.reader import read_table
 from core.store.datasets import get_dataset, list_datasets
-from core.store.db import database_url, init_db, make_engine
+from core.store.db import STORE_ERRORS, database_url, describe_store_error, init_db, make_engine, store_location
+from core.text import TerminalStream, shorten
 
 EXIT_OK = 0
 EXIT_REJECTED_ROWS = 1
@@ -645,12 +648,21 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command and return its exit code."""
+    """Run one command and return its exit code; what it prints passes through :class:`TerminalStream`."""
+    with redirect_stdout(TerminalStream(sys.stdout)), redirect_stderr(TerminalStream(sys.stderr)):
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except (UnusableFile, MappingProblem) as exc:
         print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except STORE_ERRORS as exc:
+        # SQLAlchemy's text repeats the SQL and its rows (personal data): one sentence instead.
+        print(f"Error: {describe_store_error(exc, database_url())}", file=sys.stderr)
         return EXIT_UNUSABLE
     except FileNotFoundError as exc:
         print(f"Error: cannot read '{exc.filename}': no such file. Check the path and try again.", file=sys.stderr)
@@ -660,7 +672,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE
     except Exception as exc:  # noqa: BLE001  (the promise: no traceback reaches the user)
         print(
-            f"Error: {type(exc).__name__}: {exc}. The database is {database_url()}; "
+            f"Error: {type(exc).__name__}: {shorten(exc, 200)}. The database is {store_location(database_url())}; "
             "check it is reachable and try again.",
             file=sys.stderr,
         )

@@ -2,7 +2,9 @@
 
 Every spreadsheet the project writes goes through here. CSV cells that start with ``= + - @``,
 TAB, CR or LF are prefixed with ``'`` (OWASP "CSV injection"); XLSX strings are always
-written as strings, never as formulas.
+written as strings, never as formulas. Every format drops control characters and terminal escape
+sequences from text first (:func:`core.text.safe_text`): XML cannot hold them, so an XLSX with one
+would not be written at all, and a CSV or JSON printed to a terminal would run them.
 """
 
 from __future__ import annotations
@@ -20,27 +22,35 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
+from core.text import safe_text
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 Format = Literal["csv", "json", "xlsx"]
 
 
 def neutralise_text(value: object) -> object:
-    """Prefix a formula-like string with an apostrophe; leave anything else alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """Drop control characters from a string and prefix it with an apostrophe if it looks like a formula.
+
+    Anything that is not a string is returned as it is.
+    """
+    if not isinstance(value, str):
+        return value
+    value = safe_text(value)
+    if value.startswith(FORMULA_START):
         return "'" + value
     return value
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy whose text cells cannot be read as formulas by a spreadsheet application."""
+    """Return a copy whose text cells hold no control characters and cannot be read as formulas."""
     out = frame.copy()
     for column in out.columns:
         series = out[column]
         if series.dtype == object or pd.api.types.is_string_dtype(series):
             text = series.astype(object)
-            risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).astype(bool)
-            if risky.any():
-                out[column] = text.where(~risky, "'" + text.astype(str))
+            changed = text.map(lambda v: isinstance(v, str) and neutralise_text(v) != v).astype(bool)
+            if changed.any():
+                out[column] = text.where(~changed, text[changed].map(neutralise_text))
     out.columns = [str(neutralise_text(str(c))) for c in out.columns]
     return out
 
@@ -51,6 +61,8 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _plain(value: object) -> object:
+    if isinstance(value, str):
+        return safe_text(value)
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -66,14 +78,14 @@ def _plain(value: object) -> object:
 
 def to_json_text(frame: pd.DataFrame) -> str:
     """A JSON list of objects, one per row; missing values are null."""
-    records = [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    records = [{safe_text(str(k)): _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     return json.dumps(records, ensure_ascii=False, indent=2)
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, *, sheet: str = "Coachwise") -> bytes:
     """An XLSX workbook with one sheet; text is stored as text (never a formula), numbers as numbers."""
     book = Workbook(write_only=True)
-    ws = book.create_sheet(title=sheet[:31])
+    ws = book.create_sheet(title=safe_text(sheet, one_line=True)[:31])
 
     def cell(value: object, *, bold: bool = False) -> Cell:
         plain = _plain(value)

@@ -370,6 +370,34 @@ def entity_bomb_xlsx(part: str = "xl/sharedStrings.xml", *, padding: int = 0) ->
     )
 
 
+def shared_strings_xlsx(count: int, length: int, *, seed: int = 12) -> bytes:
+    """A workbook whose shared-strings table holds ``count`` distinct texts of ``length`` hex digits each.
+
+    Hex digits compress about 2:1, so the table passes the compression-ratio check and has to be
+    judged by its own size and count; the sheet's two cells point at strings 0 and 1.
+    """
+    with zipfile.ZipFile(io.BytesIO(small_xlsx())) as archive:
+        types = archive.read("[Content_Types].xml")
+    types = types.replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rows = b'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>'
+    sheet = _SHEET_XML_HEAD + rows + b"</sheetData></worksheet>"
+    digits = random.Random(seed).randbytes(count * length // 2 + 1).hex()
+    items = b"".join(b"<si><t>%s</t></si>" % digits[i * length : (i + 1) * length].encode() for i in range(count))
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    )
+    strings = head + b' count="%d" uniqueCount="%d">' % (count, count) + items + b"</sst>"
+    return rezip(
+        small_xlsx(),
+        replace={"[Content_Types].xml": types, "xl/worksheets/sheet1.xml": sheet},
+        add={"xl/sharedStrings.xml": strings},
+    )
+
+
 def xlsm_bytes(*, with_vba: bool = True) -> bytes:
     """A macro-enabled workbook: macro content type, and a ``xl/vbaProject.bin`` unless ``with_vba`` is False."""
     data = small_xlsx()

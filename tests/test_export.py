@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import BytesIO
 
 import openpyxl
@@ -57,3 +58,35 @@ def test_unknown_format_refused() -> None:
     """Asking for another format is a clear error."""
     with pytest.raises(ValueError, match="csv, json or xlsx"):
         export_bytes(pd.DataFrame({"a": [1]}), "pdf")  # type: ignore[arg-type]
+
+
+HOSTILE = ["A\x07nna", "\x1b[31mBen\x1b[0m", "Cle\x0bo", "Dora\x9b2J", "=\x07cmd", "\x00Eva"]
+CLEANED = ["Anna", "Ben", "Cle o", "Dora", "'=cmd", "Eva"]
+UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def test_xlsx_with_control_characters_is_written_without_them() -> None:
+    """Names with BEL, ESC colour codes, vertical tab and C1 still give a workbook, with the characters dropped."""
+    frame = pd.DataFrame({"name\x1b[1m": HOSTILE, "n": range(len(HOSTILE))})
+    sheet = openpyxl.load_workbook(BytesIO(to_xlsx_bytes(frame, sheet="Ti\x07ers"))).active
+    assert sheet is not None and sheet.title == "Tiers"
+    assert sheet["A1"].value == "name"
+    assert [sheet.cell(row=i + 2, column=1).value for i in range(len(HOSTILE))] == [
+        "Anna",
+        "Ben",
+        "Cle o",
+        "Dora",
+        "=cmd",
+        "Eva",
+    ]
+
+
+def test_csv_and_json_drop_control_characters() -> None:
+    """CSV and JSON carry no control characters or escape sequences; a formula revealed by cleaning is neutralised."""
+    frame = pd.DataFrame({"name": HOSTILE})
+    assert neutralise(frame)["name"].tolist() == CLEANED
+    csv_text = to_csv_bytes(frame).decode("utf-8-sig")
+    assert not UNSAFE.search(csv_text)
+    json_text = to_json_text(frame)
+    assert not UNSAFE.search(json_text) and "\\u001b" not in json_text and "\\u0007" not in json_text
+    assert [row["name"] for row in json.loads(json_text)] == ["Anna", "Ben", "Cle o", "Dora", "=cmd", "Eva"]

@@ -1,14 +1,14 @@
 """The audit trail: who did what, when — sign-ins, imports, HR views, exports, overrides, deletions.
 
 Entries hold identifiers (dataset id, rep_ids, user names, a file's SHA-256 and row count), never
-scores or file contents. Anything a user typed is stripped of CR/LF and control characters first,
-so one entry is one line wherever it is read. Writers that change data add their entry in the same
-transaction (:func:`add_entry`), so the change and its record land together or not at all.
+scores or file contents. Anything a user typed is stripped of CR/LF and control characters first
+(:func:`core.text.clean`), so one entry is one line wherever it is read. Writers that change data add
+their entry in the same transaction (:func:`add_entry`), so the change and its record land together
+or not at all.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 
 from core.export import export_bytes
 from core.store.models import AuditEntry
+from core.text import clean
 
 ACTIONS: dict[str, str] = {
     "sign_in": "signed in",
@@ -37,22 +38,6 @@ ACTIONS: dict[str, str] = {
 }
 
 COLUMNS = ["id", "at", "actor", "action", "dataset_id", "subject", "detail"]
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
-
-
-def clean(text: object, *, limit: int = 4000) -> str:
-    """Make user-supplied text safe for a one-line record: no CR/LF or control characters.
-
-    Args:
-        text: Anything; ``None`` becomes an empty string.
-        limit: The longest text kept, in characters.
-
-    Returns:
-        The text with control characters replaced by a space, runs of spaces folded, trimmed.
-    """
-    if text is None:
-        return ""
-    return " ".join(_CONTROL.sub(" ", str(text)).split())[:limit]
 
 
 def subject_ids(ids: Iterable[object]) -> str:

@@ -20,8 +20,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from core.governance.access import ROLE_LABELS, Viewer, check_role, parse_teams
-from core.governance.audit import add_entry, audit_log, clean
+from core.governance.audit import add_entry, audit_log
 from core.store.models import User, utcnow
+from core.text import clean
 
 MIN_PASSWORD = 10
 LOCKOUT_FAILURES = 5

@@ -24,10 +24,12 @@ from core.governance.audit import add_entry
 from core.ingest.mapping import header_signature, normalise_roles, suggest_mapping
 from core.ingest.reader import RawTable, UnusableFile, read_table
 from core.ingest.validation import ERROR, CellIssue, validate
-from core.ingest.values import detect_decimal, parse_numbers, parse_periods, parse_yes_no
+from core.ingest.values import detect_decimal, parse_numbers, parse_periods, parse_yes_no, strip_control_characters
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, ROLES
 from core.store.datasets import AppendResult, append_to_dataset, count_overlap, sha256_bytes, store_dataset
 from core.store.models import Dataset, ImportBatch, SavedMapping, utcnow
+from core.text import clean as clean_text
+from core.text import safe_text, shorten
 
 REQUIRED_FIELDS = ("rep_id", "name", "role", "period")
 SKIP_ROLE = "skip"
@@ -124,7 +126,8 @@ def resolve_mapping(
     for target, header in (overrides or {}).items():
         if header is not None and header not in header_set:
             raise MappingProblem(
-                f"The file has no column '{header}' (for {target}); its columns are: {', '.join(headers)}."
+                f"The file has no column '{shorten(header)}' (for {target}); "
+                f"its columns are: {', '.join(map(shorten, headers))}."
             )
         # A header given explicitly for one field is taken away from any other field.
         if header is not None:
@@ -137,7 +140,9 @@ def resolve_mapping(
         if chosen is None:
             continue
         if chosen in owner:
-            raise MappingProblem(f"Column '{chosen}' is mapped to both {owner[chosen]} and {target}; choose one.")
+            raise MappingProblem(
+                f"Column '{shorten(chosen)}' is mapped to both {owner[chosen]} and {target}; choose one."
+            )
         owner[chosen] = target
     missing = [f for f in REQUIRED_FIELDS if mapping.get(f) is None]
     if missing:
@@ -157,6 +162,28 @@ def _text(values: pd.Series) -> pd.Series:
     text = values.astype(str).str.strip().astype(object)
     text[text == ""] = pd.NA
     return text
+
+
+def _strip_controls(cells: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """The cells without control characters, and per field the reason for each changed cell."""
+    out = cells.copy()
+    stripped: dict[str, pd.Series] = {}
+    for column in cells.columns:
+        out[column], reasons = strip_control_characters(cells[column])
+        if not reasons.empty:
+            stripped[str(column)] = reasons
+    return out, stripped
+
+
+def _controls_warning(filename: str, stripped: Mapping[str, pd.Series], row_numbers: pd.Series) -> str:
+    labels = sorted({label for reasons in stripped.values() for label in reasons.index})
+    rows = [int(n) for n in row_numbers.loc[labels]]
+    count = sum(len(reasons) for reasons in stripped.values())
+    listed = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10:,} more" if len(rows) > 10 else "")
+    return (
+        f"'{filename}': control characters (e.g. terminal colour codes) were removed from {count:,} "
+        f"cell{'s' if count != 1 else ''} in row{'s' if len(rows) != 1 else ''} {listed}; the report lists each."
+    )
 
 
 def prepare(
@@ -187,15 +214,16 @@ def prepare(
         UnusableFile: The file cannot be read at all (one sentence).
         MappingProblem: The mapping lacks a required field or is contradictory.
     """
-    name = PurePath(filename).name
+    name = safe_text(PurePath(filename).name, one_line=True)
     raw = read_table(data, name, sheet=sheet, max_bytes=max_bytes)
     headers = [str(c) for c in raw.frame.columns]
     resolved = resolve_mapping(headers, overrides=mapping, remembered=remembered)
     cells = pd.DataFrame(
         {f: (raw.frame[h] if h is not None else pd.Series("", index=raw.frame.index)) for f, h in resolved.items()}
     )
-    labels = {f: (h if h is not None else f) for f, h in resolved.items()}
+    labels = {f: (safe_text(h, one_line=True) if h is not None else f) for f, h in resolved.items()}
     row_numbers = pd.Series(raw.row_numbers, index=raw.frame.index)
+    cells, stripped = _strip_controls(cells)
 
     parsed = pd.DataFrame(index=cells.index)
     issues: dict[str, CellIssue] = {}
@@ -227,13 +255,17 @@ def prepare(
     )
     parsed = parsed[list(CANONICAL_COLUMNS)]
 
-    outcome = validate(parsed, raw=cells, row_numbers=row_numbers, headers=labels, parse_issues=issues)
+    outcome = validate(
+        parsed, raw=cells, row_numbers=row_numbers, headers=labels, parse_issues=issues, cell_warnings=stripped
+    )
     valid = outcome.cleaned.drop(index=outcome.rejected)
     for column in COUNT_COLUMNS:
         valid[column] = valid[column].round().astype("Int64")
     valid = valid.sort_values(["rep_id", "period"], kind="stable").reset_index(drop=True)
 
     warnings = list(raw.warnings)
+    if stripped:
+        warnings.append(_controls_warning(name, stripped, row_numbers))
     unmapped = [f for f in CANONICAL_COLUMNS if resolved.get(f) is None]
     if unmapped:
         warnings.append(f"Not in the file (left blank): {', '.join(unmapped)}.")
@@ -398,7 +430,7 @@ def import_prepared(
         )
 
     if name is not None:
-        clean = " ".join(name.split())[:200]
+        clean = clean_text(name, limit=200)
         if not clean:
             raise ValueError("Give the dataset a name.")
         dataset_id = store_dataset(

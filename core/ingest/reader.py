@@ -18,7 +18,8 @@ row number the user sees in Excel or a text editor.
 Hostile files are refused before they cost time or memory: size limits on the upload,
 zip member count, declared uncompressed size and compression ratio checked from the zip
 directory before anything is decompressed, XML entity declarations refused (and openpyxl
-parses through defusedxml), and a cap on the cells any table may have.
+parses through defusedxml), the shared-strings table (which openpyxl builds in memory in full
+before reading any cell) bounded in size and in strings, and a cap on the cells any table may have.
 """
 
 from __future__ import annotations
@@ -60,6 +61,15 @@ Sheet XML compresses about 10:1, so a 25 MB workbook unpacks to roughly 250 MB.
 MAX_COMPRESSION_RATIO: Final = 100
 """Refuse a zip member over :data:`RATIO_CHECK_MIN_BYTES` compressed more than this (x:1)."""
 RATIO_CHECK_MIN_BYTES: Final = 1 * MB
+MAX_SHARED_STRINGS_BYTES: Final = 32 * MB
+"""Refuse a workbook whose shared-strings table unpacks to more than this.
+
+Excel stores each distinct text once; a sales export's distinct names, IDs, teams and months fill a
+few MB at most. openpyxl holds the whole table in memory (about 3.5 bytes per byte of XML) before the
+first cell is read, so this is checked from the zip directory first.
+"""
+MAX_SHARED_STRINGS: Final = 1_000_000
+"""Refuse a workbook with more distinct texts than this (counted by streaming the table, not building it)."""
 MAX_COLUMNS: Final = 1_000
 """More columns than this is not a sales export."""
 MAX_CELLS: Final = 20_000_000
@@ -277,7 +287,8 @@ def _check_workbook_zip(data: bytes, filename: str) -> None:
                     f"({info.file_size // max(info.compress_size, 1):,}:1), so it was not opened; "
                     "save it again from Excel as .xlsx and upload the new file."
                 )
-        if "xl/vbaProject.bin" in names or b"macroEnabled" in _head(archive, "[Content_Types].xml", SNIFF_BYTES):
+        types = _head(archive, "[Content_Types].xml", SNIFF_BYTES)
+        if "xl/vbaProject.bin" in names or b"macroEnabled" in types:
             raise UnusableFile(
                 f"'{filename}' is a macro-enabled Excel workbook; save it as a plain .xlsx workbook "
                 "(or CSV) and upload it again."
@@ -287,6 +298,48 @@ def _check_workbook_zip(data: bytes, filename: str) -> None:
                 head = _head(archive, info.filename, SNIFF_BYTES)
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                     raise UnusableFile(_entities_message(filename))
+        _check_shared_strings(archive, infos, types, filename)
+
+
+_OVERRIDE: Final = re.compile(rb"<Override\b[^>]*>")
+_PART_NAME: Final = re.compile(rb'PartName\s*=\s*"/?([^"]+)"')
+
+
+def _shared_strings_parts(infos: list[zipfile.ZipInfo], types: bytes) -> list[zipfile.ZipInfo]:
+    """The usual ``xl/sharedStrings.xml`` and any part the content types declare as shared strings."""
+    declared = {"xl/sharedStrings.xml"}
+    for tag in _OVERRIDE.findall(types):
+        part = _PART_NAME.search(tag)
+        if part and b"sharedStrings" in tag:
+            declared.add(part.group(1).decode("utf-8", "replace"))
+    return [info for info in infos if info.filename in declared]
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], types: bytes, filename: str) -> None:
+    """Refuse a shared-strings table too large to build, judging the zip directory, then a streamed count."""
+    for info in _shared_strings_parts(infos, types):
+        if info.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise UnusableFile(_shared_strings_message(filename, f"{_megabytes(info.file_size)} of text"))
+        count, tail = 0, b""
+        with archive.open(info) as member:
+            while chunk := member.read(1 * MB):
+                window = tail + chunk
+                count += _string_items(window) - _string_items(tail)
+                tail = window[-4:]
+                if count > MAX_SHARED_STRINGS:
+                    raise UnusableFile(_shared_strings_message(filename, f"more than {MAX_SHARED_STRINGS:,} texts"))
+
+
+def _string_items(xml: bytes) -> int:
+    """How many ``<si>`` elements start in ``xml`` (bytes.count: no list of matches is built)."""
+    return xml.count(b"<si>") + xml.count(b"<si ") + xml.count(b"<si/")
+
+
+def _shared_strings_message(filename: str, what: str) -> str:
+    return (
+        f"'{filename}' holds {what} in its shared-strings table, far more than a sales export needs, so it "
+        "was not opened; save the sheet you need as CSV and upload that."
+    )
 
 
 def _entities_message(filename: str) -> str:

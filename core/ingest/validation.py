@@ -1,8 +1,8 @@
 """Row-level validation of a parsed team table, with pandera, into a report a person can act on.
 
 Every problem is one line: the row as the spreadsheet numbers it, the column as the file
-names it, the value as the file holds it, and the reason. Errors reject their row; warnings
-keep it. Invalid rows are never silently coerced.
+names it, the value as the file holds it (cut after 60 characters, with its length), and the
+reason. Errors reject their row; warnings keep it. Invalid rows are never silently coerced.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from core.schema import COUNT_COLUMNS, ROLE_FIELDS, ROLE_NAMES, ROLES
+from core.text import LONG_VALUE, shorten
 
 REPORT_COLUMNS = ["row", "column", "value", "reason", "severity"]
 ERROR = "error"
@@ -29,6 +30,15 @@ REQUIRED_FOR_ROLE: dict[str, tuple[str, ...]] = {
     "AM": ("portfolio_start", "portfolio_end"),
 }
 TEXT_LIMITS = {"rep_id": 64, "name": 200, "team": 120, "region": 120, "manager": 200}
+
+
+def _shown(values: pd.Series) -> pd.Series:
+    """Cells as text for the report, long ones cut (a 10,000-character name is not repeated in full)."""
+    text = values.astype(str)
+    long = text.str.len() > LONG_VALUE
+    if long.any():
+        text = text.where(~long, text[long].map(shorten))
+    return text
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,7 @@ def validate(
     row_numbers: pd.Series,
     headers: Mapping[str, str],
     parse_issues: Mapping[str, CellIssue] | None = None,
+    cell_warnings: Mapping[str, pd.Series] | None = None,
 ) -> Validation:
     """Validate a parsed canonical table and build the problem report.
 
@@ -125,6 +136,8 @@ def validate(
         row_numbers: Spreadsheet row number of each row, same index.
         headers: Canonical field -> the file's header for it (for the report's column names).
         parse_issues: Per field, cells that could not be parsed and why; those rows are rejected.
+        cell_warnings: Per field, a reason for each cell that was changed on the way in (e.g.
+            control characters removed), indexed by the changed rows only; those rows are kept.
 
     Returns:
         The report, the rejected rows, and a cleaned frame (values in fields that do not
@@ -142,7 +155,7 @@ def validate(
                 {
                     "row": row_numbers.loc[rows].to_numpy(),
                     "column": headers.get(column, column),
-                    "value": raw[column].loc[rows].astype(str).to_numpy() if column in raw else "",
+                    "value": _shown(raw[column].loc[rows]).to_numpy() if column in raw else "",
                     "reason": reason.loc[rows].to_numpy() if isinstance(reason, pd.Series) else reason,
                     "severity": severity,
                     "_label": rows,
@@ -154,6 +167,9 @@ def validate(
 
     for column, issue in (parse_issues or {}).items():
         add(issue.invalid.reindex(frame.index, fill_value=False), column, issue.reason)
+    for column, reasons in (cell_warnings or {}).items():
+        changed = pd.Series(frame.index.isin(reasons.index), index=frame.index)
+        add(changed, column, reasons.reindex(frame.index), WARNING)
 
     cleaned = frame.copy()
     # A value in a field that belongs to another role is blanked, with a warning (never silently).
@@ -176,7 +192,7 @@ def validate(
             check_name = str(check)
             if check_name.startswith("pair:"):
                 _, small, large = check_name.split(":")
-                reason = f"more than {headers.get(large, large)}" + " (" + raw[large].astype(str) + ")"
+                reason = f"more than {headers.get(large, large)}" + " (" + _shown(raw[large]) + ")"
                 add(mask & ~issued[small] & ~issued[large], small, reason)
             elif check_name.startswith("required:"):
                 _, role, field = check_name.split(":")
@@ -207,7 +223,7 @@ def validate(
             reason = pd.Series(
                 [
                     f"rep_id {rep} has {len(variants[rep])} different {column}s in this file "
-                    f"({', '.join(map(str, variants[rep]))}); the latest month's is used"
+                    f"({', '.join(map(shorten, variants[rep]))}); the latest month's is used"
                     for rep in valid.loc[first, "rep_id"]
                 ],
                 index=first,

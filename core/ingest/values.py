@@ -14,7 +14,9 @@ Everything is vectorised with pandas string methods. Parsers work on the
 *distinct* cell values where that pays (months, yes/no, repeated numbers) and
 map the result back, so 480,000 rows cost about as much as their unique values.
 Formulas and Excel error strings (``=1+2``, ``#DIV/0!``) are never evaluated:
-they are invalid.
+they are invalid. Control characters and terminal escape codes are taken out of
+every cell before any parser sees it (:func:`strip_control_characters`), with the
+removed parts named so the import report can warn about each cell.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from core.text import has_unsafe, safe_text, shorten, unsafe_parts
+
+CONTROL_REASON: Final = "control characters removed"
 NUMBER_REASON: Final = "not a number"
 PERIOD_REASON: Final = "not a month (expected e.g. 2026-01, 01.2026, Jan 2026)"
 YES_NO_REASON: Final = "not yes or no"
@@ -124,6 +129,37 @@ def _by_unique(
     out = pd.Series(parsed_values[codes], index=values.index, dtype=object)
     invalid = pd.Series(bad_values[codes], index=values.index, dtype=bool)
     return out, invalid
+
+
+# --------------------------------------------------------------------------------------
+# Control characters
+# --------------------------------------------------------------------------------------
+
+
+def strip_control_characters(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Take control characters and terminal escape codes out of a column's text cells.
+
+    Every imported field is one line, so TAB, CR and LF become a space like the other
+    word-separating controls; the rest (BEL, ESC sequences, C1) are removed.
+
+    Args:
+        values: Cells of one column (any types; only strings are touched).
+
+    Returns:
+        (cleaned cells, reasons): the cells with the characters removed, same index; and for
+        each changed cell only, ``"control characters removed: \\x1b[31m, \\x07"``.
+    """
+    texts = [v for v in values.unique() if isinstance(v, str)]
+    # One scan over all distinct texts at once: almost every file has nothing to remove.
+    if not has_unsafe("".join(texts), one_line=True):
+        return values, pd.Series(dtype=object)
+    changed = {v: safe_text(v, one_line=True).strip() for v in texts if has_unsafe(v, one_line=True)}
+    hit = values.isin(list(changed))
+    cleaned = values.copy()
+    cleaned[hit] = values[hit].map(changed)
+    removed = {v: shorten(", ".join(unsafe_parts(v, one_line=True)), 120) for v in changed}
+    reasons = values[hit].map(lambda v: f"{CONTROL_REASON}: {removed[v]}").astype(object)
+    return cleaned, reasons
 
 
 # --------------------------------------------------------------------------------------

@@ -12,11 +12,15 @@ document. So the font is cut once per process to the scripts a European sales te
 Greek, Cyrillic, punctuation, currency, arrows) and each document reuses the parsed metrics. A plan
 that needs a character outside that cut falls back to the full font, slower but complete. The trend
 chart is drawn on one reused matplotlib figure per thread at a modest resolution.
+
+Every renderer cleans the plan's text first (:func:`safe_plan`): Word's XML cannot hold control
+characters (python-docx refuses the whole document), and the PDF font has no glyph for them.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import threading
 import zipfile
@@ -25,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import matplotlib
 from docx import Document
@@ -45,8 +49,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from core.plans.model import CheckIn, Plan, PlanKind
+from core.text import safe_text
 
-__all__ = ["font_path", "plan_blocks", "plans_zip", "to_docx", "to_pdf", "trend_png"]
+__all__ = ["font_path", "plan_blocks", "plans_zip", "safe_plan", "to_docx", "to_pdf", "trend_png"]
 
 TITLES: dict[PlanKind, str] = {
     "coaching": "Coaching plan",
@@ -82,6 +87,34 @@ ACCENT = (43, 108, 176)
 BOX_FILL = (255, 248, 225)
 BOX_LINE = (204, 153, 0)
 RULE = (206, 212, 218)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Safe text
+
+
+def _safe_value(value: object, tab: str) -> object:
+    if isinstance(value, str):
+        return safe_text(value).replace("\t", tab)
+    if isinstance(value, tuple):
+        return tuple(_safe_value(item, tab) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _safe_value(getattr(value, f.name), tab) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def safe_plan(plan: Plan, *, tab: str = "\t") -> Plan:
+    """Return ``plan`` with every text (focus areas and check-ins included) free of control characters.
+
+    Args:
+        plan: Any plan; names and notes may come straight from an uploaded file or a form.
+        tab: What a TAB becomes (the PDF font has no TAB glyph, so the PDF renderer passes spaces).
+
+    Returns:
+        A copy; line breaks in free text are kept.
+    """
+    return cast(Plan, _safe_value(plan, tab))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -584,6 +617,7 @@ def to_pdf(plan: Plan) -> bytes:
     Returns:
         The PDF file as bytes.
     """
+    plan = safe_plan(plan, tab="    ")
     blocks = plan_blocks(plan)
     pdf = _PlanPDF(HR_FOOTER if plan.kind == "hr_brief" else "")
     _add_fonts(pdf, _all_text(plan, blocks))
@@ -651,6 +685,7 @@ def to_docx(plan: Plan) -> bytes:
     Returns:
         The .docx file as bytes.
     """
+    plan = safe_plan(plan)
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -767,7 +802,7 @@ def plans_zip(
     Returns:
         The ZIP file as bytes (deflated; same plans, same bytes).
     """
-    ordered = sorted(plans, key=lambda p: p.rep_id)
+    ordered = sorted((safe_plan(p) for p in plans), key=lambda p: p.rep_id)
     total = len(ordered)
     stamp = max((p.generated_on for p in ordered), default=date(2000, 1, 1))
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)

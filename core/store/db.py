@@ -2,11 +2,15 @@
 
 One engine per process (the app caches it); a short ``Session`` per unit of work.
 SQLite is the default store; ``DATABASE_URL`` points the same code at PostgreSQL.
+A store that fails (read-only, full, unreachable) is described by :func:`describe_store_error`
+in one sentence naming where the data lives, never with the SQL or the rows it carried.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlmodel import create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -127,3 +132,75 @@ def head_revision() -> str | None:
     """Return the newest migration shipped with the code."""
     script = ScriptDirectory.from_config(_alembic_config(make_engine("sqlite://")))
     return script.get_current_head()
+
+
+_READ_ONLY = ("readonly database", "read-only", "read only", "permission denied", "access denied")
+_FULL = ("disk is full", "no space left", "could not extend file", "disk full", "quota exceeded")
+_LOCKED = ("database is locked", "database table is locked", "could not obtain lock", "lock timeout")
+_UNREACHABLE = ("connection refused", "could not connect", "could not translate host", "timeout expired")
+
+
+def store_location(url: str) -> str:
+    """Where the data lives, for a message: a SQLite file's path, or the URL without its password."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError:
+        return "the configured database"
+    if parsed.get_backend_name() == "sqlite":
+        database = (parsed.database or ":memory:").removeprefix("file:").split("?")[0]
+        return str(Path(database).expanduser()) if database != ":memory:" else "an in-memory database"
+    return parsed.set(query={}).render_as_string(hide_password=True)
+
+
+STORE_ERRORS = (SQLAlchemyError, sqlite3.Error)
+"""What the store raises when it fails (catch these, then show :func:`describe_store_error`)."""
+
+
+def describe_store_error(exc: BaseException, url: str) -> str:
+    """One sentence for a database failure: where the data lives and what to do — never SQL or row values.
+
+    SQLAlchemy's own text repeats the statement and its parameters (on a full disk, an INSERT with rows
+    of performance figures); only the driver's error code and message are looked at here, to choose
+    the sentence, and neither is repeated.
+
+    Args:
+        exc: The error raised while using the store (SQLAlchemy, sqlite3, or an ``OSError`` from
+            creating the database folder).
+        url: The database URL in use (e.g. :func:`database_url`).
+
+    Returns:
+        A sentence to show as it is (the app with ``st.error``, the command line after ``Error:``).
+    """
+    where = store_location(url)
+    cause: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    extended = getattr(cause, "sqlite_errorcode", None)
+    code = extended & 0xFF if isinstance(extended, int) else None  # the primary code of an extended one
+    text = str(cause).lower() if not isinstance(cause, OSError) else ""
+    number = cause.errno if isinstance(cause, OSError) else None
+    if code == sqlite3.SQLITE_FULL or number == errno.ENOSPC or any(k in text for k in _FULL):
+        return (
+            f"The disk holding the database at {where} is full, so nothing was saved; free some space there "
+            "and try again."
+        )
+    if (
+        code == sqlite3.SQLITE_READONLY
+        or number in (errno.EACCES, errno.EPERM, errno.EROFS)
+        or any(k in text for k in _READ_ONLY)
+    ):
+        return (
+            f"The database at {where} is read-only, so nothing was saved; give the app write access to it "
+            "and its folder (or point COACHWISE_DB_PATH at a writable place) and try again."
+        )
+    if code == sqlite3.SQLITE_BUSY or any(k in text for k in _LOCKED):
+        return f"The database at {where} is busy with another change, so nothing was saved; try again in a moment."
+    if code == sqlite3.SQLITE_CANTOPEN or "unable to open database" in text:
+        return (
+            f"The database at {where} cannot be opened; check that its folder exists and the app may write there, "
+            "then try again."
+        )
+    if any(k in text for k in _UNREACHABLE):
+        return f"The database at {where} cannot be reached; check that it is running and the address is right."
+    return (
+        f"The database at {where} could not complete the request, so nothing was saved; check that it is "
+        "reachable and writable, then try again."
+    )

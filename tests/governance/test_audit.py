@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from core.governance.audit import audit_log, clean, dataset_filter, day_span, export_log, record, subject_ids
+from core.governance.audit import audit_log, dataset_filter, day_span, export_log, record, subject_ids
 from core.ingest.importer import import_prepared, prepare
 from core.scoring.overrides import set_override
 from core.store.datasets import sha256_bytes, store_dataset
+from core.text import clean
 
 from files import plain_csv
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -294,3 +296,52 @@ def test_import_summary_says_only_what_happened() -> None:
         "Imported 10 rows from q2.csv, replaced 3, kept 2 stored rows; skipped 1 invalid rows. "
         "It is now the active dataset."
     )
+
+
+@pytest.mark.parametrize(
+    ("dress", "filename", "before", "after", "space", "removed"),
+    [
+        (plain_csv, "team.csv", "\x1b[31m", "\x07", "\x0b", "\\x1b[31m, \\x07"),
+        # XML cannot hold C0 characters, so a workbook carries the C1 and DEL ones.
+        (crm_xlsx, "crm.xlsx", "\x9b31m", "\x7f", "\x85", "\\x9b31m, \\x7f"),
+    ],
+)
+def test_control_characters_are_stripped_with_a_warning_per_cell(
+    team: pd.DataFrame,
+    dress: Callable[[pd.DataFrame], bytes],
+    filename: str,
+    before: str,
+    after: str,
+    space: str,
+    removed: str,
+) -> None:
+    """Escape codes, BEL/DEL and line-separating controls in names and teams are removed on import, each cell warned."""
+    first = team["rep_id"].iloc[0]
+    hostile = team.copy()
+    rows = hostile["rep_id"] == first
+    hostile.loc[rows, "name"] = before + hostile.loc[rows, "name"] + after
+    hostile.loc[rows, "team"] = f"Team{space}Nord"
+    prepared = prepare(dress(hostile), filename)
+    assert prepared.rows_rejected == 0
+    stored = prepared.frame[prepared.frame["rep_id"] == first]
+    assert stored["name"].unique().tolist() == [team.loc[rows, "name"].iloc[0]]
+    assert stored["team"].unique().tolist() == ["Team Nord"]
+    warned = prepared.report[prepared.report["reason"].str.startswith("control characters removed")]
+    months = int(rows.sum())
+    assert len(warned) == 2 * months and set(warned["severity"]) == {"warning"}
+    names = warned[warned["value"] == team.loc[rows, "name"].iloc[0]]  # the report itself is clean
+    assert names["reason"].tolist() == [f"control characters removed: {removed}"] * months
+    assert any(filename in w and "control characters" in w for w in prepared.warnings)
+    assert not prepared.frame.astype(str).apply(lambda c: c.str.contains(r"[\x00-\x1f\x7f-\x9f]")).any().any()
+
+
+def test_long_rejected_values_are_cut_in_the_report(team: pd.DataFrame) -> None:
+    """A 10,000-character name is rejected on every row with its first 60 characters and its length, not in full."""
+    hostile = team.copy()
+    rows = hostile["rep_id"] == hostile["rep_id"].iloc[0]
+    hostile.loc[rows, "name"] = "N" * 10_000
+    prepared = prepare(plain_csv(hostile), "team.csv")
+    long = prepared.report[prepared.report["reason"].str.startswith("too long")]
+    assert len(long) == int(rows.sum())
+    assert set(long["value"]) == {"N" * 60 + "… (10,000 characters)"}
+    assert len(report_csv(prepared)) < 20_000

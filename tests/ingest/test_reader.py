@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
@@ -20,6 +21,8 @@ from core.demo import DemoSpec, generate_team
 from core.ingest.reader import (
     MAX_CELLS,
     MAX_COLUMNS,
+    MAX_SHARED_STRINGS,
+    MAX_SHARED_STRINGS_BYTES,
     MAX_XLSX_UNCOMPRESSED,
     MAX_ZIP_MEMBERS,
     RawTable,
@@ -47,6 +50,7 @@ from files import (
     plain_zip,
     png_bytes,
     rezip,
+    shared_strings_xlsx,
     small_xlsx,
     xls_bytes,
     xlsm_bytes,
@@ -434,6 +438,37 @@ def test_hostile_file_refused_quickly(case: str) -> None:
     message = _refused(data, filename)
     assert time.monotonic() - started < HOSTILE_SECONDS
     assert word in message, message
+
+
+@pytest.mark.parametrize(
+    ("count", "length", "word"),
+    [(400_000, 100, "MB of text"), (MAX_SHARED_STRINGS + 50_000, 8, f"{MAX_SHARED_STRINGS:,} texts")],
+    ids=["too large", "too many"],
+)
+def test_shared_strings_bomb_refused_before_it_is_built(count: int, length: int, word: str) -> None:
+    """A workbook under the upload limit whose shared strings are too large or too many is refused in 2 s, small."""
+    data = shared_strings_xlsx(count, length)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo("xl/sharedStrings.xml")
+        assert info.file_size < 100 * info.compress_size  # not caught by the ratio check
+    assert len(data) < 25 * 1024 * 1024
+    tracemalloc.start()
+    started = time.monotonic()
+    message = _refused(data, "strings.xlsx")
+    elapsed = time.monotonic() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert word in message and "CSV" in message, message
+    assert elapsed < 2.0 and peak < 3 * 1024 * 1024 + 2 * len(data), (elapsed, peak)
+
+
+def test_workbook_with_ordinary_shared_strings_is_read() -> None:
+    """A shared-strings table of 20,000 texts (well under both limits) is read as before."""
+    data = shared_strings_xlsx(20_000, 12)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.getinfo("xl/sharedStrings.xml").file_size < MAX_SHARED_STRINGS_BYTES
+    table = read_table(data, "ok.xlsx")
+    assert table.kind == "xlsx" and len(table.frame.columns) == 1
 
 
 def test_bomb_fixtures_are_real() -> None:

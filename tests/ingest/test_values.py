@@ -22,6 +22,7 @@ from core.ingest.values import (
     parse_numbers,
     parse_periods,
     parse_yes_no,
+    strip_control_characters,
 )
 
 BLANK = object()  # expected value for blank cells: missing and not invalid
@@ -535,3 +536,23 @@ def test_detect_decimal_on_a_long_column_samples_but_agrees() -> None:
     column = pd.Series(["1.234,56", "12,5", "7"] * 40_000, dtype=object)
     assert detect_decimal([column]) == ","
     assert detect_decimal([pd.Series(["1,234.56", "12.5", "7"] * 40_000, dtype=object)]) == "."
+
+
+def test_strip_control_characters_changes_only_text_with_them() -> None:
+    """Only text cells with control characters change; each changed cell gets a reason naming what went."""
+    values = pd.Series(["12\x07", "Anna", 3.5, None, "a\tb", "\x1b[1m\x1b[0m"], index=[10, 11, 12, 13, 14, 15])
+    cleaned, reasons = strip_control_characters(values)
+    assert cleaned.tolist() == ["12", "Anna", 3.5, None, "a b", ""]
+    assert reasons.to_dict() == {
+        10: "control characters removed: \\x07",
+        14: "control characters removed: \\t",
+        15: "control characters removed: \\x1b[1m, \\x1b[0m",
+    }
+    assert parse_numbers(cleaned).values.iloc[0] == 12.0
+
+
+def test_strip_control_characters_leaves_clean_columns_alone() -> None:
+    """A column without control characters comes back as it was, with no reasons."""
+    values = pd.Series(["Zoë", "Łukasz", 1])
+    cleaned, reasons = strip_control_characters(values)
+    assert cleaned is values and reasons.empty

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import zipfile
 from dataclasses import replace
@@ -250,3 +251,48 @@ def test_fifty_pdfs_render_quickly() -> None:
     data = plans_zip(plans, "pdf", file_stem=lambda rep_id, _name: rep_id, markdown=lambda _p: "")
     assert time.perf_counter() - start < 30
     assert len(zipfile.ZipFile(BytesIO(data)).namelist()) == 51  # hr briefs share one rep_id: stems get -2, -3
+
+
+def hostile_plan() -> Plan:
+    """A coaching plan whose name, team, coach, notes and check-in carry BEL, ESC colour codes, VT and C1."""
+    return coaching_plan(
+        name="\x1b[31mŁukasz\x07 Wróbel\x1b[0m",
+        team="Team\x0bNord",
+        coach="Lea\x9b2J Wolf (AE)",
+        notes="First line\nsecond\tline\x07",
+        checkins=(CheckIn(date(2026, 11, 2), "Reviewed\x1b]0;owned\x07 three leads.", "Next\x00 step", "Lea"),),
+    )
+
+
+UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def test_docx_with_control_characters_is_written_without_them() -> None:
+    """A plan with control characters in names and notes still gives a Word file, with the characters dropped."""
+    doc = Document(BytesIO(to_docx(hostile_plan())))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "Łukasz Wróbel" in cells and "Team Nord" in cells and "Reviewed three leads." in cells
+    assert "First line\nsecond\tline" in body  # line breaks and TABs in free text are kept
+    assert doc.core_properties.title == "Coaching plan: Łukasz Wróbel"
+    assert not UNSAFE.search(body + cells)
+
+
+def test_pdf_with_control_characters_has_no_missing_glyphs(caplog: pytest.LogCaptureFixture) -> None:
+    """The PDF of a plan with control characters holds the clean text and asks the font for no missing glyph."""
+    data = to_pdf(hostile_plan())
+    text = pdf_text(data)
+    assert "Łukasz Wróbel" in text and "Reviewed three leads." in text and "Lea Wolf (AE)" in text
+    assert not UNSAFE.search(text)
+    assert "missing the following glyphs" not in caplog.text
+    assert pypdf.PdfReader(BytesIO(data)).metadata.title == "Coaching plan: Łukasz Wróbel"
+
+
+def test_plans_zip_cleans_names_for_markdown_and_readme() -> None:
+    """Markdown members and the README get the cleaned name, whatever the caller's renderer does."""
+    brief = replace(hr_brief(), name="\x1b[1mŁukasz\x07")
+    data = plans_zip([brief], "md", file_stem=lambda rep_id, name: name, markdown=lambda plan: f"# {plan.name}\n")
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        assert archive.namelist() == ["Łukasz.md", "README.txt"]
+        assert archive.read("Łukasz.md").decode("utf-8") == "# Łukasz\n"
+        assert not UNSAFE.search(archive.read("README.txt").decode("utf-8"))

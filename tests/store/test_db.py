@@ -155,3 +155,72 @@ def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine, small_te
     if eng.dialect.name == "sqlite":
         with eng.connect() as connection:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1  # switched back on
+
+
+def _read_only(engine: Engine) -> Engine:
+    """The same database, every connection with PRAGMA query_only (writes fail as on a read-only file, even as root)."""
+    from sqlalchemy import event
+
+    event.listen(engine, "connect", lambda connection, _record: connection.execute("PRAGMA query_only=ON"))
+    return engine
+
+
+FIGURES = pd.DataFrame({"rep_id": ["E-4711"], "name": ["Lea Wolf"], "revenue_won": [98765.43]})
+
+
+def test_read_only_store_is_one_sentence_without_sql_or_values(tmp_path: Path) -> None:
+    """A real 'attempt to write a readonly database' becomes one sentence naming the file, with no SQL or row values."""
+    from sqlalchemy.exc import OperationalError
+
+    from core.store.db import describe_store_error
+
+    path = tmp_path / "data" / "coachwise.db"
+    url = f"sqlite:///{path}"
+    init_db(make_engine(url))
+    engine = _read_only(make_engine(url))
+    with pytest.raises(OperationalError) as info:
+        with engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO app_setting (key, value) VALUES (:k, :v)"), {"k": "E-4711", "v": "98765.43"}
+            )
+    assert "readonly" in str(info.value) and "INSERT" in str(info.value)  # what SQLAlchemy would have shown
+    message = describe_store_error(info.value, url)
+    assert str(path) in message and "read-only" in message
+    assert "INSERT" not in message and "E-4711" not in message and "98765" not in message
+    assert message.count(".") <= 2 and message.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("driver_message", "expected"),
+    [
+        ("database or disk is full", "is full"),
+        ("attempt to write a readonly database", "read-only"),
+        ("database is locked", "busy"),
+        ("unable to open database file", "cannot be opened"),
+        ("something else entirely", "could not complete"),
+    ],
+)
+def test_store_errors_never_repeat_statement_or_rows(driver_message: str, expected: str) -> None:
+    """Whatever the driver says, the sentence names the path and what to do, never the INSERT or its figures."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from core.store.db import describe_store_error
+
+    statement = "INSERT INTO period_record (rep_id, name, revenue_won) VALUES (?, ?, ?)"
+    exc = OperationalError(
+        statement, [tuple(r) for r in FIGURES.itertuples(index=False)], sqlite3.OperationalError(driver_message)
+    )
+    message = describe_store_error(exc, "sqlite:////srv/coachwise/data/coachwise.db")
+    assert expected in message and "/srv/coachwise/data/coachwise.db" in message
+    for leaked in ("INSERT", "period_record", "E-4711", "Lea Wolf", "98765", driver_message):
+        assert leaked not in message
+
+
+def test_store_error_hides_a_postgres_password() -> None:
+    """A PostgreSQL URL is named without its password."""
+    from core.store.db import describe_store_error
+
+    message = describe_store_error(OSError(28, "No space left on device"), "postgresql://app:s3cret@db:5432/coachwise")
+    assert "s3cret" not in message and "db:5432/coachwise" in message and "is full" in message
