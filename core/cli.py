@@ -26,6 +26,7 @@ from core.ingest.importer import (
     report_csv,
 )
 from core.ingest.reader import read_table
+from core.months import month_index
 from core.store.datasets import get_dataset, list_datasets
 from core.store.db import database_url, init_db, make_engine
 
@@ -45,10 +46,10 @@ def _positive(text: str) -> int:
 
 
 def _month(text: str) -> str:
-    import re
-
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a month like 2026-10")
+    try:
+        month_index(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a month like 2026-10") from None
     return text
 
 

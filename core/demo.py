@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from core.months import add_months, last_months, month_of
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, MONEY_COLUMNS
 from core.store.datasets import list_datasets, sha256_bytes, store_dataset
 
@@ -172,12 +173,9 @@ class DemoSpec:
     # (coach rep_id, coachee rep_id) pairs; None = the generator picks coachees and coaches itself.
     programme_pairs: tuple[tuple[str, str], ...] | None = None
 
-    def end_period(self) -> pd.Period:
-        """The last month of the generated window."""
-        if self.end:
-            return pd.Period(self.end, freq="M")
-        today = date.today()
-        return pd.Period(year=today.year, month=today.month, freq="M") - 1
+    def end_month(self) -> str:
+        """The last month of the generated window, ``YYYY-MM``."""
+        return self.end or add_months(month_of(date.today()), -1)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -304,7 +302,7 @@ def generate_programme(spec: DemoSpec | None = None) -> tuple[pd.DataFrame, pd.D
     start_month = np.where(rng.random(n) < 0.10, rng.integers(1, max(2, m - 2), n), 0)
     start_month = np.minimum(start_month, m - 1)
 
-    periods = pd.period_range(end=spec.end_period(), periods=m, freq="M").strftime("%Y-%m")
+    periods = last_months(spec.end_month(), m)
     person = np.repeat(np.arange(n), m)
     month = np.tile(np.arange(m), n)
     keep = month >= start_month[person]
@@ -373,7 +371,7 @@ def generate_programme(spec: DemoSpec | None = None) -> tuple[pd.DataFrame, pd.D
             "team": teams["team"].to_numpy()[team_of],
             "region": teams["region"].to_numpy()[team_of],
             "manager": teams["manager"].to_numpy()[team_of],
-            "period": np.asarray(periods)[month],
+            "period": np.asarray(periods, dtype=object)[month],
             **{c: out[c] for c in COUNT_COLUMNS + MONEY_COLUMNS},
             "coach_willing": willing[person],
         }

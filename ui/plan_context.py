@@ -11,7 +11,7 @@ import pandas as pd
 
 from core.coaching.chains import ChainResult, ChainSettings
 from core.coaching.edits import edits_in_force
-from core.scoring.metrics import window_periods
+from core.months import window_periods
 from core.scoring.segmentation import SegmentSettings, apply_overrides
 from ui import cache
 from ui.state import get_engine

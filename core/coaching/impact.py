@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core.months import month_index, month_indices, month_label, months_between
 from core.scoring.metrics import METRICS, metrics_for, score_people
 from core.scoring.tiers import PRESETS, Cutoffs, assign_tiers, score_history
 
@@ -119,10 +120,6 @@ class ImpactResult:
     skipped: pd.DataFrame
 
 
-def _ordinal(month: str) -> int:
-    return int(pd.Period(month, freq="M").ordinal)
-
-
 def _check(settings: ImpactSettings) -> None:
     if settings.pre_months < 1 or settings.post_months < 1:
         raise ValueError("Compare at least 1 month before and 1 month after the start.")
@@ -151,11 +148,11 @@ def impact_history(
         latest month, with every ``<metric>_pct`` column.
     """
     settings = settings or ImpactSettings()
-    months = sorted({_ordinal(s) for s in starts})
+    months = sorted(set(starts))
     if records.empty or not months:
         return score_history(records.head(0), lambda r, e: score_people(r, window=1, end=e), months=1)
-    latest = int(pd.PeriodIndex(records["period"].unique(), freq="M").asi8.max())
-    span = max(latest - (months[0] - settings.pre_months) + 1, 1)
+    latest = month_label(int(month_indices(records["period"].unique()).max()))
+    span = max(months_between(months[0], latest) + settings.pre_months + 1, 1)
     chosen = dict(weights) if weights else None
     return score_history(
         records,
@@ -325,7 +322,7 @@ def estimate_impact(
         first_month = 0
     else:
         labels, inverse = np.unique(history["period"].astype(str).to_numpy(), return_inverse=True)
-        ordinals = np.array([_ordinal(str(label)) for label in labels], dtype=np.int64)[inverse]
+        ordinals = month_indices(labels)[inverse]
         first_month = int(ordinals.min())
         axis = np.arange(first_month, int(ordinals.max()) + 1)
         ids, row = np.unique(history["rep_id"].astype(str).to_numpy(dtype=object), return_inverse=True)
@@ -346,7 +343,7 @@ def estimate_impact(
     ).sort_values(["_rank", "start", "coachee_id"], kind="stable")
     for cohort, ((role, start), group) in enumerate(pairs.groupby(["_role", "start"], sort=False, dropna=False)):
         rng = np.random.default_rng([settings.seed, cohort])
-        s = _ordinal(str(start)) - first_month
+        s = month_index(str(start)) - first_month
         pre_cols = np.arange(max(s - settings.pre_months, 0), min(max(s, 0), months))
         post_cols = np.arange(max(s, 0), min(s + settings.post_months, months))
         peer_rows = np.array(

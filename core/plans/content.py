@@ -33,9 +33,10 @@ import pandas as pd
 
 from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult, ChainSettings, match_chains
+from core.months import format_date, span_label, window_periods
 from core.plans.model import CheckIn, FocusArea, Plan, PlanKind
 from core.schema import ROLE_NAMES
-from core.scoring.metrics import MetricSpec, format_value, metric_refs, metrics_for, role_medians, window_periods
+from core.scoring.metrics import MetricSpec, format_value, metric_refs, metrics_for, role_medians
 from core.scoring.segmentation import SegmentSettings, explain, monthly_history, segment
 
 PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
@@ -102,7 +103,6 @@ HR_TREND_MONTHS: Final = 6
 TREND_MONTHS: Final = 12
 """Months of history a plan carries in ``Plan.trend``."""
 
-_MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NUMBER_WORDS: Final = (
     "zero",
     "one",
@@ -156,16 +156,6 @@ _BOLD: Final = re.compile(r"\*\*(.+?)\*\*")
 # --------------------------------------------------------------------------- small formatting helpers
 
 
-def format_date(day: date) -> str:
-    """A date as people read it in English, independent of the locale: ``21 Feb 2027``."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def _month(period: str) -> tuple[int, int]:
-    year, month = str(period).split("-")[:2]
-    return int(year), int(month)
-
-
 def period_label(periods: Sequence[str]) -> str:
     """Name the months a window covers.
 
@@ -175,15 +165,7 @@ def period_label(periods: Sequence[str]) -> str:
     Returns:
         ``"Aug–Oct 2026"``; across years ``"Nov 2025–Jan 2026"``; one month ``"Oct 2026"``; no months ``""``.
     """
-    months = sorted({_month(p) for p in periods})
-    if not months:
-        return ""
-    (y0, m0), (y1, m1) = months[0], months[-1]
-    if (y0, m0) == (y1, m1):
-        return f"{_MONTHS[m1 - 1]} {y1}"
-    if y0 == y1:
-        return f"{_MONTHS[m0 - 1]}–{_MONTHS[m1 - 1]} {y1}"
-    return f"{_MONTHS[m0 - 1]} {y0}–{_MONTHS[m1 - 1]} {y1}"
+    return span_label(periods)
 
 
 def slugify(name: str) -> str:

@@ -26,6 +26,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core.months import last_months, month_index, month_indices, month_label
+
 Cutoffs = tuple[int, int, int]
 """(low %, core %, top %) of a role, whole numbers that sum to 100."""
 
@@ -362,17 +364,6 @@ def borderline(
 # --------------------------------------------------------------------------- windows over time
 
 
-def _month_numbers(records: pd.DataFrame) -> npt.NDArray[np.int64]:
-    """Each row's month as a Period ordinal (months since 1970-01), parsing each distinct value once."""
-    codes, uniques = pd.factorize(records["period"].astype(str))
-    ordinals = np.array([pd.Period(u, freq="M").ordinal for u in uniques], dtype=np.int64)
-    return ordinals[codes] if len(codes) else np.zeros(0, dtype=np.int64)
-
-
-def _label(ordinal: int) -> str:
-    return pd.Period(ordinal=ordinal, freq="M").strftime("%Y-%m")
-
-
 def window_ends(records: pd.DataFrame, *, window: int, windows: int = 3) -> list[str]:
     """The last months (``YYYY-MM``) of the last ``windows`` non-overlapping windows, newest first.
 
@@ -385,11 +376,11 @@ def window_ends(records: pd.DataFrame, *, window: int, windows: int = 3) -> list
     """
     if window < 1 or windows < 1:
         raise ValueError("Windows must be at least one month long, and at least one window is needed.")
-    months = _month_numbers(records)
+    months = month_indices(records["period"])
     if months.size == 0:
         return []
     latest = int(months.max())
-    return [_label(latest - i * window) for i in range(windows)]
+    return [month_label(latest - i * window) for i in range(windows)]
 
 
 def persistence(
@@ -424,10 +415,10 @@ def persistence(
     """
     checked = _check_cutoffs(cutoffs)
     ends = window_ends(records, window=window, windows=windows)
-    months = _month_numbers(records)
+    months = month_indices(records["period"])
     parts: list[pd.DataFrame] = []
     for i, end in enumerate(ends):
-        last = pd.Period(end, freq="M").ordinal
+        last = month_index(end)
         if not ((months > last - window) & (months <= last)).any():
             continue
         assigned = assign_tiers(scorer(records, end), checked)
@@ -457,11 +448,10 @@ def persistence(
 def _month_labels(records: pd.DataFrame, months: int) -> list[str]:
     if months < 1:
         raise ValueError("Look at least one month back.")
-    numbers = _month_numbers(records)
+    numbers = month_indices(records["period"])
     if numbers.size == 0:
         return []
-    latest = int(numbers.max())
-    return [_label(m) for m in range(latest - months + 1, latest + 1)]
+    return last_months(month_label(int(numbers.max())), months)
 
 
 def score_history(
@@ -483,10 +473,10 @@ def score_history(
         Long form, one row per person and scored month, oldest month first: ``rep_id``, ``period``
         (``YYYY-MM``), ``score``, ``percentile``, then ``columns``.
     """
-    present = set(_month_numbers(records).tolist())
+    present = set(month_indices(records["period"]).tolist())
     parts: list[pd.DataFrame] = []
     for label in _month_labels(records, months):
-        if pd.Period(label, freq="M").ordinal not in present:
+        if month_index(label) not in present:
             continue
         scored = scorer(records, label)
         score = _scores(scored)

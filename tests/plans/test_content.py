@@ -14,6 +14,7 @@ import pytest
 
 from core.coaching.chains import MANAGER_COLUMNS, UNMATCHED_COLUMNS, ChainResult, match_chains
 from core.demo import DemoSpec, generate_team
+from core.months import window_periods
 from core.plans.content import (
     DECISION_NOTE,
     PLAYBOOK,
@@ -26,7 +27,7 @@ from core.plans.content import (
     to_markdown,
 )
 from core.plans.model import CheckIn, Plan
-from core.scoring.metrics import METRICS, metrics_for, role_medians, score_people, window_periods
+from core.scoring.metrics import METRICS, metrics_for, role_medians, score_people
 from core.scoring.segmentation import SegmentSettings, segment
 from core.scoring.tiers import score_history
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from core.coaching.chains import match_chains
 from core.governance.audit import audit_log
+from core.months import window_periods
 from core.plans.content import build_plans
 from core.plans.hr_review import (
     CASE_STATUSES,
@@ -26,7 +27,7 @@ from core.plans.hr_review import (
 )
 from core.plans.model import CheckIn
 from core.plans.store import add_checkin, all_plan_edits, checkins, set_plan_edit
-from core.scoring.metrics import role_medians, window_periods
+from core.scoring.metrics import role_medians
 from core.scoring.overrides import current_overrides, set_override
 from core.scoring.segmentation import SegmentSettings, apply_overrides, monthly_history, segment
 from core.store.datasets import sha256_bytes, store_dataset
