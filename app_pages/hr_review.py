@@ -130,7 +130,7 @@ st.dataframe(
 by_rep: dict[str, list[CheckIn]] = {}
 for rep_id, entry in logged:
     by_rep.setdefault(rep_id, []).append(entry)
-inputs = context.inputs()
+inputs = context
 with_brief = sorted(table.loc[table["tier"] == "low", "rep_id"])
 moved_out = len(table) - len(with_brief)
 actor = current_user()  # captured now: downloads are generated outside the page run
@@ -143,7 +143,7 @@ z2.download_button(
         engine=engine,
         actor=actor,
         dataset_id=dataset.id,
-        plans=build_plans(with_brief, checkins=by_rep, edits=edits, **inputs),  # type: ignore[arg-type]
+        plans=build_plans(with_brief, checkins=by_rep, edits=edits, inputs=inputs),
         fmt=zip_fmt,  # type: ignore[arg-type]
     ),
     file_name=f"coachwise-hr-briefs-{zip_fmt}.zip",
@@ -177,7 +177,7 @@ if rep is None:
 rep = str(rep)
 record_view_once("hr_brief_viewed", dataset_id=dataset.id, subject=rep)
 row = table.set_index("rep_id").loc[rep]
-plan = build_plan(rep, checkins=by_rep.get(rep, ()), edits=edits.get(rep), **inputs)  # type: ignore[arg-type]
+plan = build_plan(rep, checkins=by_rep.get(rep, ()), edits=edits.get(rep), inputs=inputs)
 
 if row["override"] and plan.kind != "hr_brief":
     st.warning(f"{row['override']}. The pattern in the data is shown; there is no HR brief while the override stands.")

@@ -62,11 +62,11 @@ person_checkins = tuple(c for _, c in cache.shown_checkins(dataset.id, token, re
 edits = cache.shown_edits(dataset.id, token, plan_edits(engine=engine, dataset_id=dataset.id, rep_id=rep))
 
 
-inputs = context.inputs()
+inputs = context
 
 
 def _plan_for(rep_id: str, edits_for: dict[str, str], logged: tuple[CheckIn, ...]) -> Plan:
-    return build_plan(rep_id, checkins=logged, edits=edits_for, **inputs)  # type: ignore[arg-type]
+    return build_plan(rep_id, checkins=logged, edits=edits_for, inputs=inputs)
 
 
 plan = _plan_for(rep, edits, person_checkins)
@@ -191,7 +191,7 @@ with tab_many:
         for rep_id, entry in cache.shown_checkins(dataset.id, token):
             logged_by_rep.setdefault(rep_id, []).append(entry)
         bar = st.progress(0.0, text="Writing plans…")
-        plans = build_plans(sorted(view["rep_id"]), checkins=logged_by_rep, edits=everyone_edits, **inputs)  # type: ignore[arg-type]
+        plans = build_plans(sorted(view["rep_id"]), checkins=logged_by_rep, edits=everyone_edits, inputs=inputs)
         data = plans_zip(
             plans,
             fmt,  # type: ignore[arg-type]

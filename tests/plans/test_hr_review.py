@@ -10,10 +10,9 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from core.coaching.chains import match_chains
+from core.coaching.chains import ChainSettings, match_chains
 from core.governance.audit import audit_log
-from core.months import window_periods
-from core.plans.content import build_plans
+from core.plans.content import PlanInputs, build_plans, plan_inputs
 from core.plans.hr_review import (
     CASE_STATUSES,
     NO_CASE,
@@ -214,17 +213,17 @@ def test_exports_write_one_entry_each(engine: Engine, planted: pd.DataFrame) -> 
     logged: dict[str, list[CheckIn]] = {}
     for rep_id, entry in checkins(engine=engine, dataset_id=dataset_id):
         logged.setdefault(rep_id, []).append(entry)
-    plans = build_plans(
-        low,
+    inputs = plan_inputs(
         segmented=segmented,
         medians=role_medians(segmented),
         chains=match_chains(segmented),
         history=monthly_history(planted, SETTINGS),
-        checkins=logged,
-        edits=all_plan_edits(engine=engine, dataset_id=dataset_id),
+        periods=planted["period"].unique(),
+        settings=SETTINGS,
+        chain_settings=ChainSettings(),
         today=date(2026, 7, 1),
-        window_periods=window_periods(planted["period"].unique(), 1),
     )
+    plans = build_plans(low, inputs=inputs, checkins=logged, edits=all_plan_edits(engine=engine, dataset_id=dataset_id))
     before = len(audit_log(engine=engine))
     pdf = export_brief(engine=engine, actor="hr", dataset_id=dataset_id, plan=plans[0], fmt="pdf")
     docx = export_brief(engine=engine, actor="hr", dataset_id=dataset_id, plan=plans[0], fmt="docx")
@@ -242,15 +241,15 @@ def test_only_hr_briefs_are_exported(engine: Engine, planted: pd.DataFrame) -> N
     """A coaching plan is refused by the HR export and nothing is recorded."""
     segmented = segment(planted, SETTINGS)
     core_rep = str(segmented.loc[segmented["tier"] == "core", "rep_id"].iloc[0])
-    plan = build_plans(
-        [core_rep],
+    inputs = PlanInputs(
         segmented=segmented,
         medians=role_medians(segmented),
         chains=match_chains(segmented),
         history=monthly_history(planted, SETTINGS),
         today=date(2026, 7, 1),
-        window_periods=["2026-06"],
-    )[0]
+        window_periods=("2026-06",),
+    )
+    plan = build_plans([core_rep], inputs=inputs)[0]
     with pytest.raises(ValueError, match="no HR brief"):
         export_brief(engine=engine, actor="hr", dataset_id=1, plan=plan, fmt="pdf")
     with pytest.raises(ValueError, match="no HR briefs"):
