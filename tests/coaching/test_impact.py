@@ -206,7 +206,7 @@ def test_wide_history_lays_months_on_a_calendar_axis_with_gaps() -> None:
         ("2026-02", [0], [1, 2, 3]),  # only one month before the start is on the axis
         ("2026-06", [2, 3, 4], [5]),  # the data ends a month after the start
         ("2025-11", [], [0]),  # started before the data: nothing before; post_months count from the start
-        ("2026-09", [3, 4, 5], []),  # started after the data ends
+        ("2026-09", [5], []),  # started after the data ends: of the 3 months before, only 2026-06 has data
     ],
 )
 def test_pre_post_columns(start: str, pre: list[int], post: list[int]) -> None:
