@@ -86,7 +86,7 @@ class ImpactSettings:
     replicates: int = 1000  # bootstrap re-draws
     level: float = 0.95  # interval coverage
     seed: int = 0
-    window: int = 3  # months before the earliest start that decide who was core
+    window: int | None = 3  # months before the earliest start that decide who was core; None = all of them
     cutoffs: Cutoffs = PRESETS["10/60/30"]
 
     def key(self) -> tuple[object, ...]:
@@ -640,7 +640,12 @@ def estimate_from_records(
 
 
 def pairs_matched_before(
-    records: pd.DataFrame, start: str, *, capacity: int = 3, window: int = 3, cutoffs: Cutoffs = PRESETS["10/60/30"]
+    records: pd.DataFrame,
+    start: str,
+    *,
+    capacity: int = 3,
+    window: int | None = 3,
+    cutoffs: Cutoffs = PRESETS["10/60/30"],
 ) -> pd.DataFrame:
     """The pairs the chains match on the months before ``start``, all started then (for a file).
 
