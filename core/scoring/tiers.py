@@ -173,6 +173,35 @@ def _scores(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
     return pd.to_numeric(frame["score"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def _check_scored(scored: pd.DataFrame) -> None:
+    """Refuse scores without rep_id, role and score, or with a rep_id twice, in a sentence."""
+    missing = [c for c in ("rep_id", "role", "score") if c not in scored.columns]
+    if missing:
+        raise ValueError(f"Scores need the column(s) {', '.join(missing)} to assign tiers.")
+    if scored["rep_id"].duplicated().any():
+        dupes = scored.loc[scored["rep_id"].duplicated(), "rep_id"].astype(str).unique()[:3]
+        raise ValueError(f"Each person must appear once to assign tiers; repeated rep_id: {', '.join(dupes)}.")
+
+
+def _ties_across_cutoffs(
+    role: npt.NDArray[np.int64], score: npt.NDArray[np.float64], tier: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Who is in a tie that a cut-off splits, for rows sorted by role then score.
+
+    A tie group is a run of equal scores in one role (contiguous after the sort); it straddles a
+    cut-off when its members ended up in more than one tier.
+    """
+    m = score.size
+    if m == 0:
+        return np.zeros(0, dtype=bool)
+    first = np.ones(m, dtype=bool)
+    first[1:] = (role[1:] != role[:-1]) | (score[1:] != score[:-1])
+    starts = np.flatnonzero(first)
+    group = np.cumsum(first) - 1
+    spread = np.maximum.reduceat(tier, starts) != np.minimum.reduceat(tier, starts)
+    return np.asarray(spread[group], dtype=np.bool_)
+
+
 def assign_tiers(scored: pd.DataFrame, cutoffs: Cutoffs = PRESETS["10/60/30"]) -> pd.DataFrame:
     """Rank people within their role and place them in the low, core or top tier.
 
@@ -200,12 +229,7 @@ def assign_tiers(scored: pd.DataFrame, cutoffs: Cutoffs = PRESETS["10/60/30"]) -
         ValueError: Missing columns, duplicate rep_ids, or invalid cut-offs.
     """
     checked = _check_cutoffs(cutoffs)
-    missing = [c for c in ("rep_id", "role", "score") if c not in scored.columns]
-    if missing:
-        raise ValueError(f"Scores need the column(s) {', '.join(missing)} to assign tiers.")
-    if scored["rep_id"].duplicated().any():
-        dupes = scored.loc[scored["rep_id"].duplicated(), "rep_id"].astype(str).unique()[:3]
-        raise ValueError(f"Each person must appear once to assign tiers; repeated rep_id: {', '.join(dupes)}.")
+    _check_scored(scored)
 
     total = len(scored)
     score_all = _scores(scored)
@@ -228,16 +252,7 @@ def assign_tiers(scored: pd.DataFrame, cutoffs: Cutoffs = PRESETS["10/60/30"]) -
     tier[position < top_n[s_role]] = _TOP
     tier[position >= n - low_n[s_role]] = _LOW
 
-    # A tie group is a run of equal scores in one role (contiguous after the sort); it straddles a
-    # cut-off when its members ended up in more than one tier.
-    tie = np.zeros(m, dtype=bool)
-    if m:
-        first = np.ones(m, dtype=bool)
-        first[1:] = (s_role[1:] != s_role[:-1]) | (s_score[1:] != s_score[:-1])
-        starts = np.flatnonzero(first)
-        group = np.cumsum(first) - 1
-        spread = np.maximum.reduceat(tier, starts) != np.minimum.reduceat(tier, starts)
-        tie = spread[group]
+    tie = _ties_across_cutoffs(s_role, s_score, tier)
 
     rows = valid[order]  # positions in `scored` of the sorted rows
     rank_out = np.zeros(total, dtype=np.int64)
