@@ -771,6 +771,37 @@ def _goal_line(area: FocusArea) -> str:
     return goal if review in goal else f"{goal} Review on {review}."
 
 
+def _coaching_markdown(plan: Plan, edited: set[str]) -> list[str]:
+    """The sections only a coaching plan has: focus areas, coach, cadence, who owns what, questions, research."""
+    out = [f"## Focus areas{_mark('focus' in edited)}", ""]
+    for number, area in enumerate(plan.focus, start=1):
+        pct = "" if math.isnan(area.percentile) else f" (percentile {area.percentile:.0f})"
+        goal_mark = _mark(f"focus:{area.metric}:goal" in edited)
+        practice_mark = _mark(f"focus:{area.metric}:practice" in edited)
+        out += [
+            f"### {number}. {area.label}{pct}",
+            "",
+            f"Now {area.value_text} · role median {area.median_text} · top quartile from {area.top_quartile_text}.",
+            "",
+            f"**Goal{goal_mark}:** {_goal_line(area)}",
+            "",
+            f"**Options to discuss{practice_mark}:**",
+            "",
+        ]
+        out += [f"- {option}" for option in area.practice]
+        out.append("")
+    out += ["## Coach", "", f"**{plan.coach}**" + (f" — {plan.coach_reason}" if plan.coach_reason else ""), ""]
+    out += [f"## Cadence{_mark('cadence' in edited)}", "", plan.cadence, ""]
+    out += ["## Who owns what", "", "**The manager owns:**", ""]
+    out += [f"- {item}" for item in plan.manager_owns]
+    out += ["", "**The coach owns:**", ""]
+    out += [f"- {item}" for item in plan.coach_owns]
+    out += ["", "## Questions and options to discuss", ""]
+    out += [f"- {q}" for q in plan.questions]
+    out += ["", "## What the research says", "", plan.research_note, ""]
+    return out
+
+
 def to_markdown(plan: Plan) -> str:
     """Render a plan as Markdown: a header table, then the sections of its kind; edited parts marked.
 
@@ -806,32 +837,7 @@ def to_markdown(plan: Plan) -> str:
         out.append("")
 
     if plan.kind == "coaching":
-        out += [f"## Focus areas{_mark('focus' in edited)}", ""]
-        for number, area in enumerate(plan.focus, start=1):
-            pct = "" if math.isnan(area.percentile) else f" (percentile {area.percentile:.0f})"
-            goal_mark = _mark(f"focus:{area.metric}:goal" in edited)
-            practice_mark = _mark(f"focus:{area.metric}:practice" in edited)
-            out += [
-                f"### {number}. {area.label}{pct}",
-                "",
-                f"Now {area.value_text} · role median {area.median_text} · top quartile from {area.top_quartile_text}.",
-                "",
-                f"**Goal{goal_mark}:** {_goal_line(area)}",
-                "",
-                f"**Options to discuss{practice_mark}:**",
-                "",
-            ]
-            out += [f"- {option}" for option in area.practice]
-            out.append("")
-        out += ["## Coach", "", f"**{plan.coach}**" + (f" — {plan.coach_reason}" if plan.coach_reason else ""), ""]
-        out += [f"## Cadence{_mark('cadence' in edited)}", "", plan.cadence, ""]
-        out += ["## Who owns what", "", "**The manager owns:**", ""]
-        out += [f"- {item}" for item in plan.manager_owns]
-        out += ["", "**The coach owns:**", ""]
-        out += [f"- {item}" for item in plan.coach_owns]
-        out += ["", "## Questions and options to discuss", ""]
-        out += [f"- {q}" for q in plan.questions]
-        out += ["", "## What the research says", "", plan.research_note, ""]
+        out += _coaching_markdown(plan, edited)
     elif plan.kind == "top":
         out += ["## Retention: options to discuss", ""]
         out += [f"- {item}" for item in plan.retention]
