@@ -8,7 +8,7 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from core.plans.content import build_plan, build_plans, file_stem, format_date, to_markdown
+from core.plans.content import PlanInputs, build_plan, build_plans, file_stem, format_date, to_markdown
 from core.plans.hr_review import (
     CASE_STATUSES,
     DECISION_NOTE,
@@ -34,7 +34,7 @@ from ui.auth import current_user, require_page
 from ui.charts import percentile_chart
 from ui.dataset import require_dataset
 from ui.downloads import MIME
-from ui.plan_context import PlanContext, plan_context
+from ui.plan_context import plan_context
 from ui.redact import (
     View,
     checkins_by_rep,
@@ -70,7 +70,7 @@ class _Review:
 
     view: View
     table: pd.DataFrame
-    context: PlanContext
+    context: PlanInputs
     checkins: dict[str, list[CheckIn]]
     edits: dict[str, dict[str, str]]
     actor: str  # captured now: downloads are generated outside the page run
@@ -119,7 +119,7 @@ def hr_review() -> None:
         _person(review, rep)
 
 
-def _review(view: View, context: PlanContext) -> _Review:
+def _review(view: View, context: PlanInputs) -> _Review:
     """The persistent low performers with their support (check-ins, coach, plan edits) and cases."""
     engine = get_engine()
     edits = shown_plan_edits(view)
@@ -175,7 +175,7 @@ def _briefs_zip(review: _Review) -> None:
     engine, dataset_id, actor = get_engine(), review.view.dataset_id, review.actor
     briefed = with_brief(review.table)
     moved_out = len(review.table) - len(briefed)
-    inputs = review.context.inputs()
+    inputs = review.context
     z1, z2 = st.columns([1, 3], vertical_alignment="bottom")
     zip_fmt = cast(
         BriefFormat, z1.radio("Format", ["pdf", "docx"], horizontal=True, key="hr_zip_fmt", format_func=str.upper)
@@ -186,7 +186,7 @@ def _briefs_zip(review: _Review) -> None:
             engine=engine,
             actor=actor,
             dataset_id=dataset_id,
-            plans=build_plans(briefed, checkins=review.checkins, edits=review.edits, **inputs),
+            plans=build_plans(briefed, checkins=review.checkins, edits=review.edits, inputs=inputs),
             fmt=zip_fmt,
         ),
         file_name=f"coachwise-hr-briefs-{zip_fmt}.zip",
@@ -220,9 +220,7 @@ def _person(review: _Review, rep: str) -> None:
     """One person: the override, the facts and brief on the left, the case on the right (opening is recorded)."""
     record_view_once("hr_brief_viewed", dataset_id=review.view.dataset_id, subject=rep)
     row = cast(pd.Series, review.table.set_index("rep_id").loc[rep])  # rep_ids are unique: one row
-    plan = build_plan(
-        rep, checkins=review.checkins.get(rep, ()), edits=review.edits.get(rep), **review.context.inputs()
-    )
+    plan = build_plan(rep, checkins=review.checkins.get(rep, ()), edits=review.edits.get(rep), inputs=review.context)
     if row["override"] and plan.kind != "hr_brief":
         st.warning(
             f"{row['override']}. The pattern in the data is shown; there is no HR brief while the override stands."

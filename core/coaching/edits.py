@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from core.coaching.chains import Constraints
+from core.months import from_yyyymm, yyyymm
 from core.store.models import ChainEdit, Dataset
 
 PAIR_KINDS = ("lock", "unlock", "forbid", "allow")
@@ -123,17 +124,6 @@ def swap_coach(
     _store(engine, dataset_id, edits)
 
 
-def month_value(month: str) -> int:
-    """A ``YYYY-MM`` month as the YYYYMM number a ``start`` edit stores."""
-    period = pd.Period(month, freq="M")
-    return period.year * 100 + period.month
-
-
-def month_text(value: int) -> str:
-    """A stored YYYYMM number as ``YYYY-MM``."""
-    return f"{value // 100:04d}-{value % 100:02d}"
-
-
 def start_pairs(*, engine: Engine, dataset_id: int, pairs: list[tuple[str, str]], month: str, changed_by: str) -> None:
     """Record that coaching of these (coach, coachee) pairs began in ``month``, and lock them; one transaction.
 
@@ -143,7 +133,7 @@ def start_pairs(*, engine: Engine, dataset_id: int, pairs: list[tuple[str, str]]
     if not pairs:
         raise ValueError("Choose at least one pair to start.")
     try:
-        value = month_value(month)
+        value = yyyymm(month)
     except ValueError:
         raise ValueError(f"'{month}' is not a month like 2026-11.") from None
     edits = [
@@ -179,7 +169,7 @@ def started_pairs(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
             current[str(coachee)] = (str(coach), int(value), str(by), at)
         elif coachee in current and current[coachee][0] == coach:
             del current[coachee]
-    rows = [(c, e, month_text(v), by, at) for e, (c, v, by, at) in sorted(current.items())]
+    rows = [(c, e, from_yyyymm(v), by, at) for e, (c, v, by, at) in sorted(current.items())]
     return pd.DataFrame(rows, columns=list(STARTED_COLUMNS))
 
 

@@ -48,6 +48,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from core.months import format_date, short_label
 from core.plans.model import CheckIn, Plan, PlanKind
 from core.text import safe_text
 
@@ -60,8 +61,6 @@ TITLES: dict[PlanKind, str] = {
 }
 HR_FOOTER = "Confidential — decision support, a person decides"
 EDITED = "(edited)"
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 FONT_FAMILY = "DejaVu"
 # Code points kept in the per-process cut of DejaVu Sans; anything else makes a plan use the full file.
 _KEPT_RANGES = (
@@ -243,15 +242,6 @@ def _chart_parts(width_in: float, height_in: float) -> tuple[Figure, Axes, Line2
     return fig, ax, line
 
 
-def _month_label(period: str) -> str:
-    """``"2026-08"`` → ``"Aug 26"``; anything else is shown as given."""
-    try:
-        year, month = period.split("-")[:2]
-        return f"{MONTHS[int(month) - 1]} {year[-2:]}"
-    except (ValueError, IndexError):
-        return period
-
-
 def trend_png(trend: Sequence[tuple[str, float]], *, width_in: float = 3.2, height_in: float = 1.2) -> bytes | None:
     """Draw the percentile trend as a compact line chart.
 
@@ -271,7 +261,7 @@ def trend_png(trend: Sequence[tuple[str, float]], *, width_in: float = 3.2, heig
     ax.set_xlim(-0.35, len(trend) - 0.65)
     step = max(1, -(-len(trend) // 8))  # at most ~8 month labels
     ticks = xs[::step]
-    ax.set_xticks(ticks, [_month_label(trend[i][0]) for i in ticks])
+    ax.set_xticks(ticks, [short_label(trend[i][0]) for i in ticks])
     out = BytesIO()
     fig.savefig(out, format="png", dpi=110)
     return out.getvalue()
@@ -334,11 +324,6 @@ class CheckInLog:
 
 
 Block = Heading | Text | Bullets | Facts | TrendChart | Box | CheckInLog
-
-
-def format_date(value: date) -> str:
-    """``date(2027, 2, 21)`` → ``"21 Feb 2027"`` (independent of the server locale)."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def _section(plan: Plan, title: str, *fields: str, extra_edited: bool = False) -> Heading:

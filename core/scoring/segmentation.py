@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.months import window_periods
 from core.schema import ROLE_NAMES, ROLES
 from core.scoring.metrics import (
     METRICS,
@@ -20,7 +21,6 @@ from core.scoring.metrics import (
     metrics_for,
     role_medians,
     score_people,
-    window_periods,
 )
 from core.scoring.tiers import PRESETS, Cutoffs, assign_tiers, borderline, persistence, score_history, trend
 
