@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -10,7 +12,16 @@ from core.governance.access import scoped
 from core.schema import ROLE_NAMES, ROLES
 from core.scoring.metrics import default_weights, metrics_for
 from core.scoring.overrides import override_history, set_override
-from core.scoring.segmentation import FLAG_COLUMNS, SegmentSettings, explain, export_table, filter_people, tier_summary
+from core.scoring.segmentation import (
+    FLAG_COLUMNS,
+    SegmentSettings,
+    explain,
+    export_table,
+    filter_people,
+    incomplete_months,
+    incomplete_note,
+    tier_summary,
+)
 from core.scoring.tiers import PRESET_NOTES, PRESETS
 from core.store.datasets import DatasetInfo
 from core.team import person_labels
@@ -38,11 +49,12 @@ def segmentation() -> None:
         f"{dataset.name} · tiers are ranked within each role and are decision support: a person reviews them "
         "and can override any tier with a reason."
     )
+    view = view_of(dataset.id)
     with st.expander("Settings — window, cut-offs, weights", icon=":material/tune:"):
         settings = _settings()
     if settings is None:
         return
-    view = view_of(dataset.id)
+    settings = _incomplete_month(cache.records(view), settings)
     try:
         everyone = cache.tiers(view, settings)
     except ValueError as exc:
@@ -89,6 +101,16 @@ def _settings() -> SegmentSettings | None:
         st.error("Each role needs at least one metric with a weight above 0.")
         return None
     return SegmentSettings(window=window or None, cutoffs=cutoffs, weights=weights)
+
+
+def _incomplete_month(records: pd.DataFrame, settings: SegmentSettings) -> SegmentSettings:
+    """When the latest month looks incomplete: say so, end the window before it, and offer to include it."""
+    if not incomplete_months(records):
+        return settings
+    include = st.checkbox("Include the incomplete month", key="seg_incomplete")
+    chosen = replace(settings, include_incomplete=include)
+    st.warning(incomplete_note(records, chosen), icon=":material/calendar_month:")
+    return chosen
 
 
 def _weights() -> dict[str, float]:

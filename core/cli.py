@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from core.demo import DemoSpec, ensure_demo_dataset, generate_team, write_team
 from core.governance.retention import apply_retention
@@ -32,6 +33,11 @@ from core.months import month_index
 from core.store.datasets import get_dataset, list_datasets
 from core.store.db import STORE_ERRORS, database_url, describe_store_error, init_db, make_engine, store_location
 from core.text import TerminalStream, shorten
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from core.scoring.segmentation import SegmentSettings
 
 EXIT_OK = 0
 EXIT_REJECTED_ROWS = 1
@@ -105,7 +111,26 @@ def _tier_options() -> argparse.ArgumentParser:
     tiers.add_argument(
         "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
     )
+    tiers.add_argument(
+        "--include-incomplete",
+        action="store_true",
+        help="end the window at the latest month even when it holds far fewer people than the month before",
+    )
     return tiers
+
+
+def _segment_settings(args: argparse.Namespace, records: pd.DataFrame, **more: Any) -> SegmentSettings:
+    """The tier options as settings; says on stderr when the latest month looks incomplete."""
+    from core.scoring.segmentation import SegmentSettings, incomplete_note
+    from core.scoring.tiers import parse_cutoffs
+
+    settings = SegmentSettings(
+        window=args.window, cutoffs=parse_cutoffs(args.cutoffs), include_incomplete=args.include_incomplete, **more
+    )
+    note = incomplete_note(records, settings)
+    if note:
+        print(f"Note: {note} (--include-incomplete)", file=sys.stderr)
+    return settings
 
 
 def _output_options(*formats: str) -> argparse.ArgumentParser:
@@ -419,15 +444,9 @@ def _write_output(data: bytes, out: str | None, what: str) -> None:
 def _cmd_segment(args: argparse.Namespace) -> int:
     from core.export import export_bytes
     from core.scoring.metrics import parse_weights
-    from core.scoring.segmentation import SegmentSettings, export_table, segment
-    from core.scoring.tiers import parse_cutoffs
+    from core.scoring.segmentation import export_table, segment
 
-    settings = SegmentSettings(
-        window=args.window,
-        cutoffs=parse_cutoffs(args.cutoffs),
-        weights=parse_weights(args.weights) if args.weights.strip() else {},
-        replicates=max(0, args.replicates),
-    )
+    weights = parse_weights(args.weights) if args.weights.strip() else {}
     if args.format == "xlsx" and not args.out:
         raise ValueError("An XLSX export needs a file: add --out tiers.xlsx.")
     prepared = _prepare(args)
@@ -438,6 +457,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
         )
     if prepared.frame.empty:
         raise ValueError(f"'{prepared.filename}' has no valid rows to segment; run `check` to see why.")
+    settings = _segment_settings(args, prepared.frame, weights=weights, replicates=max(0, args.replicates))
     table = export_table(segment(prepared.frame, settings))
     _write_output(export_bytes(table, args.format, sheet="Tiers"), args.out, f"{len(table):,} people")
     return EXIT_OK
@@ -446,8 +466,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
 def _cmd_chains(args: argparse.Namespace) -> int:
     from core.coaching.chains import ChainSettings, match_chains
     from core.export import export_bytes
-    from core.scoring.segmentation import SegmentSettings, segment
-    from core.scoring.tiers import parse_cutoffs
+    from core.scoring.segmentation import segment
 
     if args.format == "xlsx" and not args.out:
         raise ValueError("An XLSX export needs a file: add --out chains.xlsx.")
@@ -458,9 +477,7 @@ def _cmd_chains(args: argparse.Namespace) -> int:
         raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
     if prepared.rows_rejected:
         print(f"Note: {prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)
-    segmented = segment(
-        prepared.frame, SegmentSettings(window=args.window, cutoffs=parse_cutoffs(args.cutoffs), replicates=0)
-    )
+    segmented = segment(prepared.frame, _segment_settings(args, prepared.frame, replicates=0))
     result = match_chains(
         segmented,
         ChainSettings(
@@ -486,8 +503,6 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     from core.governance.audit import record, subject_ids
     from core.plans.content import file_stem, plans_from_records, to_markdown
     from core.plans.render import plans_zip
-    from core.scoring.segmentation import SegmentSettings
-    from core.scoring.tiers import parse_cutoffs
 
     prepared = _prepare(args)
     if prepared.frame.empty:
@@ -497,7 +512,7 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     plans = plans_from_records(
         prepared.frame,
         rep_ids=list(dict.fromkeys(args.rep)) or None,
-        settings=SegmentSettings(window=args.window, cutoffs=parse_cutoffs(args.cutoffs)),
+        settings=_segment_settings(args, prepared.frame),
         today=date.today(),
     )
     Path(args.out).write_bytes(plans_zip(plans, args.format, file_stem=file_stem, markdown=to_markdown))

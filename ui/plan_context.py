@@ -7,7 +7,7 @@ from datetime import date
 from core.coaching.chains import ChainSettings
 from core.coaching.edits import edits_in_force
 from core.plans.content import PlanInputs, plan_inputs
-from core.scoring.segmentation import SegmentSettings
+from core.scoring.segmentation import SegmentSettings, complete_records
 from ui import cache
 from ui.redact import View
 from ui.state import get_engine
@@ -23,7 +23,7 @@ def plan_context(view: View, settings: SegmentSettings) -> PlanInputs:
         medians=cache.medians(view, settings),
         chains=cache.chains(segmented, chain_settings, edits_now.constraints),
         history=cache.history(view, settings),
-        periods=cache.records(view)["period"].unique(),
+        periods=complete_records(cache.records(view), settings)["period"].unique(),
         settings=settings,
         chain_settings=chain_settings,
         today=date.today(),

@@ -37,7 +37,7 @@ from core.months import format_date, span_label, window_periods
 from core.plans.model import CheckIn, FocusArea, Plan, PlanKind
 from core.schema import ROLE_NAMES
 from core.scoring.metrics import MetricSpec, format_value, metric_refs, metrics_for, role_medians
-from core.scoring.segmentation import SegmentSettings, explain, monthly_history, segment
+from core.scoring.segmentation import SegmentSettings, complete_records, explain, monthly_history, segment
 
 PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
     "lead_rate": (
@@ -911,7 +911,7 @@ def plans_from_records(
         medians=role_medians(segmented),
         chains=match_chains(segmented, chain_settings),
         history=monthly_history(records, settings),
-        periods=records["period"].unique(),
+        periods=complete_records(records, settings)["period"].unique(),
         settings=settings,
         chain_settings=chain_settings,
         today=today,

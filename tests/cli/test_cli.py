@@ -304,3 +304,25 @@ def test_every_tier_command_shares_the_tier_and_file_options(command: list[str])
     some = parser.parse_args([name, "team.csv", *rest, "--window", "2", "--map", "Anrufe=calls"])
     assert some.window == 2 and some.cutoffs == "10,60,30" and some.aliases is False
     assert some.map == ["Anrufe=calls"]
+
+
+def test_segment_leaves_an_incomplete_latest_month_out_and_says_so(tmp_path: Path) -> None:
+    """A stray row for a later month: a note on stderr, the window ends before it, --include-incomplete takes it."""
+    import json
+
+    from core.demo import DemoSpec, generate_team
+
+    team = generate_team(DemoSpec(reps=20, months=3, seed=2, end="2026-03"))
+    stray = team.head(1).assign(period="2026-04")
+    path = tmp_path / "stray.csv"
+    path.write_bytes(german_csv(pd.concat([team, stray], ignore_index=True)))
+    default = _run(["segment", str(path), "--format", "json", "--replicates", "0", "--window", "1"], tmp_path)
+    assert default.returncode == 0, default.stderr
+    assert "2026-04 holds 1 person" in default.stderr and "window ends at 2026-03" in default.stderr
+    assert len(json.loads(default.stdout)) == 20
+    included = _run(
+        ["segment", str(path), "--format", "json", "--replicates", "0", "--window", "1", "--include-incomplete"],
+        tmp_path,
+    )
+    assert included.returncode == 0, included.stderr
+    assert len(json.loads(included.stdout)) == 1
