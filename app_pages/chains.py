@@ -20,6 +20,7 @@ from core.coaching.edits import (
 from core.coaching.graph import chain_dot
 from core.coaching.scope import chains_in_scope, people_in_scope
 from core.scoring.segmentation import SegmentSettings
+from core.text import markdown_text as md
 from ui import cache
 from ui.auth import current_user, link, require_page
 from ui.dataset import require_dataset
@@ -118,7 +119,7 @@ def _board(view: View, result: ChainResult, segmented: pd.DataFrame, ids: frozen
         "Coaching hours / month", f"{load['hours'].sum():,.0f}", help="The selling time coaches give; credit it."
     )
     if result.suggestions:
-        st.info("\n".join(f"- {s}" for s in result.suggestions), icon=":material/lightbulb:")
+        st.info("\n".join(f"- {md(s)}" for s in result.suggestions), icon=":material/lightbulb:")
     teams = sorted(segmented["team"].dropna().unique())
     team = str(st.selectbox("Team", options=["All teams", *teams], index=1 if teams else 0, key="ch_team"))
     chosen = None if team == "All teams" else team

@@ -29,6 +29,7 @@ from core.plans.model import CheckIn, Plan
 from core.schema import ROLE_NAMES
 from core.scoring.segmentation import SegmentSettings
 from core.team import person_labels
+from core.text import markdown_text as md
 from ui.audited import record_view_once
 from ui.auth import current_user, require_page
 from ui.charts import percentile_chart
@@ -88,7 +89,7 @@ def hr_review() -> None:
     settings = SegmentSettings()
     window = settings.window or 0
     st.caption(
-        f"{dataset.name} · people who are **persistently** low within their role: in the low tier now and in at "
+        f"{md(dataset.name)} · people who are **persistently** low within their role: in the low tier now and in at "
         f"least 2 of the last {settings.history} windows of {window} months — not after one bad month. "
         f"Default settings: cut-offs {'/'.join(map(str, settings.cutoffs))} and the default metric weights."
     )
@@ -102,7 +103,7 @@ def hr_review() -> None:
     review = _review(view, context)
     if review.table.empty:
         st.success(
-            f"No one in {dataset.name} is persistently low — that is good news. People in the low tier this "
+            f"No one in {md(dataset.name)} is persistently low — that is good news. People in the low tier this "
             "window who were not low in earlier windows are not listed here: one bad period is not a pattern. "
             "Their coaching plans are on the Coaching plans page.",
             icon=":material/sentiment_satisfied:",
@@ -240,7 +241,9 @@ def _facts(review: _Review, rep: str, row: pd.Series) -> None:
     """Who, how often low, the percentile trend, the gaps to the role median and the support given."""
     context = review.context
     manager = row["manager"] or "not on file"
-    st.markdown(f"**{row['name']}** · {ROLE_NAMES[str(row['role'])]} · {row['team']} · manager {manager}")
+    st.markdown(
+        f"**{md(str(row['name']))}** · {ROLE_NAMES[str(row['role'])]} · {md(str(row['team']))} · manager {md(manager)}"
+    )
     st.markdown(
         f"Low in **{row['low_windows']} of {row['windows_seen']}** windows · percentile {row['percentile']:.0f} · "
         f"trend {row['trend']} ({row['trend_text']})"
@@ -251,10 +254,10 @@ def _facts(review: _Review, rep: str, row: pd.Series) -> None:
     person = context.segmented.loc[context.segmented["rep_id"] == rep].iloc[0]
     st.dataframe(metric_gaps(person, context.medians).drop(columns="gap_value"), hide_index=True, width="stretch")
     st.markdown("**Support given**")
-    st.markdown(f"- {row['support']}")
+    st.markdown(f"- {md(str(row['support']))}")
     for c in reversed(review.checkins.get(rep, [])):
-        step = f" — next step: {c.next_step}" if c.next_step else ""
-        st.markdown(f"- {format_date(c.when)} ({c.by}): {c.note}{step}")
+        step = f" — next step: {md(c.next_step)}" if c.next_step else ""
+        st.markdown(f"- {format_date(c.when)} ({md(c.by)}): {md(c.note)}{step}")
 
 
 def _brief(review: _Review, plan: Plan) -> None:

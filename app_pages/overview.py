@@ -10,6 +10,7 @@ from core.governance.access import scoped
 from core.schema import ROLE_NAMES, ROLES
 from core.store.datasets import DatasetInfo, load_people, period_range
 from core.team import coach_willingness, headcount_by_team, headcount_long
+from core.text import markdown_text as md
 from ui import cache
 from ui.auth import link, require_page
 from ui.dataset import active_dataset, all_datasets, dataset_picker
@@ -56,9 +57,9 @@ def overview() -> None:
 def _headline(dataset: DatasetInfo, people: pd.DataFrame) -> None:
     """The dataset's name and source, and its people, teams, months and rows."""
     months = period_range(engine=get_engine(), dataset_id=dataset.id)
-    st.subheader(dataset.name)
+    st.subheader(md(dataset.name))
     st.caption(
-        f"From {dataset.source_filename} · imported {dataset.created_at:%d %b %Y, %H:%M} UTC · "
+        f"From {md(dataset.source_filename)} · imported {dataset.created_at:%d %b %Y, %H:%M} UTC · "
         f"SHA-256 {dataset.source_sha256[:12]}…"
     )
     cols = st.columns(4)

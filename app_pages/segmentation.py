@@ -25,6 +25,7 @@ from core.scoring.segmentation import (
 from core.scoring.tiers import PRESET_NOTES, PRESETS
 from core.store.datasets import DatasetInfo
 from core.team import person_labels
+from core.text import markdown_text as md
 from ui import cache
 from ui.auth import current_user, require_page
 from ui.charts import TIER_SCALE, metric_axis, percentile_chart
@@ -46,7 +47,7 @@ def segmentation() -> None:
     if dataset is None:
         return
     st.caption(
-        f"{dataset.name} · tiers are ranked within each role and are decision support: a person reviews them "
+        f"{md(dataset.name)} · tiers are ranked within each role and are decision support: a person reviews them "
         "and can override any tier with a reason."
     )
     view = view_of(dataset.id)
@@ -257,7 +258,9 @@ def _why(
     left, right = st.columns([3, 2])
     with left:
         role_size = int((everyone["role"] == person["role"]).sum())
-        for line in explain(person, cache.medians(view, settings), role_size):
+        as_text = person.copy()
+        as_text["name"] = md(str(person["name"]))  # the name is data; the rest of the explanation is our Markdown
+        for line in explain(as_text, cache.medians(view, settings), role_size):
             st.markdown(f"- {line}")
     with right:
         history = cache.history(view, settings)

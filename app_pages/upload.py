@@ -29,6 +29,7 @@ from core.ingest.reader import RawTable, read_table
 from core.ingest.template import template_csv, template_xlsx
 from core.schema import CANONICAL_COLUMNS, COLUMN_DOCS, ROLES
 from core.store.datasets import count_overlap, sha256_bytes
+from core.text import markdown_text as md
 from ui.auth import current_user, require_page
 from ui.dataset import active_dataset, all_datasets, dataset_picker, set_active
 from ui.downloads import MIME
@@ -247,7 +248,7 @@ def _checked(prepared: Prepared, filename: str) -> None:
         name_headers = [h for h in (prepared.mapping.get("name"), prepared.mapping.get("manager")) if h]
         preview, report, notes = alias_upload_views(preview, report, notes, name_headers, alias_key())
     for note in notes:
-        st.caption(f":material/info: {note}")
+        st.caption(f":material/info: {md(note)}")
     warnings = report[report["severity"] == "warning"]
     m = st.columns(4)
     m[0].metric("Rows in the file", f"{prepared.rows_total:,}")
@@ -258,7 +259,7 @@ def _checked(prepared: Prepared, filename: str) -> None:
     tab_preview, tab_report = st.tabs(["Preview", f"Report ({len(report):,})"])
     with tab_preview:
         sheet = f", sheet “{prepared.raw.sheet}”" if prepared.raw.sheet else ""
-        st.caption(f"The first rows as read from {filename}{sheet}")
+        st.caption(md(f"The first rows as read from {filename}{sheet}"))
         preview.insert(0, "row", prepared.raw.row_numbers[: len(preview)])
         st.dataframe(preview, hide_index=True, width="stretch")
     with tab_report:
@@ -295,7 +296,7 @@ def _import(viewer: Viewer, prepared: Prepared, filename: str) -> bool:
         last = earlier[0]
         st.warning(
             f"This exact file was already imported on {last.imported_at:%d %b %Y at %H:%M} UTC into "
-            f"“{last.dataset_name}”. Importing it again creates a second copy.",
+            f"“{md(last.dataset_name)}”. Importing it again creates a second copy.",
             icon=":material/content_copy:",
         )
     st.subheader("Import")

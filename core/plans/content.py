@@ -34,10 +34,11 @@ import pandas as pd
 from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult, ChainSettings, match_chains
 from core.months import format_date, span_label, window_periods
-from core.plans.model import CheckIn, FocusArea, Plan, PlanKind
+from core.plans.model import CheckIn, FocusArea, Plan, PlanKind, map_plan_text
 from core.schema import ROLE_NAMES
 from core.scoring.metrics import MetricSpec, format_value, metric_refs, metrics_for, role_medians
 from core.scoring.segmentation import SegmentSettings, complete_records, explain, monthly_history, segment
+from core.text import markdown_text
 
 PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
     "lead_rate": (
@@ -750,7 +751,8 @@ def build_plans(
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.replace("|", "\\|").split()) or "—"
+    """One table cell: on one line (to_markdown has already escaped "|" with the other active characters)."""
+    return " ".join(text.split()) or "—"
 
 
 def _mark(edited: bool) -> str:
@@ -811,6 +813,7 @@ def to_markdown(plan: Plan) -> str:
     Returns:
         The document, ending with one newline; the same plan always gives the same text.
     """
+    plan = map_plan_text(plan, markdown_text)  # names and typed text show as text: no links, LaTeX or colours
     edited = set(plan.edited_fields)
     team = plan.team + (f" ({plan.region})" if plan.region else "")
     out: list[str] = [

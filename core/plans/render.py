@@ -20,7 +20,6 @@ characters (python-docx refuses the whole document), and the PDF font has no gly
 from __future__ import annotations
 
 import copy
-import dataclasses
 import functools
 import threading
 import zipfile
@@ -29,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal
 
 import matplotlib
 from docx import Document
@@ -49,7 +48,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from core.months import format_date, short_label
-from core.plans.model import CheckIn, Plan, PlanKind
+from core.plans.model import CheckIn, Plan, PlanKind, map_plan_text
 from core.text import safe_text
 
 __all__ = ["font_path", "plan_blocks", "plans_zip", "safe_plan", "to_docx", "to_pdf", "trend_png"]
@@ -92,17 +91,6 @@ RULE = (206, 212, 218)
 # Safe text
 
 
-def _safe_value(value: object, tab: str) -> object:
-    if isinstance(value, str):
-        return safe_text(value).replace("\t", tab)
-    if isinstance(value, tuple):
-        return tuple(_safe_value(item, tab) for item in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _safe_value(getattr(value, f.name), tab) for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **changes)
-    return value
-
-
 def safe_plan(plan: Plan, *, tab: str = "\t") -> Plan:
     """Return ``plan`` with every text (focus areas and check-ins included) free of control characters.
 
@@ -113,7 +101,7 @@ def safe_plan(plan: Plan, *, tab: str = "\t") -> Plan:
     Returns:
         A copy; line breaks in free text are kept.
     """
-    return cast(Plan, _safe_value(plan, tab))
+    return map_plan_text(plan, lambda text: safe_text(text).replace("\t", tab))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -529,3 +529,25 @@ def test_edits_to_store_keeps_generated_text_unedited() -> None:
         practices=practices,
     )
     assert changed == {"notes": "", f"focus:{first}:goal": "Better by March"}
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "$x^2$",
+        ":red[Ann] :material/warning: :smile:",
+        "[Ann](https://example.com)",
+        "https://example.com and www.example.com",
+        "**Ann** _Lee_ ~~Bo~~ `code` <b>x</b>",
+        "Ann | Lee",
+    ],
+)
+def test_names_and_notes_are_text_in_the_markdown(hostile: str) -> None:
+    """A name, team or note with Markdown, LaTeX, directives or links is shown as the characters typed."""
+    text = to_markdown(replace(fixed_plan(), name=hostile, team=hostile, notes=hostile))
+    title = text.split("\n", 1)[0]  # "# Coaching plan: <name>"
+    unescaped = r"(?<!\\)"  # an active character with no backslash before it
+    for active in (r"\$", r":(?=[a-z])", r"\[", r"\]", r"://", r"www\.", r"\*", r"_", r"~", r"`", r"<", r"\|"):
+        assert not re.search(unescaped + active, title), active
+    shown = re.sub(r"\\(.)", r"\1", text)  # what Markdown displays: each escaped character as itself
+    assert title.startswith("# Coaching plan: ") and f"| Team | {hostile}" in shown and hostile in shown
