@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.demo import DemoSpec, ensure_demo_dataset, generate_team, write_team
+from core.governance.access import OPERATOR
 from core.governance.retention import apply_retention
 from core.ingest.importer import (
     MappingProblem,
@@ -156,7 +157,11 @@ def _add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     check = sub.add_parser("check", parents=[files], help="validate a file and print every problem; stores nothing")
     check.add_argument("--format", choices=("text", "csv"), default="text", help="report format (default text)")
 
-    imp = sub.add_parser("import", parents=[files], help="import a file's valid rows as a dataset")
+    imp = sub.add_parser(
+        "import",
+        parents=[files],
+        help="import a file's valid rows as a dataset (as the local operator: an admin's rights on every dataset)",
+    )
     target = imp.add_mutually_exclusive_group(required=True)
     target.add_argument("--name", help="name of the new dataset")
     target.add_argument("--into", type=_positive, metavar="DATASET_ID", help="add to an existing dataset")
@@ -421,7 +426,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
         )
     if args.into is not None and get_dataset(engine=engine, dataset_id=args.into) is None:
         raise ValueError(f"There is no dataset {args.into}; `python -m core datasets` lists them.")
-    outcome = import_prepared(engine=engine, prepared=prepared, name=args.name, into=args.into, overlap=args.overlap)
+    outcome = import_prepared(
+        engine=engine, prepared=prepared, name=args.name, into=args.into, overlap=args.overlap, viewer=OPERATOR
+    )
     print(_summary(prepared), file=sys.stderr)
     print(
         f"Imported into dataset {outcome.dataset_id}: {outcome.added:,} rows added, {outcome.replaced:,} replaced, "
