@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 
 from core.governance.access import ROLE_LABELS, Viewer, check_role, parse_teams
 from core.governance.audit import add_entry, audit_log
+from core.store.db import retry_when_busy
 from core.store.models import User, utcnow
 from core.text import clean
 
@@ -110,6 +111,7 @@ def _active_admins(session: Session, *, except_id: int | None = None) -> int:
     return int(session.execute(query).scalar_one())
 
 
+@retry_when_busy
 def create_user(
     *,
     engine: Engine,
@@ -159,6 +161,7 @@ def create_user(
     return info
 
 
+@retry_when_busy
 def update_user(
     *,
     engine: Engine,
@@ -298,6 +301,7 @@ def locked_out(*, engine: Engine, username: str, now: datetime | None = None) ->
     return int(refused["subject"].fillna("").astype(str).str.casefold().eq(key).sum()) >= LOCKOUT_FAILURES
 
 
+@retry_when_busy
 def authenticate(*, engine: Engine, username: str, password: str) -> UserInfo | None:
     """Check a local sign-in and record it (``sign_in`` or ``sign_in_failed``, one entry either way).
 
