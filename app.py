@@ -5,14 +5,15 @@ import streamlit as st
 from app_pages import PAGE_FUNCTIONS
 from ui.auth import follow_requested_page, frame, gate, navigation_for
 from ui.nav import register
-from ui.state import init_session_state
+from ui.state import init_session_state, open_store, store_errors_shown
 
 st.set_page_config(page_title="Coachwise", page_icon=":material/groups:", layout="wide")
 init_session_state()
 register(PAGE_FUNCTIONS)
-viewer = gate()
-if viewer is not None:
-    frame(viewer)
-    navigation = st.navigation(navigation_for(viewer))
-    follow_requested_page(viewer)
-    navigation.run()
+with store_errors_shown():
+    viewer = gate() if open_store() is not None else None
+    if viewer is not None:
+        frame(viewer)
+        navigation = st.navigation(navigation_for(viewer))
+        follow_requested_page(viewer)
+        navigation.run()

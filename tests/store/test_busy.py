@@ -119,3 +119,46 @@ def test_two_replace_imports_into_one_dataset_run_one_after_the_other(
     assert errors == []
     stored = load_records(engine=engine, dataset_id=dataset_id)
     assert len(stored) == len(small_team) + len(later)
+
+
+def test_threads_writing_overrides_while_a_large_import_runs_lose_nothing(
+    tmp_path: Path, small_team: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Load: 8 threads save overrides at once while a ~17,000-row import holds the write lock; all 8 are stored."""
+    short_timeouts(monkeypatch, busy_ms=50, retry_seconds=60.0)
+    engine, _ = _sqlite(tmp_path)
+    dataset_id = _dataset(engine, small_team)
+    big = generate_team(DemoSpec(reps=1500, months=12, seed=3, end="2026-06"))
+    people = sorted(small_team["rep_id"].unique())[:8]
+    importing, go = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def slow_import() -> None:
+        def hold(_session: object, _dataset_id: int) -> None:
+            importing.set()
+            go.wait(10)  # the writers have started while the import still holds the lock
+
+        store_dataset(engine=engine, frame=big, name="big", source_filename="b.csv", source_sha256="0" * 64, also=hold)
+
+    def write(rep_id: str) -> None:
+        try:
+            set_override(
+                engine=engine, dataset_id=dataset_id, rep_id=rep_id, tier="core", reason=f"for {rep_id}", changed_by="m"
+            )
+        except BaseException as exc:  # noqa: BLE001  (collected for the assertion below)
+            errors.append(exc)
+
+    importer = threading.Thread(target=slow_import)
+    importer.start()
+    assert importing.wait(60)
+    writers = [threading.Thread(target=write, args=(rep,)) for rep in people]
+    for writer in writers:
+        writer.start()
+    time.sleep(0.5)  # ten busy timeouts: every writer has met the lock at least once
+    go.set()
+    importer.join()
+    for writer in writers:
+        writer.join()
+    assert errors == []
+    stored = override_history(engine=engine, dataset_id=dataset_id)
+    assert sorted(stored["reason"]) == sorted(f"for {rep}" for rep in people)
