@@ -8,7 +8,7 @@ from streamlit.delta_generator import DeltaGenerator
 from core.governance.access import ROLE_HELP, ROLE_LABELS, ROLES
 from core.governance.users import USER_NAME_COLUMNS, UserInfo, create_user, list_users, update_user, users_table
 from core.store.db import STORE_ERRORS
-from ui.auth import current_user, oidc_configured, require_page
+from ui.auth import credentials_changed, current_user, oidc_configured, require_page
 from ui.redact import name_key, show_name
 from ui.state import get_engine, presenting, reset_on_next_run, show_store_error
 
@@ -130,7 +130,7 @@ def _change_form(where: DeltaGenerator, accounts: list[UserInfo], *, sso: bool) 
         new_teams = st.text_area("Teams (one per line)", value="\n".join(user.teams), key=f"us_edit_teams_{user.id}")
         if st.form_submit_button("Save changes", key=f"us_edit_save_{user.id}"):
             try:
-                update_user(
+                changed = update_user(
                     engine=get_engine(),
                     username=user.username,
                     actor=current_user(),
@@ -146,4 +146,5 @@ def _change_form(where: DeltaGenerator, accounts: list[UserInfo], *, sso: bool) 
             except STORE_ERRORS as exc:
                 show_store_error(exc)
             else:
+                credentials_changed(changed)  # a new password of one's own keeps this session signed in
                 st.rerun()

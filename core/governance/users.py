@@ -49,6 +49,8 @@ class UserInfo:
     has_password: bool
     created_at: datetime
     updated_at: datetime
+    credentials_version: int = 0
+    """Raised by each password change; a session signed in with an older version is over."""
 
     def viewer(self, source: str = "password") -> Viewer:
         """The access rules' view of this account."""
@@ -76,6 +78,7 @@ def _info(user: User) -> UserInfo:
         has_password=bool(user.password_hash),
         created_at=user.created_at,
         updated_at=user.updated_at,
+        credentials_version=user.credentials_version,
     )
 
 
@@ -193,6 +196,7 @@ def update_user(
             changed.append("activated" if active else "deactivated")
         if password:
             user.password_hash = _check_password(password)
+            user.credentials_version += 1  # ends every session signed in with the old password
             changed.append("password set")
         if email is not None and _check_email(email) != user.email:
             mail = _check_email(email)
