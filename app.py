@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import PAGE_FUNCTIONS
 from ui.auth import follow_requested_page, frame, gate, navigation_for
 from ui.nav import register
-from ui.state import init_session_state
+from ui.state import init_session_state, open_store, store_errors_shown
 
 # A local image: a Material or emoji icon makes every browser fetch the favicon from a third-party host.
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
@@ -15,9 +15,10 @@ FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 st.set_page_config(page_title="Coachwise", page_icon=str(FAVICON), layout="wide")
 init_session_state()
 register(PAGE_FUNCTIONS)
-viewer = gate()
-if viewer is not None:
-    frame(viewer)
-    navigation = st.navigation(navigation_for(viewer))
-    follow_requested_page(viewer)
-    navigation.run()
+with store_errors_shown():
+    viewer = gate() if open_store() is not None else None
+    if viewer is not None:
+        frame(viewer)
+        navigation = st.navigation(navigation_for(viewer))
+        follow_requested_page(viewer)
+        navigation.run()

@@ -28,6 +28,7 @@ from core.plans.hr_review import (
 from core.plans.model import CheckIn, Plan
 from core.schema import ROLE_NAMES
 from core.scoring.segmentation import SegmentSettings
+from core.store.db import STORE_ERRORS
 from core.team import person_labels
 from core.text import markdown_text as md
 from ui.audited import record_view_once
@@ -45,7 +46,7 @@ from ui.redact import (
     shown_plan_edits,
     view_of,
 )
-from ui.state import get_engine
+from ui.state import get_engine, reset_on_next_run, show_store_error
 
 TABLE_COLUMNS = [
     "name",
@@ -291,7 +292,7 @@ def _case(review: _Review, rep: str, current: str) -> None:
         "Open → in conversation → closed, with a note each time. Any move is allowed (a closed case can be "
         "reopened); closing needs a note. The status records what people did — it decides nothing."
     )
-    with st.form("hr_case_form", clear_on_submit=True):
+    with st.form("hr_case_form"):
         status = st.selectbox(
             "Status",
             options=list(CASE_STATUSES),
@@ -309,9 +310,12 @@ def _case(review: _Review, rep: str, current: str) -> None:
                     note=note,
                     changed_by=review.actor,
                 )
-            except ValueError as exc:
+            except ValueError as exc:  # a refusal, or the store stayed busy: the typed note stays
                 st.error(str(exc))
+            except STORE_ERRORS as exc:
+                show_store_error(exc)
             else:
+                reset_on_next_run(hr_note="")
                 st.rerun()
     steps = case_history(engine=engine, dataset_id=dataset_id, rep_id=rep)
     if steps.empty:

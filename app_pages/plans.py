@@ -9,9 +9,10 @@ from core.governance.access import Viewer, scoped
 from core.plans.content import PlanInputs, build_plan, build_plans, edits_to_store, file_stem, to_markdown
 from core.plans.model import CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
-from core.plans.store import add_checkin, plan_edits, set_plan_edit
+from core.plans.store import add_checkin, plan_edits, set_plan_edits
 from core.scoring.metrics import METRICS
 from core.scoring.segmentation import SegmentSettings
+from core.store.db import STORE_ERRORS
 from core.team import person_labels
 from ui import cache
 from ui.auth import current_user, require_page
@@ -19,7 +20,7 @@ from ui.dataset import require_dataset
 from ui.downloads import MIME, audited
 from ui.plan_context import plan_context
 from ui.redact import View, checkins_by_rep, name_key, shown_checkins, shown_edits, shown_plan_edits, view_of
-from ui.state import get_engine, presenting
+from ui.state import get_engine, presenting, reset_on_next_run, show_store_error
 
 ZIP = "pl_zip"  # session key: the last ZIP made, with the view it was made for
 
@@ -159,22 +160,26 @@ def _edit(
             changed = edits_to_store(
                 generated, edits, notes=notes, cadence=cadence, focus=focus, goals=goals, practices=practices
             )
-            for key, value in changed.items():
-                set_plan_edit(
+            try:
+                set_plan_edits(
                     engine=get_engine(),
                     dataset_id=view.dataset_id,
                     rep_id=plan.rep_id,
-                    key=key,
-                    value=value,
+                    edits=changed,
                     changed_by=current_user(),
                 )
-            st.rerun()
+            except ValueError as exc:  # a refusal, or the store stayed busy: the edited text stays
+                st.error(str(exc))
+            except STORE_ERRORS as exc:
+                show_store_error(exc)
+            else:
+                st.rerun()
 
 
 def _log(view: View, viewer: Viewer, context: PlanInputs, rep: str, logged: tuple[CheckIn, ...]) -> None:
     """The check-in form (for roles that edit plans) and the person's check-in log."""
     if viewer.edits_plans:
-        with st.form("pl_ci_form", clear_on_submit=True):
+        with st.form("pl_ci_form"):
             c1, c2 = st.columns([1, 3])
             held = c1.date_input("Date", value=context.today, max_value=context.today, key="pl_ci_date")
             note = c2.text_input("What was discussed", key="pl_ci_note")
@@ -190,9 +195,12 @@ def _log(view: View, viewer: Viewer, context: PlanInputs, rep: str, logged: tupl
                         next_step=next_step,
                         changed_by=current_user(),
                     )
-                except ValueError as exc:
+                except ValueError as exc:  # a refusal, or the store stayed busy: the typed note stays
                     st.error(str(exc))
+                except STORE_ERRORS as exc:
+                    show_store_error(exc)
                 else:
+                    reset_on_next_run(pl_ci_note="", pl_ci_next="")
                     st.rerun()
     if logged:
         st.dataframe(

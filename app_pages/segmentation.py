@@ -24,6 +24,7 @@ from core.scoring.segmentation import (
 )
 from core.scoring.tiers import PRESET_NOTES, PRESETS
 from core.store.datasets import DatasetInfo
+from core.store.db import STORE_ERRORS
 from core.team import person_labels
 from core.text import markdown_text as md
 from ui import cache
@@ -32,7 +33,7 @@ from ui.charts import TIER_SCALE, metric_axis, percentile_chart
 from ui.dataset import require_dataset
 from ui.downloads import table_downloads
 from ui.redact import View, name_key, redact_frame, view_of
-from ui.state import get_engine
+from ui.state import get_engine, reset_on_next_run, show_store_error
 
 WINDOWS = {1: "last month", 2: "last 2 months", 3: "last 3 months", 6: "last 6 months", 12: "last 12 months", 0: "all"}
 
@@ -274,7 +275,7 @@ def _why(
 def _override(view: View, rep: str) -> None:
     """The override form (a reason is required) and the person's override history."""
     engine = get_engine()
-    with st.form("seg_override_form", clear_on_submit=True):
+    with st.form("seg_override_form"):
         st.markdown(
             "**Override the tier** — the reason is kept with your name and the time, and shows wherever the tier does."
         )
@@ -296,9 +297,12 @@ def _override(view: View, rep: str) -> None:
                     reason=reason,
                     changed_by=current_user(),
                 )
-            except ValueError as exc:
+            except ValueError as exc:  # a refusal, or the store stayed busy: the typed reason stays
                 st.error(str(exc))
+            except STORE_ERRORS as exc:
+                show_store_error(exc)
             else:
+                reset_on_next_run(seg_ov_tier="low", seg_ov_reason="")
                 st.rerun()
     past = override_history(engine=engine, dataset_id=view.dataset_id, rep_id=rep)
     if len(past):

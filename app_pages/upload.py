@@ -33,12 +33,13 @@ from core.ingest.reader import RawTable, read_table
 from core.ingest.template import template_csv, template_xlsx
 from core.schema import CANONICAL_COLUMNS, COLUMN_DOCS, ROLES
 from core.store.datasets import DatasetInfo, sha256_bytes
+from core.store.db import STORE_ERRORS
 from core.text import markdown_text as md
 from ui.auth import require_page
 from ui.dataset import active_dataset, all_datasets, dataset_picker, set_active, writable_datasets
 from ui.downloads import MIME
 from ui.redact import alias_key, show_name, shown_names
-from ui.state import get_engine, presenting
+from ui.state import get_engine, presenting, show_store_error
 
 NOT_IN_FILE = "— not in the file —"
 CHOOSE = "— choose —"
@@ -381,9 +382,13 @@ def _store(
             status.update(label="Import refused — nothing was stored", state="error")
             _refused(exc)
             return False
-        except ValueError as exc:
+        except ValueError as exc:  # a refusal, or the store stayed busy (another import into it)
             status.update(label="Import failed — nothing was stored", state="error")
             st.error(str(exc))
+            return False
+        except STORE_ERRORS as exc:  # read-only, full or unreachable: one sentence, and the status ends
+            status.update(label="Import failed — nothing was stored", state="error")
+            show_store_error(exc)
             return False
         status.update(label="Imported", state="complete")
     set_active(outcome.dataset_id)

@@ -7,9 +7,10 @@ from streamlit.delta_generator import DeltaGenerator
 
 from core.governance.access import ROLE_HELP, ROLE_LABELS, ROLES
 from core.governance.users import USER_NAME_COLUMNS, UserInfo, create_user, list_users, update_user, users_table
-from ui.auth import current_user, oidc_configured, require_page
+from core.store.db import STORE_ERRORS
+from ui.auth import credentials_changed, current_user, oidc_configured, require_page
 from ui.redact import name_key, show_name
-from ui.state import get_engine, presenting
+from ui.state import get_engine, presenting, reset_on_next_run, show_store_error
 
 
 def users() -> None:
@@ -57,9 +58,19 @@ def _accounts(accounts: list[UserInfo]) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
+_ADD_TEXT_FIELDS = (
+    "us_add_name",
+    "us_add_display",
+    "us_add_email",
+    "us_add_password",
+    "us_add_manager",
+    "us_add_teams",
+)
+
+
 def _add_form(where: DeltaGenerator, *, first: bool, sso: bool) -> None:
     """The form that adds an account (the first one defaults to admin)."""
-    with where.form("us_add_form", clear_on_submit=True):
+    with where.form("us_add_form"):
         st.markdown("**Add a user**")
         username = st.text_input("User name", key="us_add_name", placeholder="e.g. mia.wolf")
         role = st.selectbox(
@@ -85,9 +96,12 @@ def _add_form(where: DeltaGenerator, *, first: bool, sso: bool) -> None:
                     manager_name=manager,
                     teams=teams,
                 )
-            except ValueError as exc:
+            except ValueError as exc:  # a refusal, or the store stayed busy: what was typed stays
                 st.error(str(exc))
+            except STORE_ERRORS as exc:
+                show_store_error(exc)
             else:
+                reset_on_next_run(**dict.fromkeys(_ADD_TEXT_FIELDS, ""))
                 st.rerun()
 
 
@@ -116,7 +130,7 @@ def _change_form(where: DeltaGenerator, accounts: list[UserInfo], *, sso: bool) 
         new_teams = st.text_area("Teams (one per line)", value="\n".join(user.teams), key=f"us_edit_teams_{user.id}")
         if st.form_submit_button("Save changes", key=f"us_edit_save_{user.id}"):
             try:
-                update_user(
+                changed = update_user(
                     engine=get_engine(),
                     username=user.username,
                     actor=current_user(),
@@ -129,5 +143,8 @@ def _change_form(where: DeltaGenerator, accounts: list[UserInfo], *, sso: bool) 
                 )
             except ValueError as exc:
                 st.error(str(exc))
+            except STORE_ERRORS as exc:
+                show_store_error(exc)
             else:
+                credentials_changed(changed)  # a new password of one's own keeps this session signed in
                 st.rerun()

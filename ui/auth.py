@@ -17,13 +17,14 @@ from sqlalchemy.engine import Engine
 
 from core.governance.access import LOCAL_ADMIN, ROLE_LABELS, Viewer, unsafe_start_message
 from core.governance.audit import record
-from core.governance.users import authenticate, get_user, has_local_accounts, user_by_email
+from core.governance.users import UserInfo, authenticate, get_user, has_local_accounts, user_by_email
 from core.text import markdown_text as md
 from ui.nav import PAGES, PageSpec, page, st_page
 from ui.redact import show_name
 from ui.state import PRESENTING, get_engine, presenting
 
 SIGNED_IN = "auth_username"  # local sign-in: the user name, looked up again on every run
+SIGNED_IN_VERSION = "auth_credentials_version"  # the account's credentials version at sign-in
 OIDC_LOGGED = "auth_oidc_logged"  # the user whose single sign-on was already recorded this session
 REQUESTED = "auth_requested_page"  # the page a deep link asked for before sign-in
 
@@ -82,16 +83,22 @@ def _oidc_sign_in(engine: Engine) -> None:
 
 def _password_sign_in(engine: Engine) -> None:
     """The local sign-in form; a right password signs in and reruns."""
-    st.session_state.pop(SIGNED_IN, None)  # a name kept from before is deactivated or gone
+    st.session_state.pop(SIGNED_IN, None)  # a name kept from before is deactivated, gone or has a new password
+    st.session_state.pop(SIGNED_IN_VERSION, None)
     st.title("Coachwise")
     with st.form("auth_form"):
         name = st.text_input("User name", key="auth_user")
         password = st.text_input("Password", type="password", key="auth_password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        signed = authenticate(engine=engine, username=name, password=password)
+        try:
+            signed = authenticate(engine=engine, username=name, password=password)
+        except ValueError as exc:  # the store stayed busy: nothing was checked or recorded
+            st.error(str(exc))
+            return
         if signed is not None:
             st.session_state[SIGNED_IN] = signed.username
+            st.session_state[SIGNED_IN_VERSION] = signed.credentials_version
             st.session_state[REQUESTED] = _requested_page()
             st.rerun()
         st.error(
@@ -121,6 +128,7 @@ def sign_out() -> None:
     if viewer is not None and viewer.source != "local-admin":
         record(engine=get_engine(), actor=viewer.username, action="sign_out", subject=viewer.username)
     st.session_state.pop(SIGNED_IN, None)
+    st.session_state.pop(SIGNED_IN_VERSION, None)
     st.session_state.pop(OIDC_LOGGED, None)
     st.session_state[PRESENTING] = False
     if viewer is not None and viewer.source == "oidc":
@@ -141,8 +149,22 @@ def current_viewer() -> Viewer | None:
     if has_local_accounts(engine=engine):
         username = st.session_state.get(SIGNED_IN)
         user = get_user(engine=engine, username=str(username)) if username else None
-        return user.viewer("password") if user and user.active else None
+        if user is None or not user.active:
+            return None
+        # A password changed since this session signed in (here or in another browser) ends the session.
+        if st.session_state.get(SIGNED_IN_VERSION) != user.credentials_version:
+            return None
+        return user.viewer("password")
     return LOCAL_ADMIN
+
+
+def credentials_changed(user: UserInfo) -> None:
+    """After this session changed ``user``'s password: stay signed in if it is this session's own account.
+
+    Every other session of that account is signed out on its next run (see :func:`current_viewer`).
+    """
+    if st.session_state.get(SIGNED_IN) == user.username:
+        st.session_state[SIGNED_IN_VERSION] = user.credentials_version
 
 
 def current_user() -> str:

@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 
 from core.coaching.chains import Constraints
 from core.months import from_yyyymm, yyyymm
+from core.store.db import retry_when_busy
 from core.store.models import ChainEdit, Dataset
 
 PAIR_KINDS = ("lock", "unlock", "forbid", "allow")
@@ -70,6 +71,7 @@ def _edit(
     )
 
 
+@retry_when_busy
 def _store(engine: Engine, dataset_id: int, edits: list[ChainEdit]) -> None:
     """Store edits in one transaction, so a multi-part edit lands whole or not at all."""
     with Session(engine) as session, session.begin():

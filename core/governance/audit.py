@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from core.export import export_bytes
+from core.store.db import retry_when_busy
 from core.store.models import AuditEntry
 from core.text import clean
 
@@ -72,6 +73,7 @@ def add_entry(
     )
 
 
+@retry_when_busy
 def record(
     *,
     engine: Engine,

@@ -38,6 +38,7 @@ from sqlmodel import Session, SQLModel, col
 
 from core.governance.audit import add_entry
 from core.store.datasets import DatasetInfo
+from core.store.db import retry_when_busy
 from core.store.models import AppSetting, Dataset, ImportBatch
 from core.store.settings import get_setting
 
@@ -155,6 +156,7 @@ def _policy_text(days: int | None) -> str:
     return "off" if days is None else f"{days} days"
 
 
+@retry_when_busy
 def set_retention_days(*, engine: Engine, days: int | None, actor: str) -> None:
     """Set the retention period (None switches automatic deletion off), with a ``retention_changed`` entry.
 

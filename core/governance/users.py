@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 
 from core.governance.access import ROLE_LABELS, Viewer, check_role, parse_teams
 from core.governance.audit import add_entry, audit_log
+from core.store.db import retry_when_busy
 from core.store.models import User, utcnow
 from core.text import clean
 
@@ -48,6 +49,8 @@ class UserInfo:
     has_password: bool
     created_at: datetime
     updated_at: datetime
+    credentials_version: int = 0
+    """Raised by each password change; a session signed in with an older version is over."""
 
     def viewer(self, source: str = "password") -> Viewer:
         """The access rules' view of this account."""
@@ -75,6 +78,7 @@ def _info(user: User) -> UserInfo:
         has_password=bool(user.password_hash),
         created_at=user.created_at,
         updated_at=user.updated_at,
+        credentials_version=user.credentials_version,
     )
 
 
@@ -110,6 +114,7 @@ def _active_admins(session: Session, *, except_id: int | None = None) -> int:
     return int(session.execute(query).scalar_one())
 
 
+@retry_when_busy
 def create_user(
     *,
     engine: Engine,
@@ -159,6 +164,7 @@ def create_user(
     return info
 
 
+@retry_when_busy
 def update_user(
     *,
     engine: Engine,
@@ -190,6 +196,7 @@ def update_user(
             changed.append("activated" if active else "deactivated")
         if password:
             user.password_hash = _check_password(password)
+            user.credentials_version += 1  # ends every session signed in with the old password
             changed.append("password set")
         if email is not None and _check_email(email) != user.email:
             mail = _check_email(email)
@@ -298,6 +305,7 @@ def locked_out(*, engine: Engine, username: str, now: datetime | None = None) ->
     return int(refused["subject"].fillna("").astype(str).str.casefold().eq(key).sum()) >= LOCKOUT_FAILURES
 
 
+@retry_when_busy
 def authenticate(*, engine: Engine, username: str, password: str) -> UserInfo | None:
     """Check a local sign-in and record it (``sign_in`` or ``sign_in_failed``, one entry either way).
 

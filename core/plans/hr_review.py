@@ -36,6 +36,7 @@ from core.plans.content import file_stem, format_date, to_markdown, trend_text
 from core.plans.model import CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
 from core.scoring.metrics import METRICS, MetricSpec, format_value, metric_refs, metrics_for
+from core.store.db import retry_when_busy
 from core.store.models import Dataset, HrCaseEntry, Person
 
 CASE_STATUSES: Final = ("open", "in conversation", "closed")
@@ -326,6 +327,7 @@ def current_cases(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
     return case_history(engine=engine, dataset_id=dataset_id).drop_duplicates("rep_id").reset_index(drop=True)
 
 
+@retry_when_busy
 def set_case_status(*, engine: Engine, dataset_id: int, rep_id: str, status: str, note: str, changed_by: str) -> None:
     """Record a case step for one person: the new status, a note, who and when — and its audit entry.
 

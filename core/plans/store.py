@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from core.plans.model import CheckIn
+from core.store.db import retry_when_busy
 from core.store.models import CheckInRecord, Dataset, PlanEdit
 
 EDITABLE = ("focus", "notes", "cadence")  # plus "focus:<metric>:goal" and "focus:<metric>:practice"
@@ -27,12 +29,23 @@ def set_plan_edit(*, engine: Engine, dataset_id: int, rep_id: str, key: str, val
     Raises:
         ValueError: Unknown part or dataset.
     """
-    if not _valid_key(key):
-        raise ValueError(f"'{key}' is not an editable part of a plan.")
+    set_plan_edits(engine=engine, dataset_id=dataset_id, rep_id=rep_id, edits={key: value}, changed_by=changed_by)
+
+
+@retry_when_busy
+def set_plan_edits(*, engine: Engine, dataset_id: int, rep_id: str, edits: Mapping[str, str], changed_by: str) -> None:
+    """Store edits to several parts of one plan in one transaction, so a save lands whole or not at all.
+
+    Raises:
+        ValueError: Unknown part or dataset; :class:`core.store.db.StoreBusy` when the store stays busy.
+    """
+    for key in edits:
+        if not _valid_key(key):
+            raise ValueError(f"'{key}' is not an editable part of a plan.")
     with Session(engine) as session, session.begin():
         if session.get(Dataset, dataset_id) is None:
             raise ValueError(f"Dataset {dataset_id} does not exist (any more).")
-        session.add(
+        session.add_all(
             PlanEdit(
                 dataset_id=dataset_id,
                 rep_id=rep_id,
@@ -40,6 +53,7 @@ def set_plan_edit(*, engine: Engine, dataset_id: int, rep_id: str, key: str, val
                 value=value.strip()[:5000],
                 changed_by=changed_by[:200] or "unknown",
             )
+            for key, value in edits.items()
         )
 
 
@@ -71,6 +85,7 @@ def all_plan_edits(*, engine: Engine, dataset_id: int) -> dict[str, dict[str, st
     return {rep: {k: v for k, v in edits.items() if v} for rep, edits in out.items()}
 
 
+@retry_when_busy
 def add_checkin(
     *, engine: Engine, dataset_id: int, rep_id: str, held_on: date, note: str, next_step: str, changed_by: str
 ) -> None:

@@ -12,11 +12,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from core.governance.audit import add_entry
+from core.store.db import retry_when_busy
 from core.store.models import Dataset, TierOverride
 
 TIER_CHOICES = ("low", "core", "top")
 
 
+@retry_when_busy
 def set_override(
     *, engine: Engine, dataset_id: int, rep_id: str, tier: str | None, reason: str, changed_by: str
 ) -> None:

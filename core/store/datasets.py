@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS
+from core.store.db import retry_when_busy
 from core.store.models import Dataset, Person
 
 _CHUNK = 20_000
@@ -139,6 +140,7 @@ InTransaction = Callable[[Session, int], None]
 AfterAppend = Callable[[Session, int, "AppendResult"], None]
 
 
+@retry_when_busy
 def store_dataset(
     *,
     engine: Engine,
@@ -224,6 +226,7 @@ def count_overlap(*, engine: Engine, dataset_id: int, frame: pd.DataFrame) -> in
     return len(overlapping_keys(engine=engine, dataset_id=dataset_id, frame=frame))
 
 
+@retry_when_busy
 def append_to_dataset(
     *,
     engine: Engine,
@@ -251,6 +254,10 @@ def append_to_dataset(
     """
     _check_frame(frame)
     with Session(engine) as session, session.begin():
+        # Write first, read after: touching the dataset's row takes the write lock (SQLite) or the row
+        # lock (PostgreSQL) before anything is read, so two imports into one dataset run one after the
+        # other instead of both inserting the same new people (an IntegrityError for the second).
+        session.execute(update(_DATASET).where(_DATASET.c.id == dataset_id).values(row_count=_DATASET.c.row_count))
         dataset = session.get(Dataset, dataset_id)
         if dataset is None:
             raise ValueError(f"Dataset {dataset_id} does not exist (any more); choose another one.")

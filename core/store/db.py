@@ -9,10 +9,13 @@ in one sentence naming where the data lives, never with the SQL or the rows it c
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -20,11 +23,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlmodel import create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_SQLITE_PATH = Path("data") / "coachwise.db"
+BUSY_TIMEOUT_MS = 5000
+"""How long one SQLite statement waits for another connection's write lock before it fails as busy."""
 
 
 def database_url() -> str:
@@ -51,7 +56,7 @@ def normalise_url(url: str) -> str:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -204,3 +209,62 @@ def describe_store_error(exc: BaseException, url: str) -> str:
         f"The database at {where} could not complete the request, so nothing was saved; check that it is "
         "reachable and writable, then try again."
     )
+
+
+BUSY_RETRY_SECONDS = 20.0
+"""How long a write keeps retrying a busy store (on top of each statement's own busy timeout)."""
+_BACKOFF_FIRST, _BACKOFF_MAX = 0.1, 2.0
+_BUSY_POSTGRES = ("deadlock detected", "could not serialize", "canceling statement due to lock timeout")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class StoreBusy(ValueError):
+    """A write found the store busy for longer than the retries allow; nothing was saved.
+
+    A ``ValueError`` with the sentence to show, as every domain refusal is, so a page's
+    ``except ValueError`` shows it next to the form and keeps what was typed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The store is busy with another change, so nothing was saved; your text is kept — try again in a moment."
+        )
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` says another connection holds the lock (worth retrying), not that the store is broken."""
+    if not isinstance(exc, OperationalError | sqlite3.OperationalError):
+        return False
+    cause: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    extended = getattr(cause, "sqlite_errorcode", None)
+    if isinstance(extended, int) and extended & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return True
+    text = str(cause).lower()
+    return any(k in text for k in (*_LOCKED, *_BUSY_POSTGRES))
+
+
+def retry_when_busy(write: Callable[P, R]) -> Callable[P, R]:
+    """Run a write (one transaction) again with growing pauses while the store is busy, then raise :class:`StoreBusy`.
+
+    Wrap functions whose whole body is one unit of work: a busy store rolls the transaction back,
+    so running it again from the start is safe. Any other error passes through unchanged.
+    """
+
+    @functools.wraps(write)
+    def retried(*args: P.args, **kwargs: P.kwargs) -> R:
+        deadline = time.monotonic() + BUSY_RETRY_SECONDS
+        pause = _BACKOFF_FIRST
+        while True:
+            try:
+                return write(*args, **kwargs)
+            except (OperationalError, sqlite3.OperationalError) as exc:
+                if not is_busy(exc):
+                    raise
+                if time.monotonic() + pause > deadline:
+                    raise StoreBusy() from None  # the cause repeats the SQL and its values
+            time.sleep(pause)
+            pause = min(pause * 2, _BACKOFF_MAX)
+
+    return retried

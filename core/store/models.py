@@ -199,6 +199,8 @@ class User(SQLModel, table=True):
     With OpenID Connect sign-in the ``email`` links the identity provider's account to a row here
     (the role lives in Coachwise, not at the provider). A manager sees the people whose ``manager``
     field in the data is ``manager_name``, or who are in one of ``teams`` (one team per line).
+    ``credentials_version`` goes up with every password change; a browser session remembers the
+    version it signed in with, and one signed in with an older version is signed out.
     """
 
     __tablename__ = "app_user"
@@ -212,6 +214,7 @@ class User(SQLModel, table=True):
     manager_name: str = Field(default="", max_length=200)
     teams: str = Field(default="", sa_type=Text)
     active: bool = Field(default=True)
+    credentials_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from core.store.db import retry_when_busy
 from core.store.models import AppSetting, utcnow
 
 ALIAS_KEY = "presentation_alias_key"
@@ -20,6 +21,7 @@ def get_setting(*, engine: Engine, key: str) -> str | None:
         return row.value if row else None
 
 
+@retry_when_busy
 def set_setting(*, engine: Engine, key: str, value: str, updated_by: str) -> None:
     """Store ``value`` under ``key`` (replacing any earlier value)."""
     with Session(engine) as session, session.begin():
