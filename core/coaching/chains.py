@@ -49,6 +49,9 @@ suggestions. The rules below are product promises; ``tests/test_chains.py`` chec
 * **Focus** is the coachee's weakest metric relative to peers (lowest percentile within role).
 * **Reason**: coach (role, "top N%", the coach's metric against the role median of the raw metric
   over the whole frame) · locality · focus, then "ask first" and "locked by manager" where they apply.
+  :attr:`ChainResult.plain_reasons` holds the same line without the coach's figures, and
+  :attr:`ChainResult.suggestion_about` whom each suggestion is about, for a manager's scoped view
+  (:mod:`core.coaching.scope`).
 """
 
 from __future__ import annotations
@@ -168,6 +171,11 @@ class ChainResult:
         load: One row per eligible coach (and per coach holding a lock): coach_id, name, role, team,
             region, coachees, capacity, hours, ask_first.
         suggestions: Sentences saying what would cover everyone, and which locks were not kept.
+        suggestion_about: The rep_ids each suggestion is about, in the order of ``suggestions`` (a dropped
+            lock: its coachee; a shortage: the people left without a coach; "ask first": those coaches and
+            their coachees), so a manager's view keeps only the sentences about their people.
+        plain_reasons: (coach_id, coachee_id) → the pair's reason without the coach's figures (standing,
+            metric, aptitude), for a viewer who may name that coach but not see their scores.
     """
 
     pairs: pd.DataFrame
@@ -175,6 +183,8 @@ class ChainResult:
     manager_coached: pd.DataFrame
     load: pd.DataFrame
     suggestions: list[str]
+    suggestion_about: tuple[frozenset[str], ...] = ()
+    plain_reasons: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 def fit_formula() -> str:
@@ -510,16 +520,19 @@ def _name(people: _People, i: int) -> str:
     return str(people.names[i] or people.ids[i])
 
 
-def _locks(people: _People, constraints: Constraints, forbidden: set[tuple[int, int]]) -> tuple[list[_Pair], list[str]]:
-    """The locked pairs kept, and a sentence for each one dropped."""
+def _locks(
+    people: _People, constraints: Constraints, forbidden: set[tuple[int, int]]
+) -> tuple[list[_Pair], list[tuple[str, frozenset[str]]]]:
+    """The locked pairs kept, and a sentence for each one dropped (with the coachee it is about)."""
     kept: list[_Pair] = []
-    notes: list[str] = []
+    notes: list[tuple[str, frozenset[str]]] = []
     has_lock: set[int] = set()
     for coach_id, coachee_id in constraints.locked:
         c, e = people.position.get(str(coach_id)), people.position.get(str(coachee_id))
         label = f"The lock {coach_id} → {coachee_id}"
+        about = frozenset({str(coachee_id)})
         if c is None or e is None:
-            notes.append(f"{label} was not kept: {coach_id if c is None else coachee_id} is not in this data.")
+            notes.append((f"{label} was not kept: {coach_id if c is None else coachee_id} is not in this data.", about))
             continue
         label = f"The lock {_name(people, c)} → {_name(people, e)}"
         problem = ""
@@ -536,7 +549,7 @@ def _locks(people: _People, constraints: Constraints, forbidden: set[tuple[int, 
         elif e in has_lock:
             problem = f"{_name(people, e)} already has a locked coach"
         if problem:
-            notes.append(f"{label} was not kept: {problem}.")
+            notes.append((f"{label} was not kept: {problem}.", about))
             continue
         has_lock.add(e)
         kept.append(_Pair(coach=c, coachee=e, locked=True))
@@ -572,7 +585,8 @@ def _medians(people: _People) -> dict[str, float]:
     return out
 
 
-def _reason(people: _People, pair: _Pair, medians: Mapping[str, float]) -> str:
+def _reason(people: _People, pair: _Pair, medians: Mapping[str, float], *, figures: bool = True) -> str:
+    """The pair's one-line reason; without ``figures``, the coach's standing, metric and aptitude are left out."""
     frame = people.frame
     c, e = pair.coach, pair.coachee
     role = str(people.role[c])
@@ -582,9 +596,9 @@ def _reason(people: _People, pair: _Pair, medians: Mapping[str, float]) -> str:
     else:
         standing = f"now {people.tier[c] or 'untiered'} tier"
     metric = COACH_METRIC[role]
-    inside = [role, standing]
+    inside = [role, standing] if figures else [role]
     raw = float(people.coach_raw[c])
-    if math.isfinite(raw):
+    if figures and math.isfinite(raw):
         label = next(spec.label for spec in METRICS if spec.id == metric).lower()
         median = medians.get(role, float("nan"))
         versus = f" vs median {_percent(median)}" if math.isfinite(median) else ""
@@ -597,7 +611,7 @@ def _reason(people: _People, pair: _Pair, medians: Mapping[str, float]) -> str:
     else:
         parts.append(f"other region ({frame['region'].iat[c]})" if frame["region"].iat[c] else "other team")
     parts.append(f"focus: {people.focus[e]}")
-    if math.isfinite(people.aptitude[c]):
+    if figures and math.isfinite(people.aptitude[c]):
         parts.append(f"coaching aptitude {people.aptitude[c]:.0f}/5")
     if pair.coach_the_coaches:
         parts.append("coach the coaches")
@@ -680,7 +694,7 @@ def match_chains(
 
     active = ~people.excluded
     left_over: dict[str, IntArray] = {}
-    ctc_left = 0
+    ctc_left: frozenset[str] = frozenset()
     for coachee_role in ("SDR", "AE"):
         coach_role = COACH_OF[coachee_role]
         coaches = _index(np.flatnonzero(eligible & (people.role == coach_role)))
@@ -702,9 +716,10 @@ def match_chains(
             if stage == 0:
                 left_over[coachee_role] = coachees[match < 0]
             else:
-                ctc_left = int((match < 0).sum())
+                ctc_left = frozenset(str(people.ids[i]) for i in coachees[match < 0])
 
-    suggestions = list(notes)
+    suggestions = [text for text, _ in notes]
+    about = [ids for _, ids in notes]
     unmatched_rows: list[dict[str, object]] = []
     frame = people.frame
     for coachee_role in ("SDR", "AE"):
@@ -729,11 +744,13 @@ def match_chains(
                     f"their managers coach them."
                 )
             suggestions.append(general)
+            about.append(frozenset(str(people.ids[i]) for i in left))
         regions = frame["region"].to_numpy(dtype=object)[left]
         short = {str(r): int((regions == r).sum()) for r in sorted(set(regions.tolist()))}
         if len(free) == 0:
             for region, count in short.items():
                 suggestions.append(_more_coaches(coach_role, count, default, _where(region)))
+                about.append(frozenset(str(people.ids[i]) for i in left[regions == region]))
         for i in left:
             region = str(frame["region"].iat[i])
             if len(coaches) == 0:
@@ -764,15 +781,17 @@ def match_chains(
                 }
             )
     if ctc_left:
-        noun = "AE who coaches" if ctc_left == 1 else "AEs who coach"
+        noun = "AE who coaches" if len(ctc_left) == 1 else "AEs who coach"
         suggestions.append(
-            f"{ctc_left} top {noun} SDRs have no AM coach: the AM capacity went to the core AEs first; "
+            f"{len(ctc_left)} top {noun} SDRs have no AM coach: the AM capacity went to the core AEs first; "
             f"raise AM capacity to coach the coaches."
         )
+        about.append(ctc_left)
     asked = sorted({p.coach for p in pairs if people.willing[p.coach] != "yes"})
     if asked:
         noun = "coach has" if len(asked) == 1 else "coaches have"
         suggestions.append(f"{len(asked)} {noun} not said yes to coaching yet: ask them first (marked 'ask first').")
+        about.append(frozenset(str(people.ids[i]) for p in pairs if p.coach in asked for i in (p.coach, p.coachee)))
 
     medians = _medians(people)
     level_order = {"SDR": 0, "AE": 1}
@@ -849,6 +868,11 @@ def match_chains(
         manager_coached=manager_coached.reset_index(drop=True),
         load=load.reset_index(drop=True),
         suggestions=suggestions,
+        suggestion_about=tuple(about),
+        plain_reasons={
+            (str(people.ids[p.coach]), str(people.ids[p.coachee])): _reason(people, p, medians, figures=False)
+            for p in pairs
+        },
     )
 
 
