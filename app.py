@@ -1,5 +1,7 @@
 """Coachwise entry point: page config, sign-in gate, the viewer's navigation and shared state — nothing else."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages import PAGE_FUNCTIONS
@@ -7,7 +9,10 @@ from ui.auth import follow_requested_page, frame, gate, navigation_for
 from ui.nav import register
 from ui.state import init_session_state
 
-st.set_page_config(page_title="Coachwise", page_icon=":material/groups:", layout="wide")
+# A local image: a Material or emoji icon makes every browser fetch the favicon from a third-party host.
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+
+st.set_page_config(page_title="Coachwise", page_icon=str(FAVICON), layout="wide")
 init_session_state()
 register(PAGE_FUNCTIONS)
 viewer = gate()

@@ -22,6 +22,7 @@ from core.coaching.graph import chain_dot
 from core.coaching.scope import chains_in_scope, edits_in_scope, people_in_scope
 from core.governance.access import scoped
 from core.scoring.segmentation import SegmentSettings
+from core.text import markdown_text as md
 from ui import cache
 from ui.auth import current_user, link, require_page
 from ui.dataset import require_dataset
@@ -137,7 +138,7 @@ def _board(
         "Coaching hours / month", f"{load['hours'].sum():,.0f}", help="The selling time coaches give; credit it."
     )
     if result.suggestions:
-        st.info("\n".join(f"- {s}" for s in result.suggestions), icon=":material/lightbulb:")
+        st.info("\n".join(f"- {md(s)}" for s in result.suggestions), icon=":material/lightbulb:")
     teams = sorted(scoped(segmented, ids)["team"].dropna().unique())  # the viewer's teams only
     team = str(st.selectbox("Team", options=["All teams", *teams], index=1 if teams else 0, key="ch_team"))
     chosen = None if team == "All teams" else team

@@ -8,7 +8,7 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from core.plans.content import build_plan, build_plans, file_stem, format_date, to_markdown
+from core.plans.content import PlanInputs, build_plan, build_plans, file_stem, format_date, to_markdown
 from core.plans.hr_review import (
     CASE_STATUSES,
     DECISION_NOTE,
@@ -29,12 +29,13 @@ from core.plans.model import CheckIn, Plan
 from core.schema import ROLE_NAMES
 from core.scoring.segmentation import SegmentSettings
 from core.team import person_labels
+from core.text import markdown_text as md
 from ui.audited import record_view_once
 from ui.auth import current_user, require_page
 from ui.charts import percentile_chart
 from ui.dataset import require_dataset
 from ui.downloads import MIME
-from ui.plan_context import PlanContext, plan_context
+from ui.plan_context import plan_context
 from ui.redact import (
     View,
     checkins_by_rep,
@@ -70,7 +71,7 @@ class _Review:
 
     view: View
     table: pd.DataFrame
-    context: PlanContext
+    context: PlanInputs
     checkins: dict[str, list[CheckIn]]
     edits: dict[str, dict[str, str]]
     actor: str  # captured now: downloads are generated outside the page run
@@ -88,7 +89,7 @@ def hr_review() -> None:
     settings = SegmentSettings()
     window = settings.window or 0
     st.caption(
-        f"{dataset.name} · people who are **persistently** low within their role: in the low tier now and in at "
+        f"{md(dataset.name)} · people who are **persistently** low within their role: in the low tier now and in at "
         f"least 2 of the last {settings.history} windows of {window} months — not after one bad month. "
         f"Default settings: cut-offs {'/'.join(map(str, settings.cutoffs))} and the default metric weights."
     )
@@ -102,7 +103,7 @@ def hr_review() -> None:
     review = _review(view, context)
     if review.table.empty:
         st.success(
-            f"No one in {dataset.name} is persistently low — that is good news. People in the low tier this "
+            f"No one in {md(dataset.name)} is persistently low — that is good news. People in the low tier this "
             "window who were not low in earlier windows are not listed here: one bad period is not a pattern. "
             "Their coaching plans are on the Coaching plans page.",
             icon=":material/sentiment_satisfied:",
@@ -119,7 +120,7 @@ def hr_review() -> None:
         _person(review, rep)
 
 
-def _review(view: View, context: PlanContext) -> _Review:
+def _review(view: View, context: PlanInputs) -> _Review:
     """The persistent low performers with their support (check-ins, coach, plan edits) and cases."""
     engine = get_engine()
     edits = shown_plan_edits(view)
@@ -175,7 +176,7 @@ def _briefs_zip(review: _Review) -> None:
     engine, dataset_id, actor = get_engine(), review.view.dataset_id, review.actor
     briefed = with_brief(review.table)
     moved_out = len(review.table) - len(briefed)
-    inputs = review.context.inputs()
+    inputs = review.context
     z1, z2 = st.columns([1, 3], vertical_alignment="bottom")
     zip_fmt = cast(
         BriefFormat, z1.radio("Format", ["pdf", "docx"], horizontal=True, key="hr_zip_fmt", format_func=str.upper)
@@ -186,7 +187,7 @@ def _briefs_zip(review: _Review) -> None:
             engine=engine,
             actor=actor,
             dataset_id=dataset_id,
-            plans=build_plans(briefed, checkins=review.checkins, edits=review.edits, **inputs),
+            plans=build_plans(briefed, checkins=review.checkins, edits=review.edits, inputs=inputs),
             fmt=zip_fmt,
         ),
         file_name=f"coachwise-hr-briefs-{zip_fmt}.zip",
@@ -220,9 +221,7 @@ def _person(review: _Review, rep: str) -> None:
     """One person: the override, the facts and brief on the left, the case on the right (opening is recorded)."""
     record_view_once("hr_brief_viewed", dataset_id=review.view.dataset_id, subject=rep)
     row = cast(pd.Series, review.table.set_index("rep_id").loc[rep])  # rep_ids are unique: one row
-    plan = build_plan(
-        rep, checkins=review.checkins.get(rep, ()), edits=review.edits.get(rep), **review.context.inputs()
-    )
+    plan = build_plan(rep, checkins=review.checkins.get(rep, ()), edits=review.edits.get(rep), inputs=review.context)
     if row["override"] and plan.kind != "hr_brief":
         st.warning(
             f"{row['override']}. The pattern in the data is shown; there is no HR brief while the override stands."
@@ -242,7 +241,9 @@ def _facts(review: _Review, rep: str, row: pd.Series) -> None:
     """Who, how often low, the percentile trend, the gaps to the role median and the support given."""
     context = review.context
     manager = row["manager"] or "not on file"
-    st.markdown(f"**{row['name']}** · {ROLE_NAMES[str(row['role'])]} · {row['team']} · manager {manager}")
+    st.markdown(
+        f"**{md(str(row['name']))}** · {ROLE_NAMES[str(row['role'])]} · {md(str(row['team']))} · manager {md(manager)}"
+    )
     st.markdown(
         f"Low in **{row['low_windows']} of {row['windows_seen']}** windows · percentile {row['percentile']:.0f} · "
         f"trend {row['trend']} ({row['trend_text']})"
@@ -253,10 +254,10 @@ def _facts(review: _Review, rep: str, row: pd.Series) -> None:
     person = context.segmented.loc[context.segmented["rep_id"] == rep].iloc[0]
     st.dataframe(metric_gaps(person, context.medians).drop(columns="gap_value"), hide_index=True, width="stretch")
     st.markdown("**Support given**")
-    st.markdown(f"- {row['support']}")
+    st.markdown(f"- {md(str(row['support']))}")
     for c in reversed(review.checkins.get(rep, [])):
-        step = f" — next step: {c.next_step}" if c.next_step else ""
-        st.markdown(f"- {format_date(c.when)} ({c.by}): {c.note}{step}")
+        step = f" — next step: {md(c.next_step)}" if c.next_step else ""
+        st.markdown(f"- {format_date(c.when)} ({md(c.by)}): {md(c.note)}{step}")
 
 
 def _brief(review: _Review, plan: Plan) -> None:

@@ -10,6 +10,7 @@ from core.governance.access import scoped
 from core.schema import ROLE_NAMES, ROLES
 from core.store.datasets import DatasetInfo, load_people, period_range
 from core.team import coach_willingness, headcount_by_team, headcount_long, rows_and_months
+from core.text import markdown_text as md
 from ui import cache
 from ui.auth import link, require_page
 from ui.dataset import active_dataset, all_datasets, dataset_picker
@@ -65,9 +66,9 @@ def _extent(dataset: DatasetInfo, ids: frozenset[str] | None) -> tuple[int, tupl
 def _headline(dataset: DatasetInfo, people: pd.DataFrame, extent: tuple[int, tuple[str, str, int] | None]) -> None:
     """The dataset's name and source, and the viewer's people, teams, months and rows in it."""
     rows, months = extent
-    st.subheader(dataset.name)
+    st.subheader(md(dataset.name))
     st.caption(
-        f"From {dataset.source_filename} · imported {dataset.created_at:%d %b %Y, %H:%M} UTC · "
+        f"From {md(dataset.source_filename)} · imported {dataset.created_at:%d %b %Y, %H:%M} UTC · "
         f"SHA-256 {dataset.source_sha256[:12]}…"
     )
     cols = st.columns(4)

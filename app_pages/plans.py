@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.coaching.scope import chains_in_scope
 from core.governance.access import Viewer, scoped
-from core.plans.content import build_plan, build_plans, edits_to_store, file_stem, to_markdown
+from core.plans.content import PlanInputs, build_plan, build_plans, edits_to_store, file_stem, to_markdown
 from core.plans.model import CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
 from core.plans.store import add_checkin, plan_edits, set_plan_edit
@@ -20,7 +20,7 @@ from ui import cache
 from ui.auth import current_user, require_page
 from ui.dataset import require_dataset
 from ui.downloads import MIME, audited
-from ui.plan_context import PlanContext, plan_context
+from ui.plan_context import plan_context
 from ui.redact import View, checkins_by_rep, name_key, shown_checkins, shown_edits, shown_plan_edits, view_of
 from ui.state import get_engine, presenting
 
@@ -100,8 +100,8 @@ def _person(people: pd.DataFrame) -> str:
     )
 
 
-def _plan_for(context: PlanContext, rep_id: str, edits: dict[str, str], logged: tuple[CheckIn, ...]) -> Plan:
-    return build_plan(rep_id, checkins=logged, edits=edits, **context.inputs())
+def _plan_for(context: PlanInputs, rep_id: str, edits: dict[str, str], logged: tuple[CheckIn, ...]) -> Plan:
+    return build_plan(rep_id, checkins=logged, edits=edits, inputs=context)
 
 
 def _downloads(view: View, plan: Plan) -> None:
@@ -125,7 +125,7 @@ def _downloads(view: View, plan: Plan) -> None:
 
 
 def _edit(
-    view: View, viewer: Viewer, context: PlanContext, plan: Plan, edits: dict[str, str], logged: tuple[CheckIn, ...]
+    view: View, viewer: Viewer, context: PlanInputs, plan: Plan, edits: dict[str, str], logged: tuple[CheckIn, ...]
 ) -> None:
     """The edit form: focus areas, goals, practice options, cadence and notes (kept when new data arrives)."""
     if not viewer.edits_plans:
@@ -177,7 +177,7 @@ def _edit(
             st.rerun()
 
 
-def _log(view: View, viewer: Viewer, context: PlanContext, rep: str, logged: tuple[CheckIn, ...]) -> None:
+def _log(view: View, viewer: Viewer, context: PlanInputs, rep: str, logged: tuple[CheckIn, ...]) -> None:
     """The check-in form (for roles that edit plans) and the person's check-in log."""
     if viewer.edits_plans:
         with st.form("pl_ci_form", clear_on_submit=True):
@@ -210,7 +210,7 @@ def _log(view: View, viewer: Viewer, context: PlanContext, rep: str, logged: tup
         st.caption("No check-ins yet. Coaching is continuous: short, regular conversations, logged here.")
 
 
-def _many(view: View, context: PlanContext, people: pd.DataFrame) -> None:
+def _many(view: View, context: PlanInputs, people: pd.DataFrame) -> None:
     """A ZIP of every filtered person's plan (or brief), made on request with a progress bar."""
     st.caption(
         f"All {len(people)} people shown by the filters above, one file each, in a ZIP (HR briefs for the low tier)."
@@ -223,7 +223,7 @@ def _many(view: View, context: PlanContext, people: pd.DataFrame) -> None:
             sorted(people["rep_id"]),
             checkins=checkins_by_rep(view),
             edits=everyone_edits,
-            **context.inputs(),
+            inputs=context,
         )
         data = plans_zip(
             made,

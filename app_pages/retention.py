@@ -16,6 +16,7 @@ from core.governance.retention import (
     set_retention_days,
 )
 from core.store.datasets import DatasetInfo
+from core.text import markdown_text as md
 from ui.auth import current_user, require_page
 from ui.dataset import all_datasets, forget_active, is_active
 from ui.state import get_engine
@@ -78,7 +79,7 @@ def _datasets(datasets: list[DatasetInfo], due: set[int]) -> None:
     )
     target = by_id[int(chosen)]
     st.warning(
-        f"This deletes **{target.name}** for good: {target.people} people, {target.row_count:,} monthly rows and "
+        f"This deletes **{md(target.name)}** for good: {target.people} people, {target.row_count:,} monthly rows and "
         "everything recorded about them. It cannot be undone."
         + (
             " It is the dataset the pages show now; they will switch to the newest other one."
@@ -132,7 +133,7 @@ def _period(days: int | None) -> None:
 
 def _due_now(datasets: list[DatasetInfo], due: set[int]) -> None:
     """The datasets the period in force deletes at the next start, and applying it now (after a tick)."""
-    names = ", ".join(f"'{d.name}'" for d in datasets if d.id in due)
+    names = ", ".join(f"'{md(d.name)}'" for d in datasets if d.id in due)
     st.warning(f"With the period in force, {len(due)} dataset(s) will be deleted at the next start: {names}.")
     confirm = st.checkbox("I understand these datasets will be deleted for good", key="rt_apply_ok")
     st.button("Apply the retention period now", key="rt_apply", disabled=not confirm, on_click=_apply_now)
@@ -157,7 +158,7 @@ def _delete(dataset_id: int, name: str) -> None:
     _forget({dataset_id})
     st.session_state["rt_confirm"] = ""
     compacted = "" if result.compacted else " The database could not be compacted now; the next deletion will."
-    st.session_state[DONE] = ("ok", f"Deleted '{name}' ({result.rows:,} rows).{compacted}")
+    st.session_state[DONE] = ("ok", f"Deleted '{md(name)}' ({result.rows:,} rows).{compacted}")
 
 
 def _apply_now() -> None:

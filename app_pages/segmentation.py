@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -10,10 +12,20 @@ from core.governance.access import scoped
 from core.schema import ROLE_NAMES, ROLES
 from core.scoring.metrics import default_weights, metrics_for
 from core.scoring.overrides import override_history, set_override
-from core.scoring.segmentation import FLAG_COLUMNS, SegmentSettings, explain, export_table, filter_people, tier_summary
+from core.scoring.segmentation import (
+    FLAG_COLUMNS,
+    SegmentSettings,
+    explain,
+    export_table,
+    filter_people,
+    incomplete_months,
+    incomplete_note,
+    tier_summary,
+)
 from core.scoring.tiers import PRESET_NOTES, PRESETS
 from core.store.datasets import DatasetInfo
 from core.team import person_labels
+from core.text import markdown_text as md
 from ui import cache
 from ui.auth import current_user, require_page
 from ui.charts import TIER_SCALE, metric_axis, percentile_chart
@@ -35,14 +47,15 @@ def segmentation() -> None:
     if dataset is None:
         return
     st.caption(
-        f"{dataset.name} · tiers are ranked within each role and are decision support: a person reviews them "
+        f"{md(dataset.name)} · tiers are ranked within each role and are decision support: a person reviews them "
         "and can override any tier with a reason."
     )
+    view = view_of(dataset.id)
     with st.expander("Settings — window, cut-offs, weights", icon=":material/tune:"):
         settings = _settings()
     if settings is None:
         return
-    view = view_of(dataset.id)
+    settings = _incomplete_month(cache.records(view), settings)
     try:
         everyone = cache.tiers(view, settings)
     except ValueError as exc:
@@ -89,6 +102,16 @@ def _settings() -> SegmentSettings | None:
         st.error("Each role needs at least one metric with a weight above 0.")
         return None
     return SegmentSettings(window=window or None, cutoffs=cutoffs, weights=weights)
+
+
+def _incomplete_month(records: pd.DataFrame, settings: SegmentSettings) -> SegmentSettings:
+    """When the latest month looks incomplete: say so, end the window before it, and offer to include it."""
+    if not incomplete_months(records):
+        return settings
+    include = st.checkbox("Include the incomplete month", key="seg_incomplete")
+    chosen = replace(settings, include_incomplete=include)
+    st.warning(incomplete_note(records, chosen), icon=":material/calendar_month:")
+    return chosen
 
 
 def _weights() -> dict[str, float]:
@@ -235,7 +258,9 @@ def _why(
     left, right = st.columns([3, 2])
     with left:
         role_size = int((everyone["role"] == person["role"]).sum())
-        for line in explain(person, cache.medians(view, settings), role_size):
+        as_text = person.copy()
+        as_text["name"] = md(str(person["name"]))  # the name is data; the rest of the explanation is our Markdown
+        for line in explain(as_text, cache.medians(view, settings), role_size):
             st.markdown(f"- {line}")
     with right:
         history = cache.history(view, settings)

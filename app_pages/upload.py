@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import PurePath
 from typing import Literal, cast
@@ -12,13 +13,16 @@ import streamlit as st
 from core.governance.access import Viewer
 from core.governance.alias import alias_upload_views
 from core.ingest.importer import (
+    IntoPlan,
     MappingProblem,
+    OutOfScope,
     Prepared,
     UnusableFile,
     import_prepared,
     import_ready,
     import_summary,
     most_common_errors,
+    plan_into,
     prepare,
     previous_imports,
     remembered_mapping,
@@ -28,11 +32,12 @@ from core.ingest.importer import (
 from core.ingest.reader import RawTable, read_table
 from core.ingest.template import template_csv, template_xlsx
 from core.schema import CANONICAL_COLUMNS, COLUMN_DOCS, ROLES
-from core.store.datasets import count_overlap, sha256_bytes
-from ui.auth import current_user, require_page
-from ui.dataset import active_dataset, all_datasets, dataset_picker, set_active
+from core.store.datasets import DatasetInfo, sha256_bytes
+from core.text import markdown_text as md
+from ui.auth import require_page
+from ui.dataset import active_dataset, all_datasets, dataset_picker, set_active, writable_datasets
 from ui.downloads import MIME
-from ui.redact import alias_key
+from ui.redact import alias_key, show_name, shown_names
 from ui.state import get_engine, presenting
 
 NOT_IN_FILE = "— not in the file —"
@@ -247,7 +252,7 @@ def _checked(prepared: Prepared, filename: str) -> None:
         name_headers = [h for h in (prepared.mapping.get("name"), prepared.mapping.get("manager")) if h]
         preview, report, notes = alias_upload_views(preview, report, notes, name_headers, alias_key())
     for note in notes:
-        st.caption(f":material/info: {note}")
+        st.caption(f":material/info: {md(note)}")
     warnings = report[report["severity"] == "warning"]
     m = st.columns(4)
     m[0].metric("Rows in the file", f"{prepared.rows_total:,}")
@@ -258,7 +263,7 @@ def _checked(prepared: Prepared, filename: str) -> None:
     tab_preview, tab_report = st.tabs(["Preview", f"Report ({len(report):,})"])
     with tab_preview:
         sheet = f", sheet “{prepared.raw.sheet}”" if prepared.raw.sheet else ""
-        st.caption(f"The first rows as read from {filename}{sheet}")
+        st.caption(md(f"The first rows as read from {filename}{sheet}"))
         preview.insert(0, "row", prepared.raw.row_numbers[: len(preview)])
         st.dataframe(preview, hide_index=True, width="stretch")
     with tab_report:
@@ -295,11 +300,11 @@ def _import(viewer: Viewer, prepared: Prepared, filename: str) -> bool:
         last = earlier[0]
         st.warning(
             f"This exact file was already imported on {last.imported_at:%d %b %Y at %H:%M} UTC into "
-            f"“{last.dataset_name}”. Importing it again creates a second copy.",
+            f"“{md(last.dataset_name)}”. Importing it again creates a second copy.",
             icon=":material/content_copy:",
         )
     st.subheader("Import")
-    datasets = all_datasets(viewer)
+    datasets = writable_datasets(viewer)
     target = st.radio(
         "Import into",
         options=["new", "existing"],
@@ -315,30 +320,52 @@ def _import(viewer: Viewer, prepared: Prepared, filename: str) -> bool:
     if target == "new" or not datasets:
         name = st.text_input("Name of the new dataset", value=PurePath(filename).stem, key="up_name", max_chars=200)
     else:
-        labels = {d.id: f"{d.name} · {d.created_at:%Y-%m-%d %H:%M}" for d in datasets}
-        into = st.selectbox("Dataset", options=list(labels), format_func=labels.__getitem__, key="up_into")
-        clash = count_overlap(engine=engine, dataset_id=into, frame=prepared.frame) if prepared.rows_valid else 0
-        if clash:
-            overlap = st.radio(
-                f"{clash:,} rows are for people and months this dataset already holds",
-                options=["replace", "keep"],
-                format_func={
-                    "replace": "replace them with this file's rows",
-                    "keep": "keep the stored rows",
-                }.__getitem__,
-                index=None,
-                key="up_overlap",
-            )
+        chosen = _existing(viewer, prepared, datasets)
+        if chosen is None:
+            return True
+        into, clash, overlap = chosen
     label = f"Import {prepared.rows_valid:,} rows" + (
         f", skip {prepared.rows_rejected:,}" if prepared.rows_rejected else ""
     )
     ready = import_ready(prepared, name=name, into=into, clash=clash, overlap=overlap)
     if st.button(label, type="primary", disabled=not ready, key="up_import"):
-        return _store(prepared, filename, name=name if into is None else None, into=into, overlap=overlap)
+        return _store(viewer, prepared, filename, name=name if into is None else None, into=into, overlap=overlap)
     return True
 
 
-def _store(prepared: Prepared, filename: str, *, name: str | None, into: int | None, overlap: str | None) -> bool:
+def _existing(viewer: Viewer, prepared: Prepared, datasets: list[DatasetInfo]) -> tuple[int, int, str | None] | None:
+    """The dataset to add to, how many rows clash, and replace or keep; None after a refusal (no Import button)."""
+    labels = {d.id: f"{d.name} · {d.created_at:%Y-%m-%d %H:%M}" for d in datasets}
+    into = int(st.selectbox("Dataset", options=list(labels), format_func=labels.__getitem__, key="up_into"))
+    if not prepared.rows_valid:
+        return into, 0, None
+    try:
+        plan = plan_into(engine=get_engine(), prepared=prepared, into=into, viewer=viewer)
+    except ValueError as exc:  # the dataset was deleted meanwhile
+        st.error(str(exc))
+        return None
+    if plan.refusal is not None:
+        _refused(plan.refusal)
+        return None
+    overlap: str | None = None
+    if plan.clash:
+        overlap = st.radio(
+            f"{plan.clash:,} rows are for people and months this dataset already holds",
+            options=["replace", "keep"],
+            format_func={
+                "replace": "replace them with this file's rows",
+                "keep": "keep the stored rows",
+            }.__getitem__,
+            index=None,
+            key="up_overlap",
+        )
+        _changed_people(plan)
+    return into, plan.clash, overlap
+
+
+def _store(
+    viewer: Viewer, prepared: Prepared, filename: str, *, name: str | None, into: int | None, overlap: str | None
+) -> bool:
     """Import, make the dataset active and rerun; False after saying why an import was refused (nothing stored)."""
     with st.status("Importing…", expanded=False) as status:
         try:
@@ -348,8 +375,12 @@ def _store(prepared: Prepared, filename: str, *, name: str | None, into: int | N
                 name=name,
                 into=into,
                 overlap=cast(Literal["replace", "keep"] | None, overlap),
-                actor=current_user(),
+                viewer=viewer,
             )
+        except OutOfScope as exc:  # checked before the button, but the stored people may have changed since
+            status.update(label="Import refused — nothing was stored", state="error")
+            _refused(exc)
+            return False
         except ValueError as exc:
             status.update(label="Import failed — nothing was stored", state="error")
             st.error(str(exc))
@@ -360,6 +391,33 @@ def _store(prepared: Prepared, filename: str, *, name: str | None, into: int | N
     st.session_state.pop(PREPARED, None)
     st.rerun()
     return True  # not reached: st.rerun() ends the run
+
+
+def _literal(text: str) -> str:
+    """Text that Markdown shows as typed (a name with ``*`` or ``$`` is not formatting)."""
+    return re.sub(r"([\\`*_\[\]$<>#~|])", r"\\\1", text)
+
+
+def _refused(refusal: OutOfScope) -> None:
+    """The refusal of an import outside the viewer's scope, naming the person as this session may show them."""
+    st.error(_literal(refusal.sentence(show_name(refusal.name) if refusal.name else None)), icon=":material/block:")
+
+
+def _changed_people(plan: IntoPlan) -> None:
+    """Before a replace: who it changes (names as aliases in presentation mode), as the audit entry will list them."""
+    if plan.changed.empty:
+        return
+    shown = shown_names(plan.changed["name"].astype(str).tolist())
+    st.caption(
+        f"Replacing changes the stored rows or details of {len(plan.changed):,} "
+        f"{'person' if len(plan.changed) == 1 else 'people'}; the import's audit entry names them."
+    )
+    st.dataframe(
+        pd.DataFrame({"name": plan.changed["name"].astype(str).map(shown), "rep_id": plan.changed["rep_id"]}),
+        hide_index=True,
+        width="stretch",
+        height=min(320, 38 + 35 * len(plan.changed)),
+    )
 
 
 def _show_datasets(viewer: Viewer) -> None:

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from core.demo import DemoSpec, ensure_demo_dataset, generate_team, write_team
+from core.governance.access import OPERATOR
 from core.governance.retention import apply_retention
 from core.ingest.importer import (
     MappingProblem,
@@ -28,9 +30,15 @@ from core.ingest.importer import (
     report_csv,
 )
 from core.ingest.reader import read_table
+from core.months import month_index
 from core.store.datasets import get_dataset, list_datasets
 from core.store.db import STORE_ERRORS, database_url, describe_store_error, init_db, make_engine, store_location
 from core.text import TerminalStream, shorten
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from core.scoring.segmentation import SegmentSettings
 
 EXIT_OK = 0
 EXIT_REJECTED_ROWS = 1
@@ -48,11 +56,180 @@ def _positive(text: str) -> int:
 
 
 def _month(text: str) -> str:
-    import re
-
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a month like 2026-10")
+    try:
+        month_index(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a month like 2026-10") from None
     return text
+
+
+def _window(text: str) -> int | None:
+    if text.strip().lower() == "all":
+        return None
+    return _positive(text)
+
+
+def _options() -> argparse.ArgumentParser:
+    """A parent parser: options written once and shared by several commands (``parents=[...]``)."""
+    return argparse.ArgumentParser(add_help=False)
+
+
+def _file_options() -> argparse.ArgumentParser:
+    """The input file and how to read it: every command that reads a spreadsheet."""
+    files = _options()
+    files.add_argument("file", help="CSV (.csv/.txt) or Excel workbook (.xlsx)")
+    files.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="'Header=field'",
+        help="use the column 'Header' for a field, e.g. --map 'Anrufe=calls' (repeatable)",
+    )
+    files.add_argument("--sheet", default=None, help="workbook sheet to read (default: first with data)")
+    files.add_argument(
+        "--max-mb",
+        type=_positive,
+        default=512,
+        help="largest file to read, in MB (default 512; the web upload has its own limit)",
+    )
+    files.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="'Text=ROLE'",
+        help="what an unrecognised role text means: SDR, AE, AM or skip, e.g. --role 'Hunter=AE'",
+    )
+    return files
+
+
+def _tier_options() -> argparse.ArgumentParser:
+    """The window, the cut-offs and presentation mode: every command that assigns tiers."""
+    tiers = _options()
+    tiers.add_argument("--window", type=_window, default=3, help="months for the tiers, or 'all' (default 3)")
+    tiers.add_argument(
+        "--cutoffs", default="10,60,30", help="low,core,top percent or a preset, e.g. 20/70/10 (default 10,60,30)"
+    )
+    tiers.add_argument(
+        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
+    )
+    tiers.add_argument(
+        "--include-incomplete",
+        action="store_true",
+        help="end the window at the latest month even when it holds far fewer people than the month before",
+    )
+    return tiers
+
+
+def _segment_settings(args: argparse.Namespace, records: pd.DataFrame, **more: Any) -> SegmentSettings:
+    """The tier options as settings; says on stderr when the latest month looks incomplete."""
+    from core.scoring.segmentation import SegmentSettings, incomplete_note
+    from core.scoring.tiers import parse_cutoffs
+
+    settings = SegmentSettings(
+        window=args.window, cutoffs=parse_cutoffs(args.cutoffs), include_incomplete=args.include_incomplete, **more
+    )
+    note = incomplete_note(records, settings)
+    if note:
+        print(f"Note: {note} (--include-incomplete)", file=sys.stderr)
+    return settings
+
+
+def _output_options(*formats: str) -> argparse.ArgumentParser:
+    """Where a table goes (a file or standard output) and in which of ``formats`` (the first is the default)."""
+    output = _options()
+    output.add_argument("--format", choices=formats, default=formats[0], help=f"output format (default {formats[0]})")
+    xlsx = "; xlsx needs --out" if "xlsx" in formats else ""
+    output.add_argument("--out", default=None, help=f"file to write (default: standard output{xlsx})")
+    return output
+
+
+def _capacity_options() -> argparse.ArgumentParser:
+    """How many coachees a coach takes: every command that matches chains."""
+    capacity = _options()
+    capacity.add_argument("--capacity", type=_positive, default=3, help="coachees per coach (default 3)")
+    return capacity
+
+
+def _add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The commands that read a spreadsheet: check, import, segment, chains, plans and impact."""
+    files, tiers, capacity = _file_options(), _tier_options(), _capacity_options()
+
+    check = sub.add_parser("check", parents=[files], help="validate a file and print every problem; stores nothing")
+    check.add_argument("--format", choices=("text", "csv"), default="text", help="report format (default text)")
+
+    imp = sub.add_parser(
+        "import",
+        parents=[files],
+        help="import a file's valid rows as a dataset (as the local operator: an admin's rights on every dataset)",
+    )
+    target = imp.add_mutually_exclusive_group(required=True)
+    target.add_argument("--name", help="name of the new dataset")
+    target.add_argument("--into", type=_positive, metavar="DATASET_ID", help="add to an existing dataset")
+    imp.add_argument(
+        "--overlap",
+        choices=("replace", "keep"),
+        default=None,
+        help="with --into: for people and months already stored, replace them or keep the stored rows",
+    )
+    imp.add_argument("--again", action="store_true", help="import a file even if it was imported before")
+
+    tables = _output_options("csv", "json", "xlsx")
+    seg = sub.add_parser(
+        "segment", parents=[files, tiers, tables], help="score people within their role and assign tiers"
+    )
+    seg.add_argument("--weights", default="", help="metric weights, e.g. 'close_rate=0.7,quota_attainment=0.3'")
+    seg.add_argument(
+        "--replicates", type=int, default=50, help="bootstrap replicates for the borderline flag; 0 = off (default 50)"
+    )
+
+    chains = sub.add_parser(
+        "chains", parents=[files, tiers, capacity, tables], help="match peer coaches: AEs coach SDRs, AMs coach AEs"
+    )
+    chains.add_argument("--hours", type=float, default=2.0, help="coaching hours per coachee per month (default 2)")
+    chains.add_argument("--coach-the-coaches", action="store_true", help="AMs may also coach the top AEs who coach")
+
+    plans = sub.add_parser(
+        "plans",
+        parents=[files, tiers],
+        help="write one coaching plan (HR brief for the low tier) per person into a ZIP",
+    )
+    plans.add_argument("--out", required=True, help="the ZIP file to write")
+    plans.add_argument("--format", choices=("pdf", "docx", "md"), default="pdf", help="file format (default pdf)")
+    plans.add_argument("--rep", action="append", default=[], metavar="ID", help="only this rep_id (repeatable)")
+
+    impact = sub.add_parser(
+        "impact",
+        parents=[files, tiers, capacity, _output_options("csv", "json")],
+        help="is coaching working? coached vs uncoached core peers, per coachee and per coach",
+    )
+    impact.add_argument(
+        "--start", type=_month, required=True, help="first coached month YYYY-MM; the chains matched before it coach"
+    )
+    impact.add_argument("--pre", type=_positive, default=3, help="months before the start compared (default 3)")
+    impact.add_argument("--post", type=_positive, default=6, help="months from the start on, at most (default 6)")
+    impact.add_argument("--replicates", type=_positive, default=1000, help="bootstrap re-draws (default 1000)")
+
+
+def _add_user_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``users list``, ``users add`` and ``users set``."""
+    users = sub.add_parser("users", help="list, add or change the accounts that may sign in")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    users_sub.add_parser("list", help="list the accounts")
+    for verb in ("add", "set"):
+        command = users_sub.add_parser(verb, help=f"{verb} an account")
+        command.add_argument("username", help="the user name they sign in with")
+        command.add_argument("--role", required=verb == "add", default=None, help="admin, manager, hr or consultant")
+        command.add_argument("--email", default=None, help="the e-mail they sign in with (single sign-on)")
+        command.add_argument("--display-name", default=None, help="full name shown in the app")
+        command.add_argument(
+            "--manager-name", default=None, help="managers: their name as the data's manager field has it"
+        )
+        command.add_argument("--team", action="append", default=None, help="managers: a team they see (repeatable)")
+        command.add_argument(
+            "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+        )
+        if verb == "set":
+            command.add_argument("--active", choices=("yes", "no"), default=None, help="allow or stop sign-in")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,133 +258,17 @@ def build_parser() -> argparse.ArgumentParser:
     period.add_argument("--days", type=_positive, help="delete real datasets not imported into for N days")
     period.add_argument("--off", action="store_true", help="switch automatic deletion off")
 
-    def file_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("file", help="CSV (.csv/.txt) or Excel workbook (.xlsx)")
-        command.add_argument(
-            "--map",
-            action="append",
-            default=[],
-            metavar="'Header=field'",
-            help="use the column 'Header' for a field, e.g. --map 'Anrufe=calls' (repeatable)",
-        )
-        command.add_argument("--sheet", default=None, help="workbook sheet to read (default: first with data)")
-        command.add_argument(
-            "--max-mb",
-            type=_positive,
-            default=512,
-            help="largest file to read, in MB (default 512; the web upload has its own limit)",
-        )
-        command.add_argument(
-            "--role",
-            action="append",
-            default=[],
-            metavar="'Text=ROLE'",
-            help="what an unrecognised role text means: SDR, AE, AM or skip, e.g. --role 'Hunter=AE'",
-        )
-
-    check = sub.add_parser("check", help="validate a file and print every problem; stores nothing")
-    file_options(check)
-    check.add_argument("--format", choices=("text", "csv"), default="text", help="report format (default text)")
-
-    imp = sub.add_parser("import", help="import a file's valid rows as a dataset")
-    file_options(imp)
-    target = imp.add_mutually_exclusive_group(required=True)
-    target.add_argument("--name", help="name of the new dataset")
-    target.add_argument("--into", type=_positive, metavar="DATASET_ID", help="add to an existing dataset")
-    imp.add_argument(
-        "--overlap",
-        choices=("replace", "keep"),
-        default=None,
-        help="with --into: for people and months already stored, replace them or keep the stored rows",
-    )
-    imp.add_argument("--again", action="store_true", help="import a file even if it was imported before")
-
-    seg = sub.add_parser("segment", help="score people within their role and assign tiers")
-    file_options(seg)
-    seg.add_argument("--window", type=_window, default=3, help="months summed for the scores, or 'all' (default 3)")
-    seg.add_argument(
-        "--cutoffs", default="10,60,30", help="low,core,top percent or a preset, e.g. 20/70/10 (default 10,60,30)"
-    )
-    seg.add_argument(
-        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
-    )
-    seg.add_argument("--weights", default="", help="metric weights, e.g. 'close_rate=0.7,quota_attainment=0.3'")
-    seg.add_argument(
-        "--replicates", type=int, default=50, help="bootstrap replicates for the borderline flag; 0 = off (default 50)"
-    )
-    seg.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="output format (default csv)")
-    seg.add_argument("--out", default=None, help="file to write (default: standard output; xlsx needs --out)")
-
-    chains = sub.add_parser("chains", help="match peer coaches: AEs coach SDRs, AMs coach AEs")
-    file_options(chains)
-    chains.add_argument("--capacity", type=_positive, default=3, help="coachees per coach (default 3)")
-    chains.add_argument("--hours", type=float, default=2.0, help="coaching hours per coachee per month (default 2)")
-    chains.add_argument("--coach-the-coaches", action="store_true", help="AMs may also coach the top AEs who coach")
-    chains.add_argument("--window", type=_window, default=3, help="months for the tiers, or 'all' (default 3)")
-    chains.add_argument(
-        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
-    )
-    chains.add_argument("--cutoffs", default="10,60,30", help="tier cut-offs (default 10,60,30)")
-    chains.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="output format (default csv)")
-    chains.add_argument("--out", default=None, help="file to write (default: standard output; xlsx needs --out)")
-
-    plans = sub.add_parser("plans", help="write one coaching plan (HR brief for the low tier) per person into a ZIP")
-    file_options(plans)
-    plans.add_argument("--out", required=True, help="the ZIP file to write")
-    plans.add_argument("--format", choices=("pdf", "docx", "md"), default="pdf", help="file format (default pdf)")
-    plans.add_argument("--rep", action="append", default=[], metavar="ID", help="only this rep_id (repeatable)")
-    plans.add_argument("--window", type=_window, default=3, help="months for the tiers, or 'all' (default 3)")
-    plans.add_argument(
-        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
-    )
-    plans.add_argument("--cutoffs", default="10,60,30", help="tier cut-offs (default 10,60,30)")
-
+    _add_data_commands(sub)
     sub.add_parser("preflight", help="refuse to start a server reachable from other computers without sign-in")
+    _add_user_commands(sub)
 
-    users = sub.add_parser("users", help="list, add or change the accounts that may sign in")
-    users_sub = users.add_subparsers(dest="users_command", required=True)
-    users_sub.add_parser("list", help="list the accounts")
-    for verb in ("add", "set"):
-        command = users_sub.add_parser(verb, help=f"{verb} an account")
-        command.add_argument("username", help="the user name they sign in with")
-        command.add_argument("--role", required=verb == "add", default=None, help="admin, manager, hr or consultant")
-        command.add_argument("--email", default=None, help="the e-mail they sign in with (single sign-on)")
-        command.add_argument("--display-name", default=None, help="full name shown in the app")
-        command.add_argument(
-            "--manager-name", default=None, help="managers: their name as the data's manager field has it"
-        )
-        command.add_argument("--team", action="append", default=None, help="managers: a team they see (repeatable)")
-        command.add_argument(
-            "--password-stdin", action="store_true", help="read the password from the first line of standard input"
-        )
-        if verb == "set":
-            command.add_argument("--active", choices=("yes", "no"), default=None, help="allow or stop sign-in")
-
-    audit = sub.add_parser("audit", help="print the audit trail (who did what, when)")
+    audit = sub.add_parser(
+        "audit", parents=[_output_options("csv", "json")], help="print the audit trail (who did what, when)"
+    )
     audit.add_argument("--action", action="append", default=[], help="only this action (repeatable)")
     audit.add_argument("--actor", default="", help="only actors containing this text")
     audit.add_argument("--dataset", type=_positive, default=None, help="only entries about this dataset id")
     audit.add_argument("--since", type=_day, default=None, help="from this day, YYYY-MM-DD (UTC)")
-    audit.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
-    audit.add_argument("--out", default=None, help="file to write (default: standard output)")
-    impact = sub.add_parser(
-        "impact", help="is coaching working? coached vs uncoached core peers, per coachee and per coach"
-    )
-    file_options(impact)
-    impact.add_argument(
-        "--start", type=_month, required=True, help="first coached month YYYY-MM; the chains matched before it coach"
-    )
-    impact.add_argument("--pre", type=_positive, default=3, help="months before the start compared (default 3)")
-    impact.add_argument("--post", type=_positive, default=6, help="months from the start on, at most (default 6)")
-    impact.add_argument("--replicates", type=_positive, default=1000, help="bootstrap re-draws (default 1000)")
-    impact.add_argument("--capacity", type=_positive, default=3, help="coachees per coach in the matching (default 3)")
-    impact.add_argument("--window", type=_positive, default=3, help="months before the start for tiers (default 3)")
-    impact.add_argument(
-        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
-    )
-    impact.add_argument("--cutoffs", default="10,60,30", help="tier cut-offs (default 10,60,30)")
-    impact.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
-    impact.add_argument("--out", default=None, help="file to write (default: standard output)")
     return parser
 
 
@@ -216,12 +277,6 @@ def _day(text: str) -> datetime:
         return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a day like 2026-12-01") from None
-
-
-def _window(text: str) -> int | None:
-    if text.strip().lower() == "all":
-        return None
-    return _positive(text)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -371,7 +426,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
         )
     if args.into is not None and get_dataset(engine=engine, dataset_id=args.into) is None:
         raise ValueError(f"There is no dataset {args.into}; `python -m core datasets` lists them.")
-    outcome = import_prepared(engine=engine, prepared=prepared, name=args.name, into=args.into, overlap=args.overlap)
+    outcome = import_prepared(
+        engine=engine, prepared=prepared, name=args.name, into=args.into, overlap=args.overlap, viewer=OPERATOR
+    )
     print(_summary(prepared), file=sys.stderr)
     print(
         f"Imported into dataset {outcome.dataset_id}: {outcome.added:,} rows added, {outcome.replaced:,} replaced, "
@@ -394,15 +451,9 @@ def _write_output(data: bytes, out: str | None, what: str) -> None:
 def _cmd_segment(args: argparse.Namespace) -> int:
     from core.export import export_bytes
     from core.scoring.metrics import parse_weights
-    from core.scoring.segmentation import SegmentSettings, export_table, segment
-    from core.scoring.tiers import parse_cutoffs
+    from core.scoring.segmentation import export_table, segment
 
-    settings = SegmentSettings(
-        window=args.window,
-        cutoffs=parse_cutoffs(args.cutoffs),
-        weights=parse_weights(args.weights) if args.weights.strip() else {},
-        replicates=max(0, args.replicates),
-    )
+    weights = parse_weights(args.weights) if args.weights.strip() else {}
     if args.format == "xlsx" and not args.out:
         raise ValueError("An XLSX export needs a file: add --out tiers.xlsx.")
     prepared = _prepare(args)
@@ -413,6 +464,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
         )
     if prepared.frame.empty:
         raise ValueError(f"'{prepared.filename}' has no valid rows to segment; run `check` to see why.")
+    settings = _segment_settings(args, prepared.frame, weights=weights, replicates=max(0, args.replicates))
     table = export_table(segment(prepared.frame, settings))
     _write_output(export_bytes(table, args.format, sheet="Tiers"), args.out, f"{len(table):,} people")
     return EXIT_OK
@@ -421,8 +473,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
 def _cmd_chains(args: argparse.Namespace) -> int:
     from core.coaching.chains import ChainSettings, match_chains
     from core.export import export_bytes
-    from core.scoring.segmentation import SegmentSettings, segment
-    from core.scoring.tiers import parse_cutoffs
+    from core.scoring.segmentation import segment
 
     if args.format == "xlsx" and not args.out:
         raise ValueError("An XLSX export needs a file: add --out chains.xlsx.")
@@ -433,9 +484,7 @@ def _cmd_chains(args: argparse.Namespace) -> int:
         raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
     if prepared.rows_rejected:
         print(f"Note: {prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)
-    segmented = segment(
-        prepared.frame, SegmentSettings(window=args.window, cutoffs=parse_cutoffs(args.cutoffs), replicates=0)
-    )
+    segmented = segment(prepared.frame, _segment_settings(args, prepared.frame, replicates=0))
     result = match_chains(
         segmented,
         ChainSettings(
@@ -461,8 +510,6 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     from core.governance.audit import record, subject_ids
     from core.plans.content import file_stem, plans_from_records, to_markdown
     from core.plans.render import plans_zip
-    from core.scoring.segmentation import SegmentSettings
-    from core.scoring.tiers import parse_cutoffs
 
     prepared = _prepare(args)
     if prepared.frame.empty:
@@ -472,7 +519,7 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     plans = plans_from_records(
         prepared.frame,
         rep_ids=list(dict.fromkeys(args.rep)) or None,
-        settings=SegmentSettings(window=args.window, cutoffs=parse_cutoffs(args.cutoffs)),
+        settings=_segment_settings(args, prepared.frame),
         today=date.today(),
     )
     Path(args.out).write_bytes(plans_zip(plans, args.format, file_stem=file_stem, markdown=to_markdown))

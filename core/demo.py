@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from core.months import add_months, last_months, month_of
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, MONEY_COLUMNS
 from core.store.datasets import list_datasets, sha256_bytes, store_dataset
 
@@ -172,12 +173,9 @@ class DemoSpec:
     # (coach rep_id, coachee rep_id) pairs; None = the generator picks coachees and coaches itself.
     programme_pairs: tuple[tuple[str, str], ...] | None = None
 
-    def end_period(self) -> pd.Period:
-        """The last month of the generated window."""
-        if self.end:
-            return pd.Period(self.end, freq="M")
-        today = date.today()
-        return pd.Period(year=today.year, month=today.month, freq="M") - 1
+    def end_month(self) -> str:
+        """The last month of the generated window, ``YYYY-MM``."""
+        return self.end or add_months(month_of(date.today()), -1)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -266,6 +264,63 @@ def generate_team(spec: DemoSpec | None = None) -> pd.DataFrame:
     return generate_programme(spec)[0]
 
 
+def _named_pairs(named: tuple[tuple[str, str], ...], rep_ids: npt.NDArray[np.object_]) -> list[tuple[int, int]]:
+    """The spec's (coach rep_id, coachee rep_id) pairs as positions; a sentence for a rep_id not in the team."""
+    position = {str(r): i for i, r in enumerate(rep_ids)}
+    unknown = [r for pair in named for r in pair if r not in position]
+    if unknown:
+        raise ValueError(f"The programme names {unknown[0]}, who is not in this demo team.")
+    return [(position[c], position[e]) for c, e in named]
+
+
+def _sdr_counts(
+    rng: np.random.Generator,
+    out: dict[str, np.ndarray],
+    sdr: npt.NDArray[np.bool_],
+    z: npt.NDArray[np.float64],
+    noise: npt.NDArray[np.float64],
+) -> None:
+    """Draw the SDR rows' calls, leads sent and qualified leads into ``out``, in place."""
+    k = int(sdr.sum())
+    calls = rng.poisson(520 * np.exp(0.12 * z[sdr] + 0.1 * noise[sdr]))
+    p_lead = _sigmoid(_logit(0.045) + 0.30 * z[sdr] + 0.3 * noise[sdr])
+    leads = rng.binomial(calls, p_lead)
+    p_qual = _sigmoid(_logit(0.55) + 0.45 * z[sdr] + 0.4 * rng.normal(0, 0.35, k))
+    qualified = rng.binomial(leads, p_qual)
+    out["calls"][sdr], out["leads_sent"][sdr], out["qualified_leads"][sdr] = calls, leads, qualified
+
+
+def _am_portfolios(
+    rng: np.random.Generator,
+    out: dict[str, np.ndarray],
+    am: npt.NDArray[np.bool_],
+    z: npt.NDArray[np.float64],
+    person: npt.NDArray[np.int64],
+    people: int,
+) -> None:
+    """Draw the AM rows' portfolio values into ``out``, in place: each month starts where the last ended."""
+    portfolio0 = rng.lognormal(np.log(1_200_000), 0.4, people)
+    growth = np.zeros(person.size)
+    growth[am] = rng.normal(0.006 + 0.007 * z[am], 0.012)
+    # Chain the months: each start is the previous end (vectorised per person by cumprod).
+    factor = pd.Series(1.0 + growth).groupby(person).cumprod().to_numpy()
+    end_value = portfolio0[person] * factor
+    start_value = end_value / (1.0 + growth)
+    out["portfolio_start"][am] = np.round(start_value[am], 2)
+    out["portfolio_end"][am] = np.round(end_value[am], 2)
+
+
+def _programme_frame(pairs: list[tuple[int, int]], rep_ids: npt.NDArray[np.object_], start: str | None) -> pd.DataFrame:
+    """The coaching pairs as coach_id, coachee_id, start (empty when there are none)."""
+    return pd.DataFrame(
+        {
+            "coach_id": pd.Series([str(rep_ids[c]) for c, _ in pairs], dtype=object),
+            "coachee_id": pd.Series([str(rep_ids[e]) for _, e in pairs], dtype=object),
+            "start": pd.Series([start] * len(pairs), dtype=object),
+        }
+    )
+
+
 def generate_programme(spec: DemoSpec | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Generate a demo team and, when the spec has a programme, who coached whom from when.
 
@@ -280,6 +335,9 @@ def generate_programme(spec: DemoSpec | None = None) -> tuple[pd.DataFrame, pd.D
         ValueError: No reps or months, a start month outside the window, a ramp below 1 month, a
             share outside 0–1, or programme pairs naming people who are not in the team.
     """
+    # Longer than most on purpose: every draw below comes from one generator in a fixed order, and
+    # that order is what makes a seed give the same team on every machine (the plan fixtures and the
+    # demo dataset depend on it). The SDR and AM draws are named steps; the rest stays in sequence.
     spec = spec or DemoSpec()
     if spec.reps < 1 or spec.months < 1:
         raise ValueError("A demo team needs at least 1 rep and 1 month.")
@@ -304,7 +362,7 @@ def generate_programme(spec: DemoSpec | None = None) -> tuple[pd.DataFrame, pd.D
     start_month = np.where(rng.random(n) < 0.10, rng.integers(1, max(2, m - 2), n), 0)
     start_month = np.minimum(start_month, m - 1)
 
-    periods = pd.period_range(end=spec.end_period(), periods=m, freq="M").strftime("%Y-%m")
+    periods = last_months(spec.end_month(), m)
     person = np.repeat(np.arange(n), m)
     month = np.tile(np.arange(m), n)
     keep = month >= start_month[person]
@@ -319,25 +377,14 @@ def generate_programme(spec: DemoSpec | None = None) -> tuple[pd.DataFrame, pd.D
         if spec.programme_pairs is None:
             pairs = _pick_pairs(spec, skill, roles, team_idx, willing, start_month, start_idx)
         else:
-            position = {str(r): i for i, r in enumerate(rep_ids)}
-            unknown = [r for pair in spec.programme_pairs for r in pair if r not in position]
-            if unknown:
-                raise ValueError(f"The programme names {unknown[0]}, who is not in this demo team.")
-            pairs = [(position[c], position[e]) for c, e in spec.programme_pairs]
+            pairs = _named_pairs(spec.programme_pairs, rep_ids)
     # Month-to-month noise: a personal wobble plus a small shared seasonal swing.
     season = 0.08 * np.sin(2 * np.pi * (month % 12) / 12.0)
     noise = rng.normal(0.0, 0.35, rows) + season
 
     out: dict[str, np.ndarray] = {c: np.full(rows, np.nan) for c in COUNT_COLUMNS + MONEY_COLUMNS}
 
-    sdr = role == "SDR"
-    k = int(sdr.sum())
-    calls = rng.poisson(520 * np.exp(0.12 * z[sdr] + 0.1 * noise[sdr]))
-    p_lead = _sigmoid(_logit(0.045) + 0.30 * z[sdr] + 0.3 * noise[sdr])
-    leads = rng.binomial(calls, p_lead)
-    p_qual = _sigmoid(_logit(0.55) + 0.45 * z[sdr] + 0.4 * rng.normal(0, 0.35, k))
-    qualified = rng.binomial(leads, p_qual)
-    out["calls"][sdr], out["leads_sent"][sdr], out["qualified_leads"][sdr] = calls, leads, qualified
+    _sdr_counts(rng, out, role == "SDR", z, noise)
 
     ae = role == "AE"
     k = int(ae.sum())
@@ -353,16 +400,7 @@ def generate_programme(spec: DemoSpec | None = None) -> tuple[pd.DataFrame, pd.D
         deal_row[ae] = deal_size
         _coach(spec, out, pairs, person, month, start_idx, z, noise, role, deal_row)
 
-    am = role == "AM"
-    portfolio0 = rng.lognormal(np.log(1_200_000), 0.4, n)
-    growth = np.zeros(rows)
-    growth[am] = rng.normal(0.006 + 0.007 * z[am], 0.012)
-    # Chain the months: each start is the previous end (vectorised per person by cumprod).
-    factor = pd.Series(1.0 + growth).groupby(person).cumprod().to_numpy()
-    end_value = portfolio0[person] * factor
-    start_value = end_value / (1.0 + growth)
-    out["portfolio_start"][am] = np.round(start_value[am], 2)
-    out["portfolio_end"][am] = np.round(end_value[am], 2)
+    _am_portfolios(rng, out, role == "AM", z, person, n)
 
     team_of = team_idx[person]
     frame = pd.DataFrame(
@@ -373,7 +411,7 @@ def generate_programme(spec: DemoSpec | None = None) -> tuple[pd.DataFrame, pd.D
             "team": teams["team"].to_numpy()[team_of],
             "region": teams["region"].to_numpy()[team_of],
             "manager": teams["manager"].to_numpy()[team_of],
-            "period": np.asarray(periods)[month],
+            "period": np.asarray(periods, dtype=object)[month],
             **{c: out[c] for c in COUNT_COLUMNS + MONEY_COLUMNS},
             "coach_willing": willing[person],
         }
@@ -381,14 +419,7 @@ def generate_programme(spec: DemoSpec | None = None) -> tuple[pd.DataFrame, pd.D
     for c in COUNT_COLUMNS:
         frame[c] = frame[c].astype("Int64")
     frame["coach_willing"] = frame["coach_willing"].replace("", pd.NA)
-    programme = pd.DataFrame(
-        {
-            "coach_id": pd.Series([str(rep_ids[c]) for c, _ in pairs], dtype=object),
-            "coachee_id": pd.Series([str(rep_ids[e]) for _, e in pairs], dtype=object),
-            "start": pd.Series([spec.programme_start] * len(pairs), dtype=object),
-        }
-    )
-    return frame[list(CANONICAL_COLUMNS)].reset_index(drop=True), programme
+    return frame[list(CANONICAL_COLUMNS)].reset_index(drop=True), _programme_frame(pairs, rep_ids, spec.programme_start)
 
 
 def _coach(

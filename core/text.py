@@ -122,3 +122,21 @@ class TerminalStream(io.TextIOBase):
     def buffer(self) -> io.BufferedIOBase:
         """The wrapped stream's binary buffer."""
         return self._stream.buffer  # type: ignore[return-value]
+
+
+_MARKDOWN_ACTIVE = re.compile(
+    r"[\\`*_~$\[\]<>|#]"  # emphasis, code, LaTeX, links, HTML, tables, headings
+    r"|:(?=[A-Za-z/])"  # Streamlit's :red[…] / :material/…: directives and :emoji: shortcodes; "://" of a URL
+    r"|(?<=www)\.",  # a bare www. address would become a live link
+    re.IGNORECASE,
+)
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that shows exactly these characters: nothing in it formats, links or runs LaTeX.
+
+    A name like ``$x^2$``, ``:red[Ann]`` or ``[Ann](https://example.com)`` comes from an uploaded file or
+    a form; put into Streamlit's Markdown as it is, it would render as a formula, coloured text or a
+    live link. Each active character gets a backslash, which Markdown shows as the character itself.
+    """
+    return _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(0), text)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import core.demo as demo
 from core.demo import DemoSpec, generate_team, write_team
 from core.schema import CANONICAL_COLUMNS, ROLE_FIELDS, ROLES
 
@@ -177,3 +178,29 @@ def test_app_demo_has_a_started_pilot() -> None:
     )
     pilot_teams = team.set_index("rep_id").loc[pairs["coachee_id"], "team"].unique()
     assert len(pilot_teams) < team["team"].nunique()
+
+
+def test_named_pairs_become_positions_and_a_stranger_is_refused() -> None:
+    """Programme pairs given by rep_id map to positions in the team; a rep_id not in it is one sentence."""
+    rep_ids = np.array(["E10001", "E10002", "E10003"], dtype=object)
+    assert demo._named_pairs((("E10003", "E10001"),), rep_ids) == [(2, 0)]
+    with pytest.raises(ValueError, match="E99999, who is not in this demo team"):
+        demo._named_pairs((("E10001", "E99999"),), rep_ids)
+
+
+def test_programme_frame_lists_pairs_with_their_start() -> None:
+    """The pairs come out as rep_ids with the start month; no pairs give an empty frame with the same columns."""
+    rep_ids = np.array(["E10001", "E10002"], dtype=object)
+    frame = demo._programme_frame([(1, 0)], rep_ids, "2026-06")
+    assert frame.to_dict("records") == [{"coach_id": "E10002", "coachee_id": "E10001", "start": "2026-06"}]
+    assert list(demo._programme_frame([], rep_ids, None).columns) == ["coach_id", "coachee_id", "start"]
+
+
+def test_am_portfolios_chain_each_month_to_the_last() -> None:
+    """Each AM month starts where the previous one ended; non-AM rows stay empty."""
+    person = np.array([0, 0, 0, 1, 1], dtype=np.int64)
+    am = np.array([True, True, True, False, False])
+    out = {c: np.full(5, np.nan) for c in ("portfolio_start", "portfolio_end")}
+    demo._am_portfolios(np.random.default_rng(3), out, am, np.zeros(5), person, 2)
+    assert out["portfolio_start"][1:3] == pytest.approx(out["portfolio_end"][0:2], abs=0.01)
+    assert np.isnan(out["portfolio_start"][3:]).all() and np.isnan(out["portfolio_end"][3:]).all()

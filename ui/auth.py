@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from core.governance.access import LOCAL_ADMIN, ROLE_LABELS, Viewer, unsafe_start_message
 from core.governance.audit import record
 from core.governance.users import authenticate, get_user, has_local_accounts, user_by_email
+from core.text import markdown_text as md
 from ui.nav import PAGES, PageSpec, page, st_page
 from ui.redact import show_name
 from ui.state import PRESENTING, get_engine, presenting
@@ -180,7 +181,7 @@ def require_page(url_path: str) -> Viewer | None:
 def frame(viewer: Viewer) -> None:
     """The sidebar's who-am-I, sign-out and presentation toggle, and the banners every page shows."""
     with st.sidebar:
-        st.caption(f":material/person: **{show_name(viewer.label)}** · {ROLE_LABELS[viewer.role]}")
+        st.caption(f":material/person: **{md(show_name(viewer.label))}** · {ROLE_LABELS[viewer.role]}")
         st.toggle(
             "Presentation mode",
             key=PRESENTING,

@@ -1,11 +1,11 @@
-"""The one dataset picker: which stored datasets this viewer may open, and which one the pages work on."""
+"""The one dataset picker: which stored datasets this viewer may open (and add to), and which one the pages work on."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core.governance.access import Viewer, may_open_dataset
-from core.store.datasets import DatasetInfo, list_datasets
+from core.governance.access import Viewer, created_by, may_open_dataset, may_write_dataset
+from core.store.datasets import DatasetInfo, dataset_version, list_datasets, load_people
 from ui.auth import link
 from ui.state import ACTIVE_DATASET, get_engine, presenting
 
@@ -17,6 +17,28 @@ def all_datasets(viewer: Viewer) -> list[DatasetInfo]:
         d
         for d in list_datasets(engine=get_engine())
         if may_open_dataset(is_demo=d.is_demo, viewer=viewer, presenting=shown)
+    ]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _holds_people_of(dataset_id: int, version: str, creator: str, viewer: Viewer) -> bool:
+    del version  # cache key only: the people change with the dataset's rows
+    people = load_people(engine=get_engine(), dataset_id=dataset_id)
+    return may_write_dataset(viewer=viewer, creator=creator, people=people)
+
+
+def writable_datasets(viewer: Viewer) -> list[DatasetInfo]:
+    """The datasets this viewer may open and add to: all for an admin; else the ones they created or hold their people.
+
+    Which rows of such a dataset they may write is decided at import (``core.ingest.importer.write_refusal``).
+    """
+    engine = get_engine()
+    return [
+        d
+        for d in all_datasets(viewer)
+        if viewer.role == "admin"
+        or created_by(viewer, d.created_by)
+        or _holds_people_of(d.id, dataset_version(engine=engine, dataset_id=d.id), d.created_by, viewer)
     ]
 
 

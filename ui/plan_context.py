@@ -2,57 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-import pandas as pd
-
-from core.coaching.chains import ChainResult, ChainSettings
+from core.coaching.chains import ChainSettings
 from core.coaching.edits import edits_in_force
-from core.scoring.metrics import window_periods
-from core.scoring.segmentation import SegmentSettings
+from core.plans.content import PlanInputs, plan_inputs
+from core.scoring.segmentation import SegmentSettings, complete_records
 from ui import cache
 from ui.redact import View
 from ui.state import get_engine
 
 
-@dataclass(frozen=True)
-class PlanContext:
-    """Tiers with overrides, role medians, the chains, the monthly history and the window, for one dataset view."""
-
-    segmented: pd.DataFrame
-    medians: pd.DataFrame
-    chains: ChainResult
-    history: pd.DataFrame
-    chain_settings: ChainSettings
-    months: list[str]
-    today: date
-
-    def inputs(self) -> dict[str, Any]:
-        """The keyword arguments ``core.plans.content.build_plan`` and ``build_plans`` take besides the person."""
-        return {
-            "segmented": self.segmented,
-            "medians": self.medians,
-            "chains": self.chains,
-            "history": self.history,
-            "today": self.today,
-            "window_periods": self.months,
-            "hours_per_coachee": self.chain_settings.hours_per_coachee,
-        }
-
-
-def plan_context(view: View, settings: SegmentSettings) -> PlanContext:
-    """Assemble the context from the cached computations (raises ValueError as segmentation does)."""
+def plan_context(view: View, settings: SegmentSettings) -> PlanInputs:
+    """Assemble the plans' inputs from the cached computations (raises ValueError as segmentation does)."""
     segmented = cache.tiers(view, settings)
     edits_now = edits_in_force(engine=get_engine(), dataset_id=view.dataset_id)
     chain_settings = ChainSettings(capacity_overrides=edits_now.capacity_overrides)
-    return PlanContext(
+    return plan_inputs(
         segmented=segmented,
         medians=cache.medians(view, settings),
         chains=cache.chains(segmented, chain_settings, edits_now.constraints),
         history=cache.history(view, settings),
+        periods=complete_records(cache.records(view), settings)["period"].unique(),
+        settings=settings,
         chain_settings=chain_settings,
-        months=window_periods(cache.records(view)["period"].unique(), settings.window),
         today=date.today(),
     )

@@ -516,6 +516,11 @@ class _Pair:
     coach_the_coaches: bool = False
 
 
+def _ids(people: _People, positions: Sequence[int] | IntArray) -> frozenset[str]:
+    """The rep_ids at these positions."""
+    return frozenset(str(people.ids[i]) for i in positions)
+
+
 def _name(people: _People, i: int) -> str:
     return str(people.names[i] or people.ids[i])
 
@@ -646,6 +651,267 @@ def _index(positions: Sequence[int] | IntArray) -> IntArray:
     return np.asarray(sorted(int(p) for p in positions), dtype=np.int64)
 
 
+def _forbidden(people: _People, constraints: Constraints) -> set[tuple[int, int]]:
+    """The forbidden (coach, coachee) pairs as positions; pairs naming someone not in the data are ignored."""
+    return {
+        (people.position[str(c)], people.position[str(e)])
+        for c, e in constraints.forbidden
+        if str(c) in people.position and str(e) in people.position
+    }
+
+
+def _eligible(people: _People, capacity: IntArray) -> BoolArray:
+    """Who may coach: top-tier AEs and AMs who did not say no, have capacity and are not excluded."""
+    return np.asarray(
+        (people.tier == "top")
+        & (people.willing != "no")
+        & (capacity > 0)
+        & ~people.excluded
+        & np.isin(people.role, ["AE", "AM"]),
+        dtype=np.bool_,
+    )
+
+
+@dataclass
+class _Matching:
+    """The matching's state: the pairs so far, each coach's room left, and who is still without a coach."""
+
+    pairs: list[_Pair]
+    residual: IntArray  # room left per position (0 for anyone who does not coach)
+    left_over: dict[str, IntArray] = field(default_factory=dict)  # core coachees without a coach, by role
+    ctc_left: frozenset[str] = frozenset()  # rep_ids of coaching AEs without an AM coach (coach the coaches)
+
+
+def _solve(
+    people: _People, settings: ChainSettings, eligible: BoolArray, forbidden: set[tuple[int, int]], state: _Matching
+) -> None:
+    """Match level by level (AE → SDR, then AM → AE, then optionally AM → coaching AE), filling ``state``."""
+    n = len(people.ids)
+    forbidden_keys = np.array(sorted(e * n + c for c, e in forbidden), dtype=np.int64)
+    has_coach: dict[str, set[int]] = {"SDR": set(), "AE": set()}
+    for p in state.pairs:
+        has_coach[str(people.role[p.coachee])].add(p.coachee)
+    active = ~people.excluded
+    for coachee_role in ("SDR", "AE"):
+        coaches = _index(np.flatnonzero(eligible & (people.role == COACH_OF[coachee_role])))
+        stages = [_index(np.flatnonzero(active & (people.role == coachee_role) & (people.tier == "core")))]
+        if coachee_role == "AE" and settings.coach_the_coaches:
+            coaching = {p.coach for p in state.pairs if people.role[p.coachee] == "SDR"}
+            stages.append(_index([i for i in coaching if people.tier[i] == "top" and active[i]]))
+        for stage, candidates in enumerate(stages):
+            coachees = _index([i for i in candidates if i not in has_coach[coachee_role]])
+            match = _solve_level(people, coachees, coaches, state.residual[coaches], forbidden_keys)
+            for local, chosen in enumerate(match):
+                if chosen >= 0:
+                    coach = int(coaches[chosen])
+                    state.pairs.append(
+                        _Pair(coach=coach, coachee=int(coachees[local]), locked=False, coach_the_coaches=stage == 1)
+                    )
+                    state.residual[coach] -= 1
+                    has_coach[coachee_role].add(int(coachees[local]))
+            if stage == 0:
+                state.left_over[coachee_role] = coachees[match < 0]
+            else:
+                state.ctc_left = frozenset(str(people.ids[i]) for i in coachees[match < 0])
+
+
+def _no_coach_at_all(people: _People, coach_role: str, coachee_role: str) -> str:
+    """Why a level has no eligible coach: nobody top-tier is willing, or there is no top-tier coach role."""
+    tops = int(((people.role == coach_role) & (people.tier == "top") & ~people.excluded).sum())
+    if tops:
+        return (
+            f"No {coach_role} in the top tier is willing to coach: ask the top {coach_role}s who left "
+            f"coach_willing blank, or raise capacity."
+        )
+    return f"There is no top-tier {coach_role} to coach the {coachee_role}s: until there is, their managers coach them."
+
+
+def _explain_unmatched(
+    people: _People,
+    settings: ChainSettings,
+    eligible: BoolArray,
+    forbidden: set[tuple[int, int]],
+    state: _Matching,
+) -> tuple[list[dict[str, object]], list[tuple[str, frozenset[str]]]]:
+    """Why each core person left without a coach has none (rows of UNMATCHED_COLUMNS), and what would cover them.
+
+    Each suggestion comes with the rep_ids it is about: the people it would cover.
+    """
+    rows: list[dict[str, object]] = []
+    suggestions: list[tuple[str, frozenset[str]]] = []
+    frame = people.frame
+    for coachee_role in ("SDR", "AE"):
+        coach_role = COACH_OF[coachee_role]
+        default = int(settings.capacity.get(coach_role, 0))
+        left = state.left_over.get(coachee_role, np.empty(0, dtype=np.int64))
+        if len(left) == 0:
+            continue
+        coaches = np.flatnonzero(eligible & (people.role == coach_role))
+        free = coaches[state.residual[coaches] > 0]
+        general = _no_coach_at_all(people, coach_role, coachee_role) if len(coaches) == 0 else ""
+        if general:
+            suggestions.append((general, _ids(people, left)))
+        regions = frame["region"].to_numpy(dtype=object)[left]
+        short = {str(r): int((regions == r).sum()) for r in sorted(set(regions.tolist()))}
+        if len(free) == 0:
+            suggestions.extend(
+                (_more_coaches(coach_role, count, default, _where(r)), _ids(people, left[regions == r]))
+                for r, count in short.items()
+            )
+        for i in left:
+            region = str(frame["region"].iat[i])
+            if general:
+                why = general
+            elif len(free) == 0:
+                why = f"Every {coach_role} coach is at capacity; " + _more_coaches(
+                    coach_role, short[region], default, _where(region)
+                )
+            elif all((int(c), int(i)) in forbidden for c in free):
+                why = (
+                    f"The {coach_role} coaches with room left are ruled out for this person by a manager's edit: "
+                    f"lift one, or add a willing {coach_role} coach {_where(region)}."
+                )
+            else:
+                why = (
+                    f"No {coach_role} coach with room left was among this person's candidates: lock a pair by hand, "
+                    f"or raise a {coach_role} coach's capacity {_where(region)}."
+                )
+            rows.append(
+                {
+                    "rep_id": people.ids[i],
+                    "name": frame["name"].iat[i],
+                    "role": coachee_role,
+                    "team": frame["team"].iat[i],
+                    "region": region,
+                    "tier": people.tier[i],
+                    "why": why,
+                }
+            )
+    return rows, suggestions
+
+
+def _closing_suggestions(people: _People, state: _Matching) -> list[tuple[str, frozenset[str]]]:
+    """What is left to ask after matching: coaching AEs without an AM coach, coaches who have not said yes.
+
+    Each with the rep_ids it is about: those AEs; the coaches to ask and their coachees.
+    """
+    out: list[tuple[str, frozenset[str]]] = []
+    if state.ctc_left:
+        count = len(state.ctc_left)
+        noun = "AE who coaches" if count == 1 else "AEs who coach"
+        out.append(
+            (
+                f"{count} top {noun} SDRs have no AM coach: the AM capacity went to the core AEs first; "
+                f"raise AM capacity to coach the coaches.",
+                state.ctc_left,
+            )
+        )
+    asked = [p for p in state.pairs if people.willing[p.coach] != "yes"]
+    if asked:
+        coaches = {p.coach for p in asked}
+        noun = "coach has" if len(coaches) == 1 else "coaches have"
+        out.append(
+            (
+                f"{len(coaches)} {noun} not said yes to coaching yet: ask them first (marked 'ask first').",
+                _ids(people, [i for p in asked for i in (p.coach, p.coachee)]),
+            )
+        )
+    return out
+
+
+def _pairs_frame(people: _People, pairs: list[_Pair]) -> tuple[pd.DataFrame, dict[tuple[str, str], str]]:
+    """The pairs as PAIR_COLUMNS, SDR level first, then by coach and coachee id; and each pair's plain reason.
+
+    The plain reason (by (coach_id, coachee_id)) is the reason without the coach's figures, for
+    :attr:`ChainResult.plain_reasons`.
+    """
+    frame = people.frame
+    medians = _medians(people)
+    level_order = {"SDR": 0, "AE": 1}
+    ordered = sorted(
+        pairs, key=lambda p: (level_order[str(people.role[p.coachee])], people.ids[p.coach], people.ids[p.coachee])
+    )
+    rows: list[dict[str, object]] = []
+    plain: dict[tuple[str, str], str] = {}
+    for p in ordered:
+        c, e = p.coach, p.coachee
+        plain[(str(people.ids[c]), str(people.ids[e]))] = _reason(people, p, medians, figures=False)
+        rows.append(
+            {
+                "coach_id": people.ids[c],
+                "coach_name": frame["name"].iat[c],
+                "coach_role": people.role[c],
+                "coachee_id": people.ids[e],
+                "coachee_name": frame["name"].iat[e],
+                "coachee_role": people.role[e],
+                "level": LEVEL_NAMES[str(people.role[e])],
+                "team": frame["team"].iat[e],
+                "fit": round(float(_fit(people.strength[[c]], people.need[[e]])[0]), 3),
+                "same_team": bool(people.team[c] == people.team[e] and people.team[e] >= 0),
+                "same_region": bool(people.region[c] == people.region[e] and people.region[e] >= 0),
+                "locked": p.locked,
+                "ask_first": people.willing[c] != "yes",
+                "focus": people.focus[e],
+                "reason": _reason(people, p, medians),
+            }
+        )
+    out = pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
+    for column in ("same_team", "same_region", "locked", "ask_first"):
+        out[column] = out[column].astype(bool)
+    out["fit"] = out["fit"].astype(np.float64)
+    return out, plain
+
+
+def _load_frame(
+    people: _People, pairs: list[_Pair], eligible: BoolArray, capacity: IntArray, settings: ChainSettings
+) -> pd.DataFrame:
+    """One row per eligible coach and per coach holding a pair (LOAD_COLUMNS), by role then id."""
+    frame = people.frame
+    coachees_of = np.bincount([p.coach for p in pairs], minlength=len(people.ids))
+    in_load = np.flatnonzero(eligible | (coachees_of > 0))
+    in_load = in_load[np.lexsort((people.ids[in_load].astype(str), people.role[in_load].astype(str)))]
+    load = pd.DataFrame(
+        {
+            "coach_id": people.ids[in_load],
+            "name": frame["name"].to_numpy(dtype=object)[in_load],
+            "role": people.role[in_load],
+            "team": frame["team"].to_numpy(dtype=object)[in_load],
+            "region": frame["region"].to_numpy(dtype=object)[in_load],
+            "coachees": coachees_of[in_load].astype(np.int64),
+            "capacity": capacity[in_load].astype(np.int64),
+            "hours": coachees_of[in_load].astype(np.float64) * float(settings.hours_per_coachee),
+            "ask_first": people.willing[in_load] != "yes",
+        },
+        columns=list(LOAD_COLUMNS),
+    )
+    load["ask_first"] = load["ask_first"].astype(bool)
+    return load
+
+
+def _manager_frame(people: _People) -> pd.DataFrame:
+    """The core AMs (MANAGER_COLUMNS): no role above them coaches peers, so their manager coaches them."""
+    frame = people.frame
+    core_am = np.flatnonzero(~people.excluded & (people.role == "AM") & (people.tier == "core"))
+    managers = frame["manager"].to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "rep_id": people.ids[core_am],
+            "name": frame["name"].to_numpy(dtype=object)[core_am],
+            "role": people.role[core_am],
+            "team": frame["team"].to_numpy(dtype=object)[core_am],
+            "manager": managers[core_am],
+            "coach": [f"manager: {m}" if m else "external coach" for m in managers[core_am]],
+            "why": [
+                "Core AM: no role above AMs coaches peers, so their manager coaches them."
+                if m
+                else "Core AM with no manager on file: an external coach."
+                for m in managers[core_am]
+            ],
+        },
+        columns=list(MANAGER_COLUMNS),
+    )
+
+
 def match_chains(
     segmented: pd.DataFrame,
     settings: ChainSettings | None = None,
@@ -670,209 +936,25 @@ def match_chains(
     constraints = constraints or Constraints()
     _check(settings)
     people = _prepare(segmented, constraints.excluded)
-    n = len(people.ids)
     capacity = _capacities(people, settings)
-    forbidden = {
-        (people.position[str(c)], people.position[str(e)])
-        for c, e in constraints.forbidden
-        if str(c) in people.position and str(e) in people.position
-    }
-    forbidden_keys = np.array(sorted(e * n + c for c, e in forbidden), dtype=np.int64)
-    pairs, notes = _locks(people, constraints, forbidden)
-    locks_per_coach = np.bincount([p.coach for p in pairs], minlength=n).astype(np.int64)
-    eligible = (
-        (people.tier == "top")
-        & (people.willing != "no")
-        & (capacity > 0)
-        & ~people.excluded
-        & np.isin(people.role, ["AE", "AM"])
-    )
+    forbidden = _forbidden(people, constraints)
+    locked, notes = _locks(people, constraints, forbidden)
+    eligible = _eligible(people, capacity)
+    locks_per_coach = np.bincount([p.coach for p in locked], minlength=len(people.ids)).astype(np.int64)
     residual = np.where(eligible, np.maximum(capacity - locks_per_coach, 0), 0).astype(np.int64)
-    has_coach: dict[str, set[int]] = {"SDR": set(), "AE": set()}
-    for p in pairs:
-        has_coach[str(people.role[p.coachee])].add(p.coachee)
-
-    active = ~people.excluded
-    left_over: dict[str, IntArray] = {}
-    ctc_left: frozenset[str] = frozenset()
-    for coachee_role in ("SDR", "AE"):
-        coach_role = COACH_OF[coachee_role]
-        coaches = _index(np.flatnonzero(eligible & (people.role == coach_role)))
-        stages = [_index(np.flatnonzero(active & (people.role == coachee_role) & (people.tier == "core")))]
-        if coachee_role == "AE" and settings.coach_the_coaches:
-            coaching = {p.coach for p in pairs if people.role[p.coachee] == "SDR"}
-            stages.append(_index([i for i in coaching if people.tier[i] == "top" and active[i]]))
-        for stage, candidates in enumerate(stages):
-            coachees = _index([i for i in candidates if i not in has_coach[coachee_role]])
-            match = _solve_level(people, coachees, coaches, residual[coaches], forbidden_keys)
-            for local, chosen in enumerate(match):
-                if chosen >= 0:
-                    coach = int(coaches[chosen])
-                    pairs.append(
-                        _Pair(coach=coach, coachee=int(coachees[local]), locked=False, coach_the_coaches=stage == 1)
-                    )
-                    residual[coach] -= 1
-                    has_coach[coachee_role].add(int(coachees[local]))
-            if stage == 0:
-                left_over[coachee_role] = coachees[match < 0]
-            else:
-                ctc_left = frozenset(str(people.ids[i]) for i in coachees[match < 0])
-
-    suggestions = [text for text, _ in notes]
-    about = [ids for _, ids in notes]
-    unmatched_rows: list[dict[str, object]] = []
-    frame = people.frame
-    for coachee_role in ("SDR", "AE"):
-        coach_role = COACH_OF[coachee_role]
-        default = int(settings.capacity.get(coach_role, 0))
-        left = left_over.get(coachee_role, np.empty(0, dtype=np.int64))
-        if len(left) == 0:
-            continue
-        coaches = np.flatnonzero(eligible & (people.role == coach_role))
-        free = coaches[residual[coaches] > 0]
-        general = ""
-        if len(coaches) == 0:
-            tops = int(((people.role == coach_role) & (people.tier == "top") & active).sum())
-            if tops:
-                general = (
-                    f"No {coach_role} in the top tier is willing to coach: ask the top {coach_role}s who left "
-                    f"coach_willing blank, or raise capacity."
-                )
-            else:
-                general = (
-                    f"There is no top-tier {coach_role} to coach the {coachee_role}s: until there is, "
-                    f"their managers coach them."
-                )
-            suggestions.append(general)
-            about.append(frozenset(str(people.ids[i]) for i in left))
-        regions = frame["region"].to_numpy(dtype=object)[left]
-        short = {str(r): int((regions == r).sum()) for r in sorted(set(regions.tolist()))}
-        if len(free) == 0:
-            for region, count in short.items():
-                suggestions.append(_more_coaches(coach_role, count, default, _where(region)))
-                about.append(frozenset(str(people.ids[i]) for i in left[regions == region]))
-        for i in left:
-            region = str(frame["region"].iat[i])
-            if len(coaches) == 0:
-                why = general
-            elif len(free) == 0:
-                why = f"Every {coach_role} coach is at capacity; " + _more_coaches(
-                    coach_role, short[region], default, _where(region)
-                )
-            elif all((int(c), int(i)) in forbidden for c in free):
-                why = (
-                    f"The {coach_role} coaches with room left are ruled out for this person by a manager's edit: "
-                    f"lift one, or add a willing {coach_role} coach {_where(region)}."
-                )
-            else:
-                why = (
-                    f"No {coach_role} coach with room left was among this person's candidates: lock a pair by hand, "
-                    f"or raise a {coach_role} coach's capacity {_where(region)}."
-                )
-            unmatched_rows.append(
-                {
-                    "rep_id": people.ids[i],
-                    "name": frame["name"].iat[i],
-                    "role": coachee_role,
-                    "team": frame["team"].iat[i],
-                    "region": region,
-                    "tier": people.tier[i],
-                    "why": why,
-                }
-            )
-    if ctc_left:
-        noun = "AE who coaches" if len(ctc_left) == 1 else "AEs who coach"
-        suggestions.append(
-            f"{len(ctc_left)} top {noun} SDRs have no AM coach: the AM capacity went to the core AEs first; "
-            f"raise AM capacity to coach the coaches."
-        )
-        about.append(ctc_left)
-    asked = sorted({p.coach for p in pairs if people.willing[p.coach] != "yes"})
-    if asked:
-        noun = "coach has" if len(asked) == 1 else "coaches have"
-        suggestions.append(f"{len(asked)} {noun} not said yes to coaching yet: ask them first (marked 'ask first').")
-        about.append(frozenset(str(people.ids[i]) for p in pairs if p.coach in asked for i in (p.coach, p.coachee)))
-
-    medians = _medians(people)
-    level_order = {"SDR": 0, "AE": 1}
-    pairs.sort(key=lambda p: (level_order[str(people.role[p.coachee])], people.ids[p.coach], people.ids[p.coachee]))
-    pair_rows: list[dict[str, object]] = []
-    for p in pairs:
-        c, e = p.coach, p.coachee
-        pair_rows.append(
-            {
-                "coach_id": people.ids[c],
-                "coach_name": frame["name"].iat[c],
-                "coach_role": people.role[c],
-                "coachee_id": people.ids[e],
-                "coachee_name": frame["name"].iat[e],
-                "coachee_role": people.role[e],
-                "level": LEVEL_NAMES[str(people.role[e])],
-                "team": frame["team"].iat[e],
-                "fit": round(float(_fit(people.strength[[c]], people.need[[e]])[0]), 3),
-                "same_team": bool(people.team[c] == people.team[e] and people.team[e] >= 0),
-                "same_region": bool(people.region[c] == people.region[e] and people.region[e] >= 0),
-                "locked": p.locked,
-                "ask_first": people.willing[c] != "yes",
-                "focus": people.focus[e],
-                "reason": _reason(people, p, medians),
-            }
-        )
-    pairs_frame = pd.DataFrame(pair_rows, columns=list(PAIR_COLUMNS))
-    for column in ("same_team", "same_region", "locked", "ask_first"):
-        pairs_frame[column] = pairs_frame[column].astype(bool)
-    pairs_frame["fit"] = pairs_frame["fit"].astype(np.float64)
-
-    coachees_of = np.bincount([p.coach for p in pairs], minlength=n)
-    in_load = np.flatnonzero(eligible | (coachees_of > 0))
-    in_load = in_load[np.lexsort((people.ids[in_load].astype(str), people.role[in_load].astype(str)))]
-    load = pd.DataFrame(
-        {
-            "coach_id": people.ids[in_load],
-            "name": frame["name"].to_numpy(dtype=object)[in_load],
-            "role": people.role[in_load],
-            "team": frame["team"].to_numpy(dtype=object)[in_load],
-            "region": frame["region"].to_numpy(dtype=object)[in_load],
-            "coachees": coachees_of[in_load].astype(np.int64),
-            "capacity": capacity[in_load].astype(np.int64),
-            "hours": coachees_of[in_load].astype(np.float64) * float(settings.hours_per_coachee),
-            "ask_first": people.willing[in_load] != "yes",
-        },
-        columns=list(LOAD_COLUMNS),
-    )
-    load["ask_first"] = load["ask_first"].astype(bool)
-
-    core_am = np.flatnonzero(active & (people.role == "AM") & (people.tier == "core"))
-    managers = frame["manager"].to_numpy(dtype=object)
-    manager_coached = pd.DataFrame(
-        {
-            "rep_id": people.ids[core_am],
-            "name": frame["name"].to_numpy(dtype=object)[core_am],
-            "role": people.role[core_am],
-            "team": frame["team"].to_numpy(dtype=object)[core_am],
-            "manager": managers[core_am],
-            "coach": [f"manager: {m}" if m else "external coach" for m in managers[core_am]],
-            "why": [
-                "Core AM: no role above AMs coaches peers, so their manager coaches them."
-                if m
-                else "Core AM with no manager on file: an external coach."
-                for m in managers[core_am]
-            ],
-        },
-        columns=list(MANAGER_COLUMNS),
-    )
-    unmatched = pd.DataFrame(unmatched_rows, columns=list(UNMATCHED_COLUMNS))
+    state = _Matching(pairs=locked, residual=residual)
+    _solve(people, settings, eligible, forbidden, state)
+    unmatched_rows, shortfall = _explain_unmatched(people, settings, eligible, forbidden, state)
+    suggestions = [*notes, *shortfall, *_closing_suggestions(people, state)]
+    pairs, plain_reasons = _pairs_frame(people, state.pairs)
     return ChainResult(
-        pairs=pairs_frame.reset_index(drop=True),
-        unmatched=unmatched.reset_index(drop=True),
-        manager_coached=manager_coached.reset_index(drop=True),
-        load=load.reset_index(drop=True),
-        suggestions=suggestions,
-        suggestion_about=tuple(about),
-        plain_reasons={
-            (str(people.ids[p.coach]), str(people.ids[p.coachee])): _reason(people, p, medians, figures=False)
-            for p in pairs
-        },
+        pairs=pairs.reset_index(drop=True),
+        unmatched=pd.DataFrame(unmatched_rows, columns=list(UNMATCHED_COLUMNS)).reset_index(drop=True),
+        manager_coached=_manager_frame(people).reset_index(drop=True),
+        load=_load_frame(people, state.pairs, eligible, capacity, settings).reset_index(drop=True),
+        suggestions=[text for text, _ in suggestions],
+        suggestion_about=tuple(about for _, about in suggestions),
+        plain_reasons=plain_reasons,
     )
 
 

@@ -27,6 +27,7 @@ from sqlmodel import Session, col
 
 from core.coaching.chains import Constraints
 from core.governance.audit import add_entry, subject_ids
+from core.months import from_yyyymm, yyyymm
 from core.store.models import ChainEdit, Dataset
 
 PAIR_KINDS = ("lock", "unlock", "forbid", "allow")
@@ -102,7 +103,7 @@ def _describe(edits: list[ChainEdit]) -> str:
             value = f" = {edit.value}" if edit.value is not None else ""
             parts.append(f"{edit.kind} {edit.rep_id}{value}")
         else:
-            value = f" from {month_text(edit.value)}" if edit.kind == "start" and edit.value is not None else ""
+            value = f" from {from_yyyymm(edit.value)}" if edit.kind == "start" and edit.value is not None else ""
             parts.append(f"{edit.kind} {edit.coach_id} → {edit.coachee_id}{value}")
     return "; ".join(parts)
 
@@ -182,17 +183,6 @@ def swap_coach(
     _store(engine, dataset_id, edits, scope)
 
 
-def month_value(month: str) -> int:
-    """A ``YYYY-MM`` month as the YYYYMM number a ``start`` edit stores."""
-    period = pd.Period(month, freq="M")
-    return period.year * 100 + period.month
-
-
-def month_text(value: int) -> str:
-    """A stored YYYYMM number as ``YYYY-MM``."""
-    return f"{value // 100:04d}-{value % 100:02d}"
-
-
 def start_pairs(
     *,
     engine: Engine,
@@ -211,7 +201,7 @@ def start_pairs(
     if not pairs:
         raise ValueError("Choose at least one pair to start.")
     try:
-        value = month_value(month)
+        value = yyyymm(month)
     except ValueError:
         raise ValueError(f"'{month}' is not a month like 2026-11.") from None
     edits = [
@@ -255,7 +245,7 @@ def started_pairs(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
             current[str(coachee)] = (str(coach), int(value), str(by), at)
         elif coachee in current and current[coachee][0] == coach:
             del current[coachee]
-    rows = [(c, e, month_text(v), by, at) for e, (c, v, by, at) in sorted(current.items())]
+    rows = [(c, e, from_yyyymm(v), by, at) for e, (c, v, by, at) in sorted(current.items())]
     return pd.DataFrame(rows, columns=list(STARTED_COLUMNS))
 
 

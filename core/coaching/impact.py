@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core.months import month_index, month_indices, month_label, months_between
 from core.scoring.metrics import METRICS, metrics_for, score_people
 from core.scoring.tiers import PRESETS, Cutoffs, assign_tiers, score_history
 
@@ -40,6 +41,8 @@ IntArray = npt.NDArray[np.int64]
 
 SCORE = "score"
 PCT_COLUMNS: tuple[str, ...] = tuple(f"{spec.id}_pct" for spec in METRICS)
+MEASURES: tuple[str, ...] = (SCORE, *PCT_COLUMNS)  # what the comparison is made on: the score, then each metric
+_ROLE_ORDER = {"SDR": 0, "AE": 1, "AM": 2}
 LABELS: dict[str, str] = {spec.id: spec.label for spec in METRICS}
 MIN_PEERS = 2  # fewer uncoached core peers than this and there is nothing to compare with
 FEW_COACHEES = 3  # below this a coach's interval is marked as rough and ranked after the others
@@ -83,7 +86,7 @@ class ImpactSettings:
     replicates: int = 1000  # bootstrap re-draws
     level: float = 0.95  # interval coverage
     seed: int = 0
-    window: int = 3  # months before the earliest start that decide who was core
+    window: int | None = 3  # months before the earliest start that decide who was core; None = all of them
     cutoffs: Cutoffs = PRESETS["10/60/30"]
 
     def key(self) -> tuple[object, ...]:
@@ -119,10 +122,6 @@ class ImpactResult:
     skipped: pd.DataFrame
 
 
-def _ordinal(month: str) -> int:
-    return int(pd.Period(month, freq="M").ordinal)
-
-
 def _check(settings: ImpactSettings) -> None:
     if settings.pre_months < 1 or settings.post_months < 1:
         raise ValueError("Compare at least 1 month before and 1 month after the start.")
@@ -151,11 +150,11 @@ def impact_history(
         latest month, with every ``<metric>_pct`` column.
     """
     settings = settings or ImpactSettings()
-    months = sorted({_ordinal(s) for s in starts})
+    months = sorted(set(starts))
     if records.empty or not months:
         return score_history(records.head(0), lambda r, e: score_people(r, window=1, end=e), months=1)
-    latest = int(pd.PeriodIndex(records["period"].unique(), freq="M").asi8.max())
-    span = max(latest - (months[0] - settings.pre_months) + 1, 1)
+    latest = month_label(int(month_indices(records["period"].unique()).max()))
+    span = max(months_between(months[0], latest) + settings.pre_months + 1, 1)
     chosen = dict(weights) if weights else None
     return score_history(
         records,
@@ -285,6 +284,221 @@ def _group_replicates(
     return point, (sums / sizes[None, :]).T, sizes
 
 
+@dataclass(frozen=True)
+class _Who:
+    """Each person's name, role and tier before the start, by rep_id."""
+
+    names: dict[str, str]
+    roles: dict[str, str]
+    tiers: dict[str, object]
+
+
+def _checked_inputs(pairs: pd.DataFrame, people: pd.DataFrame) -> tuple[pd.DataFrame, _Who]:
+    """The started pairs (one per coachee, ids and start as text) and who everyone is; refuse missing columns."""
+    for frame, needed in ((pairs, ("coach_id", "coachee_id", "start")), (people, ("rep_id", "name", "role", "tier"))):
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            raise ValueError(f"The impact estimate needs the column(s) {', '.join(missing)}.")
+    pairs = pairs.astype({"coach_id": str, "coachee_id": str, "start": str}).drop_duplicates("coachee_id", keep="last")
+    info = people.assign(rep_id=people["rep_id"].astype(str)).drop_duplicates("rep_id").set_index("rep_id")
+    who = _Who(
+        names={str(k): str(v) for k, v in info["name"].items()},
+        roles={str(k): str(v) for k, v in info["role"].items()},
+        tiers={str(k): v for k, v in info["tier"].items()},
+    )
+    return pairs, who
+
+
+@dataclass(frozen=True)
+class _Wide:
+    """Everyone's monthly measures on a calendar axis without gaps.
+
+    Attributes:
+        values: (people, measures, months), NaN where a person was not scored; measures as :data:`MEASURES`.
+        position: rep_id → row.
+        first_month: The month index (:func:`core.months.month_index`) of the first column.
+    """
+
+    values: FloatArray
+    position: dict[str, int]
+    first_month: int
+
+    @property
+    def months(self) -> int:
+        """How many calendar months the axis has."""
+        return int(self.values.shape[2])
+
+
+def _wide_history(history: pd.DataFrame) -> _Wide:
+    """Lay the long history (rep_id, period, measures) out as a (people, measures, months) array."""
+    if history.empty:
+        return _Wide(np.full((0, len(MEASURES), 0), np.nan), {}, 0)
+    labels, inverse = np.unique(history["period"].astype(str).to_numpy(), return_inverse=True)
+    months = month_indices(labels)[inverse]
+    first = int(months.min())
+    ids, row = np.unique(history["rep_id"].astype(str).to_numpy(dtype=object), return_inverse=True)
+    values = np.full((ids.size, len(MEASURES), int(months.max()) - first + 1), np.nan)
+    for m, column in enumerate(MEASURES):
+        if column in history.columns:
+            values[row, m, months - first] = history[column].to_numpy(dtype=np.float64)
+    return _Wide(values, {str(r): i for i, r in enumerate(ids)}, first)
+
+
+def _pre_post_columns(wide: _Wide, start: str, settings: ImpactSettings) -> tuple[IntArray, IntArray]:
+    """The axis columns of the ``pre_months`` before ``start`` and of up to ``post_months`` from it on."""
+    s = month_index(start) - wide.first_month
+    pre = np.arange(max(s - settings.pre_months, 0), min(max(s, 0), wide.months), dtype=np.int64)
+    post = np.arange(max(s, 0), min(s + settings.post_months, wide.months), dtype=np.int64)
+    return pre, post
+
+
+def _skip_reason(
+    coachee: str, start: str, role: object, wide: _Wide, columns: tuple[IntArray, IntArray], settings: ImpactSettings
+) -> str:
+    """Why a coachee cannot be estimated, as the ``why`` of :data:`SKIPPED_COLUMNS`; "" when they can."""
+    pre_cols, post_cols = columns
+    row = wide.position.get(coachee)
+    if row is None or not isinstance(role, str):
+        return "not in the data before the start"
+    if not pre_cols.size or not np.isfinite(wide.values[row, 0, pre_cols]).any():
+        return f"no scored month in the {settings.pre_months} months before {start}"
+    if not post_cols.size or not np.isfinite(wide.values[row, 0, post_cols]).any():
+        return f"no scored month from {start} on yet"
+    return ""
+
+
+def _peer_rows(role: object, who: _Who, coached: set[str], wide: _Wide) -> IntArray:
+    """The rows of the uncoached people of ``role`` who were core before the start."""
+    return np.array(
+        [
+            wide.position[r]
+            for r, rl in who.roles.items()
+            if rl == role and who.tiers.get(r) == "core" and r not in coached and r in wide.position
+        ],
+        dtype=np.int64,
+    )
+
+
+@dataclass(frozen=True)
+class _Cohort:
+    """The estimable coachees of one role who started in the same month, and their comparison."""
+
+    role: str
+    start: str
+    members: list[tuple[str, str]]  # (coachee_id, coach_id)
+    peers: IntArray  # rows of the uncoached core peers
+    pre_cols: IntArray
+    post_cols: IntArray
+
+
+def _focus(all_pre: FloatArray, rows: IntArray, role: str) -> tuple[npt.NDArray[np.bool_], IntArray]:
+    """Each coachee's focus metric: the weakest (lowest mean percentile) before the start, as a measure index."""
+    role_m = [MEASURES.index(f"{spec.id}_pct") for spec in metrics_for(role)] if role in _ROLE_ORDER else []
+    pre_metrics = all_pre[rows][:, role_m] if role_m else np.full((rows.size, 1), np.nan)
+    has_focus = np.asarray(np.isfinite(pre_metrics).any(axis=1), dtype=np.bool_)
+    weakest = np.argmin(np.where(np.isfinite(pre_metrics), pre_metrics, np.inf), axis=1)
+    focus_m = np.array(role_m, dtype=np.int64)[weakest] if role_m else np.zeros(rows.size, dtype=np.int64)
+    return has_focus, focus_m
+
+
+def _estimate_cohort(
+    cohort: _Cohort, wide: _Wide, who: _Who, settings: ImpactSettings, rng: np.random.Generator
+) -> tuple[pd.DataFrame, FloatArray] | None:
+    """The cohort's coachee rows (:data:`COACHEE_COLUMNS`) and the re-drawn peer mean change of the score (B,).
+
+    Returns:
+        None when fewer than :data:`MIN_PEERS` peers have months before and after.
+    """
+    values, pre_cols, post_cols = wide.values, cohort.pre_cols, cohort.post_cols
+    all_pre = _nanmean(values[:, :, pre_cols], axis=2) if pre_cols.size else np.full(values.shape[:2], np.nan)
+    all_post = _nanmean(values[:, :, post_cols], axis=2) if post_cols.size else np.full(values.shape[:2], np.nan)
+    all_change = all_post - all_pre  # (people, measures)
+    peer_change = all_change[cohort.peers] if cohort.peers.size else np.full((0, len(MEASURES)), np.nan)
+    peer_change = peer_change[np.isfinite(peer_change[:, 0])]
+    if peer_change.shape[0] < MIN_PEERS:
+        return None
+    peer_mean = _nanmean(peer_change, axis=0)  # (measures,)
+    b = settings.replicates
+    peer_boot = _boot_peer_means(peer_change, rng, b)  # (M, B)
+
+    rows = np.array([wide.position[e] for e, _ in cohort.members], dtype=np.int64)
+    has_focus, focus_m = _focus(all_pre, rows, cohort.role)
+    own_score = _boot_means(values[rows, 0][:, post_cols], rng, b) - _boot_means(values[rows, 0][:, pre_cols], rng, b)
+    focus_vals = values[rows, focus_m]  # (k, months)
+    own_focus = _boot_means(focus_vals[:, post_cols], rng, b) - _boot_means(focus_vals[:, pre_cols], rng, b)
+    low, high = _interval(own_score - peer_boot[0][None, :], settings.level)
+    focus_low, focus_high = _interval(own_focus - peer_boot[focus_m], settings.level)
+    change = all_change[rows, 0]
+    focus_change = all_change[rows, focus_m]
+    focus_id = [MEASURES[m].removesuffix("_pct") if h else None for m, h in zip(focus_m, has_focus, strict=True)]
+    nan = np.full(rows.size, np.nan)
+    frame = pd.DataFrame(
+        {
+            "coachee_id": [e for e, _ in cohort.members],
+            "coachee_name": [who.names.get(e, e) for e, _ in cohort.members],
+            "role": cohort.role,
+            "coach_id": [c for _, c in cohort.members],
+            "coach_name": [who.names.get(c, c) for _, c in cohort.members],
+            "start": cohort.start,
+            "pre_months": np.isfinite(values[rows, 0][:, pre_cols]).sum(axis=1),
+            "post_months": np.isfinite(values[rows, 0][:, post_cols]).sum(axis=1),
+            "pre": all_pre[rows, 0],
+            "post": all_post[rows, 0],
+            "change": change,
+            "peers": int(peer_change.shape[0]),
+            "peer_change": peer_mean[0],
+            "did": change - peer_mean[0],
+            "low": low,
+            "high": high,
+            "focus_metric": focus_id,
+            "focus_label": [LABELS.get(f) if f is not None else None for f in focus_id],
+            "focus_change": np.where(has_focus, focus_change, nan),
+            "focus_peer_change": np.where(has_focus, peer_mean[focus_m], nan),
+            "focus_did": np.where(has_focus, focus_change - peer_mean[focus_m], nan),
+            "focus_low": np.where(has_focus, focus_low, nan),
+            "focus_high": np.where(has_focus, focus_high, nan),
+        }
+    )
+    return frame, peer_boot[0]
+
+
+def _by_role_and_start(pairs: pd.DataFrame, who: _Who) -> list[tuple[object, str, pd.DataFrame]]:
+    """The pairs grouped by coachee role (SDR, AE, AM, then unknown) and start, in a fixed order."""
+    roles = pairs["coachee_id"].map(who.roles)
+    ordered = pairs.assign(_role=roles, _rank=roles.map(_ROLE_ORDER).fillna(9)).sort_values(
+        ["_rank", "start", "coachee_id"], kind="stable"
+    )
+    groups = ordered.groupby(["_role", "start"], sort=False, dropna=False)
+    return [(role, str(start), group) for (role, start), group in groups]
+
+
+def _skipped(coachee: str, coach: str, start: str, why: str) -> dict[str, object]:
+    """One row of :data:`SKIPPED_COLUMNS`."""
+    return {"coachee_id": coachee, "coach_id": coach, "start": start, "why": why}
+
+
+def _summarise(
+    parts: list[pd.DataFrame], peer_boots: list[FloatArray], who: _Who, skipped: pd.DataFrame, settings: ImpactSettings
+) -> ImpactResult:
+    """Put the cohorts together and rank the coaches and the programme, re-drawing coachees and peers."""
+    if not parts:
+        empty = pd.DataFrame(columns=list(COACHEE_COLUMNS))
+        return ImpactResult(
+            empty, pd.DataFrame(columns=list(COACH_COLUMNS)), pd.DataFrame(columns=list(PROGRAMME_COLUMNS)), skipped
+        )
+    coachees = pd.concat(parts, ignore_index=True)[list(COACHEE_COLUMNS)]
+    boot = _Boot(
+        did=coachees["did"].to_numpy(dtype=np.float64),
+        change=coachees["change"].to_numpy(dtype=np.float64),
+        cohort=np.concatenate([np.full(len(p), i, dtype=np.int64) for i, p in enumerate(parts)]),
+        peer=np.stack(peer_boots),  # (cohorts, B)
+    )
+    rng = np.random.default_rng([settings.seed, 10_000])
+    coaches = _coaches(coachees, who.roles, who.names, boot, rng, settings.level)
+    programme = _programme(coachees, boot, rng, settings.level)
+    return ImpactResult(coachees, coaches, programme, skipped)
+
+
 def estimate_impact(
     history: pd.DataFrame,
     pairs: pd.DataFrame,
@@ -307,178 +521,32 @@ def estimate_impact(
     """
     settings = settings or ImpactSettings()
     _check(settings)
-    for frame, needed in ((pairs, ("coach_id", "coachee_id", "start")), (people, ("rep_id", "name", "role", "tier"))):
-        missing = [c for c in needed if c not in frame.columns]
-        if missing:
-            raise ValueError(f"The impact estimate needs the column(s) {', '.join(missing)}.")
-    pairs = pairs.astype({"coach_id": str, "coachee_id": str, "start": str}).drop_duplicates("coachee_id", keep="last")
-    info = people.assign(rep_id=people["rep_id"].astype(str)).drop_duplicates("rep_id").set_index("rep_id")
-    names: dict[str, str] = {str(k): str(v) for k, v in info["name"].items()}
-    roles: dict[str, str] = {str(k): str(v) for k, v in info["role"].items()}
-    tiers: dict[str, object] = {str(k): v for k, v in info["tier"].items()}
+    pairs, who = _checked_inputs(pairs, people)
+    wide = _wide_history(history)
     coached = set(pairs["coachee_id"])
-
-    measures = [SCORE, *PCT_COLUMNS]
-    if history.empty:
-        wide = np.full((0, len(measures), 0), np.nan)
-        ids: npt.NDArray[np.object_] = np.array([], dtype=object)
-        first_month = 0
-    else:
-        labels, inverse = np.unique(history["period"].astype(str).to_numpy(), return_inverse=True)
-        ordinals = np.array([_ordinal(str(label)) for label in labels], dtype=np.int64)[inverse]
-        first_month = int(ordinals.min())
-        axis = np.arange(first_month, int(ordinals.max()) + 1)
-        ids, row = np.unique(history["rep_id"].astype(str).to_numpy(dtype=object), return_inverse=True)
-        wide = np.full((ids.size, len(measures), axis.size), np.nan)
-        for m, column in enumerate(measures):
-            if column in history.columns:
-                wide[row, m, ordinals - first_month] = history[column].to_numpy(dtype=np.float64)
-    position = {str(r): i for i, r in enumerate(ids)}
-    months = wide.shape[2]
-
     skipped: list[dict[str, object]] = []
     parts: list[pd.DataFrame] = []
-    boot_parts: list[FloatArray] = []  # per cohort: the re-drawn peer mean change of the score (B,)
-    cohort_codes: list[IntArray] = []
-    role_order = {"SDR": 0, "AE": 1, "AM": 2}
-    pairs = pairs.assign(
-        _role=pairs["coachee_id"].map(roles), _rank=pairs["coachee_id"].map(roles).map(role_order).fillna(9)
-    ).sort_values(["_rank", "start", "coachee_id"], kind="stable")
-    for cohort, ((role, start), group) in enumerate(pairs.groupby(["_role", "start"], sort=False, dropna=False)):
-        rng = np.random.default_rng([settings.seed, cohort])
-        s = _ordinal(str(start)) - first_month
-        pre_cols = np.arange(max(s - settings.pre_months, 0), min(max(s, 0), months))
-        post_cols = np.arange(max(s, 0), min(s + settings.post_months, months))
-        peer_rows = np.array(
-            [
-                position[r]
-                for r, rl in roles.items()
-                if rl == role and tiers.get(r) == "core" and r not in coached and r in position
-            ],
-            dtype=np.int64,
-        )
-        member = [
-            (e, c)
-            for e, c in zip(group["coachee_id"], group["coach_id"], strict=True)
-            if not _skip(e, c, str(start), role, position, wide, pre_cols, post_cols, skipped, settings)
-        ]
-        if not member:
+    peer_boots: list[FloatArray] = []  # per estimated cohort: the re-drawn peer mean change of the score (B,)
+    for number, (role, start, group) in enumerate(_by_role_and_start(pairs, who)):
+        columns = _pre_post_columns(wide, start, settings)
+        members: list[tuple[str, str]] = []
+        for e, c in zip(group["coachee_id"], group["coach_id"], strict=True):
+            why = _skip_reason(e, start, role, wide, columns, settings)
+            if why:
+                skipped.append(_skipped(e, c, start, why))
+            else:
+                members.append((e, c))
+        if not members:
             continue
-        all_pre = _nanmean(wide[:, :, pre_cols], axis=2) if pre_cols.size else np.full(wide.shape[:2], np.nan)
-        all_post = _nanmean(wide[:, :, post_cols], axis=2) if post_cols.size else np.full(wide.shape[:2], np.nan)
-        all_change = all_post - all_pre  # (people, measures)
-        peer_change = all_change[peer_rows] if peer_rows.size else np.full((0, len(measures)), np.nan)
-        usable = np.isfinite(peer_change[:, 0])
-        peer_change = peer_change[usable]
-        if usable.sum() < MIN_PEERS:
-            for e, c in member:
-                skipped.append(
-                    {
-                        "coachee_id": e,
-                        "coach_id": c,
-                        "start": start,
-                        "why": f"fewer than {MIN_PEERS} uncoached core {role} peers with months before and after",
-                    }
-                )
+        cohort = _Cohort(str(role), start, members, _peer_rows(role, who, coached, wide), *columns)
+        estimate = _estimate_cohort(cohort, wide, who, settings, np.random.default_rng([settings.seed, number]))
+        if estimate is None:
+            why = f"fewer than {MIN_PEERS} uncoached core {role} peers with months before and after"
+            skipped.extend(_skipped(e, c, start, why) for e, c in members)
             continue
-        peer_mean = _nanmean(peer_change, axis=0)  # (measures,)
-        b = settings.replicates
-        peer_boot = _boot_peer_means(peer_change, rng, b)  # (M, B)
-
-        rows = np.array([position[e] for e, _ in member], dtype=np.int64)
-        k = rows.size
-        role_m = [measures.index(f"{spec.id}_pct") for spec in metrics_for(str(role))] if role in role_order else []
-        # The focus metric: the coachee's weakest (lowest mean percentile) before the start.
-        pre_metrics = all_pre[rows][:, role_m] if role_m else np.full((k, 1), np.nan)
-        has_focus = np.isfinite(pre_metrics).any(axis=1)
-        weakest = np.argmin(np.where(np.isfinite(pre_metrics), pre_metrics, np.inf), axis=1)
-        focus_m = np.array(role_m, dtype=np.int64)[weakest] if role_m else np.zeros(k, dtype=np.int64)
-        own_score = _boot_means(wide[rows, 0][:, post_cols], rng, b) - _boot_means(wide[rows, 0][:, pre_cols], rng, b)
-        focus_vals = wide[rows, focus_m]  # (k, months)
-        own_focus = _boot_means(focus_vals[:, post_cols], rng, b) - _boot_means(focus_vals[:, pre_cols], rng, b)
-        low, high = _interval(own_score - peer_boot[0][None, :], settings.level)
-        focus_low, focus_high = _interval(own_focus - peer_boot[focus_m], settings.level)
-        change = all_change[rows, 0]
-        focus_change = all_change[rows, focus_m]
-        focus_id = np.array([measures[m].removesuffix("_pct") for m in focus_m], dtype=object)
-        nan = np.full(k, np.nan)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "coachee_id": [e for e, _ in member],
-                    "coachee_name": [names.get(e, e) for e, _ in member],
-                    "role": role,
-                    "coach_id": [c for _, c in member],
-                    "coach_name": [names.get(c, c) for _, c in member],
-                    "start": start,
-                    "pre_months": np.isfinite(wide[rows, 0][:, pre_cols]).sum(axis=1),
-                    "post_months": np.isfinite(wide[rows, 0][:, post_cols]).sum(axis=1),
-                    "pre": all_pre[rows, 0],
-                    "post": all_post[rows, 0],
-                    "change": change,
-                    "peers": int(peer_change.shape[0]),
-                    "peer_change": peer_mean[0],
-                    "did": change - peer_mean[0],
-                    "low": low,
-                    "high": high,
-                    "focus_metric": [str(f) if h else None for f, h in zip(focus_id, has_focus, strict=True)],
-                    "focus_label": [
-                        LABELS.get(str(f)) if h else None for f, h in zip(focus_id, has_focus, strict=True)
-                    ],
-                    "focus_change": np.where(has_focus, focus_change, nan),
-                    "focus_peer_change": np.where(has_focus, peer_mean[focus_m], nan),
-                    "focus_did": np.where(has_focus, focus_change - peer_mean[focus_m], nan),
-                    "focus_low": np.where(has_focus, focus_low, nan),
-                    "focus_high": np.where(has_focus, focus_high, nan),
-                }
-            )
-        )
-        cohort_codes.append(np.full(k, len(boot_parts), dtype=np.int64))
-        boot_parts.append(peer_boot[0])
-
-    coachees = (
-        pd.concat(parts, ignore_index=True)[list(COACHEE_COLUMNS)]
-        if parts
-        else pd.DataFrame(columns=list(COACHEE_COLUMNS))
-    )
-    skipped_frame = pd.DataFrame(skipped, columns=list(SKIPPED_COLUMNS))
-    if coachees.empty:
-        empty_coaches = pd.DataFrame(columns=list(COACH_COLUMNS))
-        return ImpactResult(coachees, empty_coaches, pd.DataFrame(columns=list(PROGRAMME_COLUMNS)), skipped_frame)
-    peer_boot_all = np.stack(boot_parts)  # (cohorts, B)
-    cohort_all = np.concatenate(cohort_codes)  # each coachee's cohort
-    change_all = coachees["change"].to_numpy(dtype=np.float64)
-    did_all = coachees["did"].to_numpy(dtype=np.float64)
-    agg_rng = np.random.default_rng([settings.seed, 10_000])
-    boot = _Boot(did=did_all, change=change_all, cohort=cohort_all, peer=peer_boot_all)
-    coaches = _coaches(coachees, roles, names, boot, agg_rng, settings.level)
-    programme = _programme(coachees, boot, agg_rng, settings.level)
-    return ImpactResult(coachees, coaches, programme, skipped_frame)
-
-
-def _skip(
-    coachee: str,
-    coach: str,
-    start: str,
-    role: object,
-    position: Mapping[str, int],
-    wide: FloatArray,
-    pre_cols: IntArray,
-    post_cols: IntArray,
-    skipped: list[dict[str, object]],
-    settings: ImpactSettings,
-) -> bool:
-    """Record why a pair cannot be estimated, if it cannot."""
-    why = ""
-    if coachee not in position or not isinstance(role, str):
-        why = "not in the data before the start"
-    elif not pre_cols.size or not np.isfinite(wide[position[coachee], 0, pre_cols]).any():
-        why = f"no scored month in the {settings.pre_months} months before {start}"
-    elif not post_cols.size or not np.isfinite(wide[position[coachee], 0, post_cols]).any():
-        why = f"no scored month from {start} on yet"
-    if why:
-        skipped.append({"coachee_id": coachee, "coach_id": coach, "start": start, "why": why})
-    return bool(why)
+        parts.append(estimate[0])
+        peer_boots.append(estimate[1])
+    return _summarise(parts, peer_boots, who, pd.DataFrame(skipped, columns=list(SKIPPED_COLUMNS)), settings)
 
 
 def _coaches(
@@ -572,7 +640,12 @@ def estimate_from_records(
 
 
 def pairs_matched_before(
-    records: pd.DataFrame, start: str, *, capacity: int = 3, window: int = 3, cutoffs: Cutoffs = PRESETS["10/60/30"]
+    records: pd.DataFrame,
+    start: str,
+    *,
+    capacity: int = 3,
+    window: int | None = 3,
+    cutoffs: Cutoffs = PRESETS["10/60/30"],
 ) -> pd.DataFrame:
     """The pairs the chains match on the months before ``start``, all started then (for a file).
 

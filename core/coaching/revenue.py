@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.scoring.metrics import window_periods
+from core.months import window_periods
 
 SCENARIO_COLUMNS: tuple[str, ...] = (
     "scenario",

@@ -7,6 +7,10 @@ Roles:
 - **hr**: the HR review and HR briefs for all teams; coaching plans read-only.
 - **consultant**: demo datasets, and real ones only while presentation mode hides the names.
 
+Writes are narrower than reads: an admin may change any dataset; anyone else may change a dataset they
+created, and otherwise only the rows of people matched by their manager name or teams (a consultant
+usually has neither, so only their own datasets); HR changes no data.
+
 Which pages a role may open is listed with the pages (``ui/nav.py``); this module holds the rules
 that do not depend on Streamlit, so they are tested directly.
 """
@@ -65,6 +69,9 @@ class Viewer:
 
 
 LOCAL_ADMIN = Viewer(username="local admin", role="admin", source="local-admin", display_name="Local admin")
+# Whoever runs ``python -m core`` on the server: they can read the database file anyway, so admin.
+# Neither name is a valid account name (no spaces allowed), so no account can pass for them.
+OPERATOR = Viewer(username="command line", role="admin", source="local-admin", display_name="Command line")
 
 
 def parse_teams(text: str) -> tuple[str, ...]:
@@ -92,6 +99,11 @@ def in_scope(people: pd.DataFrame, viewer: Viewer) -> pd.Series:
     """
     if viewer.sees_everyone:
         return pd.Series(True, index=people.index)
+    return _theirs(people, viewer)
+
+
+def _theirs(people: pd.DataFrame, viewer: Viewer) -> pd.Series:
+    """The rows whose manager is the viewer's manager name or whose team is one of the viewer's teams."""
     mine = pd.Series(False, index=people.index)
     name = " ".join(viewer.manager_name.split()).casefold()
     if name:
@@ -100,6 +112,63 @@ def in_scope(people: pd.DataFrame, viewer: Viewer) -> pd.Series:
     if teams:
         mine |= _fold(people["team"]).isin(teams)
     return mine
+
+
+def in_write_scope(people: pd.DataFrame, viewer: Viewer) -> pd.Series:
+    """Which rows of ``people`` (columns ``manager`` and ``team``) the viewer may change in a dataset of others.
+
+    An admin may change everyone; a manager or consultant the people matched as :func:`in_scope` matches
+    a manager's (a consultant sees everyone of a demo team, but may not rewrite it); HR nobody.
+
+    Returns:
+        A boolean Series aligned with ``people``.
+    """
+    if viewer.role == "admin":
+        return pd.Series(True, index=people.index)
+    if viewer.role == "hr":
+        return pd.Series(False, index=people.index)
+    return _theirs(people, viewer)
+
+
+def created_by(viewer: Viewer, creator: str) -> bool:
+    """Whether the viewer created a dataset whose recorded creator is ``creator`` (blank: unknown, nobody)."""
+    return bool(creator) and creator == viewer.username
+
+
+def may_write_dataset(*, viewer: Viewer, creator: str, people: pd.DataFrame) -> bool:
+    """Whether the viewer may add to a dataset at all: an admin, its creator, or someone with people in it.
+
+    Args:
+        viewer: Who writes.
+        creator: The dataset's recorded creator (a user name; blank when unknown).
+        people: The dataset's stored people (columns ``manager`` and ``team``).
+    """
+    return viewer.role == "admin" or created_by(viewer, creator) or bool(in_write_scope(people, viewer).any())
+
+
+def rows_in_write_scope(*, viewer: Viewer, creator: str, people: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+    """Which incoming rows the viewer may write into a dataset: the rule behind every import into one.
+
+    An admin and the dataset's creator may write every row. Anyone else may write a row only when the
+    row's own manager and team put the person in their scope and, for a person the dataset already
+    holds, the stored person is in their scope too (so a file can neither rewrite another team's
+    person nor move a person between teams).
+
+    Args:
+        viewer: Who writes.
+        creator: The dataset's recorded creator (a user name; blank when unknown).
+        people: The dataset's stored people (``rep_id``, ``manager``, ``team``).
+        rows: The rows to write (``rep_id``, ``manager``, ``team``).
+
+    Returns:
+        A boolean Series aligned with ``rows``.
+    """
+    if viewer.role == "admin" or created_by(viewer, creator):
+        return pd.Series(True, index=rows.index)
+    stored_ids = people["rep_id"].astype(str)
+    stored_ok = stored_ids[in_write_scope(people, viewer)]
+    rep = rows["rep_id"].astype(str)
+    return in_write_scope(rows, viewer) & (~rep.isin(stored_ids) | rep.isin(stored_ok))
 
 
 def visible_rep_ids(people: pd.DataFrame, viewer: Viewer) -> frozenset[str]:

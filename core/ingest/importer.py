@@ -1,8 +1,10 @@
 """From an uploaded file to stored rows: read, map columns, parse values, validate, import.
 
 ``prepare`` does everything that can be shown before anything is stored (preview, mapping,
-report, counts); ``import_prepared`` stores the valid rows, the batch record and the confirmed
-mapping in one transaction — all of it or nothing.
+report, counts); ``plan_into`` what adding it to an existing dataset would change and whether the
+viewer may (``core.governance.access.rows_in_write_scope``); ``import_prepared`` checks that again
+and stores the valid rows, the batch record and the confirmed mapping in one transaction — all of
+it or nothing.
 """
 
 from __future__ import annotations
@@ -20,13 +22,23 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.export import neutralise
-from core.governance.audit import add_entry
+from core.governance.access import Viewer, may_write_dataset, rows_in_write_scope
+from core.governance.audit import add_entry, subject_ids
 from core.ingest.mapping import header_signature, normalise_roles, suggest_mapping
 from core.ingest.reader import RawTable, UnusableFile, read_table
 from core.ingest.validation import ERROR, CellIssue, validate
 from core.ingest.values import detect_decimal, parse_numbers, parse_periods, parse_yes_no, strip_control_characters
-from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, ROLES
-from core.store.datasets import AppendResult, append_to_dataset, count_overlap, sha256_bytes, store_dataset
+from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, ROLES
+from core.store.datasets import (
+    AppendResult,
+    DatasetInfo,
+    append_to_dataset,
+    get_dataset,
+    load_people,
+    overlapping_keys,
+    sha256_bytes,
+    store_dataset,
+)
 from core.store.models import Dataset, ImportBatch, SavedMapping, utcnow
 from core.text import clean as clean_text
 from core.text import safe_text, shorten
@@ -370,6 +382,123 @@ def import_summary(outcome: ImportOutcome, filename: str) -> str:
     )
 
 
+class OutOfScope(ValueError):
+    """An import would change a dataset, or a person in it, that is outside the viewer's scope; nothing is stored.
+
+    The person's name is kept apart (``name``) so a page can say the sentence with an alias instead.
+    """
+
+    def __init__(self, *, dataset: str, rep_id: str = "", name: str = "", row: int | None = None) -> None:
+        self.dataset, self.rep_id, self.name, self.row = dataset, rep_id, name, row
+        super().__init__(self.sentence())
+
+    def sentence(self, shown_name: str | None = None) -> str:
+        """The refusal in one sentence, naming the person as ``shown_name`` (default: their name in the file)."""
+        if not self.rep_id:
+            return (
+                f"You may add only to datasets you created or that hold people of yours, and “{self.dataset}” "
+                "does neither, so this file cannot be added to it: import it as a new dataset."
+            )
+        who = shown_name if shown_name is not None else self.name
+        where = f"rep_id {self.rep_id}" + (f", row {self.row} of the file" if self.row is not None else "")
+        return (
+            f"{who} ({where}) is not one of your people and you did not create “{self.dataset}”, so this file "
+            "cannot be added to it: remove their rows from the file or import it as a new dataset."
+        )
+
+
+@dataclass(frozen=True)
+class IntoPlan:
+    """What adding a prepared file to an existing dataset would do, worked out before anything is stored."""
+
+    clash: int  # rows for people and months the dataset already holds
+    changed: pd.DataFrame  # rep_id, name: the people whose stored rows or details a replace overwrites
+    refusal: OutOfScope | None  # why the viewer may not import it there, or None
+
+
+def _first_file_row(prepared: Prepared, rep_ids: set[str]) -> tuple[str, int | None]:
+    """Of these rep_ids, the one that comes first in the file, with its row number there."""
+    header = prepared.mapping.get("rep_id")
+    if header is not None:
+        cells = prepared.raw.frame[header].astype(str).str.strip()
+        for cell, number in zip(cells, prepared.raw.row_numbers, strict=True):
+            if cell in rep_ids:
+                return cell, int(number)
+    return min(rep_ids), None
+
+
+def write_refusal(
+    *, viewer: Viewer, dataset: DatasetInfo, people: pd.DataFrame, prepared: Prepared
+) -> OutOfScope | None:
+    """Why the viewer may not add this file to ``dataset`` (naming the first person out of scope), or None.
+
+    Args:
+        viewer: Who imports.
+        dataset: The dataset to add to (its name and recorded creator).
+        people: The dataset's stored people.
+        prepared: The file as prepared.
+    """
+    if not may_write_dataset(viewer=viewer, creator=dataset.created_by, people=people):
+        return OutOfScope(dataset=dataset.name)
+    rows = prepared.frame
+    allowed = rows_in_write_scope(viewer=viewer, creator=dataset.created_by, people=people, rows=rows)
+    if bool(allowed.all()):
+        return None
+    rep_id, row = _first_file_row(prepared, set(rows.loc[~allowed, "rep_id"].astype(str)))
+    name = str(rows.loc[rows["rep_id"].astype(str) == rep_id, "name"].iloc[0])
+    return OutOfScope(dataset=dataset.name, rep_id=rep_id, name=name, row=row)
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as stripped text, blank for a missing value (stored and file values compare alike)."""
+    text: pd.DataFrame = frame.astype(object).where(frame.notna(), "").astype(str)
+    for column in text.columns:
+        text[column] = text[column].str.strip()
+    return text
+
+
+def replaced_people(people: pd.DataFrame, frame: pd.DataFrame, overlap: pd.DataFrame) -> pd.DataFrame:
+    """The people a replace changes: those with a stored month the file overwrites, or whose details it alters.
+
+    Args:
+        people: The dataset's stored people.
+        frame: The rows to import (canonical layout).
+        overlap: The (rep_id, period) pairs of ``frame`` the dataset already holds.
+
+    Returns:
+        ``rep_id`` and ``name`` (the stored name), sorted by name.
+    """
+    detail_columns = [c for c in PERSON_COLUMNS if c != "rep_id"]
+    stored = people.assign(rep_id=people["rep_id"].astype(str)).set_index("rep_id")
+    latest = frame.sort_values(["rep_id", "period"], kind="stable").drop_duplicates("rep_id", keep="last")
+    latest = latest.assign(rep_id=latest["rep_id"].astype(str)).set_index("rep_id")
+    held = latest.index[latest.index.isin(stored.index)]
+    new = _as_text(latest.loc[held, detail_columns])
+    old = _as_text(stored.loc[held, detail_columns])
+    altered = held[(new.to_numpy() != old.to_numpy()).any(axis=1)] if len(held) else held
+    ids = sorted(set(overlap["rep_id"].astype(str)) | set(altered))
+    changed = stored.loc[ids, ["name"]].reset_index()
+    return changed.sort_values(["name", "rep_id"], kind="stable").reset_index(drop=True)
+
+
+def plan_into(*, engine: Engine, prepared: Prepared, into: int, viewer: Viewer) -> IntoPlan:
+    """What adding ``prepared`` to dataset ``into`` would overlap and change, and whether ``viewer`` may.
+
+    Raises:
+        ValueError: The dataset does not exist (any more).
+    """
+    dataset = get_dataset(engine=engine, dataset_id=into)
+    if dataset is None:
+        raise ValueError(f"Dataset {into} does not exist (any more); choose another one.")
+    people = load_people(engine=engine, dataset_id=into)
+    overlap = overlapping_keys(engine=engine, dataset_id=into, frame=prepared.frame)
+    return IntoPlan(
+        clash=len(overlap),
+        changed=replaced_people(people, prepared.frame, overlap),
+        refusal=write_refusal(viewer=viewer, dataset=dataset, people=people, prepared=prepared),
+    )
+
+
 def import_prepared(
     *,
     engine: Engine,
@@ -377,15 +506,19 @@ def import_prepared(
     name: str | None = None,
     into: int | None = None,
     overlap: Literal["replace", "keep"] | None = None,
-    actor: str = "command line",
+    viewer: Viewer,
 ) -> ImportOutcome:
     """Store a prepared file as a new dataset (``name``) or into an existing one (``into``).
 
     The valid rows, the batch record (file name, SHA-256, mapping, report) and the remembered
     mapping are written in one transaction with the audit entry (who, the file's SHA-256 and row
-    counts, never its contents): all of it or nothing.
+    counts, never its contents; for a replace, the rep_ids of the people it changes): all of it or
+    nothing. A new dataset records ``viewer`` as its creator; adding to an existing one is refused
+    unless the viewer may write every row (:func:`write_refusal`). The command line passes
+    ``core.governance.access.OPERATOR``.
 
     Raises:
+        OutOfScope: A row for a person outside the viewer's scope, in a dataset they did not create.
         ValueError: No valid rows; neither or both of ``name`` and ``into``; overlapping months
             with no ``overlap`` decision.
     """
@@ -395,6 +528,10 @@ def import_prepared(
         )
     if (name is None) == (into is None):
         raise ValueError("Choose either a name for a new dataset or an existing dataset to add to.")
+    plan = None if into is None else plan_into(engine=engine, prepared=prepared, into=into, viewer=viewer)
+    if plan is not None and plan.refusal is not None:
+        raise plan.refusal
+    changed = plan.changed if plan is not None and overlap == "replace" else pd.DataFrame({"rep_id": []})
 
     def record(session: Session, dataset_id: int, result: AppendResult | None = None) -> None:
         session.add(
@@ -420,13 +557,15 @@ def import_prepared(
         saved.updated_at = utcnow()
         session.add(saved)
         imported = prepared.rows_valid - (result.kept if result else 0)
+        replaced = f"; replaced the rows or details of {len(changed)} people" if len(changed) else ""
         add_entry(
             session,
-            actor=actor,
+            actor=viewer.username,
             action="import",
             dataset_id=dataset_id,
+            subject=subject_ids(changed["rep_id"]),  # who a replace changed, by rep_id
             # Not the file name: it may name a person, and the trail outlives a deleted dataset.
-            detail=f"sha256 {prepared.sha256}; {imported} rows imported, {prepared.rows_rejected} rejected",
+            detail=f"sha256 {prepared.sha256}; {imported} rows imported, {prepared.rows_rejected} rejected{replaced}",
         )
 
     if name is not None:
@@ -439,12 +578,13 @@ def import_prepared(
             name=clean,
             source_filename=prepared.filename,
             source_sha256=prepared.sha256,
+            created_by=viewer.username,
             also=record,
         )
         return ImportOutcome(dataset_id, prepared.rows_valid, 0, 0, prepared.rows_rejected)
 
-    assert into is not None
-    if overlap is None and count_overlap(engine=engine, dataset_id=into, frame=prepared.frame):
+    assert into is not None and plan is not None
+    if overlap is None and plan.clash:
         raise ValueError(
             "Some people and months are already in that dataset: choose to replace them or keep the stored rows."
         )
@@ -457,17 +597,21 @@ def import_prepared(
 __all__ = [
     "ERROR",
     "ImportOutcome",
+    "IntoPlan",
     "MappingProblem",
+    "OutOfScope",
     "Prepared",
     "PreviousImport",
     "UnusableFile",
     "import_prepared",
     "parse_map_options",
     "parse_role_options",
+    "plan_into",
     "prepare",
     "previous_imports",
     "remembered_mapping",
     "report_csv",
     "resolve_mapping",
     "role_key",
+    "write_refusal",
 ]

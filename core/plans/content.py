@@ -24,8 +24,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Final
 
@@ -33,10 +33,12 @@ import pandas as pd
 
 from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult, ChainSettings, match_chains
-from core.plans.model import CheckIn, FocusArea, Plan, PlanKind
+from core.months import format_date, span_label, window_periods
+from core.plans.model import CheckIn, FocusArea, Plan, PlanKind, map_plan_text
 from core.schema import ROLE_NAMES
-from core.scoring.metrics import MetricSpec, format_value, metric_refs, metrics_for, role_medians, window_periods
-from core.scoring.segmentation import SegmentSettings, explain, monthly_history, segment
+from core.scoring.metrics import MetricSpec, format_value, metric_refs, metrics_for, role_medians
+from core.scoring.segmentation import SegmentSettings, complete_records, explain, monthly_history, segment
+from core.text import markdown_text
 
 PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
     "lead_rate": (
@@ -102,7 +104,6 @@ HR_TREND_MONTHS: Final = 6
 TREND_MONTHS: Final = 12
 """Months of history a plan carries in ``Plan.trend``."""
 
-_MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NUMBER_WORDS: Final = (
     "zero",
     "one",
@@ -156,16 +157,6 @@ _BOLD: Final = re.compile(r"\*\*(.+?)\*\*")
 # --------------------------------------------------------------------------- small formatting helpers
 
 
-def format_date(day: date) -> str:
-    """A date as people read it in English, independent of the locale: ``21 Feb 2027``."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def _month(period: str) -> tuple[int, int]:
-    year, month = str(period).split("-")[:2]
-    return int(year), int(month)
-
-
 def period_label(periods: Sequence[str]) -> str:
     """Name the months a window covers.
 
@@ -175,15 +166,7 @@ def period_label(periods: Sequence[str]) -> str:
     Returns:
         ``"Aug–Oct 2026"``; across years ``"Nov 2025–Jan 2026"``; one month ``"Oct 2026"``; no months ``""``.
     """
-    months = sorted({_month(p) for p in periods})
-    if not months:
-        return ""
-    (y0, m0), (y1, m1) = months[0], months[-1]
-    if (y0, m0) == (y1, m1):
-        return f"{_MONTHS[m1 - 1]} {y1}"
-    if y0 == y1:
-        return f"{_MONTHS[m0 - 1]}–{_MONTHS[m1 - 1]} {y1}"
-    return f"{_MONTHS[m0 - 1]} {y0}–{_MONTHS[m1 - 1]} {y1}"
+    return span_label(periods)
 
 
 def slugify(name: str) -> str:
@@ -534,42 +517,67 @@ def _sorted_checkins(checkins: Sequence[CheckIn]) -> tuple[CheckIn, ...]:
 # --------------------------------------------------------------------------- building
 
 
-def build_plan(
-    rep_id: str,
+@dataclass(frozen=True)
+class PlanInputs:
+    """Everything a dataset view's plans are built from, besides each person's check-ins and edits.
+
+    Build it with :func:`plan_inputs`, so the command line and the pages assemble it the same way.
+
+    Attributes:
+        segmented: :func:`core.scoring.segmentation.segment` output with overrides applied (``tier`` is final).
+        medians: :func:`core.scoring.metrics.role_medians` of the same segmentation (``raw_median``, ``raw_p75``).
+        chains: :func:`core.coaching.chains.match_chains` of the same segmentation.
+        history: :func:`core.scoring.tiers.score_history` long form (rep_id, period, score, percentile).
+        today: The date plans are generated; goals are reviewed :data:`REVIEW_DAYS` days later.
+        window_periods: The months the scores cover (``YYYY-MM``), ascending.
+        hours_per_coachee: Coaching hours a month per coachee, for a top performer's expected load.
+    """
+
+    segmented: pd.DataFrame
+    medians: pd.DataFrame
+    chains: ChainResult
+    history: pd.DataFrame
+    today: date
+    window_periods: tuple[str, ...]
+    hours_per_coachee: float = 2.0
+
+
+def plan_inputs(
     *,
     segmented: pd.DataFrame,
     medians: pd.DataFrame,
     chains: ChainResult,
     history: pd.DataFrame,
-    checkins: Sequence[CheckIn] = (),
-    edits: Mapping[str, str] | None = None,
+    periods: Iterable[str],
+    settings: SegmentSettings,
+    chain_settings: ChainSettings,
     today: date,
-    window_periods: Sequence[str],
-    hours_per_coachee: float = 2.0,
-) -> Plan:
-    """Build one person's document: a coaching plan (core), a retention plan (top) or an HR brief (low).
+) -> PlanInputs:
+    """Put the already-computed pieces together: the one way plans get their inputs.
 
     Args:
-        rep_id: The person.
-        segmented: :func:`core.scoring.segmentation.segment` output with overrides applied (``tier`` is final).
-        medians: :func:`core.scoring.metrics.role_medians` of the same segmentation (``raw_median``, ``raw_p75``).
-        chains: :func:`core.coaching.chains.match_chains` of the same segmentation.
-        history: :func:`core.scoring.tiers.score_history` long form (rep_id, period, score, percentile).
-        checkins: The person's logged check-ins, any order (sorted by date here).
-        edits: Manager edits: ``"focus"`` (comma-separated metric ids), ``"focus:<metric>:goal"``,
-            ``"focus:<metric>:practice"`` (one option per line), ``"notes"``, ``"cadence"``. Blank values
-            are ignored; focus and cadence edits apply to coaching plans only.
-        today: The date the plan is generated; goals are reviewed :data:`REVIEW_DAYS` days later.
-        window_periods: The months the scores cover (``YYYY-MM``).
-        hours_per_coachee: Coaching hours a month per coachee, for a top performer's expected load.
+        segmented, medians, chains, history: As :class:`PlanInputs` (computed, or cached, by the caller).
+        periods: The months present in the records (repeats are fine); the window is cut from them.
+        settings: The segmentation settings the pieces were computed with (for the window).
+        chain_settings: The chain settings the chains were matched with (for the hours per coachee).
+        today: The date plans are generated.
 
     Returns:
-        The filled :class:`core.plans.model.Plan`.
-
-    Raises:
-        ValueError: The person is not in ``segmented`` or has no tier.
+        The typed inputs for :func:`build_plan` and :func:`build_plans`.
     """
-    edits = {k: v for k, v in (edits or {}).items() if str(v).strip()}
+    return PlanInputs(
+        segmented=segmented,
+        medians=medians,
+        chains=chains,
+        history=history,
+        today=today,
+        window_periods=tuple(window_periods(periods, settings.window)),
+        hours_per_coachee=chain_settings.hours_per_coachee,
+    )
+
+
+def _person(segmented: pd.DataFrame, rep_id: str) -> tuple[pd.Series, str]:
+    """The person's row and tier; a sentence when there is no plan to build for them."""
     match = segmented[segmented["rep_id"].astype(str) == str(rep_id)]
     if match.empty:
         raise ValueError(f"{rep_id} is not in this team's segmentation, so there is no plan to build.")
@@ -577,135 +585,164 @@ def build_plan(
     tier = cell_text(person.get("tier"))
     if tier not in _KIND_OF_TIER:
         raise ValueError(f"{rep_id} has no tier (no score in the window), so there is no plan to build.")
-    kind = _KIND_OF_TIER[tier]
+    return person, tier
+
+
+def _base_plan(
+    rep_id: str, person: pd.Series, tier: str, inputs: PlanInputs, checkins: Sequence[CheckIn], notes: str
+) -> Plan:
+    """The parts every kind of plan has: who, the window, the tier and why, the trend and the log."""
     role = cell_text(person["role"])
     name = cell_text(person["name"]) or str(rep_id)
-    first_name = name.split()[0]
-    manager = cell_text(person.get("manager"))
-    role_size = int((segmented["role"] == role).sum())
-    tier_lines = tuple(_plain(line) for line in explain(person, medians, role_size))
-    period = period_label(window_periods)
-
+    role_size = int((inputs.segmented["role"] == role).sum())
+    history = inputs.history
     mine = _rows(history, "rep_id", str(rep_id)).sort_values("period") if len(history) else history.iloc[0:0]
     trend = tuple((str(p), float(v)) for p, v in zip(mine["period"], mine["percentile"], strict=True))[-TREND_MONTHS:]
-    logged = _sorted_checkins(checkins)
-    edited: list[str] = []
-    notes = edits.get("notes", "").strip()
-    if notes:
-        edited.append("notes")
-
-    base = Plan(
-        kind=kind,
+    return Plan(
+        kind=_KIND_OF_TIER[tier],
         rep_id=str(rep_id),
         name=name,
         role=role,
         role_name=ROLE_NAMES.get(role, role),
         team=cell_text(person.get("team")),
         region=cell_text(person.get("region")),
-        manager=manager,
-        period_label=period,
-        generated_on=today,
+        manager=cell_text(person.get("manager")),
+        period_label=period_label(inputs.window_periods),
+        generated_on=inputs.today,
         tier=tier,
-        tier_lines=tier_lines,
+        tier_lines=tuple(_plain(line) for line in explain(person, inputs.medians, role_size)),
         score=cell_number(person.get("score")),
         percentile=cell_number(person.get("percentile")),
         trend=trend,
         notes=notes,
-        checkins=logged,
+        checkins=_sorted_checkins(checkins),
     )
 
-    if kind == "coaching":
-        review = today + timedelta(days=REVIEW_DAYS)
-        focus = _focus_areas(person, role, medians, edits, review, edited)
-        coach, coach_reason = _core_coach(str(rep_id), manager, chains)
-        cadence = edits.get("cadence", "").strip()
-        if cadence:
-            edited.append("cadence")
-        holder = manager or "the manager"
-        return replace(
-            base,
-            focus=focus,
-            coach=coach,
-            coach_reason=coach_reason,
-            cadence=cadence or DEFAULT_CADENCE,
-            manager_owns=(
-                "The targets and the territory.",
-                f"The decision at the review on {format_date(review)}: what comes next.",
-                f"Agreeing the expected result with the coach and {first_name}.",
-            ),
-            coach_owns=(
-                "The practice: which options to try, and how.",
-                "Feedback after calls, meetings or account reviews.",
-                "The check-in log: date, note, next step.",
-                f"Agreeing the expected result with {holder} and {first_name}.",
-            ),
-            questions=_questions(first_name, focus, review),
-            research_note=RESEARCH_NOTE,
-            edited_fields=tuple(edited),
-        )
-    if kind == "top":
-        lines, coach, coach_reason = _coaching_role(person, str(rep_id), role, chains, hours_per_coachee)
-        return replace(
-            base,
-            coach=coach,
-            coach_reason=coach_reason,
-            retention=_retention(first_name),
-            coaching_role=lines,
-            edited_fields=tuple(edited),
-        )
+
+def _coaching_plan(
+    base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mapping[str, str], edited: list[str]
+) -> Plan:
+    """A core person's plan: focus areas, the peer coach, the cadence and who owns what."""
+    first_name = base.name.split()[0]
+    review = inputs.today + timedelta(days=REVIEW_DAYS)
+    focus = _focus_areas(person, base.role, inputs.medians, edits, review, edited)
+    coach, coach_reason = _core_coach(base.rep_id, base.manager, inputs.chains)
+    cadence = edits.get("cadence", "").strip()
+    if cadence:
+        edited.append("cadence")
+    holder = base.manager or "the manager"
     return replace(
         base,
-        hr_facts=_hr_facts(person, role, role_size, medians, period, trend, tier_lines),
-        persistence_text=_persistence(person, len(set(window_periods))),
-        support_given=_support(logged),
+        focus=focus,
+        coach=coach,
+        coach_reason=coach_reason,
+        cadence=cadence or DEFAULT_CADENCE,
+        manager_owns=(
+            "The targets and the territory.",
+            f"The decision at the review on {format_date(review)}: what comes next.",
+            f"Agreeing the expected result with the coach and {first_name}.",
+        ),
+        coach_owns=(
+            "The practice: which options to try, and how.",
+            "Feedback after calls, meetings or account reviews.",
+            "The check-in log: date, note, next step.",
+            f"Agreeing the expected result with {holder} and {first_name}.",
+        ),
+        questions=_questions(first_name, focus, review),
+        research_note=RESEARCH_NOTE,
+        edited_fields=tuple(edited),
+    )
+
+
+def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[str]) -> Plan:
+    """A top performer's plan: keeping them, and their place as a peer coach."""
+    lines, coach, coach_reason = _coaching_role(person, base.rep_id, base.role, inputs.chains, inputs.hours_per_coachee)
+    return replace(
+        base,
+        coach=coach,
+        coach_reason=coach_reason,
+        retention=_retention(base.name.split()[0]),
+        coaching_role=lines,
+        edited_fields=tuple(edited),
+    )
+
+
+def _hr_brief(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[str]) -> Plan:
+    """A low-tier person's brief for HR: facts, persistence and the support given so far."""
+    role_size = int((inputs.segmented["role"] == base.role).sum())
+    return replace(
+        base,
+        hr_facts=_hr_facts(
+            person, base.role, role_size, inputs.medians, base.period_label, base.trend, base.tier_lines
+        ),
+        persistence_text=_persistence(person, len(set(inputs.window_periods))),
+        support_given=_support(base.checkins),
         decision_note=DECISION_NOTE,
         edited_fields=tuple(edited),
     )
 
 
+def build_plan(
+    rep_id: str,
+    *,
+    inputs: PlanInputs,
+    checkins: Sequence[CheckIn] = (),
+    edits: Mapping[str, str] | None = None,
+) -> Plan:
+    """Build one person's document: a coaching plan (core), a retention plan (top) or an HR brief (low).
+
+    Args:
+        rep_id: The person.
+        inputs: The segmentation, medians, chains, history, window and date (:func:`plan_inputs`).
+        checkins: The person's logged check-ins, any order (sorted by date here).
+        edits: Manager edits: ``"focus"`` (comma-separated metric ids), ``"focus:<metric>:goal"``,
+            ``"focus:<metric>:practice"`` (one option per line), ``"notes"``, ``"cadence"``. Blank values
+            are ignored; focus and cadence edits apply to coaching plans only.
+
+    Returns:
+        The filled :class:`core.plans.model.Plan`.
+
+    Raises:
+        ValueError: The person is not in ``inputs.segmented`` or has no tier.
+    """
+    edits = {k: v for k, v in (edits or {}).items() if str(v).strip()}
+    person, tier = _person(inputs.segmented, rep_id)
+    notes = edits.get("notes", "").strip()
+    edited: list[str] = ["notes"] if notes else []
+    base = _base_plan(rep_id, person, tier, inputs, checkins, notes)
+    if base.kind == "coaching":
+        return _coaching_plan(base, person, inputs, edits, edited)
+    if base.kind == "top":
+        return _top_plan(base, person, inputs, edited)
+    return _hr_brief(base, person, inputs, edited)
+
+
 def build_plans(
     rep_ids: Sequence[str] | None,
     *,
-    segmented: pd.DataFrame,
-    medians: pd.DataFrame,
-    chains: ChainResult,
-    history: pd.DataFrame,
+    inputs: PlanInputs,
     checkins: Mapping[str, Sequence[CheckIn]] | None = None,
     edits: Mapping[str, Mapping[str, str]] | None = None,
-    today: date,
-    window_periods: Sequence[str],
-    hours_per_coachee: float = 2.0,
 ) -> list[Plan]:
     """Build the plans of many people with :func:`build_plan`.
 
     Args:
-        rep_ids: Whom to build for, in this order; ``None`` for everyone in ``segmented`` with a tier,
-            sorted by rep_id.
+        rep_ids: Whom to build for, in this order; ``None`` for everyone in ``inputs.segmented`` with a
+            tier, sorted by rep_id.
+        inputs: As :func:`build_plan`.
         checkins: Check-ins by rep_id (people not in it have none).
         edits: Manager edits by rep_id (as :func:`core.plans.store.all_plan_edits` gives them).
-        segmented, medians, chains, history, today, window_periods, hours_per_coachee: As :func:`build_plan`.
 
     Returns:
         One plan per person.
     """
     if rep_ids is None:
-        tiered = segmented[segmented["tier"].isin(list(_KIND_OF_TIER))]
+        tiered = inputs.segmented[inputs.segmented["tier"].isin(list(_KIND_OF_TIER))]
         rep_ids = sorted(tiered["rep_id"].astype(str).unique())
     logged = checkins or {}
     changed = edits or {}
     return [
-        build_plan(
-            rep_id,
-            segmented=segmented,
-            medians=medians,
-            chains=chains,
-            history=history,
-            checkins=logged.get(rep_id, ()),
-            edits=changed.get(rep_id),
-            today=today,
-            window_periods=window_periods,
-            hours_per_coachee=hours_per_coachee,
-        )
+        build_plan(rep_id, inputs=inputs, checkins=logged.get(rep_id, ()), edits=changed.get(rep_id))
         for rep_id in rep_ids
     ]
 
@@ -714,7 +751,8 @@ def build_plans(
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.replace("|", "\\|").split()) or "—"
+    """One table cell: on one line (to_markdown has already escaped "|" with the other active characters)."""
+    return " ".join(text.split()) or "—"
 
 
 def _mark(edited: bool) -> str:
@@ -735,6 +773,37 @@ def _goal_line(area: FocusArea) -> str:
     return goal if review in goal else f"{goal} Review on {review}."
 
 
+def _coaching_markdown(plan: Plan, edited: set[str]) -> list[str]:
+    """The sections only a coaching plan has: focus areas, coach, cadence, who owns what, questions, research."""
+    out = [f"## Focus areas{_mark('focus' in edited)}", ""]
+    for number, area in enumerate(plan.focus, start=1):
+        pct = "" if math.isnan(area.percentile) else f" (percentile {area.percentile:.0f})"
+        goal_mark = _mark(f"focus:{area.metric}:goal" in edited)
+        practice_mark = _mark(f"focus:{area.metric}:practice" in edited)
+        out += [
+            f"### {number}. {area.label}{pct}",
+            "",
+            f"Now {area.value_text} · role median {area.median_text} · top quartile from {area.top_quartile_text}.",
+            "",
+            f"**Goal{goal_mark}:** {_goal_line(area)}",
+            "",
+            f"**Options to discuss{practice_mark}:**",
+            "",
+        ]
+        out += [f"- {option}" for option in area.practice]
+        out.append("")
+    out += ["## Coach", "", f"**{plan.coach}**" + (f" — {plan.coach_reason}" if plan.coach_reason else ""), ""]
+    out += [f"## Cadence{_mark('cadence' in edited)}", "", plan.cadence, ""]
+    out += ["## Who owns what", "", "**The manager owns:**", ""]
+    out += [f"- {item}" for item in plan.manager_owns]
+    out += ["", "**The coach owns:**", ""]
+    out += [f"- {item}" for item in plan.coach_owns]
+    out += ["", "## Questions and options to discuss", ""]
+    out += [f"- {q}" for q in plan.questions]
+    out += ["", "## What the research says", "", plan.research_note, ""]
+    return out
+
+
 def to_markdown(plan: Plan) -> str:
     """Render a plan as Markdown: a header table, then the sections of its kind; edited parts marked.
 
@@ -744,6 +813,7 @@ def to_markdown(plan: Plan) -> str:
     Returns:
         The document, ending with one newline; the same plan always gives the same text.
     """
+    plan = map_plan_text(plan, markdown_text)  # names and typed text show as text: no links, LaTeX or colours
     edited = set(plan.edited_fields)
     team = plan.team + (f" ({plan.region})" if plan.region else "")
     out: list[str] = [
@@ -770,32 +840,7 @@ def to_markdown(plan: Plan) -> str:
         out.append("")
 
     if plan.kind == "coaching":
-        out += [f"## Focus areas{_mark('focus' in edited)}", ""]
-        for number, area in enumerate(plan.focus, start=1):
-            pct = "" if math.isnan(area.percentile) else f" (percentile {area.percentile:.0f})"
-            goal_mark = _mark(f"focus:{area.metric}:goal" in edited)
-            practice_mark = _mark(f"focus:{area.metric}:practice" in edited)
-            out += [
-                f"### {number}. {area.label}{pct}",
-                "",
-                f"Now {area.value_text} · role median {area.median_text} · top quartile from {area.top_quartile_text}.",
-                "",
-                f"**Goal{goal_mark}:** {_goal_line(area)}",
-                "",
-                f"**Options to discuss{practice_mark}:**",
-                "",
-            ]
-            out += [f"- {option}" for option in area.practice]
-            out.append("")
-        out += ["## Coach", "", f"**{plan.coach}**" + (f" — {plan.coach_reason}" if plan.coach_reason else ""), ""]
-        out += [f"## Cadence{_mark('cadence' in edited)}", "", plan.cadence, ""]
-        out += ["## Who owns what", "", "**The manager owns:**", ""]
-        out += [f"- {item}" for item in plan.manager_owns]
-        out += ["", "**The coach owns:**", ""]
-        out += [f"- {item}" for item in plan.coach_owns]
-        out += ["", "## Questions and options to discuss", ""]
-        out += [f"- {q}" for q in plan.questions]
-        out += ["", "## What the research says", "", plan.research_note, ""]
+        out += _coaching_markdown(plan, edited)
     elif plan.kind == "top":
         out += ["## Retention: options to discuss", ""]
         out += [f"- {item}" for item in plan.retention]
@@ -821,6 +866,7 @@ def to_markdown(plan: Plan) -> str:
 __all__ = [
     "DECISION_NOTE",
     "PLAYBOOK",
+    "PlanInputs",
     "RESEARCH_NOTE",
     "REVIEW_DAYS",
     "build_plan",
@@ -829,6 +875,7 @@ __all__ = [
     "format_date",
     "format_value",
     "period_label",
+    "plan_inputs",
     "slugify",
     "to_markdown",
     "trend_text",
@@ -862,16 +909,17 @@ def plans_from_records(
         unknown = [r for r in rep_ids if r not in set(segmented["rep_id"])]
         if unknown:
             raise ValueError(f"No active person with rep_id {', '.join(unknown)} in the chosen window.")
-    return build_plans(
-        rep_ids,
+    inputs = plan_inputs(
         segmented=segmented,
         medians=role_medians(segmented),
         chains=match_chains(segmented, chain_settings),
         history=monthly_history(records, settings),
+        periods=complete_records(records, settings)["period"].unique(),
+        settings=settings,
+        chain_settings=chain_settings,
         today=today,
-        window_periods=window_periods(records["period"].unique(), settings.window),
-        hours_per_coachee=chain_settings.hours_per_coachee,
     )
+    return build_plans(rep_ids, inputs=inputs)
 
 
 def edits_to_store(

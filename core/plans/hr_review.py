@@ -129,6 +129,73 @@ def _support_text(count: int, last: date | None, coach: str, edited: Sequence[st
     return "; ".join(parts) if parts else "No support recorded yet"
 
 
+TABLE_COLUMNS: Final = (
+    "rep_id",
+    "name",
+    "role",
+    "team",
+    "manager",
+    "tier",
+    "tier_computed",
+    "score",
+    "percentile",
+    "low_windows",
+    "windows_seen",
+    "trend",
+    "percentiles",
+    "trend_text",
+    "gaps",
+    *(f"gap_{spec.id}" for spec in METRICS),
+    "checkins",
+    "last_checkin",
+    "peer_coach",
+    "plan_edits",
+    "support",
+    "overridden",
+    "override",
+    "case_status",
+    "case_by",
+    "case_at",
+    "case_note",
+)
+"""The columns of :func:`persistent_low_table`, in order."""
+
+
+def _gap_columns(person: pd.Series, medians: pd.DataFrame) -> dict[str, object]:
+    """The ``gaps`` text and one ``gap_<metric>`` per metric (NaN where the metric is not the person's)."""
+    gaps: dict[str, object] = {f"gap_{spec.id}": math.nan for spec in METRICS}
+    lines = []
+    for spec, value, median in _gaps(person, medians):
+        gaps[f"gap_{spec.id}"] = value - median
+        lines.append(f"{spec.label} {_gap_size(spec, value - median)}")
+    return {"gaps": " · ".join(lines), **gaps}
+
+
+def _support_columns(done: Sequence[CheckIn], coach: str, edited: Sequence[str]) -> dict[str, object]:
+    """The support given so far: check-ins (count, last), the peer coach, plan edits, and a sentence."""
+    last = max(c.when for c in done) if done else None
+    return {
+        "checkins": len(done),
+        "last_checkin": last,
+        "peer_coach": coach,
+        "plan_edits": len(edited),
+        "support": _support_text(len(done), last, coach, edited),
+    }
+
+
+def _case_columns(latest: pd.DataFrame, rep: str) -> dict[str, object]:
+    """The person's HR case in force: status (:data:`NO_CASE` when none), by whom, when, and the note."""
+    if rep not in latest.index:
+        return {"case_status": NO_CASE, "case_by": "", "case_at": None, "case_note": ""}
+    case = latest.loc[rep]
+    return {
+        "case_status": str(case["status"]),
+        "case_by": str(case["changed_by"]),
+        "case_at": case["created_at"],
+        "case_note": str(case["note"]),
+    }
+
+
 def persistent_low_table(
     segmented: pd.DataFrame,
     medians: pd.DataFrame,
@@ -175,28 +242,17 @@ def persistent_low_table(
     rows: list[dict[str, object]] = []
     for _, person in flagged.iterrows():
         rep = str(person["rep_id"])
-        role = str(person["role"])
         mine = by_rep.get(rep)
         trend = (
             [(str(p), float(v)) for p, v in zip(mine["period"], mine["percentile"], strict=True)][-trend_months:]
             if mine is not None
             else []
         )
-        gaps: dict[str, float] = {f"gap_{spec.id}": math.nan for spec in METRICS}
-        gap_lines = []
-        for spec, value, median in _gaps(person, medians):
-            gaps[f"gap_{spec.id}"] = value - median
-            gap_lines.append(f"{spec.label} {_gap_size(spec, value - median)}")
-        done = sorted(logged.get(rep, []), key=lambda c: c.when)
-        last = done[-1].when if done else None
-        coach = cell_text(coach_of.get(rep))
-        edited = list(edits.get(rep, {}))
-        case = latest.loc[rep] if rep in latest.index else None
         rows.append(
             {
                 "rep_id": rep,
                 "name": cell_text(person.get("name")),
-                "role": role,
+                "role": str(person["role"]),
                 "team": cell_text(person.get("team")),
                 "manager": cell_text(person.get("manager")),
                 "tier": cell_text(person.get("tier")),
@@ -208,51 +264,14 @@ def persistent_low_table(
                 "trend": cell_text(person.get("trend")) or "n/a",
                 "percentiles": [v for _, v in trend],
                 "trend_text": trend_text(trend, months=6) or "no monthly history",
-                "gaps": " · ".join(gap_lines),
-                **gaps,
-                "checkins": len(done),
-                "last_checkin": last,
-                "peer_coach": coach,
-                "plan_edits": len(edited),
-                "support": _support_text(len(done), last, coach, edited),
+                **_gap_columns(person, medians),
+                **_support_columns(logged.get(rep, []), cell_text(coach_of.get(rep)), list(edits.get(rep, {}))),
                 "overridden": bool(person.get("overridden")),
                 "override": _override_text(person),
-                "case_status": NO_CASE if case is None else str(case["status"]),
-                "case_by": "" if case is None else str(case["changed_by"]),
-                "case_at": None if case is None else case["created_at"],
-                "case_note": "" if case is None else str(case["note"]),
+                **_case_columns(latest, rep),
             }
         )
-    columns = [
-        "rep_id",
-        "name",
-        "role",
-        "team",
-        "manager",
-        "tier",
-        "tier_computed",
-        "score",
-        "percentile",
-        "low_windows",
-        "windows_seen",
-        "trend",
-        "percentiles",
-        "trend_text",
-        "gaps",
-        *(f"gap_{spec.id}" for spec in METRICS),
-        "checkins",
-        "last_checkin",
-        "peer_coach",
-        "plan_edits",
-        "support",
-        "overridden",
-        "override",
-        "case_status",
-        "case_by",
-        "case_at",
-        "case_note",
-    ]
-    table = pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
     return table.sort_values(["percentile", "rep_id"], kind="stable").reset_index(drop=True)
 
 

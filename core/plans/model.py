@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, cast
 
 PlanKind = Literal["coaching", "top", "hr_brief"]
 
@@ -80,3 +82,27 @@ class Plan:
     notes: str = ""  # free text from the manager
     checkins: tuple[CheckIn, ...] = field(default_factory=tuple)
     edited_fields: tuple[str, ...] = ()  # names of fields a manager edited (shown as "edited")
+
+
+IDENTIFIERS = frozenset({"kind", "role", "tier", "metric", "edited_fields"})
+"""Plan fields that are codes the renderers look up, not text a reader sees: never rewritten."""
+
+
+def _map_text(value: object, change: Callable[[str], str]) -> object:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, tuple):
+        return tuple(_map_text(item, change) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _map_text(getattr(value, f.name), change)
+            for f in dataclasses.fields(value)
+            if f.name not in IDENTIFIERS
+        }
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def map_plan_text(plan: Plan, change: Callable[[str], str]) -> Plan:
+    """A copy of ``plan`` with ``change`` applied to every text a reader sees (focus areas and check-ins too)."""
+    return cast(Plan, _map_text(plan, change))

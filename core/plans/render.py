@@ -20,7 +20,6 @@ characters (python-docx refuses the whole document), and the PDF font has no gly
 from __future__ import annotations
 
 import copy
-import dataclasses
 import functools
 import threading
 import zipfile
@@ -29,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal
 
 import matplotlib
 from docx import Document
@@ -48,7 +47,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from core.plans.model import CheckIn, Plan, PlanKind
+from core.months import format_date, short_label
+from core.plans.model import CheckIn, Plan, PlanKind, map_plan_text
 from core.text import safe_text
 
 __all__ = ["font_path", "plan_blocks", "plans_zip", "safe_plan", "to_docx", "to_pdf", "trend_png"]
@@ -60,8 +60,6 @@ TITLES: dict[PlanKind, str] = {
 }
 HR_FOOTER = "Confidential — decision support, a person decides"
 EDITED = "(edited)"
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 FONT_FAMILY = "DejaVu"
 # Code points kept in the per-process cut of DejaVu Sans; anything else makes a plan use the full file.
 _KEPT_RANGES = (
@@ -93,17 +91,6 @@ RULE = (206, 212, 218)
 # Safe text
 
 
-def _safe_value(value: object, tab: str) -> object:
-    if isinstance(value, str):
-        return safe_text(value).replace("\t", tab)
-    if isinstance(value, tuple):
-        return tuple(_safe_value(item, tab) for item in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _safe_value(getattr(value, f.name), tab) for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **changes)
-    return value
-
-
 def safe_plan(plan: Plan, *, tab: str = "\t") -> Plan:
     """Return ``plan`` with every text (focus areas and check-ins included) free of control characters.
 
@@ -114,7 +101,7 @@ def safe_plan(plan: Plan, *, tab: str = "\t") -> Plan:
     Returns:
         A copy; line breaks in free text are kept.
     """
-    return cast(Plan, _safe_value(plan, tab))
+    return map_plan_text(plan, lambda text: safe_text(text).replace("\t", tab))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -243,15 +230,6 @@ def _chart_parts(width_in: float, height_in: float) -> tuple[Figure, Axes, Line2
     return fig, ax, line
 
 
-def _month_label(period: str) -> str:
-    """``"2026-08"`` → ``"Aug 26"``; anything else is shown as given."""
-    try:
-        year, month = period.split("-")[:2]
-        return f"{MONTHS[int(month) - 1]} {year[-2:]}"
-    except (ValueError, IndexError):
-        return period
-
-
 def trend_png(trend: Sequence[tuple[str, float]], *, width_in: float = 3.2, height_in: float = 1.2) -> bytes | None:
     """Draw the percentile trend as a compact line chart.
 
@@ -271,7 +249,7 @@ def trend_png(trend: Sequence[tuple[str, float]], *, width_in: float = 3.2, heig
     ax.set_xlim(-0.35, len(trend) - 0.65)
     step = max(1, -(-len(trend) // 8))  # at most ~8 month labels
     ticks = xs[::step]
-    ax.set_xticks(ticks, [_month_label(trend[i][0]) for i in ticks])
+    ax.set_xticks(ticks, [short_label(trend[i][0]) for i in ticks])
     out = BytesIO()
     fig.savefig(out, format="png", dpi=110)
     return out.getvalue()
@@ -334,11 +312,6 @@ class CheckInLog:
 
 
 Block = Heading | Text | Bullets | Facts | TrendChart | Box | CheckInLog
-
-
-def format_date(value: date) -> str:
-    """``date(2027, 2, 21)`` → ``"21 Feb 2027"`` (independent of the server locale)."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def _section(plan: Plan, title: str, *fields: str, extra_edited: bool = False) -> Heading:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core.months import month_indices, window_periods
 from core.schema import CANONICAL_COLUMNS, PERSON_COLUMNS, ROLES
 
 FloatArray = npt.NDArray[np.float64]
@@ -112,7 +113,6 @@ LONG_COLUMNS: Final = (
 )
 """Columns of :func:`compute_metrics`'s output."""
 
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 # Pairs in a weights text are separated by ";", a new line, or a "," that starts the next name,
 # so decimal commas ("close_rate=0,7") survive.
 _WEIGHT_SEPARATOR = re.compile(r"[;\n]|,(?=\s*[A-Za-z_])")
@@ -175,46 +175,6 @@ def parse_weights(text: str) -> dict[str, float]:
             raise ValueError(f"The weight for {name} must not be negative; it is {value}.")
         weights[name] = number
     return weights
-
-
-def _month_number(period: str) -> int:
-    match = _PERIOD.match(period)
-    if match is None:
-        raise ValueError(f"'{period}' is not a month written as YYYY-MM.")
-    return int(match.group(1)) * 12 + int(match.group(2)) - 1
-
-
-def _month_text(number: int) -> str:
-    return f"{number // 12:04d}-{number % 12 + 1:02d}"
-
-
-def window_periods(periods: Iterable[str], window: int | None, end: str | None = None) -> list[str]:
-    """Return the months of a window, as ``YYYY-MM``, ascending.
-
-    Args:
-        periods: The months present in the data (repeats are fine).
-        window: How many calendar months, counting back from ``end``; a month without data inside
-            the window still counts as one. ``None`` means every month present up to ``end``.
-        end: The window's last month, ``YYYY-MM``; default the latest month in ``periods``.
-
-    Returns:
-        The window's months; empty when there are no periods and no ``end``.
-
-    Raises:
-        ValueError: When ``window`` is below 1 or a month is not written as ``YYYY-MM``.
-    """
-    if window is not None and window < 1:
-        raise ValueError(f"A window needs at least 1 month; {window} was asked for.")
-    present = sorted({_month_number(str(p)) for p in set(periods)})
-    if end is not None:
-        last = _month_number(end)
-    elif present:
-        last = present[-1]
-    else:
-        return []
-    if window is None:
-        return [_month_text(m) for m in present if m <= last]
-    return [_month_text(m) for m in range(last - window + 1, last + 1)]
 
 
 @dataclass(frozen=True)
@@ -340,8 +300,8 @@ def _window_rows(records: pd.DataFrame, window: int | None, end: str | None) -> 
     _check_input(records)
     period_codes, period_uniques = pd.factorize(records["period"])
     unique_text = [str(p) for p in period_uniques]
-    unique_month = np.array([_month_number(p) for p in unique_text], dtype=np.int64)
-    chosen = np.array([_month_number(p) for p in window_periods(unique_text, window, end)], dtype=np.int64)
+    unique_month = month_indices(unique_text)
+    chosen = month_indices(window_periods(unique_text, window, end))
     keep = np.flatnonzero(np.isin(unique_month, chosen)[period_codes])
 
     rep_codes, _ = pd.factorize(records["rep_id"].to_numpy()[keep], sort=True)

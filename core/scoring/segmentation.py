@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.months import window_periods
 from core.schema import ROLE_NAMES, ROLES
 from core.scoring.metrics import (
     METRICS,
@@ -20,7 +21,6 @@ from core.scoring.metrics import (
     metrics_for,
     role_medians,
     score_people,
-    window_periods,
 )
 from core.scoring.tiers import PRESETS, Cutoffs, assign_tiers, borderline, persistence, score_history, trend
 
@@ -41,6 +41,9 @@ class SegmentSettings:
     history: int = 3  # non-overlapping windows looked at for persistence
     trend_months: int = 6  # single months looked at for the trend
     seed: int = 0
+    # A latest month with far fewer people than the month before (a stray row, a month still being
+    # filled in) would shift everyone's window; by default the window ends at the last complete month.
+    include_incomplete: bool = False
 
     def key(self) -> tuple[object, ...]:
         """A hashable key for caches."""
@@ -53,11 +56,64 @@ class SegmentSettings:
             self.history,
             self.trend_months,
             self.seed,
+            self.include_incomplete,
         )
 
 
 def _weights(settings: SegmentSettings) -> dict[str, float] | None:
     return dict(settings.weights) if settings.weights else None
+
+
+INCOMPLETE_SHARE = 0.5
+"""A latest month holding fewer than this share of the month before's people counts as incomplete."""
+
+
+def incomplete_months(records: pd.DataFrame, *, share: float = INCOMPLETE_SHARE) -> list[str]:
+    """The trailing months that look incomplete: fewer than ``share`` of the people of the months before.
+
+    One stray row for a later month would otherwise make that month the end of everyone's window and
+    drop people off the scores (and off HR's list). The first month is never incomplete.
+
+    Returns:
+        The incomplete months, ascending (empty when the latest month is complete).
+    """
+    if records.empty:
+        return []
+    people = records.groupby("period")["rep_id"].nunique().sort_index()
+    counts = people.tolist()
+    cut = len(counts)
+    # Compared with the fullest of the three months before it, so two stray months in a row both count.
+    while cut > 1 and counts[cut - 1] < share * max(counts[max(0, cut - 4) : cut - 1]):
+        cut -= 1
+    return [str(p) for p in people.index[cut:]]
+
+
+def incomplete_note(records: pd.DataFrame, settings: SegmentSettings) -> str:
+    """One sentence for the reader when the latest month looks incomplete ("" when it does not)."""
+    dropped = incomplete_months(records)
+    if not dropped:
+        return ""
+    people = records.groupby("period")["rep_id"].nunique()
+    complete = str(sorted(set(records["period"].astype(str)) - set(dropped))[-1])
+    first = dropped[0]
+    held = f"{int(people[first]):,} {'person' if int(people[first]) == 1 else 'people'}"
+    if settings.include_incomplete:
+        return (
+            f"{first} holds {held} against {int(people[complete]):,} in {complete} and looks incomplete; "
+            "it is included in the window as you chose."
+        )
+    return (
+        f"{first} holds {held} against {int(people[complete]):,} in {complete} and looks incomplete, "
+        f"so the window ends at {complete}; include it if the month is complete."
+    )
+
+
+def complete_records(records: pd.DataFrame, settings: SegmentSettings) -> pd.DataFrame:
+    """The records the tiers are made from: without incomplete trailing months unless the settings include them."""
+    if settings.include_incomplete:
+        return records
+    dropped = incomplete_months(records)
+    return records[~records["period"].astype(str).isin(dropped)] if dropped else records
 
 
 def segment(
@@ -83,6 +139,7 @@ def segment(
     weights = _weights(settings)
     if records.empty:
         raise ValueError("There are no rows to segment.")
+    records = complete_records(records, settings)
     scored = score_people(records, window=settings.window, weights=weights)
     if scored.empty:
         raise ValueError("Nobody has activity in the chosen window; choose a longer window.")

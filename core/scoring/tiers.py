@@ -26,6 +26,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core.months import last_months, month_index, month_indices, month_label
+
 Cutoffs = tuple[int, int, int]
 """(low %, core %, top %) of a role, whole numbers that sum to 100."""
 
@@ -171,6 +173,35 @@ def _scores(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
     return pd.to_numeric(frame["score"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def _check_scored(scored: pd.DataFrame) -> None:
+    """Refuse scores without rep_id, role and score, or with a rep_id twice, in a sentence."""
+    missing = [c for c in ("rep_id", "role", "score") if c not in scored.columns]
+    if missing:
+        raise ValueError(f"Scores need the column(s) {', '.join(missing)} to assign tiers.")
+    if scored["rep_id"].duplicated().any():
+        dupes = scored.loc[scored["rep_id"].duplicated(), "rep_id"].astype(str).unique()[:3]
+        raise ValueError(f"Each person must appear once to assign tiers; repeated rep_id: {', '.join(dupes)}.")
+
+
+def _ties_across_cutoffs(
+    role: npt.NDArray[np.int64], score: npt.NDArray[np.float64], tier: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Who is in a tie that a cut-off splits, for rows sorted by role then score.
+
+    A tie group is a run of equal scores in one role (contiguous after the sort); it straddles a
+    cut-off when its members ended up in more than one tier.
+    """
+    m = score.size
+    if m == 0:
+        return np.zeros(0, dtype=bool)
+    first = np.ones(m, dtype=bool)
+    first[1:] = (role[1:] != role[:-1]) | (score[1:] != score[:-1])
+    starts = np.flatnonzero(first)
+    group = np.cumsum(first) - 1
+    spread = np.maximum.reduceat(tier, starts) != np.minimum.reduceat(tier, starts)
+    return np.asarray(spread[group], dtype=np.bool_)
+
+
 def assign_tiers(scored: pd.DataFrame, cutoffs: Cutoffs = PRESETS["10/60/30"]) -> pd.DataFrame:
     """Rank people within their role and place them in the low, core or top tier.
 
@@ -198,12 +229,7 @@ def assign_tiers(scored: pd.DataFrame, cutoffs: Cutoffs = PRESETS["10/60/30"]) -
         ValueError: Missing columns, duplicate rep_ids, or invalid cut-offs.
     """
     checked = _check_cutoffs(cutoffs)
-    missing = [c for c in ("rep_id", "role", "score") if c not in scored.columns]
-    if missing:
-        raise ValueError(f"Scores need the column(s) {', '.join(missing)} to assign tiers.")
-    if scored["rep_id"].duplicated().any():
-        dupes = scored.loc[scored["rep_id"].duplicated(), "rep_id"].astype(str).unique()[:3]
-        raise ValueError(f"Each person must appear once to assign tiers; repeated rep_id: {', '.join(dupes)}.")
+    _check_scored(scored)
 
     total = len(scored)
     score_all = _scores(scored)
@@ -226,16 +252,7 @@ def assign_tiers(scored: pd.DataFrame, cutoffs: Cutoffs = PRESETS["10/60/30"]) -
     tier[position < top_n[s_role]] = _TOP
     tier[position >= n - low_n[s_role]] = _LOW
 
-    # A tie group is a run of equal scores in one role (contiguous after the sort); it straddles a
-    # cut-off when its members ended up in more than one tier.
-    tie = np.zeros(m, dtype=bool)
-    if m:
-        first = np.ones(m, dtype=bool)
-        first[1:] = (s_role[1:] != s_role[:-1]) | (s_score[1:] != s_score[:-1])
-        starts = np.flatnonzero(first)
-        group = np.cumsum(first) - 1
-        spread = np.maximum.reduceat(tier, starts) != np.minimum.reduceat(tier, starts)
-        tie = spread[group]
+    tie = _ties_across_cutoffs(s_role, s_score, tier)
 
     rows = valid[order]  # positions in `scored` of the sorted rows
     rank_out = np.zeros(total, dtype=np.int64)
@@ -362,17 +379,6 @@ def borderline(
 # --------------------------------------------------------------------------- windows over time
 
 
-def _month_numbers(records: pd.DataFrame) -> npt.NDArray[np.int64]:
-    """Each row's month as a Period ordinal (months since 1970-01), parsing each distinct value once."""
-    codes, uniques = pd.factorize(records["period"].astype(str))
-    ordinals = np.array([pd.Period(u, freq="M").ordinal for u in uniques], dtype=np.int64)
-    return ordinals[codes] if len(codes) else np.zeros(0, dtype=np.int64)
-
-
-def _label(ordinal: int) -> str:
-    return pd.Period(ordinal=ordinal, freq="M").strftime("%Y-%m")
-
-
 def window_ends(records: pd.DataFrame, *, window: int, windows: int = 3) -> list[str]:
     """The last months (``YYYY-MM``) of the last ``windows`` non-overlapping windows, newest first.
 
@@ -385,11 +391,11 @@ def window_ends(records: pd.DataFrame, *, window: int, windows: int = 3) -> list
     """
     if window < 1 or windows < 1:
         raise ValueError("Windows must be at least one month long, and at least one window is needed.")
-    months = _month_numbers(records)
+    months = month_indices(records["period"])
     if months.size == 0:
         return []
     latest = int(months.max())
-    return [_label(latest - i * window) for i in range(windows)]
+    return [month_label(latest - i * window) for i in range(windows)]
 
 
 def persistence(
@@ -424,10 +430,10 @@ def persistence(
     """
     checked = _check_cutoffs(cutoffs)
     ends = window_ends(records, window=window, windows=windows)
-    months = _month_numbers(records)
+    months = month_indices(records["period"])
     parts: list[pd.DataFrame] = []
     for i, end in enumerate(ends):
-        last = pd.Period(end, freq="M").ordinal
+        last = month_index(end)
         if not ((months > last - window) & (months <= last)).any():
             continue
         assigned = assign_tiers(scorer(records, end), checked)
@@ -457,11 +463,10 @@ def persistence(
 def _month_labels(records: pd.DataFrame, months: int) -> list[str]:
     if months < 1:
         raise ValueError("Look at least one month back.")
-    numbers = _month_numbers(records)
+    numbers = month_indices(records["period"])
     if numbers.size == 0:
         return []
-    latest = int(numbers.max())
-    return [_label(m) for m in range(latest - months + 1, latest + 1)]
+    return last_months(month_label(int(numbers.max())), months)
 
 
 def score_history(
@@ -483,10 +488,10 @@ def score_history(
         Long form, one row per person and scored month, oldest month first: ``rep_id``, ``period``
         (``YYYY-MM``), ``score``, ``percentile``, then ``columns``.
     """
-    present = set(_month_numbers(records).tolist())
+    present = set(month_indices(records["period"]).tolist())
     parts: list[pd.DataFrame] = []
     for label in _month_labels(records, months):
-        if pd.Period(label, freq="M").ordinal not in present:
+        if month_index(label) not in present:
             continue
         scored = scorer(records, label)
         score = _scores(scored)

@@ -38,6 +38,7 @@ class DatasetInfo:
     row_count: int
     is_demo: bool
     people: int
+    created_by: str = ""  # the account that imported it; blank when generated or not recorded
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -146,6 +147,7 @@ def store_dataset(
     source_filename: str,
     source_sha256: str,
     is_demo: bool = False,
+    created_by: str = "",
     also: InTransaction | None = None,
 ) -> int:
     """Store a canonical table as a new dataset in one transaction.
@@ -157,6 +159,7 @@ def store_dataset(
         source_filename: The uploaded file's name (for the record, never its path).
         source_sha256: SHA-256 of the uploaded bytes.
         is_demo: Whether this is a generated demo team.
+        created_by: The account that imports it (blank for generated data).
         also: Called with the session and the new dataset id inside the same transaction
             (the importer records its batch and mapping there), so all of it lands or none.
 
@@ -174,6 +177,7 @@ def store_dataset(
             source_sha256=source_sha256,
             row_count=len(frame),
             is_demo=is_demo,
+            created_by=created_by,
         )
         session.add(dataset)
         session.flush()
@@ -207,12 +211,17 @@ def _stored_keys(session: Session, dataset_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["rep_id", "period", "record_id"])
 
 
-def count_overlap(*, engine: Engine, dataset_id: int, frame: pd.DataFrame) -> int:
-    """Count rows of ``frame`` whose (rep_id, period) the dataset already holds."""
+def overlapping_keys(*, engine: Engine, dataset_id: int, frame: pd.DataFrame) -> pd.DataFrame:
+    """The (rep_id, period) pairs of ``frame`` that the dataset already holds."""
     with Session(engine) as session:
         stored = _stored_keys(session, dataset_id)
     keys = frame[["rep_id", "period"]].astype(str)
-    return int(keys.merge(stored[["rep_id", "period"]], on=["rep_id", "period"]).shape[0])
+    return keys.merge(stored[["rep_id", "period"]], on=["rep_id", "period"])
+
+
+def count_overlap(*, engine: Engine, dataset_id: int, frame: pd.DataFrame) -> int:
+    """Count rows of ``frame`` whose (rep_id, period) the dataset already holds."""
+    return len(overlapping_keys(engine=engine, dataset_id=dataset_id, frame=frame))
 
 
 def append_to_dataset(
@@ -300,6 +309,7 @@ def list_datasets(*, engine: Engine) -> list[DatasetInfo]:
                 row_count=ds.row_count,
                 is_demo=ds.is_demo,
                 people=int(count),
+                created_by=ds.created_by,
             )
             for ds, count in session.execute(query).all()
         ]

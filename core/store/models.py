@@ -37,6 +37,9 @@ class Dataset(SQLModel, table=True):
     source_sha256: str = Field(max_length=64, index=True)
     row_count: int = Field(ge=0)
     is_demo: bool = Field(default=False)
+    # The account that imported it (blank: generated, or stored before creators were recorded). A manager
+    # or consultant may change every row of a dataset they created, and only their people's rows elsewhere.
+    created_by: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
 
 
 class Person(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -56,6 +57,20 @@ def test_page_renders_without_exception(server: str, browser: Browser, spec: obj
     page.screenshot(path=str(ARTIFACTS / f"{spec.url_path}.png"), full_page=True)  # type: ignore[attr-defined]
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
+
+
+def test_no_request_leaves_the_server(server: str, browser: Browser) -> None:
+    """Every page loads every asset (favicon, fonts, icons, scripts) from the app's own server, none from elsewhere."""
+    own = urlparse(server).netloc
+    elsewhere: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.on("request", lambda request: elsewhere.append(request.url) if urlparse(request.url).netloc != own else None)
+    for spec in PAGES:
+        page.goto(f"{server}/{spec.url_path}")
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+        page.wait_for_load_state("networkidle")
+    page.close()
+    assert [u for u in elsewhere if not u.startswith(("data:", "blob:"))] == []
 
 
 def test_overview_shows_demo_team_and_chart(server: str, browser: Browser) -> None:

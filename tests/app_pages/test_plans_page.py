@@ -7,8 +7,9 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from core.plans.store import checkins, plan_edits
-from core.store.datasets import list_datasets
+from core.store.datasets import list_datasets, load_records, store_dataset
 from core.store.db import make_engine
+from ui.state import ACTIVE_DATASET
 
 from apptest import open_page
 from conftest import ROOT
@@ -63,3 +64,21 @@ def test_zip_for_the_filter(app_env: Path) -> None:
     assert not at.exception, [e.value for e in at.exception]
     _, fmt, rep_ids, data = at.session_state["pl_zip"]
     assert fmt == "md" and len(rep_ids) > 0 and data[:2] == b"PK"
+
+
+def test_a_name_with_markdown_shows_as_text(app_env: Path) -> None:
+    """A name with LaTeX, a colour directive and a link reaches the plan view escaped: shown, not rendered."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()  # loads the demo team
+    engine = make_engine()
+    team = load_records(engine=engine, dataset_id=1)
+    hostile = "$x^2$ :red[Ann] [site](https://example.com)"
+    first = team["rep_id"].iloc[0]
+    team.loc[team["rep_id"] == first, "name"] = hostile
+    at.session_state[ACTIVE_DATASET] = store_dataset(
+        engine=engine, frame=team, name="Hostile names", source_filename="h.csv", source_sha256="3" * 64
+    )
+    open_page(at, "plans").run()
+    at.text_input(key="pl_search").input(first).run()
+    assert not at.exception and at.selectbox(key="pl_person").value == first
+    plan = next(m.value for m in at.markdown if "plan:" in m.value or "brief:" in m.value)
+    assert r"\$x^2\$ \:red\[Ann\] \[site\](https\://example.com)" in plan

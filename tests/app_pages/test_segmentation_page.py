@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from core.months import add_months
 from core.scoring.overrides import current_overrides
-from core.store.datasets import list_datasets
+from core.store.datasets import list_datasets, load_records, store_dataset
 from core.store.db import make_engine
+from ui.state import ACTIVE_DATASET
 
 from apptest import open_page
 from conftest import ROOT
@@ -99,3 +102,28 @@ def test_every_role_with_every_preset_and_every_window(app_env: Path) -> None:
     for window in at.selectbox(key="seg_window").options:
         at.selectbox(key="seg_window").set_value(window).run()
         _every_role(at, f"window {window}")
+
+
+def test_an_incomplete_latest_month_is_left_out_with_a_choice(app_env: Path) -> None:
+    """A stray row for a later month: the page warns, ends the window before it, and includes it when asked."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()  # loads the demo team
+    engine = make_engine()
+    team = load_records(engine=engine, dataset_id=1)
+    last = str(team["period"].max())
+    stray = team[team["period"] == last].head(1).assign(period=add_months(last, 1))
+    messy = store_dataset(
+        engine=engine,
+        frame=pd.concat([team, stray], ignore_index=True),
+        name="With a stray month",
+        source_filename="stray.csv",
+        source_sha256="2" * 64,
+    )
+    at.session_state[ACTIVE_DATASET] = messy
+    open_page(at, "segmentation").run()
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert f"so the window ends at {last}" in warning
+    assert sum(sum(counts) for counts in _counts(at).values()) == team["rep_id"].nunique()
+    at.checkbox(key="seg_incomplete").check().run()
+    assert not at.exception
+    assert "included in the window" in " ".join(w.value for w in at.warning)

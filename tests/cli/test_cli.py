@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.cli import main
+from core.cli import build_parser, main
 from core.schema import CANONICAL_COLUMNS
 
 from conftest import ROOT
@@ -283,3 +283,46 @@ def test_plans_zip_one_file_per_person(tmp_path: Path) -> None:
     assert [n for n in zipfile.ZipFile(out).namelist() if n.endswith(".pdf")][0].startswith("E10001_")
     missing = _run(["plans", str(path), "--out", str(out), "--rep", "NOPE"], tmp_path)
     assert missing.returncode == 2 and "NOPE" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["segment"],
+        ["chains"],
+        ["plans", "--out", "plans.zip"],
+        ["impact", "--start", "2026-06"],
+    ],
+)
+def test_every_tier_command_shares_the_tier_and_file_options(command: list[str]) -> None:
+    """Each command that assigns tiers takes --window (a number or 'all'), --cutoffs, --aliases and --map."""
+    parser = build_parser()
+    name, *rest = command
+    every = parser.parse_args([name, "team.csv", *rest, "--window", "all", "--cutoffs", "20/70/10", "--aliases"])
+    assert every.window is None and every.cutoffs == "20/70/10" and every.aliases is True
+    assert every.file == "team.csv" and every.map == [] and every.max_mb == 512
+    some = parser.parse_args([name, "team.csv", *rest, "--window", "2", "--map", "Anrufe=calls"])
+    assert some.window == 2 and some.cutoffs == "10,60,30" and some.aliases is False
+    assert some.map == ["Anrufe=calls"]
+
+
+def test_segment_leaves_an_incomplete_latest_month_out_and_says_so(tmp_path: Path) -> None:
+    """A stray row for a later month: a note on stderr, the window ends before it, --include-incomplete takes it."""
+    import json
+
+    from core.demo import DemoSpec, generate_team
+
+    team = generate_team(DemoSpec(reps=20, months=3, seed=2, end="2026-03"))
+    stray = team.head(1).assign(period="2026-04")
+    path = tmp_path / "stray.csv"
+    path.write_bytes(german_csv(pd.concat([team, stray], ignore_index=True)))
+    default = _run(["segment", str(path), "--format", "json", "--replicates", "0", "--window", "1"], tmp_path)
+    assert default.returncode == 0, default.stderr
+    assert "2026-04 holds 1 person" in default.stderr and "window ends at 2026-03" in default.stderr
+    assert len(json.loads(default.stdout)) == 20
+    included = _run(
+        ["segment", str(path), "--format", "json", "--replicates", "0", "--window", "1", "--include-incomplete"],
+        tmp_path,
+    )
+    assert included.returncode == 0, included.stderr
+    assert len(json.loads(included.stdout)) == 1

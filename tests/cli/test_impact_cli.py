@@ -64,3 +64,19 @@ def test_bad_start_is_one_sentence(
         assert code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_window_all_takes_every_month_before_the_start(
+    team_file: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """`impact --window all` decides who was core from every month before the start, and estimates as usual."""
+    args = ["impact", str(team_file), "--start", "2026-06", "--replicates", "200"]
+    assert main([*args, "--window", "all"]) == 0
+    every_month = pd.read_csv(io.BytesIO(capsysbinary.readouterr().out), encoding="utf-8-sig")
+    assert main([*args, "--window", "5"]) == 0  # 2026-01 … 2026-05: every month before the start
+    five_months = pd.read_csv(io.BytesIO(capsysbinary.readouterr().out), encoding="utf-8-sig")
+    assert set(every_month["kind"]) == {"programme", "coach", "coachee"}
+    pd.testing.assert_frame_equal(every_month, five_months)
+    assert main([*args, "--window", "1"]) == 0
+    one_month = pd.read_csv(io.BytesIO(capsysbinary.readouterr().out), encoding="utf-8-sig")
+    assert not one_month.equals(every_month)  # the window changes who counts as a core peer

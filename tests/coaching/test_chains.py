@@ -524,3 +524,82 @@ def test_twenty_thousand_people_match_in_seconds() -> None:
         ]
         assert len(core_matched) == min(core, capacity)
     assert result.pairs["same_region"].mean() > 0.9
+
+
+# --------------------------------------------------------------------------- the named steps of match_chains
+
+
+def test_eligible_coaches_are_willing_top_aes_and_ams_with_capacity() -> None:
+    """Only top-tier AEs and AMs who did not say no, have capacity and are not excluded may coach."""
+    seg = frame(
+        person("A1", "AE", "top"),
+        person("A2", "AE", "top", willing="no"),
+        person("A3", "AE", "core"),
+        person("A4", "AE", "top", willing=None),
+        person("M1", "AM", "top"),
+        person("M2", "AM", "top"),
+        person("S1", "SDR", "top"),
+        person("X1", "AE", "top"),
+    )
+    people = chains._prepare(seg, frozenset({"X1"}))
+    capacity = chains._capacities(people, ChainSettings(capacity_overrides={"M2": 0}))
+    eligible = chains._eligible(people, capacity)
+    assert sorted(str(people.ids[i]) for i in np.flatnonzero(eligible)) == ["A1", "A4", "M1"]
+
+
+def test_forbidden_pairs_become_positions_and_unknown_ids_are_ignored() -> None:
+    """A forbidden pair is kept as (coach, coachee) positions; one naming someone not in the data is dropped."""
+    seg = frame(person("A1", "AE", "top"), person("S1", "SDR", "core"))
+    people = chains._prepare(seg, frozenset())
+    forbidden = chains._forbidden(people, Constraints(forbidden=(("A1", "S1"), ("A9", "S1"))))
+    assert forbidden == {(people.position["A1"], people.position["S1"])}
+
+
+def test_explain_unmatched_names_the_manager_edit_that_rules_out_the_free_coach() -> None:
+    """A core SDR whose only free coach is forbidden for them is told so, with the region to look in."""
+    seg = frame(person("A1", "AE", "top"), person("S1", "SDR", "core"), person("S2", "SDR", "core"))
+    result = match_chains(seg, ChainSettings(capacity={"AE": 3}), Constraints(forbidden=(("A1", "S2"),)))
+    why = result.unmatched.set_index("rep_id")["why"]
+    assert list(why.index) == ["S2"]
+    assert why["S2"].startswith("The AE coaches with room left are ruled out for this person by a manager's edit")
+    assert why["S2"].endswith("in DACH.")
+
+
+@pytest.mark.parametrize(
+    ("tops", "says"),
+    [
+        ([person("A1", "AE", "top", willing="no")], "No AE in the top tier is willing to coach"),
+        ([person("A1", "AE", "core")], "There is no top-tier AE to coach the SDRs"),
+    ],
+)
+def test_no_coach_at_all_says_why(tops: list[dict[str, Any]], says: str) -> None:
+    """A level without any eligible coach says whether nobody is willing or nobody is top tier."""
+    people = chains._prepare(frame(*tops, person("S1", "SDR", "core")), frozenset())
+    assert chains._no_coach_at_all(people, "AE", "SDR").startswith(says)
+
+
+def test_closing_suggestions_count_coaching_aes_left_and_coaches_to_ask() -> None:
+    """After matching: how many coaching AEs lack an AM coach, and how many coaches have not said yes.
+
+    Each comes with whom it is about: those AEs; the coaches to ask and their coachees.
+    """
+    seg = frame(person("A1", "AE", "top", willing=None), person("A2", "AE", "top"), person("S1", "SDR", "core"))
+    people = chains._prepare(seg, frozenset())
+    a1, s1 = people.position["A1"], people.position["S1"]
+    state = chains._Matching(
+        pairs=[chains._Pair(coach=a1, coachee=s1, locked=False)],
+        residual=np.zeros(3, dtype=np.int64),
+        ctc_left=frozenset({"A1", "A2"}),
+    )
+    assert chains._closing_suggestions(people, state) == [
+        (
+            "2 top AEs who coach SDRs have no AM coach: the AM capacity went to the core AEs first; "
+            "raise AM capacity to coach the coaches.",
+            frozenset({"A1", "A2"}),
+        ),
+        (
+            "1 coach has not said yes to coaching yet: ask them first (marked 'ask first').",
+            frozenset({"A1", "S1"}),
+        ),
+    ]
+    assert chains._closing_suggestions(people, chains._Matching(pairs=[], residual=np.zeros(3, dtype=np.int64))) == []

@@ -6,8 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.coaching.impact import ImpactResult, ImpactSettings, estimate_from_records, estimate_impact
+from core.coaching.impact import (
+    ImpactResult,
+    ImpactSettings,
+    _pre_post_columns,
+    _skip_reason,
+    _wide_history,
+    estimate_from_records,
+    estimate_impact,
+)
 from core.demo import DemoSpec, generate_programme
+from core.months import month_index
 
 FAST = ImpactSettings(replicates=300)
 
@@ -173,3 +182,63 @@ def test_a_pair_started_before_the_data_is_skipped_not_fatal() -> None:
     assert result.skipped["coachee_id"].tolist() == [early["coachee_id"].iloc[0]]
     assert "before 2026-01" in result.skipped["why"].iloc[0]
     assert len(result.coachees) == len(pairs) - 1
+
+
+# --------------------------------------------------------------------------- the named steps
+
+
+def test_wide_history_lays_months_on_a_calendar_axis_with_gaps() -> None:
+    """A month nobody was scored in keeps its column (NaN), so column distance is calendar distance."""
+    history = pd.DataFrame(
+        {"rep_id": ["A", "A", "B"], "period": ["2025-12", "2026-03", "2026-01"], "score": [10.0, 30.0, 20.0]}
+    )
+    wide = _wide_history(history)
+    assert wide.months == 4 and wide.first_month == month_index("2025-12")
+    assert wide.values[wide.position["A"], 0].tolist() == pytest.approx([10.0, np.nan, np.nan, 30.0], nan_ok=True)
+    assert wide.values[wide.position["B"], 0].tolist() == pytest.approx([np.nan, 20.0, np.nan, np.nan], nan_ok=True)
+    assert np.isnan(wide.values[:, 1:]).all()  # no metric percentiles in this history
+
+
+@pytest.mark.parametrize(
+    ("start", "pre", "post"),
+    [
+        ("2026-04", [0, 1, 2], [3, 4, 5]),  # three months either side, inside the axis
+        ("2026-02", [0], [1, 2, 3]),  # only one month before the start is on the axis
+        ("2026-06", [2, 3, 4], [5]),  # the data ends a month after the start
+        ("2025-11", [], [0]),  # started before the data: nothing before; post_months count from the start
+        ("2026-09", [5], []),  # started after the data ends: of the 3 months before, only 2026-06 has data
+    ],
+)
+def test_pre_post_columns(start: str, pre: list[int], post: list[int]) -> None:
+    """The columns before the start (at most pre_months) and from it on (at most post_months), clipped to the data."""
+    wide = _wide_history(_history({"A": [1.0] * 6}))  # 2026-01 … 2026-06
+    columns = _pre_post_columns(wide, start, ImpactSettings(pre_months=3, post_months=3))
+    assert [c.tolist() for c in columns] == [pre, post]
+
+
+def test_skip_reason_answers_without_side_effects() -> None:
+    """The reason a coachee is skipped comes back as text ("" when estimable); nothing else is changed."""
+    nan = float("nan")
+    wide = _wide_history(_history({"OK": [1, 1, 1, 1, 1, 1], "NOPOST": [1, 1, 1, nan, nan, nan]}))
+    settings = ImpactSettings(pre_months=3)
+    columns = _pre_post_columns(wide, "2026-04", settings)
+    before = wide.values.copy()
+    assert _skip_reason("OK", "2026-04", "SDR", wide, columns, settings) == ""
+    assert _skip_reason("NOPOST", "2026-04", "SDR", wide, columns, settings) == "no scored month from 2026-04 on yet"
+    assert _skip_reason("GONE", "2026-04", "SDR", wide, columns, settings) == "not in the data before the start"
+    assert _skip_reason("OK", "2026-04", float("nan"), wide, columns, settings) == "not in the data before the start"
+    early = _pre_post_columns(wide, "2026-01", settings)
+    assert (
+        _skip_reason("OK", "2026-01", "SDR", wide, early, settings) == "no scored month in the 3 months before 2026-01"
+    )
+    np.testing.assert_array_equal(wide.values, before)
+
+
+def test_too_few_peers_skips_the_whole_cohort_with_why() -> None:
+    """With one uncoached core peer there is nothing to compare with: every coachee of the cohort is skipped."""
+    history = _history({"C1": [40, 40, 40, 50, 50, 50], "C2": [30, 30, 30, 35, 35, 35], "P1": [40] * 6})
+    pairs = pd.DataFrame({"coach_id": ["A1", "A2"], "coachee_id": ["C1", "C2"], "start": "2026-04"})
+    result = estimate_impact(history, pairs, _people(["C1", "C2", "P1"]), FAST)
+    assert result.coachees.empty and result.coaches.empty and result.programme.empty
+    assert sorted(result.skipped["coachee_id"]) == ["C1", "C2"]
+    assert set(result.skipped["why"]) == {"fewer than 2 uncoached core SDR peers with months before and after"}

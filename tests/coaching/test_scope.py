@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -11,7 +12,7 @@ from test_chains import frame, person
 
 from core.coaching.chains import ChainResult, ChainSettings, Constraints, match_chains
 from core.coaching.scope import chains_in_scope, edits_in_scope, people_in_scope
-from core.plans.content import build_plan
+from core.plans.content import PlanInputs, build_plan
 from core.scoring.metrics import role_medians
 
 MINE = frozenset({"A1", "S1", "S3"})
@@ -109,16 +110,17 @@ def test_people_in_scope_names_outside_coach_without_scores(teams: pd.DataFrame,
 def test_coachees_plan_carries_no_outside_coach_figures(teams: pd.DataFrame, result: ChainResult) -> None:
     """A coachee's plan built from the manager's cut names the outside coach without their figures."""
     coachee = str(_cross(result)["coachee_id"])
-    inputs = {
-        "segmented": teams,
-        "medians": role_medians(teams),
-        "history": pd.DataFrame(columns=["rep_id", "period", "percentile"]),
-        "today": date(2026, 7, 1),
-        "window_periods": ["2026-06"],
-    }
-    full = build_plan(coachee, chains=result, **inputs)  # type: ignore[arg-type]
+    inputs = PlanInputs(
+        segmented=teams,
+        medians=role_medians(teams),
+        chains=result,
+        history=pd.DataFrame(columns=["rep_id", "period", "percentile"]),
+        today=date(2026, 7, 1),
+        window_periods=("2026-06",),
+    )
+    full = build_plan(coachee, inputs=inputs)
     assert "close rate" in full.coach_reason
-    plan = build_plan(coachee, chains=chains_in_scope(result, MINE), **inputs)  # type: ignore[arg-type]
+    plan = build_plan(coachee, inputs=replace(inputs, chains=chains_in_scope(result, MINE)))
     assert plan.coach == "Bert Berg (AE)"
     assert "%" not in plan.coach_reason and "top" not in plan.coach_reason and "focus:" in plan.coach_reason
 

@@ -7,13 +7,16 @@ import pytest
 
 from core.governance.access import (
     LOCAL_ADMIN,
+    OPERATOR,
     ROLES,
     Viewer,
     check_role,
     in_scope,
     is_loopback,
     may_open_dataset,
+    may_write_dataset,
     parse_teams,
+    rows_in_write_scope,
     unsafe_start_message,
     visible_rep_ids,
 )
@@ -50,6 +53,58 @@ def test_scope(viewer: Viewer, expected: set[str]) -> None:
     """A manager sees their reports (name match ignores case and spacing) and their teams; others see all."""
     assert visible_rep_ids(PEOPLE, viewer) == expected
     assert in_scope(PEOPLE, viewer).sum() == len(expected)
+
+
+ANNA = _manager("Anna Berg")
+CONSULTANT = Viewer(username="c", role="consultant", source="oidc")
+# An incoming file: E1 (Anna's, stored), E3 (Jörg's Benelux, stored), N1 (new, Anna's), N2 (new, Jörg's),
+# and E2 (stored as Anna's) now claiming to be in Jörg's team.
+ROWS = pd.DataFrame(
+    {
+        "rep_id": ["E1", "E3", "N1", "N2", "E2"],
+        "manager": ["Anna Berg", "Jörg Wolf", "Anna Berg", "Jörg Wolf", "Jörg Wolf"],
+        "team": ["DACH SMB", "Benelux", "DACH SMB", "Benelux", "Benelux"],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "creator", "allowed"),
+    [
+        (ANNA, "", {"E1", "N1"}),  # her own people, stored or new; never Jörg's, nor moving E2 away
+        (ANNA, "someone else", {"E1", "N1"}),
+        (ANNA, "m", {"E1", "E3", "N1", "N2", "E2"}),  # a dataset she created: every row
+        (_manager(teams=("Benelux",)), "", {"E3", "N2"}),  # a team-scoped manager: that team only
+        (CONSULTANT, "", set()),  # a consultant has no people of their own in others' datasets
+        (Viewer(username="c", role="consultant", source="oidc", manager_name="Anna Berg"), "", {"E1", "N1"}),
+        (CONSULTANT, "c", {"E1", "E3", "N1", "N2", "E2"}),  # ...and every row of a dataset they created
+        (Viewer(username="h", role="hr", source="oidc"), "", set()),
+        (LOCAL_ADMIN, "", {"E1", "E3", "N1", "N2", "E2"}),
+        (OPERATOR, "", {"E1", "E3", "N1", "N2", "E2"}),
+    ],
+)
+def test_write_scope(viewer: Viewer, creator: str, allowed: set[str]) -> None:
+    """Rows may be written by an admin, the dataset's creator, or for people in the writer's scope before and after."""
+    ok = rows_in_write_scope(viewer=viewer, creator=creator, people=PEOPLE, rows=ROWS)
+    assert set(ROWS.loc[ok, "rep_id"]) == allowed
+
+
+@pytest.mark.parametrize(
+    ("viewer", "creator", "people", "expected"),
+    [
+        (ANNA, "", PEOPLE, True),  # holds her people
+        (ANNA, "", PEOPLE[PEOPLE["manager"] == "Jörg Wolf"], False),  # another team's dataset
+        (ANNA, "m", PEOPLE[PEOPLE["manager"] == "Jörg Wolf"], True),  # ...that she created
+        (_manager("Anna Berg", ()), "", PEOPLE.iloc[0:0], False),  # blank creator is nobody's
+        (Viewer(username="", role="manager", source="oidc"), "", PEOPLE, False),  # a blank name owns nothing
+        (CONSULTANT, "", PEOPLE, False),
+        (CONSULTANT, "c", PEOPLE, True),
+        (LOCAL_ADMIN, "", PEOPLE.iloc[0:0], True),
+    ],
+)
+def test_may_write_dataset(viewer: Viewer, creator: str, people: pd.DataFrame, expected: bool) -> None:
+    """A dataset is offered for adding to its creator, an admin, or someone with people in it — nobody else."""
+    assert may_write_dataset(viewer=viewer, creator=creator, people=people) is expected
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
+from core.governance.access import Viewer
 from core.governance.audit import audit_log, dataset_filter, day_span, export_log, record, subject_ids
 from core.ingest.importer import import_prepared, prepare
 from core.scoring.overrides import set_override
@@ -15,6 +16,8 @@ from core.store.datasets import sha256_bytes, store_dataset
 from core.text import clean
 
 from files import plain_csv
+
+MIA = Viewer(username="mia", role="manager", source="password", manager_name="Mia Wolf")
 
 
 @pytest.mark.parametrize(
@@ -49,7 +52,7 @@ def test_import_writes_exactly_one_entry_with_hash_and_counts(engine: Engine, sm
     """An import records who, the file's SHA-256 and the row counts — and no cell of the file."""
     data = plain_csv(small_team)
     prepared = prepare(data, "mueller-anna.csv")
-    outcome = import_prepared(engine=engine, prepared=prepared, name="Q1", actor="mia")
+    outcome = import_prepared(engine=engine, prepared=prepared, name="Q1", viewer=MIA)
     log = audit_log(engine=engine)
     assert len(log) == 1
     entry = log.iloc[0]

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from core.coaching.edits import add_edit
+from core.governance.access import OPERATOR
 from core.governance.audit import audit_log
 from core.governance.retention import (
     POLICY_ACTOR,
@@ -59,7 +60,9 @@ def _counts(engine: Engine, dataset_id: int) -> dict[str, int]:
 def _filled(engine: Engine, frame: pd.DataFrame, name: str, note: str = "kept note") -> int:
     """A dataset imported from a file, with a row in every table that belongs to a dataset."""
     # The file name goes into the import's audit entry, which outlives the dataset on purpose; keep it plain.
-    outcome = import_prepared(engine=engine, prepared=prepare(plain_csv(frame), "export.csv"), name=name, actor="a")
+    outcome = import_prepared(
+        engine=engine, prepared=prepare(plain_csv(frame), "export.csv"), name=name, viewer=OPERATOR
+    )
     dataset_id = outcome.dataset_id
     rep = str(frame["rep_id"].iloc[0])
     set_override(engine=engine, dataset_id=dataset_id, rep_id=rep, tier="core", reason="ramping up", changed_by="m")

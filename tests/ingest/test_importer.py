@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 import core.store.datasets
 from core.demo import DemoSpec, generate_team
+from core.governance.access import OPERATOR
 from core.ingest.importer import (
     ImportOutcome,
     MappingProblem,
@@ -142,7 +143,7 @@ def test_import_stores_rows_batch_and_mapping(engine: Engine, team: pd.DataFrame
     """An import stores the valid rows, a batch with SHA-256 and counts, and remembers the mapping."""
     data = dutch_csv(team)
     prepared = prepare(data, "export.csv")
-    outcome = import_prepared(engine=engine, prepared=prepared, name="Q1 DACH")
+    outcome = import_prepared(engine=engine, prepared=prepared, name="Q1 DACH", viewer=OPERATOR)
     stored = load_records(engine=engine, dataset_id=outcome.dataset_id)
     _same_team(stored, team)
     earlier = previous_imports(engine=engine, sha256=prepared.sha256)
@@ -155,7 +156,7 @@ def test_confirmed_mapping_is_remembered(engine: Engine, team: pd.DataFrame) -> 
     """A mapping confirmed once applies to the next file with the same headers."""
     renamed = team.rename(columns={"calls": "Dials made"})
     first = prepare(_csv(renamed), "a.csv", mapping={"calls": "Dials made"})
-    import_prepared(engine=engine, prepared=first, name="first")
+    import_prepared(engine=engine, prepared=first, name="first", viewer=OPERATOR)
     mapping, _ = remembered_mapping(engine=engine, headers=list(first.raw.frame.columns))
     second = prepare(_csv(renamed.head(10)), "b.csv", remembered=mapping)
     assert second.mapping["calls"] == "Dials made"
@@ -175,7 +176,7 @@ def test_failed_import_changes_nothing(engine: Engine, team: pd.DataFrame, monke
 
     monkeypatch.setattr(core.store.datasets, "_insert_records", boom)
     with pytest.raises(RuntimeError):
-        import_prepared(engine=engine, prepared=prepared, name="never")
+        import_prepared(engine=engine, prepared=prepared, name="never", viewer=OPERATOR)
     for table in (Dataset, Person, PeriodRecord, ImportBatch, SavedMapping):
         assert _count(engine, table) == 0, table.__name__
 
@@ -185,12 +186,14 @@ def test_add_a_later_month(engine: Engine) -> None:
     full = generate_team(DemoSpec(reps=20, months=6, seed=4, end="2026-06"))
     early = full[full["period"] <= "2026-05"]
     late = full[full["period"] >= "2026-05"].copy()
-    dataset_id = import_prepared(engine=engine, prepared=prepare(plain_csv(early), "early.csv"), name="H1").dataset_id
+    dataset_id = import_prepared(
+        engine=engine, prepared=prepare(plain_csv(early), "early.csv"), name="H1", viewer=OPERATOR
+    ).dataset_id
     late_prepared = prepare(plain_csv(late), "late.csv")
     with pytest.raises(ValueError, match="replace them or keep"):
-        import_prepared(engine=engine, prepared=late_prepared, into=dataset_id)
+        import_prepared(engine=engine, prepared=late_prepared, into=dataset_id, viewer=OPERATOR)
     may = int((late["period"] == "2026-05").sum())
-    kept = import_prepared(engine=engine, prepared=late_prepared, into=dataset_id, overlap="keep")
+    kept = import_prepared(engine=engine, prepared=late_prepared, into=dataset_id, overlap="keep", viewer=OPERATOR)
     assert (kept.added, kept.kept, kept.replaced) == (len(late) - may, may, 0)
     assert len(load_records(engine=engine, dataset_id=dataset_id)) == len(full)
 
@@ -198,7 +201,11 @@ def test_add_a_later_month(engine: Engine) -> None:
     changed.loc[changed["role"] == "AE", "deals_worked"] += 1
     changed.loc[changed["role"] == "AE", "deals_won"] = 0
     replaced = import_prepared(
-        engine=engine, prepared=prepare(plain_csv(changed), "late2.csv"), into=dataset_id, overlap="replace"
+        engine=engine,
+        prepared=prepare(plain_csv(changed), "late2.csv"),
+        into=dataset_id,
+        overlap="replace",
+        viewer=OPERATOR,
     )
     assert replaced.replaced == len(late)
     stored = load_records(engine=engine, dataset_id=dataset_id)
@@ -215,7 +222,7 @@ def test_nothing_valid_is_refused(engine: Engine, team: pd.DataFrame) -> None:
     prepared = prepare(plain_csv(bad), "bad.csv")
     assert prepared.rows_valid == 0
     with pytest.raises(ValueError, match="No valid rows"):
-        import_prepared(engine=engine, prepared=prepared, name="bad")
+        import_prepared(engine=engine, prepared=prepared, name="bad", viewer=OPERATOR)
     assert _count(engine, Dataset) == 0
 
 

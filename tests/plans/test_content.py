@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,21 +13,24 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from core.coaching.chains import MANAGER_COLUMNS, UNMATCHED_COLUMNS, ChainResult, match_chains
+from core.coaching.chains import MANAGER_COLUMNS, UNMATCHED_COLUMNS, ChainResult, ChainSettings, match_chains
 from core.demo import DemoSpec, generate_team
 from core.plans.content import (
     DECISION_NOTE,
     PLAYBOOK,
     REVIEW_DAYS,
+    PlanInputs,
     build_plan,
     build_plans,
     file_stem,
     format_date,
     period_label,
+    plan_inputs,
+    plans_from_records,
     to_markdown,
 )
 from core.plans.model import CheckIn, Plan
-from core.scoring.metrics import METRICS, metrics_for, role_medians, score_people, window_periods
+from core.scoring.metrics import METRICS, metrics_for, role_medians, score_people
 from core.scoring.segmentation import SegmentSettings, segment
 from core.scoring.tiers import score_history
 
@@ -35,22 +39,32 @@ EXPECTED = Path(__file__).parent / "expected" / "plan_core.md"
 
 
 @pytest.fixture(scope="module")
-def demo() -> dict[str, Any]:
+def demo() -> PlanInputs:
     """The demo team segmented, with medians, chains, monthly history and the window's months."""
     team = generate_team(DemoSpec(reps=120, months=12, seed=7, end="2026-10"))
-    segmented = segment(team, SegmentSettings(replicates=0))
-    return {
-        "segmented": segmented,
-        "medians": role_medians(segmented),
-        "chains": match_chains(segmented),
-        "history": score_history(team, lambda r, e: score_people(r, window=1, end=e), months=12),
-        "today": TODAY,
-        "window_periods": window_periods(team["period"].unique(), 3),
-    }
+    settings = SegmentSettings(replicates=0)
+    segmented = segment(team, settings)
+    return plan_inputs(
+        segmented=segmented,
+        medians=role_medians(segmented),
+        chains=match_chains(segmented),
+        history=score_history(team, lambda r, e: score_people(r, window=1, end=e), months=12),
+        periods=team["period"].unique(),
+        settings=settings,
+        chain_settings=ChainSettings(),
+        today=TODAY,
+    )
 
 
-def _plan(demo: dict[str, Any], rep_id: str, **changes: Any) -> Plan:
-    return build_plan(rep_id, **{**demo, **changes})
+def _plan(
+    demo: PlanInputs,
+    rep_id: str,
+    *,
+    checkins: Sequence[CheckIn] = (),
+    edits: Mapping[str, str] | None = None,
+    **changes: Any,
+) -> Plan:
+    return build_plan(rep_id, inputs=replace(demo, **changes), checkins=checkins, edits=edits)
 
 
 def _first(frame: pd.DataFrame, mask: pd.Series) -> pd.Series:
@@ -62,9 +76,9 @@ def _first(frame: pd.DataFrame, mask: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- core: coaching plans
 
 
-def test_core_plan_names_peer_coach_focus_goals_and_review_date(demo: dict[str, Any]) -> None:
+def test_core_plan_names_peer_coach_focus_goals_and_review_date(demo: PlanInputs) -> None:
     """A core SDR with a peer coach gets a plan naming that coach, 1–3 focus areas with numbers, review today+90."""
-    pairs = demo["chains"].pairs
+    pairs = demo.chains.pairs
     pair = pairs[pairs["coachee_role"] == "SDR"].sort_values("coachee_id").iloc[0]
     plan = _plan(demo, pair["coachee_id"])
     review = TODAY + timedelta(days=REVIEW_DAYS)
@@ -87,9 +101,9 @@ def test_core_plan_names_peer_coach_focus_goals_and_review_date(demo: dict[str, 
     assert plan.tier_lines[0].startswith(f"{plan.name} is in the core tier")
 
 
-def test_every_core_plan_focuses_on_the_weakest_metrics_below_the_median_percentile(demo: dict[str, Any]) -> None:
+def test_every_core_plan_focuses_on_the_weakest_metrics_below_the_median_percentile(demo: PlanInputs) -> None:
     """Focus = the lowest metric percentiles of the role, up to 3, only those below 50 — and at least one."""
-    segmented = demo["segmented"]
+    segmented = demo.segmented
     core = segmented[segmented["tier"] == "core"]
     assert len(core) > 30
     for _, person in core.iterrows():
@@ -101,10 +115,10 @@ def test_every_core_plan_focuses_on_the_weakest_metrics_below_the_median_percent
         assert [a.metric for a in plan.focus] == (below or ordered[:1]), person["rep_id"]
 
 
-def test_goal_targets_the_median_when_below_it_else_the_top_quartile(demo: dict[str, Any]) -> None:
+def test_goal_targets_the_median_when_below_it_else_the_top_quartile(demo: PlanInputs) -> None:
     """Below the role median the goal is the median; at or above it, the top-quartile start."""
     seen = {"role median": 0, "top-quartile start": 0}
-    segmented = demo["segmented"]
+    segmented = demo.segmented
     for rep_id in sorted(segmented.loc[segmented["tier"] == "core", "rep_id"]):
         for area in _plan(demo, rep_id).focus:
             target = "role median" if f"to {area.median_text} (role median)" in area.goal else "top-quartile start"
@@ -116,9 +130,9 @@ def test_goal_targets_the_median_when_below_it_else_the_top_quartile(demo: dict[
     assert seen["role median"] > 0 and seen["top-quartile start"] > 0
 
 
-def test_core_people_without_a_peer_coach_get_their_manager(demo: dict[str, Any]) -> None:
+def test_core_people_without_a_peer_coach_get_their_manager(demo: PlanInputs) -> None:
     """Core AMs are coached by their manager; core people left unmatched by their manager until a peer coach is free."""
-    chains: ChainResult = demo["chains"]
+    chains: ChainResult = demo.chains
     am = chains.manager_coached.sort_values("rep_id").iloc[0]
     plan = _plan(demo, am["rep_id"])
     assert plan.coach == f"Manager: {am['manager']}"
@@ -133,9 +147,9 @@ def test_core_people_without_a_peer_coach_get_their_manager(demo: dict[str, Any]
 # --------------------------------------------------------------------------- low: HR brief
 
 
-def test_low_tier_gets_an_hr_brief_with_facts_trend_persistence_and_decision_note(demo: dict[str, Any]) -> None:
+def test_low_tier_gets_an_hr_brief_with_facts_trend_persistence_and_decision_note(demo: PlanInputs) -> None:
     """A low performer gets an HR brief: facts with gaps, the monthly trend, persistence text, a person decides."""
-    segmented = demo["segmented"]
+    segmented = demo.segmented
     person = _first(segmented, (segmented["tier"] == "low") & segmented["persistent_low"])
     plan = _plan(demo, person["rep_id"])
     assert plan.kind == "hr_brief"
@@ -145,7 +159,7 @@ def test_low_tier_gets_an_hr_brief_with_facts_trend_persistence_and_decision_not
     assert plan.persistence_text.startswith(expected)
     assert plan.support_given == ("No coaching check-ins recorded yet.",)
     assert any("below the median" in fact for fact in plan.hr_facts)
-    history = demo["history"]
+    history = demo.history
     mine = history[history["rep_id"] == person["rep_id"]].sort_values("period").tail(6)
     stated = " → ".join(str(math.floor(p + 0.5)) for p in mine["percentile"])
     assert any(stated in fact for fact in plan.hr_facts)
@@ -156,9 +170,9 @@ def test_low_tier_gets_an_hr_brief_with_facts_trend_persistence_and_decision_not
     assert DECISION_NOTE.lower() in text
 
 
-def test_hr_brief_lists_the_check_ins_as_support_given(demo: dict[str, Any]) -> None:
+def test_hr_brief_lists_the_check_ins_as_support_given(demo: PlanInputs) -> None:
     """Support given = the logged check-ins, oldest first, whatever order they arrive in."""
-    segmented = demo["segmented"]
+    segmented = demo.segmented
     person = _first(segmented, segmented["tier"] == "low")
     logged = [
         CheckIn(date(2026, 11, 2), "Reviewed the pipeline together", "Book two account reviews", "Mara Vogel"),
@@ -175,9 +189,9 @@ def test_hr_brief_lists_the_check_ins_as_support_given(demo: dict[str, Any]) -> 
 # --------------------------------------------------------------------------- top: retention and coaching role
 
 
-def test_top_performer_gets_retention_and_their_coachees_with_hours(demo: dict[str, Any]) -> None:
+def test_top_performer_gets_retention_and_their_coachees_with_hours(demo: PlanInputs) -> None:
     """A top AE who coaches gets 3 retention options, their coachees by name, the monthly hours and the credit."""
-    pairs = demo["chains"].pairs
+    pairs = demo.chains.pairs
     coach_id = sorted(pairs.loc[pairs["coach_role"] == "AE", "coach_id"])[0]
     mine = pairs[pairs["coach_id"] == coach_id]
     plan = _plan(demo, coach_id, hours_per_coachee=1.5)
@@ -191,9 +205,9 @@ def test_top_performer_gets_retention_and_their_coachees_with_hours(demo: dict[s
     assert "count these hours in targets and in the next review" in role_text
 
 
-def test_top_performer_without_coachees_is_placed_in_or_out_of_the_coach_pool(demo: dict[str, Any]) -> None:
+def test_top_performer_without_coachees_is_placed_in_or_out_of_the_coach_pool(demo: PlanInputs) -> None:
     """A top AE/AM coaching nobody hears whether they are in the coach pool (and to ask first) or said no."""
-    segmented, pairs = demo["segmented"], demo["chains"].pairs
+    segmented, pairs = demo.segmented, demo.chains.pairs
     idle = segmented[
         (segmented["tier"] == "top")
         & segmented["role"].isin(["AE", "AM"])
@@ -213,9 +227,9 @@ def test_top_performer_without_coachees_is_placed_in_or_out_of_the_coach_pool(de
 # --------------------------------------------------------------------------- edits
 
 
-def test_edits_are_kept_marked_and_survive_a_rebuild_with_other_data(demo: dict[str, Any]) -> None:
+def test_edits_are_kept_marked_and_survive_a_rebuild_with_other_data(demo: PlanInputs) -> None:
     """An edited goal, practice, cadence and notes stay when the data changes; generated parts follow the data."""
-    segmented = demo["segmented"]
+    segmented = demo.segmented
     person = _first(segmented, segmented["tier"] == "core")
     metric = _plan(demo, person["rep_id"]).focus[0].metric
     edits = {
@@ -246,9 +260,9 @@ def test_edits_are_kept_marked_and_survive_a_rebuild_with_other_data(demo: dict[
     assert "## Cadence *(edited)*" in markdown and "## Notes *(edited)*" in markdown
 
 
-def test_focus_edit_chooses_the_metrics_and_ignores_unknown_ones(demo: dict[str, Any]) -> None:
+def test_focus_edit_chooses_the_metrics_and_ignores_unknown_ones(demo: PlanInputs) -> None:
     """A "focus" edit replaces the generated metrics (role metrics only, no repeats) and is listed as edited."""
-    segmented = demo["segmented"]
+    segmented = demo.segmented
     person = _first(segmented, (segmented["tier"] == "core") & (segmented["role"] == "SDR"))
     plan = _plan(demo, person["rep_id"], edits={"focus": "lead_rate, close_rate, lead_rate,bogus"})
     assert [a.metric for a in plan.focus] == ["lead_rate"]
@@ -261,19 +275,50 @@ def test_focus_edit_chooses_the_metrics_and_ignores_unknown_ones(demo: dict[str,
 # --------------------------------------------------------------------------- many, errors
 
 
-def test_build_plans_for_everyone_sorted_by_rep_id_with_kind_by_tier(demo: dict[str, Any]) -> None:
+def test_plan_inputs_cut_the_window_and_take_the_hours(demo: PlanInputs) -> None:
+    """The window comes from the segmentation settings, the hours per coachee from the chain settings."""
+    periods = ["2026-10", "2026-07", "2026-09", "2026-08", "2026-09"]
+    shared = {"segmented": demo.segmented, "medians": demo.medians, "chains": demo.chains, "history": demo.history}
+    two = plan_inputs(
+        **shared,
+        periods=periods,
+        settings=SegmentSettings(window=2),
+        chain_settings=ChainSettings(hours_per_coachee=1.5),
+        today=TODAY,
+    )
+    assert two.window_periods == ("2026-09", "2026-10")
+    assert two.hours_per_coachee == 1.5
+    assert two.today == TODAY and two.segmented is demo.segmented
+    everything = plan_inputs(
+        **shared, periods=periods, settings=SegmentSettings(window=None), chain_settings=ChainSettings(), today=TODAY
+    )
+    assert everything.window_periods == ("2026-07", "2026-08", "2026-09", "2026-10")
+    assert everything.hours_per_coachee == 2.0
+
+
+def test_plans_from_records_builds_the_same_plans_as_plan_inputs(demo: PlanInputs) -> None:
+    """The command line's path (records → plans) and the pages' path (pieces → inputs → plans) agree."""
+    team = generate_team(DemoSpec(reps=120, months=12, seed=7, end="2026-10"))
+    tiers = demo.segmented.drop_duplicates("tier").set_index("tier")["rep_id"]
+    chosen = [str(tiers[t]) for t in ("core", "top", "low")]
+    direct = plans_from_records(team, rep_ids=chosen, settings=SegmentSettings(replicates=0), today=TODAY)
+    assert [p.kind for p in direct] == ["coaching", "top", "hr_brief"]
+    assert direct == build_plans(chosen, inputs=demo)
+
+
+def test_build_plans_for_everyone_sorted_by_rep_id_with_kind_by_tier(demo: PlanInputs) -> None:
     """None builds one plan per person, sorted by rep_id; the kind follows the tier after overrides."""
-    plans = build_plans(None, **demo)
-    segmented = demo["segmented"]
+    plans = build_plans(None, inputs=demo)
+    segmented = demo.segmented
     assert [p.rep_id for p in plans] == sorted(segmented["rep_id"])
     kinds = {"core": "coaching", "top": "top", "low": "hr_brief"}
     tier_of = dict(zip(segmented["rep_id"], segmented["tier"], strict=True))
     assert all(p.kind == kinds[tier_of[p.rep_id]] for p in plans)
 
 
-def test_an_override_changes_the_kind_of_document(demo: dict[str, Any]) -> None:
+def test_an_override_changes_the_kind_of_document(demo: PlanInputs) -> None:
     """A core person overridden to low gets an HR brief, which says who set the tier."""
-    segmented = demo["segmented"].copy()
+    segmented = demo.segmented.copy()
     person = _first(segmented, segmented["tier"] == "core")
     hit = segmented["rep_id"] == person["rep_id"]
     segmented.loc[hit, ["tier", "overridden", "override_by", "override_reason"]] = ["low", True, "Mara", "Test"]
@@ -282,7 +327,7 @@ def test_an_override_changes_the_kind_of_document(demo: dict[str, Any]) -> None:
     assert any(fact.startswith("Tier set by Mara") for fact in plan.hr_facts)
 
 
-def test_unknown_person_is_a_readable_error(demo: dict[str, Any]) -> None:
+def test_unknown_person_is_a_readable_error(demo: PlanInputs) -> None:
     """Asking for someone not in the segmentation raises a ValueError that names them."""
     with pytest.raises(ValueError, match="E99999"):
         _plan(demo, "E99999")
@@ -426,19 +471,22 @@ def fixed_plan() -> Plan:
         ),
         CheckIn(date(2026, 11, 9), "Agreed the criteria card", "Use it on every lead this week", "Lea Wolf"),
     ]
-    return build_plan(
-        "E10001",
+    inputs = PlanInputs(
         segmented=segmented,
         medians=medians,
         chains=chains,
         history=history,
+        today=TODAY,
+        window_periods=("2026-08", "2026-09", "2026-10"),
+    )
+    return build_plan(
+        "E10001",
+        inputs=inputs,
         checkins=checkins,
         edits={
             "focus:lead_rate:goal": "Lead rate to 24 per month by the end of February",
             "notes": "Prefers mornings.",
         },
-        today=TODAY,
-        window_periods=["2026-08", "2026-09", "2026-10"],
     )
 
 
@@ -481,3 +529,25 @@ def test_edits_to_store_keeps_generated_text_unedited() -> None:
         practices=practices,
     )
     assert changed == {"notes": "", f"focus:{first}:goal": "Better by March"}
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "$x^2$",
+        ":red[Ann] :material/warning: :smile:",
+        "[Ann](https://example.com)",
+        "https://example.com and www.example.com",
+        "**Ann** _Lee_ ~~Bo~~ `code` <b>x</b>",
+        "Ann | Lee",
+    ],
+)
+def test_names_and_notes_are_text_in_the_markdown(hostile: str) -> None:
+    """A name, team or note with Markdown, LaTeX, directives or links is shown as the characters typed."""
+    text = to_markdown(replace(fixed_plan(), name=hostile, team=hostile, notes=hostile))
+    title = text.split("\n", 1)[0]  # "# Coaching plan: <name>"
+    unescaped = r"(?<!\\)"  # an active character with no backslash before it
+    for active in (r"\$", r":(?=[a-z])", r"\[", r"\]", r"://", r"www\.", r"\*", r"_", r"~", r"`", r"<", r"\|"):
+        assert not re.search(unescaped + active, title), active
+    shown = re.sub(r"\\(.)", r"\1", text)  # what Markdown displays: each escaped character as itself
+    assert title.startswith("# Coaching plan: ") and f"| Team | {hostile}" in shown and hostile in shown

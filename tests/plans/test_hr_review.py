@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from core.coaching.chains import match_chains
+from core.coaching.chains import ChainSettings, match_chains
+from core.demo import DemoSpec, generate_team
 from core.governance.audit import audit_log
-from core.plans.content import build_plans
+from core.plans import hr_review
+from core.plans.content import PlanInputs, build_plans, plan_inputs
 from core.plans.hr_review import (
     CASE_STATUSES,
     NO_CASE,
@@ -29,7 +31,7 @@ from core.plans.hr_review import (
 )
 from core.plans.model import CheckIn
 from core.plans.store import add_checkin, all_plan_edits, checkins, set_plan_edit
-from core.scoring.metrics import role_medians, window_periods
+from core.scoring.metrics import METRICS, metrics_for, role_medians
 from core.scoring.overrides import current_overrides, set_override
 from core.scoring.segmentation import SegmentSettings, apply_overrides, monthly_history, segment
 from core.store.datasets import sha256_bytes, store_dataset
@@ -216,17 +218,17 @@ def test_exports_write_one_entry_each(engine: Engine, planted: pd.DataFrame) -> 
     logged: dict[str, list[CheckIn]] = {}
     for rep_id, entry in checkins(engine=engine, dataset_id=dataset_id):
         logged.setdefault(rep_id, []).append(entry)
-    plans = build_plans(
-        low,
+    inputs = plan_inputs(
         segmented=segmented,
         medians=role_medians(segmented),
         chains=match_chains(segmented),
         history=monthly_history(planted, SETTINGS),
-        checkins=logged,
-        edits=all_plan_edits(engine=engine, dataset_id=dataset_id),
+        periods=planted["period"].unique(),
+        settings=SETTINGS,
+        chain_settings=ChainSettings(),
         today=date(2026, 7, 1),
-        window_periods=window_periods(planted["period"].unique(), 1),
     )
+    plans = build_plans(low, inputs=inputs, checkins=logged, edits=all_plan_edits(engine=engine, dataset_id=dataset_id))
     before = len(audit_log(engine=engine))
     pdf = export_brief(engine=engine, actor="hr", dataset_id=dataset_id, plan=plans[0], fmt="pdf")
     docx = export_brief(engine=engine, actor="hr", dataset_id=dataset_id, plan=plans[0], fmt="docx")
@@ -244,15 +246,15 @@ def test_only_hr_briefs_are_exported(engine: Engine, planted: pd.DataFrame) -> N
     """A coaching plan is refused by the HR export and nothing is recorded."""
     segmented = segment(planted, SETTINGS)
     core_rep = str(segmented.loc[segmented["tier"] == "core", "rep_id"].iloc[0])
-    plan = build_plans(
-        [core_rep],
+    inputs = PlanInputs(
         segmented=segmented,
         medians=role_medians(segmented),
         chains=match_chains(segmented),
         history=monthly_history(planted, SETTINGS),
         today=date(2026, 7, 1),
-        window_periods=["2026-06"],
-    )[0]
+        window_periods=("2026-06",),
+    )
+    plan = build_plans([core_rep], inputs=inputs)[0]
     with pytest.raises(ValueError, match="no HR brief"):
         export_brief(engine=engine, actor="hr", dataset_id=1, plan=plan, fmt="pdf")
     with pytest.raises(ValueError, match="no HR briefs"):
@@ -292,3 +294,46 @@ def test_case_counts_and_who_gets_a_brief() -> None:
     )
     assert case_counts(table) == {NO_CASE: 2, "open": 1, "in conversation": 0, "closed": 1}
     assert with_brief(table) == ["E1", "E3", "E4"]
+
+
+# --------------------------------------------------------------------------- the table's named steps
+
+
+def test_support_columns_count_checkins_and_name_the_last() -> None:
+    """The support given: check-ins counted with the latest date whatever the order, the coach, the edits."""
+    done = [CheckIn(date(2026, 5, 2), "b", "", "m"), CheckIn(date(2026, 6, 1), "c", "", "m")]
+    done.insert(0, CheckIn(date(2026, 4, 1), "a", "", "m"))
+    columns = hr_review._support_columns(done[::-1], "Ada Coach", ["notes", "focus"])
+    assert columns["checkins"] == 3 and columns["last_checkin"] == date(2026, 6, 1)
+    assert columns["peer_coach"] == "Ada Coach" and columns["plan_edits"] == 2
+    assert columns["support"] == "3 check-ins, last 1 Jun 2026; peer coach Ada Coach; plan edited (focus, notes)"
+    nothing = hr_review._support_columns([], "", [])
+    assert nothing["support"] == "No support recorded yet" and nothing["last_checkin"] is None
+
+
+def test_case_columns_show_the_case_in_force_or_none() -> None:
+    """A person with a case shows its status, author, time and note; anyone else shows that none is open."""
+    at = pd.Timestamp("2026-06-03 10:00")
+    latest = pd.DataFrame(
+        {"rep_id": ["E1"], "status": ["opened"], "changed_by": ["hr"], "created_at": [at], "note": ["talked"]}
+    ).set_index("rep_id")
+    assert hr_review._case_columns(latest, "E1") == {
+        "case_status": "opened",
+        "case_by": "hr",
+        "case_at": at,
+        "case_note": "talked",
+    }
+    assert hr_review._case_columns(latest, "E2")["case_status"] == NO_CASE
+
+
+def test_gap_columns_give_one_gap_per_metric_and_a_line() -> None:
+    """Each of the person's metrics gets raw minus role median; other roles' metrics stay NaN."""
+    team = generate_team(DemoSpec(reps=40, months=3, seed=2, end="2026-06"))
+    segmented = segment(team, SETTINGS)
+    person = segmented[segmented["role"] == "AE"].iloc[0]
+    columns = hr_review._gap_columns(person, role_medians(segmented))
+    assert set(columns) == {"gaps", *(f"gap_{spec.id}" for spec in METRICS)}
+    mine = {f"gap_{spec.id}" for spec in metrics_for("AE")}
+    assert all(pd.isna(v) for k, v in columns.items() if k.startswith("gap_") and k not in mine)
+    assert not any(pd.isna(columns[k]) for k in mine)
+    assert "Close rate" in str(columns["gaps"])

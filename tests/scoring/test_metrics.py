@@ -26,7 +26,6 @@ from core.scoring.metrics import (
     parse_weights,
     role_medians,
     score_people,
-    window_periods,
 )
 
 TEAM = DemoSpec(reps=60, months=6, seed=5, end="2026-06")
@@ -180,39 +179,6 @@ def test_role_comes_from_the_latest_row() -> None:
 
 
 # ------------------------------------------------------------------------------ windows
-
-WINDOWS = [
-    # (periods, window, end, expected)
-    (["2026-01", "2026-03"], 3, None, ["2026-01", "2026-02", "2026-03"]),
-    (["2026-01", "2026-03"], 2, None, ["2026-02", "2026-03"]),
-    (["2025-11", "2026-01"], 3, None, ["2025-11", "2025-12", "2026-01"]),
-    (["2026-03", "2026-01", "2026-01"], None, None, ["2026-01", "2026-03"]),
-    (["2026-01", "2026-02", "2026-05", "2026-06"], 2, "2026-05", ["2026-04", "2026-05"]),
-    (["2026-01", "2026-02", "2026-05", "2026-06"], None, "2026-05", ["2026-01", "2026-02", "2026-05"]),
-    (["2026-01"], 2, "2026-03", ["2026-02", "2026-03"]),
-    ([], 3, None, []),
-]
-
-
-@pytest.mark.parametrize(("periods", "window", "end", "expected"), WINDOWS)
-def test_window_periods(periods: list[str], window: int | None, end: str | None, expected: list[str]) -> None:
-    """The last N calendar months up to the end (gaps count), or every month present."""
-    assert window_periods(periods, window, end) == expected
-
-
-@pytest.mark.parametrize(
-    ("periods", "window", "end", "message"),
-    [
-        (["2026-01"], 0, None, "at least 1 month"),
-        (["2026-01"], 3, "2026-13", "YYYY-MM"),
-        (["2026-01"], 3, "26-01", "YYYY-MM"),
-        (["2026/01"], 3, None, "YYYY-MM"),
-    ],
-)
-def test_window_periods_errors(periods: list[str], window: int, end: str | None, message: str) -> None:
-    """A window below one month or a malformed month is refused with a sentence."""
-    with pytest.raises(ValueError, match=message):
-        window_periods(periods, window, end)
 
 
 def test_only_rows_in_the_window_count() -> None:

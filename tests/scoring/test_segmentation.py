@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from core.demo import DemoSpec, generate_team
+from core.months import add_months
 from core.scoring.metrics import role_medians
 from core.scoring.segmentation import (
     SegmentSettings,
@@ -14,6 +15,8 @@ from core.scoring.segmentation import (
     explain,
     export_table,
     filter_people,
+    incomplete_months,
+    incomplete_note,
     segment,
     tier_summary,
 )
@@ -143,3 +146,49 @@ def test_filter_people_combines_filters() -> None:
     assert filter_people(people, tiers=["low"], teams=["N"], roles=["AE"])["rep_id"].tolist() == ["c"]
     assert filter_people(people, flags=["borderline", "persistent low"])["rep_id"].tolist() == ["a"]
     assert filter_people(people, managers=["M2"], flags=["borderline"])["rep_id"].tolist() == ["c"]
+
+
+def _with_stray_month(team: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The team plus one row for the month after its last: one person already entered a month nobody else has."""
+    last = str(team["period"].max())
+    stray = team[team["period"] == last].head(1).assign(period=add_months(last, 1))
+    return pd.concat([team, stray], ignore_index=True), add_months(last, 1)
+
+
+def test_a_stray_later_month_does_not_shift_the_window(team: pd.DataFrame) -> None:
+    """One row for a later month is left out by default: tiers and the persistent-low list are as without it."""
+    messy, stray = _with_stray_month(team)
+    assert incomplete_months(messy) == [stray] and incomplete_months(team) == []
+    clean = segment(team, FAST).set_index("rep_id")
+    shifted = segment(messy, FAST).set_index("rep_id")
+    assert shifted.index.equals(clean.index)
+    assert shifted["tier"].equals(clean["tier"]) and shifted["persistent_low"].equals(clean["persistent_low"])
+    note = incomplete_note(messy, FAST)
+    assert stray in note and "looks incomplete" in note and "1 person" in note
+
+
+def test_the_incomplete_month_can_be_included(team: pd.DataFrame) -> None:
+    """Asked to include it, the window ends at the stray month and the others fall out of a 1-month window."""
+    messy, stray = _with_stray_month(team)
+    settings = SegmentSettings(window=1, replicates=0, include_incomplete=True)
+    assert len(segment(messy, settings)) == 1
+    assert "included" in incomplete_note(messy, settings)
+    assert len(segment(messy, SegmentSettings(window=1, replicates=0))) == team["rep_id"].nunique()
+
+
+@pytest.mark.parametrize(
+    ("people", "incomplete"),
+    [
+        ([10, 10, 10], 0),
+        ([10, 10, 4], 1),
+        ([10, 10, 5], 0),
+        ([10, 3, 1], 2),
+        ([2], 0),
+        ([10, 1, 1], 2),
+        ([40, 36, 32, 28], 0),
+    ],
+)
+def test_incomplete_months_by_people_per_month(people: list[int], incomplete: int) -> None:
+    """A trailing month is incomplete below half the fullest of the 3 months before; slow shrinking is not."""
+    rows = [{"rep_id": f"R{i}", "period": f"2026-{m + 1:02d}"} for m, count in enumerate(people) for i in range(count)]
+    assert len(incomplete_months(pd.DataFrame(rows))) == incomplete

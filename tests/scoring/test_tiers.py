@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import core.scoring.tiers as tiers_module
 from core.demo import DemoSpec, generate_team
 from core.scoring.tiers import (
     MIN_MEANINGFUL,
@@ -618,3 +619,23 @@ def test_score_history_long_form() -> None:
         # Mid-rank, counted pair by pair: people below, plus half of the others tied with you, over n − 1.
         assert group["percentile"].to_numpy() == pytest.approx(100 * (below + (equal - 1) / 2) / (len(group) - 1))
     assert len(latest) == records.loc[records["period"] == "2026-10", "rep_id"].nunique()
+
+
+@pytest.mark.parametrize(
+    ("role", "score", "tier", "expected"),
+    [
+        # one role, 90 90 split between top (2) and core (1): both flagged; 50 50 both core: not
+        ([0, 0, 0, 0], [90, 90, 50, 50], [2, 1, 1, 1], [True, True, False, False]),
+        # equal scores in different roles are not a tie
+        ([0, 1], [70, 70], [2, 0], [False, False]),
+        # one role, a tie straddling the low cut-off
+        ([0, 0, 0], [80, 10, 10], [1, 1, 0], [False, True, True]),
+        ([], [], [], []),
+    ],
+)
+def test_ties_across_cutoffs(role: list[int], score: list[float], tier: list[int], expected: list[bool]) -> None:
+    """Only a run of equal scores in one role that ended up in more than one tier is flagged."""
+    flagged = tiers_module._ties_across_cutoffs(
+        np.array(role, dtype=np.int64), np.array(score, dtype=np.float64), np.array(tier, dtype=np.int64)
+    )
+    assert flagged.tolist() == expected

@@ -106,7 +106,7 @@ def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine, small_te
     from sqlalchemy import func, select
     from sqlmodel import Session
 
-    from core.store.datasets import store_dataset
+    from core.store.datasets import _insert_records, _person_ids, _person_rows, get_dataset
     from core.store.db import _alembic_config
     from core.store.models import CheckInRecord, Dataset, PeriodRecord, Person, TierOverride
 
@@ -122,9 +122,18 @@ def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine, small_te
     with eng.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0005")
-    dataset_id = store_dataset(
-        engine=eng, frame=small_team, name="before", source_filename="b.csv", source_sha256="0" * 64
-    )
+    # Rows as that release wrote them: the dataset by hand (today's model has columns 0005 lacks), the
+    # people and months with the store's own bulk writers.
+    with Session(eng) as session, session.begin():
+        dataset_id = session.execute(
+            text(
+                "INSERT INTO dataset (name, created_at, source_filename, source_sha256, row_count, is_demo) "
+                "VALUES ('before', :t, 'b.csv', :sha, :rows, false) RETURNING id"
+            ),
+            {"t": date(2026, 1, 1), "sha": "0" * 64, "rows": len(small_team)},
+        ).scalar_one()
+        session.execute(SQLModel.metadata.tables["person"].insert(), _person_rows(dataset_id, small_team))
+        _insert_records(session, dataset_id, small_team, _person_ids(session, dataset_id))
     with eng.begin() as connection:
         connection.execute(
             text(
@@ -152,6 +161,8 @@ def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine, small_te
     init_db(eng)
     assert counts() == before and before[2] == len(small_team)
     assert current_revision(eng) == head_revision()
+    old = get_dataset(engine=eng, dataset_id=dataset_id)
+    assert old is not None and old.created_by == ""  # creator unknown: nobody but an admin owns it
     if eng.dialect.name == "sqlite":
         with eng.connect() as connection:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1  # switched back on
