@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,7 +19,8 @@ from core.coaching.edits import (
     swap_coach,
 )
 from core.coaching.graph import chain_dot
-from core.coaching.scope import chains_in_scope, people_in_scope
+from core.coaching.scope import chains_in_scope, edits_in_scope, people_in_scope
+from core.governance.access import scoped
 from core.scoring.segmentation import SegmentSettings
 from core.text import markdown_text as md
 from ui import cache
@@ -40,10 +42,19 @@ class Board:
     names: dict[str, str]  # rep_id → "name · role"
     team: str  # the team chosen, or "All teams"
     shown_pairs: pd.DataFrame  # the pairs of that team
+    excluded: frozenset[str]  # taken out of matching by an edit in force
 
     def label(self, rep_id: object) -> str:
         """How a person is named in pickers and tables: "name · role" (the rep_id when unknown)."""
         return self.names.get(str(rep_id), str(rep_id))
+
+    def editable(self, rep_id: object) -> bool:
+        """Whether the viewer may edit this person's place in the chains (a pair's: its coachee's)."""
+        return self.ids is None or str(rep_id) in self.ids
+
+    def editable_pairs(self, pairs: pd.DataFrame) -> pd.DataFrame:
+        """The pairs whose coachee the viewer may edit."""
+        return pairs[[self.editable(e) for e in pairs["coachee_id"]]]
 
 
 def chains() -> None:
@@ -72,7 +83,13 @@ def chains() -> None:
     matched = cache.chains(segmented, settings, edits.constraints)
     # Matching runs on everyone; a manager sees the pairs, coaches and gaps that involve their people.
     ids = cache.visible(dataset.id, viewer)
-    board = _board(view, chains_in_scope(matched, ids), people_in_scope(segmented, matched, ids), ids)
+    board = _board(
+        view,
+        chains_in_scope(matched, ids),
+        people_in_scope(segmented, matched, ids),
+        ids,
+        edits.constraints.excluded,
+    )
     tab_pairs, tab_unmatched, tab_load, tab_edits = st.tabs(
         [
             f"Pairs ({len(board.shown_pairs)})",
@@ -108,7 +125,9 @@ def _settings(view: View) -> ChainSettings:
     )
 
 
-def _board(view: View, result: ChainResult, segmented: pd.DataFrame, ids: frozenset[str] | None) -> Board:
+def _board(
+    view: View, result: ChainResult, segmented: pd.DataFrame, ids: frozenset[str] | None, excluded: frozenset[str]
+) -> Board:
     """The headline figures, suggestions, the team picker and that team's chain graph."""
     pairs, load = result.pairs, result.load
     m = st.columns(4)
@@ -120,7 +139,7 @@ def _board(view: View, result: ChainResult, segmented: pd.DataFrame, ids: frozen
     )
     if result.suggestions:
         st.info("\n".join(f"- {md(s)}" for s in result.suggestions), icon=":material/lightbulb:")
-    teams = sorted(segmented["team"].dropna().unique())
+    teams = sorted(scoped(segmented, ids)["team"].dropna().unique())  # the viewer's teams only
     team = str(st.selectbox("Team", options=["All teams", *teams], index=1 if teams else 0, key="ch_team"))
     chosen = None if team == "All teams" else team
     shown_pairs = pairs if chosen is None else pairs[pairs["team"] == chosen]
@@ -133,7 +152,7 @@ def _board(view: View, result: ChainResult, segmented: pd.DataFrame, ids: frozen
         st.graphviz_chart(chain_dot(shown_pairs, people, team=chosen), width="stretch")
         st.caption("Bold arrow: locked by a manager · dashed: the coach never said yes — ask first.")
     names = dict(zip(segmented["rep_id"], segmented["name"] + " · " + segmented["role"], strict=True))
-    return Board(view, result, segmented, ids, names, team, shown_pairs)
+    return Board(view, result, segmented, ids, names, team, shown_pairs, excluded)
 
 
 def _pairs(board: Board) -> None:
@@ -189,7 +208,7 @@ def _edits(board: Board) -> None:
         _exclude(board)
     with e4.form("ch_capacity_form"):
         _capacity(board)
-    history = edit_history(engine=get_engine(), dataset_id=board.view.dataset_id)
+    history = edits_in_scope(edit_history(engine=get_engine(), dataset_id=board.view.dataset_id), board.ids)
     if len(history):
         shown = history.drop(columns="id").copy()
         for column in ("coach_id", "coachee_id", "rep_id"):
@@ -202,11 +221,28 @@ def _coaches(board: Board) -> list[str]:
     return sorted(board.result.load["coach_id"].tolist(), key=board.label)
 
 
+def _save(board: Board, edit: Callable[..., None], **kwargs: object) -> None:
+    """Store an edit as the viewer (within their scope); a refusal is one sentence, a success reruns the page."""
+    try:
+        edit(
+            engine=get_engine(),
+            dataset_id=board.view.dataset_id,
+            changed_by=current_user(),
+            scope=board.ids,
+            **kwargs,
+        )
+    except ValueError as exc:
+        st.error(str(exc))
+    else:
+        st.rerun()
+
+
 def _swap(board: Board) -> None:
     """Swap or set a coach: only coaches of the role above the coachee's; the new pair is locked."""
     pairs = board.result.pairs
     st.markdown("**Swap or set a coach** (the new pair is locked)")
-    coachees = sorted(pairs["coachee_id"].tolist() + board.result.unmatched["rep_id"].tolist(), key=board.label)
+    candidates = pairs["coachee_id"].tolist() + board.result.unmatched["rep_id"].tolist()
+    coachees = sorted(filter(board.editable, candidates), key=board.label)
     who = st.selectbox("Coachee", options=coachees, format_func=board.label, key=name_key("ch_swap_coachee"))
     above = {"SDR": "AE", "AE": "AM"}.get(str(board.segmented.set_index("rep_id").at[who, "role"])) if who else None
     roles = board.result.load.set_index("coach_id")["role"]
@@ -214,19 +250,7 @@ def _swap(board: Board) -> None:
     to = st.selectbox("New coach", options=fitting, format_func=board.label, key=name_key("ch_swap_coach"))
     if st.button("Save", key="ch_swap_save", disabled=not fitting):
         current = dict(zip(pairs["coachee_id"], pairs["coach_id"], strict=True))
-        try:
-            swap_coach(
-                engine=get_engine(),
-                dataset_id=board.view.dataset_id,
-                coachee_id=str(who),
-                old_coach_id=current.get(str(who)),
-                new_coach_id=str(to),
-                changed_by=current_user(),
-            )
-        except ValueError as exc:
-            st.error(str(exc))
-        else:
-            st.rerun()
+        _save(board, swap_coach, coachee_id=str(who), old_coach_id=current.get(str(who)), new_coach_id=str(to))
 
 
 def _pair_labels(board: Board, pairs: pd.DataFrame) -> dict[str, str]:
@@ -240,62 +264,46 @@ def _pair_labels(board: Board, pairs: pd.DataFrame) -> dict[str, str]:
 def _lock(board: Board) -> None:
     """Lock or unlock a pair (a locked pair is kept when matching runs again)."""
     st.markdown("**Lock or unlock a pair** (kept when matching runs again)")
-    labels = _pair_labels(board, board.result.pairs)
+    labels = _pair_labels(board, board.editable_pairs(board.result.pairs))
     chosen = st.selectbox("Pair", options=list(labels), format_func=labels.__getitem__, key=name_key("ch_lock_pair"))
     action = st.radio("Action", ["lock", "unlock"], horizontal=True, key="ch_lock_action")
     if st.form_submit_button("Save", key="ch_lock_save") and chosen:
         coach_id, coachee_id = str(chosen).split("|", 1)
-        add_edit(
-            engine=get_engine(),
-            dataset_id=board.view.dataset_id,
-            kind=str(action),
-            coach_id=coach_id,
-            coachee_id=coachee_id,
-            changed_by=current_user(),
-        )
-        st.rerun()
+        _save(board, add_edit, kind=str(action), coach_id=coach_id, coachee_id=coachee_id)
 
 
 def _exclude(board: Board) -> None:
-    """Take a person out of matching (e.g. on leave), or include them again."""
+    """Take one of the viewer's people out of matching (e.g. on leave), or include them again.
+
+    An excluded person is in no pair, so they are listed from the viewer's people, not from the chains,
+    and marked, so they can be included again.
+    """
     st.markdown("**Exclude or include a person** (e.g. on leave)")
-    everyone = sorted(board.names, key=board.label)
-    person = st.selectbox("Person", options=everyone, format_func=board.label, key=name_key("ch_ex_person"))
+    mine = sorted(filter(board.editable, board.names), key=board.label)
+
+    def label(rep_id: str) -> str:
+        return board.label(rep_id) + (" (excluded)" if rep_id in board.excluded else "")
+
+    person = st.selectbox("Person", options=mine, format_func=label, key=name_key("ch_ex_person"))
     action = st.radio("Action", ["exclude", "include"], horizontal=True, key="ch_ex_action")
-    if st.form_submit_button("Save", key="ch_ex_save"):
-        add_edit(
-            engine=get_engine(),
-            dataset_id=board.view.dataset_id,
-            kind=str(action),
-            rep_id=str(person),
-            changed_by=current_user(),
-        )
-        st.rerun()
+    if st.form_submit_button("Save", key="ch_ex_save") and person:
+        _save(board, add_edit, kind=str(action), rep_id=str(person))
 
 
 def _capacity(board: Board) -> None:
     """Set how many coachees one coach takes."""
     st.markdown("**Capacity of one coach**")
-    coach = st.selectbox("Coach", options=_coaches(board), format_func=board.label, key=name_key("ch_cap_coach"))
+    coaches = [c for c in _coaches(board) if board.editable(c)]
+    coach = st.selectbox("Coach", options=coaches, format_func=board.label, key=name_key("ch_cap_coach"))
     value = st.number_input("Coachees", 0, 20, 3, key="ch_cap_value")
-    if st.form_submit_button("Save", key="ch_cap_save"):
-        add_edit(
-            engine=get_engine(),
-            dataset_id=board.view.dataset_id,
-            kind="capacity",
-            rep_id=str(coach),
-            value=int(value),
-            changed_by=current_user(),
-        )
-        st.rerun()
+    if st.form_submit_button("Save", key="ch_cap_save") and coach:
+        _save(board, add_edit, kind="capacity", rep_id=str(coach), value=int(value))
 
 
 def _started(board: Board) -> None:
     """Starting chains: the start month per pair feeds the Impact page; a started pair is also locked."""
     st.subheader("Started coaching")
-    started = started_pairs(engine=get_engine(), dataset_id=board.view.dataset_id)
-    if board.ids is not None:
-        started = started[started["coachee_id"].isin(board.ids) | started["coach_id"].isin(board.ids)]
+    started = edits_in_scope(started_pairs(engine=get_engine(), dataset_id=board.view.dataset_id), board.ids)
     with st.form("ch_start_form"):
         _start_form(board, started)
     if started.empty:
@@ -306,7 +314,7 @@ def _started(board: Board) -> None:
         coachee=started["coachee_id"].map(board.label),
     )[["coach", "coachee", "start", "changed_by"]]
     st.dataframe(redact_frame(shown, board.view, ()), hide_index=True, width="stretch")
-    labels = _pair_labels(board, started)
+    labels = _pair_labels(board, board.editable_pairs(started))
     to_stop = st.multiselect(
         "Stop (no longer counted as coached; unlocks)",
         list(labels),
@@ -314,13 +322,7 @@ def _started(board: Board) -> None:
         key=name_key("ch_stop_pairs"),
     )
     if st.button("Stop selected", key="ch_stop_save", disabled=not to_stop):
-        stop_pairs(
-            engine=get_engine(),
-            dataset_id=board.view.dataset_id,
-            pairs=[(c, e) for c, _, e in (str(v).partition("|") for v in to_stop)],
-            changed_by=current_user(),
-        )
-        st.rerun()
+        _save(board, stop_pairs, pairs=[(c, e) for c, _, e in (str(v).partition("|") for v in to_stop)])
     link("impact", "See whether it works on the Impact page", ":material/trending_up:")
 
 
@@ -333,22 +335,11 @@ def _start_form(board: Board, started: pd.DataFrame) -> None:
     month_options = [*data_months, *([next_month] if next_month else [])]
     month = s1.selectbox("First coached month", month_options, index=len(month_options) - 1, key="ch_start_month")
     running = set(zip(started["coach_id"], started["coachee_id"], strict=True))
-    shown = board.shown_pairs
+    shown = board.editable_pairs(board.shown_pairs)
     to_start = [p for p in zip(shown["coach_id"], shown["coachee_id"], strict=True) if p not in running]
     labels = {"all": f"All {len(to_start)} pairs shown ({board.team}) not started yet"}
-    labels |= _pair_labels(board, board.result.pairs)
+    labels |= _pair_labels(board, board.editable_pairs(board.result.pairs))
     scope = s2.selectbox("Pairs", list(labels), format_func=labels.__getitem__, key=name_key("ch_start_scope"))
     if s3.form_submit_button("Start", key="ch_start_save") and month:
         chosen = to_start if scope == "all" else [(str(scope).partition("|")[0], str(scope).partition("|")[2])]
-        try:
-            start_pairs(
-                engine=get_engine(),
-                dataset_id=board.view.dataset_id,
-                pairs=chosen,
-                month=str(month),
-                changed_by=current_user(),
-            )
-        except ValueError as exc:
-            st.error(str(exc))
-        else:
-            st.rerun()
+        _save(board, start_pairs, pairs=chosen, month=str(month))

@@ -9,11 +9,12 @@ import streamlit as st
 from core.governance.access import scoped
 from core.schema import ROLE_NAMES, ROLES
 from core.store.datasets import DatasetInfo, load_people, period_range
-from core.team import coach_willingness, headcount_by_team, headcount_long
+from core.team import coach_willingness, headcount_by_team, headcount_long, rows_and_months
 from core.text import markdown_text as md
 from ui import cache
 from ui.auth import link, require_page
 from ui.dataset import active_dataset, all_datasets, dataset_picker
+from ui.redact import view_of
 from ui.state import get_engine
 from ui.theme import ROLE_COLOURS
 
@@ -40,23 +41,31 @@ def overview() -> None:
             icon=":material/science:",
         )
         link("upload", "Upload your own team", ":material/upload_file:")
-    people = scoped(load_people(engine=get_engine(), dataset_id=dataset.id), cache.visible(dataset.id, viewer))
+    ids = cache.visible(dataset.id, viewer)
+    people = scoped(load_people(engine=get_engine(), dataset_id=dataset.id), ids)
     if people.empty:
         st.info(
             "None of the people in this dataset are yours: a manager sees the people whose manager field is their "
             "name, or who are in one of their teams. Ask an admin to set your manager name or teams on the Users page."
         )
         return
-    _headline(dataset, people)
+    _headline(dataset, people, _extent(dataset, ids))
     _by_team(people)
     st.divider()
     st.markdown("**Next:** see who needs an HR conversation, who should be coached and who should coach.")
     link("segmentation", "Tiers within each role", ":material/stacked_bar_chart:")
 
 
-def _headline(dataset: DatasetInfo, people: pd.DataFrame) -> None:
-    """The dataset's name and source, and its people, teams, months and rows."""
-    months = period_range(engine=get_engine(), dataset_id=dataset.id)
+def _extent(dataset: DatasetInfo, ids: frozenset[str] | None) -> tuple[int, tuple[str, str, int] | None]:
+    """Rows and (first month, last month, months) of the viewer's people: the dataset's for everyone."""
+    if ids is None:
+        return dataset.row_count, period_range(engine=get_engine(), dataset_id=dataset.id)
+    return rows_and_months(scoped(cache.records(view_of(dataset.id)), ids))
+
+
+def _headline(dataset: DatasetInfo, people: pd.DataFrame, extent: tuple[int, tuple[str, str, int] | None]) -> None:
+    """The dataset's name and source, and the viewer's people, teams, months and rows in it."""
+    rows, months = extent
     st.subheader(md(dataset.name))
     st.caption(
         f"From {md(dataset.source_filename)} · imported {dataset.created_at:%d %b %Y, %H:%M} UTC · "
@@ -66,7 +75,7 @@ def _headline(dataset: DatasetInfo, people: pd.DataFrame) -> None:
     cols[0].metric("People", f"{len(people):,}")
     cols[1].metric("Teams", people["team"].nunique())
     cols[2].metric("Months", months[2] if months else 0, help=f"{months[0]} to {months[1]}" if months else None)
-    cols[3].metric("Rows", f"{dataset.row_count:,}")
+    cols[3].metric("Rows", f"{rows:,}")
     by_role = people["role"].value_counts()
     for col, role in zip(st.columns(len(ROLES)), ROLES, strict=True):
         col.metric(ROLE_NAMES[role], int(by_role.get(role, 0)))

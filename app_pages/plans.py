@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
+from core.coaching.scope import chains_in_scope
 from core.governance.access import Viewer, scoped
 from core.plans.content import PlanInputs, build_plan, build_plans, edits_to_store, file_stem, to_markdown
 from core.plans.model import CheckIn, Plan
@@ -44,7 +47,10 @@ def plans() -> None:
     except ValueError as exc:
         st.error(str(exc))
         return
-    people = _filtered(scoped(context.segmented, cache.visible(dataset.id, viewer)))
+    ids = cache.visible(dataset.id, viewer)
+    # A manager's plans name a coach from another team but carry none of that coach's figures.
+    context = replace(context, chains=chains_in_scope(context.chains, ids))
+    people = _filtered(scoped(context.segmented, ids))
     if people.empty:
         st.info("No one matches; clear the search or the filters.")
         return

@@ -556,5 +556,6 @@ def ensure_demo_dataset(*, engine: Engine, spec: DemoSpec = DEMO_SPEC) -> int | 
             pairs=list(zip(pairs["coach_id"], pairs["coachee_id"], strict=True)),
             month=str(pairs["start"].iloc[0]),
             changed_by="demo generator",
+            scope=None,
         )
     return dataset_id

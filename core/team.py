@@ -54,3 +54,15 @@ def person_labels(people: pd.DataFrame, *, with_tier: bool = False) -> dict[str,
         rep_id, name, role, team, *tier = (str(v) for v in row)
         labels[rep_id] = " · ".join([name, rep_id, ROLE_NAMES.get(role, role), team, *tier])
     return labels
+
+
+def rows_and_months(records: pd.DataFrame) -> tuple[int, tuple[str, str, int] | None]:
+    """The rows of monthly records (column ``period``, ``YYYY-MM``), and their (first, last, number of) months.
+
+    The same figures :func:`core.store.datasets.period_range` and the dataset's row count give for a whole
+    dataset, for any part of one (e.g. a manager's people); the months are None when there are no rows.
+    """
+    if records.empty:
+        return 0, None
+    periods = records["period"].astype(str)
+    return len(records), (periods.min(), periods.max(), periods.nunique())

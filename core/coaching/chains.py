@@ -49,6 +49,9 @@ suggestions. The rules below are product promises; ``tests/test_chains.py`` chec
 * **Focus** is the coachee's weakest metric relative to peers (lowest percentile within role).
 * **Reason**: coach (role, "top N%", the coach's metric against the role median of the raw metric
   over the whole frame) · locality · focus, then "ask first" and "locked by manager" where they apply.
+  :attr:`ChainResult.plain_reasons` holds the same line without the coach's figures, and
+  :attr:`ChainResult.suggestion_about` whom each suggestion is about, for a manager's scoped view
+  (:mod:`core.coaching.scope`).
 """
 
 from __future__ import annotations
@@ -168,6 +171,11 @@ class ChainResult:
         load: One row per eligible coach (and per coach holding a lock): coach_id, name, role, team,
             region, coachees, capacity, hours, ask_first.
         suggestions: Sentences saying what would cover everyone, and which locks were not kept.
+        suggestion_about: The rep_ids each suggestion is about, in the order of ``suggestions`` (a dropped
+            lock: its coachee; a shortage: the people left without a coach; "ask first": those coaches and
+            their coachees), so a manager's view keeps only the sentences about their people.
+        plain_reasons: (coach_id, coachee_id) → the pair's reason without the coach's figures (standing,
+            metric, aptitude), for a viewer who may name that coach but not see their scores.
     """
 
     pairs: pd.DataFrame
@@ -175,6 +183,8 @@ class ChainResult:
     manager_coached: pd.DataFrame
     load: pd.DataFrame
     suggestions: list[str]
+    suggestion_about: tuple[frozenset[str], ...] = ()
+    plain_reasons: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 def fit_formula() -> str:
@@ -506,20 +516,28 @@ class _Pair:
     coach_the_coaches: bool = False
 
 
+def _ids(people: _People, positions: Sequence[int] | IntArray) -> frozenset[str]:
+    """The rep_ids at these positions."""
+    return frozenset(str(people.ids[i]) for i in positions)
+
+
 def _name(people: _People, i: int) -> str:
     return str(people.names[i] or people.ids[i])
 
 
-def _locks(people: _People, constraints: Constraints, forbidden: set[tuple[int, int]]) -> tuple[list[_Pair], list[str]]:
-    """The locked pairs kept, and a sentence for each one dropped."""
+def _locks(
+    people: _People, constraints: Constraints, forbidden: set[tuple[int, int]]
+) -> tuple[list[_Pair], list[tuple[str, frozenset[str]]]]:
+    """The locked pairs kept, and a sentence for each one dropped (with the coachee it is about)."""
     kept: list[_Pair] = []
-    notes: list[str] = []
+    notes: list[tuple[str, frozenset[str]]] = []
     has_lock: set[int] = set()
     for coach_id, coachee_id in constraints.locked:
         c, e = people.position.get(str(coach_id)), people.position.get(str(coachee_id))
         label = f"The lock {coach_id} → {coachee_id}"
+        about = frozenset({str(coachee_id)})
         if c is None or e is None:
-            notes.append(f"{label} was not kept: {coach_id if c is None else coachee_id} is not in this data.")
+            notes.append((f"{label} was not kept: {coach_id if c is None else coachee_id} is not in this data.", about))
             continue
         label = f"The lock {_name(people, c)} → {_name(people, e)}"
         problem = ""
@@ -536,7 +554,7 @@ def _locks(people: _People, constraints: Constraints, forbidden: set[tuple[int, 
         elif e in has_lock:
             problem = f"{_name(people, e)} already has a locked coach"
         if problem:
-            notes.append(f"{label} was not kept: {problem}.")
+            notes.append((f"{label} was not kept: {problem}.", about))
             continue
         has_lock.add(e)
         kept.append(_Pair(coach=c, coachee=e, locked=True))
@@ -572,7 +590,8 @@ def _medians(people: _People) -> dict[str, float]:
     return out
 
 
-def _reason(people: _People, pair: _Pair, medians: Mapping[str, float]) -> str:
+def _reason(people: _People, pair: _Pair, medians: Mapping[str, float], *, figures: bool = True) -> str:
+    """The pair's one-line reason; without ``figures``, the coach's standing, metric and aptitude are left out."""
     frame = people.frame
     c, e = pair.coach, pair.coachee
     role = str(people.role[c])
@@ -582,9 +601,9 @@ def _reason(people: _People, pair: _Pair, medians: Mapping[str, float]) -> str:
     else:
         standing = f"now {people.tier[c] or 'untiered'} tier"
     metric = COACH_METRIC[role]
-    inside = [role, standing]
+    inside = [role, standing] if figures else [role]
     raw = float(people.coach_raw[c])
-    if math.isfinite(raw):
+    if figures and math.isfinite(raw):
         label = next(spec.label for spec in METRICS if spec.id == metric).lower()
         median = medians.get(role, float("nan"))
         versus = f" vs median {_percent(median)}" if math.isfinite(median) else ""
@@ -597,7 +616,7 @@ def _reason(people: _People, pair: _Pair, medians: Mapping[str, float]) -> str:
     else:
         parts.append(f"other region ({frame['region'].iat[c]})" if frame["region"].iat[c] else "other team")
     parts.append(f"focus: {people.focus[e]}")
-    if math.isfinite(people.aptitude[c]):
+    if figures and math.isfinite(people.aptitude[c]):
         parts.append(f"coaching aptitude {people.aptitude[c]:.0f}/5")
     if pair.coach_the_coaches:
         parts.append("coach the coaches")
@@ -660,7 +679,7 @@ class _Matching:
     pairs: list[_Pair]
     residual: IntArray  # room left per position (0 for anyone who does not coach)
     left_over: dict[str, IntArray] = field(default_factory=dict)  # core coachees without a coach, by role
-    ctc_left: int = 0  # coaching AEs without an AM coach (coach the coaches)
+    ctc_left: frozenset[str] = frozenset()  # rep_ids of coaching AEs without an AM coach (coach the coaches)
 
 
 def _solve(
@@ -693,7 +712,7 @@ def _solve(
             if stage == 0:
                 state.left_over[coachee_role] = coachees[match < 0]
             else:
-                state.ctc_left = int((match < 0).sum())
+                state.ctc_left = frozenset(str(people.ids[i]) for i in coachees[match < 0])
 
 
 def _no_coach_at_all(people: _People, coach_role: str, coachee_role: str) -> str:
@@ -713,10 +732,13 @@ def _explain_unmatched(
     eligible: BoolArray,
     forbidden: set[tuple[int, int]],
     state: _Matching,
-) -> tuple[list[dict[str, object]], list[str]]:
-    """Why each core person left without a coach has none (rows of UNMATCHED_COLUMNS), and what would cover them."""
+) -> tuple[list[dict[str, object]], list[tuple[str, frozenset[str]]]]:
+    """Why each core person left without a coach has none (rows of UNMATCHED_COLUMNS), and what would cover them.
+
+    Each suggestion comes with the rep_ids it is about: the people it would cover.
+    """
     rows: list[dict[str, object]] = []
-    suggestions: list[str] = []
+    suggestions: list[tuple[str, frozenset[str]]] = []
     frame = people.frame
     for coachee_role in ("SDR", "AE"):
         coach_role = COACH_OF[coachee_role]
@@ -728,11 +750,14 @@ def _explain_unmatched(
         free = coaches[state.residual[coaches] > 0]
         general = _no_coach_at_all(people, coach_role, coachee_role) if len(coaches) == 0 else ""
         if general:
-            suggestions.append(general)
+            suggestions.append((general, _ids(people, left)))
         regions = frame["region"].to_numpy(dtype=object)[left]
         short = {str(r): int((regions == r).sum()) for r in sorted(set(regions.tolist()))}
         if len(free) == 0:
-            suggestions.extend(_more_coaches(coach_role, count, default, _where(r)) for r, count in short.items())
+            suggestions.extend(
+                (_more_coaches(coach_role, count, default, _where(r)), _ids(people, left[regions == r]))
+                for r, count in short.items()
+            )
         for i in left:
             region = str(frame["region"].iat[i])
             if general:
@@ -765,24 +790,41 @@ def _explain_unmatched(
     return rows, suggestions
 
 
-def _closing_suggestions(people: _People, state: _Matching) -> list[str]:
-    """What is left to ask after matching: coaching AEs without an AM coach, coaches who have not said yes."""
-    out: list[str] = []
+def _closing_suggestions(people: _People, state: _Matching) -> list[tuple[str, frozenset[str]]]:
+    """What is left to ask after matching: coaching AEs without an AM coach, coaches who have not said yes.
+
+    Each with the rep_ids it is about: those AEs; the coaches to ask and their coachees.
+    """
+    out: list[tuple[str, frozenset[str]]] = []
     if state.ctc_left:
-        noun = "AE who coaches" if state.ctc_left == 1 else "AEs who coach"
+        count = len(state.ctc_left)
+        noun = "AE who coaches" if count == 1 else "AEs who coach"
         out.append(
-            f"{state.ctc_left} top {noun} SDRs have no AM coach: the AM capacity went to the core AEs first; "
-            f"raise AM capacity to coach the coaches."
+            (
+                f"{count} top {noun} SDRs have no AM coach: the AM capacity went to the core AEs first; "
+                f"raise AM capacity to coach the coaches.",
+                state.ctc_left,
+            )
         )
-    asked = sorted({p.coach for p in state.pairs if people.willing[p.coach] != "yes"})
+    asked = [p for p in state.pairs if people.willing[p.coach] != "yes"]
     if asked:
-        noun = "coach has" if len(asked) == 1 else "coaches have"
-        out.append(f"{len(asked)} {noun} not said yes to coaching yet: ask them first (marked 'ask first').")
+        coaches = {p.coach for p in asked}
+        noun = "coach has" if len(coaches) == 1 else "coaches have"
+        out.append(
+            (
+                f"{len(coaches)} {noun} not said yes to coaching yet: ask them first (marked 'ask first').",
+                _ids(people, [i for p in asked for i in (p.coach, p.coachee)]),
+            )
+        )
     return out
 
 
-def _pairs_frame(people: _People, pairs: list[_Pair]) -> pd.DataFrame:
-    """The pairs as PAIR_COLUMNS, SDR level first, then by coach and coachee id."""
+def _pairs_frame(people: _People, pairs: list[_Pair]) -> tuple[pd.DataFrame, dict[tuple[str, str], str]]:
+    """The pairs as PAIR_COLUMNS, SDR level first, then by coach and coachee id; and each pair's plain reason.
+
+    The plain reason (by (coach_id, coachee_id)) is the reason without the coach's figures, for
+    :attr:`ChainResult.plain_reasons`.
+    """
     frame = people.frame
     medians = _medians(people)
     level_order = {"SDR": 0, "AE": 1}
@@ -790,8 +832,10 @@ def _pairs_frame(people: _People, pairs: list[_Pair]) -> pd.DataFrame:
         pairs, key=lambda p: (level_order[str(people.role[p.coachee])], people.ids[p.coach], people.ids[p.coachee])
     )
     rows: list[dict[str, object]] = []
+    plain: dict[tuple[str, str], str] = {}
     for p in ordered:
         c, e = p.coach, p.coachee
+        plain[(str(people.ids[c]), str(people.ids[e]))] = _reason(people, p, medians, figures=False)
         rows.append(
             {
                 "coach_id": people.ids[c],
@@ -815,7 +859,7 @@ def _pairs_frame(people: _People, pairs: list[_Pair]) -> pd.DataFrame:
     for column in ("same_team", "same_region", "locked", "ask_first"):
         out[column] = out[column].astype(bool)
     out["fit"] = out["fit"].astype(np.float64)
-    return out
+    return out, plain
 
 
 def _load_frame(
@@ -901,12 +945,16 @@ def match_chains(
     state = _Matching(pairs=locked, residual=residual)
     _solve(people, settings, eligible, forbidden, state)
     unmatched_rows, shortfall = _explain_unmatched(people, settings, eligible, forbidden, state)
+    suggestions = [*notes, *shortfall, *_closing_suggestions(people, state)]
+    pairs, plain_reasons = _pairs_frame(people, state.pairs)
     return ChainResult(
-        pairs=_pairs_frame(people, state.pairs).reset_index(drop=True),
+        pairs=pairs.reset_index(drop=True),
         unmatched=pd.DataFrame(unmatched_rows, columns=list(UNMATCHED_COLUMNS)).reset_index(drop=True),
         manager_coached=_manager_frame(people).reset_index(drop=True),
         load=_load_frame(people, state.pairs, eligible, capacity, settings).reset_index(drop=True),
-        suggestions=[*notes, *shortfall, *_closing_suggestions(people, state)],
+        suggestions=[text for text, _ in suggestions],
+        suggestion_about=tuple(about for _, about in suggestions),
+        plain_reasons=plain_reasons,
     )
 
 

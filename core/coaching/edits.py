@@ -8,6 +8,12 @@ coaching began, for the Impact page; it also locks the pair, because a chain tha
 be re-matched away silently. ``stop`` ends it (and unlocks it): the pair no longer counts as
 coached. A coachee has one started coach per level — a newer start replaces an older one — and
 a swap (which forbids the old pair) stops it too.
+
+Every writer takes the editor's ``scope`` — the rep_ids they may change, None for a role that sees
+everyone — and refuses, in one sentence and storing nothing, an edit about anyone else: a person edit
+(exclude, include, capacity) needs that person in scope, a pair edit (lock, unlock, start, stop, swap)
+the coachee, whose coaching it decides. Each stored edit writes one ``chain_edit`` audit entry in the
+same transaction, so an edit and its record land together or not at all.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from core.coaching.chains import Constraints
+from core.governance.audit import add_entry, subject_ids
 from core.months import from_yyyymm, yyyymm
 from core.store.db import retry_when_busy
 from core.store.models import ChainEdit, Dataset
@@ -71,13 +78,53 @@ def _edit(
     )
 
 
+def _check_scope(edits: list[ChainEdit], scope: frozenset[str] | None) -> None:
+    """Refuse edits about people outside ``scope`` (None: everyone may be edited)."""
+    if scope is None:
+        return
+    for edit in edits:
+        if edit.kind in (*PERSON_KINDS, "capacity"):
+            if edit.rep_id not in scope:
+                raise ValueError(
+                    f"{edit.rep_id} is not one of your people, so only their manager or an admin can change "
+                    "their place in the chains; nothing was saved."
+                )
+        elif edit.coachee_id not in scope:
+            raise ValueError(
+                f"{edit.coachee_id} is not one of your people, so only their manager or an admin can change "
+                "who coaches them; nothing was saved."
+            )
+
+
+def _describe(edits: list[ChainEdit]) -> str:
+    """The audit detail of edits stored together: kind and whom, e.g. "lock A1 → S1; capacity A2 = 3"."""
+    parts = []
+    for edit in edits:
+        if edit.rep_id:
+            value = f" = {edit.value}" if edit.value is not None else ""
+            parts.append(f"{edit.kind} {edit.rep_id}{value}")
+        else:
+            value = f" from {from_yyyymm(edit.value)}" if edit.kind == "start" and edit.value is not None else ""
+            parts.append(f"{edit.kind} {edit.coach_id} → {edit.coachee_id}{value}")
+    return "; ".join(parts)
+
+
 @retry_when_busy
-def _store(engine: Engine, dataset_id: int, edits: list[ChainEdit]) -> None:
-    """Store edits in one transaction, so a multi-part edit lands whole or not at all."""
+def _store(engine: Engine, dataset_id: int, edits: list[ChainEdit], scope: frozenset[str] | None) -> None:
+    """Store edits and their audit entry in one transaction, so a multi-part edit lands whole or not at all."""
+    _check_scope(edits, scope)
     with Session(engine) as session, session.begin():
         if session.get(Dataset, dataset_id) is None:
             raise ValueError(f"Dataset {dataset_id} does not exist (any more).")
         session.add_all(edits)
+        add_entry(
+            session,
+            actor=edits[0].changed_by,
+            action="chain_edit",
+            dataset_id=dataset_id,
+            subject=subject_ids(i for e in edits for i in (e.coach_id, e.coachee_id, e.rep_id) if i),
+            detail=_describe(edits),
+        )
 
 
 def add_edit(
@@ -90,11 +137,16 @@ def add_edit(
     coachee_id: str | None = None,
     rep_id: str | None = None,
     value: int | None = None,
+    scope: frozenset[str] | None,
 ) -> None:
-    """Store one edit.
+    """Store one edit (and its audit entry).
+
+    Args:
+        scope: The rep_ids the editor may change, None for a role that sees everyone.
 
     Raises:
-        ValueError: Unknown kind, missing ids for the kind, a negative capacity, or no such dataset.
+        ValueError: Unknown kind, missing ids for the kind, a negative capacity, a person outside
+            ``scope``, or no such dataset.
     """
     edit = _edit(
         dataset_id=dataset_id,
@@ -105,15 +157,22 @@ def add_edit(
         rep_id=rep_id,
         value=value,
     )
-    _store(engine, dataset_id, [edit])
+    _store(engine, dataset_id, [edit], scope)
 
 
 def swap_coach(
-    *, engine: Engine, dataset_id: int, coachee_id: str, old_coach_id: str | None, new_coach_id: str, changed_by: str
+    *,
+    engine: Engine,
+    dataset_id: int,
+    coachee_id: str,
+    old_coach_id: str | None,
+    new_coach_id: str,
+    changed_by: str,
+    scope: frozenset[str] | None,
 ) -> None:
     """Give a coachee another coach in one transaction: the old pair is forbidden, the new pair locked.
 
-    A forbid also lifts any lock on that pair (see :func:`edits_in_force`).
+    A forbid also lifts any lock on that pair (see :func:`edits_in_force`). ``scope`` as in :func:`add_edit`.
     """
     if old_coach_id == new_coach_id:
         raise ValueError("Choose a different coach to swap to.")
@@ -123,14 +182,23 @@ def swap_coach(
         _edit(dataset_id=dataset_id, kind=kind, coach_id=coach, coachee_id=coachee_id, changed_by=changed_by)
         for kind, coach in kinds
     ]
-    _store(engine, dataset_id, edits)
+    _store(engine, dataset_id, edits, scope)
 
 
-def start_pairs(*, engine: Engine, dataset_id: int, pairs: list[tuple[str, str]], month: str, changed_by: str) -> None:
+def start_pairs(
+    *,
+    engine: Engine,
+    dataset_id: int,
+    pairs: list[tuple[str, str]],
+    month: str,
+    changed_by: str,
+    scope: frozenset[str] | None,
+) -> None:
     """Record that coaching of these (coach, coachee) pairs began in ``month``, and lock them; one transaction.
 
     Raises:
-        ValueError: No pairs, a month that is not ``YYYY-MM``, or no such dataset.
+        ValueError: No pairs, a month that is not ``YYYY-MM``, a coachee outside ``scope`` (as in
+            :func:`add_edit`), or no such dataset.
     """
     if not pairs:
         raise ValueError("Choose at least one pair to start.")
@@ -143,17 +211,25 @@ def start_pairs(*, engine: Engine, dataset_id: int, pairs: list[tuple[str, str]]
         for c, e in pairs
         for kind, v in (("start", value), ("lock", None))
     ]
-    _store(engine, dataset_id, edits)
+    _store(engine, dataset_id, edits, scope)
 
 
-def stop_pairs(*, engine: Engine, dataset_id: int, pairs: list[tuple[str, str]], changed_by: str) -> None:
-    """Stop started pairs (they no longer count as coached) and unlock them; one transaction."""
+def stop_pairs(
+    *, engine: Engine, dataset_id: int, pairs: list[tuple[str, str]], changed_by: str, scope: frozenset[str] | None
+) -> None:
+    """Stop started pairs (they no longer count as coached) and unlock them; one transaction.
+
+    Raises:
+        ValueError: No pairs, a coachee outside ``scope`` (as in :func:`add_edit`), or no such dataset.
+    """
+    if not pairs:
+        raise ValueError("Choose at least one pair to stop.")
     edits = [
         _edit(dataset_id=dataset_id, kind=kind, coach_id=c, coachee_id=e, changed_by=changed_by)
         for c, e in pairs
         for kind in ("stop", "unlock")
     ]
-    _store(engine, dataset_id, edits)
+    _store(engine, dataset_id, edits, scope)
 
 
 def started_pairs(*, engine: Engine, dataset_id: int) -> pd.DataFrame:

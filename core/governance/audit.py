@@ -32,6 +32,7 @@ ACTIONS: dict[str, str] = {
     "hr_case": "changed an HR case",
     "export": "exported plans or briefs",
     "tier_override": "overrode a tier",
+    "chain_edit": "changed the coaching chains",
     "dataset_deleted": "deleted a dataset",
     "user_changed": "changed a user",
     "retention_changed": "changed the retention period",

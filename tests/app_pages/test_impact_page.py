@@ -61,6 +61,7 @@ def test_no_started_pairs_explains_how_to_start(app_env: Path) -> None:
         dataset_id=dataset_id,
         pairs=list(zip(started["coach_id"], started["coachee_id"], strict=True)),
         changed_by="test",
+        scope=None,
     )
     at = _page()
     assert any("No coaching chain has been started" in info.value for info in at.info)

@@ -579,16 +579,27 @@ def test_no_coach_at_all_says_why(tops: list[dict[str, Any]], says: str) -> None
 
 
 def test_closing_suggestions_count_coaching_aes_left_and_coaches_to_ask() -> None:
-    """After matching: how many coaching AEs lack an AM coach, and how many coaches have not said yes."""
+    """After matching: how many coaching AEs lack an AM coach, and how many coaches have not said yes.
+
+    Each comes with whom it is about: those AEs; the coaches to ask and their coachees.
+    """
     seg = frame(person("A1", "AE", "top", willing=None), person("A2", "AE", "top"), person("S1", "SDR", "core"))
     people = chains._prepare(seg, frozenset())
     a1, s1 = people.position["A1"], people.position["S1"]
     state = chains._Matching(
-        pairs=[chains._Pair(coach=a1, coachee=s1, locked=False)], residual=np.zeros(3, dtype=np.int64), ctc_left=2
+        pairs=[chains._Pair(coach=a1, coachee=s1, locked=False)],
+        residual=np.zeros(3, dtype=np.int64),
+        ctc_left=frozenset({"A1", "A2"}),
     )
     assert chains._closing_suggestions(people, state) == [
-        "2 top AEs who coach SDRs have no AM coach: the AM capacity went to the core AEs first; "
-        "raise AM capacity to coach the coaches.",
-        "1 coach has not said yes to coaching yet: ask them first (marked 'ask first').",
+        (
+            "2 top AEs who coach SDRs have no AM coach: the AM capacity went to the core AEs first; "
+            "raise AM capacity to coach the coaches.",
+            frozenset({"A1", "A2"}),
+        ),
+        (
+            "1 coach has not said yes to coaching yet: ask them first (marked 'ask first').",
+            frozenset({"A1", "S1"}),
+        ),
     ]
     assert chains._closing_suggestions(people, chains._Matching(pairs=[], residual=np.zeros(3, dtype=np.int64))) == []

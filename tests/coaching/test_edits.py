@@ -21,7 +21,13 @@ def dataset_id(engine: Engine, small_team: pd.DataFrame) -> int:
 def test_swap_forbids_old_and_locks_new(engine: Engine, dataset_id: int) -> None:
     """Swapping a coach forbids the old pair and locks the new one."""
     swap_coach(
-        engine=engine, dataset_id=dataset_id, coachee_id="S1", old_coach_id="A1", new_coach_id="A2", changed_by="Ann"
+        engine=engine,
+        dataset_id=dataset_id,
+        coachee_id="S1",
+        old_coach_id="A1",
+        new_coach_id="A2",
+        changed_by="Ann",
+        scope=None,
     )
     edits = edits_in_force(engine=engine, dataset_id=dataset_id)
     assert edits.constraints.locked == (("A2", "S1"),)
@@ -32,19 +38,29 @@ def test_swap_forbids_old_and_locks_new(engine: Engine, dataset_id: int) -> None
 def test_newest_lock_per_coachee_wins(engine: Engine, dataset_id: int) -> None:
     """Two locks for one coachee: the newer holds; re-locking the first makes it newest again."""
     for coach in ("A1", "A2", "A1"):
-        add_edit(engine=engine, dataset_id=dataset_id, kind="lock", coach_id=coach, coachee_id="S1", changed_by="m")
+        add_edit(
+            engine=engine,
+            dataset_id=dataset_id,
+            kind="lock",
+            coach_id=coach,
+            coachee_id="S1",
+            changed_by="m",
+            scope=None,
+        )
     assert edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked == (("A1", "S1"),)
-    add_edit(engine=engine, dataset_id=dataset_id, kind="unlock", coach_id="A1", coachee_id="S1", changed_by="m")
+    add_edit(
+        engine=engine, dataset_id=dataset_id, kind="unlock", coach_id="A1", coachee_id="S1", changed_by="m", scope=None
+    )
     assert edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked == (("A2", "S1"),)
 
 
 def test_exclude_include_and_capacity(engine: Engine, dataset_id: int) -> None:
     """Exclusion can be undone; the latest capacity per coach is in force."""
-    add_edit(engine=engine, dataset_id=dataset_id, kind="exclude", rep_id="S9", changed_by="m")
-    add_edit(engine=engine, dataset_id=dataset_id, kind="exclude", rep_id="S8", changed_by="m")
-    add_edit(engine=engine, dataset_id=dataset_id, kind="include", rep_id="S8", changed_by="m")
-    add_edit(engine=engine, dataset_id=dataset_id, kind="capacity", rep_id="A1", value=5, changed_by="m")
-    add_edit(engine=engine, dataset_id=dataset_id, kind="capacity", rep_id="A1", value=1, changed_by="m")
+    add_edit(engine=engine, dataset_id=dataset_id, kind="exclude", rep_id="S9", changed_by="m", scope=None)
+    add_edit(engine=engine, dataset_id=dataset_id, kind="exclude", rep_id="S8", changed_by="m", scope=None)
+    add_edit(engine=engine, dataset_id=dataset_id, kind="include", rep_id="S8", changed_by="m", scope=None)
+    add_edit(engine=engine, dataset_id=dataset_id, kind="capacity", rep_id="A1", value=5, changed_by="m", scope=None)
+    add_edit(engine=engine, dataset_id=dataset_id, kind="capacity", rep_id="A1", value=1, changed_by="m", scope=None)
     edits = edits_in_force(engine=engine, dataset_id=dataset_id)
     assert edits.constraints.excluded == frozenset({"S9"})
     assert edits.capacity_overrides == {"A1": 1}
@@ -62,7 +78,7 @@ def test_exclude_include_and_capacity(engine: Engine, dataset_id: int) -> None:
 def test_bad_edits_refused(engine: Engine, dataset_id: int, kwargs: dict[str, object], message: str) -> None:
     """A malformed edit is a clear sentence and stores nothing."""
     with pytest.raises(ValueError, match=message):
-        add_edit(engine=engine, dataset_id=dataset_id, changed_by="m", **kwargs)  # type: ignore[arg-type]
+        add_edit(engine=engine, dataset_id=dataset_id, changed_by="m", scope=None, **kwargs)  # type: ignore[arg-type]
     assert edit_history(engine=engine, dataset_id=dataset_id).empty
 
 
@@ -71,7 +87,12 @@ def test_start_records_month_and_locks(engine: Engine, dataset_id: int) -> None:
     from core.coaching.edits import start_pairs, started_pairs
 
     start_pairs(
-        engine=engine, dataset_id=dataset_id, pairs=[("A1", "S1"), ("A2", "S2")], month="2026-04", changed_by="Ann"
+        engine=engine,
+        dataset_id=dataset_id,
+        pairs=[("A1", "S1"), ("A2", "S2")],
+        month="2026-04",
+        changed_by="Ann",
+        scope=None,
     )
     started = started_pairs(engine=engine, dataset_id=dataset_id)
     assert started[["coach_id", "coachee_id", "start"]].values.tolist() == [
@@ -91,12 +112,21 @@ def test_stop_swap_and_restart_fold(engine: Engine, dataset_id: int) -> None:
         pairs=[("A1", "S1"), ("A2", "S2"), ("A3", "S3")],
         month="2026-03",
         changed_by="Ann",
+        scope=None,
     )
-    stop_pairs(engine=engine, dataset_id=dataset_id, pairs=[("A1", "S1")], changed_by="Ann")
+    stop_pairs(engine=engine, dataset_id=dataset_id, pairs=[("A1", "S1")], changed_by="Ann", scope=None)
     swap_coach(
-        engine=engine, dataset_id=dataset_id, coachee_id="S2", old_coach_id="A2", new_coach_id="A9", changed_by="Ann"
+        engine=engine,
+        dataset_id=dataset_id,
+        coachee_id="S2",
+        old_coach_id="A2",
+        new_coach_id="A9",
+        changed_by="Ann",
+        scope=None,
     )
-    start_pairs(engine=engine, dataset_id=dataset_id, pairs=[("A4", "S3")], month="2026-05", changed_by="Bo")
+    start_pairs(
+        engine=engine, dataset_id=dataset_id, pairs=[("A4", "S3")], month="2026-05", changed_by="Bo", scope=None
+    )
     started = started_pairs(engine=engine, dataset_id=dataset_id)
     assert started[["coach_id", "coachee_id", "start"]].values.tolist() == [["A4", "S3", "2026-05"]]
     assert ("A1", "S1") not in edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked
@@ -108,4 +138,86 @@ def test_start_needs_a_month(engine: Engine, dataset_id: int, month: str) -> Non
     from core.coaching.edits import start_pairs
 
     with pytest.raises(ValueError, match="month"):
-        start_pairs(engine=engine, dataset_id=dataset_id, pairs=[("A1", "S1")], month=month, changed_by="Ann")
+        start_pairs(
+            engine=engine, dataset_id=dataset_id, pairs=[("A1", "S1")], month=month, changed_by="Ann", scope=None
+        )
+
+
+MINE = frozenset({"A1", "S1", "S2"})
+"""A manager's people in the scope tests: A9 and S9 are another team's."""
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        ({"kind": "exclude", "rep_id": "A9"}, "A9 is not one of your people"),
+        ({"kind": "include", "rep_id": "A9"}, "A9 is not one of your people"),
+        ({"kind": "capacity", "rep_id": "A9", "value": 0}, "A9 is not one of your people"),
+        ({"kind": "lock", "coach_id": "A1", "coachee_id": "S9"}, "S9 is not one of your people"),
+        ({"kind": "unlock", "coach_id": "A9", "coachee_id": "S9"}, "S9 is not one of your people"),
+    ],
+)
+def test_edit_outside_scope_refused(engine: Engine, dataset_id: int, call: dict[str, object], message: str) -> None:
+    """An edit about another team's person, or their coachee's pair, is one sentence; nothing is stored."""
+    from core.governance.audit import audit_log
+
+    with pytest.raises(ValueError, match=message) as refused:
+        add_edit(engine=engine, dataset_id=dataset_id, changed_by="mia", scope=MINE, **call)  # type: ignore[arg-type]
+    assert str(refused.value).count(".") == 1 and "nothing was saved" in str(refused.value)
+    assert edit_history(engine=engine, dataset_id=dataset_id).empty
+    assert audit_log(engine=engine, actions=["chain_edit"]).empty
+
+
+def test_swap_start_and_stop_outside_scope_refused(engine: Engine, dataset_id: int) -> None:
+    """Swapping, starting or stopping the coaching of another team's coachee is refused, even within a batch."""
+    from core.coaching.edits import start_pairs, stop_pairs
+
+    with pytest.raises(ValueError, match="S9 is not one of your people"):
+        swap_coach(
+            engine=engine,
+            dataset_id=dataset_id,
+            coachee_id="S9",
+            old_coach_id="A9",
+            new_coach_id="A1",
+            changed_by="mia",
+            scope=MINE,
+        )
+    pairs = [("A1", "S1"), ("A9", "S9")]
+    with pytest.raises(ValueError, match="S9"):
+        start_pairs(engine=engine, dataset_id=dataset_id, pairs=pairs, month="2026-04", changed_by="mia", scope=MINE)
+    with pytest.raises(ValueError, match="S9"):
+        stop_pairs(engine=engine, dataset_id=dataset_id, pairs=pairs, changed_by="mia", scope=MINE)
+    assert edit_history(engine=engine, dataset_id=dataset_id).empty
+
+
+def test_every_edit_kind_is_one_audit_entry(engine: Engine, dataset_id: int) -> None:
+    """Lock, unlock, exclude, include, capacity, swap, start and stop each write one entry naming who and whom.
+
+    The coachee decides: a manager may lock their SDR to another team's coach (A9).
+    """
+    from core.coaching.edits import start_pairs, stop_pairs
+    from core.governance.audit import audit_log
+
+    kw = {"engine": engine, "dataset_id": dataset_id, "changed_by": "mia", "scope": MINE}
+    add_edit(kind="lock", coach_id="A9", coachee_id="S1", **kw)  # type: ignore[arg-type]
+    add_edit(kind="unlock", coach_id="A9", coachee_id="S1", **kw)  # type: ignore[arg-type]
+    add_edit(kind="exclude", rep_id="A1", **kw)  # type: ignore[arg-type]
+    add_edit(kind="include", rep_id="A1", **kw)  # type: ignore[arg-type]
+    add_edit(kind="capacity", rep_id="A1", value=2, **kw)  # type: ignore[arg-type]
+    swap_coach(coachee_id="S2", old_coach_id="A9", new_coach_id="A1", **kw)  # type: ignore[arg-type]
+    start_pairs(pairs=[("A1", "S2")], month="2026-04", **kw)  # type: ignore[arg-type]
+    stop_pairs(pairs=[("A1", "S2")], **kw)  # type: ignore[arg-type]
+    log = audit_log(engine=engine, actions=["chain_edit"]).iloc[::-1]
+    assert log["detail"].tolist() == [
+        "lock A9 → S1",
+        "unlock A9 → S1",
+        "exclude A1",
+        "include A1",
+        "capacity A1 = 2",
+        "forbid A9 → S2; lock A1 → S2",
+        "start A1 → S2 from 2026-04; lock A1 → S2",
+        "stop A1 → S2; unlock A1 → S2",
+    ]
+    assert set(log["actor"]) == {"mia"} and set(log["dataset_id"]) == {dataset_id}
+    assert log["subject"].tolist()[:3] == ["A9, S1", "A9, S1", "A1"]
+    assert len(edit_history(engine=engine, dataset_id=dataset_id)) == 11

@@ -66,7 +66,7 @@ def _filled(engine: Engine, frame: pd.DataFrame, name: str, note: str = "kept no
     dataset_id = outcome.dataset_id
     rep = str(frame["rep_id"].iloc[0])
     set_override(engine=engine, dataset_id=dataset_id, rep_id=rep, tier="core", reason="ramping up", changed_by="m")
-    add_edit(engine=engine, dataset_id=dataset_id, kind="exclude", rep_id=rep, changed_by="m")
+    add_edit(engine=engine, dataset_id=dataset_id, kind="exclude", rep_id=rep, changed_by="m", scope=None)
     set_plan_edit(engine=engine, dataset_id=dataset_id, rep_id=rep, key="notes", value=note, changed_by="m")
     add_checkin(
         engine=engine,
