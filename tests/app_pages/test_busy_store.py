@@ -109,6 +109,9 @@ def test_sessions_save_overrides_while_large_imports_run(app_env: Path, monkeypa
                     source_sha256="0" * 64,
                     also=lambda _session, _id: importing.set(),
                 )
+                # Imports follow each other as people upload, not back to back: SQLite's lock is not fair,
+                # so a loop with no gap at all could starve a waiting writer beyond any retry budget.
+                done.wait(0.2)
         except BaseException as exc:  # noqa: BLE001  (collected for the assertion below)
             import_errors.append(exc)
 
