@@ -226,7 +226,7 @@ def _stack(parsed: list[FileRecords]) -> pd.DataFrame:
         if not p.records.empty
     ]
     if not frames:
-        return pd.DataFrame(columns=[*columns, "kind", "file"])
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*columns, "kind"]}).assign(file=0).iloc[:0]
     records = pd.concat(frames, ignore_index=True)
     records["month"] = records["month"].astype(object).where(records["month"].notna(), OPEN)
     return records
@@ -237,7 +237,7 @@ def _people_list(rosters: list[RecordFile], answers: Answers) -> tuple[pd.DataFr
     questions = [q for r in lists for q in r.questions]
     notes = [n for r in lists for n in r.notes]
     if not lists:
-        return pd.DataFrame(columns=list(PEOPLE_COLUMNS)), questions, notes
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PEOPLE_COLUMNS}), questions, notes
     people = pd.concat([r.people for r in lists], ignore_index=True)
     return people, questions, notes
 
@@ -245,6 +245,9 @@ def _people_list(rosters: list[RecordFile], answers: Answers) -> tuple[pd.DataFr
 def _link(records: pd.DataFrame, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Give every record its person's ``rep_id``, ``name`` and list row (``person``, -1 when not on the list)."""
     triples = ["owner", "owner_id", "owner_email"]
+    if records.empty:
+        typed = {"rep_id": pd.Series(dtype=object), "name": pd.Series(dtype=object), "person": pd.Series(dtype=int)}
+        return records.assign(**typed), []
     keyed = records[triples].fillna("")
     owners = keyed.drop_duplicates().reset_index(drop=True)
     linked = link_owners(owners.replace("", pd.NA), roster)
@@ -321,7 +324,7 @@ def _role_notes(records: pd.DataFrame, people: pd.DataFrame, listed: bool) -> li
         if len(outside):
             notes.append(
                 f"{_plural(len(outside), kind[:-1] + ' record')} of {_plural(outside['rep_id'].nunique(), 'person')} "
-                f"outside the role {role} not counted ({kind} count for {role}s only)."
+                f"in another role not counted ({kind} count for {role}s only)."
             )
     inferred = people[people["role_source"].str.startswith("inferred")]
     if len(inferred):
