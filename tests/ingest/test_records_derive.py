@@ -172,3 +172,22 @@ def test_owner_missing_from_list_is_kept_with_a_stable_id() -> None:
     assert dora["rep_id"].iloc[0].startswith("U-") and dora["role"].iloc[0] == "AE"
     assert dora["rep_id"].tolist() == again.frame[again.frame["name"] == "Dora Vos"]["rep_id"].tolist()
     assert any("1 owner not on the people list, kept: Dora Vos (1 records)" in n for n in first.notes)
+
+
+def test_monthly_table_joins_the_records() -> None:
+    """The monthly table itself can be dropped with the records; its rows win over derived ones for the same month."""
+    monthly = _file(
+        "team.csv",
+        ["rep_id", "name", "role", "period", "calls", "leads_sent", "qualified_leads", "deals_worked", "deals_won"],
+        ["E9", "Eva Roos", "SDR", "2026-03", "400", "20", "8", "", ""],
+        ["E1", "Ann Lee", "AE", "2026-03", "", "", "", "5", "1"],
+    )
+    result = _derive(dict([ROSTER, DEALS, monthly]))
+    assert result.frame[["rep_id", "period"]].values.tolist() == [
+        ["E1", "2026-03"],
+        ["E1", "2026-04"],
+        ["E9", "2026-03"],
+    ]
+    assert result.frame["calls"].tolist()[-1] == 400 and result.frame["deals_worked"].tolist()[:2] == [5, 1]
+    assert any("monthly table's rows are kept" in n for n in result.notes)
+    assert next(f for f in result.files if f.kind == "monthly").sentence == "monthly table: 2 rows, 2 valid"

@@ -22,6 +22,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from core.ingest.importer import prepare
 from core.ingest.records.kinds import RecordFile
 from core.ingest.records.parse import Answers, FileRecords, Question, records_of
 from core.ingest.records.people import (
@@ -193,6 +194,11 @@ def _canonical(rows: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     for role in ROLES:
         others = [c for c in (*COUNT_COLUMNS, *MONEY_COLUMNS) if c in frame and c not in ROLE_FIELDS[role]]
         frame.loc[frame["role"] == role, others] = np.nan
+    return _typed(frame)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The canonical columns with the importer's types (counts Int64, money float, text object), sorted."""
     frame = frame.reindex(columns=list(CANONICAL_COLUMNS))
     for column in COUNT_COLUMNS:
         frame[column] = pd.to_numeric(frame[column]).round().astype("Int64")
@@ -395,9 +401,14 @@ def derive(files: Sequence[RecordFile], *, answers: Answers | None = None) -> De
     if asked:
         questions.append(Question("records", "owner", "owner role", tuple(asked), (*ROLES, SKIP)))
     frame = _canonical(_monthly_rows(records, people), people.drop(columns=["records", "on_list", "role_source"]))
-    summaries = [
-        FileSummary(p.file.filename, p.file.kind, p.file.label, _sentence(p), p.file.mapping) for p in parsed
-    ] + [_roster_summary(f, people) for f in files if f.kind == "roster"]
+    monthly = [f for f in files if f.kind == "monthly"]
+    frame, monthly_summaries, monthly_notes = _with_monthly_tables(frame, monthly, answers)
+    notes += monthly_notes
+    summaries = (
+        [FileSummary(p.file.filename, p.file.kind, p.file.label, _sentence(p), p.file.mapping) for p in parsed]
+        + [_roster_summary(f, people) for f in files if f.kind == "roster"]
+        + monthly_summaries
+    )
     return Derivation(
         frame=frame,
         files=summaries,
@@ -414,3 +425,26 @@ def _roster_summary(file: RecordFile, people: pd.DataFrame) -> FileSummary:
     counts = ", ".join(f"{int((listed['role'] == r).sum()):,} {r}" for r in ROLES)
     sentence = f"{file.label}: {_plural(len(listed), 'person')} ({counts})"
     return FileSummary(file.filename, file.kind, file.label, sentence, file.mapping)
+
+
+def _with_monthly_tables(
+    frame: pd.DataFrame, tables: list[RecordFile], answers: Answers
+) -> tuple[pd.DataFrame, list[FileSummary], list[str]]:
+    """Add monthly tables as the single-file import reads them; their rows win over derived ones for the same month."""
+    summaries, notes = [], []
+    for table in tables:
+        prepared = prepare(table.data, table.filename, role_answers=dict(answers.roles))
+        sentence = f"{table.label}: {_plural(prepared.rows_total, 'row')}, {prepared.rows_valid:,} valid"
+        summaries.append(FileSummary(table.filename, table.kind, table.label, sentence, dict(prepared.mapping)))
+        if prepared.rows_rejected:
+            notes.append(f"'{table.filename}': {prepared.rows_rejected:,} invalid rows left out (`check` lists them).")
+        keys = prepared.frame.set_index(["rep_id", "period"]).index
+        derived = frame.set_index(["rep_id", "period"]).index.isin(keys)
+        if derived.any():
+            notes.append(
+                f"'{table.filename}' has {_plural(int(derived.sum()), 'person-month')} the records also give; "
+                "the monthly table's rows are kept."
+            )
+        rows = prepared.frame.astype(object).where(prepared.frame.notna(), np.nan)
+        frame = _typed(pd.concat([frame[~derived], rows], ignore_index=True))
+    return frame, summaries, notes

@@ -268,6 +268,17 @@ def read_records(
     return RecordFile(name, sha256_bytes(data), raw, kind, style, dict(found), ignored, notes, data)
 
 
+def remap(file: RecordFile, mapping: Mapping[str, str | None]) -> RecordFile:
+    """The file with the user's column choices (field -> header) over the recognised ones.
+
+    Raises:
+        KindProblem: When a field is not one of the kind's or a header is not in the file.
+    """
+    if file.kind == "monthly":
+        return file
+    return replace(file, mapping=_apply_overrides(file.raw, file.kind, dict(file.mapping), mapping))
+
+
 def drop_footer(raw: RawTable) -> tuple[RawTable, list[str]]:
     """Drop a report footer: trailing rows with one filled cell such as ``Grand Totals (8,825 records)``,
     ``Confidential Information - Do Not Distribute`` or a copyright line (Salesforce writes all three).

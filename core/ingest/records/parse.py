@@ -10,14 +10,14 @@ date) gets one sentence naming the file, the column and what to do.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
 import pandas as pd
 
 from core.ingest.mapping import normalise_header
-from core.ingest.records.kinds import RecordFile
+from core.ingest.records.kinds import KindProblem, RecordFile
 from core.ingest.records.vocabulary import (
     CALL_WORDS,
     DONE_WORDS,
@@ -28,6 +28,7 @@ from core.ingest.records.vocabulary import (
 )
 from core.ingest.values import date_order, detect_decimal, parse_dates, parse_numbers, parse_yes_no
 from core.months import month_label, span_label
+from core.schema import ROLES
 from core.text import clean, shorten
 
 Topic = Literal["stage", "lead status", "job title", "owner role", "date order"]
@@ -345,3 +346,34 @@ def records_of(file: RecordFile, answers: Answers) -> FileRecords:
             file, result.records[owners.notna()], result.questions, result.problems, result.notes, result.facts
         )
     return result
+
+
+def _pairs(items: Sequence[str], option: str, form: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in items:
+        text, sep, value = item.rpartition("=")
+        if not sep or not text.strip() or not value.strip():
+            raise KindProblem(f"{option} '{shorten(item)}' is not of the form \"{form}\".")
+        pairs.append((text.strip(), value.strip()))
+    return pairs
+
+
+def parse_answer_options(stages: Sequence[str], roles: Sequence[str], date_orders: Sequence[str]) -> Answers:
+    """Turn ``--stage 'Text=won'``, ``--role 'Title=AE'`` and ``--date-order 'Column=day first'`` into answers.
+
+    Raises:
+        KindProblem: For a malformed option or an answer that is not one of the choices.
+    """
+    stage_choices = (*OUTCOMES, *LEAD_OUTCOMES)
+    stage_answers = dict(_pairs(stages, "--stage", "Stage or status text=won|lost|open|qualified|unqualified|ignore"))
+    role_answers = {t: v.upper() if v.lower() != "skip" else "skip" for t, v in _pairs(roles, "--role", "Text=ROLE")}
+    orders = {c: v.lower().replace("-", " ") for c, v in _pairs(date_orders, "--date-order", "Column=day first")}
+    for option, answers, choices in (
+        ("--stage", stage_answers, stage_choices),
+        ("--role", role_answers, (*ROLES, "skip")),
+        ("--date-order", orders, DATE_ORDERS),
+    ):
+        wrong = [f"{k}={v}" for k, v in answers.items() if v.lower() not in choices and v not in choices]
+        if wrong:
+            raise KindProblem(f"{option} '{shorten(wrong[0])}': the answer must be one of {', '.join(choices)}.")
+    return Answers(stages={k: v.lower() for k, v in stage_answers.items()}, roles=role_answers, date_orders=orders)

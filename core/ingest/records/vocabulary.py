@@ -62,6 +62,7 @@ HEADERS: Final[dict[tuple[Kind, str], dict[str, tuple[str, ...]]]] = {
     },
     ("deals", "close_date"): {
         "Salesforce": ("Close Date", "Schlusstermin", "Sluitingsdatum", "Abschlussdatum"),
+        "HubSpot": ("Close Date", "Abschlussdatum", "Sluitingsdatum"),
         "Pipedrive": ("Deal - Won time", "Deal - Datum des gewonnenen Deals", "Deal - Close date",
                       "Deal - Abschlussdatum", "Deal - Gewonnen op"),
         "Dynamics 365": ("Actual Close Date", "Tatsächliches Abschlussdatum", "Werkelijke afsluitdatum",
@@ -77,7 +78,7 @@ HEADERS: Final[dict[tuple[Kind, str], dict[str, tuple[str, ...]]]] = {
     },
     ("deals", "created_date"): {
         "Salesforce": ("Created Date", "Erstelldatum", "Aanmaakdatum"),
-        "HubSpot": ("Create Date", "Erstellungsdatum"),
+        "HubSpot": ("Create Date", "Erstellungsdatum", "Aanmaakdatum"),
         "Pipedrive": ("Deal - Deal created", "Deal - Deal erstellt", "Deal - Deal aangemaakt"),
         "Dynamics 365": ("Created On", "Erstellt am", "Gemaakt op"),
         "Close": ("date_created",),
