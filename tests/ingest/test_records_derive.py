@@ -191,3 +191,12 @@ def test_monthly_table_joins_the_records() -> None:
     assert result.frame["calls"].tolist()[-1] == 400 and result.frame["deals_worked"].tolist()[:2] == [5, 1]
     assert any("monthly table's rows are kept" in n for n in result.notes)
     assert next(f for f in result.files if f.kind == "monthly").sentence == "monthly table: 2 rows, 2 valid"
+
+
+def test_a_name_two_people_share_links_nobody() -> None:
+    """Two Ann Lees on the list: a deal owned by 'Ann Lee' is linked to neither, and the sentence says what to add."""
+    roster = _file("p.csv", ["Employee ID", "Full Name", "Job Title"], ["E1", "Ann Lee", "AE"], ["E2", "Ann Lee", "AE"])
+    result = _derive(dict([roster, DEALS]))
+    assert result.problems[0].startswith("'Ann Lee' matches several people on the people list")
+    assert "add an owner e-mail or ID column" in result.problems[0]
+    assert not result.frame["rep_id"].isin(["E1", "E2"]).any()

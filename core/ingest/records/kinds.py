@@ -293,10 +293,10 @@ def drop_footer(raw: RawTable) -> tuple[RawTable, list[str]]:
         end -= 1
     if end == len(frame):
         return raw, []
-    lines = ", ".join(
-        f"'{shorten(next((str(v) for v in row if str(v).strip()), ''))}'"
-        for row in frame.iloc[end:].itertuples(index=False)
+    first = next(str(v).strip() for v in frame.iloc[end] if str(v).strip())
+    count = len(frame) - end
+    note = (
+        f"'{raw.filename}': dropped the report footer ({count} row{'s' if count != 1 else ''} from '{shorten(first)}')."
     )
-    note = f"'{raw.filename}': dropped the report footer ({lines})."
     trimmed = replace(raw, frame=frame.iloc[:end], row_numbers=raw.row_numbers[:end])
     return trimmed, [note]

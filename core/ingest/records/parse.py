@@ -212,6 +212,7 @@ def _empty(file: RecordFile) -> pd.DataFrame:
 
 def _is_call(types: pd.Series) -> pd.Series:
     def call(text: object) -> bool:
+        """Whether an activity type names a call ("Call", "Outbound call", "Anruf", "Bellen")."""
         key = normalise_header(str(text))
         return key in CALL_WORDS or any(word in CALL_WORDS for word in key.split())
 

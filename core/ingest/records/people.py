@@ -90,6 +90,7 @@ def read_roster(file: RecordFile, role_answers: Mapping[str, str]) -> Roster:
     frame = file.raw.frame
 
     def text(name: str) -> pd.Series:
+        """The field's cells as one-line text, blank where the list has no such column or cell."""
         header = file.mapping.get(name)
         if header is None:
             return pd.Series(pd.NA, index=frame.index, dtype=object)
@@ -153,14 +154,15 @@ def link_owners(owners: pd.DataFrame, people: pd.DataFrame) -> Owners:
         The links; owners not on the list get their own ID (theirs, else a stable one from the name or e-mail).
     """
     by_id, by_email, by_name = (_index(people, c) for c in ("rep_id", "email", "name"))
-    persons, rep_ids, ambiguous = [], [], []
+    persons, rep_ids = [], []
+    ambiguous: dict[str, str] = {}
     for owner, owner_id, email in owners[["owner", "owner_id", "owner_email"]].itertuples(index=False):
         name_key, id_key, email_key = person_key(owner), person_key(owner_id), person_key(email)
         match = by_id.get(id_key) or by_email.get(email_key) or []
         if not match and name_key in by_name:
             match = by_name[name_key]
             if len(match) > 1:
-                ambiguous.append(str(owner))
+                ambiguous.setdefault(name_key, str(people["name"].iloc[match[0]]))
                 match = []
         if len(match) == 1:
             persons.append(match[0])
@@ -173,7 +175,7 @@ def link_owners(owners: pd.DataFrame, people: pd.DataFrame) -> Owners:
     if missing_id.any():  # a listed person without an ID: the same stable ID their name would give
         keys = people["name"].map(person_key)
         links.loc[missing_id, "rep_id"] = links.loc[missing_id, "person"].map(lambda p: stable_id(keys.iloc[p]))
-    return Owners(links, sorted(set(ambiguous)))
+    return Owners(links, sorted(ambiguous.values()))
 
 
 def infer_roles(kinds: pd.DataFrame, answers: Mapping[str, str]) -> tuple[pd.Series, list[str]]:
