@@ -98,6 +98,9 @@ def _sentence(parsed: FileRecords) -> str:
     span = span_label(months) or "no month"
     owners = records["owner"].fillna(records["owner_email"]).fillna(records["owner_id"]).nunique()
     head = f"{file.label}: {_plural(len(file.raw.frame), 'row')}"
+    if parsed.questions or parsed.problems:
+        waiting = f"waiting for {_plural(len(parsed.questions), 'answer')}" if parsed.questions else "nothing usable"
+        return f"{head}, {waiting}"
     if file.kind == "deals":
         body = f"{facts.get('closed', 0):,} closed in {span}, {facts.get('open', 0):,} open"
     elif file.kind == "calls":

@@ -63,8 +63,13 @@ class Question:
         example = (
             f"{self.column}={self.choices[0]}" if self.topic == "date order" else f"{self.texts[0]}={self.choices[0]}"
         )
+        asked = (
+            f"do {listed} put the day or the month first?"
+            if self.topic == "date order"
+            else (f"which {self.topic} is {listed}?")
+        )
         return (
-            f"'{self.file}', column '{self.column}': which {self.topic} is {listed}? "
+            f"'{self.file}', column '{self.column}': {asked} "
             f"Answer {' / '.join(self.choices)} (command line: {option} '{shorten(example)}')."
         )
 
