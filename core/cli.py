@@ -30,6 +30,9 @@ from core.ingest.importer import (
     report_csv,
 )
 from core.ingest.reader import read_table
+from core.ingest.records.kinds import RecordFile, read_records, remap
+from core.ingest.records.parse import parse_answer_options
+from core.ingest.records.vocabulary import KINDS
 from core.months import month_index
 from core.store.datasets import get_dataset, list_datasets
 from core.store.db import STORE_ERRORS, database_url, describe_store_error, init_db, make_engine, store_location
@@ -74,17 +77,9 @@ def _options() -> argparse.ArgumentParser:
     return argparse.ArgumentParser(add_help=False)
 
 
-def _file_options() -> argparse.ArgumentParser:
-    """The input file and how to read it: every command that reads a spreadsheet."""
+def _reading_options() -> argparse.ArgumentParser:
+    """How to read spreadsheets and what unknown role texts mean: every command that reads files."""
     files = _options()
-    files.add_argument("file", help="CSV (.csv/.txt) or Excel workbook (.xlsx)")
-    files.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="'Header=field'",
-        help="use the column 'Header' for a field, e.g. --map 'Anrufe=calls' (repeatable)",
-    )
     files.add_argument("--sheet", default=None, help="workbook sheet to read (default: first with data)")
     files.add_argument(
         "--max-mb",
@@ -100,6 +95,59 @@ def _file_options() -> argparse.ArgumentParser:
         help="what an unrecognised role text means: SDR, AE, AM or skip, e.g. --role 'Hunter=AE'",
     )
     return files
+
+
+def _file_options() -> argparse.ArgumentParser:
+    """The input file and how to read it: every command that reads one spreadsheet."""
+    files = argparse.ArgumentParser(add_help=False, parents=[_reading_options()])
+    files.add_argument("file", help="CSV (.csv/.txt) or Excel workbook (.xlsx)")
+    files.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="'Header=field'",
+        help="use the column 'Header' for a field, e.g. --map 'Anrufe=calls' (repeatable)",
+    )
+    return files
+
+
+def _add_derive_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``derive``: CRM exports and a people list in, the monthly table out."""
+    derive = sub.add_parser(
+        "derive",
+        parents=[_reading_options()],
+        help="derive the monthly table from CRM exports (deals, calls, leads, account snapshots) and a people list",
+    )
+    derive.add_argument("files", nargs="+", metavar="FILE", help="CSV or XLSX files, any mix of kinds")
+    derive.add_argument("--out", default=None, help="CSV file to write (default: standard output)")
+    derive.add_argument(
+        "--stage",
+        action="append",
+        default=[],
+        metavar="'Text=OUTCOME'",
+        help="what an unknown stage or lead status means: won, lost, open, qualified, unqualified or ignore",
+    )
+    derive.add_argument(
+        "--date-order",
+        action="append",
+        default=[],
+        metavar="'Column=day first'",
+        help="how to read a date column that reads both ways: 'day first' or 'month first' (FILE:Column for one file)",
+    )
+    derive.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        metavar="'FILE=KIND'",
+        help="what a file is: deals, calls, leads, snapshots, roster or monthly (default: recognised)",
+    )
+    derive.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="'FILE:Header=field'",
+        help="use the column 'Header' for a field (owner, stage, amount, close_date, date, type, status, ...)",
+    )
 
 
 def _tier_options() -> argparse.ArgumentParser:
@@ -259,6 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     period.add_argument("--off", action="store_true", help="switch automatic deletion off")
 
     _add_data_commands(sub)
+    _add_derive_command(sub)
     sub.add_parser("preflight", help="refuse to start a server reachable from other computers without sign-in")
     _add_user_commands(sub)
 
@@ -676,7 +725,69 @@ def _cmd_impact(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _record_files(args: argparse.Namespace) -> list[RecordFile]:
+    """Read every FILE as its --kind (default: recognised), with --map choices (``FILE:Header=field`` for one
+    file, ``Header=field`` for every file that has the column)."""
+    names = {Path(f).name for f in args.files}
+    kinds: dict[str, str] = {}
+    for item in args.kind:
+        where, _, kind = item.rpartition("=")
+        kinds[Path(where.strip()).name] = kind.strip()
+    files = []
+    for name in args.files:
+        path = Path(name)
+        kind = kinds.get(path.name)
+        if kind is not None and kind not in KINDS:
+            raise ValueError(f"--kind '{path.name}={kind}': a kind is one of {', '.join(KINDS)}.")
+        record = read_records(
+            path.read_bytes(),
+            path.name,
+            kind=kind,
+            sheet=args.sheet,
+            max_bytes=args.max_mb * 1024 * 1024,
+        )
+        mapping: dict[str, str | None] = {}
+        for item in args.map:
+            where, sep, choice = item.partition(":")
+            own = bool(sep) and Path(where).name in names
+            header, eq, field = (choice if own else item).rpartition("=")
+            if not eq or not header.strip():
+                raise ValueError(f"--map '{item}' is not of the form \"FILE:Header=field\".")
+            if (own and Path(where).name == path.name) or (not own and header.strip() in record.raw.frame.columns):
+                mapping[field.strip()] = header.strip()
+        files.append(remap(record, mapping) if mapping else record)
+    return files
+
+
+def _cmd_derive(args: argparse.Namespace) -> int:
+    from core.export import to_csv_bytes
+    from core.ingest.records.derive import derive
+
+    answers = parse_answer_options(args.stage, args.role, args.date_order)
+    result = derive(_record_files(args), answers=answers)
+    for summary in result.files:
+        print(f"Read {summary.filename} as {summary.sentence}.", file=sys.stderr)
+    for note in result.notes:
+        print(f"Note: {note}", file=sys.stderr)
+    for problem in result.problems:
+        print(f"Error: {problem}", file=sys.stderr)
+    if result.questions:
+        for question in result.questions:
+            print(f"Question: {question.sentence()}", file=sys.stderr)
+        count = len(result.questions)
+        print(
+            f"Error: {count} question{'s' if count != 1 else ''} {'is' if count == 1 else 'are'} unanswered, so "
+            "nothing was written; answer with --stage, --role or --date-order and run again.",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
+    people = result.frame["rep_id"].nunique()
+    _write_output(to_csv_bytes(result.frame), args.out, f"{len(result.frame):,} rows ({people:,} people)")
+    return EXIT_REJECTED_ROWS if result.problems else EXIT_OK
+
+
 COMMANDS = {
+    "derive": _cmd_derive,
     "preflight": _cmd_preflight,
     "users": _cmd_users,
     "audit": _cmd_audit,

@@ -574,3 +574,148 @@ def parse_yes_no(values: pd.Series) -> Parsed:
     """
     out, invalid = _by_unique(_as_object(values), _parse_yes_no_uniques)
     return Parsed(values=out, invalid=invalid, reason=YES_NO_REASON)
+
+
+# --------------------------------------------------------------------------------------
+# Dates (days, for CRM records: a deal's close date, a call's date)
+# --------------------------------------------------------------------------------------
+
+DATE_REASON: Final = "not a date (expected e.g. 2026-03-14, 14.03.2026, 14 Mar 2026)"
+
+# Named groups: a, b (the two numbers before a year, order unknown), y, m, mon, d, serial.
+_NUMERIC_DATE: Final = rf"^(?P<a>[0-9]{{1,2}})(?P<sep>[-/.])(?P<b>[0-9]{{1,2}})[-/.](?P<y>{_YEAR}){_TIME}$"
+_DATE_PATTERNS: Final = (
+    rf"^(?P<y>[0-9]{{4}})[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<d>[0-9]{{1,2}}){_TIME}$",  # 2026-03-14 10:23
+    r"^(?P<y>(?:19|20|21)[0-9]{2})(?P<m>[0-9]{2})(?P<d>[0-9]{2})$",  # 20260314
+    rf"^(?P<d>[0-9]{{1,2}})\.?[ -]*(?P<mon>{_WORD})\.?[ ,-]*(?P<y>{_YEAR}){_TIME}$",  # 14. März 2026
+    rf"^(?P<mon>{_WORD})\.? (?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?,? (?P<y>[0-9]{{4}}){_TIME}$",  # March 14, 2026
+    r"^(?P<serial>[0-9]{5}(?:[.,][0-9]+)?)$",  # Excel serial day number as text
+)
+
+
+def _date_texts(values: pd.Series) -> pd.Series:
+    """The distinct non-blank text cells of a column, cleaned and lower-cased."""
+    cells = _as_object(values)
+    strings = pd.Series(cells[(_kinds(cells) == "str").to_numpy()].unique(), dtype=object)
+    text = _clean_text(strings.astype("str")).str.lower().str.replace(" +", " ", regex=True)
+    return text[text != ""].reset_index(drop=True)
+
+
+def date_order(values: pd.Series) -> str | None:
+    """Decide from a column's values whether ``03/04/2026`` means 3 April or 4 March.
+
+    A first number above 12 (``13/08/2026``) shows day first, a second one above 12 (``8/13/2026``)
+    month first; dates with dots (``01.02.2026``) are day first, as nobody writes month first with dots.
+    When cells contradict each other the majority wins and :func:`parse_dates` marks the others invalid.
+
+    Args:
+        values: Cells of one date column.
+
+    Returns:
+        ``"day first"`` or ``"month first"``; ``"either"`` when no cell depends on the order (ISO dates,
+        month names, Excel serials, native dates, blanks); ``None`` when cells depend on it and none
+        decides — a question for the user, never answered by a guess.
+    """
+    parts = _date_texts(values).str.extract(_NUMERIC_DATE)
+    parts = parts[parts["a"].notna()]
+    if parts.empty:
+        return "either"
+    first = pd.to_numeric(parts["a"]).to_numpy()
+    second = pd.to_numeric(parts["b"]).to_numpy()
+    dotted = (parts["sep"] == ".").to_numpy(dtype=bool)
+    day_first = int(((first > 12) & (second <= 12)).sum() + (dotted & (first <= 12) & (second <= 12)).sum())
+    month_first = int(((second > 12) & (first <= 12) & ~dotted).sum())
+    if day_first == month_first == 0:
+        return None
+    return "day first" if day_first >= month_first else "month first"
+
+
+def _parse_date_texts(text: pd.Series, day_first: bool) -> np.ndarray:
+    """datetime64[ns] for cleaned lower-cased strings; NaT where a string is not a valid date."""
+    n = len(text)
+    year, month, day, serial = (np.full(n, np.nan) for _ in range(4))
+    matched = np.zeros(n, dtype=bool)
+    numeric = text.str.extract(_NUMERIC_DATE)
+    hit = numeric["a"].notna().to_numpy(dtype=bool)
+    if hit.any():
+        a, b = (pd.to_numeric(numeric[k], errors="coerce").to_numpy(dtype="float64") for k in ("a", "b"))
+        day[hit], month[hit] = (a[hit], b[hit]) if day_first else (b[hit], a[hit])
+        year[hit] = pd.to_numeric(numeric["y"], errors="coerce").to_numpy(dtype="float64")[hit]
+        matched |= hit
+    for pattern in _DATE_PATTERNS:
+        parts = text.str.extract(pattern)
+        hit = parts.notna().any(axis=1).to_numpy(dtype=bool) & ~matched
+        if not hit.any():
+            continue
+        matched |= hit
+        if "serial" in parts:
+            serial[hit] = pd.to_numeric(parts["serial"].str.replace(",", "."), errors="coerce").to_numpy()[hit]
+            continue
+        year[hit] = _group_numbers(parts, "y")[hit]
+        day[hit] = _group_numbers(parts, "d")[hit]
+        month[hit] = (
+            _group_numbers(parts, "mon", names=MONTH_NAMES) if "mon" in parts else _group_numbers(parts, "m")
+        )[hit]
+    year = np.where(year < 100, year + 2000, year)
+    ok = matched & np.isfinite(year) & np.isfinite(month) & np.isfinite(day)
+    parts = pd.DataFrame({"year": year, "month": month, "day": day})[ok]
+    stamps = np.full(n, np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
+    stamps[ok] = pd.to_datetime(parts, errors="coerce").to_numpy(dtype="datetime64[ns]")
+    return np.where(np.isnan(serial), stamps, _serial_dates(serial))
+
+
+def _serial_dates(serial: np.ndarray) -> np.ndarray:
+    """datetime64[ns] days for Excel serial numbers; NaT outside the plausible range."""
+    ok = np.isfinite(serial) & (serial >= EXCEL_SERIAL_MIN) & (serial <= EXCEL_SERIAL_MAX)
+    days = pd.to_datetime(
+        np.where(ok, np.floor(np.nan_to_num(serial)), EXCEL_SERIAL_MIN), unit="D", origin=EXCEL_ORIGIN
+    )
+    return np.where(ok, days.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+
+
+def _parse_date_uniques(cells: pd.Series, day_first: bool) -> tuple[pd.Series, np.ndarray]:
+    n = len(cells)
+    kinds = _kinds(cells).to_numpy()
+    out = np.full(n, np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
+    blank = kinds == "blank"
+    is_str = kinds == "str"
+    if is_str.any():
+        text = _clean_text(cells[is_str].astype("str")).str.lower().str.replace(" +", " ", regex=True)
+        blank[is_str] = (text == "").to_numpy(dtype=bool)
+        out[is_str] = _parse_date_texts(text.reset_index(drop=True), day_first)
+    is_num = kinds == "num"
+    if is_num.any():
+        numbers = pd.to_numeric(cells[is_num], errors="coerce").to_numpy(dtype="float64")
+        blank[is_num] = np.isnan(numbers)
+        out[is_num] = _serial_dates(numbers)
+    is_date = kinds == "date"
+    if is_date.any():
+        stamps = pd.to_datetime(
+            pd.Series(list(cells[is_date]), dtype=object), errors="coerce", utc=False, format="mixed"
+        )
+        out[is_date] = stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]") if stamps.dt.tz else stamps
+    years = pd.DatetimeIndex(out).year.to_numpy()
+    bad_year = ~np.isnat(out) & ((years < MIN_YEAR) | (years > MAX_YEAR))
+    out[bad_year] = np.datetime64("NaT", "ns")
+    values = pd.Series(pd.DatetimeIndex(out).normalize(), dtype=object)
+    return values.where(~np.isnat(out), pd.NaT), np.isnat(out) & ~blank
+
+
+def parse_dates(values: pd.Series, *, day_first: bool) -> Parsed:
+    """Parse the day each record happened on (a deal's close date, a call's date).
+
+    Accepts ISO dates with or without a time (``2026-03-14``, ``2026-03-14 10:23``, ``…T10:23:00Z``),
+    ``YYYYMMDD``, numeric dates in the column's order (``14.03.2026``, ``3/14/2026``, two-digit years
+    meaning 20yy), day and month name in English, German, Dutch or French (``14 Mar 2026``,
+    ``14. März 2026``, ``March 14, 2026``), Excel serial day numbers (native or text, with a time
+    fraction) and native dates. The time of day is dropped.
+
+    Args:
+        values: Cells of one column.
+        day_first: How to read ``03/04/2026``: True for 3 April (see :func:`date_order`).
+
+    Returns:
+        ``pd.Timestamp`` days (object Series), ``NaT`` where blank or invalid.
+    """
+    out, invalid = _by_unique(_as_object(values), lambda cells: _parse_date_uniques(cells, day_first))
+    return Parsed(values=out.where(out.notna(), pd.NaT), invalid=invalid, reason=DATE_REASON)

@@ -1,0 +1,453 @@
+"""Several CRM exports and a people list become the monthly table, people × months with every count.
+
+A deal counts in the month it closed (won: ``deals_won`` and ``revenue_won``; won or lost:
+``deals_worked``); open deals are open pipeline, shown and not scored. Calls count in the month made,
+every lead handed over is a ``leads_sent`` and the accepted ones ``qualified_leads``; consecutive
+month-end account snapshots give an AM's ``portfolio_start`` and ``portfolio_end`` (for the months the AM
+holds accounts at the start: growth from nothing is undefined). Each person gets
+the fields of their role (PRODUCT.md), for every month from their first to their last month with
+records (a month in between without any is a real zero); an AM's months are those with both snapshots.
+
+Two files of the same kind never count the same owner's month twice: where they overlap (a repeated
+export, or January–March and March–June), the month is taken from the file given first — judged by
+content, not by file name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from core.ingest.importer import prepare
+from core.ingest.records.kinds import RecordFile
+from core.ingest.records.parse import Answers, FileRecords, Question, records_of
+from core.ingest.records.people import (
+    KIND_ROLES,
+    PEOPLE_COLUMNS,
+    SKIP,
+    infer_roles,
+    link_owners,
+    person_key,
+    read_roster,
+    stable_id,
+)
+from core.ingest.records.vocabulary import RECORD_KINDS
+from core.months import month_index, month_label, span_label
+from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, MONEY_COLUMNS, ROLE_FIELDS, ROLES
+
+OPEN: Final = "open"
+"""The month key of an open deal (it has not closed in any month)."""
+PEOPLE_TABLE: Final = ("rep_id", "name", "role", "role_source", "records", "on_list")
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """What one file was read as, in one sentence."""
+
+    filename: str
+    kind: str
+    label: str
+    sentence: str
+    mapping: dict[str, str | None]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The derived monthly table and everything to show before anything is stored.
+
+    Attributes:
+        frame: People × months in the canonical layout (``core.schema.CANONICAL_COLUMNS``).
+        files: Per file, what it was read as.
+        people: Everyone the records or the list name: ``rep_id``, ``name``, ``role``, ``role_source``
+            ("people list", "answered", "inferred from deals"), ``records`` and ``on_list``.
+        open_pipeline: Per owner, open deals and their amount (shown, not scored).
+        questions: What only the user can answer; the rows they concern wait for the answers.
+        problems: Sentences about files that gave nothing usable (naming the file, the column and what to do).
+        notes: What was left out, assumed or counted once.
+    """
+
+    frame: pd.DataFrame
+    files: list[FileSummary]
+    people: pd.DataFrame
+    open_pipeline: pd.DataFrame
+    questions: list[Question] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether nothing is left to answer or fix."""
+        return not self.questions and not self.problems
+
+
+def _plural(count: int, word: str) -> str:
+    if word == "person":
+        return f"{count:,} {'person' if count == 1 else 'people'}"
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _sentence(parsed: FileRecords) -> str:
+    """``deals export (Salesforce-style): 8,825 rows, 6,711 closed in Jan–Dec 2026, 30 owners``."""
+    file, records, facts = parsed.file, parsed.records, parsed.facts
+    months = records["month"].dropna()
+    months = months[months != OPEN]
+    span = span_label(months) or "no month"
+    owners = records["owner"].fillna(records["owner_email"]).fillna(records["owner_id"]).nunique()
+    head = f"{file.label}: {_plural(len(file.raw.frame), 'row')}"
+    if parsed.questions or parsed.problems:
+        waiting = f"waiting for {_plural(len(parsed.questions), 'answer')}" if parsed.questions else "nothing usable"
+        return f"{head}, {waiting}"
+    if file.kind == "deals":
+        body = f"{facts.get('closed', 0):,} closed in {span}, {facts.get('open', 0):,} open"
+    elif file.kind == "calls":
+        body = f"{_plural(facts.get('calls', 0), 'call')} in {span}"
+    elif file.kind == "leads":
+        body = (
+            f"{_plural(facts.get('leads', 0), 'lead')} handed over in {span}, {facts.get('qualified', 0):,} qualified"
+        )
+    else:
+        body = f"{facts.get('snapshots', 0)} month-end snapshots {span}, {_plural(facts.get('accounts', 0), 'account')}"
+    return f"{head}, {body}, {_plural(int(owners), 'owner')}"
+
+
+def _dedupe(parsed: list[FileRecords], records: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Keep each (kind, person, month) from the first file that has it; say which later files repeated it."""
+    cells = records[["kind", "rep_id", "month", "file"]].drop_duplicates()
+    first = cells.groupby(["kind", "rep_id", "month"])["file"].transform("min")
+    repeated = cells[cells["file"] != first].assign(first=first[cells["file"] != first])
+    notes = []
+    for (file, earlier), group in repeated.groupby(["file", "first"]):
+        months = span_label(m for m in group["month"] if m != OPEN)
+        notes.append(
+            f"'{parsed[int(str(file))].file.filename}' repeats '{parsed[int(str(earlier))].file.filename}' for "
+            f"{_plural(len(group), 'owner-month')} ({months or 'open deals'}); counted once."
+        )
+    key = ["kind", "rep_id", "month"]
+    keep = records.merge(cells[cells["file"] == first][[*key, "file"]], on=[*key, "file"], how="inner")
+    return keep, notes
+
+
+def _counts(records: pd.DataFrame) -> pd.DataFrame:
+    """Per (rep_id, month): the SDR and AE counts."""
+    closed = records[(records["kind"] == "deals") & (records["month"] != OPEN)]
+    won = closed["outcome"] == "won"
+    deals = closed.assign(deals_worked=1, deals_won=won.astype(int), revenue_won=closed["amount"].where(won, 0.0))
+    calls = records[records["kind"] == "calls"].assign(calls=1)
+    leads = records[records["kind"] == "leads"]
+    leads = leads.assign(leads_sent=1, qualified_leads=leads["qualified"].astype(bool).astype(int))
+    columns = ["calls", "leads_sent", "qualified_leads", "deals_worked", "deals_won", "revenue_won"]
+    parts = [frame.reindex(columns=["rep_id", "month", *columns]) for frame in (deals, calls, leads)]
+    stacked = pd.concat(parts, ignore_index=True)
+    for column in columns:
+        stacked[column] = pd.to_numeric(stacked[column], errors="coerce")
+    return stacked.groupby(["rep_id", "month"], sort=True)[columns].sum(min_count=1).reset_index()
+
+
+def _portfolios(records: pd.DataFrame) -> pd.DataFrame:
+    """Per AM and month: the portfolio at the end of the month before and at the end of the month."""
+    snaps = records[records["kind"] == "snapshots"]
+    if snaps.empty:
+        return pd.DataFrame(columns=["rep_id", "month", "portfolio_start", "portfolio_end"])
+    totals = snaps.groupby(["rep_id", "month"])["value"].sum().unstack("month")
+    ends = sorted(totals.columns, key=month_index)
+    rows = []
+    for before, end in zip(ends, ends[1:], strict=False):
+        if month_index(end) - month_index(before) != 1:
+            continue
+        pair = totals[[before, end]]
+        held = pair[before].notna()  # growth from nothing is undefined: the AM must hold accounts at the start
+        rows.append(
+            pd.DataFrame(
+                {
+                    "rep_id": pair.index[held],
+                    "month": end,
+                    "portfolio_start": pair[before][held].to_numpy(),
+                    "portfolio_end": pair[end][held].fillna(0.0).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True) if rows else _portfolios(snaps.iloc[:0])
+
+
+def _fill_months(counts: pd.DataFrame, roles: pd.Series) -> pd.DataFrame:
+    """SDR and AE rows for every month from each person's first to last month; a month between is zero."""
+    active = counts.assign(role=counts["rep_id"].map(roles))
+    frames = []
+    for role in ("SDR", "AE"):
+        fields = [f for f in ROLE_FIELDS[role] if f != "quota"]
+        mine = active[(active["role"] == role) & active[fields].notna().any(axis=1)]
+        if mine.empty:
+            continue
+        index = mine["month"].map(month_index)
+        spans = index.groupby(mine["rep_id"]).agg(["min", "max"])
+        grid = [(rep, month_label(m)) for rep, (lo, hi) in spans.iterrows() for m in range(int(lo), int(hi) + 1)]
+        full = pd.DataFrame(grid, columns=["rep_id", "month"]).merge(mine, on=["rep_id", "month"], how="left")
+        full[fields] = full[fields].fillna(0)
+        frames.append(full[["rep_id", "month", *fields]])
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["rep_id", "month"])
+
+
+def _canonical(rows: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """The derived rows in the canonical layout, with each person's list fields and the role's columns only."""
+    frame = rows.rename(columns={"month": "period"}).merge(people, on="rep_id", how="left")
+    for role in ROLES:
+        others = [c for c in (*COUNT_COLUMNS, *MONEY_COLUMNS) if c in frame and c not in ROLE_FIELDS[role]]
+        frame.loc[frame["role"] == role, others] = np.nan
+    return _typed(frame)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The canonical columns with the importer's types (counts Int64, money float, text object), sorted."""
+    frame = frame.reindex(columns=list(CANONICAL_COLUMNS))
+    for column in COUNT_COLUMNS:
+        frame[column] = pd.to_numeric(frame[column]).round().astype("Int64")
+    for column in MONEY_COLUMNS:
+        frame[column] = pd.to_numeric(frame[column]).astype("float64").round(2)
+    for column in ("rep_id", "name", "role", "team", "region", "manager", "period", "coach_willing"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), np.nan)
+    return frame.sort_values(["rep_id", "period"], kind="stable").reset_index(drop=True)
+
+
+def _distinct(files: Sequence[RecordFile]) -> tuple[list[RecordFile], list[str]]:
+    """The files, each set of bytes once (the same file dropped twice is read once)."""
+    seen: dict[str, str] = {}
+    kept, notes = [], []
+    for file in files:
+        if file.sha256 in seen:
+            notes.append(f"'{file.filename}' is the same file as '{seen[file.sha256]}'; read once.")
+            continue
+        seen[file.sha256] = file.filename
+        kept.append(file)
+        notes += file.notes
+    return kept, notes
+
+
+def _stack(parsed: list[FileRecords]) -> pd.DataFrame:
+    """Every file's records in one frame with its ``kind`` and ``file`` (position in ``parsed``)."""
+    columns = ["owner", "owner_id", "owner_email", "month", "outcome", "amount", "qualified", "account", "value"]
+    frames = [
+        p.records.reindex(columns=columns).assign(kind=p.file.kind, file=i)
+        for i, p in enumerate(parsed)
+        if not p.records.empty
+    ]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*columns, "kind"]}).assign(file=0).iloc[:0]
+    records = pd.concat(frames, ignore_index=True)
+    records["month"] = records["month"].astype(object).where(records["month"].notna(), OPEN)
+    return records
+
+
+def _people_list(rosters: list[RecordFile], answers: Answers) -> tuple[pd.DataFrame, list[Question], list[str]]:
+    lists = [read_roster(f, answers.roles) for f in rosters]
+    questions = [q for r in lists for q in r.questions]
+    notes = [n for r in lists for n in r.notes]
+    if not lists:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PEOPLE_COLUMNS}), questions, notes
+    people = pd.concat([r.people for r in lists], ignore_index=True)
+    return people, questions, notes
+
+
+def _link(records: pd.DataFrame, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Give every record its person's ``rep_id``, ``name`` and list row (``person``, -1 when not on the list)."""
+    triples = ["owner", "owner_id", "owner_email"]
+    if records.empty:
+        typed = {"rep_id": pd.Series(dtype=object), "name": pd.Series(dtype=object), "person": pd.Series(dtype=int)}
+        return records.assign(**typed), []
+    keyed = records[triples].fillna("")
+    owners = keyed.drop_duplicates().reset_index(drop=True)
+    linked = link_owners(owners.replace("", pd.NA), roster)
+    links = linked.links.fillna("")
+    records = pd.concat([records.drop(columns=triples), keyed], axis=1).merge(links, on=triples, how="left")
+    shown = records["owner"].where(records["owner"] != "", records["owner_email"]).replace("", pd.NA)
+    records["name"] = shown.fillna(records["owner_id"])
+    on_list = records["person"] >= 0
+    records.loc[on_list, "name"] = roster["name"].to_numpy()[records.loc[on_list, "person"].astype(int)]
+    names = records.groupby("rep_id")["name"].agg(lambda v: v.value_counts().index[0])
+    records["name"] = records["rep_id"].map(names)
+    return records, linked.ambiguous
+
+
+def _link_problems(parsed: list[FileRecords], records: pd.DataFrame, ambiguous: list[str], listed: bool) -> list[str]:
+    problems = []
+    if ambiguous:
+        names = ", ".join(f"'{n}'" for n in ambiguous[:5])
+        problems.append(
+            f"{names} {'matches' if len(ambiguous) == 1 else 'match'} several people on the people list, so "
+            "their records were linked to nobody; add an owner e-mail or ID column to the export."
+        )
+    if not listed:
+        return problems
+    for position, group in records.groupby("file"):
+        if bool((group["person"] < 0).all()):
+            file = parsed[int(str(position))].file
+            problems.append(
+                f"None of the {group['rep_id'].nunique():,} owners in '{file.filename}' (column "
+                f"'{file.mapping.get('owner')}') is on the people list by ID, e-mail or full name; check that both "
+                "files are from the same team, or add an owner e-mail or ID column to the export."
+            )
+    return problems
+
+
+def _people(
+    records: pd.DataFrame, roster: pd.DataFrame, asked_titles: set[str], answers: Answers
+) -> tuple[pd.DataFrame, list[str]]:
+    """Everyone with their role and where it came from; returns the owners whose records span two roles.
+
+    A listed person's role comes from the list; one whose title is still asked about waits for the answer.
+    Everyone else — off the list, or listed without a title — takes the role of their records' kind.
+    """
+    listed = roster.assign(rep_id=roster["rep_id"].where(roster["rep_id"].notna(), roster["name"].map(_own_id)))
+    listed = listed.assign(on_list=True, role_source=np.where(listed["role"].notna(), "people list", ""))
+    waiting = set(listed.loc[listed["title"].isin(asked_titles), "rep_id"]) if "title" in listed else set()
+    unlisted = records[records["person"] < 0].groupby("rep_id", as_index=False)["name"].first()
+    people = pd.concat([listed, unlisted.assign(on_list=False, role_source="")], ignore_index=True)
+    people = people.drop_duplicates("rep_id").reset_index(drop=True)
+    kinds = records[["rep_id", "kind"]].drop_duplicates().merge(people[["rep_id", "name"]], on="rep_id")
+    open_role = people["role"].isna() & ~people["rep_id"].isin(waiting)
+    inferred, asked = infer_roles(kinds[kinds["rep_id"].isin(people.loc[open_role, "rep_id"])], answers.roles)
+    people.loc[open_role, "role"] = people.loc[open_role, "rep_id"].map(inferred)
+    sources = kinds.groupby("rep_id")["kind"].agg(lambda k: " and ".join(sorted(k)))
+    answered = {k.casefold() for k in answers.roles}
+    people.loc[open_role, "role_source"] = [
+        "answered" if str(name).casefold() in answered else f"inferred from {sources.get(rep, 'nothing')}"
+        for rep, name in people.loc[open_role, ["rep_id", "name"]].itertuples(index=False)
+    ]
+    people["records"] = people["rep_id"].map(records.groupby("rep_id").size()).fillna(0).astype(int)
+    return people, asked
+
+
+def _own_id(name: object) -> str:
+    return stable_id(person_key(name))
+
+
+def _role_notes(records: pd.DataFrame, people: pd.DataFrame, listed: bool) -> list[str]:
+    """Records outside their owner's role, people on the list without records, owners missing from it."""
+    notes = []
+    roles = records["rep_id"].map(people.set_index("rep_id")["role"])
+    for kind, role in KIND_ROLES.items():
+        outside = records[(records["kind"] == kind) & roles.notna() & (roles != role) & (roles != SKIP)]
+        if len(outside):
+            notes.append(
+                f"{_plural(len(outside), kind[:-1] + ' record')} of {_plural(outside['rep_id'].nunique(), 'person')} "
+                f"in another role not counted ({kind} count for {role}s only)."
+            )
+    inferred = people[people["role_source"].str.startswith("inferred")]
+    if len(inferred):
+        notes.append(
+            f"{_plural(len(inferred), 'role')} inferred from the records' kind (deal owners AE, call and lead "
+            "owners SDR, account owners AM); change them with --role 'Name=ROLE'."
+        )
+    if listed:
+        idle = people[people["on_list"] & (people["records"] == 0)]
+        if len(idle):
+            verb = ("has", "is") if len(idle) == 1 else ("have", "are")
+            notes.append(
+                f"{_plural(len(idle), 'person')} on the people list {verb[0]} no records in these files "
+                f"and {verb[1]} not scored."
+            )
+        missing = people[~people["on_list"]].sort_values("records", ascending=False)
+        if len(missing):
+            top = missing[["name", "records"]].head(5).itertuples(index=False)
+            listed_names = ", ".join(f"{n} ({r:,} records)" for n, r in top)
+            more = f" and {len(missing) - 5:,} more" if len(missing) > 5 else ""
+            notes.append(f"{_plural(len(missing), 'owner')} not on the people list, kept: {listed_names}{more}.")
+    return notes
+
+
+def _open_pipeline(records: pd.DataFrame) -> pd.DataFrame:
+    open_deals = records[(records["kind"] == "deals") & (records["month"] == OPEN)]
+    table = open_deals.groupby(["rep_id", "name"], as_index=False).agg(
+        open_deals=("outcome", "size"), open_amount=("amount", "sum")
+    )
+    return table.sort_values("open_amount", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _monthly_rows(records: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    roles = people.set_index("rep_id")["role"]
+    scored = records[records["rep_id"].map(roles).isin(ROLES)]
+    own = scored[scored["kind"].map(KIND_ROLES) == scored["rep_id"].map(roles)]
+    rows = _fill_months(_counts(own), roles)
+    portfolios = _portfolios(own)
+    both = pd.concat([rows, portfolios], ignore_index=True) if len(portfolios) else rows
+    return both.groupby(["rep_id", "month"], as_index=False).first() if len(both) else both
+
+
+def derive(files: Sequence[RecordFile], *, answers: Answers | None = None) -> Derivation:
+    """Derive the monthly table from several recognised files (any mix of kinds) and an optional people list.
+
+    Args:
+        files: The recognised files (:func:`core.ingest.records.kinds.read_records`), in the order given;
+            where two files of a kind cover the same owner's month, the first counts.
+        answers: The user's answers to earlier questions (stages, roles, date orders).
+
+    Returns:
+        The derived monthly table, per-file sentences, people, open pipeline, questions, problems and notes.
+        Rows a question concerns are left out until it is answered.
+    """
+    answers = answers or Answers()
+    files, notes = _distinct(files)
+    parsed = [records_of(f, answers) for f in files if f.kind in RECORD_KINDS]
+    roster, questions, roster_notes = _people_list([f for f in files if f.kind == "roster"], answers)
+    questions = [q for p in parsed for q in p.questions] + questions
+    problems = [s for p in parsed for s in p.problems]
+    notes += roster_notes + [n for p in parsed for n in p.notes]
+    listed = any(f.kind == "roster" for f in files)
+    records, ambiguous = _link(_stack(parsed), roster)
+    problems += _link_problems(parsed, records, ambiguous, listed)
+    records, repeats = _dedupe(parsed, records)
+    asked_titles = {t for q in questions if q.topic == "job title" for t in q.texts}
+    people, asked = _people(records, roster, asked_titles, answers)
+    if asked:
+        questions.append(Question("records", "owner", "owner role", tuple(asked), (*ROLES, SKIP)))
+    frame = _canonical(_monthly_rows(records, people), people.drop(columns=["records", "on_list", "role_source"]))
+    monthly = [f for f in files if f.kind == "monthly"]
+    frame, monthly_summaries, monthly_notes = _with_monthly_tables(frame, monthly, answers)
+    notes += monthly_notes
+    summaries = (
+        [FileSummary(p.file.filename, p.file.kind, p.file.label, _sentence(p), p.file.mapping) for p in parsed]
+        + [_roster_summary(f, people) for f in files if f.kind == "roster"]
+        + monthly_summaries
+    )
+    return Derivation(
+        frame=frame,
+        files=summaries,
+        people=people.reindex(columns=list(PEOPLE_TABLE)),
+        open_pipeline=_open_pipeline(records),
+        questions=questions,
+        problems=problems,
+        notes=notes + repeats + _role_notes(records, people, listed),
+    )
+
+
+def _roster_summary(file: RecordFile, people: pd.DataFrame) -> FileSummary:
+    listed = people[people["on_list"]]
+    counts = ", ".join(f"{int((listed['role'] == r).sum()):,} {r}" for r in ROLES)
+    sentence = f"{file.label}: {_plural(len(listed), 'person')} ({counts})"
+    return FileSummary(file.filename, file.kind, file.label, sentence, file.mapping)
+
+
+def _with_monthly_tables(
+    frame: pd.DataFrame, tables: list[RecordFile], answers: Answers
+) -> tuple[pd.DataFrame, list[FileSummary], list[str]]:
+    """Add monthly tables as the single-file import reads them; their rows win over derived ones for the same month."""
+    summaries, notes = [], []
+    for table in tables:
+        prepared = prepare(table.data, table.filename, role_answers=dict(answers.roles))
+        sentence = f"{table.label}: {_plural(prepared.rows_total, 'row')}, {prepared.rows_valid:,} valid"
+        summaries.append(FileSummary(table.filename, table.kind, table.label, sentence, dict(prepared.mapping)))
+        if prepared.rows_rejected:
+            notes.append(f"'{table.filename}': {prepared.rows_rejected:,} invalid rows left out (`check` lists them).")
+        keys = prepared.frame.set_index(["rep_id", "period"]).index
+        derived = frame.set_index(["rep_id", "period"]).index.isin(keys)
+        if derived.any():
+            notes.append(
+                f"'{table.filename}' has {_plural(int(derived.sum()), 'person-month')} the records also give; "
+                "the monthly table's rows are kept."
+            )
+        rows = prepared.frame.astype(object).where(prepared.frame.notna(), np.nan)
+        frame = _typed(pd.concat([frame[~derived], rows], ignore_index=True))
+    return frame, summaries, notes

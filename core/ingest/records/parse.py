@@ -1,0 +1,385 @@
+"""One recognised file's rows as records: whose, which month, and what happened (won, a call, qualified).
+
+Every file becomes a frame with ``owner``, ``owner_id``, ``owner_email``, ``month`` (``YYYY-MM``; blank
+for open deals) and the kind's own column (``outcome`` and ``amount`` for deals, ``qualified`` for leads,
+``account`` and ``value`` for snapshots). What the vocabulary does not know — a stage, a lead status, a
+date column that reads both ways — becomes a :class:`Question`, never a guess: the file's rows wait for
+the answer (:class:`Answers`). A file that cannot give anything (no call rows, no status, one snapshot
+date) gets one sentence naming the file, the column and what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+import pandas as pd
+
+from core.ingest.mapping import normalise_header
+from core.ingest.records.kinds import KindProblem, RecordFile
+from core.ingest.records.vocabulary import (
+    CALL_WORDS,
+    DONE_WORDS,
+    LEAD_OUTCOMES,
+    LEAD_STATUS_WORDS,
+    OUTCOMES,
+    STAGE_WORDS,
+)
+from core.ingest.values import date_order, detect_decimal, parse_dates, parse_numbers, parse_yes_no
+from core.months import month_label, span_label
+from core.schema import ROLES
+from core.text import clean, shorten
+
+Topic = Literal["stage", "lead status", "job title", "owner role", "date order"]
+DATE_ORDERS: Final = ("day first", "month first")
+RECORD_COLUMNS: Final = ("owner", "owner_id", "owner_email", "month")
+
+
+@dataclass(frozen=True)
+class Question:
+    """Something only the user can answer, asked once per file and column.
+
+    Attributes:
+        file: The file the texts come from.
+        column: The column holding them.
+        topic: What is asked: a stage, a lead status, a job title, an owner's role or a date order.
+        texts: The texts to answer (for a date order, a few example cells).
+        choices: The possible answers.
+    """
+
+    file: str
+    column: str
+    topic: Topic
+    texts: tuple[str, ...]
+    choices: tuple[str, ...]
+
+    def sentence(self) -> str:
+        """The question in one sentence, with the command-line option that answers it."""
+        listed = ", ".join(f"'{shorten(t)}'" for t in self.texts[:5]) + (
+            f" and {len(self.texts) - 5} more" if len(self.texts) > 5 else ""
+        )
+        option = {"stage": "--stage", "lead status": "--stage", "date order": "--date-order"}.get(self.topic, "--role")
+        example = (
+            f"{self.column}={self.choices[0]}" if self.topic == "date order" else f"{self.texts[0]}={self.choices[0]}"
+        )
+        asked = (
+            f"do {listed} put the day or the month first?"
+            if self.topic == "date order"
+            else (f"which {self.topic} is {listed}?")
+        )
+        return (
+            f"'{self.file}', column '{self.column}': {asked} "
+            f"Answer {' / '.join(self.choices)} (command line: {option} '{shorten(example)}')."
+        )
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The user's answers to earlier questions.
+
+    Attributes:
+        stages: Stage or lead-status text -> won / lost / open / ignore, or qualified / unqualified / ignore.
+        roles: Job title or owner name -> SDR / AE / AM / skip.
+        date_orders: Column header (or ``file:header``) -> ``day first`` / ``month first``.
+    """
+
+    stages: Mapping[str, str] = field(default_factory=dict)
+    roles: Mapping[str, str] = field(default_factory=dict)
+    date_orders: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FileRecords:
+    """One file's records and what reading them found."""
+
+    file: RecordFile
+    records: pd.DataFrame
+    questions: list[Question] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    facts: dict[str, int] = field(default_factory=dict)
+
+
+def _column(file: RecordFile, name: str) -> pd.Series | None:
+    header = file.mapping.get(name)
+    return None if header is None else file.raw.frame[header]
+
+
+def _text(values: pd.Series | None, index: pd.Index) -> pd.Series:
+    if values is None:
+        return pd.Series(pd.NA, index=index, dtype=object)
+    text = values.map(lambda v: clean(v, limit=200) if v is not None and v == v else "").astype(object)
+    return text.where(text != "", pd.NA)
+
+
+def _owners(file: RecordFile) -> pd.DataFrame:
+    index = file.raw.frame.index
+    owner = _text(_column(file, "owner"), index)
+    email = _text(_column(file, "owner_email"), index)
+    is_email = owner.fillna("").str.contains("@", regex=False)
+    email = email.where(email.notna(), owner.where(is_email, pd.NA))
+    return pd.DataFrame({"owner": owner, "owner_id": _text(_column(file, "owner_id"), index), "owner_email": email})
+
+
+def _dates(file: RecordFile, name: str, answers: Answers) -> tuple[pd.Series | None, Question | None, str | None]:
+    """The column's days, or the date-order question; and a note on unreadable cells."""
+    values = _column(file, name)
+    header = file.mapping.get(name)
+    if values is None or header is None:
+        return None, None, None
+    order = answers.date_orders.get(f"{file.filename}:{header}") or answers.date_orders.get(header)
+    order = order or date_order(values)
+    if order is None:
+        examples = tuple(dict.fromkeys(str(v) for v in values if str(v).strip()))[:3]
+        return None, Question(file.filename, header, "date order", examples, DATE_ORDERS), None
+    parsed = parse_dates(values, day_first=order == "day first")
+    note = None
+    if parsed.invalid.any():
+        bad = values[parsed.invalid]
+        note = (
+            f"'{file.filename}': {int(parsed.invalid.sum()):,} rows with an unreadable date in '{header}' "
+            f"(e.g. '{shorten(bad.iloc[0])}') were left out."
+        )
+    return parsed.values, None, note
+
+
+def _months(days: pd.Series) -> pd.Series:
+    stamps = pd.to_datetime(days, errors="coerce")
+    index = stamps.dt.year * 12 + stamps.dt.month - 1
+    return index.map(lambda i: month_label(int(i)) if i == i else pd.NA).astype(object)
+
+
+def _vocabulary_outcomes(
+    file: RecordFile, header: str, vocabulary: Mapping[str, str], answers: Mapping[str, str], topic: Topic
+) -> tuple[pd.Series, Question | None]:
+    """Each row's outcome from its text: the user's answer, else the vocabulary; unknown texts are asked."""
+    values = _text(file.raw.frame[header], file.raw.frame.index)
+    answered = {normalise_header(k): v for k, v in answers.items()}
+    texts = values.dropna().unique()
+    lookup = {t: answered.get(normalise_header(t)) or vocabulary.get(normalise_header(t)) for t in texts}
+    unknown = tuple(sorted(t for t, v in lookup.items() if v is None))
+    choices = OUTCOMES if topic == "stage" else LEAD_OUTCOMES
+    question = Question(file.filename, header, topic, unknown, tuple(choices)) if unknown else None
+    return values.map(lookup).astype(object), question
+
+
+def deal_records(file: RecordFile, answers: Answers) -> FileRecords:
+    """A deals export's rows as records with ``outcome`` (won / lost / open) and ``amount``.
+
+    A won deal counts in the month it closed; lost deals too (Pipedrive's lost time when there is no close
+    date); open deals keep a blank month. HubSpot's ``Is Closed Won`` marks a deal won; an archived Odoo
+    opportunity (``Active`` false) that is not won is lost.
+    """
+    frame, notes = _owners(file), []
+    stage_header = str(file.mapping["stage"])
+    outcome, question = _vocabulary_outcomes(file, stage_header, STAGE_WORDS, answers.stages, "stage")
+    won_flag = _column(file, "won_flag")
+    if won_flag is not None:
+        outcome = outcome.where(parse_yes_no(won_flag).values.ne("yes").fillna(True), "won")
+    active = _column(file, "active")
+    if active is not None:
+        archived = parse_yes_no(active).values.eq("no").fillna(False).astype(bool)
+        outcome = outcome.where(~archived | outcome.eq("won").fillna(False).astype(bool), "lost")
+    questions = [question] if question else []
+    close, date_question, note = _dates(file, "close_date", answers)
+    lost, lost_question, lost_note = _dates(file, "lost_date", answers)
+    questions += [q for q in (date_question, lost_question) if q]
+    notes += [n for n in (note, lost_note) if n]
+    if questions:
+        return FileRecords(file, _empty(file), questions, notes=notes)
+    days = close if close is not None else pd.Series(pd.NaT, index=frame.index, dtype=object)
+    if lost is not None:
+        days = days.where(days.notna() | outcome.ne("lost"), lost)
+    amounts = _column(file, "amount")
+    amount = (
+        parse_numbers(amounts, decimal=detect_decimal([amounts])).values
+        if amounts is not None
+        else pd.Series(0.0, index=frame.index)
+    )
+    frame["month"] = _months(days).where(outcome.isin(["won", "lost"]), pd.NA)
+    frame["outcome"], frame["amount"] = outcome, amount.fillna(0.0)
+    closed = outcome.isin(["won", "lost"])
+    undated = int((closed & frame["month"].isna()).sum())
+    if undated:
+        notes.append(f"'{file.filename}': {undated:,} won or lost deals without a close date were not counted.")
+    if amounts is not None and bool((outcome.eq("won") & amount.isna()).any()):
+        notes.append(f"'{file.filename}': won deals without an amount count with revenue 0.")
+    keep = (closed & frame["month"].notna()) | outcome.eq("open")
+    records = frame[keep.fillna(False).astype(bool)]
+    facts = {"closed": int(records["outcome"].isin(["won", "lost"]).sum()), "open": int((outcome == "open").sum())}
+    return FileRecords(file, records, [], notes=notes, facts=facts)
+
+
+def _empty(file: RecordFile) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_COLUMNS})
+
+
+def _is_call(types: pd.Series) -> pd.Series:
+    def call(text: object) -> bool:
+        """Whether an activity type names a call ("Call", "Outbound call", "Anruf", "Bellen")."""
+        key = normalise_header(str(text))
+        return key in CALL_WORDS or any(word in CALL_WORDS for word in key.split())
+
+    lookup = {t: call(t) for t in types.dropna().unique()}
+    return types.map(lookup).fillna(False).astype(bool)
+
+
+def call_records(file: RecordFile, answers: Answers) -> FileRecords:
+    """A calls or activities export's call rows as records; meetings, e-mails and tasks are left out and said so.
+
+    Only activities whose type is a call count (without a type column, every row is a call); with a done
+    column (Pipedrive's ``Activity - Done``), only activities marked done.
+    """
+    frame, notes = _owners(file), []
+    days, question, note = _dates(file, "date", answers)
+    if question:
+        return FileRecords(file, _empty(file), [question])
+    assert days is not None  # the date is a required column of a calls export
+    notes += [note] if note else []
+    types = _column(file, "type")
+    keep = pd.Series(True, index=frame.index)
+    if types is None:
+        notes.append(f"'{file.filename}' has no activity type column: every row counted as a call.")
+    else:
+        text = _text(types, frame.index)
+        keep = _is_call(text)
+        if not keep.any():
+            found = ", ".join(f"'{shorten(t)}'" for t in text.dropna().unique()[:5])
+            problem = (
+                f"'{file.filename}': column '{file.mapping['type']}' has no call-type rows "
+                f"(it has {found or 'nothing'}); "
+                "export the activities of type Call, or choose the column that holds the activity type."
+            )
+            return FileRecords(file, _empty(file), problems=[problem])
+        others = text[~keep].value_counts()
+        if len(others):
+            listed = ", ".join(f"{n:,} {shorten(t)}" for t, n in others.head(4).items())
+            notes.append(f"'{file.filename}': {int(others.sum()):,} activities that are not calls ignored ({listed}).")
+    done = _column(file, "done")
+    if done is not None:
+        is_done = done.map(lambda v: normalise_header(str(v)) in DONE_WORDS).astype(bool)
+        if int((keep & ~is_done).sum()):
+            notes.append(f"'{file.filename}': {int((keep & ~is_done).sum()):,} calls not marked done were not counted.")
+        keep &= is_done
+    frame["month"] = _months(days)
+    records = frame[keep & frame["month"].notna()]
+    return FileRecords(file, records, notes=notes, facts={"calls": len(records)})
+
+
+def lead_records(file: RecordFile, answers: Answers) -> FileRecords:
+    """A leads export's rows as records with ``qualified``: every lead handed over, and whether it was accepted."""
+    frame = _owners(file)
+    header = str(file.mapping["status"])
+    if _text(file.raw.frame[header], frame.index).isna().all():
+        problem = (
+            f"'{file.filename}': column '{header}' is empty, so no lead can count as qualified; export the leads "
+            "with their status, or choose the column that holds it."
+        )
+        return FileRecords(file, _empty(file), problems=[problem])
+    status, question = _vocabulary_outcomes(file, header, LEAD_STATUS_WORDS, answers.stages, "lead status")
+    days, date_question, note = _dates(file, "date", answers)
+    questions = [q for q in (question, date_question) if q]
+    if questions:
+        return FileRecords(file, _empty(file), questions)
+    assert days is not None
+    frame["month"] = _months(days)
+    frame["qualified"] = status.eq("qualified").fillna(False).astype(bool)
+    records = frame[frame["month"].notna() & status.isin(["qualified", "unqualified"])]
+    facts = {"leads": len(records), "qualified": int(records["qualified"].sum())}
+    return FileRecords(file, records, notes=[note] if note else [], facts=facts)
+
+
+def snapshot_end_months(days: pd.Series) -> pd.Series:
+    """The month each snapshot closes: its own month, or the month before for a snapshot on the 1st to 3rd."""
+    stamps = pd.to_datetime(days, errors="coerce")
+    index = stamps.dt.year * 12 + stamps.dt.month - 1 - (stamps.dt.day <= 3).astype(int)
+    return index.map(lambda i: month_label(int(i)) if i == i else pd.NA).astype(object)
+
+
+def snapshot_records(file: RecordFile, answers: Answers) -> FileRecords:
+    """An account snapshot export's rows as records: owner, account, ``value`` at the end of ``month``.
+
+    Several snapshots in one month: the latest counts. A file with a single snapshot date has no start value.
+    """
+    frame, notes = _owners(file), []
+    days, question, note = _dates(file, "date", answers)
+    if question:
+        return FileRecords(file, _empty(file), [question])
+    assert days is not None
+    notes += [note] if note else []
+    values = _column(file, "value")
+    assert values is not None
+    frame["value"] = parse_numbers(values, decimal=detect_decimal([values])).values.fillna(0.0)
+    frame["account"] = _text(_column(file, "account"), frame.index)
+    frame["month"] = snapshot_end_months(days)
+    frame["day"] = pd.to_datetime(days, errors="coerce")
+    latest = frame.groupby("month")["day"].transform("max")
+    if bool((frame["day"] < latest).any()):
+        notes.append(f"'{file.filename}': several snapshots in one month; the latest of each month counts.")
+    frame = frame[frame["day"].notna() & (frame["day"] == latest)].drop(columns="day")
+    if frame["month"].nunique() < 2:
+        shown = span_label(frame["month"].dropna()) or "none"
+        problem = (
+            f"'{file.filename}': column '{file.mapping['date']}' holds one snapshot date only ({shown}), so there is "
+            "no start value; export the month-end snapshot before it as well."
+        )
+        return FileRecords(file, _empty(file), problems=[problem], notes=notes)
+    facts = {"snapshots": int(frame["month"].nunique()), "accounts": int(frame["account"].nunique())}
+    return FileRecords(file, frame, notes=notes, facts=facts)
+
+
+PARSERS: Final = {"deals": deal_records, "calls": call_records, "leads": lead_records, "snapshots": snapshot_records}
+
+
+def records_of(file: RecordFile, answers: Answers) -> FileRecords:
+    """Read a recognised record file (deals, calls, leads or snapshots) into records.
+
+    Raises:
+        ValueError: When the file is a people list or a monthly table (they are not records).
+    """
+    if file.kind not in PARSERS:
+        raise ValueError(f"'{file.filename}' is a {file.kind} file, not a record export.")
+    missing = [name for name in ("owner",) if file.mapping.get(name) is None]
+    if missing:
+        return FileRecords(file, _empty(file), problems=[f"'{file.filename}' has no owner column; choose it."])
+    result = PARSERS[file.kind](file, answers)
+    owners = result.records["owner"].fillna(result.records["owner_email"]).fillna(result.records["owner_id"])
+    unowned = int(owners.isna().sum())
+    if unowned:
+        result.notes.append(f"'{file.filename}': {unowned:,} rows without an owner were not counted.")
+        return FileRecords(
+            file, result.records[owners.notna()], result.questions, result.problems, result.notes, result.facts
+        )
+    return result
+
+
+def _pairs(items: Sequence[str], option: str, form: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in items:
+        text, sep, value = item.rpartition("=")
+        if not sep or not text.strip() or not value.strip():
+            raise KindProblem(f"{option} '{shorten(item)}' is not of the form \"{form}\".")
+        pairs.append((text.strip(), value.strip()))
+    return pairs
+
+
+def parse_answer_options(stages: Sequence[str], roles: Sequence[str], date_orders: Sequence[str]) -> Answers:
+    """Turn ``--stage 'Text=won'``, ``--role 'Title=AE'`` and ``--date-order 'Column=day first'`` into answers.
+
+    Raises:
+        KindProblem: For a malformed option or an answer that is not one of the choices.
+    """
+    stage_choices = (*OUTCOMES, *LEAD_OUTCOMES)
+    stage_answers = dict(_pairs(stages, "--stage", "Stage or status text=won|lost|open|qualified|unqualified|ignore"))
+    role_answers = {t: v.upper() if v.lower() != "skip" else "skip" for t, v in _pairs(roles, "--role", "Text=ROLE")}
+    orders = {c: v.lower().replace("-", " ") for c, v in _pairs(date_orders, "--date-order", "Column=day first")}
+    for option, answers, choices in (
+        ("--stage", stage_answers, stage_choices),
+        ("--role", role_answers, (*ROLES, "skip")),
+        ("--date-order", orders, DATE_ORDERS),
+    ):
+        wrong = [f"{k}={v}" for k, v in answers.items() if v.lower() not in choices and v not in choices]
+        if wrong:
+            raise KindProblem(f"{option} '{shorten(wrong[0])}': the answer must be one of {', '.join(choices)}.")
+    return Answers(stages={k: v.lower() for k, v in stage_answers.items()}, roles=role_answers, date_orders=orders)
