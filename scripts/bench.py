@@ -49,6 +49,8 @@ def page_rerun_seconds(reps: int, tmp: Path) -> tuple[float, float]:
     """Time the Segmentation page with ``reps`` people: first run (cold cache) and a rerun (cached)."""
     from streamlit.testing.v1 import AppTest
 
+    from tests.apptest import open_page  # pages are functions: opened by URL path, as the page tests do
+
     db = tmp / "page.db"
     os.environ["COACHWISE_DB_PATH"] = str(db)
     os.environ.pop("DATABASE_URL", None)
@@ -58,7 +60,7 @@ def page_rerun_seconds(reps: int, tmp: Path) -> tuple[float, float]:
     store_dataset(engine=engine, frame=frame, name="bench", source_filename="bench.csv", source_sha256="1" * 64)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600).run()
     start = time.perf_counter()
-    at.switch_page("app_pages/segmentation.py").run()
+    open_page(at, "segmentation").run()
     cold = time.perf_counter() - start
     if at.exception:
         raise RuntimeError(f"Segmentation page failed: {at.exception[0].value}")
