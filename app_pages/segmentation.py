@@ -18,7 +18,6 @@ from core.scoring.segmentation import (
     explain,
     export_table,
     filter_people,
-    incomplete_months,
     incomplete_note,
     tier_summary,
 )
@@ -56,7 +55,7 @@ def segmentation() -> None:
         settings = _settings()
     if settings is None:
         return
-    settings = _incomplete_month(cache.records(view), settings)
+    settings = _incomplete_month(view, settings)
     try:
         everyone = cache.tiers(view, settings)
     except ValueError as exc:
@@ -105,10 +104,11 @@ def _settings() -> SegmentSettings | None:
     return SegmentSettings(window=window or None, cutoffs=cutoffs, weights=weights)
 
 
-def _incomplete_month(records: pd.DataFrame, settings: SegmentSettings) -> SegmentSettings:
+def _incomplete_month(view: View, settings: SegmentSettings) -> SegmentSettings:
     """When the latest month looks incomplete: say so, end the window before it, and offer to include it."""
-    if not incomplete_months(records):
+    if not cache.incomplete(view):
         return settings
+    records = cache.records(view)
     include = st.checkbox("Include the incomplete month", key="seg_incomplete")
     chosen = replace(settings, include_incomplete=include)
     st.warning(incomplete_note(records, chosen), icon=":material/calendar_month:")

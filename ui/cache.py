@@ -20,7 +20,7 @@ from core.governance.access import Viewer, visible_rep_ids
 from core.governance.alias import alias_frame
 from core.scoring.metrics import role_medians
 from core.scoring.overrides import current_overrides
-from core.scoring.segmentation import SegmentSettings, apply_overrides, monthly_history, segment
+from core.scoring.segmentation import SegmentSettings, apply_overrides, incomplete_months, monthly_history, segment
 from core.store.datasets import dataset_version, load_people, load_records
 from ui.redact import View, alias_key, redact_frame
 from ui.state import get_engine
@@ -52,6 +52,12 @@ def visible(dataset_id: int, viewer: Viewer) -> frozenset[str] | None:
     if viewer.sees_everyone:
         return None
     return _visible(dataset_id, dataset_version(engine=get_engine(), dataset_id=dataset_id), viewer)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def incomplete(view: View) -> list[str]:
+    """The trailing months of a dataset that look incomplete (empty when the latest month is complete)."""
+    return incomplete_months(records(view))
 
 
 @st.cache_data(max_entries=16, show_spinner="Scoring every person within their role…", hash_funcs=_SETTINGS)
