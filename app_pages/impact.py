@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core.coaching.edits import started_pairs
-from core.coaching.impact import ImpactResult, ImpactSettings
+from core.coaching.impact import ImpactResult, ImpactSettings, interval_text
 from core.coaching.revenue import RevenueAssumptions, RevenueResult, revenue_impact
 from core.coaching.scope import impact_in_scope
 from core.governance.access import Viewer, scoped
@@ -42,10 +42,6 @@ def impact() -> None:
 
 def _signed(value: float, digits: int = 1) -> str:
     return "n/a" if pd.isna(value) else f"{value:+.{digits}f}"
-
-
-def _interval(low: float, high: float) -> str:
-    return "no interval" if pd.isna(low) or pd.isna(high) else f"{low:+.1f} to {high:+.1f}"
 
 
 def revenue(view: View, viewer: Viewer) -> None:
@@ -221,7 +217,7 @@ def _programme(result: ImpactResult, settings: ImpactSettings) -> None:
         help="Difference-in-differences on the 0–100 score within role.",
         border=True,
     )
-    m[3].metric(f"{level:.0%} interval", _interval(float(overall["low"]), float(overall["high"])), border=True)
+    m[3].metric(f"{level:.0%} interval", interval_text(float(overall["low"]), float(overall["high"])), border=True)
     verdict = (
         "The interval lies above 0: coached people improved more than comparable uncoached peers."
         if overall["low"] > 0

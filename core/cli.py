@@ -682,6 +682,7 @@ def _cmd_impact(args: argparse.Namespace) -> int:
         estimate_from_records,
         export_json,
         export_table,
+        interval_text,
         pairs_matched_before,
     )
     from core.export import export_bytes
@@ -713,7 +714,7 @@ def _cmd_impact(args: argparse.Namespace) -> int:
     _write_output(data, args.out, f"{len(result.coachees):,} coachees and {len(result.coaches):,} coaches")
     if not result.programme.empty:
         row = result.programme.iloc[-1]
-        interval = "no interval" if row["low"] != row["low"] else f"{row['low']:+.1f} to {row['high']:+.1f}"
+        interval = interval_text(float(row["low"]), float(row["high"]))
         print(
             f"{int(row['coachees']):,} coachees vs {int(row['peers']):,} uncoached core peers: lift "
             f"{row['did']:+.1f} score points ({settings.level:.0%} interval {interval}). Not a randomised trial: "

@@ -77,6 +77,11 @@ PROGRAMME_COLUMNS: tuple[str, ...] = ("group", "coachees", "peers", "did", "low"
 SKIPPED_COLUMNS: tuple[str, ...] = ("coachee_id", "coach_id", "start", "why")
 
 
+def interval_text(low: float, high: float) -> str:
+    """An interval as a reader sees it ("+3.4 to +11.8"), or "no interval" where none could be estimated."""
+    return "no interval" if pd.isna(low) or pd.isna(high) else f"{low:+.1f} to {high:+.1f}"
+
+
 @dataclass(frozen=True)
 class ImpactSettings:
     """How the before/after comparison is made."""

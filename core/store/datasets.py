@@ -221,11 +221,6 @@ def overlapping_keys(*, engine: Engine, dataset_id: int, frame: pd.DataFrame) ->
     return keys.merge(stored[["rep_id", "period"]], on=["rep_id", "period"])
 
 
-def count_overlap(*, engine: Engine, dataset_id: int, frame: pd.DataFrame) -> int:
-    """Count rows of ``frame`` whose (rep_id, period) the dataset already holds."""
-    return len(overlapping_keys(engine=engine, dataset_id=dataset_id, frame=frame))
-
-
 @retry_when_busy
 def append_to_dataset(
     *,

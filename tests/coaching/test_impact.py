@@ -14,6 +14,7 @@ from core.coaching.impact import (
     _wide_history,
     estimate_from_records,
     estimate_impact,
+    interval_text,
 )
 from core.demo import DemoSpec, generate_programme
 from core.months import month_index
@@ -242,3 +243,12 @@ def test_too_few_peers_skips_the_whole_cohort_with_why() -> None:
     assert result.coachees.empty and result.coaches.empty and result.programme.empty
     assert sorted(result.skipped["coachee_id"]) == ["C1", "C2"]
     assert set(result.skipped["why"]) == {"fewer than 2 uncoached core SDR peers with months before and after"}
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "text"),
+    [(3.41, 11.8, "+3.4 to +11.8"), (-0.2, 12.9, "-0.2 to +12.9"), (float("nan"), 1.0, "no interval")],
+)
+def test_interval_text(low: float, high: float, text: str) -> None:
+    """An interval reads with signs and one decimal; a missing bound says there is no interval."""
+    assert interval_text(low, high) == text
