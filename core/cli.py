@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from core.demo import DemoSpec, ensure_demo_dataset, generate_team, write_team
 from core.governance.access import OPERATOR
@@ -22,18 +22,14 @@ from core.ingest.importer import (
     Prepared,
     UnusableFile,
     import_prepared,
-    parse_map_options,
-    parse_role_options,
-    prepare,
     previous_imports,
-    remembered_mapping,
     report_csv,
 )
-from core.ingest.reader import read_table
-from core.ingest.records.kinds import RecordFile, read_records, remap
+from core.ingest.records.kinds import fields_of
 from core.ingest.records.parse import parse_answer_options
-from core.ingest.records.vocabulary import KINDS
+from core.ingest.records.vocabulary import KINDS, Kind
 from core.months import month_index
+from core.schema import CANONICAL_COLUMNS
 from core.store.datasets import get_dataset, list_datasets
 from core.store.db import STORE_ERRORS, database_url, describe_store_error, init_db, make_engine, store_location
 from core.text import TerminalStream, shorten
@@ -41,6 +37,7 @@ from core.text import TerminalStream, shorten
 if TYPE_CHECKING:
     import pandas as pd
 
+    from core.ingest.sources import PreparedSources, Recall
     from core.scoring.segmentation import SegmentSettings
 
 EXIT_OK = 0
@@ -98,15 +95,46 @@ def _reading_options() -> argparse.ArgumentParser:
 
 
 def _file_options() -> argparse.ArgumentParser:
-    """The input file and how to read it: every command that reads one spreadsheet."""
+    """The input files and how to read them: every command that reads spreadsheets.
+
+    One FILE is the monthly table as before, or one CRM export; several are any mix of CRM exports (deals,
+    calls, leads, account snapshots), a people list and monthly tables, derived into the monthly table.
+    """
     files = argparse.ArgumentParser(add_help=False, parents=[_reading_options()])
-    files.add_argument("file", help="CSV (.csv/.txt) or Excel workbook (.xlsx)")
+    files.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="CSV (.csv/.txt) or Excel workbook (.xlsx): the monthly table, or CRM exports and a people list",
+    )
     files.add_argument(
         "--map",
         action="append",
         default=[],
-        metavar="'Header=field'",
-        help="use the column 'Header' for a field, e.g. --map 'Anrufe=calls' (repeatable)",
+        metavar="'[FILE:]Header=field'",
+        help="use the column 'Header' for a field, e.g. --map 'Anrufe=calls' or --map 'deals.csv:Who=owner' "
+        "(repeatable; without FILE: for every file that has the column)",
+    )
+    files.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        metavar="'FILE=KIND'",
+        help=f"what a file is: {', '.join(KINDS)} (default: recognised from its headers and values)",
+    )
+    files.add_argument(
+        "--stage",
+        action="append",
+        default=[],
+        metavar="'Text=OUTCOME'",
+        help="what an unknown stage or lead status means: won, lost, open, qualified, unqualified or ignore",
+    )
+    files.add_argument(
+        "--date-order",
+        action="append",
+        default=[],
+        metavar="'[FILE:]Column=day first'",
+        help="how to read a date column whose values read both ways: 'day first' or 'month first'",
     )
     return files
 
@@ -115,39 +143,10 @@ def _add_derive_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     """``derive``: CRM exports and a people list in, the monthly table out."""
     derive = sub.add_parser(
         "derive",
-        parents=[_reading_options()],
+        parents=[_file_options()],
         help="derive the monthly table from CRM exports (deals, calls, leads, account snapshots) and a people list",
     )
-    derive.add_argument("files", nargs="+", metavar="FILE", help="CSV or XLSX files, any mix of kinds")
     derive.add_argument("--out", default=None, help="CSV file to write (default: standard output)")
-    derive.add_argument(
-        "--stage",
-        action="append",
-        default=[],
-        metavar="'Text=OUTCOME'",
-        help="what an unknown stage or lead status means: won, lost, open, qualified, unqualified or ignore",
-    )
-    derive.add_argument(
-        "--date-order",
-        action="append",
-        default=[],
-        metavar="'Column=day first'",
-        help="how to read a date column that reads both ways: 'day first' or 'month first' (FILE:Column for one file)",
-    )
-    derive.add_argument(
-        "--kind",
-        action="append",
-        default=[],
-        metavar="'FILE=KIND'",
-        help="what a file is: deals, calls, leads, snapshots, roster or monthly (default: recognised)",
-    )
-    derive.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="'FILE:Header=field'",
-        help="use the column 'Header' for a field (owner, stage, amount, close_date, date, type, status, ...)",
-    )
 
 
 def _tier_options() -> argparse.ArgumentParser:
@@ -396,20 +395,87 @@ def _cmd_retention(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _prepare(args: argparse.Namespace, remembered: dict[str, str | None] | None = None) -> Prepared:
-    path = Path(args.file)
-    data = path.read_bytes()
-    overrides = parse_map_options(args.map)
-    roles = parse_role_options(args.role)
-    prepared = prepare(
-        data,
-        path.name,
+def _choices(
+    args: argparse.Namespace,
+) -> tuple[dict[str, Kind], dict[str, dict[str, str | None]], dict[str, str | None]]:
+    """--kind and --map: the kind per file, the columns per file (``FILE:Header=field``) and for every file."""
+    names = {Path(f).name for f in args.files}
+    kinds: dict[str, Kind] = {}
+    for item in args.kind:
+        where, eq, kind = item.rpartition("=")
+        name = Path(where.strip()).name
+        if not eq or name not in names:
+            raise ValueError(f"--kind '{shorten(item)}' must name one of the files given: --kind 'FILE=KIND'.")
+        if kind.strip() not in KINDS:
+            raise ValueError(f"--kind '{shorten(item)}': a kind is one of {', '.join(KINDS)}.")
+        kinds[name] = cast(Kind, kind.strip())
+    fields = set(CANONICAL_COLUMNS) | {f for k in KINDS if k != "monthly" for f in fields_of(k)}
+    per_file: dict[str, dict[str, str | None]] = {}
+    general: dict[str, str | None] = {}
+    for item in args.map:
+        where, sep, choice = item.partition(":")
+        own = bool(sep) and Path(where.strip()).name in names
+        header, eq, field = (choice if own else item).rpartition("=")
+        header, field = header.strip(), field.strip()
+        if not eq or not header or not field:
+            raise MappingProblem(
+                f'--map \'{shorten(item)}\' is not of the form "Header in your file=field" (or "FILE:Header=field").'
+            )
+        if field not in fields:
+            raise MappingProblem(
+                f"--map '{shorten(item)}': '{shorten(field)}' is not a field; use one of "
+                f"{', '.join(CANONICAL_COLUMNS)} (the monthly table), or a CRM export's field (see README)."
+            )
+        (per_file.setdefault(Path(where.strip()).name, {}) if own else general)[field] = header
+    return kinds, per_file, general
+
+
+def _sources(args: argparse.Namespace, *, recall: Recall | None = None, partial: bool = False) -> PreparedSources:
+    """Read every FILE (one monthly table, or CRM exports to derive it from) as the command line chose.
+
+    What each CRM file was read as and every note go to standard error. An unanswered question stops
+    the command; so does a file that gave nothing usable, unless ``partial`` (``check`` and ``derive``
+    show what the other files give): nothing is scored or stored on half the data.
+    """
+    from core.ingest.sources import Source, nothing_remembered, prepare_sources
+
+    kinds, per_file, general = _choices(args)
+    answers = parse_answer_options(args.stage, args.role, args.date_order)
+    result = prepare_sources(
+        [Source(Path(f).name, Path(f).read_bytes()) for f in args.files],
+        kinds=kinds,
+        mappings=per_file,
+        mapping=general or None,
+        answers=answers,
+        recall=recall or nothing_remembered,
         sheet=args.sheet,
-        mapping=overrides,
-        remembered=remembered,
-        role_answers=roles,
         max_bytes=args.max_mb * 1024 * 1024,
     )
+    if result.derivation is not None:
+        for summary in result.derivation.files:
+            print(f"Read {summary.filename} as {summary.sentence}.", file=sys.stderr)
+        for note in result.derivation.notes:
+            print(f"Note: {note}", file=sys.stderr)
+    for question in result.questions:
+        print(f"Question: {question.sentence()}", file=sys.stderr)
+    for problem in result.problems:
+        print(f"Error: {problem}", file=sys.stderr)
+    if result.questions:
+        count = len(result.questions)
+        raise ValueError(
+            f"{count} question{'s' if count != 1 else ''} {'is' if count == 1 else 'are'} unanswered, so nothing "
+            "was done; answer with --stage, --role or --date-order and run again."
+        )
+    if result.problems and not partial:
+        raise ValueError("a file gave nothing usable, so nothing was done; fix it or leave it out and run again.")
+    return result
+
+
+def _read_files(args: argparse.Namespace, *, recall: Recall | None = None) -> Prepared:
+    """The monthly table the FILEs give (see :func:`_sources`), aliased with ``--aliases``."""
+    result = _sources(args, recall=recall)
+    assert result.prepared is not None  # questions stop _sources
+    prepared = result.prepared
     if getattr(args, "aliases", False):
         from dataclasses import replace
 
@@ -444,7 +510,9 @@ def _summary(prepared: Prepared) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    prepared = _prepare(args)
+    result = _sources(args, partial=True)
+    assert result.prepared is not None  # questions stop _sources
+    prepared = result.prepared
     for note in prepared.warnings:
         print(f"Note: {note}", file=sys.stderr)
     if args.format == "csv":
@@ -453,19 +521,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
         for row in prepared.report.itertuples(index=False):
             print(f"{row.severity}: row {row.row}, column '{row.column}', value '{row.value}': {row.reason}")
     print(_summary(prepared), file=sys.stderr)
-    return EXIT_REJECTED_ROWS if prepared.rows_rejected else EXIT_OK
+    return EXIT_REJECTED_ROWS if prepared.rows_rejected or result.problems else EXIT_OK
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from core.ingest.sources import recall_from
+
     engine = make_engine()
     init_db(engine)
-    path = Path(args.file)
-    first_look = read_table(path.read_bytes(), path.name, sheet=args.sheet, max_bytes=args.max_mb * 1024 * 1024)
-    headers = [str(c) for c in first_look.frame.columns]
-    remembered, answers = remembered_mapping(engine=engine, headers=headers)
-    if answers and not args.role:
-        args.role = [f"{k}={v}" for k, v in answers.items()]
-    prepared = _prepare(args, remembered=remembered)
+    prepared = _read_files(args, recall=recall_from(engine))
     earlier = previous_imports(engine=engine, sha256=prepared.sha256)
     if earlier and not args.again:
         last = earlier[0]
@@ -505,10 +569,11 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     weights = parse_weights(args.weights) if args.weights.strip() else {}
     if args.format == "xlsx" and not args.out:
         raise ValueError("An XLSX export needs a file: add --out tiers.xlsx.")
-    prepared = _prepare(args)
+    prepared = _read_files(args)
     if prepared.rows_rejected:
         print(
-            f"Note: {prepared.rows_rejected:,} invalid rows left out (`python -m core check {args.file}` lists them).",
+            f"Note: {prepared.rows_rejected:,} invalid rows left out "
+            f"(`python -m core check {' '.join(args.files)}` lists them).",
             file=sys.stderr,
         )
     if prepared.frame.empty:
@@ -528,7 +593,7 @@ def _cmd_chains(args: argparse.Namespace) -> int:
         raise ValueError("An XLSX export needs a file: add --out chains.xlsx.")
     if args.hours <= 0:
         raise ValueError("--hours must be more than 0.")
-    prepared = _prepare(args)
+    prepared = _read_files(args)
     if prepared.frame.empty:
         raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
     if prepared.rows_rejected:
@@ -560,7 +625,7 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     from core.plans.content import file_stem, plans_from_records, to_markdown
     from core.plans.render import plans_zip
 
-    prepared = _prepare(args)
+    prepared = _read_files(args)
     if prepared.frame.empty:
         raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
     if prepared.rows_rejected:
@@ -695,7 +760,7 @@ def _cmd_impact(args: argparse.Namespace) -> int:
         window=args.window,
         cutoffs=parse_cutoffs(args.cutoffs),
     )
-    prepared = _prepare(args)
+    prepared = _read_files(args)
     if prepared.frame.empty:
         raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
     if prepared.rows_rejected:
@@ -726,65 +791,17 @@ def _cmd_impact(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _record_files(args: argparse.Namespace) -> list[RecordFile]:
-    """Read every FILE as its --kind (default: recognised), with --map choices (``FILE:Header=field`` for one
-    file, ``Header=field`` for every file that has the column)."""
-    names = {Path(f).name for f in args.files}
-    kinds: dict[str, str] = {}
-    for item in args.kind:
-        where, _, kind = item.rpartition("=")
-        kinds[Path(where.strip()).name] = kind.strip()
-    files = []
-    for name in args.files:
-        path = Path(name)
-        kind = kinds.get(path.name)
-        if kind is not None and kind not in KINDS:
-            raise ValueError(f"--kind '{path.name}={kind}': a kind is one of {', '.join(KINDS)}.")
-        record = read_records(
-            path.read_bytes(),
-            path.name,
-            kind=kind,
-            sheet=args.sheet,
-            max_bytes=args.max_mb * 1024 * 1024,
-        )
-        mapping: dict[str, str | None] = {}
-        for item in args.map:
-            where, sep, choice = item.partition(":")
-            own = bool(sep) and Path(where).name in names
-            header, eq, field = (choice if own else item).rpartition("=")
-            if not eq or not header.strip():
-                raise ValueError(f"--map '{item}' is not of the form \"FILE:Header=field\".")
-            if (own and Path(where).name == path.name) or (not own and header.strip() in record.raw.frame.columns):
-                mapping[field.strip()] = header.strip()
-        files.append(remap(record, mapping) if mapping else record)
-    return files
-
-
 def _cmd_derive(args: argparse.Namespace) -> int:
     from core.export import to_csv_bytes
-    from core.ingest.records.derive import derive
 
-    answers = parse_answer_options(args.stage, args.role, args.date_order)
-    result = derive(_record_files(args), answers=answers)
-    for summary in result.files:
-        print(f"Read {summary.filename} as {summary.sentence}.", file=sys.stderr)
-    for note in result.notes:
-        print(f"Note: {note}", file=sys.stderr)
-    for problem in result.problems:
-        print(f"Error: {problem}", file=sys.stderr)
-    if result.questions:
-        for question in result.questions:
-            print(f"Question: {question.sentence()}", file=sys.stderr)
-        count = len(result.questions)
-        print(
-            f"Error: {count} question{'s' if count != 1 else ''} {'is' if count == 1 else 'are'} unanswered, so "
-            "nothing was written; answer with --stage, --role or --date-order and run again.",
-            file=sys.stderr,
-        )
-        return EXIT_UNUSABLE
-    people = result.frame["rep_id"].nunique()
-    _write_output(to_csv_bytes(result.frame), args.out, f"{len(result.frame):,} rows ({people:,} people)")
-    return EXIT_REJECTED_ROWS if result.problems else EXIT_OK
+    result = _sources(args, partial=True)
+    assert result.prepared is not None  # questions stop _sources
+    frame = result.prepared.frame
+    if result.prepared.rows_rejected:
+        print(f"Note: {result.prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)
+    people = frame["rep_id"].nunique()
+    _write_output(to_csv_bytes(frame), args.out, f"{len(frame):,} rows ({people:,} people)")
+    return EXIT_REJECTED_ROWS if result.prepared.rows_rejected or result.problems else EXIT_OK
 
 
 COMMANDS = {

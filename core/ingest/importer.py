@@ -52,6 +52,27 @@ class MappingProblem(ValueError):
 
 
 @dataclass(frozen=True)
+class SourceFile:
+    """One CRM file a derived table came from: what an import records and remembers of it.
+
+    Attributes:
+        filename: Its name (no path).
+        sha256: Its bytes' hash (recorded in the audit trail, never its contents).
+        signature: Its header signature, under which its kind, columns and answers are remembered.
+        kind: What it was read as (deals, calls, leads, snapshots, roster, monthly).
+        mapping: Field -> header as confirmed.
+        answers: The answers about its texts: ``{"stages": {...}, "roles": {...}, "date_orders": {...}}``.
+    """
+
+    filename: str
+    sha256: str
+    signature: str
+    kind: str
+    mapping: dict[str, str | None]
+    answers: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
 class Prepared:
     """A file read, mapped, parsed and validated — nothing stored yet."""
 
@@ -66,6 +87,7 @@ class Prepared:
     report: pd.DataFrame  # row, column, value, reason, severity
     rows_total: int
     warnings: list[str] = field(default_factory=list)
+    sources: tuple[SourceFile, ...] = ()  # the CRM files a derived table came from (empty for an uploaded table)
 
     @property
     def rows_valid(self) -> int:
@@ -207,6 +229,7 @@ def prepare(
     remembered: Mapping[str, str | None] | None = None,
     role_answers: Mapping[str, str] | None = None,
     max_bytes: int = 25 * 1024 * 1024,
+    raw: RawTable | None = None,
 ) -> Prepared:
     """Read, map, parse and validate an uploaded file; store nothing.
 
@@ -218,6 +241,7 @@ def prepare(
         remembered: A mapping confirmed earlier for the same headers.
         role_answers: Role texts the app did not know -> SDR / AE / AM / "skip", as the user answered.
         max_bytes: Size limit.
+        raw: The table as :func:`read_table` already read it from ``data`` (so it is not read twice).
 
     Returns:
         The prepared import.
@@ -227,7 +251,7 @@ def prepare(
         MappingProblem: The mapping lacks a required field or is contradictory.
     """
     name = safe_text(PurePath(filename).name, one_line=True)
-    raw = read_table(data, name, sheet=sheet, max_bytes=max_bytes)
+    raw = raw if raw is not None else read_table(data, name, sheet=sheet, max_bytes=max_bytes)
     headers = [str(c) for c in raw.frame.columns]
     resolved = resolve_mapping(headers, overrides=mapping, remembered=remembered)
     cells = pd.DataFrame(
@@ -324,13 +348,50 @@ def previous_imports(*, engine: Engine, sha256: str) -> list[PreviousImport]:
         return [PreviousImport(int(d), str(n), t) for d, n, t in session.execute(query).all()]
 
 
-def remembered_mapping(*, engine: Engine, headers: Sequence[str]) -> tuple[dict[str, str | None], dict[str, str]]:
-    """Return the mapping and role answers confirmed earlier for these headers ({} if none)."""
+RECORDS_KEY = "records"
+"""The key, in a remembered mapping's answers, under which a CRM file's kind and answers are kept."""
+
+
+def remembered_signature(*, engine: Engine, signature: str) -> tuple[dict[str, str | None], dict[str, str]]:
+    """Return the mapping and role answers confirmed earlier for a monthly table's header signature ({} if none)."""
     with Session(engine) as session:
-        saved = session.get(SavedMapping, header_signature([str(h) for h in headers]))
+        saved = session.get(SavedMapping, signature)
         if saved is None:
             return {}, {}
-        return json.loads(saved.mapping_json), json.loads(saved.role_answers_json)
+        answers = json.loads(saved.role_answers_json)
+        if isinstance(answers.get(RECORDS_KEY), dict):
+            return {}, {}  # remembered as a CRM file, not as a monthly table
+        return json.loads(saved.mapping_json), answers
+
+
+def remembered_mapping(*, engine: Engine, headers: Sequence[str]) -> tuple[dict[str, str | None], dict[str, str]]:
+    """Return the mapping and role answers confirmed earlier for these headers as a monthly table ({} if none)."""
+    return remembered_signature(engine=engine, signature=header_signature([str(h) for h in headers]))
+
+
+def remembered_sources(
+    *, engine: Engine, signatures: Sequence[str]
+) -> tuple[dict[str, dict[str, str | None]], dict[str, str], dict[str, dict[str, str]]]:
+    """What earlier imports confirmed for CRM files with these header signatures.
+
+    Returns:
+        (signature -> field -> header, signature -> kind, the answers merged: ``stages``, ``roles``,
+        ``date_orders`` -> text -> answer).
+    """
+    mappings: dict[str, dict[str, str | None]] = {}
+    kinds: dict[str, str] = {}
+    answers: dict[str, dict[str, str]] = {"stages": {}, "roles": {}, "date_orders": {}}
+    with Session(engine) as session:
+        for signature in dict.fromkeys(signatures):
+            saved = session.get(SavedMapping, signature)
+            kept = json.loads(saved.role_answers_json).get(RECORDS_KEY) if saved is not None else None
+            if saved is None or not isinstance(kept, dict):
+                continue
+            mappings[signature] = json.loads(saved.mapping_json)
+            kinds[signature] = str(kept.get("kind", ""))
+            for topic in answers:
+                answers[topic].update(kept.get(topic, {}))
+    return mappings, kinds, answers
 
 
 @dataclass(frozen=True)
@@ -499,6 +560,14 @@ def plan_into(*, engine: Engine, prepared: Prepared, into: int, viewer: Viewer) 
     )
 
 
+def _derived_from(prepared: Prepared) -> str:
+    """The audit detail's note on the CRM files a derived table came from: their kinds and hashes."""
+    if not prepared.sources:
+        return ""
+    listed = ", ".join(f"{f.kind} sha256 {f.sha256}" for f in prepared.sources)
+    return f"; derived from {len(prepared.sources)} files ({listed})"
+
+
 def import_prepared(
     *,
     engine: Engine,
@@ -549,13 +618,19 @@ def import_prepared(
                 report_csv=report_csv(prepared),
             )
         )
-        saved = session.get(SavedMapping, prepared.signature) or SavedMapping(
-            signature=prepared.signature, mapping_json="{}"
-        )
-        saved.mapping_json = json.dumps(prepared.mapping, ensure_ascii=False)
-        saved.role_answers_json = json.dumps(prepared.role_answers, ensure_ascii=False)
-        saved.updated_at = utcnow()
-        session.add(saved)
+        remember: list[tuple[str, Mapping[str, str | None], Mapping[str, object]]] = [
+            (prepared.signature, prepared.mapping, prepared.role_answers)
+        ]
+        if prepared.sources:
+            remember = [
+                (f.signature, f.mapping, {RECORDS_KEY: {"kind": f.kind, **f.answers}}) for f in prepared.sources
+            ]
+        for signature, mapping, answers in remember:
+            saved = session.get(SavedMapping, signature) or SavedMapping(signature=signature, mapping_json="{}")
+            saved.mapping_json = json.dumps(mapping, ensure_ascii=False)
+            saved.role_answers_json = json.dumps(answers, ensure_ascii=False)
+            saved.updated_at = utcnow()
+            session.add(saved)
         imported = prepared.rows_valid - (result.kept if result else 0)
         replaced = f"; replaced the rows or details of {len(changed)} people" if len(changed) else ""
         add_entry(
@@ -565,7 +640,8 @@ def import_prepared(
             dataset_id=dataset_id,
             subject=subject_ids(changed["rep_id"]),  # who a replace changed, by rep_id
             # Not the file name: it may name a person, and the trail outlives a deleted dataset.
-            detail=f"sha256 {prepared.sha256}; {imported} rows imported, {prepared.rows_rejected} rejected{replaced}",
+            detail=f"sha256 {prepared.sha256}; {imported} rows imported, {prepared.rows_rejected} rejected{replaced}"
+            + _derived_from(prepared),
         )
 
     if name is not None:
@@ -601,6 +677,7 @@ __all__ = [
     "MappingProblem",
     "OutOfScope",
     "Prepared",
+    "SourceFile",
     "PreviousImport",
     "UnusableFile",
     "import_prepared",
@@ -610,6 +687,8 @@ __all__ = [
     "prepare",
     "previous_imports",
     "remembered_mapping",
+    "remembered_signature",
+    "remembered_sources",
     "report_csv",
     "resolve_mapping",
     "role_key",

@@ -300,7 +300,7 @@ def test_every_tier_command_shares_the_tier_and_file_options(command: list[str])
     name, *rest = command
     every = parser.parse_args([name, "team.csv", *rest, "--window", "all", "--cutoffs", "20/70/10", "--aliases"])
     assert every.window is None and every.cutoffs == "20/70/10" and every.aliases is True
-    assert every.file == "team.csv" and every.map == [] and every.max_mb == 512
+    assert every.files == ["team.csv"] and every.map == [] and every.max_mb == 512
     some = parser.parse_args([name, "team.csv", *rest, "--window", "2", "--map", "Anrufe=calls"])
     assert some.window == 2 and some.cutoffs == "10,60,30" and some.aliases is False
     assert some.map == ["Anrufe=calls"]

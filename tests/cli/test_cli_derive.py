@@ -67,3 +67,81 @@ def test_unusable_file_exits_1_and_names_it(tmp_path: Path, capsys: pytest.Captu
     assert main(["derive", *paths, "--out", str(tmp_path / "m.csv")]) == 1
     assert "'calls.csv': column 'Task Subtype' has no call-type rows" in capsys.readouterr().err
     assert (tmp_path / "m.csv").exists()
+
+
+@pytest.fixture
+def exports(tmp_path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """A 12-person team over 4 months, and the same team as Salesforce-style exports and a people list."""
+    team = generate_team(DemoSpec(reps=12, months=4, seed=8, end="2026-04"))
+    return team, _write(tmp_path, explode(team, CrmSpec(seed=8)))
+
+
+def test_segment_reads_the_exports_as_it_reads_the_monthly_table(
+    tmp_path: Path, exports: tuple[pd.DataFrame, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`segment` on several CRM files gives exactly the tiers of `segment` on the table they derive from."""
+    team, paths = exports
+    monthly = tmp_path / "team.csv"
+    team.to_csv(monthly, index=False)
+    assert main(["segment", *paths, "--format", "json", "--replicates", "0"]) == 0
+    from_exports = capsys.readouterr()
+    assert "Read " in from_exports.err and "deals export (Salesforce-style)" in from_exports.err
+    assert main(["segment", str(monthly), "--format", "json", "--replicates", "0"]) == 0
+    assert capsys.readouterr().out == from_exports.out
+
+
+def test_chains_and_check_take_several_files(
+    exports: tuple[pd.DataFrame, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`chains` and `check` take the same files; check's summary names the files the table came from."""
+    _team, paths = exports
+    assert main(["chains", *paths, "--format", "json"]) == 0
+    assert capsys.readouterr().out.startswith("[")
+    assert main(["check", *paths]) == 0
+    err = capsys.readouterr().err
+    assert " + " in err.strip().splitlines()[-1] and "0 rejected" in err
+
+
+def test_an_unusable_file_stops_scoring(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A calls file without call rows stops `segment` (exit 2, nothing scored on half the data), naming the file."""
+    calls = b"Assigned,Task Subtype,Date\nBo,Email,2026-03-14\n"
+    deals = b"Deal owner,Deal Stage,Amount,Close Date\nAnn,Won,10,2026-03-14\n"
+    paths = _write(tmp_path, {"calls.csv": calls, "deals.csv": deals})
+    assert main(["segment", *paths]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "'calls.csv': column 'Task Subtype' has no call-type rows" in captured.err
+    assert captured.err.strip().splitlines()[-1].startswith("Error: a file gave nothing usable")
+
+
+def test_kind_and_map_for_one_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--kind FILE=deals and --map FILE:Header=field read a file whose headers say nothing; bad ones are one sentence."""
+    paths = _write(tmp_path, {"x.csv": b"Who,What,Value,When\nAnn,Closed Won,10,2026-03-14\n"})
+    assert main(["derive", *paths]) == 2
+    assert "'x.csv' was not recognised" in capsys.readouterr().err
+    mapped = ["--kind", "x.csv=deals", "--map", "x.csv:Who=owner", "--map", "x.csv:What=stage"]
+    mapped += ["--map", "x.csv:Value=amount", "--map", "x.csv:When=close_date"]
+    assert main(["derive", *paths, *mapped]) == 0
+    assert pd.read_csv(io.StringIO(capsys.readouterr().out))["revenue_won"].tolist() == [10.0]
+    assert main(["derive", *paths, "--kind", "x.csv=wizard"]) == 2
+    assert "a kind is one of deals, calls" in capsys.readouterr().err
+    assert main(["derive", *paths, "--map", "Who=wizardry"]) == 2
+    assert "'wizardry' is not a field" in capsys.readouterr().err
+
+
+def test_import_of_exports_is_audited_remembered_and_not_doubled(
+    tmp_path: Path,
+    exports: tuple[pd.DataFrame, list[str]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`import` stores the derived table; the same exports again are refused until --again."""
+    monkeypatch.setenv("COACHWISE_DB_PATH", str(tmp_path / "cli.db"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    team, paths = exports
+    assert main(["import", *paths, "--name", "CRM"]) == 0
+    assert f"{len(team):,} rows added" in capsys.readouterr().err
+    assert main(["import", *reversed(paths), "--name", "again"]) == 2
+    assert "was already imported" in capsys.readouterr().err
+    assert main(["audit", "--format", "json"]) == 0
+    assert "derived from 5 files (" in capsys.readouterr().out

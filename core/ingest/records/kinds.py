@@ -234,6 +234,7 @@ def read_records(
     mapping: Mapping[str, str | None] | None = None,
     sheet: str | None = None,
     max_bytes: int = MAX_UPLOAD_BYTES,
+    raw: RawTable | None = None,
 ) -> RecordFile:
     """Read a file and recognise what it holds.
 
@@ -244,6 +245,7 @@ def read_records(
         mapping: Field -> header choices that override the recognised columns.
         sheet: The workbook sheet to read.
         max_bytes: Size limit.
+        raw: The table as :func:`~core.ingest.reader.read_table` already read it from ``data``.
 
     Returns:
         The recognised file.
@@ -253,7 +255,7 @@ def read_records(
         KindProblem: The kind cannot be recognised, or a chosen column is not in the file.
     """
     name = safe_text(PurePath(filename).name, one_line=True)
-    raw, notes = drop_footer(read_table(data, name, sheet=sheet, max_bytes=max_bytes))
+    raw, notes = drop_footer(raw if raw is not None else read_table(data, name, sheet=sheet, max_bytes=max_bytes))
     ignored = [str(h) for h in raw.frame.columns if IGNORED_COLUMN_MARK in str(h).lower()]
     if kind is None:
         kind, style, found = recognise(raw)
