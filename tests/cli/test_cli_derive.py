@@ -115,7 +115,7 @@ def test_an_unusable_file_stops_scoring(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_kind_and_map_for_one_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--kind FILE=deals and --map FILE:Header=field read a file whose headers say nothing; bad ones are one sentence."""
+    """--kind FILE=deals and --map FILE:Header=field read a file whose headers say nothing; bad ones: one sentence."""
     paths = _write(tmp_path, {"x.csv": b"Who,What,Value,When\nAnn,Closed Won,10,2026-03-14\n"})
     assert main(["derive", *paths]) == 2
     assert "'x.csv' was not recognised" in capsys.readouterr().err
