@@ -468,13 +468,18 @@ def _sources(args: argparse.Namespace, *, recall: Recall | None = None, partial:
         )
     if result.problems and not partial:
         raise ValueError("a file gave nothing usable, so nothing was done; fix it or leave it out and run again.")
+    if result.prepared is None:
+        raise ValueError(
+            "the files give no person-month to work with; check that they are the exports you meant "
+            "(the notes above say what was left out)."
+        )
     return result
 
 
 def _read_files(args: argparse.Namespace, *, recall: Recall | None = None) -> Prepared:
     """The monthly table the FILEs give (see :func:`_sources`), aliased with ``--aliases``."""
     result = _sources(args, recall=recall)
-    assert result.prepared is not None  # questions stop _sources
+    assert result.prepared is not None  # _sources stops without a table
     prepared = result.prepared
     if getattr(args, "aliases", False):
         from dataclasses import replace
@@ -511,7 +516,7 @@ def _summary(prepared: Prepared) -> str:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     result = _sources(args, partial=True)
-    assert result.prepared is not None  # questions stop _sources
+    assert result.prepared is not None  # _sources stops without a table
     prepared = result.prepared
     for note in prepared.warnings:
         print(f"Note: {note}", file=sys.stderr)
@@ -795,7 +800,7 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     from core.export import to_csv_bytes
 
     result = _sources(args, partial=True)
-    assert result.prepared is not None  # questions stop _sources
+    assert result.prepared is not None  # _sources stops without a table
     frame = result.prepared.frame
     if result.prepared.rows_rejected:
         print(f"Note: {result.prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)

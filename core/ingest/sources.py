@@ -95,7 +95,8 @@ class PreparedSources:
     """The files read together.
 
     Attributes:
-        prepared: The monthly table, validated and ready to store; ``None`` while a question is unanswered.
+        prepared: The monthly table, validated and ready to store; ``None`` while a question is unanswered
+            or when the files give no person-month at all.
         derivation: What the CRM files gave (``None`` for a single monthly table).
         files: Each file as recognised, in the order given (empty for a single monthly table).
     """
@@ -241,7 +242,7 @@ def derive_prepared(files: Sequence[RecordFile], *, answers: Answers | None = No
     """
     answers = answers or Answers()
     derivation = derive(files, answers=answers)
-    if derivation.questions:
+    if derivation.questions or derivation.frame.empty:
         return PreparedSources(None, derivation, tuple(files))
     name = derived_name([f.filename for f in files])
     prepared = prepare(to_csv_bytes(derivation.frame), name, role_answers=dict(answers.roles), max_bytes=1 << 40)

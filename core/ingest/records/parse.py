@@ -20,10 +20,12 @@ from core.ingest.mapping import normalise_header
 from core.ingest.records.kinds import KindProblem, RecordFile
 from core.ingest.records.vocabulary import (
     CALL_WORDS,
+    KIND_LABELS,
     DONE_WORDS,
     LEAD_OUTCOMES,
     LEAD_STATUS_WORDS,
     OUTCOMES,
+    REQUIRED,
     STAGE_WORDS,
 )
 from core.ingest.values import date_order, detect_decimal, parse_dates, parse_numbers, parse_yes_no
@@ -340,9 +342,14 @@ def records_of(file: RecordFile, answers: Answers) -> FileRecords:
     """
     if file.kind not in PARSERS:
         raise ValueError(f"'{file.filename}' is a {file.kind} file, not a record export.")
-    missing = [name for name in ("owner",) if file.mapping.get(name) is None]
+    missing = [name for name in REQUIRED[file.kind] if file.mapping.get(name) is None]
     if missing:
-        return FileRecords(file, _empty(file), problems=[f"'{file.filename}' has no owner column; choose it."])
+        needs = ", ".join(missing)
+        problem = (
+            f"'{file.filename}' has no column for {needs} (a {KIND_LABELS[file.kind]} needs it); choose the column "
+            f"in the file's column mapping (command line: --map '{file.filename}:Header={missing[0]}')."
+        )
+        return FileRecords(file, _empty(file), problems=[problem])
     result = PARSERS[file.kind](file, answers)
     owners = result.records["owner"].fillna(result.records["owner_email"]).fillna(result.records["owner_id"])
     unowned = int(owners.isna().sum())
