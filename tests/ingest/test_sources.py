@@ -150,7 +150,9 @@ def test_import_remembers_each_files_kind_columns_and_answers(engine: Engine) ->
 
 def test_a_chosen_kind_without_a_required_column_says_which() -> None:
     """Choosing 'deals' for a file without a stage column: one sentence naming the file, the field and the option."""
-    result = prepare_sources([Source("x.csv", b"Owner,When,Amount\nAnn,2026-03-14,10\nBo,2026-03-15,20\n")], kinds={"x.csv": "deals"})
+    result = prepare_sources(
+        [Source("x.csv", b"Owner,When,Amount\nAnn,2026-03-14,10\nBo,2026-03-15,20\n")], kinds={"x.csv": "deals"}
+    )
     assert result.problems == [
         "'x.csv' has no column for stage, close_date (a deals export needs it); choose the column in the file's "
         "column mapping (command line: --map 'x.csv:Header=stage')."

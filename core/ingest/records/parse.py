@@ -20,8 +20,8 @@ from core.ingest.mapping import normalise_header
 from core.ingest.records.kinds import KindProblem, RecordFile
 from core.ingest.records.vocabulary import (
     CALL_WORDS,
-    KIND_LABELS,
     DONE_WORDS,
+    KIND_LABELS,
     LEAD_OUTCOMES,
     LEAD_STATUS_WORDS,
     OUTCOMES,
