@@ -10,6 +10,7 @@ from typing import Literal, cast
 import pandas as pd
 import streamlit as st
 
+from app_pages.upload_crm import crm_files, is_crm_export
 from core.governance.access import Viewer
 from core.governance.alias import alias_upload_views
 from core.ingest.importer import (
@@ -30,6 +31,7 @@ from core.ingest.importer import (
     role_key,
 )
 from core.ingest.reader import RawTable, read_table
+from core.ingest.sources import Source
 from core.ingest.template import template_csv, template_xlsx
 from core.schema import CANONICAL_COLUMNS, COLUMN_DOCS, ROLES
 from core.store.datasets import DatasetInfo, sha256_bytes
@@ -55,7 +57,8 @@ def upload() -> None:
         return
     st.title("Upload")
     st.caption(
-        "Bring your team's export as CSV or Excel: one row per person per month. Nothing is stored until you "
+        "Bring your team's monthly table, or drop the CRM's own exports as they are — deals, calls, leads, account "
+        "snapshots and the people list — and Coachwise derives the monthly table. Nothing is stored until you "
         "press **Import**; a failed import changes nothing."
     )
     _template()
@@ -67,20 +70,32 @@ def upload() -> None:
         )
         return
     uploaded = st.file_uploader(
-        "Team export (.csv, .txt or .xlsx)",
+        "Team export, or CRM exports and a people list (.csv, .txt or .xlsx; several at once)",
         type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls"],  # .xls/.xlsm are accepted only to explain the refusal
         key="up_file",
+        accept_multiple_files=True,
+        help="The monthly table (one row per person per month), or what the CRM exports as it is: deals or "
+        "opportunities, calls or activities, leads, account snapshots, and the people list from HR.",
     )
-    if uploaded is None:
+    if not uploaded:
         if DONE in st.session_state:
             st.success(st.session_state[DONE], icon=":material/check_circle:")
         _show_datasets(viewer)
         return
-    filename = PurePath(uploaded.name).name
-    prepared = _prepared(viewer, uploaded.getvalue(), filename)
-    if prepared is None:
-        return
-    _role_questions(prepared)
+    sources = [Source(PurePath(f.name).name, f.getvalue()) for f in uploaded]
+    max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+    if len(sources) == 1 and not is_crm_export(sources[0], max_bytes):
+        filename = sources[0].filename
+        prepared = _prepared(viewer, sources[0].data, filename)
+        if prepared is None:
+            return
+        _role_questions(prepared)
+    else:
+        result = crm_files(sources, max_bytes)
+        if result is None or result.prepared is None:
+            _show_datasets(viewer)
+            return
+        prepared, filename = result.prepared, result.prepared.filename
     _checked(prepared, filename)
     if not _import(viewer, prepared, filename):
         return
@@ -256,7 +271,7 @@ def _checked(prepared: Prepared, filename: str) -> None:
         st.caption(f":material/info: {md(note)}")
     warnings = report[report["severity"] == "warning"]
     m = st.columns(4)
-    m[0].metric("Rows in the file", f"{prepared.rows_total:,}")
+    m[0].metric("Person-months derived" if prepared.sources else "Rows in the file", f"{prepared.rows_total:,}")
     m[1].metric("Will be imported", f"{prepared.rows_valid:,}")
     m[2].metric("Will be skipped", f"{prepared.rows_rejected:,}")
     m[3].metric("Warnings", f"{len(warnings):,}")
@@ -264,7 +279,12 @@ def _checked(prepared: Prepared, filename: str) -> None:
     tab_preview, tab_report = st.tabs(["Preview", f"Report ({len(report):,})"])
     with tab_preview:
         sheet = f", sheet “{prepared.raw.sheet}”" if prepared.raw.sheet else ""
-        st.caption(md(f"The first rows as read from {filename}{sheet}"))
+        if prepared.sources:
+            st.caption(
+                f"The derived monthly table (people × months, every count), first rows of {len(prepared.frame):,}"
+            )
+        else:
+            st.caption(md(f"The first rows as read from {filename}{sheet}"))
         preview.insert(0, "row", prepared.raw.row_numbers[: len(preview)])
         st.dataframe(preview, hide_index=True, width="stretch")
     with tab_report:
@@ -319,7 +339,10 @@ def _import(viewer: Viewer, prepared: Prepared, filename: str) -> bool:
     overlap: str | None = None
     clash = 0
     if target == "new" or not datasets:
-        name = st.text_input("Name of the new dataset", value=PurePath(filename).stem, key="up_name", max_chars=200)
+        default = PurePath(filename).stem
+        if prepared.sources:
+            default = f"{PurePath(prepared.sources[0].filename).stem} and {len(prepared.sources) - 1} more files"
+        name = st.text_input("Name of the new dataset", value=default, key="up_name", max_chars=200)
     else:
         chosen = _existing(viewer, prepared, datasets)
         if chosen is None:

@@ -121,6 +121,30 @@ def test_upload_in_the_browser(server: str, browser: Browser, tmp_path: Path) ->
     page.close()
 
 
+def test_crm_exports_dropped_together_in_the_browser(server: str, browser: Browser, tmp_path: Path) -> None:
+    """Five CRM files dropped at once: a sentence per file, the derived table, and the import on click."""
+    from core.demo import DemoSpec, generate_team
+    from core.demo_crm import CrmSpec, explode
+
+    team = generate_team(DemoSpec(reps=12, months=3, seed=9, end="2026-03"))
+    paths = []
+    for name, data in explode(team, CrmSpec(vendor="HubSpot", language="en", seed=9)).items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(str(tmp_path / name))
+    page = _open(browser, f"{server}/upload")
+    page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", paths)
+    derived = page.locator("[data-testid='stMetric']").filter(has_text="Person-months derived")
+    derived.wait_for(timeout=90_000)
+    assert f"{len(team)}" in derived.inner_text()
+    assert page.get_by_text("deals export (HubSpot-style)").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "upload-crm-preview.png"), full_page=True)
+    page.get_by_role("button", name=f"Import {len(team)} rows").click()
+    page.get_by_text("It is now the active dataset").wait_for(timeout=60_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
+
+
 def test_sign_in_and_presentation_mode_in_the_browser(browser: Browser, tmp_path: Path) -> None:
     """With an account the real server asks for sign-in; presentation mode then leaves no real name in the page."""
     from core.demo import ensure_demo_dataset
