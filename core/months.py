@@ -169,7 +169,7 @@ def span_label(periods: Iterable[str]) -> str:
     Raises:
         ValueError: When a month is not written as ``YYYY-MM``.
     """
-    indices = sorted({month_index(str(p)) for p in periods})
+    indices = sorted({month_index(p) for p in {str(p) for p in periods}})
     if not indices:
         return ""
     (y0, m0), (y1, m1) = divmod(indices[0], 12), divmod(indices[-1], 12)

@@ -601,6 +601,33 @@ def _date_texts(values: pd.Series) -> pd.Series:
     return text[text != ""].reset_index(drop=True)
 
 
+_TIME_OF_DAY = (
+    r"^\s*([^\s]+)[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[aApP]\.?[mM]\.?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC)?\s*$"
+)
+
+
+def drop_time_of_day(values: pd.Series) -> pd.Series:
+    """The cells with a trailing time of day taken off (``19/08/2026 10:09`` -> ``19/08/2026``).
+
+    :func:`parse_dates` drops the time anyway; taking it off first leaves one distinct cell per day
+    instead of one per timestamp, so a calls export with 300,000 timestamps parses a few hundred days.
+    Cells that are not a date followed by a time are left as they are.
+    """
+    if values.dtype != object:
+        return values
+    is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    if not is_text.any():
+        return values
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(values[is_text].tolist(), type=pa.string())  # RE2 over the whole column, not a Python loop
+    stripped = pc.replace_substring_regex(text, pattern=_TIME_OF_DAY, replacement=r"\1")
+    out = values.copy()
+    out[is_text] = np.asarray(stripped.to_pylist(), dtype=object)
+    return out
+
+
 def date_order(values: pd.Series) -> str | None:
     """Decide from a column's values whether ``03/04/2026`` means 3 April or 4 March.
 

@@ -72,3 +72,19 @@ def test_month_first_parse_and_rejects() -> None:
     assert pd.Timestamp(parsed.values[0]).date() == dt.date(2026, 3, 4)
     assert parsed.invalid.tolist() == [False, True, True, True, False, False]
     assert parsed.values[4:].isna().all()
+
+
+def test_time_of_day_is_dropped_before_parsing() -> None:
+    """Timestamps in every common form give the same day as the date alone; other cells pass through."""
+    from core.ingest.values import drop_time_of_day, parse_dates
+
+    cells = pd.Series(
+        ["19/08/2026 10:09", "2026-03-14T10:23:00Z", "2026-03-14 10:23:59.5 +01:00", "3/14/2026 9:05 PM",
+         "14. März 2026", None, 46000.5, "not a date 10:00"],
+        dtype=object,
+    )  # fmt: skip
+    stripped = drop_time_of_day(cells)
+    assert stripped.tolist()[:5] == ["19/08/2026", "2026-03-14", "2026-03-14", "3/14/2026", "14. März 2026"]
+    assert stripped.iloc[5] is None and stripped.iloc[6] == 46000.5 and stripped.iloc[7] == "not a date 10:00"
+    day_first = parse_dates(cells.iloc[:3], day_first=True).values.tolist()
+    assert day_first == parse_dates(stripped.iloc[:3], day_first=True).values.tolist()

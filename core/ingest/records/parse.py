@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+import numpy as np
 import pandas as pd
 
 from core.ingest.mapping import normalise_header
@@ -28,7 +29,14 @@ from core.ingest.records.vocabulary import (
     REQUIRED,
     STAGE_WORDS,
 )
-from core.ingest.values import date_order, detect_decimal, parse_dates, parse_numbers, parse_yes_no
+from core.ingest.values import (
+    date_order,
+    detect_decimal,
+    drop_time_of_day,
+    parse_dates,
+    parse_numbers,
+    parse_yes_no,
+)
 from core.months import month_label, span_label
 from core.schema import ROLES
 from core.text import clean, shorten
@@ -111,7 +119,9 @@ def _column(file: RecordFile, name: str) -> pd.Series | None:
 def _text(values: pd.Series | None, index: pd.Index) -> pd.Series:
     if values is None:
         return pd.Series(pd.NA, index=index, dtype=object)
-    text = values.map(lambda v: clean(v, limit=200) if v is not None and v == v else "").astype(object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # each distinct cell cleaned once
+    cleaned = np.array([clean(v, limit=200) if v is not None and v == v else "" for v in uniques] + [""], dtype=object)
+    text = pd.Series(cleaned[codes], index=values.index, dtype=object)
     return text.where(text != "", pd.NA)
 
 
@@ -130,6 +140,7 @@ def _dates(file: RecordFile, name: str, answers: Answers) -> tuple[pd.Series | N
     header = file.mapping.get(name)
     if values is None or header is None:
         return None, None, None
+    values = drop_time_of_day(values)
     order = answers.date_orders.get(f"{file.filename}:{header}") or answers.date_orders.get(header)
     order = order or date_order(values)
     if order is None:
@@ -148,8 +159,10 @@ def _dates(file: RecordFile, name: str, answers: Answers) -> tuple[pd.Series | N
 
 def _months(days: pd.Series) -> pd.Series:
     stamps = pd.to_datetime(days, errors="coerce")
-    index = stamps.dt.year * 12 + stamps.dt.month - 1
-    return index.map(lambda i: month_label(int(i)) if i == i else pd.NA).astype(object)
+    index = (stamps.dt.year * 12 + stamps.dt.month - 1).to_numpy(dtype="float64")
+    codes, uniques = pd.factorize(index, use_na_sentinel=True)
+    labels = np.array([month_label(int(i)) if i == i else pd.NA for i in uniques] + [pd.NA], dtype=object)
+    return pd.Series(labels[codes], index=days.index, dtype=object)
 
 
 def _vocabulary_outcomes(
