@@ -38,6 +38,16 @@ FIELD_HELP = {
     "type": "the activity type: only calls count",
     "status": "the lead's status: accepted / qualified / converted count as qualified",
     "value": "the account's value on the snapshot date",
+    "lost_date": "when a lost deal was lost, where the export has no close date for it",
+    "created_date": "when the deal was created (not scored)",
+    "won_flag": "a yes/no column saying the deal was won (HubSpot's Is Closed Won)",
+    "active": "a yes/no column; an archived deal that is not won counts as lost (Odoo)",
+    "outcome": "the call's outcome (not scored)",
+    "done": "whether the activity was done: only done calls count (Pipedrive)",
+    "account": "the account's name or ID",
+    "role": "the person's role or job title",
+    "coach_willing": "yes / no / blank: whether the person agreed to coach",
+    "quota": "the person's monthly quota",
 }
 
 
@@ -159,7 +169,7 @@ def _file_panels(sources: Sequence[Source], result: PreparedSources | None) -> N
             if file is None or file.kind in ("monthly",):
                 continue
             headers = [str(c) for c in file.raw.frame.columns]
-            fields = [f for f in fields_of(file.kind) if f in FIELD_HELP or file.kind == "roster"]
+            fields = fields_of(file.kind)
             cols = st.columns(3)
             for i, name in enumerate(fields):
                 chosen = file.mapping.get(name)
