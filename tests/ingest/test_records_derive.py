@@ -200,3 +200,18 @@ def test_a_name_two_people_share_links_nobody() -> None:
     assert result.problems[0].startswith("'Ann Lee' matches several people on the people list")
     assert "add an owner e-mail or ID column" in result.problems[0]
     assert not result.frame["rep_id"].isin(["E1", "E2"]).any()
+
+
+def test_a_quota_file_fills_each_months_quota() -> None:
+    """A quota file (person, month, quota) gives the AEs their month's quota, over the list's monthly quota."""
+    quota = _file(
+        "quota.csv", ["Sales Rep", "Month", "Quota"], ["Ann Lee", "2026-03", "40000"], ["Ann Lee", "Apr 2026", "45000"]
+    )
+    result = _derive(dict([ROSTER, DEALS, quota]))
+    assert result.complete, (result.questions, result.problems)
+    assert next(f for f in result.files if f.kind == "quota").sentence.startswith("quota file: 2 rows, 2 monthly")
+    ann = result.frame[result.frame["rep_id"] == "E1"]
+    assert ann["quota"].tolist() == [40000.0, 45000.0]
+    partial = _file("quota.csv", ["Sales Rep", "Month", "Quota"], ["Ann Lee", "2026-04", "45000"])
+    ann = _derive(dict([ROSTER, DEALS, partial])).frame.query("rep_id == 'E1'")
+    assert ann["quota"].tolist() == [50000.0, 45000.0]  # March from the list, April from the file

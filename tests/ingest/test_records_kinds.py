@@ -213,6 +213,27 @@ CASES: list[tuple[str, list[str], list[str], str, str, dict[str, str]]] = [
          "manager": "Leidinggevende", "email": "E-mailadres"},
     ),
     (
+        "Quota file EN",
+        ["Sales Rep", "Month", "Quota"],
+        ["Ann Lee", "2026-03", "50000"],
+        "quota", "",
+        {"owner": "Sales Rep", "date": "Month", "quota": "Quota"},
+    ),
+    (
+        "Quota file DE",
+        ["Mitarbeiter", "Monat", "Monatsquote"],
+        ["Ann Lee", "März 2026", "50.000"],
+        "quota", "",
+        {"owner": "Mitarbeiter", "date": "Monat", "quota": "Monatsquote"},
+    ),
+    (
+        "Quota file NL",
+        ["Medewerker", "Maand", "Omzetdoel"],
+        ["Ann Lee", "mrt 2026", "50.000"],
+        "quota", "",
+        {"owner": "Medewerker", "date": "Maand", "quota": "Omzetdoel"},
+    ),
+    (
         "Monthly table",
         ["rep_id", "name", "role", "period", "calls", "leads_sent", "qualified_leads"],
         ["E1", "Ann Lee", "SDR", "2026-03", "400", "20", "8"],

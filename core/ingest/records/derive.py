@@ -109,6 +109,8 @@ def _sentence(parsed: FileRecords) -> str:
         body = (
             f"{_plural(facts.get('leads', 0), 'lead')} handed over in {span}, {facts.get('qualified', 0):,} qualified"
         )
+    elif file.kind == "quota":
+        body = f"{_plural(facts.get('quotas', 0), 'monthly quota')} in {span}"
     else:
         body = f"{facts.get('snapshots', 0)} month-end snapshots {span}, {_plural(facts.get('accounts', 0), 'account')}"
     return f"{head}, {body}, {_plural(int(owners), 'owner')}"
@@ -194,6 +196,9 @@ def _fill_months(counts: pd.DataFrame, roles: pd.Series) -> pd.DataFrame:
 def _canonical(rows: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     """The derived rows in the canonical layout, with each person's list fields and the role's columns only."""
     frame = rows.rename(columns={"month": "period"}).merge(people, on="rep_id", how="left")
+    if "month_quota" in frame:  # a quota file's month-specific quota wins over the list's monthly quota
+        listed = pd.to_numeric(frame["quota"], errors="coerce") if "quota" in frame else np.nan
+        frame["quota"] = pd.to_numeric(frame["month_quota"], errors="coerce").fillna(listed)
     for role in ROLES:
         others = [c for c in (*COUNT_COLUMNS, *MONEY_COLUMNS) if c in frame and c not in ROLE_FIELDS[role]]
         frame.loc[frame["role"] == role, others] = np.nan
@@ -228,7 +233,9 @@ def _distinct(files: Sequence[RecordFile]) -> tuple[list[RecordFile], list[str]]
 
 def _stack(parsed: list[FileRecords]) -> pd.DataFrame:
     """Every file's records in one frame with its ``kind`` and ``file`` (position in ``parsed``)."""
-    columns = ["owner", "owner_id", "owner_email", "month", "outcome", "amount", "qualified", "account", "value"]
+    columns = [
+        "owner", "owner_id", "owner_email", "month", "outcome", "amount", "qualified", "account", "value", "quota"
+    ]  # fmt: skip
     frames = [
         p.records.reindex(columns=columns).assign(kind=p.file.kind, file=i)
         for i, p in enumerate(parsed)
@@ -373,7 +380,12 @@ def _monthly_rows(records: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     rows = _fill_months(_counts(own), roles)
     portfolios = _portfolios(own)
     both = pd.concat([rows, portfolios], ignore_index=True) if len(portfolios) else rows
-    return both.groupby(["rep_id", "month"], as_index=False).first() if len(both) else both
+    both = both.groupby(["rep_id", "month"], as_index=False).first() if len(both) else both
+    quotas = own[own["kind"] == "quota"]
+    if quotas.empty or both.empty:
+        return both
+    monthly_quota = quotas.groupby(["rep_id", "month"], as_index=False).agg(month_quota=("quota", "last"))
+    return both.merge(monthly_quota, on=["rep_id", "month"], how="left")
 
 
 def derive(files: Sequence[RecordFile], *, answers: Answers | None = None) -> Derivation:

@@ -35,6 +35,7 @@ from core.ingest.values import (
     drop_time_of_day,
     parse_dates,
     parse_numbers,
+    parse_periods,
     parse_yes_no,
 )
 from core.months import month_label, span_label
@@ -344,7 +345,36 @@ def snapshot_records(file: RecordFile, answers: Answers) -> FileRecords:
     return FileRecords(file, frame, notes=notes, facts=facts)
 
 
-PARSERS: Final = {"deals": deal_records, "calls": call_records, "leads": lead_records, "snapshots": snapshot_records}
+def quota_records(file: RecordFile, _answers: Answers) -> FileRecords:
+    """A quota file's rows as records: each person's ``quota`` for a month (months as the monthly table writes them).
+
+    A quota file names a person's month-specific quota; it wins over the people list's monthly quota.
+    """
+    frame, notes = _owners(file), []
+    months = parse_periods(file.raw.frame[str(file.mapping["date"])])
+    amounts = _column(file, "quota")
+    assert amounts is not None
+    quota = parse_numbers(amounts, decimal=detect_decimal([amounts]))
+    frame["month"], frame["quota"] = months.values, quota.values
+    bad = months.invalid | quota.invalid
+    if bool(bad.any()):
+        example = file.raw.frame.loc[bad, str(file.mapping["date"])].iloc[0]
+        notes.append(
+            f"'{file.filename}': {int(bad.sum()):,} rows with an unreadable month or quota (e.g. month "
+            f"'{shorten(example)}') were left out."
+        )
+    records = frame[frame["month"].notna() & frame["quota"].notna() & ~bad]
+    facts = {"months": int(records["month"].nunique()), "quotas": len(records)}
+    return FileRecords(file, records, notes=notes, facts=facts)
+
+
+PARSERS: Final = {
+    "deals": deal_records,
+    "calls": call_records,
+    "leads": lead_records,
+    "snapshots": snapshot_records,
+    "quota": quota_records,
+}
 
 
 def records_of(file: RecordFile, answers: Answers) -> FileRecords:

@@ -26,7 +26,7 @@ from core.schema import ROLES
 from core.text import clean
 
 SKIP: Final = "skip"
-KIND_ROLES: Final = {"deals": "AE", "calls": "SDR", "leads": "SDR", "snapshots": "AM"}
+KIND_ROLES: Final = {"deals": "AE", "calls": "SDR", "leads": "SDR", "snapshots": "AM", "quota": "AE"}
 PEOPLE_COLUMNS: Final = (
     "rep_id", "name", "role", "title", "team", "region", "manager", "coach_willing", "quota", "email"
 )  # fmt: skip

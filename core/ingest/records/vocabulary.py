@@ -12,14 +12,15 @@ from typing import Final, Literal
 
 from core.ingest.mapping import FIELD_SYNONYMS, normalise_header
 
-Kind = Literal["deals", "calls", "leads", "snapshots", "roster", "monthly"]
-RECORD_KINDS: Final[tuple[Kind, ...]] = ("deals", "calls", "leads", "snapshots")
+Kind = Literal["deals", "calls", "leads", "snapshots", "quota", "roster", "monthly"]
+RECORD_KINDS: Final[tuple[Kind, ...]] = ("deals", "calls", "leads", "snapshots", "quota")
 KINDS: Final[tuple[Kind, ...]] = (*RECORD_KINDS, "roster", "monthly")
 KIND_LABELS: Final[dict[Kind, str]] = {
     "deals": "deals export",
     "calls": "calls/activities export",
     "leads": "leads export",
     "snapshots": "account snapshots",
+    "quota": "quota file",
     "roster": "people list",
     "monthly": "monthly table",
 }
@@ -160,6 +161,12 @@ HEADERS: Final[dict[tuple[Kind, str], dict[str, tuple[str, ...]]]] = {
         "": ("Snapshot Date", "Snapshot", "As Of", "As of Date", "Stichtag", "Stand", "Peildatum", "Datum",
              "Date", "Month End", "Monatsende", "Maandeinde"),
     },
+    ("quota", "owner"): {"": ("Person", "Name", "Owner", "Sales Rep", "Rep", "Account Executive", "User",
+                              "Mitarbeiter", "Verkäufer", "Medewerker", "Verkoper", "Naam")},
+    ("quota", "date"): {"": ("Month", "Monat", "Maand", "Period", "Periode", "Zeitraum", "Quota Month",
+                             "Date", "Datum")},
+    ("quota", "quota"): {"": ("Quota", "Monthly Quota", "Quote", "Monatsquote", "Quotum", "Maandquotum",
+                              "Target", "Ziel", "Umsatzziel", "Doel", "Omzetdoel", "Sales Target")},
     ("roster", "name"): {"": FIELD_SYNONYMS["name"]},
     ("roster", "rep_id"): {"": FIELD_SYNONYMS["rep_id"]},
     ("roster", "role"): {"": FIELD_SYNONYMS["role"] + ("Job title", "Functienaam", "Berufsbezeichnung")},
@@ -183,6 +190,7 @@ REQUIRED: Final[dict[Kind, tuple[str, ...]]] = {
     "calls": ("owner", "date"),
     "leads": ("owner", "date", "status"),
     "snapshots": ("owner", "value", "date"),
+    "quota": ("owner", "date", "quota"),
     "roster": ("name",),
 }
 """Fields without which a kind cannot be derived (a file lacking one is reported with the column to add)."""
@@ -192,6 +200,7 @@ KIND_WORDS: Final[dict[Kind, tuple[str, ...]]] = {
     "calls": ("activity", "aktivitat", "aktivitaet", "activiteit", "task", "call", "anruf", "subtype", "assigned"),
     "leads": ("lead", "contact", "kontakt"),
     "snapshots": ("account", "arr", "mrr", "snapshot", "stichtag", "peildatum", "portfolio", "company"),
+    "quota": ("quota", "quote", "quotum", "target", "ziel", "doel"),
     "roster": ("job", "title", "employee", "mitarbeiter", "medewerker", "manager", "email", "office", "coach"),
 }
 """Words in headers that point to a kind when the fields alone do not decide."""
