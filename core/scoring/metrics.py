@@ -735,9 +735,11 @@ def metrics_with_values(medians: pd.DataFrame, role: str) -> tuple[MetricSpec, .
     """The role's metrics someone has a value for in :func:`role_medians`'s table, in display order.
 
     This leaves out the AE volume metric a scoring did not use (quota attainment or won revenue per
-    month), so explanations, plans and briefs do not state an "n/a" for it.
+    month), so explanations, plans and briefs do not state an "n/a" for it. A table without the
+    ``people`` count (one written by hand) counts a metric that has a median.
     """
-    having = set(medians.loc[(medians["role"] == role) & (medians["people"] > 0), "metric"])
+    known = medians["people"] > 0 if "people" in medians.columns else medians["raw_median"].notna()
+    having = set(medians.loc[(medians["role"] == role) & known, "metric"])
     return tuple(spec for spec in metrics_for(role) if spec.id in having)
 
 
