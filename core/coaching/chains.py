@@ -84,6 +84,7 @@ FOCUS: Final[dict[str, str]] = {
     "qualification_efficiency": "targeting the right accounts",
     "close_rate": "closing",
     "quota_attainment": "deal size and pipeline for quota",
+    "revenue_per_month": "winning more and larger deals",
     "upsell_rate": "growing existing accounts",
 }
 """The coaching focus, in words, for a coachee whose weakest metric is the key."""

@@ -36,7 +36,14 @@ from core.coaching.chains import ChainResult, ChainSettings, match_chains
 from core.months import format_date, span_label, window_periods
 from core.plans.model import CheckIn, FocusArea, Plan, PlanKind, map_plan_text
 from core.schema import ROLE_NAMES
-from core.scoring.metrics import MetricSpec, format_value, metric_refs, metrics_for, role_medians
+from core.scoring.metrics import (
+    MetricSpec,
+    format_value,
+    metric_refs,
+    metrics_for,
+    metrics_with_values,
+    role_medians,
+)
 from core.scoring.segmentation import SegmentSettings, complete_records, explain, monthly_history, segment
 from core.text import markdown_text
 
@@ -75,6 +82,15 @@ PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
         "Plan the quarter backwards from quota with your coach: deals needed, meetings needed, leads needed",
         "Pick two deals a month to widen in scope (more users, a second product) before the proposal goes out",
         "One hour a week on the five largest open deals: next step, decision date, risks",
+    ),
+    "revenue_per_month": (
+        "Count the deals you need each month from your own average deal size and close rate, and check "
+        "every Monday whether the pipeline holds them",
+        "Add one qualified opportunity a week on top of what your SDRs send, from your own network or accounts",
+        "Before each proposal, look with your coach for one way to widen the scope (more users, a second "
+        "product, a longer term)",
+        "Review your three largest deals of last quarter with your coach: where did they come from, and "
+        "where are more like them?",
     ),
     "upsell_rate": (
         "A business review with each of your ten largest accounts this quarter, bringing one growth idea to each",
@@ -197,7 +213,7 @@ def _format_gap(spec: MetricSpec, gap: float) -> str:
     if spec.unit in ("%", "×"):
         points = size * 100
         return f"{points:.1f} percentage points" if spec.unit == "%" else f"{points:.0f} percentage points"
-    return f"{size:.1f} {spec.unit}"
+    return format_value(spec, size)
 
 
 def _plain(line: str) -> str:
@@ -256,11 +272,11 @@ def _goal(spec: MetricSpec, value: float, median: float, p75: float, review: dat
 
 def _weakest(person: pd.Series, specs: Sequence[MetricSpec]) -> list[str]:
     """Up to 3 metrics below the 50th percentile, weakest first; at least the weakest one."""
-    ranked = sorted(
-        ((cell_number(person.get(f"{s.id}_pct")), i, s.id) for i, s in enumerate(specs)),
-        key=lambda t: (t[0], t[1]),
-    )
-    known = [(pct, metric) for pct, _, metric in ranked if not math.isnan(pct)]
+    # NaN is dropped before sorting: it compares false with everything, so a NaN between two values
+    # (quota attainment between close rate and won revenue per month) would leave them unsorted.
+    present = [(cell_number(person.get(f"{s.id}_pct")), i, s.id) for i, s in enumerate(specs)]
+    ranked = sorted((t for t in present if not math.isnan(t[0])), key=lambda t: (t[0], t[1]))
+    known = [(pct, metric) for pct, _, metric in ranked]
     if not known:
         return [specs[0].id] if specs else []
     below = [metric for pct, metric in known if pct < 50][:3]
@@ -444,7 +460,7 @@ def _hr_facts(
 ) -> tuple[str, ...]:
     """Score and rank, each metric against the median with the gap, the trend, and any override or flag."""
     when = f" over {period}" if period else ""
-    specs = metrics_for(role)
+    specs = metrics_with_values(medians, role)
     facts = [
         f"Score {cell_number(person.get('score')):.0f} of 100{when}; "
         f"percentile {cell_number(person.get('percentile')):.0f} "

@@ -35,7 +35,7 @@ from core.governance.audit import add_entry, record, subject_ids
 from core.plans.content import file_stem, format_date, to_markdown, trend_text
 from core.plans.model import CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
-from core.scoring.metrics import METRICS, MetricSpec, format_value, metric_refs, metrics_for
+from core.scoring.metrics import METRICS, MetricSpec, format_value, metric_refs, metrics_with_values
 from core.store.db import retry_when_busy
 from core.store.models import Dataset, HrCaseEntry, Person
 
@@ -62,10 +62,10 @@ BriefFormat = Literal["pdf", "docx"]
 
 
 def _gaps(person: pd.Series, medians: pd.DataFrame) -> list[tuple[MetricSpec, float, float]]:
-    """(metric, raw value, role median) for each metric of the person's role."""
+    """(metric, raw value, role median) for each metric the person's role was scored on (with values)."""
     return [
         (spec, cell_number(person.get(f"{spec.id}_raw")), metric_refs(medians, spec.role, spec.id)[0])
-        for spec in metrics_for(str(person["role"]))
+        for spec in metrics_with_values(medians, str(person["role"]))
     ]
 
 
@@ -74,8 +74,9 @@ def _gap_size(spec: MetricSpec, gap: float) -> str:
     if math.isnan(gap):
         return "n/a"
     sign = "−" if gap < 0 else "+"
-    size = abs(gap) * 100 if spec.unit in ("%", "×") else abs(gap)
-    return f"{sign}{size:.1f} {'pts' if spec.unit in ('%', '×') else spec.unit}"
+    if spec.unit in ("%", "×"):
+        return f"{sign}{abs(gap) * 100:.1f} pts"
+    return f"{sign}{format_value(spec, abs(gap))}"
 
 
 def metric_gaps(person: pd.Series, medians: pd.DataFrame) -> pd.DataFrame:

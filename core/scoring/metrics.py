@@ -16,6 +16,13 @@ The rules below are product promises (PRODUCT.md); the tests check each of them.
 * **Shrinkage.** Small samples are pulled toward the role's mean so that 2 won deals of 3 do not outrank
   20 of 60 (see :func:`compute_metrics` for the formulas and :data:`MIN_TRIALS` / :data:`MIN_MONTHS` for
   when a sample counts as small).
+* **AEs without a quota.** An AE's volume is quota attainment when every AE scored in the window has a
+  quota (above 0) in at least one of their months there; otherwise **every** AE of the window is scored on
+  won revenue per active month instead (won deals per month break ties), with the same weight. Deciding
+  per role and window, not per person, keeps AEs comparable: a percentile of attainment among some AEs and
+  one of revenue among the others are not on one scale, and scoring the AEs without a quota on close rate
+  alone (as before) let the biggest seller of a team without quotas sit in the middle. The other metrics
+  of the set not used hold NaN for everyone; :func:`scored_on` says which set a scoring used.
 * **Score.** Each adjusted value is placed among the role's peers as a mid-rank percentile, and the
   percentiles are combined with the role's metric weights, renormalised over the metrics the person has.
   A better value in any metric never lowers that person's score. This is exact while the role's prior is
@@ -53,7 +60,8 @@ class MetricSpec:
         id: Stable identifier, also the column name in :func:`score_people`'s output.
         role: The role the metric belongs to (SDR, AE or AM).
         label: Name to show people.
-        unit: ``"%"`` (values are fractions; show them times 100), ``"per month"`` or ``"×"``.
+        unit: ``"%"`` (values are fractions; show them times 100), ``"per month"``, ``"money per month"``
+            (an amount in the file's one currency) or ``"×"``.
         default_weight: Weight in the role's composite score; a role's defaults add up to 1.
     """
 
@@ -70,9 +78,21 @@ METRICS: Final[tuple[MetricSpec, ...]] = (
     MetricSpec("qualification_efficiency", "SDR", "Qualification efficiency", "%", 0.3),
     MetricSpec("close_rate", "AE", "Close rate", "%", 0.6),
     MetricSpec("quota_attainment", "AE", "Quota attainment", "%", 0.4),
+    MetricSpec("revenue_per_month", "AE", "Won revenue per month", "money per month", 0.4),
     MetricSpec("upsell_rate", "AM", "Upsell rate", "%", 1.0),
 )
-"""Every metric, in display order (SDR, AE, AM; within a role, by importance)."""
+"""Every metric, in display order (SDR, AE, AM; within a role, by importance).
+
+An AE is scored on close rate and *either* quota attainment *or* won revenue per month (see
+:func:`metric_sets`), so each of a role's :func:`metric_sets` has default weights adding up to 1.
+"""
+
+QUOTA_METRIC: Final = "quota_attainment"
+NO_QUOTA_METRIC: Final = "revenue_per_month"
+"""Won revenue per active month takes quota attainment's place when not every AE has a quota."""
+NO_QUOTA_NOTE: Final = (
+    "not every AE has a quota in this window, so won revenue per month takes quota attainment's place"
+)
 
 PRIOR_FALLBACK_STRENGTH: Final = 10.0
 """Pseudo-trials of the beta prior when a role has too few people to estimate its spread."""
@@ -81,7 +101,8 @@ MIN_PEOPLE_FOR_PRIOR: Final = 10
 """People with trials a role needs before the beta prior's strength is fitted to their spread."""
 
 CREDIBILITY_MONTHS: Final = 1.0
-"""m0 of the credibility weight months / (months + m0) for lead rate, quota attainment and upsell rate."""
+"""m0 of the credibility weight months / (months + m0) for lead rate, quota attainment, won revenue per month
+and upsell rate."""
 
 MIN_TRIALS: Final = 20
 """A proportion built on fewer trials (leads sent, calls, deals worked) is flagged as a small sample."""
@@ -127,6 +148,20 @@ def metrics_for(role: str) -> tuple[MetricSpec, ...]:
     if role not in ROLES:
         raise ValueError(f"Unknown role '{role}': expected one of {', '.join(ROLES)}.")
     return tuple(spec for spec in METRICS if spec.role == role)
+
+
+def metric_sets(role: str) -> tuple[tuple[MetricSpec, ...], ...]:
+    """Return the sets of metrics a role may be scored on: AEs with a quota, then without; one set otherwise.
+
+    Raises:
+        ValueError: For a role other than SDR, AE or AM.
+    """
+    specs = metrics_for(role)
+    if role != "AE":
+        return (specs,)
+    with_quota = tuple(spec for spec in specs if spec.id != NO_QUOTA_METRIC)
+    without = tuple(spec for spec in specs if spec.id != QUOTA_METRIC)
+    return (with_quota, without)
 
 
 def default_weights() -> dict[str, float]:
@@ -188,6 +223,20 @@ class _Values:
     adjusted: FloatArray
     n: IntArray
     small: BoolArray
+    tiebreak: FloatArray | None = None  # ranks equal adjusted values (won deals per month for revenue)
+
+    def unused(self) -> _Values:
+        """The same people with no values: the metric is not part of this scoring."""
+        nothing = np.full(self.raw.shape, np.nan)
+        return _Values(
+            member=self.member,
+            numerator=nothing,
+            denominator=nothing,
+            raw=nothing,
+            adjusted=nothing,
+            n=np.zeros(self.n.shape, dtype=np.int64),
+            small=np.zeros(self.small.shape, dtype=bool),
+        )
 
 
 @dataclass(frozen=True)
@@ -330,6 +379,7 @@ def _window_rows(records: pd.DataFrame, window: int | None, end: str | None) -> 
 
 def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray) -> _Values:
     """Compute one metric for every person; only ``member`` people (the metric's role) get values."""
+    tiebreak: FloatArray | None = None
     if spec.id in _PROPORTIONS:
         top_name, bottom_name = _PROPORTIONS[spec.id]
         top, bottom = rows.column(top_name), rows.column(bottom_name)
@@ -351,6 +401,12 @@ def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray) -> _Values:
             both = np.isfinite(revenue) & np.isfinite(quota) & (quota > 0)
             n = rows.count(both)
             numerator, denominator = rows.total(revenue, both), rows.total(quota, both)
+        elif spec.id == "revenue_per_month":
+            revenue = rows.column("revenue_won")
+            n = rows.count(np.isfinite(revenue))
+            numerator, denominator = rows.total(revenue, np.isfinite(revenue)), n.astype(np.float64)
+            won = rows.column("deals_won")
+            tiebreak = _ratio(rows.total(won, np.isfinite(won)), rows.count(np.isfinite(won)).astype(np.float64))
         else:  # upsell_rate: from the first month's portfolio start to the last month's end
             start, finish = rows.column("portfolio_start"), rows.column("portfolio_end")
             n = rows.count(np.isfinite(start) | np.isfinite(finish))
@@ -369,14 +425,23 @@ def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray) -> _Values:
         adjusted=adjusted,
         n=np.where(member, n, 0),
         small=small,
+        tiebreak=None if tiebreak is None else np.where(member, tiebreak, np.nan),
     )
 
 
 def _evaluate(records: pd.DataFrame, window: int | None, end: str | None) -> _Evaluated:
-    """Select the window's rows and compute every metric for every person, raw and shrunk."""
+    """Select the window's rows and compute every metric for every person, raw and shrunk.
+
+    Of quota attainment and won revenue per month, only one is kept for the AEs (see the module
+    docstring): attainment when every AE of the window has a quota, else revenue per month.
+    """
     rows, people = _window_rows(records, window, end)
     role = people["role"].astype(str).to_numpy()
     values = {spec.id: _metric(spec, rows, role == spec.role) for spec in METRICS}
+    quota = values[QUOTA_METRIC]
+    every_ae_has_quota = bool(np.all(quota.n[quota.member] > 0))
+    unused = NO_QUOTA_METRIC if every_ae_has_quota else QUOTA_METRIC
+    values[unused] = values[unused].unused()
     return _Evaluated(people=people, values=values)
 
 
@@ -389,7 +454,9 @@ def compute_metrics(records: pd.DataFrame, *, window: int | None = 3, end: str |
     * SDR lead rate = leads sent ÷ months with leads sent filled in; qualified-lead rate =
       qualified leads ÷ leads sent; qualification efficiency = qualified leads ÷ calls.
     * AE close rate = deals won ÷ deals worked; quota attainment = revenue won ÷ quota over the
-      months where a quota is given (an AE without any has no quota attainment).
+      months where a quota is given; won revenue per month = revenue won ÷ the months with revenue
+      filled in. The AEs of the window have one of the last two: attainment when every one of them
+      has a quota, else revenue per month (see the module docstring).
     * AM upsell rate = (portfolio end of the last month − portfolio start of the first month in the
       window) ÷ portfolio start of the first month.
 
@@ -402,7 +469,7 @@ def compute_metrics(records: pd.DataFrame, *, window: int | None = 3, end: str |
       trials, kept between 1 and the median person's trials (the cap is also used when the spread is
       no larger than chance gives), and otherwise :data:`PRIOR_FALLBACK_STRENGTH` pseudo-trials.
       ``n`` is the trials.
-    * Lead rate, quota attainment and upsell rate use a credibility weight z = months / (months +
+    * Lead rate, quota attainment, won revenue per month and upsell rate use a credibility weight z = months / (months +
       :data:`CREDIBILITY_MONTHS`): adjusted = mean + z × (raw − mean), with the role's mean of raw
       values weighted by months. ``n`` is the months.
     * A denominator of 0 (e.g. no deals worked) gives a NaN raw value and the role's prior mean as
@@ -417,8 +484,8 @@ def compute_metrics(records: pd.DataFrame, *, window: int | None = 3, end: str |
     Returns:
         Long format, one row per person active in the window and metric of the person's role, with
         :data:`LONG_COLUMNS`; sorted by role (SDR, AE, AM), rep_id and metric display order. Rows of
-        a metric the person does not have (quota attainment without a quota) hold NaN values and
-        are not flagged.
+        a metric the person is not scored on (the AE volume metric not used in this window) hold NaN
+        values, ``n`` 0, and are not flagged.
 
     Raises:
         ValueError: For a missing column, a period that is not ``YYYY-MM``, an unknown role or a
@@ -455,7 +522,19 @@ def compute_metrics(records: pd.DataFrame, *, window: int | None = 3, end: str |
     return long.iloc[order][list(LONG_COLUMNS)].reset_index(drop=True)
 
 
-def _resolve_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    """Combine weights with :func:`default_weights` and check them.
+
+    Args:
+        weights: Metric id -> weight for the metrics to change; ``None`` or ``{}`` for the defaults.
+
+    Returns:
+        Every metric's weight.
+
+    Raises:
+        ValueError: For an unknown metric, a negative or non-finite weight, or a set of a role's
+            metrics (:func:`metric_sets`: AEs with and without a quota count apart) whose weights add up to 0.
+    """
     resolved = default_weights()
     for name, value in (weights or {}).items():
         if name not in resolved:
@@ -465,17 +544,40 @@ def _resolve_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
             raise ValueError(f"The weight for {name} must be a number of 0 or more; it is {value}.")
         resolved[name] = number
     for role in ROLES:
-        if sum(resolved[spec.id] for spec in metrics_for(role)) <= 0:
-            raise ValueError(f"The {role} weights add up to 0; give at least one {role} metric a weight above 0.")
+        sets = metric_sets(role)
+        for position, specs in enumerate(sets):
+            if sum(resolved[spec.id] for spec in specs) <= 0:
+                which = "" if len(sets) == 1 else (" with a quota" if position == 0 else " without a quota")
+                names = ", ".join(spec.id for spec in specs)
+                raise ValueError(
+                    f"The {role} weights add up to 0 for {role}s{which} ({names}); "
+                    f"give at least one of them a weight above 0."
+                )
     return resolved
 
 
-def _percentile(values: FloatArray) -> FloatArray:
-    """Mid-rank percentile 0–100 among the non-NaN values: (rank − 0.5) / count, ties share a rank."""
-    series = pd.Series(values)
-    ranks = series.rank(method="average").to_numpy(dtype=np.float64)
-    present = int(series.count())
-    return np.asarray((ranks - 0.5) / max(present, 1) * 100.0, dtype=np.float64)
+def _percentile(values: FloatArray, tiebreak: FloatArray | None = None) -> FloatArray:
+    """Mid-rank percentile 0–100 among the non-NaN values: (rank − 0.5) / count, ties share a rank.
+
+    With ``tiebreak``, equal values are ordered by it (a missing tie-break value ranks lowest), and
+    only people equal in both share a rank.
+    """
+    if tiebreak is None:
+        series = pd.Series(values)
+        ranks = series.rank(method="average").to_numpy(dtype=np.float64)
+        present = int(series.count())
+        return np.asarray((ranks - 0.5) / max(present, 1) * 100.0, dtype=np.float64)
+    known = np.flatnonzero(np.isfinite(values))
+    second = np.where(np.isfinite(tiebreak), tiebreak, -np.inf)
+    order = known[np.lexsort((second[known], values[known]))]
+    first_of_group = np.ones(order.size, dtype=bool)
+    first_of_group[1:] = (values[order][1:] != values[order][:-1]) | (second[order][1:] != second[order][:-1])
+    group = np.cumsum(first_of_group) - 1
+    position = np.arange(1, order.size + 1, dtype=np.float64)
+    mean_rank = np.bincount(group, weights=position) / np.bincount(group)
+    ranks = np.full(values.shape, np.nan)
+    ranks[order] = mean_rank[group]
+    return np.asarray((ranks - 0.5) / max(order.size, 1) * 100.0, dtype=np.float64)
 
 
 def score_people(
@@ -490,8 +592,9 @@ def score_people(
     Each metric's adjusted value (see :func:`compute_metrics`) is placed among the role's people as a
     mid-rank percentile, (rank − 0.5) / count × 100, ties sharing their average rank. The score is the
     weighted mean of a person's percentiles with the role's weights renormalised over the metrics the
-    person has (an AE without quota is scored on close rate alone). A better value in any metric never
-    lowers the person's score.
+    person has. AEs are scored on quota attainment or, when not every AE of the window has a quota, on
+    won revenue per month, whose ties are broken by won deals per month (see the module docstring).
+    A better value in any metric never lowers the person's score.
 
     Args:
         records: The canonical table (core.schema), one row per person and month.
@@ -508,10 +611,9 @@ def score_people(
         descending, rep_id.
 
     Raises:
-        ValueError: As :func:`compute_metrics`, and for an unknown metric, a negative weight, or a
-            role whose weights add up to 0.
+        ValueError: As :func:`compute_metrics` and :func:`check_weights`.
     """
-    resolved = _resolve_weights(weights)
+    resolved = check_weights(weights)
     evaluated = _evaluate(records, window, end)
     scored = evaluated.people.copy()
     size = len(scored)
@@ -519,7 +621,7 @@ def score_people(
     small = np.zeros(size, dtype=bool)
     for spec in METRICS:
         v = evaluated.values[spec.id]
-        percentiles[spec.id] = _percentile(v.adjusted)
+        percentiles[spec.id] = _percentile(v.adjusted, v.tiebreak)
         scored[spec.id] = v.adjusted
         scored[f"{spec.id}_raw"] = v.raw
         scored[f"{spec.id}_pct"] = percentiles[spec.id]
@@ -575,6 +677,72 @@ def role_medians(scored: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def scored_on(scored: pd.DataFrame, weights: Mapping[str, float] | None = None) -> dict[str, dict[str, float]]:
+    """Say which metrics each role was scored on, and each one's share of the score.
+
+    A metric counts when someone of the role has a percentile for it and its weight is above 0;
+    the shares are the weights renormalised over those metrics, rounded to 4 places.
+
+    Args:
+        scored: The output of :func:`score_people` or of a segmentation (all of a role's people, or
+            any of them: the metrics used are the same for the whole role).
+        weights: The weights the scoring used (``None`` for the defaults).
+
+    Returns:
+        Role -> {metric id: share}, for the roles present, in SDR, AE, AM order.
+    """
+    resolved = check_weights(weights)
+    out: dict[str, dict[str, float]] = {}
+    for role in ROLES:
+        of_role = scored[scored["role"] == role]
+        if of_role.empty:
+            continue
+        used = [
+            spec
+            for spec in metrics_for(role)
+            if resolved[spec.id] > 0
+            and f"{spec.id}_pct" in of_role.columns
+            and bool(of_role[f"{spec.id}_pct"].notna().any())
+        ]
+        total = sum(resolved[spec.id] for spec in used)
+        out[role] = {spec.id: round(resolved[spec.id] / total, 4) for spec in used}
+    return out
+
+
+def weights_text(shares: Mapping[str, float]) -> str:
+    """Metric shares as ``close_rate=0.6;revenue_per_month=0.4``: what :func:`parse_weights` reads back."""
+    return ";".join(f"{metric}={share:g}" for metric, share in shares.items())
+
+
+def scored_on_text(used: Mapping[str, Mapping[str, float]]) -> list[str]:
+    """One line per role for people: ``AE: close rate 60%, won revenue per month 40%`` and why, where it matters.
+
+    Args:
+        used: The output of :func:`scored_on`.
+    """
+    labels = {spec.id: spec.label for spec in METRICS}
+    lines: list[str] = []
+    for role, shares in used.items():
+        parts = ", ".join(f"{labels[m][:1].lower()}{labels[m][1:]} {share * 100:.0f}%" for m, share in shares.items())
+        line = f"{role}: {parts or 'no metric with a value'}"
+        if NO_QUOTA_METRIC in shares:
+            line += f" — {NO_QUOTA_NOTE}"
+        lines.append(line)
+    return lines
+
+
+def metrics_with_values(medians: pd.DataFrame, role: str) -> tuple[MetricSpec, ...]:
+    """The role's metrics someone has a value for in :func:`role_medians`'s table, in display order.
+
+    This leaves out the AE volume metric a scoring did not use (quota attainment or won revenue per
+    month), so explanations, plans and briefs do not state an "n/a" for it. A table without the
+    ``people`` count (one written by hand) counts a metric that has a median.
+    """
+    known = medians["people"] > 0 if "people" in medians.columns else medians["raw_median"].notna()
+    having = set(medians.loc[(medians["role"] == role) & known, "metric"])
+    return tuple(spec for spec in metrics_for(role) if spec.id in having)
+
+
 def metric_refs(medians: pd.DataFrame, role: str, metric: str) -> tuple[float, float]:
     """The role's raw median and top-quartile start for one metric from :func:`role_medians` (NaN if absent)."""
     row = medians[(medians["role"] == role) & (medians["metric"] == metric)]
@@ -584,9 +752,11 @@ def metric_refs(medians: pd.DataFrame, role: str, metric: str) -> tuple[float, f
 
 
 def format_value(spec: MetricSpec, value: float) -> str:
-    """A metric value as people read it: ``41.0%``, ``22.0 per month``; ``n/a`` when missing."""
+    """A metric value as people read it: ``41.0%``, ``22.0 per month``, ``48,250 per month``; ``n/a`` when missing."""
     if value is None or value != value:  # NaN
         return "n/a"
+    if spec.unit == "money per month":  # one currency, whichever the file uses: no symbol
+        return f"{value:,.0f} per month"
     if spec.unit == "%":
         return f"{value * 100:.1f}%"
     if spec.unit == "×":

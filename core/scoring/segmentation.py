@@ -18,9 +18,11 @@ from core.scoring.metrics import (
     METRICS,
     format_value,
     metric_refs,
-    metrics_for,
+    metrics_with_values,
     role_medians,
     score_people,
+    scored_on,
+    weights_text,
 )
 from core.scoring.tiers import PRESETS, Cutoffs, assign_tiers, borderline, persistence, score_history, trend
 
@@ -133,7 +135,9 @@ def segment(
         value, raw value and percentile, ``score`` (0–100 within role), ``percentile``, ``rank``,
         ``tier_computed``, ``tier`` (after any override), override details, and the flags
         ``borderline``, ``tie_at_boundary``, ``small_sample``, ``meaningful``, ``low_windows``,
-        ``persistent_low``, ``trend`` and a readable ``flags`` summary.
+        ``persistent_low``, ``trend`` and a readable ``flags`` summary; ``scored_on``, the role's
+        metrics and their shares of the score in the ``--weights`` syntax (e.g.
+        ``close_rate=0.6;revenue_per_month=0.4`` for AEs without a quota; see :func:`scored_on`).
     """
     settings = settings or SegmentSettings()
     weights = _weights(settings)
@@ -144,6 +148,8 @@ def segment(
     if scored.empty:
         raise ValueError("Nobody has activity in the chosen window; choose a longer window.")
     tiers = assign_tiers(scored, settings.cutoffs)
+    used = {role: weights_text(shares) for role, shares in scored_on(scored, weights).items()}
+    tiers["scored_on"] = tiers["role"].map(used)
 
     months = window_periods(records["period"].unique(), settings.window)
     in_window = records[records["period"].isin(months)]
@@ -268,7 +274,7 @@ def explain(person: pd.Series, medians: pd.DataFrame, role_size: int) -> list[st
         lines.append(
             f"Tier set by {person['override_by']} (computed: {person['tier_computed']}): {person['override_reason']}"
         )
-    for spec in metrics_for(role):
+    for spec in metrics_with_values(medians, role):
         value = person.get(f"{spec.id}_raw")
         adjusted = person.get(spec.id)
         median, top_quartile = metric_refs(medians, role, spec.id)
@@ -310,6 +316,7 @@ EXPORT_COLUMNS = [
     "rank",
     "tier",
     "tier_computed",
+    "scored_on",
     "borderline",
     "tie_at_boundary",
     "persistent_low",

@@ -31,7 +31,7 @@ from core.plans.hr_review import (
 )
 from core.plans.model import CheckIn
 from core.plans.store import add_checkin, all_plan_edits, checkins, set_plan_edit
-from core.scoring.metrics import METRICS, metrics_for, role_medians
+from core.scoring.metrics import METRICS, metrics_with_values, role_medians
 from core.scoring.overrides import current_overrides, set_override
 from core.scoring.segmentation import SegmentSettings, apply_overrides, monthly_history, segment
 from core.store.datasets import sha256_bytes, store_dataset
@@ -331,9 +331,12 @@ def test_gap_columns_give_one_gap_per_metric_and_a_line() -> None:
     team = generate_team(DemoSpec(reps=40, months=3, seed=2, end="2026-06"))
     segmented = segment(team, SETTINGS)
     person = segmented[segmented["role"] == "AE"].iloc[0]
-    columns = hr_review._gap_columns(person, role_medians(segmented))
+    medians = role_medians(segmented)
+    columns = hr_review._gap_columns(person, medians)
     assert set(columns) == {"gaps", *(f"gap_{spec.id}" for spec in METRICS)}
-    mine = {f"gap_{spec.id}" for spec in metrics_for("AE")}
+    # The AE metrics this scoring used (every AE here has a quota: close rate and quota attainment).
+    mine = {f"gap_{spec.id}" for spec in metrics_with_values(medians, "AE")}
+    assert mine == {"gap_close_rate", "gap_quota_attainment"}
     assert all(pd.isna(v) for k, v in columns.items() if k.startswith("gap_") and k not in mine)
     assert not any(pd.isna(columns[k]) for k in mine)
     assert "Close rate" in str(columns["gaps"])

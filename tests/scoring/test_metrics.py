@@ -22,6 +22,7 @@ from core.scoring.metrics import (
     PRIOR_FALLBACK_STRENGTH,
     compute_metrics,
     default_weights,
+    metric_sets,
     metrics_for,
     parse_weights,
     role_medians,
@@ -90,17 +91,19 @@ def by_rep(scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_metric_catalogue() -> None:
-    """Six metrics in display order, and each role's default weights add up to 1."""
+    """Seven metrics in display order, and the default weights of each set a role is scored on add up to 1."""
     assert [m.id for m in METRICS] == [
         "lead_rate",
         "qualified_lead_rate",
         "qualification_efficiency",
         "close_rate",
         "quota_attainment",
+        "revenue_per_month",
         "upsell_rate",
     ]
     for role in ROLES:
-        assert math.isclose(sum(m.default_weight for m in metrics_for(role)), 1.0)
+        for specs in metric_sets(role):
+            assert math.isclose(sum(m.default_weight for m in specs), 1.0)
     assert default_weights()["close_rate"] == 0.6
     with pytest.raises(ValueError, match="Unknown role 'CEO'"):
         metrics_for("CEO")
@@ -174,7 +177,7 @@ def test_role_comes_from_the_latest_row() -> None:
     """A person promoted from SDR to AE is scored as an AE, on AE metrics only."""
     frame = records(sdr("a", "2026-01", 100, 10, 5), ae("a", "2026-02", 10, 3), ae("b", "2026-02", 10, 5))
     long = compute_metrics(frame, window=None)
-    assert set(long.loc[long["rep_id"] == "a", "metric"]) == {"close_rate", "quota_attainment"}
+    assert set(long.loc[long["rep_id"] == "a", "metric"]) == {"close_rate", "quota_attainment", "revenue_per_month"}
     assert by_rep(score_people(frame, window=None)).loc["a", "role"] == "AE"
 
 
@@ -267,7 +270,13 @@ def test_credibility_shrinkage() -> None:
 
 def test_small_sample_threshold() -> None:
     """A proportion on fewer than MIN_TRIALS trials is flagged, and the flag reaches the person."""
-    frame = records(ae("few", "2026-01", MIN_TRIALS - 1, 5), ae("many", "2026-01", MIN_TRIALS, 5))
+    # Two months each, so the volume metric (won revenue per month: no quota here) is not small itself.
+    frame = records(
+        ae("few", "2026-01", 10, 3),
+        ae("few", "2026-02", MIN_TRIALS - 11, 2),
+        ae("many", "2026-01", 10, 3),
+        ae("many", "2026-02", MIN_TRIALS - 10, 2),
+    )
     scored = by_rep(score_people(frame, window=None))
     assert scored.loc["few", "small_sample"]
     assert not scored.loc["many", "small_sample"]
@@ -276,21 +285,23 @@ def test_small_sample_threshold() -> None:
 # ------------------------------------------------------------------------------ score
 
 
-def test_missing_quota_scores_on_close_rate_alone() -> None:
-    """An AE without a quota has no quota attainment, is not flagged for it, and is scored on close rate."""
+def test_missing_quota_scores_every_ae_on_revenue_per_month() -> None:
+    """One AE without a quota: no AE is scored on attainment; all on close rate and won revenue per month."""
     frame = records(
         *[ae("q1", p, 30, 9, 90_000, 100_000) for p in ("2026-01", "2026-02")],
         *[ae("q2", p, 30, 6, 50_000, 100_000) for p in ("2026-01", "2026-02")],
         *[ae("none", p, 30, 12, 70_000, None) for p in ("2026-01", "2026-02")],
     )
     long = compute_metrics(frame, window=None)
-    quota = metric_row(long, "none", "quota_attainment")
-    assert math.isnan(quota["raw"]) and math.isnan(quota["adjusted"]) and not quota["small_sample"]
+    for rep in ("q1", "none"):
+        quota = metric_row(long, rep, "quota_attainment")
+        assert math.isnan(quota["raw"]) and math.isnan(quota["adjusted"]) and not quota["small_sample"]
     scored = by_rep(score_people(frame, window=None))
-    assert math.isnan(scored.loc["none", "quota_attainment_pct"])
-    assert scored.loc["none", "score"] == pytest.approx(scored.loc["none", "close_rate_pct"])
+    assert scored["quota_attainment_pct"].isna().all()
+    assert scored.loc["none", "revenue_per_month_pct"] == pytest.approx(50.0)
+    assert scored.loc["none", "score"] == pytest.approx(0.6 * scored.loc["none", "close_rate_pct"] + 0.4 * 50.0)
     assert not scored.loc["none", "small_sample"]
-    assert scored.loc["q1", "score"] == pytest.approx(0.6 * scored.loc["q1", "close_rate_pct"] + 0.4 * 75.0)
+    assert scored.loc["q1", "score"] == pytest.approx(0.6 * scored.loc["q1", "close_rate_pct"] + 0.4 * 5 / 6 * 100)
 
 
 def test_percentiles_are_mid_ranks_with_shared_ties() -> None:
