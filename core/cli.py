@@ -575,11 +575,12 @@ def _cmd_chains(args: argparse.Namespace) -> int:
         f"{result.load['hours'].sum():,.0f} coaching hours a month.",
         file=sys.stderr,
     )
-    for row in result.unmatched.itertuples(index=False):
-        invite = f" Invite: {row.invite}." if row.invite and str(row.invite) not in str(row.why) else ""
+    columns = ["name", "role", "team", "level", "invite", "why"]
+    for name, role, team, level, invite, why in result.unmatched[columns].astype(str).itertuples(index=False):
+        also = f" Invite: {invite}." if invite and invite not in why else ""
         print(
-            f"Without a peer coach: {row.name} ({row.role}, {row.team or 'no team'}) — {level_label(row.level)} "
-            f"({row.level}) would cover them. {row.why}{invite}",
+            f"Without a peer coach: {name} ({role}, {team or 'no team'}) — {level_label(level)} ({level}) "
+            f"would cover them. {why}{also}",
             file=sys.stderr,
         )
     for suggestion in result.suggestions:

@@ -437,7 +437,7 @@ def test_low_tier_is_never_matched() -> None:
 
 
 def test_core_ams_get_an_am_peer_then_an_external_coach_then_their_manager() -> None:
-    """Core AMs get a top AM as peer coach; without one, the external coach a manager named, else the manager as fallback."""
+    """Core AMs get a top AM as peer coach; else the external coach a manager named, else the manager as fallback."""
     seg = frame(
         person("M1", "AM", "core", manager="Mara Vogel", upsell_rate=10),
         person("M2", "AM", "core", manager=None, upsell_rate=20),
@@ -795,7 +795,7 @@ def test_unmatched_says_which_level_would_cover_them_and_whom_to_invite() -> Non
 
 
 def test_blank_coaches_are_invitations_until_answered() -> None:
-    """A blank answer gives invitations and an invitation list; a recorded yes makes them pairs, a no removes the coach."""
+    """A blank answer gives invitations and an invitation list; a recorded yes makes pairs, a no removes the coach."""
     seg = frame(
         person("A1", "AE", "top", name="Jonas Keller", willing=None, close_rate=95),
         person("A2", "AE", "top", willing="yes", close_rate=60),
@@ -814,7 +814,7 @@ def test_blank_coaches_are_invitations_until_answered() -> None:
 
 
 def test_stable_coaches_and_the_just_risen_caveat() -> None:
-    """A top AE who was low or near low before is not proposed; one who was core is, with a caveat and less preference."""
+    """A top AE low or near low before is not proposed; one who was core is, with a caveat and less preference."""
     seg = frame(
         person("A1", "AE", "top", close_rate=95),
         person("A2", "AE", "top", close_rate=95),

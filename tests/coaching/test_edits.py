@@ -224,7 +224,7 @@ def test_every_edit_kind_is_one_audit_entry(engine: Engine, dataset_id: int) -> 
 
 
 def test_answers_and_external_coaches_are_folded_and_audited(engine: Engine, dataset_id: int) -> None:
-    """The newest answer per coach is in force; an external coach's name is kept, cleared by a blank; each is audited."""
+    """The newest answer per coach is in force; an external coach's name is kept, a blank clears it; all audited."""
     from core.governance.audit import audit_log
 
     for rep, value in (("A1", 1), ("A2", 1), ("A2", 0)):
