@@ -1,4 +1,4 @@
-"""Coaching chains: who coaches whom (AM → AE → SDR), why, the load per coach, and the manager's edits."""
+"""Coaching chains: who coaches whom at each level, why, whom to ask first, coaching credit, and the manager's edits."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from core.coaching.chains import ChainResult, ChainSettings, fit_formula
+from core.coaching.chains import (
+    DEFAULT_CAPACITY,
+    LEVEL_BY_ID,
+    ChainResult,
+    ChainSettings,
+    coach_credit,
+    default_levels,
+    fit_formula,
+    level_label,
+)
 from core.coaching.edits import (
     add_edit,
     edit_history,
@@ -67,19 +76,21 @@ def chains() -> None:
     if dataset is None:
         return
     st.caption(
-        "AEs coach SDRs on the qualification criteria; AMs coach AEs. Coaches come from the top tier of the role "
-        "above and only if willing; every pair says why. The tiers are those of the Segmentation page's default "
+        "Peer coaching level by level: AEs coach SDRs on the qualification criteria, AMs coach AEs, and within a role "
+        "the best help their peers. Coaches come from the top tier; a coach who has not said yes is an invitation "
+        "(ask first), not an assignment. Every pair says why. The tiers are those of the Segmentation page's default "
         "settings, with overrides."
     )
     view = view_of(dataset.id)
-    with st.expander("Capacity and hours", icon=":material/tune:"):
-        settings = _settings(view)
     try:
         segmented = cache.tiers(view, SegmentSettings(replicates=0))
     except ValueError as exc:
         st.error(str(exc))
         return
     edits = edits_in_force(engine=get_engine(), dataset_id=dataset.id)
+    levels = _levels(segmented)
+    with st.expander("Capacity and hours", icon=":material/tune:"):
+        settings = _settings(levels, edits.capacity_overrides, edits.external_coaches)
     matched = cache.chains(segmented, settings, edits.constraints)
     # Matching runs on everyone; a manager sees the pairs, coaches and gaps that involve their people.
     ids = cache.visible(dataset.id, viewer)
@@ -90,38 +101,61 @@ def chains() -> None:
         ids,
         edits.constraints.excluded,
     )
-    tab_pairs, tab_unmatched, tab_load, tab_edits = st.tabs(
+    tab_pairs, tab_invite, tab_unmatched, tab_credit, tab_edits = st.tabs(
         [
             f"Pairs ({len(board.shown_pairs)})",
-            f"Without a peer coach ({len(board.result.unmatched)})",
-            "Coach load",
+            f"Invitations ({len(board.result.invitations)})",
+            f"Without a peer coach ({len(board.result.unmatched) + len(board.result.manager_coached)})",
+            "Coaching credit",
             "Manager edits",
         ]
     )
     with tab_pairs:
         _pairs(board)
+    with tab_invite:
+        _invitations(board)
     with tab_unmatched:
-        _unmatched(board.result)
-    with tab_load:
-        _load(board.result)
+        _unmatched(board)
+    with tab_credit:
+        _credit(board)
     with tab_edits:
         _edits(board)
     _started(board)
 
 
-def _settings(view: View) -> ChainSettings:
-    """Capacity per coach, hours per coachee and coach-the-coaches, with the capacity edits in force."""
-    c1, c2, c3, c4 = st.columns(4)
-    cap_ae = c1.number_input("SDRs per AE coach", 0, 10, 3, key="ch_cap_AE")
-    cap_am = c2.number_input("AEs per AM coach", 0, 10, 3, key="ch_cap_AM")
-    hours = c3.number_input("Coaching hours per coachee / month", 0.5, 10.0, 2.0, step=0.5, key="ch_hours")
-    ctc = c4.toggle("Coach the coaches", key="ch_ctc", help="AMs may also coach the top AEs who coach SDRs")
+def _levels(segmented: pd.DataFrame) -> tuple[str, ...]:
+    """The levels to match: by default the ones that fit the team's roles; the manager may switch any on or off."""
+    default = default_levels(segmented["role"].dropna().astype(str))
+    chosen = st.multiselect(
+        "Levels",
+        options=list(LEVEL_BY_ID),
+        default=list(default),
+        format_func=level_label,
+        key="ch_levels",
+        help="Who coaches whom. By default: across roles where the role above exists, and within a role that has "
+        "no role above it in this team. A coach's capacity is shared across the levels they coach on.",
+    )
+    return tuple(str(v) for v in chosen)
+
+
+def _settings(
+    levels: tuple[str, ...], capacity_overrides: dict[str, int], external_coaches: dict[str, str]
+) -> ChainSettings:
+    """Capacity per coach (all levels together), hours per coachee and coach-the-coaches, with the edits in force."""
+    c1, c2, c3, c4, c5 = st.columns(5)
+    cap_ae = c1.number_input("Coachees per AE coach", 0, 10, DEFAULT_CAPACITY["AE"], key="ch_cap_AE")
+    cap_am = c2.number_input("Coachees per AM coach", 0, 10, DEFAULT_CAPACITY["AM"], key="ch_cap_AM")
+    cap_sdr = c3.number_input("Coachees per SDR coach", 0, 10, DEFAULT_CAPACITY["SDR"], key="ch_cap_SDR")
+    hours = c4.number_input("Coaching hours per coachee / month", 0.5, 10.0, 2.0, step=0.5, key="ch_hours")
+    ctc = c5.toggle("Coach the coaches", key="ch_ctc", help="AMs may also coach the top AEs who coach SDRs")
     st.caption(f"Fit: {fit_formula()}")
     return ChainSettings(
-        capacity={"AE": int(cap_ae), "AM": int(cap_am)},
-        capacity_overrides=edits_in_force(engine=get_engine(), dataset_id=view.dataset_id).capacity_overrides,
+        capacity={"AE": int(cap_ae), "AM": int(cap_am), "SDR": int(cap_sdr)},
+        capacity_overrides=capacity_overrides,
         hours_per_coachee=float(hours),
         coach_the_coaches=bool(ctc),
+        levels=levels,
+        external_coaches=external_coaches,
     )
 
 
@@ -130,11 +164,14 @@ def _board(
 ) -> Board:
     """The headline figures, suggestions, the team picker and that team's chain graph."""
     pairs, load = result.pairs, result.load
-    m = st.columns(4)
-    m[0].metric("AE → SDR pairs", int((pairs["level"] == "AE → SDR").sum()))
-    m[1].metric("AM → AE pairs", int((pairs["level"] == "AM → AE").sum()))
-    m[2].metric("Core people without a peer coach", len(result.unmatched))
-    m[3].metric(
+    running = result.levels or tuple(LEVEL_BY_ID)
+    m = st.columns(len(running) + 3)
+    for column, level in zip(m, running, strict=False):
+        mine = pairs[pairs["level"] == level]
+        column.metric(f"{level_label(level)} pairs", int((mine["status"] == "pair").sum()))
+    m[-3].metric("Invitations (ask first)", int((pairs["status"] == "invitation").sum()))
+    m[-2].metric("Core people without a peer coach", len(result.unmatched) + len(result.manager_coached))
+    m[-1].metric(
         "Coaching hours / month", f"{load['hours'].sum():,.0f}", help="The selling time coaches give; credit it."
     )
     if result.suggestions:
@@ -150,16 +187,17 @@ def _board(
     else:
         people = segmented[["rep_id", "name", "role", "team"]]
         st.graphviz_chart(chain_dot(shown_pairs, people, team=chosen), width="stretch")
-        st.caption("Bold arrow: locked by a manager · dashed: the coach never said yes — ask first.")
+        st.caption("Bold arrow: locked by a manager · dashed: an invitation — the coach has not said yes, ask first.")
     names = dict(zip(segmented["rep_id"], segmented["name"] + " · " + segmented["role"], strict=True))
     return Board(view, result, segmented, ids, names, team, shown_pairs, excluded)
 
 
 def _pairs(board: Board) -> None:
-    """The pairs of the chosen team with their reasons, and downloads of all pairs."""
-    columns = ["level", "coach_name", "coachee_name", "team", "focus", "reason", "locked"]
+    """The pairs and invitations of the chosen team with their reasons, and downloads of all of them."""
+    shown = board.shown_pairs.assign(level=board.shown_pairs["level"].map(level_label))
+    columns = ["level", "status", "coach_name", "coachee_name", "team", "focus", "reason", "locked"]
     st.dataframe(
-        board.shown_pairs[columns],
+        shown[columns],
         hide_index=True,
         width="stretch",
         column_config={"reason": st.column_config.TextColumn("reason", width="large")},
@@ -174,26 +212,90 @@ def _pairs(board: Board) -> None:
     )
 
 
-def _unmatched(result: ChainResult) -> None:
-    """Core people without a peer coach and why, and who is coached by their manager or an external coach."""
+def _invitations(board: Board) -> None:
+    """Whom to ask first, why them and what it would cover; and the answer a manager records (yes / no)."""
+    invitations = board.result.invitations
+    if invitations.empty:
+        st.success("Every proposed coach has said yes: there is nobody to ask first.")
+    else:
+        st.caption(
+            "These coaches have not said whether they want to coach. Their pairs are proposals until they agree: "
+            "ask them, then record the answer — yes turns the proposals into pairs, no takes them out as a coach."
+        )
+        st.dataframe(
+            invitations[["name", "role", "team", "why_them", "levels", "coachees", "coachee_names", "hours"]],
+            hide_index=True,
+            width="stretch",
+            column_config={"hours": st.column_config.NumberColumn("hours / month", format="%.1f")},
+        )
+    asked = [str(c) for c in invitations["coach_id"] if board.editable(c)]
+    others = [c for c in _coaches(board) if board.editable(c) and c not in asked]
+    with st.form("ch_answer_form"):
+        st.markdown("**Record a coach's answer**")
+        coach = st.selectbox(
+            "Coach", options=[*asked, *others], format_func=board.label, key=name_key("ch_answer_coach")
+        )
+        answer = st.radio("Answer", ["yes", "no"], horizontal=True, key="ch_answer_value")
+        if st.form_submit_button("Save", key="ch_answer_save") and coach:
+            _save(board, add_edit, kind="answer", rep_id=str(coach), value=1 if answer == "yes" else 0)
+
+
+def _unmatched(board: Board) -> None:
+    """Core people without a peer coach, which level would cover them and whom to invite; the AMs' external coach."""
+    result = board.result
     if result.unmatched.empty:
         st.success("Every core SDR and AE has a peer coach.")
     else:
-        st.dataframe(result.unmatched[["name", "role", "team", "region", "why"]], hide_index=True, width="stretch")
-    if not result.manager_coached.empty:
-        st.markdown("**Coached by their manager or an external coach** (no role above them, or no peer fits)")
-        st.dataframe(result.manager_coached[["name", "role", "team", "coach", "why"]], hide_index=True, width="stretch")
+        shown = result.unmatched.assign(level=result.unmatched["level"].map(level_label))
+        st.dataframe(
+            shown[["name", "role", "team", "region", "level", "invite", "why"]], hide_index=True, width="stretch"
+        )
+    if result.manager_coached.empty:
+        return
+    st.markdown("**Core AMs without an AM peer coach**: an external coach, or their manager as the fallback")
+    st.dataframe(result.manager_coached[["name", "role", "team", "coach", "why"]], hide_index=True, width="stretch")
+    ams = [str(r) for r in result.manager_coached["rep_id"] if board.editable(r)]
+    if not ams:
+        return
+    with st.form("ch_ext_form"):
+        st.markdown("**Name an external coach** (leave blank to go back to the manager as the fallback)")
+        who = st.selectbox("Account Manager", options=ams, format_func=board.label, key=name_key("ch_ext_am"))
+        name = st.text_input("External coach's name", max_chars=200, key="ch_ext_name")
+        if st.form_submit_button("Save", key="ch_ext_save") and who:
+            _save(board, add_edit, kind="external", rep_id=str(who), text=str(name))
 
 
-def _load(result: ChainResult) -> None:
-    """Hours per month per coach."""
-    st.caption("Hours per month each coach gives to coaching — time to recognise in targets and rewards.")
-    st.dataframe(
-        result.load.sort_values(["role", "hours"], ascending=[True, False]),
-        hide_index=True,
-        width="stretch",
-        column_config={"hours": st.column_config.NumberColumn("hours / month", format="%.1f")},
+def _credit(board: Board) -> None:
+    """Hours per month per coach across all levels, and the coach-credit table to export for a review."""
+    st.caption(
+        "Coaching time is selling time given to the team: the hours per month each coach gives, over every level "
+        "they coach on — to recognise in targets, reviews and incentive plans."
     )
+    credit = coach_credit(board.result)
+    if credit.empty:
+        st.info("Nobody coaches yet in these chains.")
+    else:
+        st.dataframe(
+            credit.drop(columns="coach_id"),
+            hide_index=True,
+            width="stretch",
+            column_config={"hours_per_month": st.column_config.NumberColumn("hours / month", format="%.1f")},
+        )
+        table_downloads(
+            credit,
+            stem="coachwise-coach-credit",
+            sheet="Coach credit",
+            key_prefix="ch_credit",
+            dataset_id=board.view.dataset_id,
+            id_column="coach_id",
+        )
+    with st.expander("Every coach's capacity and load"):
+        st.dataframe(
+            board.result.load.sort_values(["role", "hours"], ascending=[True, False]),
+            hide_index=True,
+            width="stretch",
+            column_config={"hours": st.column_config.NumberColumn("hours / month", format="%.1f")},
+        )
 
 
 def _edits(board: Board) -> None:
@@ -238,19 +340,21 @@ def _save(board: Board, edit: Callable[..., None], **kwargs: object) -> None:
 
 
 def _swap(board: Board) -> None:
-    """Swap or set a coach: only coaches of the role above the coachee's; the new pair is locked."""
+    """Swap or set a coach: only coaches of a running level that coaches the coachee's role; the new pair is locked."""
     pairs = board.result.pairs
     st.markdown("**Swap or set a coach** (the new pair is locked)")
     candidates = pairs["coachee_id"].tolist() + board.result.unmatched["rep_id"].tolist()
     coachees = sorted(filter(board.editable, candidates), key=board.label)
     who = st.selectbox("Coachee", options=coachees, format_func=board.label, key=name_key("ch_swap_coachee"))
-    above = {"SDR": "AE", "AE": "AM"}.get(str(board.segmented.set_index("rep_id").at[who, "role"])) if who else None
+    role = str(board.segmented.set_index("rep_id").at[who, "role"]) if who else ""
+    above = {LEVEL_BY_ID[v].coach_role for v in board.result.levels if LEVEL_BY_ID[v].coachee_role == role}
     roles = board.result.load.set_index("coach_id")["role"]
-    fitting = [c for c in _coaches(board) if above and roles.at[c] == above]
+    fitting = [c for c in _coaches(board) if roles.at[c] in above and c != who]
     to = st.selectbox("New coach", options=fitting, format_func=board.label, key=name_key("ch_swap_coach"))
     if st.button("Save", key="ch_swap_save", disabled=not fitting):
-        current = dict(zip(pairs["coachee_id"], pairs["coach_id"], strict=True))
-        _save(board, swap_coach, coachee_id=str(who), old_coach_id=current.get(str(who)), new_coach_id=str(to))
+        mine = pairs[(pairs["coachee_id"] == who) & (pairs["coach_role"] == roles.get(to))]  # the same level's coach
+        old = str(mine["coach_id"].iloc[0]) if len(mine) else None
+        _save(board, swap_coach, coachee_id=str(who), old_coach_id=old, new_coach_id=str(to))
 
 
 def _pair_labels(board: Board, pairs: pd.DataFrame) -> dict[str, str]:

@@ -230,10 +230,21 @@ def _add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     )
 
     chains = sub.add_parser(
-        "chains", parents=[files, tiers, capacity, tables], help="match peer coaches: AEs coach SDRs, AMs coach AEs"
+        "chains",
+        parents=[files, tiers, capacity, tables],
+        help="match peer coaches level by level (AE → SDR, AM → AE, and within a role)",
     )
     chains.add_argument("--hours", type=float, default=2.0, help="coaching hours per coachee per month (default 2)")
     chains.add_argument("--coach-the-coaches", action="store_true", help="AMs may also coach the top AEs who coach")
+    chains.add_argument(
+        "--levels",
+        default=None,
+        help="levels to match, e.g. 'ae-sdr,ae-ae' (of ae-sdr, am-ae, ae-ae, sdr-sdr, am-am; default: "
+        "cross-role where the role above exists, same-role for a role with none above)",
+    )
+    chains.add_argument(
+        "--invitations", action="store_true", help="print only the invitation list: whom to ask first, why them"
+    )
 
     plans = sub.add_parser(
         "plans",
@@ -590,7 +601,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
 
 
 def _cmd_chains(args: argparse.Namespace) -> int:
-    from core.coaching.chains import ChainSettings, match_chains
+    from core.coaching.chains import DEFAULT_CAPACITY, ChainSettings, level_label, match_chains, parse_levels
     from core.export import export_bytes
     from core.scoring.segmentation import segment
 
@@ -598,6 +609,7 @@ def _cmd_chains(args: argparse.Namespace) -> int:
         raise ValueError("An XLSX export needs a file: add --out chains.xlsx.")
     if args.hours <= 0:
         raise ValueError("--hours must be more than 0.")
+    levels = parse_levels(args.levels) if args.levels is not None else None
     prepared = _read_files(args)
     if prepared.frame.empty:
         raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
@@ -607,17 +619,40 @@ def _cmd_chains(args: argparse.Namespace) -> int:
     result = match_chains(
         segmented,
         ChainSettings(
-            capacity={"AE": args.capacity, "AM": args.capacity},
+            capacity={role: args.capacity for role in DEFAULT_CAPACITY},
             hours_per_coachee=args.hours,
             coach_the_coaches=args.coach_the_coaches,
+            levels=levels,
         ),
     )
+    if args.invitations:
+        invitations = result.invitations
+        _write_output(
+            export_bytes(invitations, args.format, sheet="Invitations"), args.out, f"{len(invitations):,} invitations"
+        )
+        noun = "coach" if len(invitations) == 1 else "coaches"
+        print(
+            f"{len(invitations):,} {noun} to ask first, covering {int(invitations['coachees'].sum()):,} coachees "
+            f"and {invitations['hours'].sum():,.0f} coaching hours a month.",
+            file=sys.stderr,
+        )
+        return EXIT_OK
     _write_output(export_bytes(result.pairs, args.format, sheet="Chains"), args.out, f"{len(result.pairs):,} pairs")
+    invited = int((result.pairs["status"] == "invitation").sum())
     print(
-        f"{len(result.pairs):,} pairs; {len(result.unmatched):,} core people without a peer coach; "
+        f"Levels: {', '.join(result.levels) or 'none'}. {len(result.pairs) - invited:,} pairs and {invited:,} "
+        f"invitations; {len(result.unmatched):,} core people without a peer coach; "
         f"{result.load['hours'].sum():,.0f} coaching hours a month.",
         file=sys.stderr,
     )
+    columns = ["name", "role", "team", "level", "invite", "why"]
+    for name, role, team, level, invite, why in result.unmatched[columns].astype(str).itertuples(index=False):
+        also = f" Invite: {invite}." if invite and invite not in why else ""
+        print(
+            f"Without a peer coach: {name} ({role}, {team or 'no team'}) — {level_label(level)} ({level}) "
+            f"would cover them. {why}{also}",
+            file=sys.stderr,
+        )
     for suggestion in result.suggestions:
         print(f"Suggestion: {suggestion}", file=sys.stderr)
     return EXIT_OK

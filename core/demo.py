@@ -512,7 +512,7 @@ def demo_with_programme(spec: DemoSpec = DEMO_SPEC) -> tuple[pd.DataFrame, pd.Da
     Returns:
         The team and the started pairs (coach_id, coachee_id, start).
     """
-    from core.coaching.chains import match_chains
+    from core.coaching.chains import ChainSettings, match_chains
     from core.scoring.segmentation import SegmentSettings, segment
 
     base = generate_team(spec)
@@ -520,7 +520,9 @@ def demo_with_programme(spec: DemoSpec = DEMO_SPEC) -> tuple[pd.DataFrame, pd.Da
     if len(months) < 4:
         return base, pd.DataFrame(columns=list(PAIR_COLUMNS))
     start = months[max(len(months) - DEMO_PROGRAMME_POST, len(months) // 2)]
-    matched = match_chains(segment(base[base["period"] < start], SegmentSettings(replicates=0))).pairs
+    # The pilot runs the cross-role chains only, so the AM → AM level stays free to try on the page.
+    pilot_levels = ChainSettings(levels=("ae-sdr", "am-ae"))
+    matched = match_chains(segment(base[base["period"] < start], SegmentSettings(replicates=0)), pilot_levels).pairs
     pilot = sorted(base["team"].unique())[::2]
     matched = matched[matched["team"].isin(pilot)]
     pairs = tuple((str(c), str(e)) for c, e in zip(matched["coach_id"], matched["coachee_id"], strict=True))

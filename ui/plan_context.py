@@ -17,7 +17,9 @@ def plan_context(view: View, settings: SegmentSettings) -> PlanInputs:
     """Assemble the plans' inputs from the cached computations (raises ValueError as segmentation does)."""
     segmented = cache.tiers(view, settings)
     edits_now = edits_in_force(engine=get_engine(), dataset_id=view.dataset_id)
-    chain_settings = ChainSettings(capacity_overrides=edits_now.capacity_overrides)
+    chain_settings = ChainSettings(
+        capacity_overrides=edits_now.capacity_overrides, external_coaches=edits_now.external_coaches
+    )
     return plan_inputs(
         segmented=segmented,
         medians=cache.medians(view, settings),

@@ -1,54 +1,60 @@
-"""Peer-coaching chains: which AE coaches which SDR, which AM coaches which AE — and why.
+"""Peer-coaching chains: who coaches whom, at which level — and why.
 
-PRODUCT.md ("Peer-coaching chains: AM → AE → SDR"). The input is one row per person as
+PRODUCT.md ("Peer-coaching chains: AM → AE → SDR") and issue 14. The input is one row per person as
 :func:`core.scoring.segmentation.segment` gives it (tiers after the manager's overrides); the output is
-a :class:`ChainResult`: the pairs with a one-line reason each, the core people left without a peer
-coach and what would fix it, the people coached by their manager, the load per coach, and
-suggestions. The rules below are product promises; ``tests/test_chains.py`` checks each of them.
+a :class:`ChainResult`: the pairs and invitations with a one-line reason each, the core people left
+without a peer coach (which level would cover them and whom to invite), the core AMs with an external
+coach or their manager, the load per coach, the invitation list and suggestions. The rules below are
+product promises; ``tests/coaching/test_chains.py`` checks each of them.
 
-* **Levels.** AEs coach SDRs (``"AE → SDR"``); AMs coach AEs (``"AM → AE"``).
-* **Coaches** are the top tier of the role above, not excluded, with a capacity above 0
-  (:attr:`ChainSettings.capacity` by role, :attr:`ChainSettings.capacity_overrides` per person) and
-  ``coach_willing`` not ``"no"``. A blank answer is eligible but marked *ask first*. An optional
-  ``coach_aptitude`` column (1–5) raises the preference for a coach; a missing value is neutral (3).
-* **Coachees** are the core tier of the role below. Nobody gets two peer coaches at one level, and
-  no coach gets more coachees than their capacity.
-* **Coach the coaches** (:attr:`ChainSettings.coach_the_coaches`): AEs are matched to SDRs first;
-  then AMs are matched to the core AEs; only the AM capacity left after that goes to the top AEs
-  who coach SDRs in this result. So the number of core AEs with an AM coach is never lowered by it.
-  Top AEs left without an AM this way are not "unmatched" (they are not core); a suggestion counts them.
+* **Levels** (:data:`LEVELS`, in matching order): ``ae-sdr`` (AEs coach SDRs on the qualification
+  criteria), ``am-ae`` (AMs coach AEs), and same-role peer coaching ``ae-ae`` (closing), ``sdr-sdr`` and
+  ``am-am`` (account growth). :attr:`ChainSettings.levels` chooses them; None takes
+  :func:`default_levels` for the roles in the data: each cross-role level whose two roles are present,
+  and same-role coaching for a role with no role above it in the data (an AE-only team gets ``ae-ae``,
+  SDR + AE gets ``ae-sdr`` and ``ae-ae``, AMs always get ``am-am``).
+* **Coaches** are the top tier of the level's coach role, not excluded, with a capacity above 0
+  (:attr:`ChainSettings.capacity` by role, :attr:`ChainSettings.capacity_overrides` per person), and
+  ``coach_willing`` not ``"no"`` (a manager's recorded answer, :attr:`Constraints.answers`, replaces the
+  file's). **Stable**: a top person who was low, or in the core within
+  :data:`core.scoring.tiers.NEAR_LOW_POINTS` of the low cut-off, in the previous window
+  (``previous_near_low``) is not proposed; one who was core there (``previous_tier``) has only just
+  risen: proposed, with that caveat in the reason and less preference. Unknown history counts as stable.
+* **Invitations.** A pair whose coach said yes is a ``pair``; a coach who left ``coach_willing`` blank
+  gives an ``invitation`` ("ask Jonas first"), never an assignment. :attr:`ChainResult.invitations`
+  lists whom to ask, why them, and how many coachees and hours it would cover.
+* **Coachees** are the core tier of the level's coachee role. A person gets at most one peer coach per
+  level, and nobody coaches themselves. A coach's capacity is shared across all the levels they coach on:
+  levels are matched in :data:`LEVELS` order, each from the room the levels before it left.
+* **Coach the coaches** (:attr:`ChainSettings.coach_the_coaches`): after AMs are matched to the core AEs,
+  the AM capacity left goes to the top AEs who coach SDRs in this result (marked in the reason).
 * **Low tier** never gets a peer coach: an HR conversation comes first. They appear in none of the
-  tables (``unmatched`` lists only core people who could be matched). **Top SDRs and top AMs** get no
-  peer coach either and appear nowhere. **Core AMs** have no role above them: they are listed in
-  ``manager_coached`` with ``"manager: <name>"``, or ``"external coach"`` when no manager is on file.
-* **Constraints** (:class:`Constraints`). Excluded people are taken out of everything (pairs, tables,
-  load). Locked pairs are kept first and count against the coach's capacity, even when the coach is no
-  longer top tier or the locks alone exceed the capacity (then that coach gets nobody else); they are
-  marked ``locked``. A lock is dropped — and a suggestion says why — when a person is missing or
-  excluded, the roles do not follow the chain, the coach said no, the coachee is low tier, the pair is
-  also forbidden, or the coachee already has a locked coach at that level (the first lock wins).
+  tables. **Core AMs** without an AM peer coach get an external coach slot: the name a manager entered
+  (:attr:`ChainSettings.external_coaches`), else their manager as the fallback, shown as such
+  (``manager_coached``), so the manager and coach roles stay apart where they can.
+* **Constraints** (:class:`Constraints`). Excluded people are taken out of everything. Locked pairs are
+  kept first and count against the coach's capacity, even when the coach is no longer top tier; a lock
+  is dropped — and a suggestion says why — when a person is missing or excluded, the two roles form no
+  level or that level is switched off, it pairs a person with themselves, the coach said no, the coachee
+  is low tier, the pair is also forbidden, or the coachee already has a locked coach at that level.
   Forbidden pairs are never formed.
 * **Optimisation.** Each level is a min-cost max-flow (OR-Tools ``SimpleMinCostFlow``,
-  ``solve_max_flow_with_min_cost``): source → coachee (capacity 1) → candidate coach (capacity 1,
-  cost below) → sink (the coach's remaining capacity). So first as many coachees as possible are
-  matched, then the total preference is best. Arc cost = −(round(1000 × fit) + 300 × same team +
-  150 × same region + aptitude bonus (0–100, 50 when unknown)) × 64 + a tie-breaker in [0, 64) that
-  depends only on the two people's positions in rep_id order. Nodes and arcs are added in rep_id
-  order and the input rows are sorted by rep_id first, so the same people give the same pairs,
-  whatever the order of the rows.
+  ``solve_max_flow_with_min_cost``): source → coachee (capacity 1) → candidate coach (capacity 1) → sink
+  (the coach's room left). So first as many coachees as possible are matched at each level, then the
+  total preference is best. Arc cost = −(preference × 64) + a tie-breaker in [0, 64) that depends only on
+  the two people's positions in rep_id order; preference = round(1000 × fit) + 300 same team + 150 same
+  region + 200 coach said yes + 100 coach stable + aptitude (0–100, 50 unknown) + 50 coaching training
+  done + 2000 when the coachee has no peer coach at an earlier level. Rows are sorted by rep_id first, so
+  the same people give the same pairs, whatever the order of the rows.
 * **Candidates.** When a level has at most :data:`EXACT_PAIRS` coach–coachee pairs, every pair is a
-  candidate and the matched count is the true maximum. Larger levels use sparse candidates: per
-  coachee, every coach of the same team, and — in the same region and anywhere — the best
-  :data:`TOP_K` by preference plus :data:`TOP_K` spread over the coaches' free places (so every coach
-  is reachable, not only the strongest; see :func:`_block`). Then, while coachees are left over and
-  coaches have room, the left-over coachees get those coaches as candidates the same way and the level
-  is solved again. The count is maximal over this candidate graph; without forbidden pairs it is the
-  true maximum (the left-over coachees alone can fill all the room left), and forbidden pairs can only
-  cost a match in the rare case that they block every candidate of a person.
-* **Fit** — see :func:`fit_formula`.
-* **Focus** is the coachee's weakest metric relative to peers (lowest percentile within role).
-* **Reason**: coach (role, "top N%", the coach's metric against the role median of the raw metric
-  over the whole frame) · locality · focus, then "ask first" and "locked by manager" where they apply.
+  candidate and the matched count is the true maximum. Larger levels use sparse candidates (per coachee,
+  every coach of the same team, and the best :data:`TOP_K` plus :data:`TOP_K` spread over the free places
+  in the region and anywhere, see :func:`_block`), repaired while coachees are left and coaches have room.
+* **Fit** — see :func:`fit_formula`. **Focus** is the coachee's weakest metric relative to peers.
+* **Reason**: coach (role, rank "3rd of 30" — or "top N%" without a rank —, the coach's metric against
+  the role median: the close rate for AEs and upsell rate for AMs across roles, the coachee's focus
+  metric within a role) · locality · focus, then aptitude, training, "new to the top tier", "coach the
+  coaches", "ask <first name> first" and "locked by manager" where they apply.
   :attr:`ChainResult.plain_reasons` holds the same line without the coach's figures, and
   :attr:`ChainResult.suggestion_about` whom each suggestion is about, for a manager's scoped view
   (:mod:`core.coaching.scope`).
@@ -57,7 +63,8 @@ suggestions. The rules below are product promises; ``tests/test_chains.py`` chec
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -72,11 +79,38 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-COACH_OF: Final[dict[str, str]] = {"SDR": "AE", "AE": "AM"}
-"""The role that coaches each coachee role."""
-LEVEL_NAMES: Final[dict[str, str]] = {"SDR": "AE → SDR", "AE": "AM → AE"}
-"""The ``level`` label of a pair, by the coachee's role."""
-DEFAULT_CAPACITY: Final[dict[str, int]] = {"AE": 3, "AM": 3}
+
+@dataclass(frozen=True)
+class Level:
+    """One level of the chains: who coaches whom."""
+
+    id: str  # e.g. "ae-sdr", as the command line and the exports name it
+    coach_role: str
+    coachee_role: str
+
+    @property
+    def label(self) -> str:
+        """How the page names the level, e.g. "AE → SDR"."""
+        return f"{self.coach_role} → {self.coachee_role}"
+
+    @property
+    def same_role(self) -> bool:
+        """Peer coaching within one role."""
+        return self.coach_role == self.coachee_role
+
+
+LEVELS: Final[tuple[Level, ...]] = (
+    Level("ae-sdr", "AE", "SDR"),
+    Level("am-ae", "AM", "AE"),
+    Level("ae-ae", "AE", "AE"),
+    Level("sdr-sdr", "SDR", "SDR"),
+    Level("am-am", "AM", "AM"),
+)
+"""Every level, in the order they are matched (a coach's capacity goes to the earlier level first)."""
+LEVEL_BY_ID: Final[dict[str, Level]] = {level.id: level for level in LEVELS}
+ROLE_ABOVE: Final[dict[str, str]] = {"SDR": "AE", "AE": "AM"}
+"""The role that coaches each role across roles."""
+DEFAULT_CAPACITY: Final[dict[str, int]] = {"SDR": 3, "AE": 3, "AM": 3}
 
 FOCUS: Final[dict[str, str]] = {
     "qualified_lead_rate": "qualifying leads",
@@ -87,18 +121,22 @@ FOCUS: Final[dict[str, str]] = {
     "revenue_per_month": "winning more and larger deals",
     "upsell_rate": "growing existing accounts",
 }
-"""The coaching focus, in words, for a coachee whose weakest metric is the key."""
+"""The coaching focus, in words, for a coachee whose weakest metric is the key (else the metric's label)."""
 FOCUS_FALLBACK: Final = "overall results"
 
 COACH_METRIC: Final[dict[str, str]] = {"AE": "close_rate", "AM": "upsell_rate"}
-"""The metric that makes a coach strong (shown in the reason)."""
+"""The metric that makes a coach strong across roles (shown in the reason)."""
 
 FIT_STRENGTH_ONLY: Final = 0.4  # share of fit a strong coach earns whatever the coachee's need
 FIT_NEED: Final = 0.6  # share that grows with the coachee's need
 WEIGHT_FIT: Final = 1000
 WEIGHT_SAME_TEAM: Final = 300
 WEIGHT_SAME_REGION: Final = 150
+WEIGHT_AGREED: Final = 200  # the coach said yes: a pair now rather than an invitation
+WEIGHT_STABLE: Final = 100  # the coach was top (or unknown) in the previous window, not just risen
 WEIGHT_APTITUDE: Final = 100  # aptitude 5 adds this much, aptitude 1 nothing, unknown half
+WEIGHT_TRAINED: Final = 50  # coaching training done
+WEIGHT_UNCOACHED: Final = 2000  # the coachee has no peer coach at an earlier level yet
 TIE_SCALE: Final = 64  # costs are multiplied by this; the tie-breaker lives below it
 
 EXACT_PAIRS: Final = 90_000
@@ -107,6 +145,7 @@ TOP_K: Final = 8
 """Candidates per coachee by preference (and as many spread evenly) in a region or everywhere."""
 REPAIR_ROUNDS: Final = 3
 _CHUNK_CELLS: Final = 4_000_000  # score-matrix cells per vectorised block
+INVITE_NAMES: Final = 3  # people named in an unmatched row's "invite"
 
 REQUIRED_COLUMNS: Final = ("rep_id", "name", "role", "team", "region", "manager", "coach_willing", "tier")
 
@@ -118,28 +157,97 @@ PAIR_COLUMNS: Final = (
     "coachee_name",
     "coachee_role",
     "level",
+    "status",
     "team",
     "fit",
     "same_team",
     "same_region",
     "locked",
     "ask_first",
+    "just_risen",
     "focus",
+    "coach_hours",
     "reason",
 )
-UNMATCHED_COLUMNS: Final = ("rep_id", "name", "role", "team", "region", "tier", "why")
-MANAGER_COLUMNS: Final = ("rep_id", "name", "role", "team", "manager", "coach", "why")
-LOAD_COLUMNS: Final = ("coach_id", "name", "role", "team", "region", "coachees", "capacity", "hours", "ask_first")
+UNMATCHED_COLUMNS: Final = ("rep_id", "name", "role", "team", "region", "tier", "level", "invite", "why")
+MANAGER_COLUMNS: Final = ("rep_id", "name", "role", "team", "manager", "external_coach", "coach", "why")
+LOAD_COLUMNS: Final = (
+    "coach_id",
+    "name",
+    "role",
+    "team",
+    "region",
+    "levels",
+    "coachees",
+    "capacity",
+    "hours",
+    "ask_first",
+)
+INVITATION_COLUMNS: Final = (
+    "coach_id",
+    "name",
+    "role",
+    "team",
+    "region",
+    "why_them",
+    "levels",
+    "coachees",
+    "coachee_names",
+    "hours",
+)
+CREDIT_COLUMNS: Final = ("coach_id", "name", "role", "team", "levels", "coachees", "hours_per_month", "status")
+
+
+def default_levels(roles: Iterable[str]) -> tuple[str, ...]:
+    """The levels for a team with these roles: cross-role where both roles exist, same-role where none is above.
+
+    >>> default_levels(["AE"])
+    ('ae-ae',)
+    >>> default_levels(["SDR", "AE", "AM"])
+    ('ae-sdr', 'am-ae', 'am-am')
+    """
+    present = {str(r) for r in roles}
+    chosen = []
+    for level in LEVELS:
+        if level.coach_role not in present or level.coachee_role not in present:
+            continue
+        if level.same_role and ROLE_ABOVE.get(level.coachee_role) in present:
+            continue
+        chosen.append(level.id)
+    return tuple(chosen)
+
+
+def parse_levels(text: str) -> tuple[str, ...]:
+    """Levels written as ``ae-sdr,ae-ae`` (commas, semicolons or spaces; any case), in matching order.
+
+    Raises:
+        ValueError: An unknown level, or none at all.
+    """
+    names = [part.strip().lower() for part in re.split(r"[,;\s]+", text) if part.strip()]
+    unknown = [name for name in names if name not in LEVEL_BY_ID]
+    if unknown:
+        raise ValueError(f"'{unknown[0]}' is not a coaching level; use {', '.join(LEVEL_BY_ID)}.")
+    if not names:
+        raise ValueError(f"Name at least one coaching level: {', '.join(LEVEL_BY_ID)}.")
+    return tuple(level.id for level in LEVELS if level.id in names)
+
+
+def level_label(level_id: object) -> str:
+    """A level's label ("AE → AE") from its id; an unknown id as it is."""
+    level = LEVEL_BY_ID.get(str(level_id))
+    return level.label if level else str(level_id)
 
 
 @dataclass(frozen=True)
 class ChainSettings:
-    """How much coaching each coach can give, and whether AMs also coach the coaching AEs."""
+    """Which levels run, how much coaching each coach can give, and who the AMs' external coaches are."""
 
-    capacity: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_CAPACITY))  # by coach role
+    capacity: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_CAPACITY))  # by role; else default
     capacity_overrides: Mapping[str, int] = field(default_factory=dict)  # rep_id -> capacity (0 = not coaching)
     hours_per_coachee: float = 2.0  # coaching hours per coachee per month
     coach_the_coaches: bool = False  # AMs may also coach the top AEs who coach SDRs
+    levels: tuple[str, ...] | None = None  # level ids; None = default_levels for the roles in the data
+    external_coaches: Mapping[str, str] = field(default_factory=dict)  # AM rep_id -> external coach's name
 
     def key(self) -> tuple[object, ...]:
         """A hashable key for caches."""
@@ -148,6 +256,8 @@ class ChainSettings:
             tuple(sorted((str(k), int(v)) for k, v in self.capacity_overrides.items())),
             float(self.hours_per_coachee),
             bool(self.coach_the_coaches),
+            None if self.levels is None else tuple(str(v) for v in self.levels),
+            tuple(sorted((str(k), str(v)) for k, v in self.external_coaches.items())),
         )
 
 
@@ -158,25 +268,32 @@ class Constraints:
     locked: tuple[tuple[str, str], ...] = ()  # (coach_id, coachee_id), kept first
     excluded: frozenset[str] = frozenset()  # rep_ids taken out of matching entirely
     forbidden: tuple[tuple[str, str], ...] = ()  # (coach_id, coachee_id) never formed
+    answers: tuple[tuple[str, str], ...] = ()  # (rep_id, "yes" | "no"): a coach's answer a manager recorded
 
 
 @dataclass(frozen=True)
 class ChainResult:
-    """What the matching gives: pairs, who is left, who the manager coaches, load per coach, suggestions.
+    """What the matching gives: pairs and invitations, who is left, load per coach, invitations, suggestions.
 
     Attributes:
-        pairs: coach_id, coach_name, coach_role, coachee_id, coachee_name, coachee_role, level,
-            team (the coachee's), fit (0–1), same_team, same_region, locked, ask_first, focus, reason.
-        unmatched: Core SDRs and AEs without a peer coach: rep_id, name, role, team, region, tier, why.
-        manager_coached: Core AMs: rep_id, name, role, team, manager, coach, why.
+        pairs: PAIR_COLUMNS: coach and coachee (id, name, role), ``level`` (an id of :data:`LEVELS`),
+            ``status`` ("pair" when the coach said yes, "invitation" when they have not been asked),
+            team (the coachee's), fit (0–1), same_team, same_region, locked, ask_first (= invitation),
+            just_risen (the coach only just rose into the top tier), focus, coach_hours (the coach's
+            hours a month over all their pairs and invitations) and reason.
+        unmatched: Core people (not AMs) without a peer coach at any level: rep_id, name, role, team,
+            region, tier, level (the level that would cover them), invite (whom to ask), why.
+        manager_coached: Core AMs without an AM peer coach: rep_id, name, role, team, manager,
+            external_coach (the name a manager entered, or ""), coach, why.
         load: One row per eligible coach (and per coach holding a lock): coach_id, name, role, team,
-            region, coachees, capacity, hours, ask_first.
+            region, levels (the levels of their pairs), coachees, capacity, hours, ask_first.
         suggestions: Sentences saying what would cover everyone, and which locks were not kept.
-        suggestion_about: The rep_ids each suggestion is about, in the order of ``suggestions`` (a dropped
-            lock: its coachee; a shortage: the people left without a coach; "ask first": those coaches and
-            their coachees), so a manager's view keeps only the sentences about their people.
+        suggestion_about: The rep_ids each suggestion is about, in the order of ``suggestions``.
         plain_reasons: (coach_id, coachee_id) → the pair's reason without the coach's figures (standing,
-            metric, aptitude), for a viewer who may name that coach but not see their scores.
+            metric, aptitude, training, caveat), for a viewer who may name that coach but not see their scores.
+        invitations: One row per coach to ask (INVITATION_COLUMNS): why them, the levels, how many
+            coachees and hours a month it would cover.
+        levels: The level ids that ran.
     """
 
     pairs: pd.DataFrame
@@ -186,6 +303,8 @@ class ChainResult:
     suggestions: list[str]
     suggestion_about: tuple[frozenset[str], ...] = ()
     plain_reasons: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    invitations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(INVITATION_COLUMNS)))
+    levels: tuple[str, ...] = ()
 
 
 def fit_formula() -> str:
@@ -195,10 +314,13 @@ def fit_formula() -> str:
         "match, and best where the coachee most needs it. AE → SDR: strength = the AE's close-rate "
         "percentile ÷ 100, need = 1 − the SDR's qualified-lead-rate percentile ÷ 100. AM → AE: strength = "
         "the AM's upsell-rate percentile ÷ 100, need = 1 − the AE's lower percentile of close rate and quota "
-        "attainment ÷ 100. A missing percentile counts as 50. On top of fit, the matching prefers the same "
-        "team (+0.3) and, less, the same region (+0.15), and coaches with a higher coaching aptitude "
-        "(up to +0.1; unknown counts as 3 of 5). It first matches as many people as possible, then "
-        "maximises these preferences."
+        "attainment ÷ 100. Within a role (AE → AE, SDR → SDR, AM → AM): the coachee's weakest metric decides, "
+        "strength = the coach's percentile on that metric ÷ 100, need = 1 − the coachee's. A missing "
+        "percentile counts as 50. On top of fit, the matching prefers the same team (+0.3), a coach who said "
+        "yes (+0.2), the same region (+0.15), a coach who was not just new to the top tier (+0.1), a higher "
+        "coaching aptitude (up to +0.1; unknown counts as 3 of 5) and coaching training done (+0.05); and, "
+        "at a later level, people who have no peer coach yet. It first matches as many people as possible "
+        "at each level, then maximises these preferences."
     )
 
 
@@ -216,13 +338,20 @@ class _People:
     willing: npt.NDArray[np.object_]  # "yes", "no" or ""
     team: IntArray  # code, -1 when blank
     region: IntArray
-    strength: FloatArray  # as a coach of the level below (0.5 when unknown)
-    need: FloatArray  # as a coachee (0.5 when unknown)
+    strength: FloatArray  # as a coach of the role below (0.5 when unknown)
+    need: FloatArray  # as a coachee of the role above (0.5 when unknown)
+    pct: FloatArray  # (people, METRICS) percentile within role, NaN when unknown
+    raw: FloatArray  # (people, METRICS) raw value
+    focus_metric: IntArray  # index into METRICS of the weakest metric, −1 when unknown
     aptitude: FloatArray  # 1–5, NaN when unknown
+    trained: BoolArray  # coaching training done
+    just_risen: BoolArray  # core in the previous window, top now
+    unsteady: BoolArray  # low or near low in the previous window: not proposed as a coach
     percentile: FloatArray  # within role, NaN when unknown
-    coach_raw: FloatArray  # the raw value of the coach metric of the person's role (COACH_METRIC)
+    rank: FloatArray  # 1 = best within role, NaN when unknown
+    role_size: IntArray  # people ranked in the person's role
     names: npt.NDArray[np.object_]
-    bonus: FloatArray  # aptitude preference, 0–100
+    bonus: FloatArray  # the coach's preference on top of fit (see WEIGHT_*)
     focus: npt.NDArray[np.object_]
     excluded: BoolArray
     position: dict[str, int]
@@ -240,11 +369,22 @@ def _codes(values: npt.NDArray[np.object_]) -> IntArray:
     return np.array([lookup.get(str(v), -1) for v in values], dtype=np.int64)
 
 
-def _pct(frame: pd.DataFrame, metric: str) -> FloatArray:
-    column = f"{metric}_pct"
+def _numbers(frame: pd.DataFrame, column: str) -> FloatArray:
     if column not in frame.columns:
         return np.full(len(frame), np.nan)
     return np.asarray(pd.to_numeric(frame[column], errors="coerce"), dtype=np.float64)
+
+
+def _pct(frame: pd.DataFrame, metric: str) -> FloatArray:
+    return _numbers(frame, f"{metric}_pct")
+
+
+def _yes(frame: pd.DataFrame, column: str) -> BoolArray:
+    """True where a yes/no column says yes (also true / 1 / ja / oui); False where absent or anything else."""
+    if column not in frame.columns:
+        return np.zeros(len(frame), dtype=np.bool_)
+    words = [v.lower() for v in _text(frame[column])]
+    return np.array([w in ("yes", "y", "true", "1", "1.0", "ja", "j") for w in words], dtype=np.bool_)
 
 
 def _fit(strength: FloatArray, need: FloatArray) -> FloatArray:
@@ -252,7 +392,50 @@ def _fit(strength: FloatArray, need: FloatArray) -> FloatArray:
     return np.asarray(strength * (FIT_STRENGTH_ONLY + FIT_NEED * need), dtype=np.float64)
 
 
-def _prepare(segmented: pd.DataFrame, excluded: frozenset[str]) -> _People:
+def _cross_role(frame: pd.DataFrame, role: npt.NDArray[np.object_]) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Strength as a coach of the role below, need as a coachee of the role above, and the coach metric's raw value."""
+    n = len(frame)
+    strength = np.full(n, np.nan)
+    coach_raw = np.full(n, np.nan)
+    for coach_role, metric in COACH_METRIC.items():
+        is_role = role == coach_role
+        strength[is_role] = _pct(frame, metric)[is_role] / 100.0
+        coach_raw[is_role] = _numbers(frame, f"{metric}_raw")[is_role]
+    need = np.full(n, np.nan)
+    sdr = role == "SDR"
+    need[sdr] = 1.0 - _pct(frame, "qualified_lead_rate")[sdr] / 100.0
+    both = np.column_stack([_pct(frame, "close_rate"), _pct(frame, "quota_attainment")])
+    has = np.isfinite(both).any(axis=1)
+    lowest = np.full(n, np.nan)
+    lowest[has] = np.nanmin(both[has], axis=1)
+    ae = role == "AE"
+    need[ae] = 1.0 - lowest[ae] / 100.0
+    strength = np.clip(np.where(np.isfinite(strength), strength, 0.5), 0.0, 1.0)
+    need = np.clip(np.where(np.isfinite(need), need, 0.5), 0.0, 1.0)
+    return strength, need, coach_raw
+
+
+def _focus(pct: FloatArray, role: npt.NDArray[np.object_]) -> tuple[IntArray, npt.NDArray[np.object_]]:
+    """Each person's weakest metric of their role (index into METRICS, −1 unknown) and its focus in words."""
+    n = len(role)
+    index = np.full(n, -1, dtype=np.int64)
+    words = np.full(n, FOCUS_FALLBACK, dtype=object)
+    for r in sorted({str(v) for v in role}):
+        columns = [k for k, spec in enumerate(METRICS) if spec.role == r]
+        if not columns:
+            continue
+        values = pct[:, columns]
+        values = np.where(np.isfinite(values), values, np.inf)
+        weakest = np.argmin(values, axis=1)  # the first of equals, in display order
+        mine = (role == r) & np.isfinite(values).any(axis=1)
+        chosen = np.asarray(columns, dtype=np.int64)[weakest]
+        index[mine] = chosen[mine]
+        texts = np.array([FOCUS.get(METRICS[k].id, METRICS[k].label.lower()) for k in columns], dtype=object)
+        words[mine] = texts[weakest][mine]
+    return index, words
+
+
+def _prepare(segmented: pd.DataFrame, excluded: frozenset[str], answers: Sequence[tuple[str, str]] = ()) -> _People:
     missing = [c for c in REQUIRED_COLUMNS if c not in segmented.columns]
     if missing:
         raise ValueError(f"The segmentation lacks the column(s) {', '.join(missing)}; run the segmentation first.")
@@ -268,84 +451,87 @@ def _prepare(segmented: pd.DataFrame, excluded: frozenset[str]) -> _People:
         frame[column] = _text(frame[column])
     frame["willing"] = [v.lower() for v in _text(frame["coach_willing"])]
     frame.loc[~frame["willing"].isin(["yes", "no"]), "willing"] = ""
+    recorded = {str(rep): str(answer) for rep, answer in answers if str(answer) in ("yes", "no")}
+    if recorded:
+        hit = frame["rep_id"].isin(list(recorded))
+        frame.loc[hit, "willing"] = frame.loc[hit, "rep_id"].map(recorded)
     n = len(frame)
     role = frame["role"].to_numpy(dtype=object)
+    strength, need, _ = _cross_role(frame, role)
+    pct = np.column_stack([_pct(frame, spec.id) for spec in METRICS]) if n else np.empty((0, len(METRICS)))
+    raw = np.column_stack([_numbers(frame, f"{spec.id}_raw") for spec in METRICS]) if n else pct.copy()
+    focus_metric, focus = _focus(pct, role)
 
-    strength = np.full(n, np.nan)
-    coach_raw = np.full(n, np.nan)
-    for coach_role, metric in COACH_METRIC.items():
-        is_role = role == coach_role
-        strength[is_role] = _pct(frame, metric)[is_role] / 100.0
-        if f"{metric}_raw" in frame.columns:
-            raw = np.asarray(pd.to_numeric(frame[f"{metric}_raw"], errors="coerce"), dtype=np.float64)
-            coach_raw[is_role] = raw[is_role]
-    need = np.full(n, np.nan)
-    sdr = role == "SDR"
-    need[sdr] = 1.0 - _pct(frame, "qualified_lead_rate")[sdr] / 100.0
-    ae = role == "AE"
-    both = np.column_stack([_pct(frame, "close_rate"), _pct(frame, "quota_attainment")])
-    has = np.isfinite(both).any(axis=1)
-    lowest = np.full(n, np.nan)
-    lowest[has] = np.nanmin(both[has], axis=1)
-    need[ae] = 1.0 - lowest[ae] / 100.0
-    strength = np.clip(np.where(np.isfinite(strength), strength, 0.5), 0.0, 1.0)
-    need = np.clip(np.where(np.isfinite(need), need, 0.5), 0.0, 1.0)
-
-    if "coach_aptitude" in frame.columns:
-        aptitude = np.asarray(pd.to_numeric(frame["coach_aptitude"], errors="coerce"), dtype=np.float64)
-        aptitude = np.where(np.isfinite(aptitude), np.clip(aptitude, 1.0, 5.0), np.nan)
-    else:
-        aptitude = np.full(n, np.nan)
-    bonus = np.where(np.isfinite(aptitude), (aptitude - 1.0) / 4.0, 0.5) * WEIGHT_APTITUDE
-
-    focus = np.full(n, FOCUS_FALLBACK, dtype=object)
-    for coachee_role in COACH_OF:
-        specs = [spec for spec in METRICS if spec.role == coachee_role]
-        pct = np.column_stack([_pct(frame, spec.id) for spec in specs])
-        pct = np.where(np.isfinite(pct), pct, np.inf)
-        weakest = np.argmin(pct, axis=1)  # the first of equals, in display order
-        known = np.isfinite(pct).any(axis=1)
-        words = np.array([FOCUS[spec.id] for spec in specs], dtype=object)[weakest]
-        is_role = (role == coachee_role) & known
-        focus[is_role] = words[is_role]
-
+    aptitude = _numbers(frame, "coach_aptitude")
+    aptitude = np.where(np.isfinite(aptitude), np.clip(aptitude, 1.0, 5.0), np.nan)
+    trained = _yes(frame, "coach_trained")
+    previous = _text(frame["previous_tier"]) if "previous_tier" in frame.columns else np.full(n, "", dtype=object)
+    unsteady = _yes(frame, "previous_near_low")
+    just_risen = (previous == "core") & ~unsteady
+    willing = frame["willing"].to_numpy(dtype=object)
+    bonus = (
+        np.where(np.isfinite(aptitude), (aptitude - 1.0) / 4.0, 0.5) * WEIGHT_APTITUDE
+        + WEIGHT_TRAINED * trained
+        + WEIGHT_AGREED * (willing == "yes")
+        + WEIGHT_STABLE * ~just_risen
+    )
+    rank = _numbers(frame, "rank")
+    ranked = pd.Series(np.isfinite(rank)).groupby(frame["role"].to_numpy()).transform("sum")
     ids = frame["rep_id"].to_numpy(dtype=object)
     return _People(
         frame=frame,
         ids=ids,
         role=role,
         tier=frame["tier"].to_numpy(dtype=object),
-        willing=frame["willing"].to_numpy(dtype=object),
+        willing=willing,
         team=_codes(frame["team"].to_numpy(dtype=object)),
         region=_codes(frame["region"].to_numpy(dtype=object)),
         strength=strength,
         need=need,
+        pct=np.asarray(pct, dtype=np.float64),
+        raw=np.asarray(raw, dtype=np.float64),
+        focus_metric=focus_metric,
         aptitude=aptitude,
-        percentile=np.asarray(
-            pd.to_numeric(frame["percentile"], errors="coerce") if "percentile" in frame else np.full(n, np.nan),
-            dtype=np.float64,
-        ),
-        coach_raw=coach_raw,
+        trained=trained,
+        just_risen=np.asarray(just_risen, dtype=np.bool_),
+        unsteady=unsteady,
+        percentile=_numbers(frame, "percentile"),
+        rank=rank,
+        role_size=np.asarray(ranked, dtype=np.int64) if n else np.empty(0, dtype=np.int64),
         names=frame["name"].to_numpy(dtype=object),
-        bonus=bonus,
+        bonus=np.asarray(bonus, dtype=np.float64),
         focus=focus,
         excluded=np.isin(ids, np.array(sorted(excluded), dtype=object)),
         position={str(rep): i for i, rep in enumerate(ids)},
     )
 
 
-def _preference(people: _People, coachees: IntArray, coaches: IntArray) -> FloatArray:
+def _level_fit(people: _People, level: Level, coachee: IntArray, coach: IntArray) -> FloatArray:
+    """Fit of coachee × coach positions (arrays that broadcast): across roles, or on the coachee's weakest metric."""
+    if not level.same_role:
+        return _fit(people.strength[coach], people.need[coachee])
+    metric = people.focus_metric[coachee]
+    known = metric >= 0
+    column = np.maximum(metric, 0)
+    strength = people.pct[coach, column] / 100.0
+    strength = np.where(known, strength, people.percentile[coach] / 100.0)
+    need = np.where(known, 1.0 - people.pct[coachee, column] / 100.0, 1.0 - people.percentile[coachee] / 100.0)
+    strength = np.clip(np.where(np.isfinite(strength), strength, 0.5), 0.0, 1.0)
+    need = np.clip(np.where(np.isfinite(need), need, 0.5), 0.0, 1.0)
+    return _fit(np.asarray(strength, dtype=np.float64), np.asarray(need, dtype=np.float64))
+
+
+def _preference(people: _People, level: Level, coachees: IntArray, coaches: IntArray) -> FloatArray:
     """Preference of every (coachee, coach) pair of two person-index arrays, as a matrix."""
-    fit = _fit(people.strength[coaches][None, :], people.need[coachees][:, None])
-    team_a, team_b = people.team[coachees][:, None], people.team[coaches][None, :]
-    region_a, region_b = people.region[coachees][:, None], people.region[coaches][None, :]
-    same_team = (team_a == team_b) & (team_a >= 0)
-    same_region = (region_a == region_b) & (region_a >= 0)
+    a, b = coachees[:, None], coaches[None, :]
+    fit = _level_fit(people, level, a, b)
+    same_team = (people.team[a] == people.team[b]) & (people.team[a] >= 0)
+    same_region = (people.region[a] == people.region[b]) & (people.region[a] >= 0)
     return np.asarray(
         np.round(WEIGHT_FIT * fit)
         + WEIGHT_SAME_TEAM * same_team
         + WEIGHT_SAME_REGION * same_region
-        + np.round(people.bonus[coaches])[None, :],
+        + np.round(people.bonus[b]),
         dtype=np.float64,
     )
 
@@ -354,7 +540,7 @@ def _preference(people: _People, coachees: IntArray, coaches: IntArray) -> Float
 
 
 def _block(
-    people: _People, rows: IntArray, cols: IntArray, coachee: IntArray, coach: IntArray, room: IntArray
+    people: _People, level: Level, rows: IntArray, cols: IntArray, coachee: IntArray, coach: IntArray, room: IntArray
 ) -> IntArray:
     """Candidate pairs (local coachee, local coach) within one block, as an (n, 2) array.
 
@@ -379,7 +565,7 @@ def _block(
     chunk = max(1, _CHUNK_CELLS // m)
     for start in range(0, n, chunk):
         sub = rows[start : start + chunk]
-        score = _preference(people, coachee[sub], coach[cols])
+        score = _preference(people, level, coachee[sub], coach[cols])
         best = np.argpartition(-score, TOP_K - 1, axis=1)[:, :TOP_K]
         parts.append(np.column_stack([np.repeat(sub, TOP_K), cols[best.ravel()]]))
     return np.concatenate(parts)
@@ -396,21 +582,21 @@ def _grouped(codes_a: IntArray, codes_b: IntArray) -> list[tuple[IntArray, IntAr
     return out
 
 
-def _candidates(people: _People, coachee: IntArray, coach: IntArray, room: IntArray) -> IntArray:
+def _candidates(people: _People, level: Level, coachee: IntArray, coach: IntArray, room: IntArray) -> IntArray:
     """The candidate graph of one level: (local coachee, local coach) pairs, before forbidden pairs."""
     n, m = len(coachee), len(coach)
     every_a = np.arange(n, dtype=np.int64)
     every_b = np.arange(m, dtype=np.int64)
     if n * m <= EXACT_PAIRS:
-        return _block(people, every_a, every_b, coachee, coach, room)
+        return _block(people, level, every_a, every_b, coachee, coach, room)
     parts = [np.empty((0, 2), dtype=np.int64)]
     team_a, team_b = people.team[coachee], people.team[coach]
     for a, b in _grouped(team_a, team_b):
-        parts.append(_block(people, a, b, coachee, coach, room))
+        parts.append(_block(people, level, a, b, coachee, coach, room))
     region_a, region_b = people.region[coachee], people.region[coach]
     for a, b in _grouped(region_a, region_b):
-        parts.append(_block(people, a, b, coachee, coach, room))
-    parts.append(_block(people, every_a, every_b, coachee, coach, room))
+        parts.append(_block(people, level, a, b, coachee, coach, room))
+    parts.append(_block(people, level, every_a, every_b, coachee, coach, room))
     return np.concatenate(parts)
 
 
@@ -432,15 +618,26 @@ def _arcs(coachee: IntArray, coach: IntArray, pairs: IntArray, forbidden: IntArr
     return out
 
 
-def _flow(people: _People, coachee: IntArray, coach: IntArray, residual: IntArray, arcs: IntArray) -> IntArray:
-    """Min-cost max-flow over the candidate arcs; returns the local coach of each coachee, or −1."""
+def _flow(
+    people: _People,
+    level: Level,
+    coachee: IntArray,
+    coach: IntArray,
+    residual: IntArray,
+    arcs: IntArray,
+    uncoached: BoolArray,
+) -> IntArray:
+    """Min-cost max-flow over the candidate arcs; returns the local coach of each coachee, or −1.
+
+    ``uncoached`` marks the (local) coachees without a peer coach at an earlier level: they come first.
+    """
     n, m = len(coachee), len(coach)
     match = np.full(n, -1, dtype=np.int64)
     if n == 0 or m == 0 or len(arcs) == 0:
         return match
     a, b = arcs[:, 0], arcs[:, 1]
     pa, pb = coachee[a], coach[b]
-    fit = _fit(people.strength[pb], people.need[pa])
+    fit = _level_fit(people, level, pa, pb)
     same_team = (people.team[pa] == people.team[pb]) & (people.team[pa] >= 0)
     same_region = (people.region[pa] == people.region[pb]) & (people.region[pa] >= 0)
     preference = (
@@ -448,6 +645,7 @@ def _flow(people: _People, coachee: IntArray, coach: IntArray, residual: IntArra
         + WEIGHT_SAME_TEAM * same_team.astype(np.int64)
         + WEIGHT_SAME_REGION * same_region.astype(np.int64)
         + np.round(people.bonus[pb]).astype(np.int64)
+        + WEIGHT_UNCOACHED * uncoached[a].astype(np.int64)
     )
     # A deterministic tie-breaker below one unit of preference, from the people's positions.
     tie = ((pa + 1) * 40_503 + (pb + 1) * 2_654_435_761) % TIE_SCALE
@@ -472,7 +670,13 @@ def _flow(people: _People, coachee: IntArray, coach: IntArray, residual: IntArra
 
 
 def _solve_level(
-    people: _People, coachee: IntArray, coach: IntArray, residual: IntArray, forbidden: IntArray
+    people: _People,
+    level: Level,
+    coachee: IntArray,
+    coach: IntArray,
+    residual: IntArray,
+    forbidden: IntArray,
+    uncoached: BoolArray,
 ) -> IntArray:
     """Match one level; returns the local coach of each coachee, or −1. Coaches need ``residual`` > 0.
 
@@ -485,20 +689,20 @@ def _solve_level(
     n, m, size = len(coachee), len(coach), len(people.ids)
     if n == 0 or m == 0:
         return np.full(n, -1, dtype=np.int64)
-    arcs = _arcs(coachee, coach, _candidates(people, coachee, coach, residual), forbidden, size)
-    match = _flow(people, coachee, coach, residual, arcs)
+    arcs = _arcs(coachee, coach, _candidates(people, level, coachee, coach, residual), forbidden, size)
+    match = _flow(people, level, coachee, coach, residual, arcs, uncoached)
     for _ in range(REPAIR_ROUNDS):
         left = np.flatnonzero(match < 0).astype(np.int64)
         room = residual - np.bincount(match[match >= 0], minlength=m)
         free = np.flatnonzero(room > 0).astype(np.int64)
         if len(left) == 0 or len(free) == 0:
             break
-        extra = _arcs(coachee, coach, _block(people, left, free, coachee, coach, room), forbidden, size)
+        extra = _arcs(coachee, coach, _block(people, level, left, free, coachee, coach, room), forbidden, size)
         fresh = extra[~np.isin(extra[:, 0] * m + extra[:, 1], arcs[:, 0] * m + arcs[:, 1])]
         if len(fresh) == 0:
             break
         arcs = _arcs(coachee, coach, np.concatenate([arcs, fresh]), np.empty(0, dtype=np.int64), size)
-        better = _flow(people, coachee, coach, residual, arcs)
+        better = _flow(people, level, coachee, coach, residual, arcs, uncoached)
         improved = (better >= 0).sum() > (match >= 0).sum()
         match = better
         if not improved:
@@ -513,6 +717,7 @@ def _solve_level(
 class _Pair:
     coach: int
     coachee: int
+    level: str
     locked: bool
     coach_the_coaches: bool = False
 
@@ -526,39 +731,65 @@ def _name(people: _People, i: int) -> str:
     return str(people.names[i] or people.ids[i])
 
 
+def _first_name(people: _People, i: int) -> str:
+    return _name(people, i).split()[0]
+
+
+def _level_of(coach_role: str, coachee_role: str) -> Level | None:
+    return next((lv for lv in LEVELS if lv.coach_role == coach_role and lv.coachee_role == coachee_role), None)
+
+
+def _lock_problem(
+    people: _People,
+    c: int,
+    e: int,
+    levels: Sequence[str],
+    forbidden: set[tuple[int, int]],
+    has_lock: set[tuple[int, str]],
+) -> str:
+    """Why a lock cannot be kept, or "" when it can."""
+    level = _level_of(str(people.role[c]), str(people.role[e]))
+    if people.excluded[c] or people.excluded[e]:
+        return f"{_name(people, c if people.excluded[c] else e)} is excluded from matching"
+    if c == e:
+        return "nobody coaches themselves"
+    if level is None:
+        return f"a {people.role[c]} does not coach a {people.role[e]} at any level"
+    if level.id not in levels:
+        return f"the {level.label} level is switched off"
+    if people.willing[c] == "no":
+        return f"{_name(people, c)} said no to coaching"
+    if people.tier[e] == "low":
+        return f"{_name(people, e)} is in the low tier, where an HR conversation comes first"
+    if (c, e) in forbidden:
+        return "the pair is also forbidden"
+    if (e, level.id) in has_lock:
+        return f"{_name(people, e)} already has a locked coach at the {level.label} level"
+    return ""
+
+
 def _locks(
-    people: _People, constraints: Constraints, forbidden: set[tuple[int, int]]
+    people: _People, constraints: Constraints, forbidden: set[tuple[int, int]], levels: Sequence[str]
 ) -> tuple[list[_Pair], list[tuple[str, frozenset[str]]]]:
     """The locked pairs kept, and a sentence for each one dropped (with the coachee it is about)."""
     kept: list[_Pair] = []
     notes: list[tuple[str, frozenset[str]]] = []
-    has_lock: set[int] = set()
+    has_lock: set[tuple[int, str]] = set()
     for coach_id, coachee_id in constraints.locked:
         c, e = people.position.get(str(coach_id)), people.position.get(str(coachee_id))
-        label = f"The lock {coach_id} → {coachee_id}"
         about = frozenset({str(coachee_id)})
         if c is None or e is None:
-            notes.append((f"{label} was not kept: {coach_id if c is None else coachee_id} is not in this data.", about))
+            missing = coach_id if c is None else coachee_id
+            notes.append((f"The lock {coach_id} → {coachee_id} was not kept: {missing} is not in this data.", about))
             continue
-        label = f"The lock {_name(people, c)} → {_name(people, e)}"
-        problem = ""
-        if people.excluded[c] or people.excluded[e]:
-            problem = f"{_name(people, c if people.excluded[c] else e)} is excluded from matching"
-        elif COACH_OF.get(str(people.role[e])) != people.role[c]:
-            problem = f"a {people.role[c]} does not coach a {people.role[e]} (AEs coach SDRs, AMs coach AEs)"
-        elif people.willing[c] == "no":
-            problem = f"{_name(people, c)} said no to coaching"
-        elif people.tier[e] == "low":
-            problem = f"{_name(people, e)} is in the low tier, where an HR conversation comes first"
-        elif (c, e) in forbidden:
-            problem = "the pair is also forbidden"
-        elif e in has_lock:
-            problem = f"{_name(people, e)} already has a locked coach"
+        problem = _lock_problem(people, c, e, levels, forbidden, has_lock)
         if problem:
-            notes.append((f"{label} was not kept: {problem}.", about))
+            notes.append((f"The lock {_name(people, c)} → {_name(people, e)} was not kept: {problem}.", about))
             continue
-        has_lock.add(e)
-        kept.append(_Pair(coach=c, coachee=e, locked=True))
+        level = _level_of(str(people.role[c]), str(people.role[e]))
+        assert level is not None
+        has_lock.add((e, level.id))
+        kept.append(_Pair(coach=c, coachee=e, level=level.id, locked=True))
     return kept, notes
 
 
@@ -567,6 +798,16 @@ def _locks(
 
 def _percent(value: float) -> str:
     return f"{value * 100:.0f}%" if abs(value) >= 0.1 else f"{value * 100:.1f}%"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _value(metric: int, value: float) -> str:
+    """A raw metric value as the reason shows it (a rate as a percentage, else one decimal)."""
+    return _percent(value) if METRICS[metric].unit == "%" else f"{value:,.1f}"
 
 
 def _more_coaches(role: str, people_left: int, capacity: int, where: str) -> str:
@@ -581,34 +822,64 @@ def _where(region: str) -> str:
     return f"in {region}" if region else "without a region on file"
 
 
-def _medians(people: _People) -> dict[str, float]:
-    """The role median of each coach role's raw metric, over everyone in the frame."""
-    out: dict[str, float] = {}
-    for role in COACH_METRIC:
-        values = people.coach_raw[people.role == role]
+def _medians(people: _People) -> FloatArray:
+    """The role median of each metric's raw value (METRICS order), over everyone of the role in the frame."""
+    out = np.full(len(METRICS), np.nan)
+    for k, spec in enumerate(METRICS):
+        values = people.raw[people.role == spec.role, k] if len(people.ids) else np.empty(0)
         values = values[np.isfinite(values)]
-        out[role] = float(np.median(values)) if len(values) else float("nan")
+        if len(values):
+            out[k] = float(np.median(values))
     return out
 
 
-def _reason(people: _People, pair: _Pair, medians: Mapping[str, float], *, figures: bool = True) -> str:
-    """The pair's one-line reason; without ``figures``, the coach's standing, metric and aptitude are left out."""
+def _standing(people: _People, c: int) -> str:
+    """The coach's place in their role: "3rd of 30" from the rank, else "top 8%", else the tier."""
+    if people.tier[c] != "top":
+        return f"now {people.tier[c] or 'untiered'} tier"
+    if math.isfinite(people.rank[c]) and people.role_size[c] > 0:
+        return f"{_ordinal(int(people.rank[c]))} of {int(people.role_size[c])}"
+    value = float(people.percentile[c])
+    return f"top {max(1, round(100 - value))}%" if math.isfinite(value) else "top tier"
+
+
+def _coach_metric(people: _People, level: Level, c: int, e: int) -> int:
+    """The metric the reason shows for the coach (index into METRICS), or −1."""
+    if level.same_role:
+        return int(people.focus_metric[e])
+    wanted = COACH_METRIC.get(level.coach_role)
+    return next((k for k, spec in enumerate(METRICS) if spec.id == wanted), -1)
+
+
+def _about_coach(people: _People, level: Level, c: int, e: int, medians: FloatArray) -> list[str]:
+    """Inside the brackets after the coach's name: role, standing, the metric against the role median."""
+    inside = [str(people.role[c]), _standing(people, c)]
+    metric = _coach_metric(people, level, c, e)
+    if metric >= 0 and math.isfinite(people.raw[c, metric]):
+        median = float(medians[metric])
+        versus = f" vs median {_value(metric, median)}" if math.isfinite(median) else ""
+        inside.append(f"{METRICS[metric].label.lower()} {_value(metric, float(people.raw[c, metric]))}{versus}")
+    return inside
+
+
+def _coach_notes(people: _People, c: int) -> list[str]:
+    """Aptitude, training and a just-risen caveat about a coach, where they apply."""
+    notes = []
+    if math.isfinite(people.aptitude[c]):
+        notes.append(f"coaching aptitude {people.aptitude[c]:.0f}/5")
+    if people.trained[c]:
+        notes.append("coaching training done")
+    if people.just_risen[c] and people.tier[c] == "top":
+        notes.append("new to the top tier this window: check it holds")
+    return notes
+
+
+def _reason(people: _People, pair: _Pair, medians: FloatArray, *, figures: bool = True) -> str:
+    """The pair's one-line reason; without ``figures``, the coach's standing, metric and notes are left out."""
     frame = people.frame
     c, e = pair.coach, pair.coachee
-    role = str(people.role[c])
-    if people.tier[c] == "top":
-        value = float(people.percentile[c])
-        standing = f"top {max(1, round(100 - value))}%" if math.isfinite(value) else "top tier"
-    else:
-        standing = f"now {people.tier[c] or 'untiered'} tier"
-    metric = COACH_METRIC[role]
-    inside = [role, standing] if figures else [role]
-    raw = float(people.coach_raw[c])
-    if figures and math.isfinite(raw):
-        label = next(spec.label for spec in METRICS if spec.id == metric).lower()
-        median = medians.get(role, float("nan"))
-        versus = f" vs median {_percent(median)}" if math.isfinite(median) else ""
-        inside.append(f"{label} {_percent(raw)}{versus}")
+    level = LEVEL_BY_ID[pair.level]
+    inside = _about_coach(people, level, c, e, medians) if figures else [str(people.role[c])]
     parts = [f"{_name(people, c)} ({', '.join(inside)})"]
     if people.team[c] == people.team[e] and people.team[e] >= 0:
         parts.append(f"same team {frame['team'].iat[e]}")
@@ -617,12 +888,12 @@ def _reason(people: _People, pair: _Pair, medians: Mapping[str, float], *, figur
     else:
         parts.append(f"other region ({frame['region'].iat[c]})" if frame["region"].iat[c] else "other team")
     parts.append(f"focus: {people.focus[e]}")
-    if figures and math.isfinite(people.aptitude[c]):
-        parts.append(f"coaching aptitude {people.aptitude[c]:.0f}/5")
+    if figures:
+        parts.extend(_coach_notes(people, c))
     if pair.coach_the_coaches:
         parts.append("coach the coaches")
     if people.willing[c] != "yes":
-        parts.append("ask first")
+        parts.append(f"ask {_first_name(people, c)} first")
     if pair.locked:
         parts.append("locked by manager")
     return " · ".join(parts)
@@ -631,8 +902,13 @@ def _reason(people: _People, pair: _Pair, medians: Mapping[str, float], *, figur
 # --------------------------------------------------------------------------- the match
 
 
+def _role_capacity(settings: ChainSettings, role: str) -> int:
+    """A coach role's capacity: the settings', else the default for a role the settings leave out."""
+    return int(settings.capacity.get(role, DEFAULT_CAPACITY.get(role, 0)))
+
+
 def _capacities(people: _People, settings: ChainSettings) -> IntArray:
-    capacity = np.array([int(settings.capacity.get(str(r), 0)) for r in people.role], dtype=np.int64)
+    capacity = np.array([_role_capacity(settings, str(r)) for r in people.role], dtype=np.int64)
     for rep_id, value in settings.capacity_overrides.items():
         i = people.position.get(str(rep_id))
         if i is not None:
@@ -646,6 +922,16 @@ def _check(settings: ChainSettings) -> None:
         raise ValueError(f"A capacity cannot be negative ({', '.join(negative)}).")
     if not math.isfinite(settings.hours_per_coachee) or settings.hours_per_coachee < 0:
         raise ValueError("Hours per coachee must be a number of 0 or more.")
+    unknown = [v for v in settings.levels or () if v not in LEVEL_BY_ID]
+    if unknown:
+        raise ValueError(f"'{unknown[0]}' is not a coaching level; use {', '.join(LEVEL_BY_ID)}.")
+
+
+def _levels(people: _People, settings: ChainSettings) -> tuple[str, ...]:
+    """The levels that run, in matching order."""
+    if settings.levels is None:
+        return default_levels(people.role[people.role != ""])
+    return tuple(level.id for level in LEVELS if level.id in settings.levels)
 
 
 def _index(positions: Sequence[int] | IntArray) -> IntArray:
@@ -661,16 +947,18 @@ def _forbidden(people: _People, constraints: Constraints) -> set[tuple[int, int]
     }
 
 
-def _eligible(people: _People, capacity: IntArray) -> BoolArray:
-    """Who may coach: top-tier AEs and AMs who did not say no, have capacity and are not excluded."""
+def _pool(people: _People, capacity: IntArray) -> BoolArray:
+    """Who may coach at a level of their role: top tier, not no, capacity above 0, not excluded, stable."""
     return np.asarray(
-        (people.tier == "top")
-        & (people.willing != "no")
-        & (capacity > 0)
-        & ~people.excluded
-        & np.isin(people.role, ["AE", "AM"]),
+        (people.tier == "top") & (people.willing != "no") & (capacity > 0) & ~people.excluded & ~people.unsteady,
         dtype=np.bool_,
     )
+
+
+def _eligible(people: _People, capacity: IntArray, levels: Sequence[str] = ()) -> BoolArray:
+    """Who coaches in this result: the pool of the coach roles of the levels that run."""
+    roles = sorted({LEVEL_BY_ID[v].coach_role for v in levels})
+    return np.asarray(_pool(people, capacity) & np.isin(people.role, roles), dtype=np.bool_)
 
 
 @dataclass
@@ -679,39 +967,46 @@ class _Matching:
 
     pairs: list[_Pair]
     residual: IntArray  # room left per position (0 for anyone who does not coach)
-    left_over: dict[str, IntArray] = field(default_factory=dict)  # core coachees without a coach, by role
+    left_over: dict[str, IntArray] = field(default_factory=dict)  # core coachees without a coach, by level
     ctc_left: frozenset[str] = frozenset()  # rep_ids of coaching AEs without an AM coach (coach the coaches)
 
 
 def _solve(
-    people: _People, settings: ChainSettings, eligible: BoolArray, forbidden: set[tuple[int, int]], state: _Matching
+    people: _People,
+    settings: ChainSettings,
+    levels: Sequence[str],
+    eligible: BoolArray,
+    forbidden: set[tuple[int, int]],
+    state: _Matching,
 ) -> None:
-    """Match level by level (AE → SDR, then AM → AE, then optionally AM → coaching AE), filling ``state``."""
+    """Match level by level in LEVELS order (and, after AM → AE, optionally AM → coaching AE), filling ``state``."""
     n = len(people.ids)
     forbidden_keys = np.array(sorted(e * n + c for c, e in forbidden), dtype=np.int64)
-    has_coach: dict[str, set[int]] = {"SDR": set(), "AE": set()}
-    for p in state.pairs:
-        has_coach[str(people.role[p.coachee])].add(p.coachee)
+    has_coach = {(p.coachee, p.level) for p in state.pairs}
+    coached = np.zeros(n, dtype=np.bool_)
+    coached[[p.coachee for p in state.pairs]] = True
     active = ~people.excluded
-    for coachee_role in ("SDR", "AE"):
-        coaches = _index(np.flatnonzero(eligible & (people.role == COACH_OF[coachee_role])))
-        stages = [_index(np.flatnonzero(active & (people.role == coachee_role) & (people.tier == "core")))]
-        if coachee_role == "AE" and settings.coach_the_coaches:
-            coaching = {p.coach for p in state.pairs if people.role[p.coachee] == "SDR"}
+    for level in (LEVEL_BY_ID[v] for v in levels):
+        coaches = _index(np.flatnonzero(eligible & (people.role == level.coach_role)))
+        stages = [_index(np.flatnonzero(active & (people.role == level.coachee_role) & (people.tier == "core")))]
+        if level.id == "am-ae" and settings.coach_the_coaches:
+            coaching = {p.coach for p in state.pairs if p.level == "ae-sdr"}
             stages.append(_index([i for i in coaching if people.tier[i] == "top" and active[i]]))
         for stage, candidates in enumerate(stages):
-            coachees = _index([i for i in candidates if i not in has_coach[coachee_role]])
-            match = _solve_level(people, coachees, coaches, state.residual[coaches], forbidden_keys)
+            coachees = _index([i for i in candidates if (i, level.id) not in has_coach])
+            uncoached = ~coached[coachees]
+            match = _solve_level(people, level, coachees, coaches, state.residual[coaches], forbidden_keys, uncoached)
             for local, chosen in enumerate(match):
                 if chosen >= 0:
-                    coach = int(coaches[chosen])
+                    coach, coachee = int(coaches[chosen]), int(coachees[local])
                     state.pairs.append(
-                        _Pair(coach=coach, coachee=int(coachees[local]), locked=False, coach_the_coaches=stage == 1)
+                        _Pair(coach=coach, coachee=coachee, level=level.id, locked=False, coach_the_coaches=stage == 1)
                     )
                     state.residual[coach] -= 1
-                    has_coach[coachee_role].add(int(coachees[local]))
+                    has_coach.add((coachee, level.id))
+                    coached[coachee] = True
             if stage == 0:
-                state.left_over[coachee_role] = coachees[match < 0]
+                state.left_over[level.id] = coachees[match < 0]
             else:
                 state.ctc_left = frozenset(str(people.ids[i]) for i in coachees[match < 0])
 
@@ -719,82 +1014,135 @@ def _solve(
 def _no_coach_at_all(people: _People, coach_role: str, coachee_role: str) -> str:
     """Why a level has no eligible coach: nobody top-tier is willing, or there is no top-tier coach role."""
     tops = int(((people.role == coach_role) & (people.tier == "top") & ~people.excluded).sum())
+    whom = f"other {coachee_role}s" if coach_role == coachee_role else f"the {coachee_role}s"
     if tops:
         return (
-            f"No {coach_role} in the top tier is willing to coach: ask the top {coach_role}s who left "
-            f"coach_willing blank, or raise capacity."
+            f"No {coach_role} in the top tier is willing to coach {whom}: ask the top "
+            f"{coach_role}s who left coach_willing blank, or raise capacity."
         )
-    return f"There is no top-tier {coach_role} to coach the {coachee_role}s: until there is, their managers coach them."
+    return f"There is no top-tier {coach_role} to coach {whom}: until there is, their managers coach them."
+
+
+def _names(people: _People, positions: IntArray) -> str:
+    """Up to INVITE_NAMES names, strongest first (by percentile, then rep_id)."""
+    order = sorted((int(i) for i in positions), key=lambda i: (-np.nan_to_num(people.percentile[i]), people.ids[i]))
+    names = [_name(people, i) for i in order[:INVITE_NAMES]]
+    more = len(order) - len(names)
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+@dataclass(frozen=True)
+class _Gap:
+    """What would cover a core person without a peer coach: the level, whom to invite, why, and the suggestion."""
+
+    level: str
+    invite: str
+    why: str
+    suggestion: str  # the sentence for ChainResult.suggestions ("" when it is about this person alone)
+    region_short: bool = False  # every coach of the level is at capacity: counted per region
+
+
+def _gap(
+    people: _People,
+    i: int,
+    levels: Sequence[str],
+    pool: BoolArray,
+    residual: IntArray,
+    forbidden: set[tuple[int, int]],
+) -> _Gap:
+    """The level that would cover person ``i`` (running levels first, then LEVELS order) and what it takes."""
+    role, region = str(people.role[i]), str(people.frame["region"].iat[i])
+    covering = sorted((lv for lv in LEVELS if lv.coachee_role == role), key=lambda lv: lv.id not in levels)
+    for level in covering:
+        coaches = np.flatnonzero(pool & (people.role == level.coach_role))
+        free = coaches[residual[coaches] > 0]
+        if len(free) == 0:
+            continue
+        if level.id not in levels:
+            names = _names(people, free)
+            return _Gap(
+                level.id,
+                names,
+                f"The {level.label} level is off: switch it on, and {names} could coach them.",
+                f"Switch on the {level.label} level: {names} could coach the core {role}s without a peer coach.",
+            )
+        invite = _names(people, free[people.willing[free] == ""])
+        if all((int(c), i) in forbidden for c in free):
+            why = (
+                f"The {level.coach_role} coaches with room left are ruled out for this person by a manager's edit: "
+                f"lift one, or add a willing {level.coach_role} coach {_where(region)}."
+            )
+        else:
+            why = (
+                f"No {level.coach_role} coach with room left was among this person's candidates: lock a pair by "
+                f"hand, or raise a {level.coach_role} coach's capacity {_where(region)}."
+            )
+        return _Gap(level.id, invite, why, "")
+    for level in covering:
+        if (pool & (people.role == level.coach_role)).any():
+            return _Gap(level.id, "", "", "", region_short=True)
+    first = covering[0]
+    general = _no_coach_at_all(people, first.coach_role, role)
+    return _Gap(first.id, "", general, general)
 
 
 def _explain_unmatched(
     people: _People,
     settings: ChainSettings,
-    eligible: BoolArray,
+    levels: Sequence[str],
+    pool: BoolArray,
     forbidden: set[tuple[int, int]],
     state: _Matching,
 ) -> tuple[list[dict[str, object]], list[tuple[str, frozenset[str]]]]:
-    """Why each core person left without a coach has none (rows of UNMATCHED_COLUMNS), and what would cover them.
+    """Core people (not AMs) without a peer coach at any level (UNMATCHED_COLUMNS), and what would cover them.
 
     Each suggestion comes with the rep_ids it is about: the people it would cover.
     """
-    rows: list[dict[str, object]] = []
-    suggestions: list[tuple[str, frozenset[str]]] = []
     frame = people.frame
-    for coachee_role in ("SDR", "AE"):
-        coach_role = COACH_OF[coachee_role]
-        default = int(settings.capacity.get(coach_role, 0))
-        left = state.left_over.get(coachee_role, np.empty(0, dtype=np.int64))
-        if len(left) == 0:
-            continue
-        coaches = np.flatnonzero(eligible & (people.role == coach_role))
-        free = coaches[state.residual[coaches] > 0]
-        general = _no_coach_at_all(people, coach_role, coachee_role) if len(coaches) == 0 else ""
-        if general:
-            suggestions.append((general, _ids(people, left)))
-        regions = frame["region"].to_numpy(dtype=object)[left]
-        short = {str(r): int((regions == r).sum()) for r in sorted(set(regions.tolist()))}
-        if len(free) == 0:
-            suggestions.extend(
-                (_more_coaches(coach_role, count, default, _where(r)), _ids(people, left[regions == r]))
-                for r, count in short.items()
-            )
-        for i in left:
-            region = str(frame["region"].iat[i])
-            if general:
-                why = general
-            elif len(free) == 0:
-                why = f"Every {coach_role} coach is at capacity; " + _more_coaches(
-                    coach_role, short[region], default, _where(region)
-                )
-            elif all((int(c), int(i)) in forbidden for c in free):
-                why = (
-                    f"The {coach_role} coaches with room left are ruled out for this person by a manager's edit: "
-                    f"lift one, or add a willing {coach_role} coach {_where(region)}."
-                )
-            else:
-                why = (
-                    f"No {coach_role} coach with room left was among this person's candidates: lock a pair by hand, "
-                    f"or raise a {coach_role} coach's capacity {_where(region)}."
-                )
-            rows.append(
-                {
-                    "rep_id": people.ids[i],
-                    "name": frame["name"].iat[i],
-                    "role": coachee_role,
-                    "team": frame["team"].iat[i],
-                    "region": region,
-                    "tier": people.tier[i],
-                    "why": why,
-                }
-            )
-    return rows, suggestions
+    coached = {p.coachee for p in state.pairs}
+    candidates = np.flatnonzero(~people.excluded & (people.tier == "core") & np.isin(people.role, ["SDR", "AE"]))
+    left = [int(i) for i in candidates if int(i) not in coached]
+    regions = frame["region"].to_numpy(dtype=object)
+    gaps = {i: _gap(people, i, levels, pool, state.residual, forbidden) for i in left}
+    short: dict[tuple[str, str], int] = {}
+    for i, gap in gaps.items():
+        if gap.region_short:
+            short[(gap.level, str(regions[i]))] = short.get((gap.level, str(regions[i])), 0) + 1
+    rows: list[dict[str, object]] = []
+    grouped: dict[str, list[int]] = {}
+    for i, gap in gaps.items():
+        why, suggestion = gap.why, gap.suggestion
+        if gap.region_short:
+            level, region = LEVEL_BY_ID[gap.level], str(regions[i])
+            default = _role_capacity(settings, level.coach_role)
+            suggestion = _more_coaches(level.coach_role, short[(gap.level, region)], default, _where(region))
+            off = "" if level.id in levels else f"The {level.label} level is off and its coaches are at capacity; "
+            why = (off or f"Every {level.coach_role} coach is at capacity; ") + suggestion
+        rows.append(
+            {
+                "rep_id": people.ids[i],
+                "name": frame["name"].iat[i],
+                "role": people.role[i],
+                "team": frame["team"].iat[i],
+                "region": regions[i],
+                "tier": people.tier[i],
+                "level": gap.level,
+                "invite": gap.invite,
+                "why": why,
+            }
+        )
+        if suggestion:
+            grouped.setdefault(suggestion, []).append(i)
+    return rows, [(sentence, _ids(people, who)) for sentence, who in grouped.items()]
 
 
-def _closing_suggestions(people: _People, state: _Matching) -> list[tuple[str, frozenset[str]]]:
-    """What is left to ask after matching: coaching AEs without an AM coach, coaches who have not said yes.
+def _closing_suggestions(
+    people: _People, state: _Matching, unsteady: Sequence[int] = ()
+) -> list[tuple[str, frozenset[str]]]:
+    """What is left to ask after matching: coaching AEs without an AM coach, coaches who have not said yes,
+    top people not proposed because they were low or near low in the previous window.
 
-    Each with the rep_ids it is about: those AEs; the coaches to ask and their coachees.
+    Each with the rep_ids it is about.
     """
     out: list[tuple[str, frozenset[str]]] = []
     if state.ctc_left:
@@ -813,30 +1161,48 @@ def _closing_suggestions(people: _People, state: _Matching) -> list[tuple[str, f
         noun = "coach has" if len(coaches) == 1 else "coaches have"
         out.append(
             (
-                f"{len(coaches)} {noun} not said yes to coaching yet: ask them first (marked 'ask first').",
+                f"{len(coaches)} {noun} not said yes to coaching yet: their pairs are invitations — ask them first "
+                "(see the invitation list) and record the answer.",
                 _ids(people, [i for p in asked for i in (p.coach, p.coachee)]),
+            )
+        )
+    if len(unsteady):
+        count = len(unsteady)
+        noun = "person is" if count == 1 else "people are"
+        out.append(
+            (
+                f"{count} top-tier {noun} not proposed as coaches because they were low or near the low cut-off in "
+                f"the previous window ({_names(people, np.asarray(unsteady, dtype=np.int64))}): once the top tier "
+                "holds, they can coach.",
+                _ids(people, unsteady),
             )
         )
     return out
 
 
-def _pairs_frame(people: _People, pairs: list[_Pair]) -> tuple[pd.DataFrame, dict[tuple[str, str], str]]:
-    """The pairs as PAIR_COLUMNS, SDR level first, then by coach and coachee id; and each pair's plain reason.
+# --------------------------------------------------------------------------- tables
+
+
+def _pairs_frame(
+    people: _People, pairs: list[_Pair], hours_per_coachee: float
+) -> tuple[pd.DataFrame, dict[tuple[str, str], str]]:
+    """The pairs as PAIR_COLUMNS, in LEVELS order, then by coach and coachee id; and each pair's plain reason.
 
     The plain reason (by (coach_id, coachee_id)) is the reason without the coach's figures, for
     :attr:`ChainResult.plain_reasons`.
     """
     frame = people.frame
     medians = _medians(people)
-    level_order = {"SDR": 0, "AE": 1}
-    ordered = sorted(
-        pairs, key=lambda p: (level_order[str(people.role[p.coachee])], people.ids[p.coach], people.ids[p.coachee])
-    )
+    order = {level.id: k for k, level in enumerate(LEVELS)}
+    ordered = sorted(pairs, key=lambda p: (order[p.level], people.ids[p.coach], people.ids[p.coachee]))
+    per_coach = np.bincount([p.coach for p in pairs], minlength=len(people.ids))
     rows: list[dict[str, object]] = []
     plain: dict[tuple[str, str], str] = {}
     for p in ordered:
         c, e = p.coach, p.coachee
+        level = LEVEL_BY_ID[p.level]
         plain[(str(people.ids[c]), str(people.ids[e]))] = _reason(people, p, medians, figures=False)
+        fit = _level_fit(people, level, np.array([e], dtype=np.int64), np.array([c], dtype=np.int64))
         rows.append(
             {
                 "coach_id": people.ids[c],
@@ -845,22 +1211,34 @@ def _pairs_frame(people: _People, pairs: list[_Pair]) -> tuple[pd.DataFrame, dic
                 "coachee_id": people.ids[e],
                 "coachee_name": frame["name"].iat[e],
                 "coachee_role": people.role[e],
-                "level": LEVEL_NAMES[str(people.role[e])],
+                "level": p.level,
+                "status": "pair" if people.willing[c] == "yes" else "invitation",
                 "team": frame["team"].iat[e],
-                "fit": round(float(_fit(people.strength[[c]], people.need[[e]])[0]), 3),
+                "fit": round(float(fit[0]), 3),
                 "same_team": bool(people.team[c] == people.team[e] and people.team[e] >= 0),
                 "same_region": bool(people.region[c] == people.region[e] and people.region[e] >= 0),
                 "locked": p.locked,
                 "ask_first": people.willing[c] != "yes",
+                "just_risen": bool(people.just_risen[c] and people.tier[c] == "top"),
                 "focus": people.focus[e],
+                "coach_hours": float(per_coach[c]) * float(hours_per_coachee),
                 "reason": _reason(people, p, medians),
             }
         )
     out = pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
-    for column in ("same_team", "same_region", "locked", "ask_first"):
+    for column in ("same_team", "same_region", "locked", "ask_first", "just_risen"):
         out[column] = out[column].astype(bool)
-    out["fit"] = out["fit"].astype(np.float64)
+    for column in ("fit", "coach_hours"):
+        out[column] = out[column].astype(np.float64)
     return out, plain
+
+
+def _levels_of(pairs: list[_Pair], n: int) -> list[str]:
+    """Per position, the ids of the levels the person coaches on, comma-separated in LEVELS order."""
+    seen: list[set[str]] = [set() for _ in range(n)]
+    for p in pairs:
+        seen[p.coach].add(p.level)
+    return [", ".join(lv.id for lv in LEVELS if lv.id in mine) for mine in seen]
 
 
 def _load_frame(
@@ -871,6 +1249,7 @@ def _load_frame(
     coachees_of = np.bincount([p.coach for p in pairs], minlength=len(people.ids))
     in_load = np.flatnonzero(eligible | (coachees_of > 0))
     in_load = in_load[np.lexsort((people.ids[in_load].astype(str), people.role[in_load].astype(str)))]
+    levels = np.array(_levels_of(pairs, len(people.ids)), dtype=object)
     load = pd.DataFrame(
         {
             "coach_id": people.ids[in_load],
@@ -878,6 +1257,7 @@ def _load_frame(
             "role": people.role[in_load],
             "team": frame["team"].to_numpy(dtype=object)[in_load],
             "region": frame["region"].to_numpy(dtype=object)[in_load],
+            "levels": levels[in_load] if len(levels) else np.empty(0, dtype=object),
             "coachees": coachees_of[in_load].astype(np.int64),
             "capacity": capacity[in_load].astype(np.int64),
             "hours": coachees_of[in_load].astype(np.float64) * float(settings.hours_per_coachee),
@@ -889,28 +1269,106 @@ def _load_frame(
     return load
 
 
-def _manager_frame(people: _People) -> pd.DataFrame:
-    """The core AMs (MANAGER_COLUMNS): no role above them coaches peers, so their manager coaches them."""
+def _invitations_frame(people: _People, pairs: list[_Pair], hours_per_coachee: float) -> pd.DataFrame:
+    """One row per coach whose pairs are invitations (INVITATION_COLUMNS), strongest first."""
     frame = people.frame
-    core_am = np.flatnonzero(~people.excluded & (people.role == "AM") & (people.tier == "core"))
+    medians = _medians(people)
+    asked: dict[int, list[_Pair]] = {}
+    for p in pairs:
+        if people.willing[p.coach] != "yes":
+            asked.setdefault(p.coach, []).append(p)
+    rows = []
+    order = sorted(asked, key=lambda c: (-np.nan_to_num(people.percentile[c]), people.ids[c]))
+    levels = _levels_of(pairs, len(people.ids))
+    for c in order:
+        mine = sorted(asked[c], key=lambda p: people.ids[p.coachee])
+        first = mine[0]
+        about = _about_coach(people, LEVEL_BY_ID[first.level], c, first.coachee, medians)
+        why = ", ".join(about[1:]) if len(about) > 1 else str(people.role[c])
+        rows.append(
+            {
+                "coach_id": people.ids[c],
+                "name": frame["name"].iat[c],
+                "role": people.role[c],
+                "team": frame["team"].iat[c],
+                "region": frame["region"].iat[c],
+                "why_them": " · ".join([why, *_coach_notes(people, c)]),
+                "levels": ", ".join(level_label(v) for v in levels[c].split(", ") if v),
+                "coachees": len(mine),
+                "coachee_names": ", ".join(_name(people, p.coachee) for p in mine),
+                "hours": len(mine) * float(hours_per_coachee),
+            }
+        )
+    out = pd.DataFrame(rows, columns=list(INVITATION_COLUMNS))
+    out["coachees"] = out["coachees"].astype(np.int64)
+    out["hours"] = out["hours"].astype(np.float64)
+    return out
+
+
+def _manager_frame(people: _People, pairs: list[_Pair], levels: Sequence[str], settings: ChainSettings) -> pd.DataFrame:
+    """The core AMs without an AM peer coach (MANAGER_COLUMNS): an external coach, else their manager as fallback."""
+    frame = people.frame
+    peer = {p.coachee for p in pairs if p.level == "am-am"}
+    core_am = [
+        int(i)
+        for i in np.flatnonzero(~people.excluded & (people.role == "AM") & (people.tier == "core"))
+        if i not in peer
+    ]
     managers = frame["manager"].to_numpy(dtype=object)
-    return pd.DataFrame(
+    external = {str(k): " ".join(str(v).split()) for k, v in settings.external_coaches.items() if str(v).strip()}
+    if "am-am" not in levels:
+        gap = "The AM → AM level is off"
+    else:
+        tops = ((people.role == "AM") & (people.tier == "top") & ~people.excluded).any()
+        gap = "No top-tier AM had room to coach them" if tops else "There is no top-tier AM to coach other AMs"
+    rows = []
+    for i in core_am:
+        name, boss = external.get(str(people.ids[i]), ""), str(managers[i])
+        if name:
+            coach, why = f"external coach: {name}", f"{gap}: an external coach, {name}, coaches them."
+        elif boss:
+            coach = f"manager (fallback): {boss}"
+            why = f"{gap}: name an external coach; until then their manager, {boss}, coaches them."
+        else:
+            coach, why = "external coach: to be named", f"{gap}, and no manager is on file: name an external coach."
+        rows.append(
+            {
+                "rep_id": people.ids[i],
+                "name": frame["name"].iat[i],
+                "role": people.role[i],
+                "team": frame["team"].iat[i],
+                "manager": boss,
+                "external_coach": name,
+                "coach": coach,
+                "why": why,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(MANAGER_COLUMNS))
+
+
+def coach_credit(result: ChainResult) -> pd.DataFrame:
+    """The coach-credit table for a review or incentive plan: every coach with coachees, hours a month over all levels.
+
+    Returns:
+        CREDIT_COLUMNS: coach_id, name, role, team, levels (labels), coachees, hours_per_month, status
+        ("agreed", or "to be confirmed" for a coach who has not said yes). Most hours first.
+    """
+    load = result.load
+    load = load[load["coachees"] > 0] if len(load) else load
+    out = pd.DataFrame(
         {
-            "rep_id": people.ids[core_am],
-            "name": frame["name"].to_numpy(dtype=object)[core_am],
-            "role": people.role[core_am],
-            "team": frame["team"].to_numpy(dtype=object)[core_am],
-            "manager": managers[core_am],
-            "coach": [f"manager: {m}" if m else "external coach" for m in managers[core_am]],
-            "why": [
-                "Core AM: no role above AMs coaches peers, so their manager coaches them."
-                if m
-                else "Core AM with no manager on file: an external coach."
-                for m in managers[core_am]
-            ],
+            "coach_id": load["coach_id"],
+            "name": load["name"],
+            "role": load["role"],
+            "team": load["team"],
+            "levels": [", ".join(level_label(v) for v in str(text).split(", ") if v) for text in load["levels"]],
+            "coachees": load["coachees"].astype(np.int64),
+            "hours_per_month": load["hours"].astype(np.float64),
+            "status": np.where(load["ask_first"].astype(bool), "to be confirmed", "agreed"),
         },
-        columns=list(MANAGER_COLUMNS),
+        columns=list(CREDIT_COLUMNS),
     )
+    return out.sort_values(["hours_per_month", "coach_id"], ascending=[False, True]).reset_index(drop=True)
 
 
 def match_chains(
@@ -918,45 +1376,73 @@ def match_chains(
     settings: ChainSettings | None = None,
     constraints: Constraints | None = None,
 ) -> ChainResult:
-    """Match peer coaches: AEs coach core SDRs, AMs coach core AEs (and, optionally, the coaching AEs).
+    """Match peer coaches level by level (see the module docstring for every rule).
 
     Args:
         segmented: One row per person, as :func:`core.scoring.segmentation.segment` gives it (``tier`` after
-            overrides, ``<metric>_pct`` and ``<metric>_raw`` columns; ``coach_aptitude`` optional).
-        settings: Capacities, hours per coachee, and coach the coaches.
-        constraints: Locked, excluded and forbidden, from the manager's edits.
+            overrides, ``<metric>_pct`` and ``<metric>_raw`` columns, ``rank``, ``previous_tier`` and
+            ``previous_near_low``; ``coach_aptitude`` and ``coach_trained`` optional).
+        settings: Levels, capacities, hours per coachee, coach the coaches and the AMs' external coaches.
+        constraints: Locked, excluded and forbidden, and recorded answers, from the manager's edits.
 
     Returns:
-        The pairs, the core people without a peer coach, the core AMs coached by their manager, the
-        load per coach and suggestions (see :class:`ChainResult` and the module docstring).
+        The pairs and invitations, the core people without a peer coach, the core AMs with an external
+        coach or their manager, the load per coach, the invitation list and suggestions (:class:`ChainResult`).
 
     Raises:
-        ValueError: A missing column, a blank or repeated rep_id, a negative capacity or hours.
+        ValueError: A missing column, a blank or repeated rep_id, a negative capacity or hours, an unknown level.
     """
     settings = settings or ChainSettings()
     constraints = constraints or Constraints()
     _check(settings)
-    people = _prepare(segmented, constraints.excluded)
+    people = _prepare(segmented, constraints.excluded, constraints.answers)
+    levels = _levels(people, settings)
     capacity = _capacities(people, settings)
     forbidden = _forbidden(people, constraints)
-    locked, notes = _locks(people, constraints, forbidden)
-    eligible = _eligible(people, capacity)
+    locked, notes = _locks(people, constraints, forbidden, levels)
+    pool = _pool(people, capacity)
+    eligible = _eligible(people, capacity, levels)
     locks_per_coach = np.bincount([p.coach for p in locked], minlength=len(people.ids)).astype(np.int64)
-    residual = np.where(eligible, np.maximum(capacity - locks_per_coach, 0), 0).astype(np.int64)
+    residual = np.where(pool, np.maximum(capacity - locks_per_coach, 0), 0).astype(np.int64)
     state = _Matching(pairs=locked, residual=residual)
-    _solve(people, settings, eligible, forbidden, state)
-    unmatched_rows, shortfall = _explain_unmatched(people, settings, eligible, forbidden, state)
-    suggestions = [*notes, *shortfall, *_closing_suggestions(people, state)]
-    pairs, plain_reasons = _pairs_frame(people, state.pairs)
+    _solve(people, settings, levels, eligible, forbidden, state)
+    unmatched_rows, shortfall = _explain_unmatched(people, settings, levels, pool, forbidden, state)
+    coach_roles = {LEVEL_BY_ID[v].coach_role for v in levels}
+    unsteady = np.flatnonzero(
+        people.unsteady
+        & (people.tier == "top")
+        & (people.willing != "no")
+        & ~people.excluded
+        & np.isin(people.role, sorted(coach_roles))
+    )
+    suggestions = [*notes, *shortfall, *_closing_suggestions(people, state, [int(i) for i in unsteady])]
+    pairs, plain_reasons = _pairs_frame(people, state.pairs, settings.hours_per_coachee)
     return ChainResult(
         pairs=pairs.reset_index(drop=True),
         unmatched=pd.DataFrame(unmatched_rows, columns=list(UNMATCHED_COLUMNS)).reset_index(drop=True),
-        manager_coached=_manager_frame(people).reset_index(drop=True),
+        manager_coached=_manager_frame(people, state.pairs, levels, settings).reset_index(drop=True),
         load=_load_frame(people, state.pairs, eligible, capacity, settings).reset_index(drop=True),
         suggestions=[text for text, _ in suggestions],
         suggestion_about=tuple(about for _, about in suggestions),
         plain_reasons=plain_reasons,
+        invitations=_invitations_frame(people, state.pairs, settings.hours_per_coachee),
+        levels=levels,
     )
 
 
-__all__ = ["ChainResult", "ChainSettings", "Constraints", "fit_formula", "match_chains"]
+__all__ = [
+    "CREDIT_COLUMNS",
+    "INVITATION_COLUMNS",
+    "LEVELS",
+    "LEVEL_BY_ID",
+    "ChainResult",
+    "ChainSettings",
+    "Constraints",
+    "Level",
+    "coach_credit",
+    "default_levels",
+    "fit_formula",
+    "level_label",
+    "match_chains",
+    "parse_levels",
+]

@@ -9,6 +9,11 @@ be re-matched away silently. ``stop`` ends it (and unlocks it): the pair no long
 coached. A coachee has one started coach per level — a newer start replaces an older one — and
 a swap (which forbids the old pair) stops it too.
 
+A coach's answer to the invitation (kind ``answer``, ``value`` 1 = yes, 0 = no) replaces the file's
+``coach_willing`` for matching: yes turns their invitations into pairs, no takes them out as a coach.
+An AM's external coach (kind ``external``, the name in ``text``; blank clears it) fills the slot of a
+core AM without an AM peer coach. The audit entry names whose answer or slot it is, not the name typed.
+
 Every writer takes the editor's ``scope`` — the rep_ids they may change, None for a role that sees
 everyone — and refuses, in one sentence and storing nothing, an edit about anyone else: a person edit
 (exclude, include, capacity) needs that person in scope, a pair edit (lock, unlock, start, stop, swap)
@@ -18,7 +23,7 @@ same transaction, so an edit and its record land together or not at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import select
@@ -34,7 +39,8 @@ from core.store.models import ChainEdit, Dataset
 PAIR_KINDS = ("lock", "unlock", "forbid", "allow")
 PERSON_KINDS = ("exclude", "include")
 START_KINDS = ("start", "stop")
-KINDS = (*PAIR_KINDS, *PERSON_KINDS, "capacity", *START_KINDS)
+KINDS = (*PAIR_KINDS, *PERSON_KINDS, "capacity", *START_KINDS, "answer", "external")
+VALUE_KINDS = ("capacity", "answer", "external")  # about one person, with a value or text
 STARTED_COLUMNS = ("coach_id", "coachee_id", "start", "changed_by", "created_at")
 
 
@@ -44,6 +50,7 @@ class ChainEdits:
 
     constraints: Constraints
     capacity_overrides: dict[str, int]
+    external_coaches: dict[str, str] = field(default_factory=dict)  # AM rep_id -> external coach's name
 
 
 def _edit(
@@ -55,6 +62,7 @@ def _edit(
     coachee_id: str | None = None,
     rep_id: str | None = None,
     value: int | None = None,
+    text: str | None = None,
 ) -> ChainEdit:
     """Check one edit and return its row (not yet stored)."""
     if kind not in KINDS:
@@ -65,6 +73,14 @@ def _edit(
         raise ValueError(f"A '{kind}' edit needs a person.")
     if kind == "capacity" and (not rep_id or value is None or value < 0 or value > 20):
         raise ValueError("A capacity is a whole number of coachees from 0 to 20 for one coach.")
+    if kind == "answer" and (not rep_id or value not in (0, 1)):
+        raise ValueError("An answer needs the coach and yes or no.")
+    if kind == "external":
+        text = " ".join((text or "").split())
+        if not rep_id:
+            raise ValueError("An external coach needs the Account Manager they coach.")
+        if len(text) > 200:
+            raise ValueError("An external coach's name can be at most 200 characters.")
     if kind == "start" and (value is None or not 190001 <= value <= 299912 or not 1 <= value % 100 <= 12):
         raise ValueError("A start needs the first coached month as YYYYMM, e.g. 202611.")
     return ChainEdit(
@@ -74,6 +90,7 @@ def _edit(
         coachee_id=coachee_id,
         rep_id=rep_id,
         value=value,
+        text=text if kind == "external" else None,
         changed_by=changed_by[:200] or "unknown",
     )
 
@@ -83,7 +100,7 @@ def _check_scope(edits: list[ChainEdit], scope: frozenset[str] | None) -> None:
     if scope is None:
         return
     for edit in edits:
-        if edit.kind in (*PERSON_KINDS, "capacity"):
+        if edit.kind in (*PERSON_KINDS, *VALUE_KINDS):
             if edit.rep_id not in scope:
                 raise ValueError(
                     f"{edit.rep_id} is not one of your people, so only their manager or an admin can change "
@@ -100,7 +117,11 @@ def _describe(edits: list[ChainEdit]) -> str:
     """The audit detail of edits stored together: kind and whom, e.g. "lock A1 → S1; capacity A2 = 3"."""
     parts = []
     for edit in edits:
-        if edit.rep_id:
+        if edit.kind == "answer":
+            parts.append(f"answer {edit.rep_id} = {'yes' if edit.value else 'no'}")
+        elif edit.kind == "external":
+            parts.append(f"external coach for {edit.rep_id} {'set' if edit.text else 'cleared'}")
+        elif edit.rep_id:
             value = f" = {edit.value}" if edit.value is not None else ""
             parts.append(f"{edit.kind} {edit.rep_id}{value}")
         else:
@@ -137,6 +158,7 @@ def add_edit(
     coachee_id: str | None = None,
     rep_id: str | None = None,
     value: int | None = None,
+    text: str | None = None,
     scope: frozenset[str] | None,
 ) -> None:
     """Store one edit (and its audit entry).
@@ -156,6 +178,7 @@ def add_edit(
         coachee_id=coachee_id,
         rep_id=rep_id,
         value=value,
+        text=text,
     )
     _store(engine, dataset_id, [edit], scope)
 
@@ -261,6 +284,7 @@ def edit_history(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
             col(ChainEdit.coachee_id),
             col(ChainEdit.rep_id),
             col(ChainEdit.value),
+            col(ChainEdit.text),
             col(ChainEdit.changed_by),
             col(ChainEdit.created_at),
         )
@@ -269,7 +293,7 @@ def edit_history(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
     )
     with engine.connect() as connection:
         rows = connection.execute(query).all()
-    columns = ["id", "kind", "coach_id", "coachee_id", "rep_id", "value", "changed_by", "created_at"]
+    columns = ["id", "kind", "coach_id", "coachee_id", "rep_id", "value", "text", "changed_by", "created_at"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -280,8 +304,10 @@ def edits_in_force(*, engine: Engine, dataset_id: int) -> ChainEdits:
     forbidden: dict[tuple[str, str], bool] = {}
     excluded: dict[str, bool] = {}
     capacity: dict[str, int] = {}
-    columns = ["id", "kind", "coach_id", "coachee_id", "rep_id", "value"]
-    for edit_id, kind, coach, coachee, rep, value in history[columns].itertuples(index=False):
+    answers: dict[str, str] = {}
+    external: dict[str, str] = {}
+    columns = ["id", "kind", "coach_id", "coachee_id", "rep_id", "value", "text"]
+    for edit_id, kind, coach, coachee, rep, value, text in history[columns].itertuples(index=False):
         if kind in ("lock", "unlock"):
             locked[(coach, coachee)] = int(edit_id) if kind == "lock" else -1
             if kind == "lock":
@@ -294,6 +320,10 @@ def edits_in_force(*, engine: Engine, dataset_id: int) -> ChainEdits:
             excluded[rep] = kind == "exclude"
         elif kind == "capacity":
             capacity[rep] = int(value)
+        elif kind == "answer":
+            answers[rep] = "yes" if int(value) else "no"
+        elif kind == "external":
+            external[rep] = str(text or "") if isinstance(text, str) else ""
     # A newer lock for the same coachee replaces an older one (one peer coach per level).
     latest_lock: dict[str, tuple[str, str]] = {}
     for pair, seq in sorted(locked.items(), key=lambda item: item[1]):
@@ -304,6 +334,8 @@ def edits_in_force(*, engine: Engine, dataset_id: int) -> ChainEdits:
             locked=tuple(sorted(latest_lock.values())),
             excluded=frozenset(r for r, on in excluded.items() if on),
             forbidden=tuple(sorted(p for p, on in forbidden.items() if on)),
+            answers=tuple(sorted(answers.items())),
         ),
         capacity_overrides=capacity,
+        external_coaches={rep: name for rep, name in sorted(external.items()) if name},
     )

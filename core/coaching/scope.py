@@ -47,7 +47,29 @@ def chains_in_scope(result: ChainResult, ids: frozenset[str] | None) -> ChainRes
         suggestions=[s for s, about in _suggestions(result) if about & ids],
         suggestion_about=tuple(about for _, about in _suggestions(result) if about & ids),
         plain_reasons={k: v for k, v in result.plain_reasons.items() if k[0] in ids or k[1] in ids},
+        invitations=_invitations_in_scope(result, ids),
     )
+
+
+def _invitations_in_scope(result: ChainResult, ids: frozenset[str]) -> pd.DataFrame:
+    """The coaches to ask among the viewer's people or their pairs; an outside coach without the figures, counted
+    over the viewer's pairs only."""
+    shown = _pairs_in_scope(result, ids)
+    asked = shown[shown["status"] == "invitation"] if "status" in shown.columns else shown.iloc[0:0]
+    counted = asked["coach_id"].astype(str).value_counts()
+    invitations = result.invitations
+    keep = invitations["coach_id"].astype(str).isin(set(counted.index) | ids)
+    out = invitations[keep].copy()
+    outside = ~out["coach_id"].astype(str).isin(ids)
+    if outside.any():
+        names = asked.groupby(asked["coach_id"].astype(str))["coachee_name"].agg(lambda v: ", ".join(map(str, v)))
+        per = out.loc[outside, "hours"] / out.loc[outside, "coachees"].where(out.loc[outside, "coachees"] > 0)
+        mine = out.loc[outside, "coach_id"].astype(str)
+        out.loc[outside, "why_them"] = ""
+        out.loc[outside, "coachee_names"] = mine.map(names).fillna("")
+        out.loc[outside, "coachees"] = mine.map(counted).fillna(0).astype(np.int64)
+        out.loc[outside, "hours"] = (out.loc[outside, "coachees"] * per).fillna(0.0)
+    return out
 
 
 def _pairs_in_scope(result: ChainResult, ids: frozenset[str]) -> pd.DataFrame:

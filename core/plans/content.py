@@ -347,17 +347,33 @@ def _rows(frame: pd.DataFrame, column: str, rep_id: str) -> pd.DataFrame:
     return frame[frame[column].astype(str) == rep_id]
 
 
+PROPOSED: Final = "proposed — to be confirmed"
+"""How a plan names a peer coach who has not said yes yet (an invitation), never as settled."""
+
+
+def _coach_name(row: pd.Series) -> str:
+    """ "Name (role)", with "proposed — to be confirmed" when the pair is an invitation."""
+    named = f"{cell_text(row['coach_name'])} ({cell_text(row['coach_role'])})"
+    invitation = str(row.get("status", "")) == "invitation" or bool(row.get("ask_first", False))
+    return f"{named}, {PROPOSED}" if invitation else named
+
+
 def _core_coach(rep_id: str, manager: str, chains: ChainResult) -> tuple[str, str]:
-    """The coach line and its reason for a core person: peer coach, else manager or external coach."""
+    """The coach line and its reason for a core person: peer coach(es), else an external coach or the manager."""
     pair = _rows(chains.pairs, "coachee_id", rep_id)
     if len(pair):
-        row = pair.iloc[0]
-        return f"{cell_text(row['coach_name'])} ({cell_text(row['coach_role'])})", cell_text(row["reason"])
+        return "; ".join(_coach_name(row) for _, row in pair.iterrows()), " | ".join(
+            cell_text(r) for r in pair["reason"]
+        )
     coached = _rows(chains.manager_coached, "rep_id", rep_id)
     if len(coached):
         row = coached.iloc[0]
-        boss = cell_text(row["manager"])
-        return (f"Manager: {boss}" if boss else "External coach"), cell_text(row["why"])
+        boss, external = cell_text(row["manager"]), cell_text(row.get("external_coach", ""))
+        if external:
+            return f"External coach: {external}", cell_text(row["why"])
+        return (
+            f"Manager (fallback until an external coach is named): {boss}" if boss else "External coach: to be named"
+        ), cell_text(row["why"])
     left = _rows(chains.unmatched, "rep_id", rep_id)
     holder = f"Manager: {manager}" if manager else "External coach"
     if len(left):
@@ -417,15 +433,18 @@ def _coaching_role(
         )
         ask_first = bool(mine["ask_first"].any()) if "ask_first" in mine.columns else willing != "yes"
         if ask_first:
-            lines.append("Has not said yes to coaching yet: ask first, and adjust if the answer is no.")
-    elif role == "SDR":
+            lines.append(
+                f"Coaching role {PROPOSED}: has not said yes to coaching yet. Ask first, and adjust if the "
+                "answer is no."
+            )
+    elif role == "SDR" and not len(_rows(chains.load, "coach_id", rep_id)):
         lines.append(
-            "Top SDRs coach no one in the AM → AE → SDR chain. An option to discuss: sharing how they work at a "
+            "Top SDRs coach no one in the chains as they run now. An option to discuss: sharing how they work at a "
             "team meeting, or showing a new SDR their call preparation."
         )
     else:
         in_pool = len(_rows(chains.load, "coach_id", rep_id)) > 0
-        below = {"AE": "SDR", "AM": "AE"}.get(role, "")
+        below = {"SDR": "SDR", "AE": "SDR or AE", "AM": "AE or AM"}.get(role, "")
         if in_pool and willing == "yes":
             lines.append(f"In the coach pool and willing to coach; no {below} is assigned to them at the moment.")
         elif in_pool:
@@ -435,6 +454,11 @@ def _coaching_role(
             )
         elif willing == "no":
             lines.append("Said no to coaching, so not in the coach pool. That is their choice; retention comes first.")
+        elif str(person.get("previous_near_low", "")) == "True":  # np.bool_ or bool; NaN when unknown
+            lines.append(
+                "Not proposed as a coach yet: low or near the low cut-off in the previous window. Once the top tier "
+                "holds, they can coach."
+            )
         else:
             lines.append(
                 "Not in the coach pool at the moment (capacity set to 0, or taken out of the chains by a manager)."
@@ -443,7 +467,7 @@ def _coaching_role(
     coach, reason = "", ""
     if len(own):
         row = own.iloc[0]
-        coach = f"{cell_text(row['coach_name'])} ({cell_text(row['coach_role'])})"
+        coach = _coach_name(row)
         reason = cell_text(row["reason"])
         lines.append(f"Is coached in turn by {coach}: coaching the coaches.")
     return tuple(lines), coach, reason

@@ -54,6 +54,8 @@ TIERS: Final = ("low", "core", "top")
 
 PERSISTENT_MIN_LOW: Final = 2
 """Persistent low = low in the current window and low in at least this many of the windows seen."""
+NEAR_LOW_POINTS: Final = 10.0
+"""Borderline-low: in the core, but less than this many percentile points above the low cut-off."""
 TREND_SLOPE: Final = 3.0
 TREND_T: Final = 2.0  # a trend's slope must be this many standard errors from zero
 """Percentile points per month at or beyond which a trend is "improving" or "declining"."""
@@ -426,7 +428,10 @@ def persistence(
 
     Returns:
         One row per rep_id scored in any of the windows (sorted by rep_id, ``rep_id`` a column):
-        ``low_windows`` (int), ``windows_seen`` (int), ``persistent_low`` (bool).
+        ``low_windows`` (int), ``windows_seen`` (int), ``persistent_low`` (bool), and the window before
+        the current one: ``previous_tier`` (None when not scored there) and ``previous_near_low`` (bool:
+        low there, or in the core less than :data:`NEAR_LOW_POINTS` percentile points above the low
+        cut-off — a coach should not have been there, see :mod:`core.coaching.chains`).
     """
     checked = _check_cutoffs(cutoffs)
     ends = window_ends(records, window=window, windows=windows)
@@ -439,7 +444,12 @@ def persistence(
         assigned = assign_tiers(scorer(records, end), checked)
         assigned = assigned[assigned["tier"].notna()]
         low = (assigned["tier"] == "low").to_numpy(dtype=bool)
-        parts.append(pd.DataFrame({"rep_id": assigned["rep_id"].to_numpy(), "low": low, "current_low": low & (i == 0)}))
+        part = pd.DataFrame({"rep_id": assigned["rep_id"].to_numpy(), "low": low, "current_low": low & (i == 0)})
+        if i == 1:
+            percentile = pd.to_numeric(assigned["percentile"], errors="coerce").to_numpy(dtype=np.float64)
+            part["previous_tier"] = assigned["tier"].astype(object).to_numpy()
+            part["previous_near_low"] = low | (percentile < checked[0] + NEAR_LOW_POINTS)
+        parts.append(part)
     if not parts:
         return pd.DataFrame(
             {
@@ -447,17 +457,29 @@ def persistence(
                 "low_windows": pd.Series([], dtype=np.int64),
                 "windows_seen": pd.Series([], dtype=np.int64),
                 "persistent_low": pd.Series([], dtype=bool),
+                "previous_tier": pd.Series([], dtype=object),
+                "previous_near_low": pd.Series([], dtype=bool),
             }
         )
     stacked = pd.concat(parts, ignore_index=True)
+    if "previous_tier" not in stacked.columns:
+        stacked["previous_tier"] = None
+    stacked["previous_near_low"] = stacked.get("previous_near_low", pd.Series(False, index=stacked.index))
+    stacked["previous_near_low"] = stacked["previous_near_low"].astype(object).fillna(False).astype(bool)
     per_rep = stacked.groupby("rep_id", sort=True).agg(
-        low_windows=("low", "sum"), windows_seen=("low", "size"), current_low=("current_low", "any")
+        low_windows=("low", "sum"),
+        windows_seen=("low", "size"),
+        current_low=("current_low", "any"),
+        previous_tier=("previous_tier", "first"),
+        previous_near_low=("previous_near_low", "any"),
     )
     out = per_rep.reset_index()
     out["low_windows"] = out["low_windows"].astype(np.int64)
     out["windows_seen"] = out["windows_seen"].astype(np.int64)
     out["persistent_low"] = out["current_low"].astype(bool) & (out["low_windows"] >= PERSISTENT_MIN_LOW)
-    return out.drop(columns="current_low")
+    out["previous_tier"] = out["previous_tier"].astype(object).where(out["previous_tier"].notna(), None)
+    out["previous_near_low"] = out["previous_near_low"].fillna(False).astype(bool)
+    return out[["rep_id", "low_windows", "windows_seen", "persistent_low", "previous_tier", "previous_near_low"]]
 
 
 def _month_labels(records: pd.DataFrame, months: int) -> list[str]:

@@ -141,7 +141,9 @@ class ChainEdit(SQLModel, table=True):
     """A manager's edit to the coaching chains; the newest edit per subject is in force.
 
     Kinds: ``lock`` / ``unlock`` a (coach, coachee) pair, ``forbid`` a pair (a swapped-away coach),
-    ``exclude`` / ``include`` a person, ``capacity`` for one coach (``value`` coachees).
+    ``exclude`` / ``include`` a person, ``capacity`` for one coach (``value`` coachees), ``answer`` a
+    coach's yes (``value`` 1) or no (0) to coaching, ``external`` an AM's external coach (``text`` the
+    name; blank clears it).
     """
 
     __tablename__ = "chain_edit"
@@ -154,6 +156,7 @@ class ChainEdit(SQLModel, table=True):
     coachee_id: str | None = Field(default=None, max_length=64)
     rep_id: str | None = Field(default=None, max_length=64)
     value: int | None = None
+    text: str | None = Field(default=None, max_length=200)
     changed_by: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 

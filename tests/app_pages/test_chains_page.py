@@ -1,4 +1,4 @@
-"""The Coaching chains page in AppTest: pairs with reasons, and a locked pair surviving a re-match."""
+"""The Coaching chains page in AppTest: pairs with reasons, levels, invitations, credit, and locks kept on re-match."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def test_swap_offers_only_the_role_above_and_is_kept(app_env: Path) -> None:
     engine = make_engine(f"sqlite:///{app_env}")
     records = load_records(engine=engine, dataset_id=list_datasets(engine=engine)[0].id)
     result = match_chains(segment(records, SegmentSettings(replicates=0)))
-    pair = result.pairs[result.pairs["level"] == "AE → SDR"].iloc[0]
+    pair = result.pairs[result.pairs["level"] == "ae-sdr"].iloc[0]
     other = result.load[(result.load["role"] == "AE") & (result.load["coach_id"] != pair["coach_id"])].iloc[0]
     at.selectbox(key="ch_swap_coachee").set_value(pair["coachee_id"]).run()
     offered = at.selectbox(key="ch_swap_coach").options
@@ -122,3 +122,60 @@ def test_start_pairs_of_a_team_and_stop_one(app_env: Path) -> None:
     at.button(key="ch_stop_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(started_pairs(engine=engine, dataset_id=dataset_id)) == len(after) - 1
+
+
+def test_switch_levels_and_record_an_invitation_answer(app_env: Path) -> None:
+    """Switching AE → AE on adds same-role pairs; a recorded yes makes invitations pairs, a no removes the coach."""
+    at = _page()
+    assert at.multiselect(key="ch_levels").value == ["ae-sdr", "am-ae", "am-am"]
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    before = _pairs(at)
+    assert "AE → AE" not in set(before["level"])
+    at.number_input(key="ch_cap_AE").set_value(8)  # room left after the SDRs, shared with the AE → AE level
+    at.multiselect(key="ch_levels").set_value(["ae-sdr", "am-ae", "ae-ae", "am-am"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    switched = _pairs(at)
+    assert "AE → AE" in set(switched["level"])
+    assert {m.label for m in at.metric} >= {"AE → AE pairs", "Invitations (ask first)"}
+
+    invitations = next(df.value for df in at.dataframe if "why_them" in df.value.columns)
+    assert len(invitations) > 0
+    coach_id = at.selectbox(key="ch_answer_coach").value  # the first coach to ask
+    name = at.selectbox(key="ch_answer_coach").options[0].split(" · ")[0]
+    asked = switched[(switched["coach_name"] == name) & (switched["status"] == "invitation")]
+    assert len(asked) > 0, (coach_id, name)
+    at.radio(key="ch_answer_value").set_value("yes")
+    at.button(key="ch_answer_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    after = _pairs(at)
+    mine = after[after["coach_name"] == name]
+    assert len(mine) > 0 and (mine["status"] == "pair").all()
+    assert name not in set(next(df.value for df in at.dataframe if "why_them" in df.value.columns)["name"])
+
+    engine = make_engine(f"sqlite:///{app_env}")
+    dataset_id = list_datasets(engine=engine)[0].id
+    answers = dict(edits_in_force(engine=engine, dataset_id=dataset_id).constraints.answers)
+    assert answers == {coach_id: "yes"}
+    at.selectbox(key="ch_answer_coach").set_value(coach_id)
+    at.radio(key="ch_answer_value").set_value("no")
+    at.button(key="ch_answer_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    assert name not in set(_pairs(at)["coach_name"])
+
+
+def test_coaching_credit_and_an_external_coach(app_env: Path) -> None:
+    """The credit tab lists hours per coach; a named external coach replaces the manager fallback for a core AM."""
+    at = _page()
+    credit = next(df.value for df in at.dataframe if "hours_per_month" in df.value.columns)
+    assert len(credit) > 0 and (credit["hours_per_month"] > 0).all()
+    at.number_input(key="ch_cap_AM").set_value(1).run()
+    assert not at.exception, [e.value for e in at.exception]
+    am = at.selectbox(key="ch_ext_am").value
+    at.text_input(key="ch_ext_name").set_value("Dr. Ines Hall")
+    at.button(key="ch_ext_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    coached = next(df.value for df in at.dataframe if "coach" in df.value.columns and "why" in df.value.columns)
+    assert "external coach: Dr. Ines Hall" in set(coached["coach"]), am

@@ -255,12 +255,43 @@ def test_chains_json_has_the_promised_fields(tmp_path: Path) -> None:
     assert pairs
     for key in ("coach_id", "coach_name", "coach_role", "coachee_id", "coachee_name", "coachee_role", "reason"):
         assert key in pairs[0]
-    assert {(p["coach_role"], p["coachee_role"]) for p in pairs} <= {("AE", "SDR"), ("AM", "AE")}
+    assert {(p["coach_role"], p["coachee_role"]) for p in pairs} <= {("AE", "SDR"), ("AM", "AE"), ("AM", "AM")}
+    assert {p["level"] for p in pairs} <= {"ae-sdr", "am-ae", "am-am"}
+    assert {p["status"] for p in pairs} <= {"pair", "invitation"}
     per_coach: dict[str, int] = {}
     for p in pairs:
         per_coach[p["coach_id"]] = per_coach.get(p["coach_id"], 0) + 1
     assert max(per_coach.values()) <= 2
+    assert all(p["coach_hours"] == 2.0 * per_coach[p["coach_id"]] for p in pairs)
     assert "coaching hours a month" in result.stderr
+
+
+def test_chains_levels_and_invitations(tmp_path: Path) -> None:
+    """`--levels` chooses the levels, unmatched people hear which level would cover them, and `--invitations`
+    prints only the coaches to ask first; an unknown level is one sentence and exit 2."""
+    import json
+
+    from core.demo import DemoSpec, generate_team
+
+    team = generate_team(DemoSpec(reps=90, months=4, seed=3, end="2026-04"))
+    path = tmp_path / "team.csv"
+    path.write_bytes(german_csv(team[team["role"] == "AE"]))
+    result = _run(["chains", str(path), "--format", "json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    pairs = json.loads(result.stdout)
+    assert pairs and {p["level"] for p in pairs} == {"ae-ae"}
+    assert "Levels: ae-ae." in result.stderr
+    path.write_bytes(german_csv(team))
+    narrow = _run(["chains", str(path), "--levels", "AE-SDR", "--capacity", "1"], tmp_path)
+    assert narrow.returncode == 0, narrow.stderr
+    assert "Without a peer coach:" in narrow.stderr and "would cover them" in narrow.stderr
+    invitations = _run(["chains", str(path), "--invitations", "--format", "json"], tmp_path)
+    assert invitations.returncode == 0, invitations.stderr
+    rows = json.loads(invitations.stdout)
+    assert rows and {"coach_id", "why_them", "coachees", "hours"} <= set(rows[0])
+    assert "to ask first" in invitations.stderr
+    wrong = _run(["chains", str(path), "--levels", "ae-am"], tmp_path)
+    assert wrong.returncode == 2 and "'ae-am' is not a coaching level" in wrong.stderr
 
 
 def test_plans_zip_one_file_per_person(tmp_path: Path) -> None:

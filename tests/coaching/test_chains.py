@@ -15,11 +15,22 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
 import core.coaching.chains as chains
-from core.coaching.chains import ChainResult, ChainSettings, Constraints, fit_formula, match_chains
+from core.coaching.chains import (
+    LEVEL_BY_ID,
+    LEVELS,
+    ChainResult,
+    ChainSettings,
+    Constraints,
+    coach_credit,
+    default_levels,
+    fit_formula,
+    match_chains,
+    parse_levels,
+)
+from core.schema import ROLES
 from core.scoring.metrics import METRICS
 
 ABOVE = {"SDR": "AE", "AE": "AM"}
-LEVEL_OF = {"SDR": "AE → SDR", "AE": "AM → AE"}
 
 
 # --------------------------------------------------------------------------- a segmented-like frame
@@ -77,16 +88,18 @@ def pair_set(result: ChainResult) -> set[tuple[str, str]]:
 # --------------------------------------------------------------------------- random small teams
 
 TEAMS = {"DACH Mid-Market": "DACH", "DACH SMB": "DACH", "Benelux SMB": "Benelux", "": ""}
+ROLE_SETS = [frozenset(s) for s in ({"SDR"}, {"AE"}, {"AM"}, {"SDR", "AE"}, {"AE", "AM"}, {"SDR", "AM"}, set(ROLES))]
 
 
 @st.composite
 def random_case(draw: st.DrawFn) -> tuple[pd.DataFrame, ChainSettings, Constraints]:
-    """Random roles, tiers, teams/regions, willingness, percentiles, capacities, exclusions, forbidden pairs."""
+    """Random team shapes (every subset of roles), tiers, teams/regions, willingness, history, capacities, edits."""
+    roles = sorted(draw(st.sampled_from(ROLE_SETS)))
     n = draw(st.integers(1, 36))
     rows = []
     for i in range(n):
         team = draw(st.sampled_from(sorted(TEAMS)))
-        role = draw(st.sampled_from(["SDR", "AE", "AM"]))
+        role = draw(st.sampled_from(roles))
         pcts = {
             spec.id: draw(
                 st.one_of(st.floats(0.5, 99.5), st.just(math.nan))
@@ -96,40 +109,73 @@ def random_case(draw: st.DrawFn) -> tuple[pd.DataFrame, ChainSettings, Constrain
             for spec in METRICS
             if spec.role == role
         }
-        rows.append(
-            person(
-                f"R{i:03d}",
-                role,
-                draw(st.sampled_from(["low", "core", "core", "top", "top"])),
-                team=team,
-                region=TEAMS[team],
-                willing=draw(st.sampled_from(["yes", "no", None])),
-                pct=draw(st.floats(0.5, 99.5)),
-                **pcts,
-            )
+        row = person(
+            f"R{i:03d}",
+            role,
+            draw(st.sampled_from(["low", "core", "core", "top", "top"])),
+            team=team,
+            region=TEAMS[team],
+            willing=draw(st.sampled_from(["yes", "no", None])),
+            pct=draw(st.floats(0.5, 99.5)),
+            **pcts,
         )
+        row["previous_tier"] = draw(st.sampled_from([None, "low", "core", "top", "top"]))
+        row["previous_near_low"] = row["previous_tier"] == "low" or (
+            row["previous_tier"] == "core" and draw(st.booleans())
+        )
+        rows.append(row)
     ids = [r["rep_id"] for r in rows]
     overrides = draw(st.dictionaries(st.sampled_from(ids), st.integers(0, 4), max_size=4))
     excluded = draw(st.frozensets(st.sampled_from(ids), max_size=3))
     forbidden = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), max_size=8))
+    answers = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(["yes", "no"])), max_size=3))
+    levels = draw(st.one_of(st.none(), st.lists(st.sampled_from(list(LEVEL_BY_ID)), min_size=1, unique=True)))
     chain_settings = ChainSettings(
-        capacity={"AE": draw(st.integers(0, 4)), "AM": draw(st.integers(0, 4))},
+        capacity={role: draw(st.integers(0, 4)) for role in ROLES},
         capacity_overrides=overrides,
         hours_per_coachee=draw(st.sampled_from([1.0, 2.0, 2.5])),
+        levels=None if levels is None else tuple(levels),
     )
-    return frame(*rows), chain_settings, Constraints(excluded=excluded, forbidden=tuple(forbidden))
+    constraints = Constraints(excluded=excluded, forbidden=tuple(forbidden), answers=tuple(answers))
+    return frame(*rows), chain_settings, constraints
 
 
-def max_matching(seg: pd.DataFrame, chain_settings: ChainSettings, constraints: Constraints, coachee_role: str) -> int:
-    """The most coachees one level can match, by scipy's maximum flow on the full eligibility graph."""
+def willing_after(seg: pd.DataFrame, constraints: Constraints) -> pd.Series:
+    """Each person's coach_willing after the recorded answers ("yes", "no" or ""), by rep_id."""
+    willing = seg.set_index("rep_id")["coach_willing"].astype(object).where(lambda s: s.notna(), "").astype(str)
+    for rep_id, answer in constraints.answers:
+        willing[rep_id] = answer
+    return willing
+
+
+def levels_run(seg: pd.DataFrame, chain_settings: ChainSettings) -> tuple[str, ...]:
+    """The levels a result runs: the settings' or the default for the roles present."""
+    if chain_settings.levels is None:
+        return default_levels(seg["role"])
+    return tuple(lv.id for lv in LEVELS if lv.id in chain_settings.levels)
+
+
+def max_matching(
+    seg: pd.DataFrame, chain_settings: ChainSettings, constraints: Constraints, level_id: str, used: dict[str, int]
+) -> int:
+    """The most core coachees one level can match given the room earlier levels ``used``, by scipy's maximum flow."""
+    level = LEVEL_BY_ID[level_id]
     ok = ~seg["rep_id"].isin(constraints.excluded)
-    coachees = seg[ok & (seg["role"] == coachee_role) & (seg["tier"] == "core")]["rep_id"].tolist()
-    coach_role = ABOVE[coachee_role]
+    willing = willing_after(seg, constraints)
+    coachees = seg[ok & (seg["role"] == level.coachee_role) & (seg["tier"] == "core")]["rep_id"].tolist()
+    steady = ~seg.get("previous_near_low", pd.Series(False, index=seg.index)).fillna(False).astype(bool)
+    pool = seg[ok & steady & (seg["role"] == level.coach_role) & (seg["tier"] == "top")]["rep_id"]
     caps = {
-        r: chain_settings.capacity_overrides.get(r, chain_settings.capacity.get(coach_role, 0))
-        for r in seg[
-            ok & (seg["role"] == coach_role) & (seg["tier"] == "top") & (seg["coach_willing"].fillna("") != "no")
-        ]["rep_id"]
+        r: chain_settings.capacity_overrides.get(
+            r, chain_settings.capacity.get(level.coach_role, chains.DEFAULT_CAPACITY[level.coach_role])
+        )
+        - used.get(r, 0)
+        for r in pool
+        if willing[r] != "no"
+        and chain_settings.capacity_overrides.get(
+            r, chain_settings.capacity.get(level.coach_role, chains.DEFAULT_CAPACITY[level.coach_role])
+        )
+        > 0
     }
     coaches = [r for r, c in caps.items() if c > 0]
     if not coachees or not coaches:
@@ -138,10 +184,11 @@ def max_matching(seg: pd.DataFrame, chain_settings: ChainSettings, constraints: 
     size = n + m + 2
     source, sink = 0, size - 1
     rows, cols, caps_list = [], [], []
+    forbidden = set(constraints.forbidden)
     for i in range(n):
         rows.append(source), cols.append(1 + i), caps_list.append(1)
         for j, coach in enumerate(coaches):
-            if (coach, coachees[i]) not in set(constraints.forbidden):
+            if (coach, coachees[i]) not in forbidden and coach != coachees[i]:
                 rows.append(1 + i), cols.append(1 + n + j), caps_list.append(1)
     for j, coach in enumerate(coaches):
         rows.append(1 + n + j), cols.append(sink), caps_list.append(caps[coach])
@@ -149,49 +196,86 @@ def max_matching(seg: pd.DataFrame, chain_settings: ChainSettings, constraints: 
     return int(maximum_flow(graph, source, sink).flow_value)
 
 
-def check_invariants(seg: pd.DataFrame, chain_settings: ChainSettings, result: ChainResult) -> None:
-    """Roles follow the chain, coaches are top (unless locked) and never 'no', capacity holds, one coach a level."""
-    people = seg.set_index("rep_id")
+def check_maximal(
+    seg: pd.DataFrame, chain_settings: ChainSettings, constraints: Constraints, result: ChainResult
+) -> None:
+    """Each level matches as many core coachees as the room left by the levels before it allows."""
+    used: dict[str, int] = {}
     pairs = result.pairs
+    for level_id in levels_run(seg, chain_settings):
+        mine = pairs[(pairs["level"] == level_id) & ~pairs["reason"].str.contains("coach the coaches")]
+        assert len(mine) == max_matching(seg, chain_settings, constraints, level_id, used), level_id
+        for coach_id in pairs.loc[pairs["level"] == level_id, "coach_id"]:
+            used[coach_id] = used.get(coach_id, 0) + 1
+
+
+def check_invariants(
+    seg: pd.DataFrame, chain_settings: ChainSettings, result: ChainResult, constraints: Constraints | None = None
+) -> None:
+    """Roles follow the level, nobody coaches themselves, coaches are top (unless locked), never 'no' and steady,
+    blank means invitation, capacity holds across levels, one coach per level."""
+    constraints = constraints or Constraints()
+    people = seg.set_index("rep_id")
+    willing = willing_after(seg, constraints)
+    pairs = result.pairs
+    running = levels_run(seg, chain_settings)
     for row in pairs.itertuples(index=False):
         coach, coachee = people.loc[row.coach_id], people.loc[row.coachee_id]
-        assert coach["role"] == ABOVE[coachee["role"]] == row.coach_role
-        assert row.level == LEVEL_OF[coachee["role"]]
+        level = LEVEL_BY_ID[row.level]
+        assert row.level in running
+        assert row.coach_id != row.coachee_id
+        assert coach["role"] == level.coach_role == row.coach_role
+        assert coachee["role"] == level.coachee_role == row.coachee_role
         assert row.locked or coach["tier"] == "top"
+        assert row.locked or not bool(coach.get("previous_near_low", False))
         assert coachee["tier"] != "low"
-        assert coach["coach_willing"] is pd.NA or coach["coach_willing"] != "no"
-        assert row.ask_first == (coach["coach_willing"] is pd.NA or coach["coach_willing"] != "yes")
+        assert willing[row.coach_id] != "no"
+        assert row.status == ("pair" if willing[row.coach_id] == "yes" else "invitation")
+        assert row.ask_first == (row.status == "invitation")
         assert 0.0 <= row.fit <= 1.0
     assert not pairs.duplicated(["coachee_id", "level"]).any()
-    counts = pairs[~pairs["locked"]].groupby("coach_id").size()
-    locks = pairs[pairs["locked"]].groupby("coach_id").size()
+    counts = pairs.groupby("coach_id").size()
     for coach_id, count in counts.items():
         role = people.loc[coach_id, "role"]
-        capacity = chain_settings.capacity_overrides.get(str(coach_id), chain_settings.capacity.get(str(role), 0))
-        assert count + int(locks.get(coach_id, 0)) <= capacity
+        capacity = chain_settings.capacity_overrides.get(
+            str(coach_id), chain_settings.capacity.get(str(role), chains.DEFAULT_CAPACITY[str(role)])
+        )
+        locks = int(pairs[(pairs["coach_id"] == coach_id) & pairs["locked"]].shape[0])
+        assert count <= max(capacity, locks)
+        assert (
+            pairs.loc[pairs["coach_id"] == coach_id, "coach_hours"].eq(count * chain_settings.hours_per_coachee).all()
+        )
     loaded = result.load.set_index("coach_id")
     assert (loaded["coachees"] <= loaded["capacity"]).all() or pairs["locked"].any()
     assert np.allclose(loaded["hours"], loaded["coachees"] * chain_settings.hours_per_coachee)
     assert set(result.unmatched["tier"]) <= {"core"}
+    invited = set(pairs.loc[pairs["status"] == "invitation", "coach_id"])
+    assert set(result.invitations["coach_id"]) == invited
+    assert result.invitations["coachees"].sum() == int((pairs["status"] == "invitation").sum())
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_case())
 def test_random_teams_keep_every_promise(case: tuple[pd.DataFrame, ChainSettings, Constraints]) -> None:
-    """On random small teams: the chain's roles, top willing coaches, capacity, one coach a level, a maximum match."""
+    """On random teams of every shape: levels, roles, top steady willing coaches, invitations, capacity shared
+    across levels, one coach per level, and a maximum match per level given the level order."""
     seg, chain_settings, constraints = case
     result = match_chains(seg, chain_settings, constraints)
-    check_invariants(seg, chain_settings, result)
+    check_invariants(seg, chain_settings, result, constraints)
     everywhere = set(result.pairs["coach_id"]) | set(result.pairs["coachee_id"]) | set(result.unmatched["rep_id"])
     everywhere |= set(result.load["coach_id"]) | set(result.manager_coached["rep_id"])
     assert not everywhere & constraints.excluded
     assert not pair_set(result) & set(constraints.forbidden)
-    for coachee_role in ("SDR", "AE"):
-        matched = int((result.pairs["coachee_role"] == coachee_role).sum())
-        assert matched == max_matching(seg, chain_settings, constraints, coachee_role)
+    check_maximal(seg, chain_settings, constraints, result)
     core = seg[(seg["tier"] == "core") & seg["role"].isin(["SDR", "AE"]) & ~seg["rep_id"].isin(constraints.excluded)]
-    assert set(core["rep_id"]) == set(result.pairs["coachee_id"]) | set(result.unmatched["rep_id"])
+    assert set(core["rep_id"]) == set(result.pairs["coachee_id"]) & set(core["rep_id"]) | set(
+        result.unmatched["rep_id"]
+    )
     assert not set(result.pairs["coachee_id"]) & set(result.unmatched["rep_id"])
+    assert set(result.unmatched["level"]) <= set(LEVEL_BY_ID)
+    core_am = seg[(seg["tier"] == "core") & (seg["role"] == "AM") & ~seg["rep_id"].isin(constraints.excluded)]
+    peer = set(result.pairs.loc[result.pairs["level"] == "am-am", "coachee_id"])
+    assert set(result.manager_coached["rep_id"]) == set(core_am["rep_id"]) - peer
 
 
 @settings(max_examples=60, deadline=None)
@@ -206,23 +290,22 @@ def test_same_input_gives_the_same_pairs(case: tuple[pd.DataFrame, ChainSettings
     pd.testing.assert_frame_equal(first.pairs, again.pairs)
     pd.testing.assert_frame_equal(first.unmatched, again.unmatched)
     pd.testing.assert_frame_equal(first.load, again.load)
+    pd.testing.assert_frame_equal(first.invitations, again.invitations)
     assert first.suggestions == again.suggestions
 
 
 @settings(max_examples=150, deadline=None)
 @given(random_case())
 def test_sparse_candidates_keep_the_promises(case: tuple[pd.DataFrame, ChainSettings, Constraints]) -> None:
-    """Tiny sparse candidate blocks keep every invariant and, without forbidden pairs, a maximal count."""
+    """Tiny sparse candidate blocks keep every invariant and, without forbidden pairs, a maximal count per level."""
     seg, chain_settings, constraints = case
-    constraints = Constraints(excluded=constraints.excluded)
+    constraints = Constraints(excluded=constraints.excluded, answers=constraints.answers)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(chains, "EXACT_PAIRS", 4)
         patch.setattr(chains, "TOP_K", 1)
         result = match_chains(seg, chain_settings, constraints)
-    check_invariants(seg, chain_settings, result)
-    for coachee_role in ("SDR", "AE"):
-        matched = int((result.pairs["coachee_role"] == coachee_role).sum())
-        assert matched == max_matching(seg, chain_settings, constraints, coachee_role)
+    check_invariants(seg, chain_settings, result, constraints)
+    check_maximal(seg, chain_settings, constraints, result)
 
 
 # --------------------------------------------------------------------------- examples
@@ -353,26 +436,25 @@ def test_low_tier_is_never_matched() -> None:
     assert not listed & {"SL", "AL"}
 
 
-def test_core_ams_get_their_manager() -> None:
-    """Core AMs are coached by their manager, or an external coach when none is on file; top AMs are not listed."""
+def test_core_ams_get_an_am_peer_then_an_external_coach_then_their_manager() -> None:
+    """Core AMs get a top AM as peer coach; else the external coach a manager named, else the manager as fallback."""
     seg = frame(
-        person("M1", "AM", "core", manager="Mara Vogel"),
-        person("M2", "AM", "core", manager=None),
-        person("M3", "AM", "top"),
+        person("M1", "AM", "core", manager="Mara Vogel", upsell_rate=10),
+        person("M2", "AM", "core", manager=None, upsell_rate=20),
+        person("M4", "AM", "core", manager="Mara Vogel", upsell_rate=30),
+        person("M3", "AM", "top", upsell_rate=90),
     )
-    coached = match_chains(seg).manager_coached.set_index("rep_id")
-    assert coached.loc["M1", "coach"] == "manager: Mara Vogel"
-    assert coached.loc["M2", "coach"] == "external coach"
-    assert "M3" not in coached.index
-    assert list(match_chains(seg).manager_coached.columns) == [
-        "rep_id",
-        "name",
-        "role",
-        "team",
-        "manager",
-        "coach",
-        "why",
-    ]
+    result = match_chains(seg, ChainSettings(capacity={"AM": 1}, external_coaches={"M4": "Dr. Ines Hall"}))
+    assert result.levels == ("am-am",)
+    assert pair_set(result) == {("M3", "M1")}
+    coached = result.manager_coached.set_index("rep_id")
+    assert coached.loc["M2", "coach"] == "external coach: to be named"
+    assert coached.loc["M4", "coach"] == "external coach: Dr. Ines Hall"
+    assert "M3" not in coached.index and "M1" not in coached.index
+    off = match_chains(seg, ChainSettings(levels=("am-ae",))).manager_coached.set_index("rep_id")
+    assert off.loc["M1", "coach"] == "manager (fallback): Mara Vogel"
+    assert off.loc["M1", "why"].startswith("The AM → AM level is off: name an external coach")
+    assert list(off.reset_index().columns) == list(chains.MANAGER_COLUMNS)
 
 
 def test_reason_text_format() -> None:
@@ -392,7 +474,8 @@ def test_reason_text_format() -> None:
     seg.loc[0, "coach_willing"] = pd.NA
     seg.loc[3, "team"] = "DACH SMB"
     asked = match_chains(seg).pairs.iloc[0]
-    assert asked["reason"].endswith(" · same region DACH · focus: qualifying leads · ask first")
+    assert asked["reason"].endswith(" · same region DACH · focus: qualifying leads · ask Lea first")
+    assert asked["status"] == "invitation"
     assert bool(asked["ask_first"]) and not bool(asked["same_team"]) and bool(asked["same_region"])
 
 
@@ -432,8 +515,8 @@ def test_no_willing_coach_is_said_plainly() -> None:
     result = match_chains(seg, ChainSettings(capacity_overrides={"A2": 0}))
     assert result.pairs.empty and list(result.unmatched["rep_id"]) == ["S1"]
     assert (
-        "No AE in the top tier is willing to coach: ask the top AEs who left coach_willing blank, or raise capacity."
-        in result.suggestions
+        "No AE in the top tier is willing to coach the SDRs: ask the top AEs who left coach_willing blank, "
+        "or raise capacity." in result.suggestions
     )
 
 
@@ -543,7 +626,7 @@ def test_eligible_coaches_are_willing_top_aes_and_ams_with_capacity() -> None:
     )
     people = chains._prepare(seg, frozenset({"X1"}))
     capacity = chains._capacities(people, ChainSettings(capacity_overrides={"M2": 0}))
-    eligible = chains._eligible(people, capacity)
+    eligible = chains._eligible(people, capacity, chains.default_levels(people.role))
     assert sorted(str(people.ids[i]) for i in np.flatnonzero(eligible)) == ["A1", "A4", "M1"]
 
 
@@ -568,7 +651,7 @@ def test_explain_unmatched_names_the_manager_edit_that_rules_out_the_free_coach(
 @pytest.mark.parametrize(
     ("tops", "says"),
     [
-        ([person("A1", "AE", "top", willing="no")], "No AE in the top tier is willing to coach"),
+        ([person("A1", "AE", "top", willing="no")], "No AE in the top tier is willing to coach the SDRs"),
         ([person("A1", "AE", "core")], "There is no top-tier AE to coach the SDRs"),
     ],
 )
@@ -587,7 +670,7 @@ def test_closing_suggestions_count_coaching_aes_left_and_coaches_to_ask() -> Non
     people = chains._prepare(seg, frozenset())
     a1, s1 = people.position["A1"], people.position["S1"]
     state = chains._Matching(
-        pairs=[chains._Pair(coach=a1, coachee=s1, locked=False)],
+        pairs=[chains._Pair(coach=a1, coachee=s1, level="ae-sdr", locked=False)],
         residual=np.zeros(3, dtype=np.int64),
         ctc_left=frozenset({"A1", "A2"}),
     )
@@ -598,8 +681,189 @@ def test_closing_suggestions_count_coaching_aes_left_and_coaches_to_ask() -> Non
             frozenset({"A1", "A2"}),
         ),
         (
-            "1 coach has not said yes to coaching yet: ask them first (marked 'ask first').",
+            "1 coach has not said yes to coaching yet: their pairs are invitations — ask them first "
+            "(see the invitation list) and record the answer.",
             frozenset({"A1", "S1"}),
         ),
     ]
     assert chains._closing_suggestions(people, chains._Matching(pairs=[], residual=np.zeros(3, dtype=np.int64))) == []
+
+
+# --------------------------------------------------------------------------- levels (issue 14)
+
+
+def test_default_levels_follow_the_team_shape() -> None:
+    """Cross-role levels where both roles exist; same-role coaching for a role with no role above it."""
+    assert default_levels(["AE"]) == ("ae-ae",)
+    assert default_levels(["SDR", "AE"]) == ("ae-sdr", "ae-ae")
+    assert default_levels(["AM"]) == ("am-am",)
+    assert default_levels(["SDR"]) == ("sdr-sdr",)
+    assert default_levels(["SDR", "AM"]) == ("sdr-sdr", "am-am")
+    assert default_levels(["SDR", "AE", "AM"]) == ("ae-sdr", "am-ae", "am-am")
+
+
+def test_parse_levels_reads_the_command_line_form() -> None:
+    """Levels are read in any case and order and come back in matching order; an unknown one is a sentence."""
+    assert parse_levels("AE-AE, ae-sdr") == ("ae-sdr", "ae-ae")
+    with pytest.raises(ValueError, match="'ae-am' is not a coaching level"):
+        parse_levels("ae-am")
+    with pytest.raises(ValueError, match="at least one"):
+        parse_levels(" , ")
+
+
+def test_ae_only_team_with_room_gives_every_core_ae_a_peer_coach() -> None:
+    """30 AEs and no other role: every core AE gets a top AE as peer coach, with a same-role reason."""
+    people = []
+    for i in range(30):
+        rank = i + 1
+        tier = "top" if rank <= 9 else ("low" if rank > 27 else "core")
+        close = 100 - rank * 3
+        people.append(
+            person(
+                f"A{i:02d}",
+                "AE",
+                tier,
+                name="Jonas Keller" if rank == 3 else None,
+                team=["DACH Mid-Market", "DACH SMB"][i % 2],
+                pct=close,
+                close_rate=close,
+                close_rate_raw=0.80 - rank * 0.01 if rank != 3 else 0.71,
+                quota_attainment=math.nan,
+            )
+        )
+    seg = frame(*people)
+    seg["rank"] = range(1, 31)
+    result = match_chains(seg)
+    core = set(seg.loc[seg["tier"] == "core", "rep_id"])
+    assert set(result.pairs["coachee_id"]) == core and result.unmatched.empty
+    assert set(result.pairs["level"]) == {"ae-ae"} and (result.pairs["status"] == "pair").all()
+    jonas = result.pairs[result.pairs["coach_name"] == "Jonas Keller"].iloc[0]
+    assert jonas["reason"].startswith("Jonas Keller (AE, 3rd of 30, close rate 71% vs median ")
+    assert " · focus: closing" in jonas["reason"]
+    check_invariants(seg, ChainSettings(), result)
+
+
+def test_capacity_is_shared_across_levels() -> None:
+    """An AE coaching SDRs and AEs has one capacity: SDRs (the earlier level) first, then AEs with the room left."""
+    seg = frame(
+        person("A1", "AE", "top", close_rate=90),
+        person("A2", "AE", "core", close_rate=40),
+        person("A3", "AE", "core", close_rate=30),
+        person("S1", "SDR", "core"),
+    )
+    result = match_chains(seg, ChainSettings(capacity={"AE": 2}))
+    assert result.levels == ("ae-sdr", "ae-ae")
+    assert pair_set(result) == {("A1", "S1"), ("A1", "A3")}
+    assert result.load.set_index("coach_id").loc["A1", "levels"] == "ae-sdr, ae-ae"
+    assert (result.pairs["coach_hours"] == 4.0).all()
+    left = result.unmatched.set_index("rep_id").loc["A2"]
+    assert left["level"] == "ae-ae" and "at capacity" in left["why"]
+
+
+def test_same_role_match_puts_strength_where_the_need_is() -> None:
+    """Within a role the coach strong on the coachee's weakest metric is chosen, and the reason names that metric."""
+    seg = frame(
+        person("A1", "AE", "top", close_rate=95, quota_attainment=60),
+        person("A2", "AE", "top", close_rate=60, quota_attainment=95),
+        person("C1", "AE", "core", close_rate=10, quota_attainment=50),
+        person("C2", "AE", "core", close_rate=50, quota_attainment=10),
+    )
+    result = match_chains(seg, ChainSettings(capacity={"AE": 1}))
+    assert pair_set(result) == {("A1", "C1"), ("A2", "C2")}
+    reasons = result.pairs.set_index("coachee_id")["reason"]
+    assert "close rate" in reasons["C1"] and "focus: closing" in reasons["C1"]
+    assert "quota attainment" in reasons["C2"] and "focus: deal size and pipeline for quota" in reasons["C2"]
+
+
+def test_unmatched_says_which_level_would_cover_them_and_whom_to_invite() -> None:
+    """A core SDR left over when AE → SDR is full hears that SDR → SDR would cover them, naming the top SDR."""
+    seg = frame(
+        person("A1", "AE", "top"),
+        person("S1", "SDR", "core"),
+        person("S2", "SDR", "core"),
+        person("T1", "SDR", "top", name="Mia Sommer", willing=None),
+    )
+    result = match_chains(seg, ChainSettings(capacity={"AE": 1}, levels=("ae-sdr",)))
+    row = result.unmatched.iloc[0]
+    assert row["level"] == "sdr-sdr" and row["invite"] == "Mia Sommer"
+    assert row["why"] == "The SDR → SDR level is off: switch it on, and Mia Sommer could coach them."
+    assert any(s.startswith("Switch on the SDR → SDR level: Mia Sommer") for s in result.suggestions)
+    on = match_chains(seg, ChainSettings(capacity={"AE": 1}, levels=("ae-sdr", "sdr-sdr")))
+    assert on.unmatched.empty
+    invited = on.pairs[on.pairs["coach_id"] == "T1"].iloc[0]
+    assert invited["status"] == "invitation" and invited["reason"].endswith("ask Mia first")
+
+
+def test_blank_coaches_are_invitations_until_answered() -> None:
+    """A blank answer gives invitations and an invitation list; a recorded yes makes pairs, a no removes the coach."""
+    seg = frame(
+        person("A1", "AE", "top", name="Jonas Keller", willing=None, close_rate=95),
+        person("A2", "AE", "top", willing="yes", close_rate=60),
+        *(person(f"S{i}", "SDR", "core") for i in range(4)),
+    )
+    result = match_chains(seg, ChainSettings(capacity={"AE": 2}, hours_per_coachee=1.5))
+    invited = result.pairs[result.pairs["coach_id"] == "A1"]
+    assert len(invited) == 2 and (invited["status"] == "invitation").all()
+    listed = result.invitations.set_index("coach_id").loc["A1"]
+    assert listed["coachees"] == 2 and listed["hours"] == 3.0 and listed["levels"] == "AE → SDR"
+    assert listed["why_them"].startswith("top ") and "close rate" in listed["why_them"]
+    yes = match_chains(seg, ChainSettings(capacity={"AE": 2}), Constraints(answers=(("A1", "yes"),)))
+    assert (yes.pairs["status"] == "pair").all() and yes.invitations.empty
+    no = match_chains(seg, ChainSettings(capacity={"AE": 2}), Constraints(answers=(("A1", "no"),)))
+    assert "A1" not in set(no.pairs["coach_id"]) and "A1" not in set(no.load["coach_id"])
+
+
+def test_stable_coaches_and_the_just_risen_caveat() -> None:
+    """A top AE low or near low before is not proposed; one who was core is, with a caveat and less preference."""
+    seg = frame(
+        person("A1", "AE", "top", close_rate=95),
+        person("A2", "AE", "top", close_rate=95),
+        person("A3", "AE", "top", close_rate=99),
+        person("S1", "SDR", "core"),
+        person("S2", "SDR", "core"),
+    )
+    seg["previous_tier"] = ["core", "top", "core", None, None]
+    seg["previous_near_low"] = [False, False, True, False, False]
+    result = match_chains(seg, ChainSettings(capacity={"AE": 1}, levels=("ae-sdr",)))
+    assert {c for c, _ in pair_set(result)} == {"A1", "A2"}
+    risen = result.pairs.set_index("coach_id").loc["A1"]
+    assert bool(risen["just_risen"]) and "new to the top tier this window: check it holds" in risen["reason"]
+    assert any("not proposed as coaches because they were low or near the low cut-off" in s for s in result.suggestions)
+    one = match_chains(seg.iloc[[0, 1, 3]], ChainSettings(capacity={"AE": 1}, levels=("ae-sdr",)))
+    assert pair_set(one) == {("A2", "S1")}
+
+
+def test_training_and_aptitude_raise_preference_and_show() -> None:
+    """Coaching training done wins between equal coaches and shows in the reason."""
+    seg = frame(person("A1", "AE", "top"), person("A2", "AE", "top"), person("S1", "SDR", "core"))
+    seg["coach_trained"] = ["", "yes", ""]
+    result = match_chains(seg, ChainSettings(capacity={"AE": 1}, levels=("ae-sdr",)))
+    assert pair_set(result) == {("A2", "S1")}
+    assert "coaching training done" in result.pairs.iloc[0]["reason"]
+    assert "coaching training done" not in result.plain_reasons[("A2", "S1")]
+
+
+def test_coach_credit_counts_hours_over_all_levels() -> None:
+    """The credit table has one row per coach with coachees: the levels, hours a month, agreed or to be confirmed."""
+    seg = frame(
+        person("A1", "AE", "top", close_rate=90),
+        person("A2", "AE", "top", willing=None, close_rate=80),
+        person("A3", "AE", "core"),
+        person("S1", "SDR", "core"),
+    )
+    result = match_chains(seg, ChainSettings(capacity={"AE": 1}, hours_per_coachee=2.5))
+    credit = coach_credit(result).set_index("coach_id")
+    assert list(coach_credit(result).columns) == list(chains.CREDIT_COLUMNS)
+    assert credit["hours_per_month"].sum() == 5.0
+    assert set(credit["status"]) == {"agreed", "to be confirmed"}
+    assert credit.loc["A2", "status"] == "to be confirmed"
+
+
+def test_a_lock_at_a_level_switched_off_or_on_oneself_is_dropped() -> None:
+    """A lock whose level is off, or that pairs a person with themselves, is not kept, and a suggestion says why."""
+    seg = frame(person("A1", "AE", "top"), person("A2", "AE", "core"), person("S1", "SDR", "core"))
+    off = match_chains(seg, ChainSettings(levels=("ae-sdr",)), Constraints(locked=(("A1", "A2"),)))
+    assert ("A1", "A2") not in pair_set(off)
+    assert any("the AE → AE level is switched off" in s for s in off.suggestions)
+    self_lock = match_chains(seg, constraints=Constraints(locked=(("A2", "A2"),)))
+    assert any("nobody coaches themselves" in s for s in self_lock.suggestions)

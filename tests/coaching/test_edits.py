@@ -221,3 +221,29 @@ def test_every_edit_kind_is_one_audit_entry(engine: Engine, dataset_id: int) -> 
     assert set(log["actor"]) == {"mia"} and set(log["dataset_id"]) == {dataset_id}
     assert log["subject"].tolist()[:3] == ["A9, S1", "A9, S1", "A1"]
     assert len(edit_history(engine=engine, dataset_id=dataset_id)) == 11
+
+
+def test_answers_and_external_coaches_are_folded_and_audited(engine: Engine, dataset_id: int) -> None:
+    """The newest answer per coach is in force; an external coach's name is kept, a blank clears it; all audited."""
+    from core.governance.audit import audit_log
+
+    for rep, value in (("A1", 1), ("A2", 1), ("A2", 0)):
+        add_edit(
+            engine=engine, dataset_id=dataset_id, kind="answer", rep_id=rep, value=value, changed_by="m", scope=None
+        )
+    for rep, text in (("M1", "  Dr.   Ines Hall "), ("M2", "Tom Berg"), ("M2", "")):
+        add_edit(
+            engine=engine, dataset_id=dataset_id, kind="external", rep_id=rep, text=text, changed_by="m", scope=None
+        )
+    edits = edits_in_force(engine=engine, dataset_id=dataset_id)
+    assert edits.constraints.answers == (("A1", "yes"), ("A2", "no"))
+    assert edits.external_coaches == {"M1": "Dr. Ines Hall"}
+    details = audit_log(engine=engine, actions=["chain_edit"])["detail"].tolist()
+    assert "answer A2 = no" in details and "external coach for M1 set" in details
+    assert not any("Ines" in d for d in details)
+    with pytest.raises(ValueError, match="yes or no"):
+        add_edit(engine=engine, dataset_id=dataset_id, kind="answer", rep_id="A1", value=2, changed_by="m", scope=None)
+    with pytest.raises(ValueError, match="not one of your people"):
+        add_edit(
+            engine=engine, dataset_id=dataset_id, kind="answer", rep_id="A1", value=1, changed_by="m", scope=frozenset()
+        )

@@ -131,11 +131,12 @@ def test_goal_targets_the_median_when_below_it_else_the_top_quartile(demo: PlanI
 
 
 def test_core_people_without_a_peer_coach_get_their_manager(demo: PlanInputs) -> None:
-    """Core AMs are coached by their manager; core people left unmatched by their manager until a peer coach is free."""
+    """Core AMs without an AM peer: their manager as the fallback; core people left unmatched by their manager
+    until a peer coach is free."""
     chains: ChainResult = demo.chains
     am = chains.manager_coached.sort_values("rep_id").iloc[0]
     plan = _plan(demo, am["rep_id"])
-    assert plan.coach == f"Manager: {am['manager']}"
+    assert plan.coach == f"Manager (fallback until an external coach is named): {am['manager']}"
     assert plan.coach_reason == am["why"]
     left = chains.unmatched.sort_values("rep_id").iloc[0]
     plan = _plan(demo, left["rep_id"])
@@ -218,6 +219,8 @@ def test_top_performer_without_coachees_is_placed_in_or_out_of_the_coach_pool(de
         text = " ".join(_plan(demo, person["rep_id"]).coaching_role)
         if person["coach_willing"] == "no":
             assert "Said no to coaching" in text
+        elif str(person.get("previous_near_low")) == "True":
+            assert "Not proposed as a coach yet" in text
         elif person["coach_willing"] == "yes":
             assert "In the coach pool and willing" in text
         else:
@@ -551,3 +554,34 @@ def test_names_and_notes_are_text_in_the_markdown(hostile: str) -> None:
         assert not re.search(unescaped + active, title), active
     shown = re.sub(r"\\(.)", r"\1", text)  # what Markdown displays: each escaped character as itself
     assert title.startswith("# Coaching plan: ") and f"| Team | {hostile}" in shown and hostile in shown
+
+
+def test_a_proposed_coach_is_named_as_to_be_confirmed() -> None:
+    """A plan names a coach who has not said yes as "proposed — to be confirmed", never as settled."""
+    from core.plans.content import _core_coach
+
+    pairs = pd.DataFrame(
+        [
+            {
+                "coach_id": "A1",
+                "coach_name": "Jonas Keller",
+                "coach_role": "AE",
+                "coachee_id": "A2",
+                "status": "invitation",
+                "ask_first": True,
+                "reason": "Jonas Keller (AE, 3rd of 30) · same region DACH · focus: closing · ask Jonas first",
+            }
+        ]
+    )
+    chains = ChainResult(
+        pairs=pairs,
+        unmatched=pd.DataFrame(columns=list(UNMATCHED_COLUMNS)),
+        manager_coached=pd.DataFrame(columns=list(MANAGER_COLUMNS)),
+        load=pd.DataFrame(),
+        suggestions=[],
+    )
+    coach, reason = _core_coach("A2", "Mara Vogel", chains)
+    assert coach == "Jonas Keller (AE), proposed — to be confirmed"
+    assert reason.endswith("ask Jonas first")
+    settled = ChainResult(**{**chains.__dict__, "pairs": pairs.assign(status="pair", ask_first=False)})
+    assert _core_coach("A2", "Mara Vogel", settled)[0] == "Jonas Keller (AE)"

@@ -503,13 +503,36 @@ def test_persistence(rep_id: str, low_windows: int, windows_seen: int, persisten
     out = persistence(
         ae_records(PLANTED, start="2025-11"), windowed(3), window=3, windows=3, cutoffs=PRESETS["10/60/30"]
     ).set_index("rep_id")
-    assert out.loc[rep_id].tolist() == [low_windows, windows_seen, persistent]
+    assert out.loc[rep_id, ["low_windows", "windows_seen", "persistent_low"]].tolist() == [
+        low_windows,
+        windows_seen,
+        persistent,
+    ]
+
+
+def test_persistence_reports_the_previous_window() -> None:
+    """The window before the current one: its tier, and whether the person was low or just above the low cut-off."""
+    out = persistence(
+        ae_records(PLANTED, start="2025-11"), windowed(3), window=3, windows=3, cutoffs=PRESETS["10/60/30"]
+    ).set_index("rep_id")
+    assert out.loc["before_only", "previous_tier"] == "low" and bool(out.loc["before_only", "previous_near_low"])
+    assert out.loc["now_only", "previous_tier"] == "top" and not bool(out.loc["now_only", "previous_near_low"])
+    assert out.loc["joiner", "previous_tier"] is None and not bool(out.loc["joiner", "previous_near_low"])
+    assert bool(out.loc["rep01", "previous_near_low"]) and out.loc["rep01", "previous_tier"] == "core"
+    assert not bool(out.loc["rep24", "previous_near_low"])
 
 
 def test_persistence_shape() -> None:
     """One row per person scored in any window, rep_id a column, integer counts and a bool flag."""
     out = persistence(demo(reps=120), windowed(3), window=3, windows=3, cutoffs=PRESETS["10/60/30"])
-    assert list(out.columns) == ["rep_id", "low_windows", "windows_seen", "persistent_low"]
+    assert list(out.columns) == [
+        "rep_id",
+        "low_windows",
+        "windows_seen",
+        "persistent_low",
+        "previous_tier",
+        "previous_near_low",
+    ]
     assert out["rep_id"].is_unique and len(out) == 120
     assert out["low_windows"].dtype == np.int64 and out["persistent_low"].dtype == bool
     assert out["windows_seen"].between(1, 3).all()
