@@ -1064,7 +1064,8 @@ def _gap(
                 level.id,
                 names,
                 f"The {level.label} level is off: switch it on, and {names} could coach them.",
-                f"Switch on the {level.label} level: {names} could coach the core {role}s without a peer coach.",
+                f"Switch on the {level.label} level: {len(free)} top {level.coach_role}"
+                f"{'' if len(free) == 1 else 's'} could coach the core {role}s without a peer coach.",
             )
         invite = _names(people, free[people.willing[free] == ""])
         if all((int(c), i) in forbidden for c in free):
@@ -1172,8 +1173,7 @@ def _closing_suggestions(
         out.append(
             (
                 f"{count} top-tier {noun} not proposed as coaches because they were low or near the low cut-off in "
-                f"the previous window ({_names(people, np.asarray(unsteady, dtype=np.int64))}): once the top tier "
-                "holds, they can coach.",
+                "the previous window: once the top tier holds, they can coach.",
                 _ids(people, unsteady),
             )
         )

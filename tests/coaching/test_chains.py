@@ -787,7 +787,9 @@ def test_unmatched_says_which_level_would_cover_them_and_whom_to_invite() -> Non
     row = result.unmatched.iloc[0]
     assert row["level"] == "sdr-sdr" and row["invite"] == "Mia Sommer"
     assert row["why"] == "The SDR → SDR level is off: switch it on, and Mia Sommer could coach them."
-    assert any(s.startswith("Switch on the SDR → SDR level: Mia Sommer") for s in result.suggestions)
+    assert (
+        "Switch on the SDR → SDR level: 1 top SDR could coach the core SDRs without a peer coach." in result.suggestions
+    )
     on = match_chains(seg, ChainSettings(capacity={"AE": 1}, levels=("ae-sdr", "sdr-sdr")))
     assert on.unmatched.empty
     invited = on.pairs[on.pairs["coach_id"] == "T1"].iloc[0]

@@ -65,15 +65,15 @@ def _cross(result: ChainResult) -> pd.Series:
 
 def test_outside_coach_keeps_name_and_why_but_no_figures(result: ChainResult) -> None:
     """A pair with a coach from another team names the coach and says why, without standing, metric or fit."""
-    assert "top" in _cross(result)["reason"] and "%" in _cross(result)["reason"]  # the full result has them
+    assert " of " in _cross(result)["reason"] and "%" in _cross(result)["reason"]  # the full result has them
     scoped = chains_in_scope(result, MINE)
     cross = _cross(scoped)
     assert cross["reason"].startswith("Bert Berg (AE) · other region (Nordics) · focus:")
-    for figure in ("top", "%", "close rate", "aptitude", "tier"):
+    for figure in ("top", " of ", "%", "close rate", "aptitude", "tier"):
         assert figure not in cross["reason"]
     assert math.isnan(cross["fit"])
     own = scoped.pairs[scoped.pairs["coach_id"] == "A1"].iloc[0]
-    assert "top" in own["reason"] and not math.isnan(own["fit"])  # the viewer's own coach keeps them
+    assert " of " in own["reason"] and not math.isnan(own["fit"])  # the viewer's own coach keeps them
     assert set(scoped.pairs["coachee_id"]) <= MINE  # S2 (team B, coached by B1) is not shown
 
 
