@@ -579,7 +579,7 @@ def _write_output(data: bytes, out: str | None, what: str) -> None:
 
 def _cmd_segment(args: argparse.Namespace) -> int:
     from core.export import export_bytes
-    from core.scoring.metrics import parse_weights
+    from core.scoring.metrics import parse_weights, scored_on, scored_on_text
     from core.scoring.segmentation import export_table, segment
 
     weights = parse_weights(args.weights) if args.weights.strip() else {}
@@ -595,7 +595,12 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     if prepared.frame.empty:
         raise ValueError(f"'{prepared.filename}' has no valid rows to segment; run `check` to see why.")
     settings = _segment_settings(args, prepared.frame, weights=weights, replicates=max(0, args.replicates))
-    table = export_table(segment(prepared.frame, settings))
+    segmented = segment(prepared.frame, settings)
+    # Which metrics each role was scored on here (AEs without a quota: won revenue per month); every row
+    # of the output carries its role's in the scored_on column, in the --weights syntax.
+    for line in scored_on_text(scored_on(segmented, weights)):
+        print(f"Scored on: {line}", file=sys.stderr)
+    table = export_table(segmented)
     _write_output(export_bytes(table, args.format, sheet="Tiers"), args.out, f"{len(table):,} people")
     return EXIT_OK
 
