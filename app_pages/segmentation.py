@@ -10,7 +10,15 @@ import streamlit as st
 
 from core.governance.access import scoped
 from core.schema import ROLE_NAMES, ROLES
-from core.scoring.metrics import default_weights, metrics_for
+from core.scoring.metrics import (
+    NO_QUOTA_METRIC,
+    QUOTA_METRIC,
+    check_weights,
+    default_weights,
+    metrics_for,
+    scored_on,
+    scored_on_text,
+)
 from core.scoring.overrides import override_history, set_override
 from core.scoring.segmentation import (
     FLAG_COLUMNS,
@@ -67,7 +75,9 @@ def segmentation() -> None:
         st.info("None of the people in this dataset are yours; ask an admin to set your manager name or teams.")
         return
     summary = _counts(segmented, settings)
-    _charts(segmented, summary)
+    used = scored_on(everyone, settings.weights)
+    st.caption("Scored on — " + " · ".join(scored_on_text(used)))
+    _charts(segmented, summary, used)
     shown = _people(segmented, summary, dataset)
     if shown.empty:
         st.info("No one matches these filters.")
@@ -98,8 +108,10 @@ def _settings() -> SegmentSettings | None:
         cutoffs = PRESETS[preset]
         st.caption(PRESET_NOTES[preset])
     weights = _weights()
-    if any(sum(weights[s.id] for s in metrics_for(r)) == 0 for r in ROLES):
-        st.error("Each role needs at least one metric with a weight above 0.")
+    try:
+        check_weights(weights)
+    except ValueError as exc:
+        st.error(str(exc))
         return None
     return SegmentSettings(window=window or None, cutoffs=cutoffs, weights=weights)
 
@@ -118,13 +130,24 @@ def _incomplete_month(view: View, settings: SegmentSettings) -> SegmentSettings:
 def _weights() -> dict[str, float]:
     """One number input per metric, in a column per role."""
     st.markdown("**Metric weights** within each role (renormalised to 100% over the metrics a person has)")
+    help_of = {
+        QUOTA_METRIC: "Used when every AE in the window has a quota.",
+        NO_QUOTA_METRIC: "Used instead of quota attainment when not every AE in the window has a quota; "
+        "won deals per month break ties.",
+    }
     defaults = default_weights()
     weights: dict[str, float] = {}
     for col, role in zip(st.columns(len(ROLES)), ROLES, strict=True):
         col.caption(ROLE_NAMES[role])
         for spec in metrics_for(role):
             weights[spec.id] = col.number_input(
-                spec.label, 0.0, 1.0, float(defaults[spec.id]), step=0.05, key=f"seg_w_{spec.id}"
+                spec.label,
+                0.0,
+                1.0,
+                float(defaults[spec.id]),
+                step=0.05,
+                key=f"seg_w_{spec.id}",
+                help=help_of.get(spec.id),
             )
     return weights
 
@@ -147,7 +170,7 @@ def _counts(segmented: pd.DataFrame, settings: SegmentSettings) -> pd.DataFrame:
     return summary
 
 
-def _charts(segmented: pd.DataFrame, summary: pd.DataFrame) -> None:
+def _charts(segmented: pd.DataFrame, summary: pd.DataFrame, used: dict[str, dict[str, float]]) -> None:
     """A role picker, then that role's score distribution and its two main metrics against each other."""
     roles = list(summary.index)
     role = st.segmented_control(
@@ -159,7 +182,8 @@ def _charts(segmented: pd.DataFrame, summary: pd.DataFrame) -> None:
         st.markdown(f"**Score distribution — {ROLE_NAMES[role or roles[0]]}s**")
         st.altair_chart(_distribution(of_role), width="stretch")
     with right:
-        _scatter(of_role, str(role or roles[0]))
+        chosen = str(role or roles[0])
+        _scatter(of_role, chosen, used.get(chosen, {}))
 
 
 def _distribution(of_role: pd.DataFrame) -> alt.LayerChart:
@@ -189,9 +213,9 @@ def _distribution(of_role: pd.DataFrame) -> alt.LayerChart:
     return layered
 
 
-def _scatter(of_role: pd.DataFrame, role: str) -> None:
-    """The role's first metric against its second (or against the score, for a role with one metric)."""
-    specs = metrics_for(role)
+def _scatter(of_role: pd.DataFrame, role: str, used: dict[str, float]) -> None:
+    """The role's first scored metric against its second (or against the score, for a role with one metric)."""
+    specs = tuple(spec for spec in metrics_for(role) if spec.id in used) or metrics_for(role)[:1]
     x_spec = specs[0]
     y_spec = specs[1] if len(specs) > 1 else None
     st.markdown(f"**{x_spec.label} vs {y_spec.label if y_spec else 'score'}**")
