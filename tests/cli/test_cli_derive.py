@@ -145,3 +145,18 @@ def test_import_of_exports_is_audited_remembered_and_not_doubled(
     assert "was already imported" in capsys.readouterr().err
     assert main(["audit", "--format", "json"]) == 0
     assert "derived from 5 files (" in capsys.readouterr().out
+
+
+def test_plans_take_several_files(
+    tmp_path: Path, exports: tuple[pd.DataFrame, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`plans` writes one plan per person of the team the exports derive."""
+    import zipfile
+
+    monkeypatch.setenv("COACHWISE_DB_PATH", str(tmp_path / "cli.db"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    team, paths = exports
+    out = tmp_path / "plans.zip"
+    assert main(["plans", *paths, "--out", str(out), "--format", "md"]) == 0
+    names = [n for n in zipfile.ZipFile(out).namelist() if n.endswith(".md")]
+    assert len(names) == team["rep_id"].nunique()
