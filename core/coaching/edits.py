@@ -6,8 +6,10 @@ re-match respects them. The newest edit per subject is in force; the history is 
 Starting a pair (kind ``start``, ``value`` = the first coached month as YYYYMM) records when
 coaching began, for the Impact page; it also locks the pair, because a chain that runs should not
 be re-matched away silently. ``stop`` ends it (and unlocks it): the pair no longer counts as
-coached. A coachee has one started coach per level — a newer start replaces an older one — and
-a swap (which forbids the old pair) stops it too.
+coached. A coachee has one started coach per level — a newer start at the same level replaces an older
+one — and a swap (which forbids the old pair) stops it too. Locks are the same: one per coachee and level.
+The level of a pair is the coach's role with the coachee's (an AE locked to an AM and to a top AE keeps
+both: AM → AE and AE → AE), from the dataset's stored people; coaches no longer stored share one level.
 
 A coach's answer to the invitation (kind ``answer``, ``value`` 1 = yes, 0 = no) replaces the file's
 ``coach_willing`` for matching: yes turns their invitations into pairs, no takes them out as a coach.
@@ -34,7 +36,7 @@ from core.coaching.chains import Constraints
 from core.governance.audit import add_entry, subject_ids
 from core.months import from_yyyymm, yyyymm
 from core.store.db import retry_when_busy
-from core.store.models import ChainEdit, Dataset
+from core.store.models import ChainEdit, Dataset, Person
 
 PAIR_KINDS = ("lock", "unlock", "forbid", "allow")
 PERSON_KINDS = ("exclude", "include")
@@ -255,23 +257,38 @@ def stop_pairs(
     _store(engine, dataset_id, edits, scope)
 
 
+def _roles(engine: Engine, dataset_id: int) -> dict[str, str]:
+    """rep_id → role of the dataset's stored people."""
+    query = select(col(Person.rep_id), col(Person.role)).where(col(Person.dataset_id) == dataset_id)
+    with engine.connect() as connection:
+        return {str(rep): str(role) for rep, role in connection.execute(query).all()}
+
+
+def _level_key(roles: dict[str, str], coach: object, coachee: object) -> tuple[str, str]:
+    """(coachee, coach's role): one per level, since the coachee's own role is fixed (unknown coaches share one)."""
+    return str(coachee), roles.get(str(coach), "")
+
+
 def started_pairs(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
     """The started pairs in force: coach_id, coachee_id, start (``YYYY-MM``), changed_by, created_at.
 
-    Folded from the history oldest first: ``start`` makes the pair the coachee's started pair
-    (replacing another coach's), ``stop`` or ``forbid`` of that pair ends it. Sorted by coachee.
+    Folded from the history oldest first: ``start`` makes the pair the coachee's started pair at its
+    level (replacing another coach's at that level), ``stop`` or ``forbid`` of that pair ends it. Sorted by
+    coachee, then coach.
     """
     history = edit_history(engine=engine, dataset_id=dataset_id).sort_values("id")
     relevant = history[history["kind"].isin([*START_KINDS, "forbid"])]
-    current: dict[str, tuple[str, int, str, object]] = {}  # coachee -> (coach, month, by, at)
+    roles = _roles(engine, dataset_id)
+    current: dict[tuple[str, str], tuple[str, int, str, object]] = {}  # (coachee, level) -> (coach, month, by, at)
     columns = ["kind", "coach_id", "coachee_id", "value", "changed_by", "created_at"]
     for kind, coach, coachee, value, by, at in relevant[columns].itertuples(index=False):
+        key = _level_key(roles, coach, coachee)
         if kind == "start":
-            current[str(coachee)] = (str(coach), int(value), str(by), at)
-        elif coachee in current and current[coachee][0] == coach:
-            del current[coachee]
-    rows = [(c, e, from_yyyymm(v), by, at) for e, (c, v, by, at) in sorted(current.items())]
-    return pd.DataFrame(rows, columns=list(STARTED_COLUMNS))
+            current[key] = (str(coach), int(value), str(by), at)
+        elif key in current and current[key][0] == coach:
+            del current[key]
+    rows = sorted((key[0], c, from_yyyymm(v), by, at) for key, (c, v, by, at) in current.items())
+    return pd.DataFrame([(c, e, v, by, at) for e, c, v, by, at in rows], columns=list(STARTED_COLUMNS))
 
 
 def edit_history(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
@@ -324,11 +341,12 @@ def edits_in_force(*, engine: Engine, dataset_id: int) -> ChainEdits:
             answers[rep] = "yes" if int(value) else "no"
         elif kind == "external":
             external[rep] = str(text or "") if isinstance(text, str) else ""
-    # A newer lock for the same coachee replaces an older one (one peer coach per level).
-    latest_lock: dict[str, tuple[str, str]] = {}
+    # A newer lock for the same coachee at the same level replaces an older one (one peer coach per level).
+    roles = _roles(engine, dataset_id)
+    latest_lock: dict[tuple[str, str], tuple[str, str]] = {}
     for pair, seq in sorted(locked.items(), key=lambda item: item[1]):
         if seq >= 0:
-            latest_lock[pair[1]] = pair
+            latest_lock[_level_key(roles, *pair)] = pair
     return ChainEdits(
         constraints=Constraints(
             locked=tuple(sorted(latest_lock.values())),

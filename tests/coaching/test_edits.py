@@ -6,7 +6,15 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from core.coaching.edits import add_edit, edit_history, edits_in_force, swap_coach
+from core.coaching.edits import (
+    add_edit,
+    edit_history,
+    edits_in_force,
+    start_pairs,
+    started_pairs,
+    stop_pairs,
+    swap_coach,
+)
 from core.store.datasets import sha256_bytes, store_dataset
 
 
@@ -247,3 +255,61 @@ def test_answers_and_external_coaches_are_folded_and_audited(engine: Engine, dat
         add_edit(
             engine=engine, dataset_id=dataset_id, kind="answer", rep_id="A1", value=1, changed_by="m", scope=frozenset()
         )
+
+
+def _people_by_role(team: pd.DataFrame) -> dict[str, list[str]]:
+    people = team.drop_duplicates("rep_id")
+    return {role: sorted(people.loc[people["role"] == role, "rep_id"]) for role in ("SDR", "AE", "AM")}
+
+
+def test_locks_are_one_per_coachee_and_level(engine: Engine, dataset_id: int, small_team: pd.DataFrame) -> None:
+    """An AE locked to an AM (AM → AE) and to a top AE (AE → AE) keeps both; a newer lock replaces only its level's."""
+    ids = _people_by_role(small_team)
+    am, ae_coach, ae_coach2, coachee = ids["AM"][0], ids["AE"][0], ids["AE"][1], ids["AE"][2]
+    for coach in (am, ae_coach):
+        add_edit(engine=engine, dataset_id=dataset_id, kind="lock", coach_id=coach, coachee_id=coachee,
+                 changed_by="m", scope=None)  # fmt: skip
+    locked = edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked
+    assert set(locked) == {(am, coachee), (ae_coach, coachee)}
+    add_edit(engine=engine, dataset_id=dataset_id, kind="lock", coach_id=ae_coach2, coachee_id=coachee,
+             changed_by="m", scope=None)  # fmt: skip
+    locked = edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked
+    assert set(locked) == {(am, coachee), (ae_coach2, coachee)}
+    history = edit_history(engine=engine, dataset_id=dataset_id)
+    assert (history["kind"] == "lock").sum() == 3
+
+
+def test_started_pairs_are_one_per_coachee_and_level(engine: Engine, dataset_id: int, small_team: pd.DataFrame) -> None:
+    """Starting the AM → AE and the AE → AE pair of one AE keeps both started; stopping one leaves the other."""
+    ids = _people_by_role(small_team)
+    am, ae_coach, coachee = ids["AM"][0], ids["AE"][0], ids["AE"][2]
+    start_pairs(engine=engine, dataset_id=dataset_id, pairs=[(am, coachee)], month="2026-03", changed_by="m",
+                scope=None)  # fmt: skip
+    start_pairs(engine=engine, dataset_id=dataset_id, pairs=[(ae_coach, coachee)], month="2026-04", changed_by="m",
+                scope=None)  # fmt: skip
+    started = started_pairs(engine=engine, dataset_id=dataset_id)
+    assert set(zip(started["coach_id"], started["coachee_id"], started["start"], strict=True)) == {
+        (am, coachee, "2026-03"),
+        (ae_coach, coachee, "2026-04"),
+    }
+    assert set(edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked) == {
+        (am, coachee),
+        (ae_coach, coachee),
+    }
+    stop_pairs(engine=engine, dataset_id=dataset_id, pairs=[(am, coachee)], changed_by="m", scope=None)
+    started = started_pairs(engine=engine, dataset_id=dataset_id)
+    assert list(zip(started["coach_id"], started["coachee_id"], strict=True)) == [(ae_coach, coachee)]
+    assert edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked == ((ae_coach, coachee),)
+
+
+def test_a_newer_start_at_the_same_level_replaces_the_older(
+    engine: Engine, dataset_id: int, small_team: pd.DataFrame
+) -> None:
+    """One started coach per coachee and level: a second AE → AE start for the same AE replaces the first."""
+    ids = _people_by_role(small_team)
+    first, second, coachee = ids["AE"][0], ids["AE"][1], ids["AE"][2]
+    for coach in (first, second):
+        start_pairs(engine=engine, dataset_id=dataset_id, pairs=[(coach, coachee)], month="2026-04",
+                    changed_by="m", scope=None)  # fmt: skip
+    started = started_pairs(engine=engine, dataset_id=dataset_id)
+    assert list(zip(started["coach_id"], started["coachee_id"], strict=True)) == [(second, coachee)]
