@@ -16,6 +16,11 @@ A coach's answer to the invitation (kind ``answer``, ``value`` 1 = yes, 0 = no) 
 An AM's external coach (kind ``external``, the name in ``text``; blank clears it) fills the slot of a
 core AM without an AM peer coach. The audit entry names whose answer or slot it is, not the name typed.
 
+The levels chosen for the dataset (kind ``levels``, ``text`` the level ids as ``ae-sdr,ae-ae``, or
+``none``) hold for the chains page, the plans and HR briefs alike, and for the next visit; the newest is in
+force, none means the team's default. They shape every team's chains, so only an editor who sees every team
+(scope None) may change them.
+
 Every writer takes the editor's ``scope`` — the rep_ids they may change, None for a role that sees
 everyone — and refuses, in one sentence and storing nothing, an edit about anyone else: a person edit
 (exclude, include, capacity) needs that person in scope, a pair edit (lock, unlock, start, stop, swap)
@@ -25,6 +30,7 @@ same transaction, so an edit and its record land together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -32,7 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from core.coaching.chains import Constraints
+from core.coaching.chains import ChainSettings, Constraints, parse_levels
 from core.governance.audit import add_entry, subject_ids
 from core.months import from_yyyymm, yyyymm
 from core.store.db import retry_when_busy
@@ -41,9 +47,10 @@ from core.store.models import ChainEdit, Dataset, Person
 PAIR_KINDS = ("lock", "unlock", "forbid", "allow")
 PERSON_KINDS = ("exclude", "include")
 START_KINDS = ("start", "stop")
-KINDS = (*PAIR_KINDS, *PERSON_KINDS, "capacity", *START_KINDS, "answer", "external")
+KINDS = (*PAIR_KINDS, *PERSON_KINDS, "capacity", *START_KINDS, "answer", "external", "levels")
 VALUE_KINDS = ("capacity", "answer", "external")  # about one person, with a value or text
 STARTED_COLUMNS = ("coach_id", "coachee_id", "start", "changed_by", "created_at")
+NO_LEVELS = "none"  # a ``levels`` edit that switches every level off
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,16 @@ class ChainEdits:
     constraints: Constraints
     capacity_overrides: dict[str, int]
     external_coaches: dict[str, str] = field(default_factory=dict)  # AM rep_id -> external coach's name
+    levels: tuple[str, ...] | None = None  # the levels chosen for the dataset; None = the team's default
+
+    def settings(self) -> ChainSettings:
+        """The matcher's settings these edits imply (levels, capacities, external coaches), the rest default.
+
+        The plans and HR briefs match with these, so they name the coaches of the levels the chains page runs.
+        """
+        return ChainSettings(
+            capacity_overrides=self.capacity_overrides, external_coaches=self.external_coaches, levels=self.levels
+        )
 
 
 def _edit(
@@ -83,6 +100,8 @@ def _edit(
             raise ValueError("An external coach needs the Account Manager they coach.")
         if len(text) > 200:
             raise ValueError("An external coach's name can be at most 200 characters.")
+    if kind == "levels":
+        text = ",".join(parse_levels(text or "")) if (text or "").strip() != NO_LEVELS else NO_LEVELS
     if kind == "start" and (value is None or not 190001 <= value <= 299912 or not 1 <= value % 100 <= 12):
         raise ValueError("A start needs the first coached month as YYYYMM, e.g. 202611.")
     return ChainEdit(
@@ -92,7 +111,7 @@ def _edit(
         coachee_id=coachee_id,
         rep_id=rep_id,
         value=value,
-        text=text if kind == "external" else None,
+        text=text if kind in ("external", "levels") else None,
         changed_by=changed_by[:200] or "unknown",
     )
 
@@ -102,6 +121,11 @@ def _check_scope(edits: list[ChainEdit], scope: frozenset[str] | None) -> None:
     if scope is None:
         return
     for edit in edits:
+        if edit.kind == "levels":
+            raise ValueError(
+                "The levels hold for the whole dataset, every team's chains, so only someone who sees every team "
+                "can change them; nothing was saved."
+            )
         if edit.kind in (*PERSON_KINDS, *VALUE_KINDS):
             if edit.rep_id not in scope:
                 raise ValueError(
@@ -119,7 +143,9 @@ def _describe(edits: list[ChainEdit]) -> str:
     """The audit detail of edits stored together: kind and whom, e.g. "lock A1 → S1; capacity A2 = 3"."""
     parts = []
     for edit in edits:
-        if edit.kind == "answer":
+        if edit.kind == "levels":
+            parts.append(f"levels = {edit.text}")
+        elif edit.kind == "answer":
             parts.append(f"answer {edit.rep_id} = {'yes' if edit.value else 'no'}")
         elif edit.kind == "external":
             parts.append(f"external coach for {edit.rep_id} {'set' if edit.text else 'cleared'}")
@@ -183,6 +209,19 @@ def add_edit(
         text=text,
     )
     _store(engine, dataset_id, [edit], scope)
+
+
+def set_levels(
+    *, engine: Engine, dataset_id: int, levels: Sequence[str], changed_by: str, scope: frozenset[str] | None
+) -> None:
+    """Keep the levels chosen for a dataset (none at all is a choice too), audited like every chain edit.
+
+    Raises:
+        ValueError: An unknown level, an editor who does not see every team (``scope`` not None), or no
+            such dataset.
+    """
+    text = ",".join(levels) or NO_LEVELS
+    _store(engine, dataset_id, [_edit(dataset_id=dataset_id, kind="levels", text=text, changed_by=changed_by)], scope)
 
 
 def swap_coach(
@@ -323,6 +362,7 @@ def edits_in_force(*, engine: Engine, dataset_id: int) -> ChainEdits:
     capacity: dict[str, int] = {}
     answers: dict[str, str] = {}
     external: dict[str, str] = {}
+    levels: tuple[str, ...] | None = None
     columns = ["id", "kind", "coach_id", "coachee_id", "rep_id", "value", "text"]
     for edit_id, kind, coach, coachee, rep, value, text in history[columns].itertuples(index=False):
         if kind in ("lock", "unlock"):
@@ -341,6 +381,8 @@ def edits_in_force(*, engine: Engine, dataset_id: int) -> ChainEdits:
             answers[rep] = "yes" if int(value) else "no"
         elif kind == "external":
             external[rep] = str(text or "") if isinstance(text, str) else ""
+        elif kind == "levels":
+            levels = () if text == NO_LEVELS else parse_levels(str(text))
     # A newer lock for the same coachee at the same level replaces an older one (one peer coach per level).
     roles = _roles(engine, dataset_id)
     latest_lock: dict[tuple[str, str], tuple[str, str]] = {}
@@ -356,4 +398,5 @@ def edits_in_force(*, engine: Engine, dataset_id: int) -> ChainEdits:
         ),
         capacity_overrides=capacity,
         external_coaches={rep: name for rep, name in sorted(external.items()) if name},
+        levels=levels,
     )

@@ -313,3 +313,30 @@ def test_a_newer_start_at_the_same_level_replaces_the_older(
                     changed_by="m", scope=None)  # fmt: skip
     started = started_pairs(engine=engine, dataset_id=dataset_id)
     assert list(zip(started["coach_id"], started["coachee_id"], strict=True)) == [(second, coachee)]
+
+
+def test_levels_are_kept_per_dataset_newest_first_and_audited(engine: Engine, dataset_id: int) -> None:
+    """The levels chosen for a dataset are stored, folded (newest wins, none is a choice) and audited."""
+    from core.coaching.edits import set_levels
+    from core.governance.audit import audit_log
+
+    assert edits_in_force(engine=engine, dataset_id=dataset_id).levels is None
+    set_levels(engine=engine, dataset_id=dataset_id, levels=["ae-ae", "ae-sdr"], changed_by="Ann", scope=None)
+    edits = edits_in_force(engine=engine, dataset_id=dataset_id)
+    assert edits.levels == ("ae-sdr", "ae-ae")  # in matching order
+    assert edits.settings().levels == ("ae-sdr", "ae-ae")
+    set_levels(engine=engine, dataset_id=dataset_id, levels=[], changed_by="Ann", scope=None)
+    assert edits_in_force(engine=engine, dataset_id=dataset_id).levels == ()
+    details = set(audit_log(engine=engine, actions=["chain_edit"])["detail"])
+    assert {"levels = ae-sdr,ae-ae", "levels = none"} <= details
+
+
+def test_levels_refused_for_a_scoped_editor_or_an_unknown_level(engine: Engine, dataset_id: int) -> None:
+    """A manager who sees only some teams cannot change every team's levels; an unknown level is one sentence."""
+    from core.coaching.edits import set_levels
+
+    with pytest.raises(ValueError, match="whole dataset"):
+        set_levels(engine=engine, dataset_id=dataset_id, levels=["ae-ae"], changed_by="m", scope=frozenset({"x"}))
+    with pytest.raises(ValueError, match="not a coaching level"):
+        set_levels(engine=engine, dataset_id=dataset_id, levels=["ae-am"], changed_by="m", scope=None)
+    assert edits_in_force(engine=engine, dataset_id=dataset_id).levels is None
