@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -709,6 +709,47 @@ def scored_on(scored: pd.DataFrame, weights: Mapping[str, float] | None = None) 
         total = sum(resolved[spec.id] for spec in used)
         out[role] = {spec.id: round(resolved[spec.id] / total, 4) for spec in used}
     return out
+
+
+def without_quota(records: pd.DataFrame, *, window: int | None = 3, end: str | None = None) -> pd.DataFrame:
+    """The AEs of the window without a quota: those whose months there hold no quota above 0 (with revenue).
+
+    Exactly the AEs that make the role be scored on won revenue per month (see the module docstring), so
+    this is empty when AEs are scored on quota attainment.
+
+    Args:
+        records: The canonical table, as :func:`score_people` takes it.
+        window: As :func:`score_people`.
+        end: As :func:`score_people`.
+
+    Returns:
+        ``rep_id`` and ``name``, sorted by name then rep_id.
+    """
+    rows, people = _window_rows(records, window, end)
+    member = (people["role"].astype(str) == "AE").to_numpy()
+    quota = _metric(next(spec for spec in METRICS if spec.id == QUOTA_METRIC), rows, member)
+    lacking = pd.DataFrame(people.loc[member & (quota.n == 0), ["rep_id", "name"]])
+    return lacking.sort_values(["name", "rep_id"], kind="stable").reset_index(drop=True)
+
+
+def without_quota_text(names: Sequence[str], *, others: int = 0, shown: int = 5) -> str:
+    """Who lacks a quota, for people: ``AEs without a quota in this window: Ann, Bo and 3 more.``
+
+    Args:
+        names: The names the reader may see (their own people; aliases in presentation mode).
+        others: How many more lack one among people the reader may not see named (other teams).
+        shown: How many names to write before counting the rest.
+    """
+    parts = list(names[:shown])
+    if len(names) > shown:
+        parts[-1] += f" and {len(names) - shown} more"
+    if others:
+        tail = f"{others} in other teams"
+        if parts:
+            parts[-1] += f" and {tail}"
+        else:
+            parts.append(tail)
+    return f"AEs without a quota in this window: {', '.join(parts)}."
 
 
 def weights_text(shares: Mapping[str, float]) -> str:
