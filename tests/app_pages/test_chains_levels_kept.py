@@ -67,3 +67,28 @@ def test_plans_use_the_stored_levels(app_env: Path) -> None:
     after = " ".join(m.value for m in at.markdown)
     coach = after.split("## Coach", 1)[1].split("\n\n", 2)[1]
     assert "(AE)" not in coach and "until a peer coach is free" in coach and "AE → SDR level is off" in coach
+
+
+def test_the_chains_page_shows_aptitude_and_training_from_an_imported_file(app_env: Path) -> None:
+    """File → import → chains page: the coach's aptitude and training from the file are in the pair's reason."""
+    from core.governance.access import OPERATOR
+    from core.ingest.importer import import_prepared, prepare
+    from ui.state import ACTIVE_DATASET
+
+    lines = ["rep_id,name,role,team,region,manager,period,deals_worked,deals_won,revenue_won,coach_willing,"
+             "Coach-Eignung,Coaching-Schulung absolviert"]  # fmt: skip
+    for i in range(1, 10):
+        for month in ("2026-08", "2026-09", "2026-10"):
+            extra = "5,ja" if i == 1 else ","
+            lines.append(f"A{i},AE {i},AE,T,R,M,{month},20,{12 - i},{(12 - i) * 1000},yes,{extra}")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    engine = make_engine(f"sqlite:///{app_env}")
+    prepared = prepare(("\n".join(lines) + "\n").encode("utf-8"), "aes.csv")
+    at.session_state[ACTIVE_DATASET] = import_prepared(
+        engine=engine, prepared=prepared, name="AEs", viewer=OPERATOR
+    ).dataset_id
+    open_page(at, "chains").run()
+    assert not at.exception, [e.value for e in at.exception]
+    pairs = next(df.value for df in at.dataframe if "coach_name" in df.value.columns)
+    mine = pairs[pairs["coach_name"] == "AE 1"]
+    assert len(mine) and mine["reason"].str.contains("coaching aptitude 5/5 · coaching training done").all()
