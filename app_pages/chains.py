@@ -22,6 +22,7 @@ from core.coaching.edits import (
     add_edit,
     edit_history,
     edits_in_force,
+    set_levels,
     start_pairs,
     started_pairs,
     stop_pairs,
@@ -88,12 +89,12 @@ def chains() -> None:
         st.error(str(exc))
         return
     edits = edits_in_force(engine=get_engine(), dataset_id=dataset.id)
-    levels = _levels(segmented)
+    ids = cache.visible(dataset.id, viewer)
+    levels = _levels(segmented, dataset.id, edits.levels, may_store=ids is None)
     with st.expander("Capacity and hours", icon=":material/tune:"):
         settings = _settings(levels, edits.capacity_overrides, edits.external_coaches)
     matched = cache.chains(segmented, settings, edits.constraints)
     # Matching runs on everyone; a manager sees the pairs, coaches and gaps that involve their people.
-    ids = cache.visible(dataset.id, viewer)
     board = _board(
         view,
         chains_in_scope(matched, ids),
@@ -123,19 +124,42 @@ def chains() -> None:
     _started(board)
 
 
-def _levels(segmented: pd.DataFrame) -> tuple[str, ...]:
-    """The levels to match: by default the ones that fit the team's roles; the manager may switch any on or off."""
-    default = default_levels(segmented["role"].dropna().astype(str))
-    chosen = st.multiselect(
-        "Levels",
-        options=list(LEVEL_BY_ID),
-        default=list(default),
-        format_func=level_label,
-        key="ch_levels",
-        help="Who coaches whom. By default: across roles where the role above exists, and within a role that has "
-        "no role above it in this team. A coach's capacity is shared across the levels they coach on.",
+def _levels(
+    segmented: pd.DataFrame, dataset_id: int, stored: tuple[str, ...] | None, *, may_store: bool
+) -> tuple[str, ...]:
+    """The levels to match: those kept for the dataset, else the ones that fit the team's roles.
+
+    A change is kept for the dataset (an audited chain edit), so the plans and the next visit use the same
+    levels. The widget follows the kept levels whenever they differ from what this session last showed — another
+    dataset, or a change made in another session — so a stale choice is never saved over a newer one. Only a
+    viewer who sees every team may change them: they shape every team's chains.
+    """
+    kept = stored if stored is not None else default_levels(segmented["role"].dropna().astype(str))
+    if st.session_state.get("ch_levels_shown") != (dataset_id, kept):
+        st.session_state["ch_levels"] = list(kept)
+    chosen = tuple(
+        str(v)
+        for v in st.multiselect(
+            "Levels",
+            options=list(LEVEL_BY_ID),
+            format_func=level_label,
+            key="ch_levels",
+            disabled=not may_store,
+            help="Who coaches whom. By default: across roles where the role above exists, and within a role that "
+            "has no role above it in this team. A coach's capacity is shared across the levels they coach on. The "
+            "choice is kept for this dataset: the plans and the next visit use it."
+            + ("" if may_store else " Only someone who sees every team can change it."),
+        )
     )
-    return tuple(str(v) for v in chosen)
+    chosen = tuple(level for level in LEVEL_BY_ID if level in chosen)  # matching order
+    if may_store and chosen != kept:
+        try:
+            set_levels(engine=get_engine(), dataset_id=dataset_id, levels=chosen, changed_by=current_user(), scope=None)
+        except ValueError as exc:
+            st.error(str(exc))
+            chosen = kept
+    st.session_state["ch_levels_shown"] = (dataset_id, chosen)
+    return chosen
 
 
 def _settings(

@@ -18,6 +18,7 @@ from core.scoring.metrics import (
     metrics_for,
     scored_on,
     scored_on_text,
+    without_quota_text,
 )
 from core.scoring.overrides import override_history, set_override
 from core.scoring.segmentation import (
@@ -77,12 +78,25 @@ def segmentation() -> None:
     summary = _counts(segmented, settings)
     used = scored_on(everyone, settings.weights)
     st.caption("Scored on — " + " · ".join(scored_on_text(used)))
+    if NO_QUOTA_METRIC in used.get("AE", {}):
+        _without_quota(view, settings, cache.visible(dataset.id, viewer))
     _charts(segmented, summary, used)
     shown = _people(segmented, summary, dataset)
     if shown.empty:
         st.info("No one matches these filters.")
         return
     _why(shown, segmented, everyone, view, settings)
+
+
+def _without_quota(view: View, settings: SegmentSettings, ids: frozenset[str] | None) -> None:
+    """Who lacks a quota: the viewer's own people by name (aliases while presenting), the others counted."""
+    lacking = cache.without_quota(view, settings)  # names from the view's records: aliases while presenting
+    mine = scoped(lacking, ids)
+    names = [str(name) for name in mine["name"]]
+    st.caption(
+        without_quota_text(names, others=len(lacking) - len(mine))
+        + " Enter their quota to score AEs by quota attainment again."
+    )
 
 
 def _settings() -> SegmentSettings | None:

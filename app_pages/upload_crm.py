@@ -47,6 +47,8 @@ FIELD_HELP = {
     "account": "the account's name or ID",
     "role": "the person's role or job title",
     "coach_willing": "yes / no / blank: whether the person agreed to coach",
+    "coach_aptitude": "1–5 / blank: how able the person is to coach (raises their preference as a coach)",
+    "coach_trained": "yes / no / blank: whether the person has done coaching training",
     "quota": "the person's monthly quota",
 }
 

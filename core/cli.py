@@ -579,8 +579,15 @@ def _write_output(data: bytes, out: str | None, what: str) -> None:
 
 def _cmd_segment(args: argparse.Namespace) -> int:
     from core.export import export_bytes
-    from core.scoring.metrics import parse_weights, scored_on, scored_on_text
-    from core.scoring.segmentation import export_table, segment
+    from core.scoring.metrics import (
+        NO_QUOTA_METRIC,
+        parse_weights,
+        scored_on,
+        scored_on_text,
+        without_quota,
+        without_quota_text,
+    )
+    from core.scoring.segmentation import complete_records, export_table, segment
 
     weights = parse_weights(args.weights) if args.weights.strip() else {}
     if args.format == "xlsx" and not args.out:
@@ -598,8 +605,12 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     segmented = segment(prepared.frame, settings)
     # Which metrics each role was scored on here (AEs without a quota: won revenue per month); every row
     # of the output carries its role's in the scored_on column, in the --weights syntax.
-    for line in scored_on_text(scored_on(segmented, weights)):
+    used = scored_on(segmented, weights)
+    for line in scored_on_text(used):
         print(f"Scored on: {line}", file=sys.stderr)
+    if NO_QUOTA_METRIC in used.get("AE", {}):  # and who lacks one, so the quota can be entered
+        lacking = without_quota(complete_records(prepared.frame, settings), window=settings.window)
+        print(without_quota_text([str(n) for n in lacking["name"]]), file=sys.stderr)
     table = export_table(segmented)
     _write_output(export_bytes(table, args.format, sheet="Tiers"), args.out, f"{len(table):,} people")
     return EXIT_OK

@@ -419,7 +419,9 @@ def generate_programme(spec: DemoSpec | None = None) -> tuple[pd.DataFrame, pd.D
     for c in COUNT_COLUMNS:
         frame[c] = frame[c].astype("Int64")
     frame["coach_willing"] = frame["coach_willing"].replace("", pd.NA)
-    return frame[list(CANONICAL_COLUMNS)].reset_index(drop=True), _programme_frame(pairs, rep_ids, spec.programme_start)
+    return frame.reindex(columns=list(CANONICAL_COLUMNS)).reset_index(drop=True), _programme_frame(
+        pairs, rep_ids, spec.programme_start
+    )
 
 
 def _coach(

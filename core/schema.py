@@ -15,7 +15,9 @@ ROLE_NAMES: Final = {
     "AM": "Account Manager",
 }
 
-PERSON_COLUMNS: Final = ("rep_id", "name", "role", "team", "region", "manager", "coach_willing")
+COACH_COLUMNS: Final = ("coach_aptitude", "coach_trained")
+"""Optional facts about a person as a coach: a file without them reads as unknown (the matcher's neutral)."""
+PERSON_COLUMNS: Final = ("rep_id", "name", "role", "team", "region", "manager", "coach_willing", *COACH_COLUMNS)
 COUNT_COLUMNS: Final = ("calls", "leads_sent", "qualified_leads", "deals_worked", "deals_won")
 MONEY_COLUMNS: Final = ("revenue_won", "quota", "portfolio_start", "portfolio_end")
 METRIC_COLUMNS: Final = COUNT_COLUMNS + MONEY_COLUMNS
@@ -30,7 +32,10 @@ CANONICAL_COLUMNS: Final = (
     "period",
     *METRIC_COLUMNS,
     "coach_willing",
+    *COACH_COLUMNS,
 )
+REQUIRED_COLUMNS: Final = tuple(c for c in CANONICAL_COLUMNS if c not in COACH_COLUMNS)
+"""The columns a canonical table must have; the optional :data:`COACH_COLUMNS` are blank when absent."""
 
 # Which raw fields each role's metrics need (PRODUCT.md); the rest stay blank for that role.
 ROLE_FIELDS: Final = {
@@ -57,4 +62,6 @@ COLUMN_DOCS: Final = {
     "portfolio_start": "AM: value of the account portfolio at the start of the month.",
     "portfolio_end": "AM: value of the account portfolio at the end of the month.",
     "coach_willing": "yes, no or blank (blank = ask first).",
+    "coach_aptitude": "Optional: how able to coach, 1 (little) to 5 (very); blank if not assessed.",
+    "coach_trained": "Optional: coaching training done, yes / no / blank.",
 }

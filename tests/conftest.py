@@ -51,7 +51,13 @@ def small_team() -> pd.DataFrame:
 
 @pytest.fixture
 def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Point the app at an empty database file and drop its cached engine around the test."""
+    """Point the app at an empty database file and drop its cached engine and data around the test.
+
+    The cached data goes too: a view's token (dataset id, rows, last import) can repeat in another test's
+    database, and would hand that test the earlier one's records.
+    """
+    import streamlit as st
+
     from ui.state import get_engine
 
     db = tmp_path / "app.db"
@@ -59,5 +65,7 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("COACHWISE_DB_PATH", str(db))
     monkeypatch.chdir(ROOT)
     get_engine.clear()
+    st.cache_data.clear()
     yield db
     get_engine.clear()
+    st.cache_data.clear()

@@ -40,6 +40,8 @@ GERMAN_HEADERS: dict[str, str] = {
     "portfolio_start": "Portfoliowert Anfang",
     "portfolio_end": "Portfoliowert Ende",
     "coach_willing": "Coach-Bereitschaft",
+    "coach_aptitude": "Coaching-Eignung",
+    "coach_trained": "Coaching-Schulung absolviert",
 }
 GERMAN_TITLE = "Vertriebsleistung Export"
 
@@ -64,6 +66,8 @@ DUTCH_HEADERS: dict[str, str] = dict(
             "Portefeuille begin",
             "Portefeuille eind",
             "Bereid te coachen",
+            "Geschiktheid als coach",
+            "Coachingtraining gevolgd",
         ),
         strict=True,
     )
@@ -91,6 +95,8 @@ CRM_HEADERS: dict[str, str] = dict(
             "Portfolio Start Value",
             "Portfolio End Value",
             "Willing to Coach",
+            "Coaching Aptitude",
+            "Coaching Training Done",
         ),
         strict=True,
     )

@@ -19,8 +19,16 @@ from core.coaching.impact import ImpactResult, ImpactSettings, estimate_from_rec
 from core.governance.access import Viewer, visible_rep_ids
 from core.governance.alias import alias_frame
 from core.scoring.metrics import role_medians
+from core.scoring.metrics import without_quota as aes_without_quota
 from core.scoring.overrides import current_overrides
-from core.scoring.segmentation import SegmentSettings, apply_overrides, incomplete_months, monthly_history, segment
+from core.scoring.segmentation import (
+    SegmentSettings,
+    apply_overrides,
+    complete_records,
+    incomplete_months,
+    monthly_history,
+    segment,
+)
 from core.store.datasets import dataset_version, load_people, load_records
 from ui.redact import View, alias_key, redact_frame
 from ui.state import get_engine
@@ -79,6 +87,12 @@ def tiers(view: View, settings: SegmentSettings) -> pd.DataFrame:
         ValueError: when the records cannot be segmented (as ``core.scoring.segmentation.segment``).
     """
     return apply_overrides(segmentation(view, settings), overrides(view))
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=_SETTINGS)
+def without_quota(view: View, settings: SegmentSettings) -> pd.DataFrame:
+    """The AEs without a quota in the segmentation's window (rep_id, name; aliases when the view says so)."""
+    return aes_without_quota(complete_records(records(view), settings), window=settings.window)
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=_SETTINGS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.coaching.chains import ChainSettings
 from core.coaching.edits import edits_in_force
 from core.plans.content import PlanInputs, plan_inputs
 from core.scoring.segmentation import SegmentSettings, complete_records
@@ -17,9 +16,7 @@ def plan_context(view: View, settings: SegmentSettings) -> PlanInputs:
     """Assemble the plans' inputs from the cached computations (raises ValueError as segmentation does)."""
     segmented = cache.tiers(view, settings)
     edits_now = edits_in_force(engine=get_engine(), dataset_id=view.dataset_id)
-    chain_settings = ChainSettings(
-        capacity_overrides=edits_now.capacity_overrides, external_coaches=edits_now.external_coaches
-    )
+    chain_settings = edits_now.settings()  # the levels the chains page keeps for this dataset, too
     return plan_inputs(
         segmented=segmented,
         medians=cache.medians(view, settings),

@@ -50,7 +50,9 @@ product promises; ``tests/coaching/test_chains.py`` checks each of them.
   candidate and the matched count is the true maximum. Larger levels use sparse candidates (per coachee,
   every coach of the same team, and the best :data:`TOP_K` plus :data:`TOP_K` spread over the free places
   in the region and anywhere, see :func:`_block`), repaired while coachees are left and coaches have room.
-* **Fit** — see :func:`fit_formula`. **Focus** is the coachee's weakest metric relative to peers.
+* **Fit** — see :func:`fit_formula`. **Focus** is the coachee's weakest metric relative to peers, of the
+  metrics their role is scored on in this dataset (the segmentation's ``scored_on``: close rate and won
+  revenue per month for AEs without a quota); the AE's need across roles is judged on the same metrics.
 * **Reason**: coach (role, rank "3rd of 30" — or "top N%" without a rank —, the coach's metric against
   the role median: the close rate for AEs and upsell rate for AMs across roles, the coachee's focus
   metric within a role) · locality · focus, then aptitude, training, "new to the top tier", "coach the
@@ -313,8 +315,9 @@ def fit_formula() -> str:
         "fit = coach strength × (0.4 + 0.6 × coachee need), from 0 to 1: a strong coach is always a good "
         "match, and best where the coachee most needs it. AE → SDR: strength = the AE's close-rate "
         "percentile ÷ 100, need = 1 − the SDR's qualified-lead-rate percentile ÷ 100. AM → AE: strength = "
-        "the AM's upsell-rate percentile ÷ 100, need = 1 − the AE's lower percentile of close rate and quota "
-        "attainment ÷ 100. Within a role (AE → AE, SDR → SDR, AM → AM): the coachee's weakest metric decides, "
+        "the AM's upsell-rate percentile ÷ 100, need = 1 − the AE's lowest percentile of the metrics AEs are "
+        "scored on here (close rate and quota attainment, or won revenue per month without a quota) ÷ 100. Within "
+        "a role (AE → AE, SDR → SDR, AM → AM): the coachee's weakest metric of those their role is scored on decides, "
         "strength = the coach's percentile on that metric ÷ 100, need = 1 − the coachee's. A missing "
         "percentile counts as 50. On top of fit, the matching prefers the same team (+0.3), a coach who said "
         "yes (+0.2), the same region (+0.15), a coach who was not just new to the top tier (+0.1), a higher "
@@ -392,8 +395,34 @@ def _fit(strength: FloatArray, need: FloatArray) -> FloatArray:
     return np.asarray(strength * (FIT_STRENGTH_ONLY + FIT_NEED * need), dtype=np.float64)
 
 
-def _cross_role(frame: pd.DataFrame, role: npt.NDArray[np.object_]) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Strength as a coach of the role below, need as a coachee of the role above, and the coach metric's raw value."""
+def _scored(frame: pd.DataFrame, role: npt.NDArray[np.object_]) -> BoolArray:
+    """(people, METRICS): whether the person's role was scored on the metric in this dataset.
+
+    From the segmentation's ``scored_on`` (``close_rate=0.6;revenue_per_month=0.4``); a person without it
+    (an older caller, a frame written by hand) counts every metric of their role, as before.
+    """
+    n = len(frame)
+    mine = np.array([[spec.role == r for spec in METRICS] for r in role], dtype=np.bool_).reshape(n, len(METRICS))
+    if "scored_on" not in frame.columns:
+        return mine
+    index = {spec.id: k for k, spec in enumerate(METRICS)}
+    out = mine.copy()
+    for i, text in enumerate(_text(frame["scored_on"])):
+        used = {part.partition("=")[0].strip() for part in str(text).split(";") if part.strip()}
+        used = {m for m in used if m in index}
+        if used:
+            out[i] = [mine[i, k] and spec.id in used for k, spec in enumerate(METRICS)]
+    return out
+
+
+def _cross_role(
+    frame: pd.DataFrame, role: npt.NDArray[np.object_], pct: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Strength as a coach of the role below, need as a coachee of the role above, and the coach metric's raw value.
+
+    ``pct`` holds the percentiles of the metrics each person's role is scored on (NaN elsewhere): an AE's
+    need is their lowest of those (close rate and quota attainment, or won revenue per month without a quota).
+    """
     n = len(frame)
     strength = np.full(n, np.nan)
     coach_raw = np.full(n, np.nan)
@@ -404,7 +433,7 @@ def _cross_role(frame: pd.DataFrame, role: npt.NDArray[np.object_]) -> tuple[Flo
     need = np.full(n, np.nan)
     sdr = role == "SDR"
     need[sdr] = 1.0 - _pct(frame, "qualified_lead_rate")[sdr] / 100.0
-    both = np.column_stack([_pct(frame, "close_rate"), _pct(frame, "quota_attainment")])
+    both = pct[:, [k for k, spec in enumerate(METRICS) if spec.role == "AE"]] if n else np.empty((0, 1))
     has = np.isfinite(both).any(axis=1)
     lowest = np.full(n, np.nan)
     lowest[has] = np.nanmin(both[has], axis=1)
@@ -457,8 +486,9 @@ def _prepare(segmented: pd.DataFrame, excluded: frozenset[str], answers: Sequenc
         frame.loc[hit, "willing"] = frame.loc[hit, "rep_id"].map(recorded)
     n = len(frame)
     role = frame["role"].to_numpy(dtype=object)
-    strength, need, _ = _cross_role(frame, role)
     pct = np.column_stack([_pct(frame, spec.id) for spec in METRICS]) if n else np.empty((0, len(METRICS)))
+    pct = np.where(_scored(frame, role), pct, np.nan)  # only the metrics the role is scored on count
+    strength, need, _ = _cross_role(frame, role, pct)
     raw = np.column_stack([_numbers(frame, f"{spec.id}_raw") for spec in METRICS]) if n else pct.copy()
     focus_metric, focus = _focus(pct, role)
 

@@ -6,13 +6,20 @@ re-match respects them. The newest edit per subject is in force; the history is 
 Starting a pair (kind ``start``, ``value`` = the first coached month as YYYYMM) records when
 coaching began, for the Impact page; it also locks the pair, because a chain that runs should not
 be re-matched away silently. ``stop`` ends it (and unlocks it): the pair no longer counts as
-coached. A coachee has one started coach per level — a newer start replaces an older one — and
-a swap (which forbids the old pair) stops it too.
+coached. A coachee has one started coach per level — a newer start at the same level replaces an older
+one — and a swap (which forbids the old pair) stops it too. Locks are the same: one per coachee and level.
+The level of a pair is the coach's role with the coachee's (an AE locked to an AM and to a top AE keeps
+both: AM → AE and AE → AE), from the dataset's stored people; coaches no longer stored share one level.
 
 A coach's answer to the invitation (kind ``answer``, ``value`` 1 = yes, 0 = no) replaces the file's
 ``coach_willing`` for matching: yes turns their invitations into pairs, no takes them out as a coach.
 An AM's external coach (kind ``external``, the name in ``text``; blank clears it) fills the slot of a
 core AM without an AM peer coach. The audit entry names whose answer or slot it is, not the name typed.
+
+The levels chosen for the dataset (kind ``levels``, ``text`` the level ids as ``ae-sdr,ae-ae``, or
+``none``) hold for the chains page, the plans and HR briefs alike, and for the next visit; the newest is in
+force, none means the team's default. They shape every team's chains, so only an editor who sees every team
+(scope None) may change them.
 
 Every writer takes the editor's ``scope`` — the rep_ids they may change, None for a role that sees
 everyone — and refuses, in one sentence and storing nothing, an edit about anyone else: a person edit
@@ -23,6 +30,7 @@ same transaction, so an edit and its record land together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -30,18 +38,19 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from core.coaching.chains import Constraints
+from core.coaching.chains import ChainSettings, Constraints, parse_levels
 from core.governance.audit import add_entry, subject_ids
 from core.months import from_yyyymm, yyyymm
 from core.store.db import retry_when_busy
-from core.store.models import ChainEdit, Dataset
+from core.store.models import ChainEdit, Dataset, Person
 
 PAIR_KINDS = ("lock", "unlock", "forbid", "allow")
 PERSON_KINDS = ("exclude", "include")
 START_KINDS = ("start", "stop")
-KINDS = (*PAIR_KINDS, *PERSON_KINDS, "capacity", *START_KINDS, "answer", "external")
+KINDS = (*PAIR_KINDS, *PERSON_KINDS, "capacity", *START_KINDS, "answer", "external", "levels")
 VALUE_KINDS = ("capacity", "answer", "external")  # about one person, with a value or text
 STARTED_COLUMNS = ("coach_id", "coachee_id", "start", "changed_by", "created_at")
+NO_LEVELS = "none"  # a ``levels`` edit that switches every level off
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,16 @@ class ChainEdits:
     constraints: Constraints
     capacity_overrides: dict[str, int]
     external_coaches: dict[str, str] = field(default_factory=dict)  # AM rep_id -> external coach's name
+    levels: tuple[str, ...] | None = None  # the levels chosen for the dataset; None = the team's default
+
+    def settings(self) -> ChainSettings:
+        """The matcher's settings these edits imply (levels, capacities, external coaches), the rest default.
+
+        The plans and HR briefs match with these, so they name the coaches of the levels the chains page runs.
+        """
+        return ChainSettings(
+            capacity_overrides=self.capacity_overrides, external_coaches=self.external_coaches, levels=self.levels
+        )
 
 
 def _edit(
@@ -81,6 +100,8 @@ def _edit(
             raise ValueError("An external coach needs the Account Manager they coach.")
         if len(text) > 200:
             raise ValueError("An external coach's name can be at most 200 characters.")
+    if kind == "levels":
+        text = ",".join(parse_levels(text or "")) if (text or "").strip() != NO_LEVELS else NO_LEVELS
     if kind == "start" and (value is None or not 190001 <= value <= 299912 or not 1 <= value % 100 <= 12):
         raise ValueError("A start needs the first coached month as YYYYMM, e.g. 202611.")
     return ChainEdit(
@@ -90,7 +111,7 @@ def _edit(
         coachee_id=coachee_id,
         rep_id=rep_id,
         value=value,
-        text=text if kind == "external" else None,
+        text=text if kind in ("external", "levels") else None,
         changed_by=changed_by[:200] or "unknown",
     )
 
@@ -100,6 +121,11 @@ def _check_scope(edits: list[ChainEdit], scope: frozenset[str] | None) -> None:
     if scope is None:
         return
     for edit in edits:
+        if edit.kind == "levels":
+            raise ValueError(
+                "The levels hold for the whole dataset, every team's chains, so only someone who sees every team "
+                "can change them; nothing was saved."
+            )
         if edit.kind in (*PERSON_KINDS, *VALUE_KINDS):
             if edit.rep_id not in scope:
                 raise ValueError(
@@ -117,7 +143,9 @@ def _describe(edits: list[ChainEdit]) -> str:
     """The audit detail of edits stored together: kind and whom, e.g. "lock A1 → S1; capacity A2 = 3"."""
     parts = []
     for edit in edits:
-        if edit.kind == "answer":
+        if edit.kind == "levels":
+            parts.append(f"levels = {edit.text}")
+        elif edit.kind == "answer":
             parts.append(f"answer {edit.rep_id} = {'yes' if edit.value else 'no'}")
         elif edit.kind == "external":
             parts.append(f"external coach for {edit.rep_id} {'set' if edit.text else 'cleared'}")
@@ -181,6 +209,19 @@ def add_edit(
         text=text,
     )
     _store(engine, dataset_id, [edit], scope)
+
+
+def set_levels(
+    *, engine: Engine, dataset_id: int, levels: Sequence[str], changed_by: str, scope: frozenset[str] | None
+) -> None:
+    """Keep the levels chosen for a dataset (none at all is a choice too), audited like every chain edit.
+
+    Raises:
+        ValueError: An unknown level, an editor who does not see every team (``scope`` not None), or no
+            such dataset.
+    """
+    text = ",".join(levels) or NO_LEVELS
+    _store(engine, dataset_id, [_edit(dataset_id=dataset_id, kind="levels", text=text, changed_by=changed_by)], scope)
 
 
 def swap_coach(
@@ -255,23 +296,38 @@ def stop_pairs(
     _store(engine, dataset_id, edits, scope)
 
 
+def _roles(engine: Engine, dataset_id: int) -> dict[str, str]:
+    """rep_id → role of the dataset's stored people."""
+    query = select(col(Person.rep_id), col(Person.role)).where(col(Person.dataset_id) == dataset_id)
+    with engine.connect() as connection:
+        return {str(rep): str(role) for rep, role in connection.execute(query).all()}
+
+
+def _level_key(roles: dict[str, str], coach: object, coachee: object) -> tuple[str, str]:
+    """(coachee, coach's role): one per level, since the coachee's own role is fixed (unknown coaches share one)."""
+    return str(coachee), roles.get(str(coach), "")
+
+
 def started_pairs(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
     """The started pairs in force: coach_id, coachee_id, start (``YYYY-MM``), changed_by, created_at.
 
-    Folded from the history oldest first: ``start`` makes the pair the coachee's started pair
-    (replacing another coach's), ``stop`` or ``forbid`` of that pair ends it. Sorted by coachee.
+    Folded from the history oldest first: ``start`` makes the pair the coachee's started pair at its
+    level (replacing another coach's at that level), ``stop`` or ``forbid`` of that pair ends it. Sorted by
+    coachee, then coach.
     """
     history = edit_history(engine=engine, dataset_id=dataset_id).sort_values("id")
     relevant = history[history["kind"].isin([*START_KINDS, "forbid"])]
-    current: dict[str, tuple[str, int, str, object]] = {}  # coachee -> (coach, month, by, at)
+    roles = _roles(engine, dataset_id)
+    current: dict[tuple[str, str], tuple[str, int, str, object]] = {}  # (coachee, level) -> (coach, month, by, at)
     columns = ["kind", "coach_id", "coachee_id", "value", "changed_by", "created_at"]
     for kind, coach, coachee, value, by, at in relevant[columns].itertuples(index=False):
+        key = _level_key(roles, coach, coachee)
         if kind == "start":
-            current[str(coachee)] = (str(coach), int(value), str(by), at)
-        elif coachee in current and current[coachee][0] == coach:
-            del current[coachee]
-    rows = [(c, e, from_yyyymm(v), by, at) for e, (c, v, by, at) in sorted(current.items())]
-    return pd.DataFrame(rows, columns=list(STARTED_COLUMNS))
+            current[key] = (str(coach), int(value), str(by), at)
+        elif key in current and current[key][0] == coach:
+            del current[key]
+    rows = sorted((key[0], c, from_yyyymm(v), by, at) for key, (c, v, by, at) in current.items())
+    return pd.DataFrame([(c, e, v, by, at) for e, c, v, by, at in rows], columns=list(STARTED_COLUMNS))
 
 
 def edit_history(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
@@ -306,6 +362,7 @@ def edits_in_force(*, engine: Engine, dataset_id: int) -> ChainEdits:
     capacity: dict[str, int] = {}
     answers: dict[str, str] = {}
     external: dict[str, str] = {}
+    levels: tuple[str, ...] | None = None
     columns = ["id", "kind", "coach_id", "coachee_id", "rep_id", "value", "text"]
     for edit_id, kind, coach, coachee, rep, value, text in history[columns].itertuples(index=False):
         if kind in ("lock", "unlock"):
@@ -324,11 +381,14 @@ def edits_in_force(*, engine: Engine, dataset_id: int) -> ChainEdits:
             answers[rep] = "yes" if int(value) else "no"
         elif kind == "external":
             external[rep] = str(text or "") if isinstance(text, str) else ""
-    # A newer lock for the same coachee replaces an older one (one peer coach per level).
-    latest_lock: dict[str, tuple[str, str]] = {}
+        elif kind == "levels":
+            levels = () if text == NO_LEVELS else parse_levels(str(text))
+    # A newer lock for the same coachee at the same level replaces an older one (one peer coach per level).
+    roles = _roles(engine, dataset_id)
+    latest_lock: dict[tuple[str, str], tuple[str, str]] = {}
     for pair, seq in sorted(locked.items(), key=lambda item: item[1]):
         if seq >= 0:
-            latest_lock[pair[1]] = pair
+            latest_lock[_level_key(roles, *pair)] = pair
     return ChainEdits(
         constraints=Constraints(
             locked=tuple(sorted(latest_lock.values())),
@@ -338,4 +398,5 @@ def edits_in_force(*, engine: Engine, dataset_id: int) -> ChainEdits:
         ),
         capacity_overrides=capacity,
         external_coaches={rep: name for rep, name in sorted(external.items()) if name},
+        levels=levels,
     )

@@ -28,7 +28,7 @@ from core.ingest.mapping import header_signature, normalise_roles, suggest_mappi
 from core.ingest.reader import RawTable, UnusableFile, read_table
 from core.ingest.validation import ERROR, CellIssue, validate
 from core.ingest.values import detect_decimal, parse_numbers, parse_periods, parse_yes_no, strip_control_characters
-from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, ROLES
+from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS, ROLES
 from core.store.datasets import (
     AppendResult,
     DatasetInfo,
@@ -220,6 +220,42 @@ def _controls_warning(filename: str, stripped: Mapping[str, pd.Series], row_numb
     )
 
 
+APTITUDE_REASON = "not a coaching aptitude from 1 to 5 (a whole number); left blank, the row is kept"
+TRAINED_REASON = "not yes or no (coaching training done); left blank, the row is kept"
+
+
+def _coach_fields(cells: pd.DataFrame, parsed: pd.DataFrame, decimal: str) -> dict[str, pd.Series]:
+    """Parse the optional coach_aptitude (1–5) and coach_trained (yes/no) into ``parsed``; warnings for bad cells.
+
+    Both only raise a coach's preference in the chains, so a bad cell is left blank (unknown) with a warning
+    rather than rejecting the person's month, whose counts are fine.
+    """
+    aptitude = parse_numbers(cells["coach_aptitude"], decimal=decimal)
+    values = aptitude.values.astype("float64")
+    bad = aptitude.invalid | (values.notna() & ((values % 1 != 0) | (values < 1) | (values > 5)))
+    parsed["coach_aptitude"] = values.where(~bad).round().astype("Int64")
+    trained = parse_yes_no(cells["coach_trained"])
+    parsed["coach_trained"] = trained.values
+    out = {}
+    for column, mask, reason in (
+        ("coach_aptitude", bad, APTITUDE_REASON),
+        ("coach_trained", trained.invalid, TRAINED_REASON),
+    ):
+        if mask.any():
+            out[column] = pd.Series(reason, index=mask[mask].index, dtype=object)
+    return out
+
+
+def _joined(*warnings: Mapping[str, pd.Series]) -> dict[str, pd.Series]:
+    """Per-field warning reasons from several sources, one text per changed cell."""
+    out: dict[str, pd.Series] = {}
+    for source in warnings:
+        for column, reasons in source.items():
+            both = pd.concat([out[column], reasons]) if column in out else reasons
+            out[column] = both.groupby(level=0, sort=True).agg("; ".join)
+    return out
+
+
 def prepare(
     data: bytes,
     filename: str,
@@ -276,6 +312,7 @@ def prepare(
     willing = parse_yes_no(cells["coach_willing"])
     parsed["coach_willing"] = willing.values
     issues["coach_willing"] = CellIssue(willing.invalid, willing.reason)
+    coach_warnings = _coach_fields(cells, parsed, decimal)
 
     answers = dict(role_answers or {})
     known_answers = {k: v for k, v in answers.items() if v in ROLES}
@@ -292,7 +329,12 @@ def prepare(
     parsed = parsed[list(CANONICAL_COLUMNS)]
 
     outcome = validate(
-        parsed, raw=cells, row_numbers=row_numbers, headers=labels, parse_issues=issues, cell_warnings=stripped
+        parsed,
+        raw=cells,
+        row_numbers=row_numbers,
+        headers=labels,
+        parse_issues=issues,
+        cell_warnings=_joined(stripped, coach_warnings),
     )
     valid = outcome.cleaned.drop(index=outcome.rejected)
     for column in COUNT_COLUMNS:
@@ -302,7 +344,7 @@ def prepare(
     warnings = list(raw.warnings)
     if stripped:
         warnings.append(_controls_warning(name, stripped, row_numbers))
-    unmapped = [f for f in CANONICAL_COLUMNS if resolved.get(f) is None]
+    unmapped = [f for f in REQUIRED_COLUMNS if resolved.get(f) is None]  # the optional coach fields go unsaid
     if unmapped:
         warnings.append(f"Not in the file (left blank): {', '.join(unmapped)}.")
     if decimal == ",":

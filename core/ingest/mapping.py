@@ -120,6 +120,19 @@ FIELD_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
         "Bereit zu coachen", "Bereitschaft Coach", "Bereid te coachen", "Bereid om te coachen",
         "Wil coachen", "Prêt à coacher",
     ),
+    "coach_aptitude": (
+        "Coaching Aptitude", "Coach Aptitude", "Aptitude", "Coaching Ability", "Coaching Skill",
+        "Coaching Rating", "Coach Rating", "Coaching Aptitude (1-5)", "Coach-Eignung", "Coaching-Eignung",
+        "Eignung als Coach", "Coachingeignung", "Coaching-Talent", "Coachingtalent", "Geschiktheid als coach",
+        "Coachgeschiktheid", "Coachingvaardigheid", "Coachingtalent (1-5)", "Aptitude au coaching",
+    ),
+    "coach_trained": (
+        "Coaching Training Done", "Coach Trained", "Coaching Trained", "Coaching Training",
+        "Trained as Coach", "Coaching Certified", "Coaching-Schulung absolviert", "Coaching-Schulung",
+        "Coachingschulung", "Coach-Ausbildung", "Coachingausbildung", "Coaching-Training absolviert",
+        "Coachingtraining gevolgd", "Coachtraining gevolgd", "Coachingtraining", "Coachopleiding",
+        "Coachingopleiding", "Formation coaching",
+    ),
 }  # fmt: skip
 
 # Titles as people write them -> role. Keys are normalised below.

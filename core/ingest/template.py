@@ -31,6 +31,8 @@ EXAMPLES: dict[str, tuple[str, str, str]] = {
     "portfolio_start": ("", "", "1250000"),
     "portfolio_end": ("", "", "1262500"),
     "coach_willing": ("", "yes", "no"),
+    "coach_aptitude": ("", "4", ""),
+    "coach_trained": ("", "yes", ""),
 }
 
 

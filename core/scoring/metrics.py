@@ -11,8 +11,9 @@ The rules below are product promises (PRODUCT.md); the tests check each of them.
 * **Summed, not averaged.** Every rate is computed from counts summed over the window, never as an
   average of monthly rates, so a month with 2 calls weighs what 2 calls weigh. A month counts toward a
   ratio only when both its numerator and its denominator are filled in.
-* **Person fields from the latest row.** A person's role, name, team, region, manager and willingness to
-  coach come from their latest row inside the window. A person without rows in the window is left out.
+* **Person fields from the latest row.** A person's role, name, team, region, manager, willingness to
+  coach, coaching aptitude and coaching training come from their latest row inside the window. A person
+  without rows in the window is left out.
 * **Shrinkage.** Small samples are pulled toward the role's mean so that 2 won deals of 3 do not outrank
   20 of 60 (see :func:`compute_metrics` for the formulas and :data:`MIN_TRIALS` / :data:`MIN_MONTHS` for
   when a sample counts as small).
@@ -36,7 +37,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -45,7 +46,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from core.months import month_indices, window_periods
-from core.schema import CANONICAL_COLUMNS, PERSON_COLUMNS, ROLES
+from core.schema import PERSON_COLUMNS, REQUIRED_COLUMNS, ROLES
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -119,7 +120,7 @@ _PROPORTIONS: Final = {
 # Metrics a person of the role may simply not have (then they are scored without it).
 _OPTIONAL: Final = frozenset({"quota_attainment"})
 
-_INPUT_COLUMNS: Final = CANONICAL_COLUMNS
+_INPUT_COLUMNS: Final = REQUIRED_COLUMNS  # the optional coach fields are blank when absent
 _PERSON_COLUMNS: Final = PERSON_COLUMNS
 LONG_COLUMNS: Final = (
     "rep_id",
@@ -367,7 +368,7 @@ def _window_rows(records: pd.DataFrame, window: int | None, end: str | None) -> 
     new_month = new_rep.copy()
     new_month[1:] |= month[1:] != month[:-1]
 
-    people = records.iloc[rows.rows[last_row]][list(_PERSON_COLUMNS)].reset_index(drop=True)
+    people = records.iloc[rows.rows[last_row]].reindex(columns=list(_PERSON_COLUMNS)).reset_index(drop=True)
     people["months"] = rows.count(new_month)
     unknown = sorted(set(people["role"].dropna().astype(str)) - set(ROLES))
     if people["role"].isna().any():
@@ -603,7 +604,8 @@ def score_people(
         weights: Metric id -> weight, overriding :func:`default_weights` for the metrics named.
 
     Returns:
-        One row per person: rep_id, name, role, team, region, manager, coach_willing, months (active
+        One row per person: rep_id, name, role, team, region, manager, coach_willing, coach_aptitude,
+        coach_trained (blank when the records lack them), months (active
         months in the window); for every metric of every role ``<id>`` (adjusted value, NaN outside
         the person's role or when the person does not have it), ``<id>_raw`` and ``<id>_pct``; then
         ``score`` and ``small_sample`` (any of the person's metrics flagged). The score is NaN, sorted
@@ -707,6 +709,47 @@ def scored_on(scored: pd.DataFrame, weights: Mapping[str, float] | None = None) 
         total = sum(resolved[spec.id] for spec in used)
         out[role] = {spec.id: round(resolved[spec.id] / total, 4) for spec in used}
     return out
+
+
+def without_quota(records: pd.DataFrame, *, window: int | None = 3, end: str | None = None) -> pd.DataFrame:
+    """The AEs of the window without a quota: those whose months there hold no quota above 0 (with revenue).
+
+    Exactly the AEs that make the role be scored on won revenue per month (see the module docstring), so
+    this is empty when AEs are scored on quota attainment.
+
+    Args:
+        records: The canonical table, as :func:`score_people` takes it.
+        window: As :func:`score_people`.
+        end: As :func:`score_people`.
+
+    Returns:
+        ``rep_id`` and ``name``, sorted by name then rep_id.
+    """
+    rows, people = _window_rows(records, window, end)
+    member = (people["role"].astype(str) == "AE").to_numpy()
+    quota = _metric(next(spec for spec in METRICS if spec.id == QUOTA_METRIC), rows, member)
+    lacking = pd.DataFrame(people.loc[member & (quota.n == 0), ["rep_id", "name"]])
+    return lacking.sort_values(["name", "rep_id"], kind="stable").reset_index(drop=True)
+
+
+def without_quota_text(names: Sequence[str], *, others: int = 0, shown: int = 5) -> str:
+    """Who lacks a quota, for people: ``AEs without a quota in this window: Ann, Bo and 3 more.``
+
+    Args:
+        names: The names the reader may see (their own people; aliases in presentation mode).
+        others: How many more lack one among people the reader may not see named (other teams).
+        shown: How many names to write before counting the rest.
+    """
+    parts = list(names[:shown])
+    if len(names) > shown:
+        parts[-1] += f" and {len(names) - shown} more"
+    if others:
+        tail = f"{others} in other teams"
+        if parts:
+            parts[-1] += f" and {tail}"
+        else:
+            parts.append(tail)
+    return f"AEs without a quota in this window: {', '.join(parts)}."
 
 
 def weights_text(shares: Mapping[str, float]) -> str:

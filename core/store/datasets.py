@@ -17,7 +17,7 @@ from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS
+from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS
 from core.store.db import retry_when_busy
 from core.store.models import Dataset, Person
 
@@ -69,10 +69,15 @@ def _willing_to_bool(values: pd.Series) -> list[bool | None]:
     return [mapping.get(str(v).strip().lower()) if not pd.isna(v) else None for v in values]
 
 
+def _aptitudes(values: pd.Series) -> list[int | None]:
+    numbers = pd.to_numeric(values, errors="coerce")
+    return [int(v) if 1 <= v <= 5 and v == int(v) else None for v in numbers.fillna(0).tolist()]
+
+
 def _person_rows(dataset_id: int, frame: pd.DataFrame) -> list[dict[str, object]]:
-    """One row per rep, identity taken from the rep's latest month in ``frame``."""
+    """One row per rep, identity taken from the rep's latest month in ``frame`` (coach fields blank when absent)."""
     people = frame.sort_values(["rep_id", "period"], kind="stable").drop_duplicates("rep_id", keep="last")
-    people = people[list(PERSON_COLUMNS)]
+    people = people.reindex(columns=list(PERSON_COLUMNS))
     return [
         {
             "dataset_id": dataset_id,
@@ -83,8 +88,10 @@ def _person_rows(dataset_id: int, frame: pd.DataFrame) -> list[dict[str, object]
             "region": "" if pd.isna(region) else str(region),
             "manager": "" if pd.isna(manager) else str(manager),
             "coach_willing": willing,
+            "coach_aptitude": aptitude,
+            "coach_trained": trained,
         }
-        for rep, nm, role, team, region, manager, willing in zip(
+        for rep, nm, role, team, region, manager, willing, aptitude, trained in zip(
             people["rep_id"],
             people["name"],
             people["role"],
@@ -92,6 +99,8 @@ def _person_rows(dataset_id: int, frame: pd.DataFrame) -> list[dict[str, object]
             people["region"],
             people["manager"],
             _willing_to_bool(people["coach_willing"]),
+            _aptitudes(people["coach_aptitude"]),
+            _willing_to_bool(people["coach_trained"]),
             strict=True,
         )
     ]
@@ -124,7 +133,7 @@ def _insert_records(session: Session, dataset_id: int, frame: pd.DataFrame, ids:
 
 
 def _check_frame(frame: pd.DataFrame) -> None:
-    missing = [c for c in CANONICAL_COLUMNS if c not in frame.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"Cannot store the table: columns missing: {', '.join(missing)}.")
     if frame.empty:
@@ -335,6 +344,8 @@ def load_records(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
             _RECORD.c.period,
             *[_RECORD.c[c] for c in METRIC_COLUMNS],
             _PERSON.c.coach_willing,
+            _PERSON.c.coach_aptitude,
+            _PERSON.c.coach_trained,
         )
         .join(Person, _PERSON.c.id == _RECORD.c.person_id)
         .where(_RECORD.c.dataset_id == dataset_id)
@@ -346,12 +357,12 @@ def load_records(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
         frame[c] = frame[c].astype("Int64")
     for c in set(METRIC_COLUMNS) - set(COUNT_COLUMNS):
         frame[c] = frame[c].astype("float64")
-    frame["coach_willing"] = _willing_label(frame["coach_willing"])
+    _coach_labels(frame)
     return frame[list(CANONICAL_COLUMNS)]
 
 
 def load_people(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
-    """Return the people of a dataset: one row per rep; ``coach_willing`` is yes / no / NA."""
+    """Return the people of a dataset: one row per rep; ``coach_willing`` and ``coach_trained`` are yes / no / NA."""
     query = select(
         _PERSON.c.rep_id,
         _PERSON.c.name,
@@ -360,11 +371,20 @@ def load_people(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
         _PERSON.c.region,
         _PERSON.c.manager,
         _PERSON.c.coach_willing,
+        _PERSON.c.coach_aptitude,
+        _PERSON.c.coach_trained,
     ).where(_PERSON.c.dataset_id == dataset_id)
     with engine.connect() as connection:
         people = pd.read_sql(query.order_by(_PERSON.c.rep_id), connection)
-    people["coach_willing"] = _willing_label(people["coach_willing"])
+    _coach_labels(people)
     return people
+
+
+def _coach_labels(frame: pd.DataFrame) -> None:
+    """The stored person flags as the template writes them: yes / no / NA, aptitude as Int64 (NA unknown)."""
+    frame["coach_willing"] = _willing_label(frame["coach_willing"])
+    frame["coach_trained"] = _willing_label(frame["coach_trained"])
+    frame["coach_aptitude"] = pd.to_numeric(frame["coach_aptitude"], errors="coerce").astype("Int64")
 
 
 def dataset_version(*, engine: Engine, dataset_id: int) -> str:

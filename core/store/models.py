@@ -56,6 +56,8 @@ class Person(SQLModel, table=True):
     region: str = Field(default="", max_length=120)
     manager: str = Field(default="", max_length=200)
     coach_willing: bool | None = Field(default=None)
+    coach_aptitude: int | None = Field(default=None)  # 1–5, NULL when not assessed
+    coach_trained: bool | None = Field(default=None)  # coaching training done; NULL when not said
 
 
 class PeriodRecord(SQLModel, table=True):

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.store.datasets import load_records, store_dataset
 from core.store.db import make_engine
-from ui.state import ACTIVE_DATASET
+from ui.state import ACTIVE_DATASET, PRESENTING
 
 from apptest import open_page
 from conftest import ROOT
@@ -43,3 +43,27 @@ def test_the_page_names_the_metrics_per_role_with_and_without_quota(app_env: Pat
     at.number_input(key="seg_w_close_rate").set_value(0.0)
     at.number_input(key="seg_w_revenue_per_month").set_value(0.0).run()
     assert any("AEs without a quota" in e.value for e in at.error)
+
+
+def test_the_page_names_who_lacks_a_quota_within_the_viewers_rules(app_env: Path) -> None:
+    """Two AEs without a quota are named under "Scored on"; in presentation mode by their aliases only."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    open_page(at, "segmentation").run()
+    engine = make_engine()
+    team = load_records(engine=engine, dataset_id=1)
+    aes = sorted(team.loc[team["role"] == "AE", "rep_id"].unique())[:2]
+    names = sorted(team.loc[team["rep_id"].isin(aes), "name"].unique())
+    team.loc[team["rep_id"].isin(aes), "quota"] = np.nan
+    at.session_state[ACTIVE_DATASET] = store_dataset(
+        engine=engine, frame=team, name="Two without", source_filename="two.csv", source_sha256="4" * 64
+    )
+    open_page(at, "segmentation").run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = next(c.value for c in at.caption if "AEs without a quota" in c.value)
+    assert all(name in said for name in names), (said, names)
+
+    at.toggle(key=PRESENTING).set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = next(c.value for c in at.caption if "AEs without a quota" in c.value)
+    assert not any(name in said for name in names)
+    assert said.count(",") == 1  # still two people, by their aliases

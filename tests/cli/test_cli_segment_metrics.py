@@ -64,3 +64,13 @@ def test_segment_refuses_weights_that_leave_aes_without_quota_nothing(tmp_path: 
     result = _segment(tmp_path, quota=False, extra=("--weights", "close_rate=0,revenue_per_month=0"))
     assert result.returncode == 2
     assert "without a quota" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_segment_names_the_aes_without_a_quota(tmp_path: Path) -> None:
+    """`segment` says not only that some AEs lack a quota but who: the AEs of the window without one."""
+    result = _segment(tmp_path, quota=False)
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stderr.splitlines() if "AEs without a quota in this window" in x)
+    aes = sorted(p["name"] for p in json.loads(result.stdout) if p["role"] == "AE")
+    assert all(name in line for name in aes[:5])
+    assert line.endswith(f"and {len(aes) - 5} more.") if len(aes) > 5 else True

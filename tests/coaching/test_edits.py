@@ -6,7 +6,15 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from core.coaching.edits import add_edit, edit_history, edits_in_force, swap_coach
+from core.coaching.edits import (
+    add_edit,
+    edit_history,
+    edits_in_force,
+    start_pairs,
+    started_pairs,
+    stop_pairs,
+    swap_coach,
+)
 from core.store.datasets import sha256_bytes, store_dataset
 
 
@@ -247,3 +255,88 @@ def test_answers_and_external_coaches_are_folded_and_audited(engine: Engine, dat
         add_edit(
             engine=engine, dataset_id=dataset_id, kind="answer", rep_id="A1", value=1, changed_by="m", scope=frozenset()
         )
+
+
+def _people_by_role(team: pd.DataFrame) -> dict[str, list[str]]:
+    people = team.drop_duplicates("rep_id")
+    return {role: sorted(people.loc[people["role"] == role, "rep_id"]) for role in ("SDR", "AE", "AM")}
+
+
+def test_locks_are_one_per_coachee_and_level(engine: Engine, dataset_id: int, small_team: pd.DataFrame) -> None:
+    """An AE locked to an AM (AM → AE) and to a top AE (AE → AE) keeps both; a newer lock replaces only its level's."""
+    ids = _people_by_role(small_team)
+    am, ae_coach, ae_coach2, coachee = ids["AM"][0], ids["AE"][0], ids["AE"][1], ids["AE"][2]
+    for coach in (am, ae_coach):
+        add_edit(engine=engine, dataset_id=dataset_id, kind="lock", coach_id=coach, coachee_id=coachee,
+                 changed_by="m", scope=None)  # fmt: skip
+    locked = edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked
+    assert set(locked) == {(am, coachee), (ae_coach, coachee)}
+    add_edit(engine=engine, dataset_id=dataset_id, kind="lock", coach_id=ae_coach2, coachee_id=coachee,
+             changed_by="m", scope=None)  # fmt: skip
+    locked = edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked
+    assert set(locked) == {(am, coachee), (ae_coach2, coachee)}
+    history = edit_history(engine=engine, dataset_id=dataset_id)
+    assert (history["kind"] == "lock").sum() == 3
+
+
+def test_started_pairs_are_one_per_coachee_and_level(engine: Engine, dataset_id: int, small_team: pd.DataFrame) -> None:
+    """Starting the AM → AE and the AE → AE pair of one AE keeps both started; stopping one leaves the other."""
+    ids = _people_by_role(small_team)
+    am, ae_coach, coachee = ids["AM"][0], ids["AE"][0], ids["AE"][2]
+    start_pairs(engine=engine, dataset_id=dataset_id, pairs=[(am, coachee)], month="2026-03", changed_by="m",
+                scope=None)  # fmt: skip
+    start_pairs(engine=engine, dataset_id=dataset_id, pairs=[(ae_coach, coachee)], month="2026-04", changed_by="m",
+                scope=None)  # fmt: skip
+    started = started_pairs(engine=engine, dataset_id=dataset_id)
+    assert set(zip(started["coach_id"], started["coachee_id"], started["start"], strict=True)) == {
+        (am, coachee, "2026-03"),
+        (ae_coach, coachee, "2026-04"),
+    }
+    assert set(edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked) == {
+        (am, coachee),
+        (ae_coach, coachee),
+    }
+    stop_pairs(engine=engine, dataset_id=dataset_id, pairs=[(am, coachee)], changed_by="m", scope=None)
+    started = started_pairs(engine=engine, dataset_id=dataset_id)
+    assert list(zip(started["coach_id"], started["coachee_id"], strict=True)) == [(ae_coach, coachee)]
+    assert edits_in_force(engine=engine, dataset_id=dataset_id).constraints.locked == ((ae_coach, coachee),)
+
+
+def test_a_newer_start_at_the_same_level_replaces_the_older(
+    engine: Engine, dataset_id: int, small_team: pd.DataFrame
+) -> None:
+    """One started coach per coachee and level: a second AE → AE start for the same AE replaces the first."""
+    ids = _people_by_role(small_team)
+    first, second, coachee = ids["AE"][0], ids["AE"][1], ids["AE"][2]
+    for coach in (first, second):
+        start_pairs(engine=engine, dataset_id=dataset_id, pairs=[(coach, coachee)], month="2026-04",
+                    changed_by="m", scope=None)  # fmt: skip
+    started = started_pairs(engine=engine, dataset_id=dataset_id)
+    assert list(zip(started["coach_id"], started["coachee_id"], strict=True)) == [(second, coachee)]
+
+
+def test_levels_are_kept_per_dataset_newest_first_and_audited(engine: Engine, dataset_id: int) -> None:
+    """The levels chosen for a dataset are stored, folded (newest wins, none is a choice) and audited."""
+    from core.coaching.edits import set_levels
+    from core.governance.audit import audit_log
+
+    assert edits_in_force(engine=engine, dataset_id=dataset_id).levels is None
+    set_levels(engine=engine, dataset_id=dataset_id, levels=["ae-ae", "ae-sdr"], changed_by="Ann", scope=None)
+    edits = edits_in_force(engine=engine, dataset_id=dataset_id)
+    assert edits.levels == ("ae-sdr", "ae-ae")  # in matching order
+    assert edits.settings().levels == ("ae-sdr", "ae-ae")
+    set_levels(engine=engine, dataset_id=dataset_id, levels=[], changed_by="Ann", scope=None)
+    assert edits_in_force(engine=engine, dataset_id=dataset_id).levels == ()
+    details = set(audit_log(engine=engine, actions=["chain_edit"])["detail"])
+    assert {"levels = ae-sdr,ae-ae", "levels = none"} <= details
+
+
+def test_levels_refused_for_a_scoped_editor_or_an_unknown_level(engine: Engine, dataset_id: int) -> None:
+    """A manager who sees only some teams cannot change every team's levels; an unknown level is one sentence."""
+    from core.coaching.edits import set_levels
+
+    with pytest.raises(ValueError, match="whole dataset"):
+        set_levels(engine=engine, dataset_id=dataset_id, levels=["ae-ae"], changed_by="m", scope=frozenset({"x"}))
+    with pytest.raises(ValueError, match="not a coaching level"):
+        set_levels(engine=engine, dataset_id=dataset_id, levels=["ae-am"], changed_by="m", scope=None)
+    assert edits_in_force(engine=engine, dataset_id=dataset_id).levels is None

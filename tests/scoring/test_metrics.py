@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from core.demo import DemoSpec, generate_team
-from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, ROLES
+from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, ROLES
 from core.scoring.metrics import (
     LONG_COLUMNS,
     METRICS,
@@ -36,7 +36,7 @@ def records(*rows: dict[str, Any]) -> pd.DataFrame:
     """A canonical table from hand-written rows; fields not named are blank."""
     base = {"name": "Ann", "team": "North", "region": "DACH", "manager": "Max", "coach_willing": "yes"}
     frame = pd.DataFrame([{**base, **row} for row in rows]).reindex(columns=list(CANONICAL_COLUMNS))
-    for c in CANONICAL_COLUMNS[7:-1]:
+    for c in METRIC_COLUMNS:
         frame[c] = frame[c].astype("float64")
     for c in COUNT_COLUMNS:
         frame[c] = frame[c].astype("Int64")
@@ -318,7 +318,7 @@ def test_output_shape_and_order() -> None:
     team = generate_team(TEAM)
     scored = score_people(team)
     metric_columns = [c for m in METRICS for c in (m.id, f"{m.id}_raw", f"{m.id}_pct")]
-    expected = ["rep_id", "name", "role", "team", "region", "manager", "coach_willing", "months"]
+    expected = [*PERSON_COLUMNS, "months"]  # the coach fields ride along to the chains
     assert list(scored.columns) == expected + metric_columns + ["score", "small_sample"]
     assert scored["rep_id"].is_unique
     role_rank = scored["role"].map({r: i for i, r in enumerate(ROLES)})

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from core.demo import DEMO_NAME, ensure_demo_dataset
 from core.governance.retention import delete_dataset
+from core.schema import COACH_COLUMNS
 from core.store.datasets import (
     get_dataset,
     list_datasets,
@@ -39,10 +40,10 @@ def test_round_trip(engine: Engine, small_team: pd.DataFrame) -> None:
     back = load_records(engine=engine, dataset_id=dataset_id)
     expected = small_team.sort_values(["rep_id", "period"]).reset_index(drop=True)
     back = back.reset_index(drop=True)
-    pd.testing.assert_frame_equal(
-        back.drop(columns="coach_willing"), expected.drop(columns="coach_willing"), check_dtype=False
-    )
-    assert back["coach_willing"].fillna("").tolist() == expected["coach_willing"].fillna("").tolist()
+    flags = ["coach_willing", *COACH_COLUMNS]
+    pd.testing.assert_frame_equal(back.drop(columns=flags), expected.drop(columns=flags), check_dtype=False)
+    for column in flags:
+        assert back[column].astype(object).fillna("").tolist() == expected[column].astype(object).fillna("").tolist()
 
 
 def test_dataset_record(engine: Engine, small_team: pd.DataFrame) -> None:

@@ -28,7 +28,8 @@ from core.text import clean
 SKIP: Final = "skip"
 KIND_ROLES: Final = {"deals": "AE", "calls": "SDR", "leads": "SDR", "snapshots": "AM", "quota": "AE"}
 PEOPLE_COLUMNS: Final = (
-    "rep_id", "name", "role", "title", "team", "region", "manager", "coach_willing", "quota", "email"
+    "rep_id", "name", "role", "title", "team", "region", "manager", "coach_willing", "coach_aptitude",
+    "coach_trained", "quota", "email",
 )  # fmt: skip
 
 
@@ -67,6 +68,16 @@ def title_role(title: str) -> str | None:
     return best.pop() if len(best) == 1 else None
 
 
+def _aptitude(frame: pd.DataFrame, header: str | None) -> pd.Series:
+    """The list's coaching aptitude as numbers; a cell that is no number stays text, so the monthly table's
+    validation names it (a number outside 1–5 is named there too) instead of it vanishing here."""
+    if header is None:
+        return pd.Series(pd.NA, index=frame.index, dtype=object)
+    parsed = parse_numbers(frame[header], decimal=detect_decimal([frame[header]]))
+    text = frame[header].map(lambda v: clean(v, limit=60)).astype(object)
+    return parsed.values.astype(object).where(~parsed.invalid, text)
+
+
 @dataclass(frozen=True)
 class Roster:
     """The people list: one row per person (columns :data:`PEOPLE_COLUMNS`), and what it asks."""
@@ -78,7 +89,7 @@ class Roster:
 
 
 def read_roster(file: RecordFile, role_answers: Mapping[str, str]) -> Roster:
-    """The people list as people with their role, team, manager, e-mail, willingness to coach and monthly quota.
+    """The people list as people with role, team, manager, e-mail, willingness, aptitude and training to coach, quota.
 
     Args:
         file: A recognised people list.
@@ -109,6 +120,9 @@ def read_roster(file: RecordFile, role_answers: Mapping[str, str]) -> Roster:
         questions.append(Question(file.filename, str(file.mapping["role"]), "job title", unknown, (*ROLES, SKIP)))
     willing = file.mapping.get("coach_willing")
     people["coach_willing"] = parse_yes_no(frame[willing]).values if willing else pd.NA
+    trained = file.mapping.get("coach_trained")
+    people["coach_trained"] = parse_yes_no(frame[trained]).values if trained else pd.NA
+    people["coach_aptitude"] = _aptitude(frame, file.mapping.get("coach_aptitude"))
     quota = file.mapping.get("quota")
     quotas = parse_numbers(frame[quota], decimal=detect_decimal([frame[quota]])).values if quota else float("nan")
     people["quota"] = quotas

@@ -177,6 +177,8 @@ HEADERS: Final[dict[tuple[Kind, str], dict[str, tuple[str, ...]]]] = {
     ("roster", "email"): {"": ("Email", "E-Mail", "E-mail", "Work Email", "E-mailadres", "E-Mail-Adresse",
                                "Business Email", "Mail")},
     ("roster", "coach_willing"): {"": FIELD_SYNONYMS["coach_willing"]},
+    ("roster", "coach_aptitude"): {"": FIELD_SYNONYMS["coach_aptitude"]},
+    ("roster", "coach_trained"): {"": FIELD_SYNONYMS["coach_trained"]},
     ("roster", "quota"): {"": ("Monthly Quota", "Monatsquote", "Maandquotum", "Quota per Month",
                                "Monthly Target", "Monatsziel", "Maanddoel", *FIELD_SYNONYMS["quota"])},
 }  # fmt: skip
