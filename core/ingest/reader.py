@@ -41,10 +41,8 @@ from typing import Final, Protocol, cast
 from xml.etree import ElementTree
 
 import numpy as np
-import openpyxl  # type: ignore[import-untyped, unused-ignore]
 import pandas as pd
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # type: ignore[import-untyped, unused-ignore]
 
 _LOG = logging.getLogger(__name__)
 
@@ -383,6 +381,10 @@ def _other_zip_message(archive: zipfile.ZipFile, names: set[str], filename: str)
 
 
 def _read_xlsx(data: bytes, filename: str, sheet: str | None, notes: list[str]) -> RawTable:
+    # openpyxl is imported only for workbooks: a CSV (and a file-only command) does without it.
+    import openpyxl  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # type: ignore[import-untyped, unused-ignore]
+
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles, data validation and the like; none of it matters here.
