@@ -21,6 +21,7 @@ from core.scoring.metrics import (
     metrics_with_values,
     role_medians,
     score_people,
+    score_replicates,
     scored_on,
     weights_text,
 )
@@ -163,6 +164,8 @@ def segment(
             replicates=settings.replicates,
             seed=settings.seed,
             threshold=settings.borderline_share,
+            # every replicate scored in one pass with a replicate axis (#17: was 50 separate re-scorings)
+            stacked=lambda recs, draws: score_replicates(recs, draws, weights=weights),
         )
         tiers["borderline"] = tiers["rep_id"].map(flags).fillna(False).astype(bool)
     else:
