@@ -384,7 +384,7 @@ def _window_rows(records: pd.DataFrame, window: int | None, end: str | None) -> 
 
     people = records.iloc[rows.rows[last_row]][list(_PERSON_COLUMNS)].reset_index(drop=True)
     people["months"] = rows.count(new_month)
-    unknown = sorted(set(people["role"].dropna().astype(str)) - set(ROLES))
+    unknown = sorted(set(people["role"].dropna().astype(str).unique()) - set(ROLES))  # distinct roles, not people
     if people["role"].isna().any():
         unknown.append("(blank)")
     if unknown:
