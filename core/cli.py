@@ -14,28 +14,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from core.demo import DemoSpec, ensure_demo_dataset, generate_team, write_team
-from core.governance.access import OPERATOR
-from core.governance.retention import apply_retention
-from core.ingest.importer import (
-    MappingProblem,
-    Prepared,
-    UnusableFile,
-    import_prepared,
-    previous_imports,
-    report_csv,
-)
+from core.ingest.importer import MappingProblem, Prepared, UnusableFile, report_csv
 from core.ingest.records.kinds import fields_of
 from core.ingest.records.parse import parse_answer_options
 from core.ingest.records.vocabulary import KINDS, Kind
 from core.months import month_index
 from core.schema import CANONICAL_COLUMNS
-from core.store.datasets import get_dataset, list_datasets
-from core.store.db import STORE_ERRORS, database_url, describe_store_error, init_db, make_engine, store_location
 from core.text import TerminalStream, shorten
 
+# The database stack (SQLModel, SQLAlchemy, Alembic) and the demo generator are imported by the commands
+# that use them: a file-in/file-out command (check, derive, segment, chains) loads none of it, which
+# saves over a second of every run (#17; tests/cli/test_cli_imports.py keeps it so).
 if TYPE_CHECKING:
     import pandas as pd
+    from sqlalchemy.engine import Engine
 
     from core.ingest.sources import PreparedSources, Recall
     from core.scoring.segmentation import SegmentSettings
@@ -338,7 +330,18 @@ def _day(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"'{text}' is not a day like 2026-12-01") from None
 
 
+def _store() -> Engine:
+    """The database, created or upgraded to the current schema."""
+    from core.store.db import init_db, make_engine
+
+    engine = make_engine()
+    init_db(engine)
+    return engine
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from core.demo import DemoSpec, generate_team, write_team
+
     frame = generate_team(DemoSpec(reps=args.reps, months=args.months, seed=args.seed, end=args.end))
     write_team(frame, args.out)
     people = frame["rep_id"].nunique()
@@ -347,8 +350,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_init_db(args: argparse.Namespace) -> int:
-    engine = make_engine()
-    init_db(engine)
+    from core.demo import ensure_demo_dataset
+    from core.governance.retention import apply_retention
+
+    engine = _store()
     expired = apply_retention(engine=engine)
     created = None if args.no_demo else ensure_demo_dataset(engine=engine)
     where = engine.url.render_as_string(hide_password=True)
@@ -361,8 +366,9 @@ def _cmd_init_db(args: argparse.Namespace) -> int:
 
 
 def _cmd_datasets(_args: argparse.Namespace) -> int:
-    engine = make_engine()
-    init_db(engine)
+    from core.store.datasets import list_datasets
+
+    engine = _store()
     for ds in list_datasets(engine=engine):
         demo = " (demo)" if ds.is_demo else ""
         print(f"{ds.id}\t{ds.name}{demo}\t{ds.created_at:%Y-%m-%d %H:%M}\t{ds.source_filename}\t{ds.row_count} rows")
@@ -371,9 +377,9 @@ def _cmd_datasets(_args: argparse.Namespace) -> int:
 
 def _cmd_delete(args: argparse.Namespace) -> int:
     from core.governance.retention import delete_dataset
+    from core.store.datasets import get_dataset
 
-    engine = make_engine()
-    init_db(engine)
+    engine = _store()
     dataset = get_dataset(engine=engine, dataset_id=args.dataset_id)
     if dataset is None:
         raise ValueError(f"There is no dataset {args.dataset_id}; `python -m core datasets` lists them.")
@@ -391,8 +397,7 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 def _cmd_retention(args: argparse.Namespace) -> int:
     from core.governance.retention import retention_days, set_retention_days
 
-    engine = make_engine()
-    init_db(engine)
+    engine = _store()
     if args.off or args.days is not None:
         set_retention_days(engine=engine, days=None if args.off else args.days, actor="command line")
     days = retention_days(engine=engine)
@@ -511,8 +516,7 @@ def _alias_key() -> bytes:
     configured = os.environ.get("COACHWISE_ALIAS_KEY", "").strip() or alias_key_in_secrets()
     if configured:
         return configured.encode("utf-8")
-    engine = make_engine()
-    init_db(engine)
+    engine = _store()
     return stored_secret(engine=engine, key=ALIAS_KEY).encode("utf-8")
 
 
@@ -541,10 +545,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from core.governance.access import OPERATOR
+    from core.ingest.importer import import_prepared, previous_imports
     from core.ingest.sources import recall_from
+    from core.store.datasets import get_dataset
 
-    engine = make_engine()
-    init_db(engine)
+    engine = _store()
     prepared = _read_files(args, recall=recall_from(engine))
     earlier = previous_imports(engine=engine, sha256=prepared.sha256)
     if earlier and not args.again:
@@ -693,8 +699,7 @@ def _cmd_plans(args: argparse.Namespace) -> int:
         today=date.today(),
     )
     Path(args.out).write_bytes(plans_zip(plans, args.format, file_stem=file_stem, markdown=to_markdown))
-    engine = make_engine()
-    init_db(engine)
+    engine = _store()
     record(
         engine=engine,
         actor="command line",
@@ -712,8 +717,7 @@ def _cmd_preflight(_args: argparse.Namespace) -> int:
 
     from core.governance.startup import preflight
 
-    engine = make_engine()
-    init_db(engine)
+    engine = _store()
     message = preflight(engine=engine, environ=os.environ)
     if message:
         print(f"Error: {message}", file=sys.stderr)
@@ -734,8 +738,7 @@ def _cmd_users(args: argparse.Namespace) -> int:
     from core.governance.access import ROLE_LABELS
     from core.governance.users import create_user, list_users, update_user
 
-    engine = make_engine()
-    init_db(engine)
+    engine = _store()
     if args.users_command == "list":
         for u in list_users(engine=engine):
             state = "active" if u.active else "inactive"
@@ -788,8 +791,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     unknown = [a for a in args.action if a not in ACTIONS]
     if unknown:
         raise ValueError(f"'{unknown[0]}' is not an audited action; use one of {', '.join(ACTIONS)}.")
-    engine = make_engine()
-    init_db(engine)
+    engine = _store()
     log = audit_log(engine=engine, actions=args.action, actor=args.actor, dataset_id=args.dataset, since=args.since)
     log["at"] = log["at"].map(lambda t: t.isoformat())
     _write_output(export_bytes(log, args.format, sheet="Audit"), args.out, f"{len(log):,} audit entries")
@@ -892,10 +894,6 @@ def _run(argv: Sequence[str] | None) -> int:
     except (UnusableFile, MappingProblem) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    except STORE_ERRORS as exc:
-        # SQLAlchemy's text repeats the SQL and its rows (personal data): one sentence instead.
-        print(f"Error: {describe_store_error(exc, database_url())}", file=sys.stderr)
-        return EXIT_UNUSABLE
     except FileNotFoundError as exc:
         print(f"Error: cannot read '{exc.filename}': no such file. Check the path and try again.", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -903,6 +901,14 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except Exception as exc:  # noqa: BLE001  (the promise: no traceback reaches the user)
+        # Imported here, not at the top, so that file-only commands never load the database stack; no
+        # store error is a ValueError or OSError, so catching them after those changes nothing.
+        from core.store.db import STORE_ERRORS, database_url, describe_store_error, store_location
+
+        if isinstance(exc, STORE_ERRORS):
+            # SQLAlchemy's text repeats the SQL and its rows (personal data): one sentence instead.
+            print(f"Error: {describe_store_error(exc, database_url())}", file=sys.stderr)
+            return EXIT_UNUSABLE
         print(
             f"Error: {type(exc).__name__}: {shorten(exc, 200)}. The database is {store_location(database_url())}; "
             "check it is reachable and try again.",

@@ -13,16 +13,15 @@ import json
 import math
 from datetime import datetime
 from io import BytesIO
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
 
 from core.text import safe_text
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 Format = Literal["csv", "json", "xlsx"]
@@ -84,6 +83,10 @@ def to_json_text(frame: pd.DataFrame) -> str:
 
 def to_xlsx_bytes(frame: pd.DataFrame, *, sheet: str = "Coachwise") -> bytes:
     """An XLSX workbook with one sheet; text is stored as text (never a formula), numbers as numbers."""
+    from openpyxl import Workbook  # imported for a workbook only: CSV and JSON exports do without it
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=True)
     ws = book.create_sheet(title=safe_text(sheet, one_line=True)[:31])
 

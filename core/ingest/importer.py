@@ -14,34 +14,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from core.export import neutralise
 from core.governance.access import Viewer, may_write_dataset, rows_in_write_scope
-from core.governance.audit import add_entry, subject_ids
 from core.ingest.mapping import header_signature, normalise_roles, suggest_mapping
 from core.ingest.reader import RawTable, UnusableFile, read_table
 from core.ingest.validation import ERROR, CellIssue, validate
 from core.ingest.values import detect_decimal, parse_numbers, parse_periods, parse_yes_no, strip_control_characters
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS, ROLES
-from core.store.datasets import (
-    AppendResult,
-    DatasetInfo,
-    append_to_dataset,
-    get_dataset,
-    load_people,
-    overlapping_keys,
-    sha256_bytes,
-    store_dataset,
-)
-from core.store.models import Dataset, ImportBatch, SavedMapping, utcnow
+from core.store.digest import sha256_bytes
 from core.text import clean as clean_text
 from core.text import safe_text, shorten
+
+if TYPE_CHECKING:  # the database stack is imported by the functions that store or look up (lazy: see core.cli)
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from core.store.datasets import AppendResult, DatasetInfo
 
 REQUIRED_FIELDS = ("rep_id", "name", "role", "period")
 SKIP_ROLE = "skip"
@@ -380,6 +372,11 @@ class PreviousImport:
 
 def previous_imports(*, engine: Engine, sha256: str) -> list[PreviousImport]:
     """Return earlier imports of a file with this SHA-256, newest first."""
+    from sqlalchemy import select
+    from sqlmodel import Session
+
+    from core.store.models import Dataset, ImportBatch
+
     query = (
         select(ImportBatch.dataset_id, Dataset.name, ImportBatch.created_at)  # type: ignore[call-overload]
         .join(Dataset, Dataset.id == ImportBatch.dataset_id)
@@ -396,6 +393,10 @@ RECORDS_KEY = "records"
 
 def remembered_signature(*, engine: Engine, signature: str) -> tuple[dict[str, str | None], dict[str, str]]:
     """Return the mapping and role answers confirmed earlier for a monthly table's header signature ({} if none)."""
+    from sqlmodel import Session
+
+    from core.store.models import SavedMapping
+
     with Session(engine) as session:
         saved = session.get(SavedMapping, signature)
         if saved is None:
@@ -420,6 +421,10 @@ def remembered_sources(
         (signature -> field -> header, signature -> kind, the answers merged: ``stages``, ``roles``,
         ``date_orders`` -> text -> answer).
     """
+    from sqlmodel import Session
+
+    from core.store.models import SavedMapping
+
     mappings: dict[str, dict[str, str | None]] = {}
     kinds: dict[str, str] = {}
     answers: dict[str, dict[str, str]] = {"stages": {}, "roles": {}, "date_orders": {}}
@@ -590,6 +595,8 @@ def plan_into(*, engine: Engine, prepared: Prepared, into: int, viewer: Viewer) 
     Raises:
         ValueError: The dataset does not exist (any more).
     """
+    from core.store.datasets import get_dataset, load_people, overlapping_keys
+
     dataset = get_dataset(engine=engine, dataset_id=into)
     if dataset is None:
         raise ValueError(f"Dataset {into} does not exist (any more); choose another one.")
@@ -633,6 +640,10 @@ def import_prepared(
         ValueError: No valid rows; neither or both of ``name`` and ``into``; overlapping months
             with no ``overlap`` decision.
     """
+    from core.governance.audit import add_entry, subject_ids
+    from core.store.datasets import append_to_dataset, store_dataset
+    from core.store.models import ImportBatch, SavedMapping, utcnow
+
     if prepared.frame.empty:
         raise ValueError(
             f"No valid rows to import from '{prepared.filename}': fix the errors in the report and upload it again."

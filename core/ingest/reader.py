@@ -41,10 +41,8 @@ from typing import Final, Protocol, cast
 from xml.etree import ElementTree
 
 import numpy as np
-import openpyxl  # type: ignore[import-untyped, unused-ignore]
 import pandas as pd
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # type: ignore[import-untyped, unused-ignore]
 
 _LOG = logging.getLogger(__name__)
 
@@ -383,6 +381,10 @@ def _other_zip_message(archive: zipfile.ZipFile, names: set[str], filename: str)
 
 
 def _read_xlsx(data: bytes, filename: str, sheet: str | None, notes: list[str]) -> RawTable:
+    # openpyxl is imported only for workbooks: a CSV (and a file-only command) does without it.
+    import openpyxl  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # type: ignore[import-untyped, unused-ignore]
+
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles, data validation and the like; none of it matters here.
@@ -522,7 +524,9 @@ def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
     if lines * width > MAX_CELLS:
         raise UnusableFile(_too_big_message(filename, too_wide=False))
 
-    grid = _parse_csv(payload, separator, width, text, filename)
+    grid = _parse_csv_fast(payload, separator, width) if FAST_PATH else None
+    if grid is None:
+        grid = _parse_csv(payload, separator, width, text, filename)
     row_numbers = _csv_row_numbers(grid, lines)
     grid = grid.apply(lambda column: column.str.strip())
     frame, numbers, found = _shape(grid, row_numbers, f"'{filename}'")
@@ -634,6 +638,69 @@ def _field_counts(sample: str, separator: str) -> list[int]:
     except csv.Error:
         return []
     return [len(r) for r in records[:200] if any(f.strip() for f in r)]
+
+
+FAST_PATH = True
+"""Parse CSV text with Arrow's multi-threaded reader where it can take the file (#17); False always takes the
+slow path (pandas' C parser), which tests/ingest/test_reader_paths.py runs on the same files to compare."""
+
+
+def _parse_csv_fast(payload: bytes, separator: str, width: int) -> pd.DataFrame | None:
+    """The fast path: Arrow reads the UTF-8 payload into the same grid :func:`_parse_csv` gives, or None.
+
+    The same cells come out (every field a string, blank as ``""``, quotes and doubled quotes undone,
+    quoted line breaks kept, blank lines as rows of ``""``) in the same string dtype, with columns
+    0 .. width − 1. Arrow refuses what the slow path handles specially — a row with fewer or more
+    fields than ``width``, Excel's ``sep=`` line, a stray backslash that pandas counts differently —
+    and then None sends the file down the slow path, which applies every rule as before. Only the
+    parsing changes: header, title, blank and totals rows, row numbers and stripping follow as before.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        names = [str(i) for i in range(width)]
+        table = pacsv.read_csv(
+            io.BytesIO(payload),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+        if b'"' in payload and not _quotes_closed(payload, table):
+            return None
+        grid: pd.DataFrame = table.to_pandas()
+    except Exception:  # noqa: BLE001  (no Arrow, or a file it reads otherwise: the slow path decides)
+        return None
+    if list(grid.columns) != names or any(dtype != _TEXT_DTYPE for dtype in grid.dtypes):
+        return None
+    grid.columns = pd.RangeIndex(width)
+    return grid
+
+
+def _quotes_closed(payload: bytes, table: object) -> bool:
+    """Whether Arrow's cells show every quotation mark closed — where it is unsure, False (the slow path).
+
+    Arrow reads an unclosed quote to the end of the file where pandas refuses the file. Such a cell
+    holds a line break, unless the quote opened on the last line of a file without a final one: so a
+    file whose cells hold no line break and whose last line has an even number of quotation marks
+    is safe. A file with quoted line breaks takes the slow path, which counts its rows' lines anyway.
+    """
+    import pyarrow.compute as pc
+
+    for column in table.columns:  # type: ignore[attr-defined]
+        if pc.any(pc.match_substring_regex(column, r"[\r\n]")).as_py():
+            return False
+    body = payload.rstrip(b"\r\n")
+    return body[max(body.rfind(b"\n"), body.rfind(b"\r")) + 1 :].count(b'"') % 2 == 0
+
+
+_TEXT_DTYPE: Final = pd.Series([""], dtype=str).dtype
+"""The dtype pandas gives text read with ``dtype=str``: what the slow path's grid holds."""
 
 
 def _parse_csv(payload: bytes, separator: str, width: int, text: str, filename: str) -> pd.DataFrame:

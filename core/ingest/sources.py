@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from core.export import to_csv_bytes
 from core.ingest.importer import (
@@ -34,6 +33,9 @@ from core.ingest.records.parse import Answers, Question
 from core.ingest.records.vocabulary import KINDS, Kind
 from core.schema import CANONICAL_COLUMNS
 from core.text import safe_text, shorten
+
+if TYPE_CHECKING:  # only recall_from's caller has an engine; a file-only job loads no database stack
+    from sqlalchemy.engine import Engine
 
 
 @dataclass(frozen=True)

@@ -621,10 +621,11 @@ def drop_time_of_day(values: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pa.array(values[is_text].tolist(), type=pa.string())  # RE2 over the whole column, not a Python loop
+    # RE2 over the whole column, not a Python loop; in and out of Arrow by arrays, not by lists (#17)
+    text = pa.array(values.to_numpy(dtype=object)[is_text], type=pa.string())
     stripped = pc.replace_substring_regex(text, pattern=_TIME_OF_DAY, replacement=r"\1")
     out = values.copy()
-    out[is_text] = np.asarray(stripped.to_pylist(), dtype=object)
+    out[is_text] = stripped.to_numpy(zero_copy_only=False)
     return out
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -239,6 +239,19 @@ class _Values:
             small=np.zeros(self.small.shape, dtype=bool),
         )
 
+    def unused_where(self, where: BoolArray) -> _Values:
+        """:meth:`unused` for the people ``where`` is True only (the replicates that scored AEs the other way)."""
+        return _Values(
+            member=self.member,
+            numerator=np.where(where, np.nan, self.numerator),
+            denominator=np.where(where, np.nan, self.denominator),
+            raw=np.where(where, np.nan, self.raw),
+            adjusted=np.where(where, np.nan, self.adjusted),
+            n=np.where(where, 0, self.n),
+            small=self.small & ~where,
+            tiebreak=None if self.tiebreak is None else np.where(where, np.nan, self.tiebreak),
+        )
+
 
 @dataclass(frozen=True)
 class _Evaluated:
@@ -286,7 +299,9 @@ def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
     return out
 
 
-def _shrink(raw: FloatArray, size: FloatArray, mean: float, strength: float, applies: BoolArray) -> FloatArray:
+def _shrink(
+    raw: FloatArray, size: FloatArray, mean: float | FloatArray, strength: float | FloatArray, applies: BoolArray
+) -> FloatArray:
     """Pull each raw value toward ``mean`` by the weight size / (size + strength); ``mean`` where raw is NaN.
 
     For a beta prior with α + β = strength this equals (k + α) / (n + α + β); written as a weighted
@@ -370,7 +385,7 @@ def _window_rows(records: pd.DataFrame, window: int | None, end: str | None) -> 
 
     people = records.iloc[rows.rows[last_row]].reindex(columns=list(_PERSON_COLUMNS)).reset_index(drop=True)
     people["months"] = rows.count(new_month)
-    unknown = sorted(set(people["role"].dropna().astype(str)) - set(ROLES))
+    unknown = sorted(set(people["role"].dropna().astype(str).unique()) - set(ROLES))  # distinct roles, not people
     if people["role"].isna().any():
         unknown.append("(blank)")
     if unknown:
@@ -378,8 +393,23 @@ def _window_rows(records: pd.DataFrame, window: int | None, end: str | None) -> 
     return rows, people
 
 
-def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray) -> _Values:
-    """Compute one metric for every person; only ``member`` people (the metric's role) get values."""
+def _per_group(groups: int, statistic: Callable[[slice], tuple[float, ...]], size: int) -> list[FloatArray]:
+    """A role statistic (a prior's mean and strength) computed in each of ``groups`` equal blocks of people.
+
+    Returns one array per value the statistic gives, each value repeated over its block's people, so it
+    combines element by element with the people's own values (one group: the scalar everywhere).
+    """
+    block = size // groups if groups else 0
+    values = [statistic(slice(g * block, (g + 1) * block)) for g in range(groups)]
+    return [np.repeat(np.array(column, dtype=np.float64), block) for column in zip(*values, strict=True)]
+
+
+def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray, groups: int = 1) -> _Values:
+    """Compute one metric for every person; only ``member`` people (the metric's role) get values.
+
+    ``groups`` > 1 scores that many resampled copies of the team at once (see :func:`score_replicates`):
+    the people are ``groups`` equal blocks, and the role's prior and mean are fitted in each block apart.
+    """
     tiebreak: FloatArray | None = None
     if spec.id in _PROPORTIONS:
         top_name, bottom_name = _PROPORTIONS[spec.id]
@@ -389,7 +419,9 @@ def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray) -> _Values:
         n = np.rint(denominator).astype(np.int64)
         applies = member
         raw = _ratio(numerator, denominator)
-        mean, strength = _beta_prior(numerator[member], denominator[member])
+        mean, strength = _per_group(
+            groups, lambda b: _beta_prior(numerator[b][member[b]], denominator[b][member[b]]), member.size
+        )
         adjusted = _shrink(raw, denominator, mean, strength, applies)
         small = applies & (np.isnan(raw) | (n < MIN_TRIALS))
     else:
@@ -415,7 +447,7 @@ def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray) -> _Values:
             numerator = rows.edge(finish, last=True) - denominator
         applies = member & (n > 0) if spec.id in _OPTIONAL else member
         raw = _ratio(numerator, denominator)
-        mean = _month_weighted_mean(raw, n, applies)
+        (mean,) = _per_group(groups, lambda b: (_month_weighted_mean(raw[b], n[b], applies[b]),), member.size)
         adjusted = _shrink(raw, n.astype(np.float64), mean, CREDIBILITY_MONTHS, applies)
         small = applies & (np.isnan(raw) | (n < MIN_MONTHS))
     return _Values(
@@ -444,6 +476,129 @@ def _evaluate(records: pd.DataFrame, window: int | None, end: str | None) -> _Ev
     unused = NO_QUOTA_METRIC if every_ae_has_quota else QUOTA_METRIC
     values[unused] = values[unused].unused()
     return _Evaluated(people=people, values=values)
+
+
+def _evaluate_replicates(
+    records: pd.DataFrame, draws: IntArray
+) -> tuple[pd.DataFrame, dict[str, tuple[IntArray, dict[str, _Values]]]]:
+    """:func:`_evaluate` for every resample in ``draws`` at once (see :func:`score_replicates`).
+
+    Per role, the resamples are stacked as blocks of the role's people: block ``r`` holds each of them
+    once, with the values of the rows ``draws[r]`` names in the slots of their own rows. Sums are one
+    ``bincount`` over all blocks; each block fits its own priors and decides on its own how AEs are scored.
+
+    Returns:
+        (one row per person, as :func:`_window_rows` gives; role -> (the role's people, positions in
+        that table; its metrics' values, block after block: ``groups × people of the role`` long)).
+    """
+    rows, people = _window_rows(records, None, None)
+    groups = draws.shape[0]
+    role_of = people["role"].astype(str).to_numpy()
+    by_role: dict[str, tuple[IntArray, dict[str, _Values]]] = {}
+    for role in ROLES:
+        members = np.flatnonzero(role_of == role)
+        if groups == 0 or members.size == 0:
+            continue
+        local = np.full(rows.people, -1, dtype=np.int64)
+        local[members] = np.arange(members.size)
+        mine = local[rows.rep] >= 0
+        block = np.arange(groups, dtype=np.int64)[:, None] * members.size
+        stacked = _Rows(
+            records=records,
+            rows=draws[:, rows.rows[mine]].ravel(),
+            rep=(block + local[rows.rep[mine]][None, :]).ravel(),
+            people=groups * members.size,
+        )
+        everyone = np.ones(stacked.people, dtype=bool)
+        values = {spec.id: _metric(spec, stacked, everyone, groups) for spec in metrics_for(role)}
+        if role == "AE":
+            lacking = (values[QUOTA_METRIC].n <= 0).reshape(groups, members.size).any(axis=1)  # an AE without quota
+            values[NO_QUOTA_METRIC] = values[NO_QUOTA_METRIC].unused_where(np.repeat(~lacking, members.size))
+            values[QUOTA_METRIC] = values[QUOTA_METRIC].unused_where(np.repeat(lacking, members.size))
+        by_role[role] = (members, values)
+    return people, by_role
+
+
+def _percentile_rows(values: FloatArray, tiebreak: FloatArray | None = None) -> FloatArray:
+    """:func:`_percentile` of every row of a 2-D array at once (one row per resampled team): the same numbers.
+
+    One stable sort along the rows (by value, then by tie-break; missing values sort last), mid-ranks
+    of the groups of equal values by one ``bincount``.
+    """
+    shape = values.shape
+    if values.size == 0:
+        return np.full(shape, np.nan)
+    if tiebreak is None:  # as pandas' rank: every value but NaN is ranked
+        known = ~np.isnan(values)
+        second = np.zeros(shape)
+        order = np.argsort(values, axis=-1)  # the order among equal values does not matter: they share a rank
+    else:
+        known = np.isfinite(values)
+        second = np.where(np.isfinite(tiebreak), tiebreak, -np.inf)
+        order = np.lexsort((second, np.where(known, values, np.nan)), axis=-1)
+    v, t, k = (np.take_along_axis(a, order, axis=-1) for a in (values, second, known))
+    new_group = np.ones(shape, dtype=bool)
+    new_group[:, 1:] = (v[:, 1:] != v[:, :-1]) | (t[:, 1:] != t[:, :-1]) | (k[:, 1:] != k[:, :-1])
+    group = np.cumsum(new_group.ravel()) - 1
+    position = np.broadcast_to(np.arange(1, shape[1] + 1, dtype=np.float64), shape).ravel()
+    mean_rank = (np.bincount(group, weights=position) / np.bincount(group))[group].reshape(shape)
+    count = np.maximum(known.sum(axis=1, keepdims=True), 1)
+    in_order = np.where(k, (mean_rank - 0.5) / count * 100.0, np.nan)
+    out = np.empty(shape)
+    np.put_along_axis(out, order, in_order, axis=-1)
+    return out
+
+
+def _blocks(values: _Values, shape: tuple[int, int]) -> tuple[FloatArray, FloatArray | None]:
+    """A metric's adjusted values and tie-break as (resamples, people) arrays."""
+    tiebreak = None if values.tiebreak is None else values.tiebreak.reshape(shape)
+    return values.adjusted.reshape(shape), tiebreak
+
+
+def score_replicates(
+    records: pd.DataFrame, draws: IntArray, *, weights: Mapping[str, float] | None = None
+) -> tuple[pd.DataFrame, FloatArray]:
+    """Score many resamples of the same records in one vectorised pass: the bootstrap behind the borderline flag.
+
+    Resample ``r`` is the table whose row ``i`` keeps row ``i``'s person and month but carries the
+    counts of row ``draws[r, i]`` (a row of the same person, as :func:`core.scoring.tiers.flip_share`
+    draws them). Each resample is scored exactly as :func:`score_people` with ``window=None`` scores
+    such a table — summed counts, shrinkage with the resample's own priors, percentiles within role,
+    AEs on attainment or revenue per month as that resample's quotas allow — but all resamples share
+    one pass: a replicate axis instead of a loop. A person's role, name and other fields are those of
+    their latest row in ``records``; only the monthly values are resampled.
+
+    Args:
+        records: Canonical records (all rows count: pass the window's rows).
+        draws: Row positions (0 .. len(records) − 1), shape (resamples, len(records)).
+        weights: As :func:`score_people`.
+
+    Returns:
+        (one row per person with ``rep_id`` and ``role``, sorted by rep_id; the scores, shape
+        (resamples, people), NaN where :func:`score_people` gives none).
+
+    Raises:
+        ValueError: As :func:`score_people`, or for ``draws`` of the wrong shape.
+    """
+    resolved = check_weights(weights)
+    draws = np.asarray(draws, dtype=np.int64)
+    if draws.ndim != 2 or draws.shape[1] != len(records):
+        raise ValueError(f"Draws need one row position per record in each resample; got shape {draws.shape}.")
+    people, by_role = _evaluate_replicates(records, draws)
+    groups = draws.shape[0]
+    score = np.full((groups, len(people)), np.nan)
+    for role, (members, values) in by_role.items():
+        specs = metrics_for(role)
+        shape = (groups, members.size)
+        pct = np.stack([_percentile_rows(*_blocks(values[spec.id], shape)) for spec in specs], axis=-1)
+        has = np.isfinite(pct)
+        weight = np.where(has, np.array([resolved[spec.id] for spec in specs]), 0.0)
+        weight_sum = weight.sum(axis=-1)
+        weighted = (np.where(has, pct, 0.0) * weight).sum(axis=-1)
+        scored = weight_sum > 0
+        score[:, members] = np.where(scored, weighted / np.where(scored, weight_sum, 1.0), np.nan)
+    identity = people[["rep_id", "role"]].copy()
+    return identity, score
 
 
 def compute_metrics(records: pd.DataFrame, *, window: int | None = 3, end: str | None = None) -> pd.DataFrame:

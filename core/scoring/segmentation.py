@@ -21,6 +21,7 @@ from core.scoring.metrics import (
     metrics_with_values,
     role_medians,
     score_people,
+    score_replicates,
     scored_on,
     weights_text,
 )
@@ -163,6 +164,8 @@ def segment(
             replicates=settings.replicates,
             seed=settings.seed,
             threshold=settings.borderline_share,
+            # every replicate scored in one pass with a replicate axis (#17: was 50 separate re-scorings)
+            stacked=lambda recs, draws: score_replicates(recs, draws, weights=weights),
         )
         tiers["borderline"] = tiers["rep_id"].map(flags).fillna(False).astype(bool)
     else:
@@ -170,8 +173,12 @@ def segment(
 
     window_len = settings.window or len(months)
     windows = settings.history if settings.window else 1
+    # Each window and month below is scored from the records it covers: cut to those months once, not in
+    # every scoring of the whole table (the windows end at the latest month, so the result is the same).
+    periods = records["period"].unique()
+    covered = records[records["period"].isin(window_periods(periods, window_len * windows))]
     persist = persistence(
-        records,
+        covered if settings.window else records,
         lambda recs, end: score_people(recs, window=window_len, end=end, weights=weights),
         window=window_len,
         windows=windows,
@@ -179,7 +186,7 @@ def segment(
     )
     tiers = tiers.merge(persist, on="rep_id", how="left")
     trends = trend(
-        records,
+        records[records["period"].isin(window_periods(periods, settings.trend_months))],
         lambda recs, end: score_people(recs, window=1, end=end, weights=weights),
         months=settings.trend_months,
     )
@@ -228,19 +235,25 @@ def apply_overrides(segmented: pd.DataFrame, overrides: pd.DataFrame | None) -> 
 
 
 def _flag_text(frame: pd.DataFrame) -> pd.Series:
-    parts = pd.DataFrame(
-        {
-            "overridden": np.where(frame["overridden"], "overridden", ""),
-            "borderline": np.where(frame["borderline"], "borderline", ""),
-            "tie": np.where(frame["tie_at_boundary"], "tie at cut-off", ""),
-            "persistent": np.where(frame["persistent_low"], "persistent low", ""),
-            "trend": np.where(frame["trend"].isin(["improving", "declining"]), frame["trend"], ""),
-            "small": np.where(frame["small_sample"], "small sample", ""),
-            "meaningful": np.where(~frame["meaningful"].astype(bool), "role too small", ""),
-        },
-        index=frame.index,
-    )
-    return parts.apply(lambda row: ", ".join(p for p in row if p), axis=1)
+    """The flags each person carries, as one readable text: "borderline, tie at cut-off" ("" for none).
+
+    Column by column over everyone at once (a row-by-row apply took 1.6 s of 4 for 20,000 people, #17).
+    """
+    parts = [
+        np.where(frame["overridden"], "overridden", ""),
+        np.where(frame["borderline"], "borderline", ""),
+        np.where(frame["tie_at_boundary"], "tie at cut-off", ""),
+        np.where(frame["persistent_low"], "persistent low", ""),
+        np.where(frame["trend"].isin(["improving", "declining"]), frame["trend"], ""),
+        np.where(frame["small_sample"], "small sample", ""),
+        np.where(~frame["meaningful"].astype(bool), "role too small", ""),
+    ]
+    text = np.full(len(frame), "", dtype=object)
+    for part in parts:
+        words = np.asarray(part, dtype=object)
+        joined = np.where(text == "", words, text + ", " + words)
+        text = np.where(words != "", joined, text)
+    return pd.Series(text, index=frame.index, dtype=str)
 
 
 def tier_summary(segmented: pd.DataFrame) -> pd.DataFrame:

@@ -8,18 +8,20 @@ gives) into tiers by configurable cut-offs, and adds what a reviewer needs befor
 * ``tie_at_boundary`` — the same score as someone on the other side of a cut-off;
 * ``meaningful`` — the role has enough people for a percentage split to mean anything;
 * :func:`borderline` (and :func:`flip_share`) — would the tier change if other months had been drawn?
+  All replicates at once, with a replicate axis, when given a :data:`StackedScorer`;
 * :func:`persistence` — low in several non-overlapping windows (:func:`window_ends`), not one bad quarter;
 * :func:`trend` / :func:`score_history` — the monthly percentile and its slope.
 
 It never imports :mod:`core.scoring.metrics`: anything that needs scores for another window or a
 resampled table takes a ``scorer`` callable, so it can be tested with any simple scorer.
-Everything is vectorised over people; loops run only over windows, months or replicates.
+Everything is vectorised over people; loops run only over windows or months (and over replicates
+only for a plain per-table scorer).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Final
 
 import numpy as np
@@ -33,6 +35,11 @@ Cutoffs = tuple[int, int, int]
 
 Scorer = Callable[[pd.DataFrame], pd.DataFrame]
 """Scores the records it is given: records in, one row per rep (rep_id, role, score) out."""
+
+StackedScorer = Callable[[pd.DataFrame, npt.NDArray[np.int64]], tuple[pd.DataFrame, npt.NDArray[np.float64]]]
+"""Scores many resamples at once: (records, draws of shape (resamples, len(records))) in; (people with rep_id
+and role, scores of shape (resamples, people)) out. Resample ``r``'s row ``i`` keeps row ``i``'s person and
+month and carries the values of row ``draws[r, i]`` (see :func:`core.scoring.metrics.score_replicates`)."""
 
 WindowScorer = Callable[[pd.DataFrame, str], pd.DataFrame]
 """Scores the window ending at a month (``YYYY-MM``): (records, end_period) in, rep_id, role, score out."""
@@ -289,6 +296,48 @@ def _tier_codes(assigned: pd.DataFrame, rep_ids: pd.Index) -> npt.NDArray[np.int
 
 # --------------------------------------------------------------------------- borderline (bootstrap)
 
+_DRAWN_CELLS: Final = 4_000_000
+"""Resampled rows held at once (replicates × rows): the bootstrap draws and scores in blocks of this size."""
+
+
+def _stacked_tiers(
+    role: npt.NDArray[np.int64], rep: npt.NDArray[np.int64], score: npt.NDArray[np.float64], cutoffs: Cutoffs
+) -> npt.NDArray[np.int64]:
+    """:func:`assign_tiers` for every row of ``score`` (one resample per row) at once: tier codes, −1 unscored.
+
+    The same rule: within each role, score descending then rep_id ascending (``rep``: codes in rep_id
+    order), the first ``top`` top and the last ``low`` low, sizes by :func:`tier_sizes` from the
+    people scored in that row. Per role, one stable sort along the rows of the role's columns put in
+    rep_id order; unscored people (NaN) sort last and are not counted.
+    """
+    tiers = np.full(score.shape, -1, dtype=np.int64)
+    for code in np.unique(role):
+        columns = np.flatnonzero(role == code)
+        columns = columns[np.argsort(rep[columns], kind="stable")]
+        scores = score[:, columns]
+        order = np.argsort(-scores, axis=-1, kind="stable")  # NaN last; equal scores keep rep_id order
+        n = (~np.isnan(scores)).sum(axis=1, keepdims=True)
+        low_n, top_n = _sizes(n, cutoffs)
+        position = np.arange(columns.size, dtype=np.int64)[None, :]
+        in_order = np.where(position < top_n, _TOP, np.where(position >= n - low_n, _LOW, _CORE))
+        in_order = np.where(position < n, in_order, -1)
+        placed = np.empty(scores.shape, dtype=np.int64)
+        np.put_along_axis(placed, order, in_order, axis=-1)
+        tiers[:, columns] = placed
+    return tiers
+
+
+def _draw_blocks(count: npt.NDArray[np.int64], replicates: int, seed: int) -> Iterator[npt.NDArray[np.int64]]:
+    """Each person's month draws, ``replicates`` rows of ``rng.integers(0, count)``, in blocks of replicates.
+
+    The blocks together are the one draw of shape (replicates, len(count)) the seed gives: the same
+    numbers as one ``integers`` call per replicate, so the same seed gives the same flags either way.
+    """
+    rng = np.random.default_rng(seed)
+    step = max(1, _DRAWN_CELLS // max(count.size, 1))
+    for begin in range(0, replicates, step):
+        yield rng.integers(0, count, size=(min(step, replicates - begin), count.size))
+
 
 def flip_share(
     records: pd.DataFrame,
@@ -298,6 +347,7 @@ def flip_share(
     *,
     replicates: int = 50,
     seed: int = 0,
+    stacked: StackedScorer | None = None,
 ) -> pd.Series:
     """Share of bootstrap replicates in which each person's tier differs from ``tiers``.
 
@@ -315,6 +365,11 @@ def flip_share(
     differ = np.zeros(len(rep_ids), dtype=np.int64)
     seen = np.zeros(len(rep_ids), dtype=np.int64)
 
+    def tally(again: npt.NDArray[np.int64]) -> None:
+        scored = (again >= 0) & (base >= 0)
+        seen[:] += scored.sum(axis=0) if again.ndim == 2 else scored
+        differ[:] += (scored & (again != base)).sum(axis=0) if again.ndim == 2 else scored & (again != base)
+
     if len(records):
         rows = records.reset_index(drop=True)
         person = _codes(rows["rep_id"])
@@ -325,15 +380,20 @@ def flip_share(
         first = (np.cumsum(counts) - counts)[owner]
         size = counts[owner]
         slot_periods = rows["period"].to_numpy()[order]
-        rng = np.random.default_rng(seed)
-        for _ in range(replicates):
-            drawn = order[first + rng.integers(0, size)]
-            sample = rows.take(drawn).reset_index(drop=True)
-            sample["period"] = slot_periods  # values are resampled; each slot keeps its month
-            again = _tier_codes(assign_tiers(scorer(sample), checked), rep_ids)
-            scored = (again >= 0) & (base >= 0)
-            seen += scored
-            differ += scored & (again != base)
+        for block in _draw_blocks(size, replicates, seed):
+            drawn = order[first + block]  # (replicates in the block, slots): the row whose values fill each slot
+            if stacked is not None:
+                draws = np.empty_like(drawn)
+                draws[:, order] = drawn  # by row position: row order[j] takes the values of drawn[:, j]
+                people, scores = stacked(rows, draws)
+                codes = _stacked_tiers(_codes(people["role"]), _codes(people["rep_id"]), scores, checked)
+                where = pd.Index(people["rep_id"]).get_indexer(rep_ids)
+                tally(np.where(where >= 0, codes[:, where], -1))
+                continue
+            for one in drawn:
+                sample = rows.take(one).reset_index(drop=True)
+                sample["period"] = slot_periods  # values are resampled; each slot keeps its month
+                tally(_tier_codes(assign_tiers(scorer(sample), checked), rep_ids))
     share = np.divide(differ, seen, out=np.zeros(len(rep_ids)), where=seen > 0)
     return pd.Series(share, index=rep_ids, name="flip_share")
 
@@ -347,19 +407,26 @@ def borderline(
     replicates: int = 50,
     seed: int = 0,
     threshold: float = 0.2,
+    stacked: StackedScorer | None = None,
 ) -> pd.Series:
     """Flag people whose tier depends on which months happened to be in the window.
 
     A bootstrap over months: each replicate draws, for every person independently, as many months
-    as that person has in ``records``, with replacement, from that person's own months. The draw is
-    one vectorised ``integers`` call and one ``take`` per replicate; each resampled row keeps the
-    month of the slot it fills, so window filters and month counts see the same months as before
-    and only the monthly values change. The resampled table is re-scored with ``scorer``, tiers are
+    as that person has in ``records``, with replacement, from that person's own months. Every
+    replicate's draw comes from one ``integers`` call of shape (replicates, rows) — in blocks of
+    replicates when that would exceed a few million rows, which gives the same numbers — and each
+    resampled row keeps the month of the slot it fills, so window filters and month counts see the
+    same months as before and only the monthly values change. Each resample is re-scored, tiers are
     re-assigned with the same ``cutoffs``, and each person's tier is compared with ``tiers``.
 
-    Cost: ``replicates`` × (one take of ``len(records)`` rows + one ``scorer`` call + one
-    :func:`assign_tiers`). With a groupby-sum scorer, 20,000 people × 3 months × 50 replicates takes
-    a few seconds; the scorer dominates, so pass only the months of the window being tiered.
+    With ``stacked`` (:func:`core.scoring.metrics.score_replicates` in the app) all replicates are
+    scored and tiered in one vectorised pass with a replicate axis: no per-replicate table, no
+    per-replicate call. Without it, each replicate's table is built and passed to ``scorer`` (one
+    ``take``, one ``scorer`` call and one :func:`assign_tiers` per replicate), which suits any
+    scorer and gives the same flags where both apply: the draws are the same for a seed.
+
+    Cost: 20,000 people × 3 months × 50 replicates takes well under a second stacked, and a few
+    seconds per-replicate with a groupby-sum scorer; pass only the months of the window being tiered.
 
     Args:
         records: Canonical records of the window that ``tiers`` was computed from (rep_id, period,
@@ -370,11 +437,12 @@ def borderline(
         replicates: Bootstrap replicates (≥ 1).
         seed: Seed of the random draw; the same seed gives the same flags.
         threshold: Flag when the tier differs in more than this share of replicates.
+        stacked: Scores every replicate at once (see :data:`StackedScorer`); used instead of ``scorer``.
 
     Returns:
         Bool Series indexed by rep_id (the rep_ids of ``tiers``, in order), named ``borderline``.
     """
-    share = flip_share(records, scorer, tiers, cutoffs, replicates=replicates, seed=seed)
+    share = flip_share(records, scorer, tiers, cutoffs, replicates=replicates, seed=seed, stacked=stacked)
     return (share > threshold).rename("borderline")
 
 

@@ -5,7 +5,6 @@ Data-access functions take keyword-only arguments and open their own short sessi
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,7 @@ from sqlmodel import Session, SQLModel
 
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS
 from core.store.db import retry_when_busy
+from core.store.digest import sha256_bytes as sha256_bytes  # re-exported: where callers have found it
 from core.store.models import Dataset, Person
 
 _CHUNK = 20_000
@@ -40,11 +40,6 @@ class DatasetInfo:
     is_demo: bool
     people: int
     created_by: str = ""  # the account that imported it; blank when generated or not recorded
-
-
-def sha256_bytes(data: bytes) -> str:
-    """Return the hex SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def _ints(values: pd.Series) -> list[int | None]:

@@ -73,7 +73,7 @@ def test_import_into_a_read_only_store_is_one_sentence(
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    import core.cli
+    import core.store.db
 
     init_db(make_engine(f"sqlite:///{db}"))
 
@@ -82,7 +82,7 @@ def test_import_into_a_read_only_store_is_one_sentence(
         event.listen(engine, "connect", lambda connection, _record: connection.execute("PRAGMA query_only=ON"))
         return engine
 
-    monkeypatch.setattr(core.cli, "make_engine", read_only_engine)
+    monkeypatch.setattr(core.store.db, "make_engine", read_only_engine)  # the CLI imports it when a command needs it
     path = tmp_path / "team.csv"
     path.write_bytes(plain_csv(_team()))
     assert main(["import", str(path), "--name", "Team"]) == 2
@@ -111,8 +111,7 @@ def test_full_disk_during_import_never_prints_sql_or_figures(
             sqlite3.OperationalError("database or disk is full"),
         )
 
-    monkeypatch.setattr(core.store.datasets, "store_dataset", disk_full)
-    monkeypatch.setattr(core.ingest.importer, "store_dataset", disk_full)
+    monkeypatch.setattr(core.store.datasets, "store_dataset", disk_full)  # the importer imports it when it stores
     path = tmp_path / "team.csv"
     path.write_bytes(plain_csv(team))
     assert main(["import", str(path), "--name", "Team"]) == 2

@@ -192,3 +192,29 @@ def test_incomplete_months_by_people_per_month(people: list[int], incomplete: in
     """A trailing month is incomplete below half the fullest of the 3 months before; slow shrinking is not."""
     rows = [{"rep_id": f"R{i}", "period": f"2026-{m + 1:02d}"} for m, count in enumerate(people) for i in range(count)]
     assert len(incomplete_months(pd.DataFrame(rows))) == incomplete
+
+
+def test_flag_text_lists_every_flag_in_order() -> None:
+    """The readable summary names each flag a person carries, in a fixed order, joined by commas."""
+    people = pd.DataFrame(
+        {
+            "rep_id": ["a", "b", "c", "d"],
+            "tier": ["low", "core", "top", "core"],
+            "borderline": [True, False, True, False],
+            "tie_at_boundary": [True, False, False, False],
+            "persistent_low": [True, False, False, False],
+            "trend": ["declining", "stable", "improving", "n/a"],
+            "small_sample": [True, False, False, False],
+            "meaningful": [False, True, True, True],
+        }
+    )
+    overrides = pd.DataFrame(
+        {"rep_id": ["a"], "tier": ["core"], "reason": ["new"], "changed_by": ["m"], "created_at": ["2026-11-01"]}
+    )
+    flags = apply_overrides(people, overrides)["flags"].tolist()
+    assert flags == [
+        "overridden, borderline, tie at cut-off, persistent low, declining, small sample, role too small",
+        "",
+        "borderline, improving",
+        "",
+    ]

@@ -34,7 +34,7 @@ from core.ingest.records.vocabulary import (
     Kind,
 )
 from core.schema import METRIC_COLUMNS
-from core.store.datasets import sha256_bytes
+from core.store.digest import sha256_bytes
 from core.text import safe_text, shorten
 
 # Fields that say most about the vendor (their header wording differs most between CRMs).

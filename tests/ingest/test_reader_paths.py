@@ -1,0 +1,178 @@
+"""The reader's fast CSV path (#17) against the slow path it replaced, on the same hostile and messy files.
+
+``core.ingest.reader.FAST_PATH`` switches between them: cells as Python strings straight from the parser and
+stripped only in columns whose cells may have blank edges, versus pandas strings stripped cell by cell and
+converted back. Every rule — header detection, title, blank and totals rows, empty columns, row numbers,
+warnings, refusals and their sentences — must come out the same.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import core.ingest.reader as reader
+from core.demo import DemoSpec, generate_team
+from core.demo_crm import CrmSpec, explode
+from core.ingest.reader import RawTable, UnusableFile, read_table
+
+from files import (
+    binary_junk,
+    csv_bytes,
+    dutch_csv,
+    german_csv,
+    pdf_bytes,
+    plain_csv,
+    plain_zip,
+    png_bytes,
+    small_xlsx,
+)
+
+TEAM = DemoSpec(reps=25, months=3, seed=6, end="2026-03")
+
+MESSY: dict[str, bytes] = {
+    "blank edges.csv": "rep_id, name ,role\n E1 ,\tAnn\t,AE \n\u00a0E2\u00a0, Bo\u3000,\x1cSDR\x1f\n".encode(),
+    "title and totals.csv": b"Team export\n\nrep_id;name;deals\nE1;Ann;3\n\nE2;Bo;4\nTotal;;7\nSumme:;;7\n",
+    "short and long rows.csv": b"a,b,c\n1,2\n1,2,3\n" + b"4,5,6\n" * 40 + b"7,8,9,10,11\n",
+    "quoted lines.csv": b'rep_id,name,note\nE1,"Ann\nSmith"," two\r\nlines "\nE2,Bo,\n',
+    "crlf and cr.csv": b"rep_id,name\r\nE1,Ann\r\nE2,Bo\rE3,Cy\r\n",
+    "bom.csv": b"\xef\xbb\xbfrep_id,name\nE1,J\xc3\xbcrgen\n",
+    "empty columns.csv": b"rep_id,,name,,\nE1,,Ann,,\nE2,,Bo,,\n",
+    "duplicate headers.csv": b"name,name,,name (2)\nAnn,A,x,B\n",
+    "formulas.csv": b'rep_id,name\nE1,=HYPERLINK("x")\nE2,+1\nE3,-2\nE4,@SUM(A1)\n',
+    "sep hint.csv": b"sep=|\nrep_id|name\nE1|Ann\n",
+    "tabs.tsv": b"rep_id\tname\tcalls\nE1\t Ann \t 3\nE2\tBo\t\n",
+    "only blanks in edges.csv": b"  rep_id  ,  name  \n  E1  ,    \n  E2  ,  Bo  \n",
+    "controls.csv": b"rep_id,name\nE1,Ann\x1b[31m\nE2,\x07Bo\n",
+    "cp1252.csv": "rep_id;name\nE1;Jürgen Müller \nE2; Zoë\n".encode("cp1252"),
+    "latin1 control.csv": b"rep_id,name\nE1,\x81Ann\n",
+    "lossy utf16.csv": b"\xff\xfe" + "rep_id,name\nE1, Ann \n".encode("utf-16-le") + b"\x00\xd8",
+    "unclosed quote.csv": b'rep_id,name\nE1,"Ann\nE2,Bo\n',
+    "header only.csv": b"rep_id,name,role\n",
+    "blank.csv": b"  \n\n\t\n",
+    "numbers as header.csv": b"1,2,3\n4,5,6\n",
+    "wide.csv": b",".join(b"c%d" % i for i in range(1_200)) + b"\n" + b"1," * 1_199 + b"1\n",
+    "html.csv": b"<!DOCTYPE html><html><body>no</body></html>",
+    "json.csv": b'{"rep_id": "E1"}',
+    "team.xlsx": b"rep_id,name\nE1,Ann\n",
+    "nul.csv": b"rep_id,name\nE1,A\x00nn\n",
+}
+HOSTILE: dict[str, bytes] = {
+    "junk.csv": binary_junk(4096),
+    "report.pdf.csv": pdf_bytes(),
+    "image.csv": png_bytes(),
+    "archive.csv": plain_zip(),
+}
+
+
+def _outcome(data: bytes, filename: str, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> RawTable | str:
+    """The table one path reads, or the sentence it refuses the file with."""
+    with monkeypatch.context() as patch:
+        patch.setattr(reader, "FAST_PATH", fast)
+        try:
+            return read_table(data, filename)
+        except UnusableFile as exc:
+            return f"refused: {exc}"
+
+
+def _assert_same(data: bytes, filename: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = _outcome(data, filename, fast=True, monkeypatch=monkeypatch)
+    slow = _outcome(data, filename, fast=False, monkeypatch=monkeypatch)
+    if isinstance(slow, str) or isinstance(fast, str):
+        assert fast == slow, filename
+        return
+    pd.testing.assert_frame_equal(fast.frame, slow.frame, check_dtype=True)
+    assert all(pd.api.types.is_object_dtype(d) for d in fast.frame.dtypes), filename
+    for attribute in ("row_numbers", "filename", "kind", "sheet", "sheets", "encoding", "separator", "warnings"):
+        assert getattr(fast, attribute) == getattr(slow, attribute), (filename, attribute)
+
+
+@pytest.mark.parametrize("filename", sorted(MESSY))
+def test_messy_files_read_the_same_both_ways(filename: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blank edges (tab, NBSP, ideographic space, \\x1c), titles, totals, ragged rows, quoted line breaks..."""
+    _assert_same(MESSY[filename], filename, monkeypatch)
+
+
+@pytest.mark.parametrize("filename", sorted(HOSTILE))
+def test_hostile_files_are_refused_the_same_both_ways(filename: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Binary junk, a PDF, an image and a zip: the same one-sentence refusal."""
+    outcome = _outcome(HOSTILE[filename], filename, fast=True, monkeypatch=monkeypatch)
+    assert isinstance(outcome, str)
+    _assert_same(HOSTILE[filename], filename, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def team() -> pd.DataFrame:
+    """A small demo team with names that need more than ASCII."""
+    frame = generate_team(TEAM)
+    frame.loc[0, "name"] = "  Jürgen Müller "
+    frame.loc[1, "name"] = "Łukasz\u00a0Wróbel"
+    return frame
+
+
+@pytest.mark.parametrize("dress", ["plain", "german", "dutch", "semicolon crlf", "tab"])
+def test_dressed_teams_read_the_same_both_ways(dress: str, team: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The monthly table as Coachwise documents it, as German and Dutch Excel save it, and with other separators."""
+    rows = [list(team.columns), *team.astype(str).to_numpy().tolist()]
+    data = {
+        "plain": lambda: plain_csv(team),
+        "german": lambda: german_csv(team),
+        "dutch": lambda: dutch_csv(team),
+        "semicolon crlf": lambda: csv_bytes(rows, sep=";", newline="\r\n"),
+        "tab": lambda: csv_bytes(rows, sep="\t"),
+    }[dress]()
+    _assert_same(data, f"{dress}.csv", monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        CrmSpec(seed=3),
+        CrmSpec(vendor="HubSpot", language="nl", seed=4, owner_email=True),
+        CrmSpec(vendor="Pipedrive", language="de", seed=5, day_first=False),
+    ],
+    ids=["salesforce footer", "hubspot nl", "pipedrive de"],
+)
+def test_crm_exports_read_the_same_both_ways(
+    spec: CrmSpec, team: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every CRM export the demo writes (quoted cells, report footers, EN/DE/NL) reads the same both ways."""
+    for name, data in explode(team, spec).items():
+        _assert_same(data, name, monkeypatch)
+
+
+def test_a_workbook_reads_the_same_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workbook goes through the same header and totals rules."""
+    _assert_same(small_xlsx(), "small.xlsx", monkeypatch)
+
+
+CELL = st.one_of(
+    st.text(alphabet=list('ab1,;"\t \n\r:\u00a0\u3000\x1c\x85ü='), max_size=6),
+    st.sampled_from(["Total", " Summe: ", "Gesamt", "TOTAAL", ""]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(CELL, min_size=1, max_size=4), min_size=1, max_size=6), sep=st.sampled_from(",;\t|"))
+def test_random_messy_tables_read_the_same_both_ways(
+    rows: list[list[str]], sep: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Random small tables of separators, quotes, blanks of every kind, line breaks and totals words."""
+    _assert_same(csv_bytes(rows, sep=sep), "random.csv", monkeypatch)
+    raw = "\n".join(sep.join(row) for row in rows).encode("utf-8")  # unquoted: ragged and broken on purpose
+    _assert_same(raw, "raw.csv", monkeypatch)
+
+
+def test_the_fast_path_takes_the_template_and_crm_exports(team: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clean files do not fall back: the template and the CRM exports never reach the slow parser."""
+
+    def slow(*_args: object) -> pd.DataFrame:
+        raise AssertionError("the slow parser was used")
+
+    monkeypatch.setattr(reader, "_parse_csv", slow)
+    read_table(plain_csv(team), "team.csv")
+    read_table(german_csv(team), "export.csv")  # cp1252 and ';': the parser reads it re-encoded as UTF-8
+    for name, data in explode(team, CrmSpec(seed=3, footer=False)).items():
+        read_table(data, name)
