@@ -10,7 +10,7 @@ import streamlit as st
 from core.coaching.scope import chains_in_scope
 from core.governance.access import Viewer, scoped
 from core.plans.content import PlanInputs, build_plan, build_plans, edits_to_store, file_stem, to_markdown
-from core.plans.model import CheckIn, Plan
+from core.plans.model import Audience, CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
 from core.plans.store import add_checkin, plan_edits, set_plan_edits
 from core.scoring.metrics import METRICS
@@ -38,8 +38,10 @@ def plans() -> None:
     if dataset is None:
         return
     st.caption(
-        "One document per person: a coaching plan for the core, a retention and coaching-role plan for top "
-        "performers, and a factual HR brief for the low tier. Options to discuss, not orders."
+        "Two documents per person: their own plan, written to them and handed over unchanged (a coaching plan "
+        "for the core, a development plan for top performers, a support plan for someone low only now), and the "
+        "manager's notes with the tier, percentile and the coach's figures. Persistently low people get a factual "
+        "HR brief instead. Options to discuss, not orders."
     )
     view = view_of(dataset.id)
     try:
@@ -61,9 +63,16 @@ def plans() -> None:
     _downloads(view, plan)
     if not viewer.edits_plans:
         st.caption(":material/visibility: Read-only for your role: plans are edited by managers and coaches.")
-    tab_plan, tab_edit, tab_log, tab_many = st.tabs(["Plan", "Edit", f"Check-ins ({len(logged)})", "Export many"])
+    brief = plan.kind == "hr_brief"
+    first = ["HR brief"] if brief else ["The person's plan", "Manager's notes"]
+    tabs = st.tabs([*first, "Edit", f"Check-ins ({len(logged)})", "Export many"])
+    tab_plan, tab_edit, tab_log, tab_many = tabs[0], *tabs[-3:]
     with tab_plan:
-        st.markdown(to_markdown(plan))
+        st.markdown(to_markdown(plan, "person"))
+    if not brief:
+        with tabs[1]:
+            st.caption("Confidential: never part of the person's copy.")
+            st.markdown(to_markdown(plan, "manager"))
     with tab_edit:
         _edit(view, viewer, context, plan, edits, logged)
     with tab_log:
@@ -105,10 +114,18 @@ def _plan_for(context: PlanInputs, rep_id: str, edits: dict[str, str], logged: t
     return build_plan(rep_id, checkins=logged, edits=edits, inputs=context)
 
 
+AUDIENCES: dict[str, Audience] = {"The person's plan": "person", "Manager's notes": "manager"}
+
+
 def _downloads(view: View, plan: Plan) -> None:
-    """PDF, Word and Markdown of this person's plan, each written (and audited) on click."""
+    """PDF, Word and Markdown of the person's plan or the manager's notes, each written (and audited) on click."""
     stem = file_stem(plan.rep_id, plan.name)
-    kind = "HR brief" if plan.kind == "hr_brief" else "plan"
+    audience: Audience = "manager"
+    if plan.kind != "hr_brief":
+        chosen = st.radio("Document", list(AUDIENCES), horizontal=True, key="pl_for")
+        audience = AUDIENCES[str(chosen)]
+    kind = "HR brief" if plan.kind == "hr_brief" else "plan" if audience == "person" else "manager's notes"
+    suffix = "" if audience == "person" or plan.kind == "hr_brief" else "_manager-notes"
     for column, (label, fmt, make) in zip(
         st.columns([1, 1, 1, 3]),
         (("PDF", "pdf", to_pdf), ("Word", "docx", to_docx), ("Markdown", "md", to_markdown)),
@@ -117,9 +134,12 @@ def _downloads(view: View, plan: Plan) -> None:
         column.download_button(
             label,
             data=audited(
-                lambda make=make: make(plan), dataset_id=view.dataset_id, rep_ids=[plan.rep_id], what=f"{kind} ({fmt})"
+                lambda make=make: make(plan, audience),
+                dataset_id=view.dataset_id,
+                rep_ids=[plan.rep_id],
+                what=f"{kind} ({fmt})",
             ),
-            file_name=f"{stem}.{fmt}",
+            file_name=f"{stem}{suffix}.{fmt}",
             mime=MIME[fmt],
             key=f"pl_{fmt}",
         )
@@ -221,9 +241,11 @@ def _log(view: View, viewer: Viewer, context: PlanInputs, rep: str, logged: tupl
 def _many(view: View, context: PlanInputs, people: pd.DataFrame) -> None:
     """A ZIP of every filtered person's plan (or brief), made on request with a progress bar."""
     st.caption(
-        f"All {len(people)} people shown by the filters above, one file each, in a ZIP (HR briefs for the low tier)."
+        f"All {len(people)} people shown by the filters above, one file each, in a ZIP: each person's own plan "
+        "(HR briefs left out), or the manager's notes with the HR briefs."
     )
     fmt = st.radio("Format", ["pdf", "docx", "md"], horizontal=True, key="pl_zip_fmt")
+    audience = AUDIENCES[str(st.radio("Documents", list(AUDIENCES), horizontal=True, key="pl_zip_for"))]
     if st.button(f"Prepare ZIP of {len(people)} plans", key="pl_zip_go"):
         everyone_edits = shown_plan_edits(view)
         bar = st.progress(0.0, text="Writing plans…")
@@ -237,12 +259,13 @@ def _many(view: View, context: PlanInputs, people: pd.DataFrame) -> None:
             made,
             fmt,  # type: ignore[arg-type]
             file_stem=file_stem,
-            markdown=to_markdown,
+            audience=audience,
             progress=lambda i, n: bar.progress(i / n, text=f"Writing plans… {i} of {n}"),
         )
         bar.empty()
+        included = tuple(p.rep_id for p in made if audience == "manager" or p.kind != "hr_brief")
         # Kept with the view, so a ZIP made before presentation mode was switched on is never offered.
-        st.session_state[ZIP] = (view, fmt, tuple(p.rep_id for p in made), data)
+        st.session_state[ZIP] = (view, fmt, included, data)
     kept = st.session_state.get(ZIP)
     if kept and kept[0] == view:
         _, zfmt, zip_ids, zipped = kept
@@ -251,7 +274,7 @@ def _many(view: View, context: PlanInputs, people: pd.DataFrame) -> None:
             data=audited(
                 lambda: zipped, dataset_id=view.dataset_id, rep_ids=zip_ids, what=f"plans and briefs ZIP ({zfmt})"
             ),
-            file_name=f"coachwise-plans-{zfmt}.zip",
+            file_name=f"coachwise-plans-{zfmt}.zip",  # the README inside says which documents
             mime=MIME["zip"],
             key="pl_zip_dl",
         )

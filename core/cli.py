@@ -246,6 +246,13 @@ def _add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     plans.add_argument("--out", required=True, help="the ZIP file to write")
     plans.add_argument("--format", choices=("pdf", "docx", "md"), default="pdf", help="file format (default pdf)")
     plans.add_argument("--rep", action="append", default=[], metavar="ID", help="only this rep_id (repeatable)")
+    plans.add_argument(
+        "--for",
+        dest="audience",
+        choices=("person", "manager"),
+        default="person",
+        help="each person's own plan, HR briefs left out (default), or the manager's notes with the HR briefs",
+    )
 
     impact = sub.add_parser(
         "impact",
@@ -684,7 +691,7 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     from datetime import date
 
     from core.governance.audit import record, subject_ids
-    from core.plans.content import file_stem, plans_from_records, to_markdown
+    from core.plans.content import file_stem, plans_from_records
     from core.plans.render import plans_zip
 
     prepared = _read_files(args)
@@ -698,17 +705,27 @@ def _cmd_plans(args: argparse.Namespace) -> int:
         settings=_segment_settings(args, prepared.frame),
         today=date.today(),
     )
-    Path(args.out).write_bytes(plans_zip(plans, args.format, file_stem=file_stem, markdown=to_markdown))
+    Path(args.out).write_bytes(plans_zip(plans, args.format, file_stem=file_stem, audience=args.audience))
     engine = _store()
     record(
         engine=engine,
         actor="command line",
         action="export",
         subject=subject_ids(p.rep_id for p in plans),
-        detail=f"plans and briefs ({args.format}) from a file with sha256 {prepared.sha256}",
+        detail=f"plans and briefs ({args.format}, for the {args.audience}) from a file with sha256 {prepared.sha256}",
     )
     briefs = sum(1 for p in plans if p.kind == "hr_brief")
-    print(f"Wrote {len(plans):,} {args.format.upper()} files ({briefs} HR briefs) to {args.out}", file=sys.stderr)
+    if args.audience == "person":
+        print(
+            f"Wrote {len(plans) - briefs:,} {args.format.upper()} plans, one per person, to {args.out}; "
+            f"{briefs} HR briefs left out (use --for manager)",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"Wrote {len(plans):,} {args.format.upper()} files (manager's notes, {briefs} HR briefs) to {args.out}",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

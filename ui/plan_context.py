@@ -15,6 +15,7 @@ from ui.state import get_engine
 def plan_context(view: View, settings: SegmentSettings) -> PlanInputs:
     """Assemble the plans' inputs from the cached computations (raises ValueError as segmentation does)."""
     segmented = cache.tiers(view, settings)
+    complete = complete_records(cache.records(view), settings)
     edits_now = edits_in_force(engine=get_engine(), dataset_id=view.dataset_id)
     chain_settings = edits_now.settings()  # the levels the chains page keeps for this dataset, too
     return plan_inputs(
@@ -22,8 +23,9 @@ def plan_context(view: View, settings: SegmentSettings) -> PlanInputs:
         medians=cache.medians(view, settings),
         chains=cache.chains(segmented, chain_settings, edits_now.constraints),
         history=cache.history(view, settings),
-        periods=complete_records(cache.records(view), settings)["period"].unique(),
+        periods=complete["period"].unique(),
         settings=settings,
         chain_settings=chain_settings,
         today=date.today(),
+        records=complete,
     )

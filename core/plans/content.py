@@ -12,7 +12,7 @@ edited. The tier decides the kind of document:
 * **top → "top"**: why this tier; retention options to discuss; their coaching role (whom they coach,
   the expected hours a month, how the hours are credited) or their place in the coach pool.
 * **low → "hr_brief"**: facts, the monthly trend, persistence across windows, the support given so far
-  and a note that a person decides. Never a recommendation to dismiss anyone.
+  and a note that a person decides. Never a recommendation about anyone's employment.
 
 Manager edits (keys as :mod:`core.plans.store` stores them) replace the generated part they name and are
 listed in ``Plan.edited_fields``; every part not edited follows the data it is built from.
@@ -25,7 +25,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Final
 
@@ -34,7 +34,24 @@ import pandas as pd
 from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult, ChainSettings, match_chains
 from core.months import format_date, span_label, window_periods
-from core.plans.model import CheckIn, FocusArea, Plan, PlanKind, map_plan_text
+from core.plans.document import to_markdown
+from core.plans.model import CheckIn, FocusArea, Plan, PlanKind
+from core.plans.sections import (
+    MAX_FOCUS,
+    PROPOSED,
+    Coach,
+    agreement,
+    commitments,
+    development,
+    find_coach,
+    first_name,
+    focus_text,
+    ownership,
+    questions,
+    readiness,
+    strengths,
+    weakest,
+)
 from core.schema import ROLE_NAMES
 from core.scoring.metrics import (
     MetricSpec,
@@ -43,9 +60,10 @@ from core.scoring.metrics import (
     metrics_for,
     metrics_with_values,
     role_medians,
+    score_people,
 )
 from core.scoring.segmentation import SegmentSettings, complete_records, explain, monthly_history, segment
-from core.text import markdown_text
+from core.scoring.tiers import assign_tiers, window_ends
 
 PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
     "lead_rate": (
@@ -105,13 +123,21 @@ REVIEW_DAYS: Final = 90
 """A focus area's goal is reviewed this many days after the plan is generated."""
 
 DEFAULT_CADENCE: Final = "Weekly 30-minute check-in with the coach; monthly 15-minute review with the manager"
+MANAGER_CADENCE: Final = "Weekly 30-minute check-in with your manager, who is also your coach for now"
+CONTEXT_CHECKS: Final = (
+    "Tenure: how long in the role, and was the ramp-up complete?",
+    "Territory and accounts: size, changes, accounts taken over or handed on.",
+    "Lead sources and pipeline: what came in, from whom, and did it change?",
+    "Absence: leave, illness or part-time months inside the window.",
+)
+"""Context to check before reading anything into low figures (a watch plan and an HR brief)."""
 RESEARCH_NOTE: Final = (
     "Research by the Sales Executive Council (Dixon & Adamson, HBR) found that better coaching lifted core "
     "performers by 6–8% on average, and the best coaching by up to 19%. These are research figures, not a "
     "promise for any one person."
 )
 DECISION_NOTE: Final = (
-    "This brief is decision support. It does not recommend dismissal; a person reviews the facts, talks with "
+    "This brief is decision support. It recommends no employment decision; a person reviews the facts, talks with "
     "the employee, and decides."
 )
 NO_CHECKINS: Final = "No coaching check-ins recorded yet"
@@ -136,11 +162,6 @@ _NUMBER_WORDS: Final = (
     "twelve",
 )
 _KIND_OF_TIER: Final[dict[str, PlanKind]] = {"core": "coaching", "top": "top", "low": "hr_brief"}
-_TITLES: Final[dict[str, str]] = {
-    "coaching": "Coaching plan",
-    "top": "Retention and coaching-role plan",
-    "hr_brief": "HR brief",
-}
 # Letters NFKD does not take apart into an ASCII letter and a mark.
 _FOLD: Final[dict[str, str]] = {
     "ł": "l",
@@ -254,35 +275,6 @@ def trend_text(trend: Sequence[tuple[str, float]], *, months: int = HR_TREND_MON
 # --------------------------------------------------------------------------- the pieces of a plan
 
 
-def _goal(spec: MetricSpec, value: float, median: float, p75: float, review: date) -> str:
-    by = format_date(review)
-    if math.isnan(median) and math.isnan(p75):
-        return f"{spec.label}: a target agreed with the manager, reviewed on {by}"
-    if not math.isnan(median) and (math.isnan(value) or value < median):
-        target, where = median, "role median"
-    elif not math.isnan(p75) and (math.isnan(value) or value < p75):
-        target, where = p75, "top-quartile start"
-    else:
-        target = p75 if not math.isnan(p75) else median
-        where = "top-quartile start" if not math.isnan(p75) else "role median"
-        return f"{spec.label} kept at or above {format_value(spec, target)} ({where}) over more months by {by}"
-    start = "" if math.isnan(value) else f" from {format_value(spec, value)}"
-    return f"{spec.label}{start} to {format_value(spec, target)} ({where}) by {by}"
-
-
-def _weakest(person: pd.Series, specs: Sequence[MetricSpec]) -> list[str]:
-    """Up to 3 metrics below the 50th percentile, weakest first; at least the weakest one."""
-    # NaN is dropped before sorting: it compares false with everything, so a NaN between two values
-    # (quota attainment between close rate and won revenue per month) would leave them unsorted.
-    present = [(cell_number(person.get(f"{s.id}_pct")), i, s.id) for i, s in enumerate(specs)]
-    ranked = sorted((t for t in present if not math.isnan(t[0])), key=lambda t: (t[0], t[1]))
-    known = [(pct, metric) for pct, _, metric in ranked]
-    if not known:
-        return [specs[0].id] if specs else []
-    below = [metric for pct, metric in known if pct < 50][:3]
-    return below or [known[0][1]]
-
-
 def _edited_focus(edits: Mapping[str, str], specs: Sequence[MetricSpec]) -> list[str]:
     allowed = {s.id for s in specs}
     chosen: list[str] = []
@@ -290,31 +282,35 @@ def _edited_focus(edits: Mapping[str, str], specs: Sequence[MetricSpec]) -> list
         metric = part.strip()
         if metric in allowed and metric not in chosen:
             chosen.append(metric)
-    return chosen[:3]
+    return chosen[:MAX_FOCUS]
 
 
 def _focus_areas(
     person: pd.Series,
     role: str,
-    medians: pd.DataFrame,
+    inputs: PlanInputs,
+    records: pd.DataFrame,
     edits: Mapping[str, str],
-    review: date,
     edited: list[str],
+    *,
+    limit: int = MAX_FOCUS,
 ) -> tuple[FocusArea, ...]:
+    """One or two focus areas: the weakest metrics (or the manager's choice), each with goals sized from history."""
     specs = metrics_for(role)
     by_id = {s.id: s for s in specs}
-    metrics = _edited_focus(edits, specs)
+    metrics = _edited_focus(edits, specs)[:limit]
     if metrics:
         edited.append("focus")
     else:
-        metrics = _weakest(person, specs)
+        metrics = weakest(person, specs, limit=limit)
+    review = inputs.today + timedelta(days=REVIEW_DAYS)
     areas: list[FocusArea] = []
     for metric in metrics:
         spec = by_id[metric]
         value = cell_number(person.get(f"{metric}_raw"))
-        median, p75 = metric_refs(medians, role, metric)
-        goal = _goal(spec, value, median, p75, review)
-        practice = PLAYBOOK.get(metric, ())
+        median, p75 = metric_refs(inputs.medians, role, metric)
+        text = focus_text(spec, person, inputs.medians, records, inputs.today, period_label(inputs.window_periods))
+        goal, practice = text.goal, PLAYBOOK.get(metric, ())
         goal_key, practice_key = f"focus:{metric}:goal", f"focus:{metric}:practice"
         goal_edit = edits.get(goal_key, "").strip()
         practice_edit = tuple(line.strip() for line in edits.get(practice_key, "").splitlines() if line.strip())
@@ -336,6 +332,10 @@ def _focus_areas(
                 goal=goal,
                 review_date=review,
                 edited=bool(goal_edit or practice_edit),
+                where_now=text.where_now,
+                behaviour=text.behaviour,
+                checkpoints=text.checkpoints,
+                sizing_note=text.sizing_note,
             )
         )
     return tuple(areas)
@@ -347,10 +347,6 @@ def _rows(frame: pd.DataFrame, column: str, rep_id: str) -> pd.DataFrame:
     return frame[frame[column].astype(str) == rep_id]
 
 
-PROPOSED: Final = "proposed — to be confirmed"
-"""How a plan names a peer coach who has not said yes yet (an invitation), never as settled."""
-
-
 def _coach_name(row: pd.Series) -> str:
     """ "Name (role)", with "proposed — to be confirmed" when the pair is an invitation."""
     named = f"{cell_text(row['coach_name'])} ({cell_text(row['coach_role'])})"
@@ -359,48 +355,24 @@ def _coach_name(row: pd.Series) -> str:
 
 
 def _core_coach(rep_id: str, manager: str, chains: ChainResult) -> tuple[str, str]:
-    """The coach line and its reason for a core person: peer coach(es), else an external coach or the manager."""
+    """The manager's coach line and its reason (the chain's reason, which names the coach once)."""
+    coach = find_coach(rep_id, manager, chains)
     pair = _rows(chains.pairs, "coachee_id", rep_id)
     if len(pair):
-        return "; ".join(_coach_name(row) for _, row in pair.iterrows()), " | ".join(
-            cell_text(r) for r in pair["reason"]
-        )
-    coached = _rows(chains.manager_coached, "rep_id", rep_id)
-    if len(coached):
-        row = coached.iloc[0]
-        boss, external = cell_text(row["manager"]), cell_text(row.get("external_coach", ""))
-        if external:
-            return f"External coach: {external}", cell_text(row["why"])
-        return (
-            f"Manager (fallback until an external coach is named): {boss}" if boss else "External coach: to be named"
-        ), cell_text(row["why"])
-    left = _rows(chains.unmatched, "rep_id", rep_id)
-    holder = f"Manager: {manager}" if manager else "External coach"
-    if len(left):
-        return f"{holder} until a peer coach is free", cell_text(left.iloc[0]["why"])
-    return holder, "No peer coach is assigned in the current chains."
+        return _coach_name(pair.iloc[0]), cell_text(pair.iloc[0]["reason"])
+    line, _, why = coach.manager_line.partition(" — ")
+    return line, why
 
 
-def _questions(first_name: str, focus: Sequence[FocusArea], review: date) -> tuple[str, ...]:
-    topic = focus[0].label.lower() if focus else "the focus area"
+def _retention(name: str) -> tuple[str, ...]:
+    """Prompts for the manager (never the person's copy): what keeps a top performer."""
+    first = first_name(name)
     return (
-        "Which of these options would you try first, and what would make it easy to keep doing?",
-        f"When in a normal week does {topic} go well, and what is different on those days?",
-        "What would help most from your coach between check-ins: call reviews, role-play, or a second opinion "
-        "on a deal or lead?",
-        f"What result by {format_date(review)} would tell you, {first_name}, and your coach that it is working?",
-        "What gets in the way that your manager could remove?",
-    )
-
-
-def _retention(first_name: str) -> tuple[str, ...]:
-    return (
-        f"Recognition — options to discuss: naming {first_name}'s results in the team meeting, a note to senior "
-        "leadership, or a say in how the team celebrates wins. Which would mean most?",
-        "Growth path — options to discuss: larger or key accounts, a team-lead track, or owning a practice area "
-        "such as the qualification criteria or onboarding. Which next step interests them, and by when?",
-        "What keeps them — ask what makes the job worth staying for and what would make them look elsewhere "
-        "(workload, pay plan, autonomy, the team), and agree one thing to protect.",
+        f"Recognition — options to discuss: naming {first}'s results in the team meeting, a note to senior "
+        "leadership, or a say in how the team celebrates wins. Ask which would mean most.",
+        f"Growth path — ask which next step interests {first}, and by when (their plan lists the options).",
+        f"What keeps them — ask {first} what makes the job worth staying for and what would make them look "
+        "elsewhere (workload, pay plan, autonomy, the team), and agree one thing to protect.",
     )
 
 
@@ -571,6 +543,10 @@ class PlanInputs:
         today: The date plans are generated; goals are reviewed :data:`REVIEW_DAYS` days later.
         window_periods: The months the scores cover (``YYYY-MM``), ascending.
         hours_per_coachee: Coaching hours a month per coachee, for a top performer's expected load.
+        records: The canonical monthly records the scores come from (goals are sized from each person's
+            own months); empty when not given, and goals are then agreed at the first check-in.
+        tier_history: Each person's tier in the windows before the current one, oldest first
+            (:func:`tier_history`).
     """
 
     segmented: pd.DataFrame
@@ -580,6 +556,30 @@ class PlanInputs:
     today: date
     window_periods: tuple[str, ...]
     hours_per_coachee: float = 2.0
+    records: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tier_history: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def tier_history(records: pd.DataFrame, settings: SegmentSettings) -> dict[str, tuple[str, ...]]:
+    """Each person's tier in the non-overlapping windows before the current one, oldest first.
+
+    The same windows as persistence (:func:`core.scoring.tiers.window_ends`, ``settings.history`` of
+    them, the current one left out), scored with the same weights and cut-offs; a window a person was
+    not scored in is left out of their tuple. Overrides are not applied: they hold for the current window.
+    """
+    if records.empty or not settings.window:
+        return {}
+    weights = dict(settings.weights) or None
+    found: dict[str, list[str]] = {}
+    for end in reversed(window_ends(records, window=settings.window, windows=settings.history)[1:]):
+        scored = score_people(records, window=settings.window, end=end, weights=weights)
+        if scored.empty:
+            continue
+        tiers = assign_tiers(scored, settings.cutoffs)
+        for rep, tier in zip(tiers["rep_id"].astype(str), tiers["tier"], strict=True):
+            if isinstance(tier, str):
+                found.setdefault(rep, []).append(tier)
+    return {rep: tuple(tiers) for rep, tiers in found.items()}
 
 
 def plan_inputs(
@@ -592,6 +592,7 @@ def plan_inputs(
     settings: SegmentSettings,
     chain_settings: ChainSettings,
     today: date,
+    records: pd.DataFrame | None = None,
 ) -> PlanInputs:
     """Put the already-computed pieces together: the one way plans get their inputs.
 
@@ -601,10 +602,13 @@ def plan_inputs(
         settings: The segmentation settings the pieces were computed with (for the window).
         chain_settings: The chain settings the chains were matched with (for the hours per coachee).
         today: The date plans are generated.
+        records: The canonical records (complete months), for goals sized from each person's months
+            and the tier history; ``None`` leaves both out.
 
     Returns:
         The typed inputs for :func:`build_plan` and :func:`build_plans`.
     """
+    kept = records if records is not None else pd.DataFrame()
     return PlanInputs(
         segmented=segmented,
         medians=medians,
@@ -613,6 +617,8 @@ def plan_inputs(
         today=today,
         window_periods=tuple(window_periods(periods, settings.window)),
         hours_per_coachee=chain_settings.hours_per_coachee,
+        records=kept,
+        tier_history=tier_history(kept, settings),
     )
 
 
@@ -631,15 +637,18 @@ def _person(segmented: pd.DataFrame, rep_id: str) -> tuple[pd.Series, str]:
 def _base_plan(
     rep_id: str, person: pd.Series, tier: str, inputs: PlanInputs, checkins: Sequence[CheckIn], notes: str
 ) -> Plan:
-    """The parts every kind of plan has: who, the window, the tier and why, the trend and the log."""
+    """The parts every kind of plan has: who, the window, the tier and why, strengths, the trend and the log."""
     role = cell_text(person["role"])
     name = cell_text(person["name"]) or str(rep_id)
     role_size = int((inputs.segmented["role"] == role).sum())
     history = inputs.history
     mine = _rows(history, "rep_id", str(rep_id)).sort_values("period") if len(history) else history.iloc[0:0]
     trend = tuple((str(p), float(v)) for p, v in zip(mine["period"], mine["percentile"], strict=True))[-TREND_MONTHS:]
+    kind = _KIND_OF_TIER[tier]
+    if kind == "hr_brief" and not bool(person.get("persistent_low")):
+        kind = "watch"  # low now, but not persistently: a support period first, never an HR brief
     return Plan(
-        kind=_KIND_OF_TIER[tier],
+        kind=kind,
         rep_id=str(rep_id),
         name=name,
         role=role,
@@ -656,59 +665,157 @@ def _base_plan(
         trend=trend,
         notes=notes,
         checkins=_sorted_checkins(checkins),
+        strengths=strengths(person, role, inputs.medians),
+        tier_history=tuple(inputs.tier_history.get(str(rep_id), ())),
     )
+
+
+def _history_words(base: Plan, window: int) -> tuple[str, str]:
+    """(a question to the person, a line for the manager) about the tier in earlier windows; blanks when none."""
+    earlier = base.tier_history
+    if not earlier:
+        return "", ""
+    chain = " → ".join((*earlier, base.tier))
+    manager = f"Tier in the last {_count(len(earlier) + 1)} windows, oldest first: {chain}."
+    span = f"{_count(window)}-month periods" if window > 1 else "months"
+    if base.tier == "core" and earlier[-1] == "top":
+        run = 0
+        for tier in reversed(earlier):
+            if tier != "top":
+                break
+            run += 1
+        when = "the period before this one" if run == 1 else f"the {_count(run)} {span} before this one"
+        return (
+            f"In {when} your results were among the strongest in your role; this period they are closer to the "
+            "middle. What changed?",
+            manager,
+        )
+    if base.tier in ("core", "top") and earlier[-1] == "low":
+        return (
+            "You have improved: in the period before this one your results were among the lowest in your role, "
+            "and now they are not. What made the difference, and how do you keep it?",
+            manager,
+        )
+    return "", manager
 
 
 def _coaching_plan(
     base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mapping[str, str], edited: list[str]
 ) -> Plan:
-    """A core person's plan: focus areas, the peer coach, the cadence and who owns what."""
-    first_name = base.name.split()[0]
+    """A core person's plan: strengths, one or two focus areas, the coach, who owns what, the commitment."""
     review = inputs.today + timedelta(days=REVIEW_DAYS)
-    focus = _focus_areas(person, base.role, inputs.medians, edits, review, edited)
-    coach, coach_reason = _core_coach(base.rep_id, base.manager, inputs.chains)
+    records = _rows(inputs.records, "rep_id", base.rep_id)
+    focus = _focus_areas(person, base.role, inputs, records, edits, edited)
+    coach = find_coach(base.rep_id, base.manager, inputs.chains)
+    line, reason = _core_coach(base.rep_id, base.manager, inputs.chains)
     cadence = edits.get("cadence", "").strip()
     if cadence:
         edited.append("cadence")
-    holder = base.manager or "the manager"
+    person_owns, coach_owns, manager_owns = ownership(coach, base.manager, review)
+    ask, history_line = _history_words(base, len(inputs.window_periods))
     return replace(
         base,
         focus=focus,
-        coach=coach,
-        coach_reason=coach_reason,
-        cadence=cadence or DEFAULT_CADENCE,
-        manager_owns=(
-            "The targets and the territory.",
-            f"The decision at the review on {format_date(review)}: what comes next.",
-            f"Agreeing the expected result with the coach and {first_name}.",
-        ),
-        coach_owns=(
-            "The practice: which options to try, and how.",
-            "Feedback after calls, meetings or account reviews.",
-            "The check-in log: date, note, next step.",
-            f"Agreeing the expected result with {holder} and {first_name}.",
-        ),
-        questions=_questions(first_name, focus, review),
+        coach=line,
+        coach_reason=reason,
+        coach_line=coach.person_line,
+        coach_why=coach.person_why,
+        cadence=cadence or (DEFAULT_CADENCE if coach.kind != "manager" else MANAGER_CADENCE),
+        person_owns=person_owns,
+        coach_owns=coach_owns,
+        manager_owns=manager_owns,
+        commitments=commitments(coach),
+        agreement=agreement(coach, base.manager),
+        questions=questions(base.role, [a.metric for a in focus], coach, ask),
         research_note=RESEARCH_NOTE,
+        manager_lines=tuple(x for x in (history_line,) if x),
         edited_fields=tuple(edited),
     )
 
 
 def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[str]) -> Plan:
-    """A top performer's plan: keeping them, and their place as a peer coach."""
+    """A top performer's plan: their own next goal, coaching offered as an invitation; retention for the manager."""
     lines, coach, coach_reason = _coaching_role(person, base.rep_id, base.role, inputs.chains, inputs.hours_per_coachee)
+    mine = _rows(inputs.chains.pairs, "coach_id", base.rep_id)
+    offer: list[str] = []
+    if len(mine):
+        names = ", ".join(cell_text(n) for n in mine["coachee_name"])
+        hours = len(mine) * inputs.hours_per_coachee
+        offer = [
+            f"We would like to invite you to coach {names}.",
+            f"What it takes: about {_hours(hours)} hours a month ({_hours(inputs.hours_per_coachee)} hours per "
+            "person), in short regular check-ins.",
+        ]
+    elif _willing(person) != "no" and base.role != "SDR":
+        offer = ["Coaching a colleague is open to you when you would like to: tell your manager."]
+    _, history_line = _history_words(base, len(inputs.window_periods))
+    own = find_coach(base.rep_id, base.manager, inputs.chains) if coach else None
     return replace(
         base,
         coach=coach,
         coach_reason=coach_reason,
-        retention=_retention(base.name.split()[0]),
+        coach_line=own.person_line if own else "",
+        coach_why=own.person_why if own else "",
+        retention=_retention(base.name),
         coaching_role=lines,
+        development=development(base.role),
+        readiness=readiness(bool(len(mine))),
+        person_owns=tuple(offer),
+        commitments=(
+            "My next development goal, and by when",
+            "Coaching others: yes, not yet, or no",
+            *(
+                ("How coaching is recognised (your manager fills this in: e.g. hours credited against targets)",)
+                if len(mine)
+                else ()
+            ),
+        ),
+        agreement=f"Agreed by you and {base.manager or 'your manager'} (manager)",
+        manager_lines=tuple(x for x in (history_line,) if x),
+        edited_fields=tuple(edited),
+    )
+
+
+def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mapping[str, str], edited: list[str]) -> Plan:
+    """Low now but not persistently: one goal, a short support period with a 30-day check-in, context first."""
+    records = _rows(inputs.records, "rep_id", base.rep_id)
+    focus = _focus_areas(person, base.role, inputs, records, edits, edited, limit=1)
+    check = inputs.today + timedelta(days=30)
+    review = inputs.today + timedelta(days=REVIEW_DAYS)
+    coach = find_coach(base.rep_id, base.manager, inputs.chains)
+    boss = base.manager or "your manager"
+    person_owns, _, _ = ownership(coach, base.manager, review)
+    _, history_line = _history_words(base, len(inputs.window_periods))
+    low, seen = _whole(person.get("low_windows")), _whole(person.get("windows_seen"))
+    return replace(
+        base,
+        focus=focus,
+        coach_line=f"{boss}, your manager",
+        coach_why="A short support period with your manager first: a conversation about what is going on, "
+        "then one goal and a check-in after 30 days.",
+        cadence=f"A conversation with {boss} this week; a 30-day check-in on {format_date(check)}.",
+        person_owns=person_owns,
+        manager_owns=(f"{boss} owns removing obstacles you raise, and the 30-day check-in.",),
+        commitments=commitments(Coach("manager", base.manager, "", "", "")),
+        agreement=f"Agreed by you and {boss} (manager)",
+        questions=questions(base.role, [a.metric for a in focus], Coach("manager", base.manager, "", "", "")),
+        manager_lines=tuple(
+            x
+            for x in (
+                f"Watch, not an HR brief: low in {low} of the last {seen} windows — not a persistent pattern.",
+                "Start with a conversation about context, then a short support period with one goal and a "
+                f"30-day check-in on {format_date(check)}.",
+                history_line,
+            )
+            if x
+        ),
+        context_checks=CONTEXT_CHECKS,
         edited_fields=tuple(edited),
     )
 
 
 def _hr_brief(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[str]) -> Plan:
-    """A low-tier person's brief for HR: facts, persistence and the support given so far."""
+    """A persistent low performer's brief for HR: facts, persistence and the support given so far."""
     role_size = int((inputs.segmented["role"] == base.role).sum())
     return replace(
         base,
@@ -718,6 +825,7 @@ def _hr_brief(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
         persistence_text=_persistence(person, len(set(inputs.window_periods))),
         support_given=_support(base.checkins),
         decision_note=DECISION_NOTE,
+        context_checks=CONTEXT_CHECKS,
         edited_fields=tuple(edited),
     )
 
@@ -754,6 +862,8 @@ def build_plan(
         return _coaching_plan(base, person, inputs, edits, edited)
     if base.kind == "top":
         return _top_plan(base, person, inputs, edited)
+    if base.kind == "watch":
+        return _watch_plan(base, person, inputs, edits, edited)
     return _hr_brief(base, person, inputs, edited)
 
 
@@ -785,122 +895,6 @@ def build_plans(
         build_plan(rep_id, inputs=inputs, checkins=logged.get(rep_id, ()), edits=changed.get(rep_id))
         for rep_id in rep_ids
     ]
-
-
-# --------------------------------------------------------------------------- Markdown
-
-
-def _cell(text: str) -> str:
-    """One table cell: on one line (to_markdown has already escaped "|" with the other active characters)."""
-    return " ".join(text.split()) or "—"
-
-
-def _mark(edited: bool) -> str:
-    return " *(edited)*" if edited else ""
-
-
-def _checkin_table(checkins: Sequence[CheckIn]) -> list[str]:
-    if not checkins:
-        return [f"_{NO_CHECKINS}._"]
-    lines = ["| Date | Note | Next step |", "|---|---|---|"]
-    lines += [f"| {format_date(c.when)} | {_cell(c.note)} | {_cell(c.next_step)} |" for c in checkins]
-    return lines
-
-
-def _goal_line(area: FocusArea) -> str:
-    review = format_date(area.review_date)
-    goal = _sentence(area.goal)
-    return goal if review in goal else f"{goal} Review on {review}."
-
-
-def _coaching_markdown(plan: Plan, edited: set[str]) -> list[str]:
-    """The sections only a coaching plan has: focus areas, coach, cadence, who owns what, questions, research."""
-    out = [f"## Focus areas{_mark('focus' in edited)}", ""]
-    for number, area in enumerate(plan.focus, start=1):
-        pct = "" if math.isnan(area.percentile) else f" (percentile {area.percentile:.0f})"
-        goal_mark = _mark(f"focus:{area.metric}:goal" in edited)
-        practice_mark = _mark(f"focus:{area.metric}:practice" in edited)
-        out += [
-            f"### {number}. {area.label}{pct}",
-            "",
-            f"Now {area.value_text} · role median {area.median_text} · top quartile from {area.top_quartile_text}.",
-            "",
-            f"**Goal{goal_mark}:** {_goal_line(area)}",
-            "",
-            f"**Options to discuss{practice_mark}:**",
-            "",
-        ]
-        out += [f"- {option}" for option in area.practice]
-        out.append("")
-    out += ["## Coach", "", f"**{plan.coach}**" + (f" — {plan.coach_reason}" if plan.coach_reason else ""), ""]
-    out += [f"## Cadence{_mark('cadence' in edited)}", "", plan.cadence, ""]
-    out += ["## Who owns what", "", "**The manager owns:**", ""]
-    out += [f"- {item}" for item in plan.manager_owns]
-    out += ["", "**The coach owns:**", ""]
-    out += [f"- {item}" for item in plan.coach_owns]
-    out += ["", "## Questions and options to discuss", ""]
-    out += [f"- {q}" for q in plan.questions]
-    out += ["", "## What the research says", "", plan.research_note, ""]
-    return out
-
-
-def to_markdown(plan: Plan) -> str:
-    """Render a plan as Markdown: a header table, then the sections of its kind; edited parts marked.
-
-    Args:
-        plan: A plan from :func:`build_plan`.
-
-    Returns:
-        The document, ending with one newline; the same plan always gives the same text.
-    """
-    plan = map_plan_text(plan, markdown_text)  # names and typed text show as text: no links, LaTeX or colours
-    edited = set(plan.edited_fields)
-    team = plan.team + (f" ({plan.region})" if plan.region else "")
-    out: list[str] = [
-        f"# {_TITLES[plan.kind]}: {plan.name}",
-        "",
-        "| | |",
-        "|---|---|",
-        f"| Who | {_cell(plan.name)} ({_cell(plan.rep_id)}) |",
-        f"| Role | {_cell(plan.role_name)} ({_cell(plan.role)}) |",
-        f"| Team | {_cell(team)} |",
-        f"| Manager | {_cell(plan.manager)} |",
-        f"| Period | {_cell(plan.period_label)} |",
-        f"| Tier | {_cell(plan.tier)} · score {plan.score:.0f} of 100 · percentile {plan.percentile:.0f} |",
-        f"| Generated | {format_date(plan.generated_on)} |",
-        "",
-    ]
-    if plan.kind == "hr_brief":
-        out += [f"> **A person decides.** {plan.decision_note}", ""]
-    if plan.kind != "hr_brief":  # an HR brief states the same in its facts, with the gaps
-        out += ["## Why this tier", ""]
-        out += [f"- {line}" for line in plan.tier_lines]
-        if plan.trend:
-            out += [f"- Monthly percentile within role: {trend_text(plan.trend)}."]
-        out.append("")
-
-    if plan.kind == "coaching":
-        out += _coaching_markdown(plan, edited)
-    elif plan.kind == "top":
-        out += ["## Retention: options to discuss", ""]
-        out += [f"- {item}" for item in plan.retention]
-        out += ["", "## Coaching role", ""]
-        out += [f"- {item}" for item in plan.coaching_role]
-        out.append("")
-    else:
-        out += ["## Facts", ""]
-        out += [f"- {fact}" for fact in plan.hr_facts]
-        out += ["", "## Persistence", "", plan.persistence_text, "", "## Support given", ""]
-        out += [f"- {item}" for item in plan.support_given]
-        out.append("")
-
-    if plan.notes:
-        out += [f"## Notes{_mark('notes' in edited)}", "", plan.notes, ""]
-    if plan.kind != "hr_brief":
-        out += ["## Check-in log", ""]
-        out += _checkin_table(plan.checkins)
-        out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
 
 
 __all__ = [
@@ -945,6 +939,7 @@ def plans_from_records(
     settings = settings or SegmentSettings()
     chain_settings = chain_settings or ChainSettings()
     segmented = segment(records, settings)
+    complete = complete_records(records, settings)
     if rep_ids is not None:
         unknown = [r for r in rep_ids if r not in set(segmented["rep_id"])]
         if unknown:
@@ -954,10 +949,11 @@ def plans_from_records(
         medians=role_medians(segmented),
         chains=match_chains(segmented, chain_settings),
         history=monthly_history(records, settings),
-        periods=complete_records(records, settings)["period"].unique(),
+        periods=complete["period"].unique(),
         settings=settings,
         chain_settings=chain_settings,
         today=today,
+        records=complete,
     )
     return build_plans(rep_ids, inputs=inputs)
 

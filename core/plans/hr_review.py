@@ -12,7 +12,7 @@ per (dataset, rep_id) is the status, every earlier entry is kept as history. **A
 three statuses is allowed** (a closed case can be reopened when results slide again; a conversation
 can go back to open), because the people running the case know why — the note says it. Two rules keep
 the record useful: keeping the same status needs a note (otherwise nothing happened), and closing a case
-needs a note (how it ended). Nothing here ever marks anyone for dismissal.
+needs a note (how it ended). Nothing here ever recommends an employment decision.
 
 Every change writes its :mod:`core.governance.audit` entry (``hr_case``, IDs only — never the note) in the same
 transaction; exports of briefs write one ``export`` entry each.
@@ -32,7 +32,7 @@ from sqlmodel import Session, col
 
 from core.cells import cell_number, cell_text
 from core.governance.audit import add_entry, record, subject_ids
-from core.plans.content import file_stem, format_date, to_markdown, trend_text
+from core.plans.content import file_stem, format_date, trend_text
 from core.plans.model import CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
 from core.scoring.metrics import METRICS, MetricSpec, format_value, metric_refs, metrics_with_values
@@ -49,7 +49,7 @@ NOTE_LIMIT: Final = 5000
 """The longest case note kept, in characters."""
 
 DECISION_NOTE: Final = (
-    "This list is decision support. Coachwise never marks anyone for dismissal: a person reviews the facts, "
+    "This list is decision support. Coachwise never recommends an employment decision: a person reviews the facts, "
     "talks with the employee and their manager, and decides."
 )
 
@@ -411,7 +411,7 @@ def export_briefs_zip(*, engine: Engine, actor: str, dataset_id: int, plans: Seq
     _briefs_only(plans)
     if not plans:
         raise ValueError("There are no HR briefs to export.")
-    data = plans_zip(plans, fmt, file_stem=file_stem, markdown=to_markdown)
+    data = plans_zip(plans, fmt, file_stem=file_stem, audience="manager")
     record(
         engine=engine,
         actor=actor,

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, cast
 
-PlanKind = Literal["coaching", "top", "hr_brief"]
+PlanKind = Literal["coaching", "top", "watch", "hr_brief"]
+Audience = Literal["person", "manager"]
+"""Who a document is for: the person's own plan (written to "you", handed over unchanged) or the
+manager's notes (tier, percentile, rank, flags, the coach's figures), which never go into the person's copy."""
 
 
 @dataclass(frozen=True)
@@ -26,9 +29,13 @@ class FocusArea:
     top_quartile_text: str  # where the role's top quartile starts, formatted
     percentile: float  # within role, 0–100
     practice: tuple[str, ...]  # options to discuss (from the playbook), not orders
-    goal: str  # measurable, e.g. "Qualified-lead rate from 41% to 50% (the role median) by 21 Feb 2027"
+    goal: str  # the result goal, e.g. "From about 11 to 14 qualified leads a month (41% → 50% of leads sent)"
     review_date: date
     edited: bool = False  # a manager changed the goal or practice text
+    where_now: str = ""  # for the person: their figure against the role median and their own months
+    behaviour: str = ""  # the behaviour goal: what the person does every week (before the result goal)
+    checkpoints: tuple[str, ...] = ()  # "30 days (23 Dec 2026): ...", "60 days (...)": "90-day review (...)"
+    sizing_note: str = ""  # for the manager: the months, mean, spread and best month the goal was sized from
 
 
 @dataclass(frozen=True)
@@ -45,9 +52,12 @@ class CheckIn:
 class Plan:
     """Everything one document holds. ``kind`` decides which sections a renderer shows.
 
-    coaching — core tier: tier reason, focus areas, peer coach, cadence, roles, questions, research note.
-    top — top tier: tier reason, retention, their coaching role (whom they coach, hours, credit).
-    hr_brief — low tier: facts, trend, persistence, support given, gap to median, decision note.
+    coaching — core tier: strengths, focus areas with goals, peer coach, cadence, who owns what, questions.
+    top — top tier: strengths, their own next goal, the coaching role as an invitation, readiness check.
+    watch — low now but not persistently: one goal and a short support period with a 30-day check-in.
+    hr_brief — persistent low tier: facts, trend, persistence, support given, context, the employee's view.
+
+    Fields marked "person" are written to the person; "manager" fields only go into the manager's notes.
     """
 
     kind: PlanKind
@@ -79,12 +89,24 @@ class Plan:
     persistence_text: str = ""  # low tier
     support_given: tuple[str, ...] = ()  # low tier: check-ins so far
     decision_note: str = ""  # low tier: a person decides
-    notes: str = ""  # free text from the manager
+    notes: str = ""  # free text from the manager (manager's notes only)
+    strengths: tuple[str, ...] = ()  # person: metrics at or above the role median, named first
+    moved: tuple[str, ...] = ()  # person: what moved (deal count vs size vs rate, volume vs quality, ...)
+    person_owns: tuple[str, ...] = ()  # person: their choices and practice
+    commitments: tuple[str, ...] = ()  # person: "You choose, you commit to" lines to fill in
+    agreement: str = ""  # person: who signs, without anyone agreeing with themselves
+    coach_line: str = ""  # person: the coach by name and role, without the coach's figures
+    coach_why: str = ""  # person: why this coach, in plain words
+    development: tuple[str, ...] = ()  # person (top): their own next development goal, as options
+    readiness: tuple[str, ...] = ()  # person (top): a short readiness check for coaching others
+    manager_lines: tuple[str, ...] = ()  # manager: tier history, flags, what to ask, retention prompts
+    tier_history: tuple[str, ...] = ()  # manager: the tier in earlier windows, oldest first
+    context_checks: tuple[str, ...] = ()  # hr_brief / watch: context to check before any conclusion
     checkins: tuple[CheckIn, ...] = field(default_factory=tuple)
     edited_fields: tuple[str, ...] = ()  # names of fields a manager edited (shown as "edited")
 
 
-IDENTIFIERS = frozenset({"kind", "role", "tier", "metric", "edited_fields"})
+IDENTIFIERS = frozenset({"kind", "role", "tier", "metric", "edited_fields", "tier_history"})
 """Plan fields that are codes the renderers look up, not text a reader sees: never rewritten."""
 
 

@@ -23,8 +23,7 @@ import copy
 import functools
 import threading
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
@@ -48,17 +47,28 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from core.months import format_date, short_label
-from core.plans.model import CheckIn, Plan, PlanKind, map_plan_text
+from core.plans.document import (
+    Block,
+    Box,
+    Bullets,
+    CheckInLog,
+    Facts,
+    FillIn,
+    Heading,
+    Text,
+    TrendChart,
+    block_text,
+    plan_blocks,
+    title,
+)
+from core.plans.document import to_markdown as _to_markdown
+from core.plans.model import Audience, Plan, map_plan_text
 from core.text import safe_text
 
 __all__ = ["font_path", "plan_blocks", "plans_zip", "safe_plan", "to_docx", "to_pdf", "trend_png"]
 
-TITLES: dict[PlanKind, str] = {
-    "coaching": "Coaching plan",
-    "top": "Top performer plan",
-    "hr_brief": "HR brief — confidential",
-}
 HR_FOOTER = "Confidential — decision support, a person decides"
+NOTES_FOOTER = "Confidential — manager's notes, not for the person's copy"
 EDITED = "(edited)"
 FONT_FAMILY = "DejaVu"
 # Code points kept in the per-process cut of DejaVu Sans; anything else makes a plan use the full file.
@@ -255,185 +265,9 @@ def trend_png(trend: Sequence[tuple[str, float]], *, width_in: float = 3.2, heig
     return out.getvalue()
 
 
-# ---------------------------------------------------------------------------------------------------
-# Blocks: what a document holds, independent of the format
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A section (level 1) or sub-section (level 2) title."""
-
-    text: str
-    level: int = 1
-    edited: bool = False
-
-
-@dataclass(frozen=True)
-class Text:
-    """A paragraph; ``muted`` for side notes such as the research note."""
-
-    text: str
-    style: Literal["normal", "muted", "strong"] = "normal"
-
-
-@dataclass(frozen=True)
-class Bullets:
-    """A bullet list."""
-
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Facts:
-    """Label/value pairs, e.g. the header block."""
-
-    pairs: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class TrendChart:
-    """The percentile trend chart."""
-
-    trend: tuple[tuple[str, float], ...]
-
-
-@dataclass(frozen=True)
-class Box:
-    """Text in a framed box (the decision note)."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class CheckInLog:
-    """The check-in table, or a line saying there are none yet."""
-
-    rows: tuple[CheckIn, ...]
-
-
-Block = Heading | Text | Bullets | Facts | TrendChart | Box | CheckInLog
-
-
-def _section(plan: Plan, title: str, *fields: str, extra_edited: bool = False) -> Heading:
-    return Heading(title, edited=extra_edited or any(f in plan.edited_fields for f in fields))
-
-
-def _tier_blocks(plan: Plan, title: str, *, lines: bool = True) -> Iterator[Block]:
-    yield _section(plan, title, "tier", "tier_lines")
-    yield Text(f"Tier: {plan.tier} · percentile {plan.percentile:.0f} within {plan.role_name}s", "strong")
-    if lines and plan.tier_lines:
-        yield Bullets(plan.tier_lines)
-    if len(plan.trend) >= 2:
-        yield TrendChart(plan.trend)
-
-
-def _focus_blocks(plan: Plan, title: str) -> Iterator[Block]:
-    if not plan.focus:
-        return
-    yield _section(plan, title, "focus", extra_edited=any(f.edited for f in plan.focus))
-    for area in plan.focus:
-        yield Heading(area.label, level=2, edited=area.edited)
-        yield Text(
-            f"Now {area.value_text} · role median {area.median_text} · top quartile from {area.top_quartile_text}"
-            f" · percentile {area.percentile:.0f}"
-        )
-        if area.practice:
-            yield Text("Options to practise (to discuss, not orders):", "muted")
-            yield Bullets(area.practice)
-        yield Text(f"Goal: {area.goal}", "strong")
-        yield Text(f"Review date: {format_date(area.review_date)}")
-
-
-def _list_section(plan: Plan, title: str, field_name: str, items: tuple[str, ...]) -> Iterator[Block]:
-    if items:
-        yield _section(plan, title, field_name)
-        yield Bullets(items)
-
-
-def _text_section(
-    plan: Plan, title: str, field_name: str, text: str, style: Literal["normal", "muted", "strong"] = "normal"
-) -> Iterator[Block]:
-    if text.strip():
-        yield _section(plan, title, field_name)
-        yield Text(text, style)
-
-
-def _coach_blocks(plan: Plan) -> Iterator[Block]:
-    if plan.coach or plan.coach_reason:
-        yield _section(plan, "Coach", "coach", "coach_reason")
-        if plan.coach:
-            yield Text(plan.coach, "strong")
-        if plan.coach_reason:
-            yield Text(plan.coach_reason)
-    yield from _text_section(plan, "Cadence", "cadence", plan.cadence)
-    if plan.manager_owns or plan.coach_owns:
-        yield _section(plan, "Who owns what", "manager_owns", "coach_owns")
-        if plan.manager_owns:
-            yield Text("The manager owns", "strong")
-            yield Bullets(plan.manager_owns)
-        if plan.coach_owns:
-            yield Text("The coach owns", "strong")
-            yield Bullets(plan.coach_owns)
-
-
-def plan_blocks(plan: Plan) -> list[Block]:
-    """List what a document for ``plan`` holds, in reading order, for any renderer.
-
-    Sections with nothing to say are left out; a section a manager edited carries ``edited``.
-    """
-    blocks: list[Block] = [
-        Facts(
-            (
-                ("Name", plan.name),
-                ("Role", f"{plan.role_name} ({plan.role})" if plan.role_name else plan.role),
-                ("Team", f"{plan.team} · {plan.region}" if plan.region else plan.team),
-                ("Manager", plan.manager),
-                ("Period", plan.period_label),
-                ("Generated on", format_date(plan.generated_on)),
-            )
-        )
-    ]
-    if plan.kind == "hr_brief":
-        blocks += _list_section(plan, "Facts", "hr_facts", plan.hr_facts)
-        # The facts already hold each metric against the median; the chart shows the trend.
-        blocks += _tier_blocks(plan, "Position within the role", lines=False)
-        blocks += _text_section(plan, "Persistence", "persistence_text", plan.persistence_text)
-        blocks += _list_section(plan, "Support given", "support_given", plan.support_given)
-        blocks += _focus_blocks(plan, "Gap to the role median")
-    elif plan.kind == "top":
-        blocks += _tier_blocks(plan, "Tier and why")
-        blocks += _list_section(plan, "Retention", "retention", plan.retention)
-        blocks += _list_section(plan, "Coaching role", "coaching_role", plan.coaching_role)
-        blocks += _focus_blocks(plan, "Focus areas")
-        blocks += _coach_blocks(plan)
-        blocks += _list_section(plan, "Questions to discuss", "questions", plan.questions)
-    else:
-        blocks += _tier_blocks(plan, "Tier and why")
-        blocks += _focus_blocks(plan, "Focus areas")
-        blocks += _coach_blocks(plan)
-        blocks += _list_section(plan, "Options and questions to discuss", "questions", plan.questions)
-        blocks += _text_section(plan, "What research says", "research_note", plan.research_note, "muted")
-    blocks += _text_section(plan, "Manager's notes", "notes", plan.notes)
-    if plan.kind == "hr_brief" and plan.decision_note.strip():
-        blocks.append(_section(plan, "Decision", "decision_note"))
-        blocks.append(Box(plan.decision_note))
-    blocks.append(_section(plan, "Check-in log", "checkins"))
-    blocks.append(CheckInLog(plan.checkins))
-    return blocks
-
-
-def _all_text(plan: Plan, blocks: Sequence[Block]) -> str:
-    parts = [TITLES[plan.kind], HR_FOOTER, EDITED, "Page 0123456789 of", "Date Note Next step By No check-ins yet"]
-    for block in blocks:
-        if isinstance(block, Heading | Text | Box):
-            parts.append(block.text)
-        elif isinstance(block, Bullets):
-            parts.extend(block.items)
-        elif isinstance(block, Facts):
-            parts.extend(f"{k}{v}" for k, v in block.pairs)
-        elif isinstance(block, CheckInLog):
-            parts.extend(f"{c.note}{c.next_step}{c.by}" for c in block.rows)
-    return "•·" + "".join(parts)
+def _all_text(plan: Plan, blocks: Sequence[Block], audience: Audience) -> str:
+    fixed = [title(plan, audience), HR_FOOTER, NOTES_FOOTER, EDITED, "Page 0123456789 of", "Date Note Next step By"]
+    return "•·_" + "".join(fixed) + block_text(blocks)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -550,6 +384,22 @@ def _pdf_box(pdf: FPDF, block: Box) -> None:
     pdf.ln(1)
 
 
+def _pdf_fill_in(pdf: FPDF, block: FillIn) -> None:
+    pdf.set_text_color(*INK)
+    pdf.set_draw_color(*MUTED)
+    pdf.set_line_width(0.2)
+    labels = (*block.labels, "Date") if block.signature else block.labels
+    for label in labels:
+        if pdf.will_page_break(13):
+            pdf.add_page()
+        pdf.set_font(FONT_FAMILY, "", 9.5)
+        pdf.multi_cell(0, LINE_MM, label, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        y = pdf.get_y() + 6
+        pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
+        pdf.set_y(y + 2.5)
+    pdf.ln(0.6)
+
+
 def _pdf_checkins(pdf: FPDF, block: CheckInLog) -> None:
     pdf.set_text_color(*INK)
     if not block.rows:
@@ -581,22 +431,30 @@ def _pdf_checkins(pdf: FPDF, block: CheckInLog) -> None:
             row.cell(checkin.by or "—")
 
 
-def to_pdf(plan: Plan) -> bytes:
-    """Render ``plan`` as an A4 PDF with embedded DejaVu Sans (real, searchable text).
+def _footer(plan: Plan, audience: Audience) -> str:
+    if plan.kind == "hr_brief":
+        return HR_FOOTER
+    return NOTES_FOOTER if audience == "manager" else ""
+
+
+def to_pdf(plan: Plan, audience: Audience = "person") -> bytes:
+    """Render one document of ``plan`` as an A4 PDF with embedded DejaVu Sans (real, searchable text).
 
     Args:
         plan: the plan or HR brief to render; ``plan.kind`` picks the title and sections.
+        audience: ``"person"`` for the person's own plan, ``"manager"`` for the manager's notes.
 
     Returns:
         The PDF file as bytes.
     """
     plan = safe_plan(plan, tab="    ")
-    blocks = plan_blocks(plan)
-    pdf = _PlanPDF(HR_FOOTER if plan.kind == "hr_brief" else "")
-    _add_fonts(pdf, _all_text(plan, blocks))
+    blocks = plan_blocks(plan, audience)
+    heading = title(plan, audience)
+    pdf = _PlanPDF(_footer(plan, audience))
+    _add_fonts(pdf, _all_text(plan, blocks, audience))
     created = datetime(plan.generated_on.year, plan.generated_on.month, plan.generated_on.day, tzinfo=UTC)
     pdf.set_creation_date(created)  # same plan, same bytes
-    pdf.set_title(f"{TITLES[plan.kind]}: {plan.name}")
+    pdf.set_title(f"{heading}: {plan.name}")
     pdf.set_author("Coachwise")
     pdf.set_creator("Coachwise")
     pdf.set_lang("en")
@@ -606,7 +464,7 @@ def to_pdf(plan: Plan) -> bytes:
 
     pdf.set_font(FONT_FAMILY, "B", 18)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(0, 9, TITLES[plan.kind], new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.multi_cell(0, 9, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.ln(1.5)
     for block in blocks:
         if isinstance(block, Heading):
@@ -621,6 +479,8 @@ def to_pdf(plan: Plan) -> bytes:
             _pdf_chart(pdf, block)
         elif isinstance(block, Box):
             _pdf_box(pdf, block)
+        elif isinstance(block, FillIn):
+            _pdf_fill_in(pdf, block)
         else:
             _pdf_checkins(pdf, block)
     return bytes(pdf.output())
@@ -649,16 +509,18 @@ def _docx_page_field(paragraph: Paragraph) -> None:
     run._r.append(end)
 
 
-def to_docx(plan: Plan) -> bytes:
-    """Render ``plan`` as a Word document with the same sections, in the same order, as the PDF.
+def to_docx(plan: Plan, audience: Audience = "person") -> bytes:
+    """Render one document of ``plan`` as a Word file with the same sections, in the same order, as the PDF.
 
     Args:
         plan: the plan or HR brief to render.
+        audience: ``"person"`` for the person's own plan, ``"manager"`` for the manager's notes.
 
     Returns:
         The .docx file as bytes.
     """
     plan = safe_plan(plan)
+    heading_text = title(plan, audience)
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -667,17 +529,18 @@ def to_docx(plan: Plan) -> bytes:
     normal = doc.styles["Normal"]
     normal.font.name = "DejaVu Sans"
     normal.font.size = Pt(10)
-    doc.core_properties.title = f"{TITLES[plan.kind]}: {plan.name}"
+    doc.core_properties.title = f"{heading_text}: {plan.name}"
     doc.core_properties.author = "Coachwise"
 
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    footer_run = footer.add_run(f"{HR_FOOTER} · Page " if plan.kind == "hr_brief" else "Page ")
+    note = _footer(plan, audience)
+    footer_run = footer.add_run(f"{note} · Page " if note else "Page ")
     footer_run.font.size = Pt(8)
     _docx_page_field(footer)
 
-    doc.add_heading(TITLES[plan.kind], level=0)
-    for block in plan_blocks(plan):
+    doc.add_heading(heading_text, level=0)
+    for block in plan_blocks(plan, audience):
         if isinstance(block, Heading):
             heading = doc.add_heading(block.text, level=block.level)
             if block.edited:
@@ -714,13 +577,16 @@ def to_docx(plan: Plan) -> bytes:
             box = doc.add_table(rows=1, cols=1)
             box.style = "Table Grid"
             box.cell(0, 0).text = block.text
+        elif isinstance(block, FillIn):
+            for label in (*block.labels, "Date") if block.signature else block.labels:
+                doc.add_paragraph(f"{label}: " + "_" * 40)
         elif not block.rows:
             doc.add_paragraph("No check-ins yet.")
         else:
             log = doc.add_table(rows=1, cols=4)
             log.style = "Table Grid"
-            for cell, title in zip(log.rows[0].cells, ("Date", "Note", "Next step", "By"), strict=True):
-                cell.paragraphs[0].add_run(title).bold = True
+            for cell, column_title in zip(log.rows[0].cells, ("Date", "Note", "Next step", "By"), strict=True):
+                cell.paragraphs[0].add_run(column_title).bold = True
             for checkin in sorted(block.rows, key=lambda c: c.when):
                 cells = log.add_row().cells
                 cells[0].text = format_date(checkin.when)
@@ -736,19 +602,29 @@ def to_docx(plan: Plan) -> bytes:
 # ZIP
 
 
-def _readme(plans: Sequence[Plan], fmt: str, names: dict[str, str]) -> str:
+def _readme(plans: Sequence[Plan], fmt: str, names: dict[str, str], audience: Audience, left_out: int) -> str:
     hr = [p for p in plans if p.kind == "hr_brief"]
-    counts = {kind: sum(p.kind == kind for p in plans) for kind in TITLES}
+    counts = {kind: sum(p.kind == kind for p in plans) for kind in ("coaching", "top", "watch", "hr_brief")}
+    what = "each person's own plan" if audience == "person" else "the manager's notes (confidential)"
     lines = [
         "Coachwise — coaching plans",
         "",
-        f"{len(plans)} plan{'s' if len(plans) != 1 else ''} as .{fmt} files, one per person:",
+        f"{len(plans)} document{'s' if len(plans) != 1 else ''} as .{fmt} files, one per person: {what}.",
         f"  coaching plans: {counts['coaching']}",
-        f"  top performer plans: {counts['top']}",
+        f"  development plans (top performers): {counts['top']}",
+        f"  support plans (low now, not persistently): {counts['watch']}",
         f"  HR briefs: {counts['hr_brief']}",
         "",
         "Plans are decision support: options to discuss, reviewed by a person.",
     ]
+    if audience == "person":
+        lines += ["The person's plans hold no tier, percentile or rank: hand them over unchanged."]
+    if left_out:
+        lines += [
+            "",
+            f"Not included: {left_out} HR brief{'s' if left_out != 1 else ''} — an HR brief is not a person's "
+            "plan; export the manager's documents to get them.",
+        ]
     if hr:
         lines += ["", "CONFIDENTIAL — HR briefs (share only with HR and the responsible manager; a person decides):"]
         lines += [f"  {names[p.rep_id]}" for p in hr]
@@ -760,8 +636,10 @@ def plans_zip(
     fmt: Literal["pdf", "docx", "md"],
     *,
     file_stem: Callable[[str, str], str],
-    markdown: Callable[[Plan], str],
+    markdown: Callable[[Plan], str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    audience: Audience = "person",
+    calendars: Callable[[Plan], bytes | None] | None = None,
 ) -> bytes:
     """Pack one document per plan into a ZIP, ordered by ``rep_id``, with a README.txt.
 
@@ -769,39 +647,51 @@ def plans_zip(
         plans: the plans to export.
         fmt: the document format of every member.
         file_stem: ``(rep_id, name) -> stem``; members are named ``f"{stem}.{fmt}"``.
-        markdown: renders a plan as Markdown (used when ``fmt == "md"``).
+        markdown: renders a plan as Markdown (used when ``fmt == "md"``; default: the audience's Markdown).
         progress: called as ``progress(done, total)`` after each plan.
+        audience: ``"person"`` — each person's own plan, HR briefs left out (the README counts them);
+            ``"manager"`` — the manager's notes, and the HR briefs.
+        calendars: ``plan -> .ics bytes or None``; when given, each plan's cadence is added as
+            ``f"{stem}.ics"`` next to its document.
 
     Returns:
         The ZIP file as bytes (deflated; same plans, same bytes).
     """
-    ordered = sorted((safe_plan(p) for p in plans), key=lambda p: p.rep_id)
+    cleaned = sorted((safe_plan(p) for p in plans), key=lambda p: p.rep_id)
+    ordered = [p for p in cleaned if audience == "manager" or p.kind != "hr_brief"]
+    left_out = len(cleaned) - len(ordered)
     total = len(ordered)
     stamp = max((p.generated_on for p in ordered), default=date(2000, 1, 1))
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
     names: dict[str, str] = {}
     used: set[str] = set()
     out = BytesIO()
+
+    def member(name: str, data: bytes) -> None:
+        info = zipfile.ZipInfo(name, date_time=date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, data)
+
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for done, plan in enumerate(ordered, start=1):
             stem = file_stem(plan.rep_id, plan.name)
             name, n = f"{stem}.{fmt}", 2
             while name in used or name == "README.txt":
-                name, n = f"{stem}-{n}.{fmt}", n + 1
+                stem_n = f"{stem}-{n}"
+                name, n = f"{stem_n}.{fmt}", n + 1
             used.add(name)
             names[plan.rep_id] = name
             if fmt == "pdf":
-                data = to_pdf(plan)
+                data = to_pdf(plan, audience)
             elif fmt == "docx":
-                data = to_docx(plan)
+                data = to_docx(plan, audience)
             else:
-                data = markdown(plan).encode("utf-8")
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
+                data = (markdown(plan) if markdown is not None else _to_markdown(plan, audience)).encode("utf-8")
+            member(name, data)
+            ics = calendars(plan) if calendars is not None else None
+            if ics is not None:
+                member(name.rsplit(".", 1)[0] + ".ics", ics)
             if progress is not None:
                 progress(done, total)
-        readme = zipfile.ZipInfo("README.txt", date_time=date_time)
-        readme.compress_type = zipfile.ZIP_DEFLATED
-        archive.writestr(readme, _readme(ordered, fmt, names).encode("utf-8"))
+        member("README.txt", _readme(ordered, fmt, names, audience, left_out).encode("utf-8"))
     return out.getvalue()

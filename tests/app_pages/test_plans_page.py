@@ -28,8 +28,11 @@ def test_find_a_core_person_and_read_the_plan(app_env: Path) -> None:
     at.selectbox(key="pl_tier").set_value("core").run()
     rep = at.selectbox(key="pl_person").value
     text = " ".join(m.value for m in at.markdown)
-    assert rep in text
+    assert "# Your coaching plan: " in text and "# Manager's notes — confidential: " in text
     assert "Focus" in text or "focus" in text
+    assert f"({rep})" not in text.split("# Manager's notes")[0]  # the person's copy: no ID, tier or percentile
+    assert "percentile" not in text.split("# Manager's notes")[0].lower()
+    assert at.radio(key="pl_for").value == "The person's plan"
 
 
 def test_edit_goal_and_log_checkin(app_env: Path) -> None:
@@ -64,6 +67,10 @@ def test_zip_for_the_filter(app_env: Path) -> None:
     assert not at.exception, [e.value for e in at.exception]
     _, fmt, rep_ids, data = at.session_state["pl_zip"]
     assert fmt == "md" and len(rep_ids) > 0 and data[:2] == b"PK"
+    at.radio(key="pl_zip_for").set_value("Manager's notes").run()
+    at.button(key="pl_zip_go").click().run()
+    _, _, manager_ids, notes = at.session_state["pl_zip"]
+    assert len(manager_ids) >= len(rep_ids) and notes != data
 
 
 def test_a_name_with_markdown_shows_as_text(app_env: Path) -> None:
@@ -80,5 +87,5 @@ def test_a_name_with_markdown_shows_as_text(app_env: Path) -> None:
     open_page(at, "plans").run()
     at.text_input(key="pl_search").input(first).run()
     assert not at.exception and at.selectbox(key="pl_person").value == first
-    plan = next(m.value for m in at.markdown if "plan:" in m.value or "brief:" in m.value)
+    plan = next(m.value for m in at.markdown if "plan:" in m.value or "brief:" in m.value or "notes" in m.value)
     assert r"\$x^2\$ \:red\[Ann\] \[site\](https\://example.com)" in plan

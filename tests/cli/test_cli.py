@@ -304,11 +304,18 @@ def test_plans_zip_one_file_per_person(tmp_path: Path) -> None:
     path = tmp_path / "team.csv"
     path.write_bytes(german_csv(team))
     out = tmp_path / "plans.zip"
-    result = _run(["plans", str(path), "--out", str(out), "--format", "md"], tmp_path)
+    result = _run(["plans", str(path), "--out", str(out), "--format", "md", "--for", "manager"], tmp_path)
     assert result.returncode == 0, result.stderr
     names = [n for n in zipfile.ZipFile(out).namelist() if n.endswith(".md")]
     assert len(names) == team["rep_id"].nunique()
     assert all(n.split("_")[0] in set(team["rep_id"]) for n in names)
+    assert all(zipfile.ZipFile(out).read(n).startswith((b"# Manager's notes", b"# HR brief")) for n in names)
+    person = _run(["plans", str(path), "--out", str(out), "--format", "md"], tmp_path)
+    assert person.returncode == 0 and "HR briefs left out (use --for manager)" in person.stderr
+    archive = zipfile.ZipFile(out)
+    mine = [n for n in archive.namelist() if n.endswith(".md")]
+    assert 0 < len(mine) <= len(names)
+    assert all(b"percentile" not in archive.read(n).lower() for n in mine)
     one = _run(["plans", str(path), "--out", str(out), "--rep", "E10001", "--format", "pdf"], tmp_path)
     assert one.returncode == 0, one.stderr
     assert [n for n in zipfile.ZipFile(out).namelist() if n.endswith(".pdf")][0].startswith("E10001_")

@@ -150,13 +150,13 @@ def test_import_of_exports_is_audited_remembered_and_not_doubled(
 def test_plans_take_several_files(
     tmp_path: Path, exports: tuple[pd.DataFrame, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`plans` writes one plan per person of the team the exports derive."""
+    """`plans --for manager` writes one document per person of the team the exports derive (HR briefs included)."""
     import zipfile
 
     monkeypatch.setenv("COACHWISE_DB_PATH", str(tmp_path / "cli.db"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     team, paths = exports
     out = tmp_path / "plans.zip"
-    assert main(["plans", *paths, "--out", str(out), "--format", "md"]) == 0
+    assert main(["plans", *paths, "--out", str(out), "--format", "md", "--for", "manager"]) == 0
     names = [n for n in zipfile.ZipFile(out).namelist() if n.endswith(".md")]
     assert len(names) == team["rep_id"].nunique()

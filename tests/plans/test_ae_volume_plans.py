@@ -38,8 +38,9 @@ def test_a_core_plan_can_focus_on_won_revenue_per_month(team: pd.DataFrame) -> N
     assert area.metric == "revenue_per_month" and area.label == "Won revenue per month"
     assert area.value_text.endswith(" per month") and "," in area.median_text
     assert area.practice == PLAYBOOK["revenue_per_month"]
-    assert area.goal.startswith("Won revenue per month from ") and "role median" in area.goal
-    text = to_markdown(plan)
+    assert area.goal.startswith(("From about ", "A number you agree")) and "by 21 Feb 2027" in area.goal
+    assert area.sizing_note.startswith("Won revenue per month: ")
+    text = to_markdown(plan, "manager")
     assert "Won revenue per month" in text and "Quota attainment" not in text
 
 
@@ -47,7 +48,8 @@ def test_hr_facts_and_gaps_name_revenue_not_quota(team: pd.DataFrame) -> None:
     """The HR facts and the gap table of an AE without quota state won revenue per month, not quota attainment."""
     segmented = segment(team, SETTINGS)
     medians = role_medians(segmented)
-    low = segmented[(segmented["role"] == "AE") & (segmented["tier"] == "low")].sort_values("rep_id")
+    low = segmented[(segmented["role"] == "AE") & (segmented["tier"] == "low") & segmented["persistent_low"]]
+    low = low.sort_values("rep_id")
     rep = str(low["rep_id"].iloc[0])
     gaps = metric_gaps(low.iloc[0], medians)
     assert gaps["metric"].tolist() == ["Close rate", "Won revenue per month"]

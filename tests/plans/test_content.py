@@ -36,6 +36,7 @@ from core.scoring.tiers import score_history
 
 TODAY = date(2026, 11, 23)
 EXPECTED = Path(__file__).parent / "expected" / "plan_core.md"
+EXPECTED_NOTES = Path(__file__).parent / "expected" / "plan_core_manager.md"
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +54,7 @@ def demo() -> PlanInputs:
         settings=settings,
         chain_settings=ChainSettings(),
         today=TODAY,
+        records=team,
     )
 
 
@@ -86,19 +88,39 @@ def test_core_plan_names_peer_coach_focus_goals_and_review_date(demo: PlanInputs
     assert plan.tier == "core"
     assert plan.coach == f"{pair['coach_name']} (AE)"
     assert plan.coach_reason == pair["reason"]
-    assert 1 <= len(plan.focus) <= 3
+    assert plan.coach_line == f"{pair['coach_name']} (Account Executive)"
+    assert 1 <= len(plan.focus) <= 2
     for area in plan.focus:
         assert area.review_date == review == date(2027, 2, 21)
-        assert format_date(review) in area.goal
-        assert re.search(r"\d+\.\d(%| per month)", area.goal), area.goal
+        assert area.goal.count(format_date(review)) == 1
+        assert not any(format_date(review) in c for c in area.checkpoints)  # the date once
+        assert [c.split(" (")[0] for c in area.checkpoints] == ["By 23 Dec 2026", "By 22 Jan 2027"]
+        assert area.behaviour and area.where_now.startswith(area.label)
         assert area.practice == PLAYBOOK[area.metric]
         assert not area.edited
     assert plan.cadence.startswith("Weekly 30-minute check-in with the coach")
-    assert 3 <= len(plan.questions) <= 5
+    assert 5 <= len(plan.questions) <= 9
     assert "6–8%" in plan.research_note and "19%" in plan.research_note and "not a promise" in plan.research_note
     assert plan.period_label == "Aug–Oct 2026"
     assert not any("**" in line for line in plan.tier_lines)
     assert plan.tier_lines[0].startswith(f"{plan.name} is in the core tier")
+
+
+def test_sized_goals_state_counts_and_lie_between_the_noise_and_the_best_month(demo: PlanInputs) -> None:
+    """Every sized goal of a core plan says "from about X to Y" with Y above X, and most core people get one."""
+    segmented = demo.segmented
+    sized = 0
+    for rep_id in sorted(segmented.loc[segmented["tier"] == "core", "rep_id"]):
+        for area in _plan(demo, rep_id).focus:
+            found = re.search(r"[Ff]rom about (-?[\d,.]+)%? to (-?[\d,.]+)", area.goal)
+            if found is None:
+                assert area.goal.startswith("A number you agree"), area.goal
+                continue
+            sized += 1
+            start, target = (float(x.replace(",", "")) for x in found.groups())
+            assert target > start, area.goal
+            assert "sized from" in area.sizing_note
+    assert sized >= 20
 
 
 def test_every_core_plan_focuses_on_the_weakest_metrics_below_the_median_percentile(demo: PlanInputs) -> None:
@@ -111,23 +133,8 @@ def test_every_core_plan_focuses_on_the_weakest_metrics_below_the_median_percent
         pcts = {s.id: float(person[f"{s.id}_pct"]) for s in metrics_for(person["role"])}
         pcts = {k: v for k, v in pcts.items() if not math.isnan(v)}
         ordered = sorted(pcts, key=lambda k: pcts[k])
-        below = [k for k in ordered if pcts[k] < 50][:3]
+        below = [k for k in ordered if pcts[k] < 50][:2]
         assert [a.metric for a in plan.focus] == (below or ordered[:1]), person["rep_id"]
-
-
-def test_goal_targets_the_median_when_below_it_else_the_top_quartile(demo: PlanInputs) -> None:
-    """Below the role median the goal is the median; at or above it, the top-quartile start."""
-    seen = {"role median": 0, "top-quartile start": 0}
-    segmented = demo.segmented
-    for rep_id in sorted(segmented.loc[segmented["tier"] == "core", "rep_id"]):
-        for area in _plan(demo, rep_id).focus:
-            target = "role median" if f"to {area.median_text} (role median)" in area.goal else "top-quartile start"
-            if target == "top-quartile start":
-                assert (
-                    f"to {area.top_quartile_text} (top-quartile start)" in area.goal or "kept at or above" in area.goal
-                )
-            seen[target] += 1
-    assert seen["role median"] > 0 and seen["top-quartile start"] > 0
 
 
 def test_core_people_without_a_peer_coach_get_their_manager(demo: PlanInputs) -> None:
@@ -138,6 +145,9 @@ def test_core_people_without_a_peer_coach_get_their_manager(demo: PlanInputs) ->
     plan = _plan(demo, am["rep_id"])
     assert plan.coach == f"Manager (fallback until an external coach is named): {am['manager']}"
     assert plan.coach_reason == am["why"]
+    assert plan.coach_line == f"{am['manager']}, your manager, until an external coach is named"
+    assert plan.agreement == f"Agreed by you and {am['manager']} (your manager and, for now, your coach)"
+    assert plan.coach_owns == ()  # the manager-coach's parts are said once, under the manager
     left = chains.unmatched.sort_values("rep_id").iloc[0]
     plan = _plan(demo, left["rep_id"])
     assert plan.kind == "coaching"
@@ -154,6 +164,7 @@ def test_low_tier_gets_an_hr_brief_with_facts_trend_persistence_and_decision_not
     person = _first(segmented, (segmented["tier"] == "low") & segmented["persistent_low"])
     plan = _plan(demo, person["rep_id"])
     assert plan.kind == "hr_brief"
+    assert plan.context_checks
     assert plan.focus == () and plan.coach == "" and plan.questions == ()
     assert plan.decision_note == DECISION_NOTE
     expected = f"Low in {int(person['low_windows'])} of the last {int(person['windows_seen'])} three-month windows"
@@ -174,7 +185,7 @@ def test_low_tier_gets_an_hr_brief_with_facts_trend_persistence_and_decision_not
 def test_hr_brief_lists_the_check_ins_as_support_given(demo: PlanInputs) -> None:
     """Support given = the logged check-ins, oldest first, whatever order they arrive in."""
     segmented = demo.segmented
-    person = _first(segmented, segmented["tier"] == "low")
+    person = _first(segmented, (segmented["tier"] == "low") & segmented["persistent_low"])
     logged = [
         CheckIn(date(2026, 11, 2), "Reviewed the pipeline together", "Book two account reviews", "Mara Vogel"),
         CheckIn(date(2026, 10, 5), "Agreed weekly calls", "", "Mara Vogel"),
@@ -259,8 +270,11 @@ def test_edits_are_kept_marked_and_survive_a_rebuild_with_other_data(demo: PlanI
     assert second.focus[0].value_text != first.focus[0].value_text
     assert second.focus[0].review_date == later + timedelta(days=REVIEW_DAYS)
     markdown = to_markdown(second)
-    assert "**Goal *(edited)*:** Agree a personal target with Mara by January." in markdown
-    assert "## Cadence *(edited)*" in markdown and "## Notes *(edited)*" in markdown
+    assert f"### {second.focus[0].label} *(edited)*" in markdown
+    assert "**Result goal: Agree a personal target with Mara by January.**" in markdown
+    assert "## Your coach and the rhythm *(edited)*" in markdown
+    assert "Prefers mornings" not in markdown  # the manager's notes are not the person's copy
+    assert "## Notes *(edited)*" in to_markdown(second, "manager")
 
 
 def test_focus_edit_chooses_the_metrics_and_ignores_unknown_ones(demo: PlanInputs) -> None:
@@ -270,7 +284,7 @@ def test_focus_edit_chooses_the_metrics_and_ignores_unknown_ones(demo: PlanInput
     plan = _plan(demo, person["rep_id"], edits={"focus": "lead_rate, close_rate, lead_rate,bogus"})
     assert [a.metric for a in plan.focus] == ["lead_rate"]
     assert "focus" in plan.edited_fields
-    assert "## Focus areas *(edited)*" in to_markdown(plan)
+    assert "## Your focus for the next 90 days *(edited)*" in to_markdown(plan)
     fallback = _plan(demo, person["rep_id"], edits={"focus": "close_rate"})
     assert fallback.focus == _plan(demo, person["rep_id"]).focus and "focus" not in fallback.edited_fields
 
@@ -305,7 +319,8 @@ def test_plans_from_records_builds_the_same_plans_as_plan_inputs(demo: PlanInput
     tiers = demo.segmented.drop_duplicates("tier").set_index("tier")["rep_id"]
     chosen = [str(tiers[t]) for t in ("core", "top", "low")]
     direct = plans_from_records(team, rep_ids=chosen, settings=SegmentSettings(replicates=0), today=TODAY)
-    assert [p.kind for p in direct] == ["coaching", "top", "hr_brief"]
+    low = demo.segmented.set_index("rep_id").loc[chosen[2], "persistent_low"]
+    assert [p.kind for p in direct] == ["coaching", "top", "hr_brief" if low else "watch"]
     assert direct == build_plans(chosen, inputs=demo)
 
 
@@ -314,20 +329,28 @@ def test_build_plans_for_everyone_sorted_by_rep_id_with_kind_by_tier(demo: PlanI
     plans = build_plans(None, inputs=demo)
     segmented = demo.segmented
     assert [p.rep_id for p in plans] == sorted(segmented["rep_id"])
-    kinds = {"core": "coaching", "top": "top", "low": "hr_brief"}
+    kinds = {"core": "coaching", "top": "top"}
     tier_of = dict(zip(segmented["rep_id"], segmented["tier"], strict=True))
-    assert all(p.kind == kinds[tier_of[p.rep_id]] for p in plans)
+    persistent = dict(zip(segmented["rep_id"], segmented["persistent_low"], strict=True))
+    for p in plans:
+        low = "hr_brief" if persistent[p.rep_id] else "watch"
+        assert p.kind == kinds.get(tier_of[p.rep_id], low)
+    assert {"hr_brief", "watch"} <= {p.kind for p in plans}
 
 
 def test_an_override_changes_the_kind_of_document(demo: PlanInputs) -> None:
-    """A core person overridden to low gets an HR brief, which says who set the tier."""
+    """A core person overridden to low (not persistently low) gets a watch plan, never an HR brief."""
     segmented = demo.segmented.copy()
     person = _first(segmented, segmented["tier"] == "core")
     hit = segmented["rep_id"] == person["rep_id"]
     segmented.loc[hit, ["tier", "overridden", "override_by", "override_reason"]] = ["low", True, "Mara", "Test"]
     plan = _plan(demo, person["rep_id"], segmented=segmented)
-    assert plan.kind == "hr_brief"
-    assert any(fact.startswith("Tier set by Mara") for fact in plan.hr_facts)
+    assert plan.kind == "watch" and len(plan.focus) == 1
+    assert any(line.startswith("Tier set by Mara") for line in plan.tier_lines)
+    segmented.loc[hit, "persistent_low"] = True
+    brief = _plan(demo, person["rep_id"], segmented=segmented)
+    assert brief.kind == "hr_brief"
+    assert any(fact.startswith("Tier set by Mara") for fact in brief.hr_facts)
 
 
 def test_unknown_person_is_a_readable_error(demo: PlanInputs) -> None:
@@ -474,6 +497,16 @@ def fixed_plan() -> Plan:
         ),
         CheckIn(date(2026, 11, 9), "Agreed the criteria card", "Use it on every lead this week", "Lea Wolf"),
     ]
+    months = [f"2026-{m:02d}" for m in range(5, 11)]
+    records = pd.DataFrame(
+        {
+            "rep_id": ["E10001"] * 6,
+            "period": months,
+            "calls": [540, 520, 560, 500, 530, 510],
+            "leads_sent": [16, 17, 19, 18, 18, 18],
+            "qualified_leads": [7, 8, 7, 9, 7, 6],
+        }
+    )
     inputs = PlanInputs(
         segmented=segmented,
         medians=medians,
@@ -481,6 +514,8 @@ def fixed_plan() -> Plan:
         history=history,
         today=TODAY,
         window_periods=("2026-08", "2026-09", "2026-10"),
+        records=records,
+        tier_history={"E10001": ("top", "top")},
     )
     return build_plan(
         "E10001",
@@ -497,7 +532,8 @@ def test_fixed_plan_content() -> None:
     """The hand-made core SDR gets the two focus areas below percentile 50, weakest first, with the example goal."""
     plan = fixed_plan()
     assert [a.metric for a in plan.focus] == ["qualified_lead_rate", "lead_rate"]
-    assert plan.focus[0].goal == "Qualified-lead rate from 41.0% to 53.1% (role median) by 21 Feb 2027"
+    assert plan.focus[0].goal.startswith("From about 7 to 9 qualified leads a month from your usual 18 leads sent")
+    assert plan.questions[0].startswith("In the two three-month periods before this one your results were among")
     assert plan.focus[1].edited and not plan.focus[0].edited
     assert plan.coach == "Lea Wolf (AE)"
     assert plan.trend == (("2026-08", 37.5), ("2026-09", 25.0), ("2026-10", 12.5))
@@ -508,6 +544,7 @@ def test_markdown_of_a_fixed_plan_matches_the_stored_expectation() -> None:
     markdown = to_markdown(fixed_plan())
     assert markdown == EXPECTED.read_text(encoding="utf-8")
     assert to_markdown(replace(fixed_plan())) == markdown
+    assert to_markdown(fixed_plan(), "manager") == EXPECTED_NOTES.read_text(encoding="utf-8")
 
 
 def test_edits_to_store_keeps_generated_text_unedited() -> None:
@@ -548,12 +585,14 @@ def test_edits_to_store_keeps_generated_text_unedited() -> None:
 def test_names_and_notes_are_text_in_the_markdown(hostile: str) -> None:
     """A name, team or note with Markdown, LaTeX, directives or links is shown as the characters typed."""
     text = to_markdown(replace(fixed_plan(), name=hostile, team=hostile, notes=hostile))
-    title = text.split("\n", 1)[0]  # "# Coaching plan: <name>"
+    title = text.split("\n", 1)[0]  # "# Your coaching plan: <name>"
     unescaped = r"(?<!\\)"  # an active character with no backslash before it
     for active in (r"\$", r":(?=[a-z])", r"\[", r"\]", r"://", r"www\.", r"\*", r"_", r"~", r"`", r"<", r"\|"):
         assert not re.search(unescaped + active, title), active
     shown = re.sub(r"\\(.)", r"\1", text)  # what Markdown displays: each escaped character as itself
-    assert title.startswith("# Coaching plan: ") and f"| Team | {hostile}" in shown and hostile in shown
+    assert title.startswith("# Your coaching plan: ") and f"| Team | {hostile}" in shown and hostile in shown
+    manager = to_markdown(replace(fixed_plan(), name=hostile, team=hostile, notes=hostile), "manager")
+    assert hostile in re.sub(r"\\(.)", r"\1", manager)
 
 
 def test_a_proposed_coach_is_named_as_to_be_confirmed() -> None:

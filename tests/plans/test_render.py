@@ -147,7 +147,7 @@ def test_pdf_holds_goal_review_date_and_edited_marker() -> None:
     text = pdf_text(to_pdf(coaching_plan()))
     assert squash(GOAL) in squash(text)
     assert "21 Feb 2027" in text
-    assert "Coaching plan" in text
+    assert "Your coaching plan" in text
     assert text.count("(edited)") >= 2  # the focus area and the cadence
     assert "Reviewed three leads." in text
 
@@ -168,7 +168,7 @@ def test_long_text_wraps_onto_more_pages() -> None:
         notes=long_note + "x" * 300,
         checkins=tuple(CheckIn(date(2026, 10, d), long_note[:600], "Weiter so.", "Lea Wolf") for d in range(1, 12)),
     )
-    data = to_pdf(plan)
+    data = to_pdf(plan, "manager")  # the notes are the manager's
     reader = pypdf.PdfReader(BytesIO(data))
     assert len(reader.pages) >= 3
     assert f"Page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()
@@ -195,7 +195,8 @@ def test_docx_opens_and_holds_name_and_goal() -> None:
     assert "Łukasz Wróbel" in cells
     assert GOAL in body
     assert "Reviewed three leads." in cells
-    assert len(doc.inline_shapes) == 1
+    assert len(doc.inline_shapes) == 0  # the percentile chart is the manager's, not the person's
+    assert len(Document(BytesIO(to_docx(coaching_plan(), "manager"))).inline_shapes) == 1
 
 
 def test_docx_and_pdf_follow_the_same_blocks() -> None:
@@ -204,7 +205,7 @@ def test_docx_and_pdf_follow_the_same_blocks() -> None:
     headings = [p.text for p in doc.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
     expected = [b.text for b in plan_blocks(hr_brief()) if type(b).__name__ == "Heading"]
     assert headings == expected
-    assert headings[-2:] == ["Decision", "Check-in log"]
+    assert headings[-2:] == ["Decision", "Check-ins"]
 
 
 def test_trend_png_is_png_or_none() -> None:
@@ -231,6 +232,7 @@ def test_plans_zip_names_members_and_reports_progress(fmt: str) -> None:
         file_stem=lambda rep_id, name: f"{rep_id}_{name.split()[0]}",
         markdown=lambda plan: f"# {plan.name}\n",
         progress=lambda done, total: calls.append((done, total)),
+        audience="manager",
     )
     with zipfile.ZipFile(BytesIO(data)) as archive:
         names = archive.namelist()
@@ -239,7 +241,7 @@ def test_plans_zip_names_members_and_reports_progress(fmt: str) -> None:
         first = archive.read(names[0])
     assert names == [f"ae-042_Đorđe.{fmt}", f"am-003_Zoë.{fmt}", f"sdr-007_Łukasz.{fmt}", "README.txt"]
     assert calls == [(1, 3), (2, 3), (3, 3)]
-    assert "3 plans" in readme and "CONFIDENTIAL" in readme and f"ae-042_Đorđe.{fmt}" in readme
+    assert "3 documents" in readme and "CONFIDENTIAL" in readme and f"ae-042_Đorđe.{fmt}" in readme
     if fmt == "md":
         assert first == "# Đorđe Petrović\n".encode()
 
@@ -248,7 +250,7 @@ def test_fifty_pdfs_render_quickly() -> None:
     """Fifty PDFs with charts render in well under 30 seconds."""
     plans = [coaching_plan(rep_id=f"sdr-{i:03d}") if i % 3 else hr_brief() for i in range(50)]
     start = time.perf_counter()
-    data = plans_zip(plans, "pdf", file_stem=lambda rep_id, _name: rep_id, markdown=lambda _p: "")
+    data = plans_zip(plans, "pdf", file_stem=lambda rep_id, _name: rep_id, markdown=lambda _p: "", audience="manager")
     assert time.perf_counter() - start < 30
     assert len(zipfile.ZipFile(BytesIO(data)).namelist()) == 51  # hr briefs share one rep_id: stems get -2, -3
 
@@ -269,30 +271,50 @@ UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def test_docx_with_control_characters_is_written_without_them() -> None:
     """A plan with control characters in names and notes still gives a Word file, with the characters dropped."""
-    doc = Document(BytesIO(to_docx(hostile_plan())))
+    doc = Document(BytesIO(to_docx(hostile_plan(), "manager")))
     body = "\n".join(p.text for p in doc.paragraphs)
     cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
     assert "Łukasz Wróbel" in cells and "Team Nord" in cells and "Reviewed three leads." in cells
     assert "First line\nsecond\tline" in body  # line breaks and TABs in free text are kept
-    assert doc.core_properties.title == "Coaching plan: Łukasz Wróbel"
+    assert doc.core_properties.title == "Manager's notes — confidential: Łukasz Wróbel"
     assert not UNSAFE.search(body + cells)
 
 
 def test_pdf_with_control_characters_has_no_missing_glyphs(caplog: pytest.LogCaptureFixture) -> None:
     """The PDF of a plan with control characters holds the clean text and asks the font for no missing glyph."""
-    data = to_pdf(hostile_plan())
+    data = to_pdf(hostile_plan(), "manager")
     text = pdf_text(data)
     assert "Łukasz Wróbel" in text and "Reviewed three leads." in text and "Lea Wolf (AE)" in text
     assert not UNSAFE.search(text)
     assert "missing the following glyphs" not in caplog.text
-    assert pypdf.PdfReader(BytesIO(data)).metadata.title == "Coaching plan: Łukasz Wróbel"
+    assert pypdf.PdfReader(BytesIO(data)).metadata.title == "Manager's notes — confidential: Łukasz Wróbel"
 
 
 def test_plans_zip_cleans_names_for_markdown_and_readme() -> None:
     """Markdown members and the README get the cleaned name, whatever the caller's renderer does."""
     brief = replace(hr_brief(), name="\x1b[1mŁukasz\x07")
-    data = plans_zip([brief], "md", file_stem=lambda rep_id, name: name, markdown=lambda plan: f"# {plan.name}\n")
+    data = plans_zip(
+        [brief], "md", file_stem=lambda rep_id, name: name, markdown=lambda plan: f"# {plan.name}\n", audience="manager"
+    )
     with zipfile.ZipFile(BytesIO(data)) as archive:
         assert archive.namelist() == ["Łukasz.md", "README.txt"]
         assert archive.read("Łukasz.md").decode("utf-8") == "# Łukasz\n"
         assert not UNSAFE.search(archive.read("README.txt").decode("utf-8"))
+
+
+def test_person_zip_leaves_hr_briefs_out_and_says_so() -> None:
+    """The person's ZIP holds the person's plans only; the README counts the HR briefs left out."""
+    data = plans_zip([coaching_plan(), top_plan(), hr_brief()], "md", file_stem=lambda rep_id, _n: rep_id)
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        assert archive.namelist() == ["am-003.md", "sdr-007.md", "README.txt"]
+        readme = archive.read("README.txt").decode("utf-8")
+        person = archive.read("sdr-007.md").decode("utf-8")
+    assert "Not included: 1 HR brief" in readme and "hand them over unchanged" in readme
+    assert person.startswith("# Your coaching plan: Łukasz Wróbel") and "percentile" not in person.lower()
+
+
+def test_manager_notes_pdf_is_confidential_and_holds_the_tier() -> None:
+    """The manager's notes say confidential in the title and footer, and hold the tier and percentile."""
+    text = pdf_text(to_pdf(coaching_plan(), "manager"))
+    assert "Manager's notes — confidential" in text and "Confidential — manager's notes" in text
+    assert "percentile 38" in text
