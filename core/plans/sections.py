@@ -393,7 +393,7 @@ def find_coach(rep_id: str, manager: str, chains: ChainResult) -> Coach:
         "manager",
         manager,
         f"{boss}, your manager, until a peer coach is free",
-        "Every peer coach is fully booked at the moment, so your manager coaches you until one is free.",
+        "No peer coach is free for you at the moment, so your manager coaches you until one is.",
         f"Manager: {boss} until a peer coach is free — {why}",
     )
 

@@ -49,7 +49,7 @@ def test_levels_changed_elsewhere_replace_the_page_choice(app_env: Path) -> None
 
 
 def test_plans_use_the_stored_levels(app_env: Path) -> None:
-    """With only AM → AM kept for the dataset, a core SDR's plan names no AE peer coach and says the level is off."""
+    """With only AM → AM kept for the dataset, a core SDR's plan names no AE peer coach; the manager's notes say the level is off."""
     engine = make_engine(f"sqlite:///{app_env}")
     at = _open("plans")  # the first run creates the demo dataset
     dataset_id = list_datasets(engine=engine)[0].id
@@ -65,8 +65,11 @@ def test_plans_use_the_stored_levels(app_env: Path) -> None:
     at.selectbox(key="pl_role").set_value("SDR").run()
     at.selectbox(key="pl_person").set_value(sdr).run()
     after = " ".join(m.value for m in at.markdown)
-    coach = after.split("## Coach", 1)[1].split("\n\n", 2)[1]
-    assert "(AE)" not in coach and "until a peer coach is free" in coach and "AE → SDR level is off" in coach
+    coach = after.split("## Your coach and the rhythm", 1)[1].split("\n## ", 1)[0]
+    assert "(AE" not in coach and "until a peer coach is free" in coach
+    person, notes = after.split("## Tier and why", 1)
+    assert "level is off" not in person  # the person's plan keeps the chain's workings out
+    assert "AE → SDR level is off" in notes.split("## Coach", 1)[1]  # the manager's notes say why
 
 
 def test_the_chains_page_shows_aptitude_and_training_from_an_imported_file(app_env: Path) -> None:
