@@ -6,6 +6,7 @@ from datetime import date
 
 from core.coaching.edits import edits_in_force
 from core.plans.content import PlanInputs, plan_inputs
+from core.plans.support import support_items
 from core.scoring.segmentation import SegmentSettings, complete_records
 from ui import cache
 from ui.redact import View
@@ -28,4 +29,9 @@ def plan_context(view: View, settings: SegmentSettings) -> PlanInputs:
         chain_settings=chain_settings,
         today=date.today(),
         records=complete,
+        support=support_items(
+            engine=get_engine(),
+            dataset_id=view.dataset_id,
+            names=dict(zip(segmented["rep_id"].astype(str), segmented["name"].astype(str), strict=True)),
+        ),
     )

@@ -34,6 +34,7 @@ import pandas as pd
 from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult, ChainSettings, match_chains
 from core.months import format_date, span_label, window_periods
+from core.plans.diagnosis import what_moved
 from core.plans.document import to_markdown
 from core.plans.model import CheckIn, FocusArea, Plan, PlanKind
 from core.plans.sections import (
@@ -52,7 +53,7 @@ from core.plans.sections import (
     strengths,
     weakest,
 )
-from core.schema import ROLE_NAMES
+from core.schema import ROLE_FIELDS, ROLE_NAMES
 from core.scoring.metrics import (
     MetricSpec,
     format_value,
@@ -140,7 +141,6 @@ DECISION_NOTE: Final = (
     "This brief is decision support. It recommends no employment decision; a person reviews the facts, talks with "
     "the employee, and decides."
 )
-NO_CHECKINS: Final = "No coaching check-ins recorded yet"
 HR_TREND_MONTHS: Final = 6
 """Months of monthly percentiles an HR brief states."""
 TREND_MONTHS: Final = 12
@@ -511,14 +511,74 @@ def _persistence(person: pd.Series, window_months: int) -> str:
     return text + ": not persistent — low results may be a single bad period."
 
 
-def _support(checkins: Sequence[CheckIn]) -> tuple[str, ...]:
-    if not checkins:
-        return (f"{NO_CHECKINS}.",)
-    lines = []
+def _support(checkins: Sequence[CheckIn], items: Sequence[tuple[date, str]] = ()) -> tuple[str, ...]:
+    """Every support given, oldest first and dated: check-ins, plan changes, started peer coaching; () when none."""
+    dated: list[tuple[date, str]] = list(items)
     for c in checkins:
         step = f" Next step: {_sentence(c.next_step)}" if c.next_step.strip() else ""
-        by = f" ({c.by.strip()})" if c.by.strip() else ""
-        lines.append(f"{format_date(c.when)}{by}: {_sentence(c.note)}{step}")
+        by = f" with {c.by.strip()}" if c.by.strip() else ""
+        dated.append((c.when, f"Check-in{by}: {_sentence(c.note)}{step}"))
+    return tuple(f"{format_date(day)}: {text}" for day, text in sorted(dated, key=lambda item: item[0]))
+
+
+def _counts_line(role: str, frame: pd.DataFrame) -> str:
+    """A person's (or the median person's) counts in the window, in words: ``"1,230 calls, 33 leads sent, ..."``."""
+
+    def total(column: str) -> float:
+        return float(pd.to_numeric(frame[column], errors="coerce").sum()) if column in frame.columns else math.nan
+
+    if role == "SDR":
+        parts = ((total("calls"), "calls"), (total("leads_sent"), "leads sent"),
+                 (total("qualified_leads"), "accepted as qualified"))  # fmt: skip
+    elif role == "AE":
+        parts = ((total("deals_worked"), "deals worked"), (total("deals_won"), "won"),
+                 (total("revenue_won"), "won revenue"))  # fmt: skip
+    else:
+        return ""
+    return ", ".join(f"{value:,.0f} {noun}" for value, noun in parts if math.isfinite(value))
+
+
+def _hr_counts(rep_id: str, role: str, inputs: PlanInputs) -> tuple[str, ...]:
+    """Absolute counts next to the rates: the person's over the window, and the median person's of the role."""
+    records, months = inputs.records, set(inputs.window_periods)
+    if records.empty or not months or "period" not in records.columns:
+        return ()
+    window = records[records["period"].astype(str).isin(months)]
+    roles = inputs.segmented.set_index(inputs.segmented["rep_id"].astype(str))["role"]
+    peers = window[window["rep_id"].astype(str).map(roles).eq(role)]
+    mine = peers[peers["rep_id"].astype(str) == rep_id]
+    label = period_label(sorted(months))
+    if role == "AM":
+        return _am_counts(mine, peers, label)
+    own = _counts_line(role, mine)
+    if not own:
+        return ()
+    columns = [c for c in ROLE_FIELDS.get(role, ()) if c in peers.columns and c != "quota"]
+    by_person = peers.groupby(peers["rep_id"].astype(str))[columns].sum(min_count=1)
+    typical = _counts_line(role, by_person.median().to_frame().T) if len(by_person) else ""
+    lines = [f"In {label}: {own}."]
+    if typical:
+        lines.append(f"The median {role} of this team over the same months: {typical}.")
+    return tuple(lines)
+
+
+def _am_counts(mine: pd.DataFrame, peers: pd.DataFrame, label: str) -> tuple[str, ...]:
+    def change(frame: pd.DataFrame) -> float:
+        ordered = frame.sort_values("period")
+        start = pd.to_numeric(ordered["portfolio_start"], errors="coerce").dropna()
+        end = pd.to_numeric(ordered["portfolio_end"], errors="coerce").dropna()
+        return float(end.iloc[-1] - start.iloc[0]) if len(start) and len(end) else math.nan
+
+    own = change(mine) if len(mine) else math.nan
+    if not math.isfinite(own):
+        return ()
+    ordered = mine.sort_values("period")
+    first = float(pd.to_numeric(ordered["portfolio_start"], errors="coerce").dropna().iloc[0])
+    last = float(pd.to_numeric(ordered["portfolio_end"], errors="coerce").dropna().iloc[-1])
+    changes = pd.Series([change(g) for _, g in peers.groupby(peers["rep_id"].astype(str))], dtype=float).dropna()
+    lines = [f"In {label}: portfolio from {first:,.0f} to {last:,.0f} ({own:+,.0f})."]
+    if len(changes):
+        lines.append(f"The median AM of this team over the same months: {float(changes.median()):+,.0f}.")
     return tuple(lines)
 
 
@@ -547,6 +607,8 @@ class PlanInputs:
             own months); empty when not given, and goals are then agreed at the first check-in.
         tier_history: Each person's tier in the windows before the current one, oldest first
             (:func:`tier_history`).
+        support: Dated support besides check-ins, by rep_id (:func:`core.plans.support.support_items`):
+            plan changes and started peer coaching, for the HR brief.
     """
 
     segmented: pd.DataFrame
@@ -558,6 +620,7 @@ class PlanInputs:
     hours_per_coachee: float = 2.0
     records: pd.DataFrame = field(default_factory=pd.DataFrame)
     tier_history: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    support: Mapping[str, tuple[tuple[date, str], ...]] = field(default_factory=dict)
 
 
 def tier_history(records: pd.DataFrame, settings: SegmentSettings) -> dict[str, tuple[str, ...]]:
@@ -593,6 +656,7 @@ def plan_inputs(
     chain_settings: ChainSettings,
     today: date,
     records: pd.DataFrame | None = None,
+    support: Mapping[str, tuple[tuple[date, str], ...]] | None = None,
 ) -> PlanInputs:
     """Put the already-computed pieces together: the one way plans get their inputs.
 
@@ -604,6 +668,7 @@ def plan_inputs(
         today: The date plans are generated.
         records: The canonical records (complete months), for goals sized from each person's months
             and the tier history; ``None`` leaves both out.
+        support: Dated support besides check-ins, by rep_id (none when not given).
 
     Returns:
         The typed inputs for :func:`build_plan` and :func:`build_plans`.
@@ -619,6 +684,7 @@ def plan_inputs(
         hours_per_coachee=chain_settings.hours_per_coachee,
         records=kept,
         tier_history=tier_history(kept, settings),
+        support=dict(support or {}),
     )
 
 
@@ -716,6 +782,7 @@ def _coaching_plan(
     return replace(
         base,
         focus=focus,
+        moved=what_moved(base.role, records, inputs.window_periods),
         coach=line,
         coach_reason=reason,
         coach_line=coach.person_line,
@@ -790,6 +857,7 @@ def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mappin
     return replace(
         base,
         focus=focus,
+        moved=what_moved(base.role, records, inputs.window_periods),
         coach_line=f"{boss}, your manager",
         coach_why="A short support period with your manager first: a conversation about what is going on, "
         "then one goal and a check-in after 30 days.",
@@ -815,15 +883,22 @@ def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mappin
 
 
 def _hr_brief(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[str]) -> Plan:
-    """A persistent low performer's brief for HR: facts, persistence and the support given so far."""
+    """A persistent low performer's brief for HR: facts with counts, persistence, and the support given so far.
+
+    Where no support is recorded at all, the brief carries one goal sized from the person's months, so the
+    support period it proposes before any other step starts from a real, dated goal.
+    """
     role_size = int((inputs.segmented["role"] == base.role).sum())
+    support = _support(base.checkins, inputs.support.get(base.rep_id, ()))
+    records = _rows(inputs.records, "rep_id", base.rep_id)
+    focus = () if support else _focus_areas(person, base.role, inputs, records, {}, [], limit=1)
+    facts = _hr_facts(person, base.role, role_size, inputs.medians, base.period_label, base.trend, base.tier_lines)
     return replace(
         base,
-        hr_facts=_hr_facts(
-            person, base.role, role_size, inputs.medians, base.period_label, base.trend, base.tier_lines
-        ),
+        hr_facts=(facts[0], *_hr_counts(base.rep_id, base.role, inputs), *facts[1:]),
         persistence_text=_persistence(person, len(set(inputs.window_periods))),
-        support_given=_support(base.checkins),
+        support_given=support,
+        focus=focus,
         decision_note=DECISION_NOTE,
         context_checks=CONTEXT_CHECKS,
         edited_fields=tuple(edited),

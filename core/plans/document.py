@@ -171,7 +171,7 @@ def _person_blocks(plan: Plan) -> Iterator[Block]:
         yield Heading("What you do well")
         yield Bullets(plan.strengths)
     if plan.moved:
-        yield Heading("What moved")
+        yield Heading("What changed in your figures")
         yield Bullets(plan.moved)
     if plan.kind == "top":
         yield Heading("Your next step")
@@ -275,21 +275,24 @@ def _hr_blocks(plan: Plan) -> Iterator[Block]:
         yield Heading("Persistence")
         yield Text(plan.persistence_text)
     yield Heading("Support given")
-    if plan.checkins:
+    if plan.support_given:
         yield Bullets(plan.support_given)
     else:
         yield Box(NO_SUPPORT)
-    if plan.focus:
-        yield Heading("Gap to the role median")
-        for area in plan.focus:
-            yield Text(f"{area.label}: {area.value_text} · role median {area.median_text}")
+        for area in plan.focus[:1]:
+            yield Heading("Proposed support period", level=2)
+            yield Text(f"Focus: {area.label} ({area.value_text}; role median {area.median_text}).")
+            if area.behaviour:
+                yield Text(f"Behaviour goal: {area.behaviour.rstrip('.')}.", "strong")
+            yield Text(f"Result goal: {area.goal.rstrip('.')}.", "strong")
+            yield Bullets(area.checkpoints)
     if plan.context_checks:
         yield Heading("Context to check")
         yield Bullets(plan.context_checks)
     yield Heading("The employee's view")
     yield FillIn((EMPLOYEE_VIEW,))
     yield Heading("Who decides, and by when")
-    first = plan.generated_on + timedelta(days=90 if not plan.checkins else 30)
+    first = plan.generated_on + timedelta(days=90 if not plan.support_given else 30)
     yield FillIn(
         (f"{plan.manager or 'The manager'} with HR, after hearing the employee; not before {format_date(first)}",),
         signature=True,

@@ -116,7 +116,7 @@ _SECOND_OPINION: Final = {
 # --------------------------------------------------------------------------- numbers people say
 
 
-def _about(value: float) -> str:
+def about(value: float) -> str:
     """A number as people say it: whole below 1,000, to the hundred below 10,000, else to the thousand."""
     size = abs(value)
     step = 1 if size < 1000 else 100 if size < 10_000 else 1000
@@ -131,31 +131,29 @@ def _counts(start: float, target: float, base: float) -> tuple[str, str, str]:
     """Start and target as counts at the usual base, a month or (when a month's counts are small) a quarter."""
     a, b = start * base, target * base
     if round(a) < round(b) and b >= 5:
-        return _about(a), _about(b), "a month"
-    return _about(a * 3), _about(b * 3), "a quarter"
+        return about(a), about(b), "a month"
+    return about(a * 3), about(b * 3), "a quarter"
 
 
 def goal_text(metric: str, sizing: Sizing) -> str:
     """A sized result goal in counts as well as rates: ``"From about 11 to 14 qualified leads a month (...)"``."""
     s, t, base = sizing.start, sizing.target, sizing.usual_base
     if metric == "lead_rate":
-        return f"From about {_about(s)} to {_about(t)} leads sent a month"
+        return f"From about {about(s)} to {about(t)} leads sent a month"
     if metric == "revenue_per_month":
-        return f"From about {_about(s)} to {_about(t)} won revenue a month"
+        return f"From about {about(s)} to {about(t)} won revenue a month"
     rate = f"{_pct(s, sizing.step)} → {_pct(t, sizing.step)}"
     if math.isnan(base) or base <= 0:
         return f"From about {_pct(s, sizing.step)} to {_pct(t, sizing.step)}"
     if metric == "quota_attainment":
-        return f"From about {_about(s * base)} to {_about(t * base)} won revenue a month ({rate} of your quota)"
+        return f"From about {about(s * base)} to {about(t * base)} won revenue a month ({rate} of your quota)"
     if metric == "upsell_rate":
-        return (
-            f"Portfolio growth from about {_about(s * base)} to {_about(t * base)} a month ({rate} of your portfolio)"
-        )
+        return f"Portfolio growth from about {about(s * base)} to {about(t * base)} a month ({rate} of your portfolio)"
     noun = {"close_rate": ("deals won", "deals worked")}.get(metric, ("qualified leads", "leads sent"))
     if metric == "qualification_efficiency":
         noun = ("qualified leads", "calls")
     a, b, per = _counts(s, t, base)
-    usual = _about(base * (3 if per == "a quarter" else 1))
+    usual = about(base * (3 if per == "a quarter" else 1))
     return f"From about {a} to {b} {noun[0]} {per} from your usual {usual} {noun[1]} ({rate})"
 
 
@@ -163,11 +161,11 @@ def _midpoint_text(metric: str, sizing: Sizing, label: str) -> str:
     """The 60-day checkpoint: one month at the midpoint, said as a count or an amount where there is one."""
     mid = sizing.midpoint
     if metric == "lead_rate":
-        return f"a month with about {_about(mid)} leads sent"
+        return f"a month with about {about(mid)} leads sent"
     if metric == "revenue_per_month":
-        return f"a month with about {_about(mid)} won revenue"
+        return f"a month with about {about(mid)} won revenue"
     if metric == "upsell_rate" and not math.isnan(sizing.usual_base):
-        return f"a month with about {_about(mid * sizing.usual_base)} portfolio growth"
+        return f"a month with about {about(mid * sizing.usual_base)} portfolio growth"
     return f"a month at a {label[:1].lower()}{label[1:]} of about {_pct(mid, sizing.step)}"
 
 

@@ -49,7 +49,7 @@ def test_levels_changed_elsewhere_replace_the_page_choice(app_env: Path) -> None
 
 
 def test_plans_use_the_stored_levels(app_env: Path) -> None:
-    """With only AM → AM kept for the dataset, a core SDR's plan names no AE peer coach; the manager's notes say the level is off."""
+    """With only AM → AM kept, a core SDR's plan names no AE peer coach; the manager's notes say the level is off."""
     engine = make_engine(f"sqlite:///{app_env}")
     at = _open("plans")  # the first run creates the demo dataset
     dataset_id = list_datasets(engine=engine)[0].id

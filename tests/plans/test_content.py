@@ -165,11 +165,16 @@ def test_low_tier_gets_an_hr_brief_with_facts_trend_persistence_and_decision_not
     plan = _plan(demo, person["rep_id"])
     assert plan.kind == "hr_brief"
     assert plan.context_checks
-    assert plan.focus == () and plan.coach == "" and plan.questions == ()
+    assert len(plan.focus) == 1 and plan.coach == "" and plan.questions == ()  # one goal for a support period
     assert plan.decision_note == DECISION_NOTE
     expected = f"Low in {int(person['low_windows'])} of the last {int(person['windows_seen'])} three-month windows"
     assert plan.persistence_text.startswith(expected)
-    assert plan.support_given == ("No coaching check-ins recorded yet.",)
+    assert plan.support_given == ()  # nothing recorded: the brief says so and proposes a support period
+    assert any(
+        fact.startswith("In ") and " calls, " in fact or " deals worked, " in fact or "portfolio from" in fact
+        for fact in plan.hr_facts
+    )  # counts next to the rates
+    assert any(fact.startswith(f"The median {person['role']} of this team") for fact in plan.hr_facts)
     assert any("below the median" in fact for fact in plan.hr_facts)
     history = demo.history
     mine = history[history["rep_id"] == person["rep_id"]].sort_values("period").tail(6)
@@ -183,7 +188,7 @@ def test_low_tier_gets_an_hr_brief_with_facts_trend_persistence_and_decision_not
 
 
 def test_hr_brief_lists_the_check_ins_as_support_given(demo: PlanInputs) -> None:
-    """Support given = the logged check-ins, oldest first, whatever order they arrive in."""
+    """Support given = the logged check-ins (and other dated support), oldest first, whatever order they arrive in."""
     segmented = demo.segmented
     person = _first(segmented, (segmented["tier"] == "low") & segmented["persistent_low"])
     logged = [
@@ -192,8 +197,8 @@ def test_hr_brief_lists_the_check_ins_as_support_given(demo: PlanInputs) -> None
     ]
     plan = _plan(demo, person["rep_id"], checkins=logged)
     assert plan.support_given == (
-        "5 Oct 2026 (Mara Vogel): Agreed weekly calls.",
-        "2 Nov 2026 (Mara Vogel): Reviewed the pipeline together. Next step: Book two account reviews.",
+        "5 Oct 2026: Check-in with Mara Vogel: Agreed weekly calls.",
+        "2 Nov 2026: Check-in with Mara Vogel: Reviewed the pipeline together. Next step: Book two account reviews.",
     )
     assert [c.when for c in plan.checkins] == [date(2026, 10, 5), date(2026, 11, 2)]
 
