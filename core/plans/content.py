@@ -782,6 +782,7 @@ def _coaching_plan(
     return replace(
         base,
         focus=focus,
+        strengths=strengths(person, base.role, inputs.medians, focus=[a.metric for a in focus]),
         moved=what_moved(base.role, records, inputs.window_periods),
         coach=line,
         coach_reason=reason,
@@ -857,6 +858,7 @@ def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mappin
     return replace(
         base,
         focus=focus,
+        strengths=strengths(person, base.role, inputs.medians, focus=[a.metric for a in focus]),
         moved=what_moved(base.role, records, inputs.window_periods),
         coach_line=f"{boss}, your manager",
         coach_why="A short support period with your manager first: a conversation about what is going on, "

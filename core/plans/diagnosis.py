@@ -219,7 +219,7 @@ def _sdr(before: pd.DataFrame, now: pd.DataFrame, before_label: str) -> list[str
 def _am(records: pd.DataFrame, window: Sequence[str], before_label: str | None) -> list[str]:
     now = records[records["period"].astype(str).isin(window)].copy()
     for column in ("portfolio_start", "portfolio_end"):
-        now[column] = pd.to_numeric(now.get(column), errors="coerce")
+        now[column] = pd.to_numeric(now[column], errors="coerce") if column in now.columns else math.nan
     now = now.dropna(subset=["portfolio_start", "portfolio_end"]).sort_values("period")
     if now.empty:
         return []
@@ -244,7 +244,7 @@ def _am(records: pd.DataFrame, window: Sequence[str], before_label: str | None) 
     if before_label is not None:
         earlier = records[~records["period"].astype(str).isin(window)].copy()
         for column in ("portfolio_start", "portfolio_end"):
-            earlier[column] = pd.to_numeric(earlier.get(column), errors="coerce")
+            earlier[column] = pd.to_numeric(earlier[column], errors="coerce") if column in earlier.columns else math.nan
         earlier = earlier.dropna(subset=["portfolio_start", "portfolio_end"])
         earlier = earlier[earlier["period"].astype(str) < min(window)].sort_values("period").tail(len(window))
         if _months(earlier) >= MIN_MONTHS:

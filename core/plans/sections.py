@@ -172,8 +172,11 @@ def _midpoint_text(metric: str, sizing: Sizing, label: str) -> str:
 # --------------------------------------------------------------------------- strengths
 
 
-def strengths(person: pd.Series, role: str, medians: pd.DataFrame) -> tuple[str, ...]:
+def strengths(person: pd.Series, role: str, medians: pd.DataFrame, *, focus: Sequence[str] = ()) -> tuple[str, ...]:
     """The metrics where the person is at or above the role median; else their relatively strongest one.
+
+    The fallback is never a metric the plan also names as a focus area, nor a figure below zero: a
+    strength that is at the same time the thing to work on would contradict the plan.
 
     Args:
         person: One row of the segmentation.
@@ -196,6 +199,7 @@ def strengths(person: pd.Series, role: str, medians: pd.DataFrame) -> tuple[str,
             lines.append(
                 f"{spec.label}: {format_value(spec, value)}, {where} the role median of {format_value(spec, median)}."
             )
+    ranked = [t for t in ranked if t[1].id not in focus and t[2] > 0]
     if lines or not ranked:
         return tuple(lines)
     _, spec, value, median = max(ranked, key=lambda t: t[0])

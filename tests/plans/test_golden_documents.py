@@ -1,0 +1,49 @@
+"""Golden documents (#15): a core AE whose deal size fell, a core AM, a top AE, an AM's support (watch) plan
+and an HR brief, built by the real pipeline from the hand-built team in ``golden_team``.
+
+Each file was read as the person (and the manager, HR) receiving it would; a change of wording or scoring
+shows here as a diff. Rewrite them with ``python -m tests.plans.golden_team`` and read every diff.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.plans.golden_team import EXPECTED_DIR, documents, plans
+
+DOCUMENTS = documents()
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_document_matches_the_reviewed_file(name: str) -> None:
+    assert DOCUMENTS[name] == (EXPECTED_DIR / name).read_text(encoding="utf-8")
+
+
+def test_the_golden_people_get_the_documents_they_are_about() -> None:
+    kinds = {stem: (plan.kind, plan.tier) for stem, plan in plans().items()}
+    assert kinds == {
+        "ae_deal_size": ("coaching", "core"),
+        "am_core": ("coaching", "core"),
+        "ae_top": ("top", "top"),
+        "watch_am": ("watch", "low"),
+        "hr_brief": ("hr_brief", "low"),
+    }
+
+
+def test_what_the_goldens_say_where_it_matters() -> None:
+    """The sentences the issue asks for, so a regenerated file cannot silently lose them."""
+    ae = DOCUMENTS["ae_deal_size.md"]
+    assert "revenue per won deal fell from about 32,000 to 12,000" in ae
+    assert ae.index("## What changed in your figures") < ae.index("## Your focus for the next 90 days")
+    am = DOCUMENTS["am_core.md"]
+    assert "Most of the change came in Sep 2026" in am and " deal" not in am.lower().replace("ideal", "")
+    brief = DOCUMENTS["hr_brief.md"]
+    assert "No support is recorded" in brief and "### Proposed support period" in brief
+    assert "37 deals worked, 3 won" in brief  # counts next to the rates
+    assert "confidential" in brief.lower().split("\n", 1)[0]
+    for name, text in DOCUMENTS.items():
+        assert "dismiss" not in text.lower(), name
+        if not name.endswith("_manager.md") and name != "hr_brief.md":
+            assert not re.search(r"\b(tier|percentile|rank|borderline|adjusted)\b", text.lower()), name
