@@ -816,6 +816,12 @@ def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
         ]
     elif _willing(person) != "no" and base.role != "SDR":
         offer = ["Coaching a colleague is open to you when you would like to: tell your manager."]
+    elif _willing(person) != "no":
+        offer = [
+            "Showing a newer SDR how you prepare and run your calls is open to you when you would like to: "
+            "tell your manager."
+        ]
+    said_no = not offer  # they said no to coaching: no invitation and no readiness check, only their own goal
     _, history_line = _history_words(base, len(inputs.window_periods))
     own = find_coach(base.rep_id, base.manager, inputs.chains) if coach else None
     return replace(
@@ -827,11 +833,11 @@ def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
         retention=_retention(base.name),
         coaching_role=lines,
         development=development(base.role),
-        readiness=readiness(bool(len(mine))),
+        readiness=() if said_no else readiness(bool(len(mine))),
         person_owns=tuple(offer),
         commitments=(
             "My next development goal, and by when",
-            "Coaching others: yes, not yet, or no",
+            *(() if said_no else ("Coaching others: yes, not yet, or no",)),
             *(
                 ("How coaching is recognised (your manager fills this in: e.g. hours credited against targets)",)
                 if len(mine)

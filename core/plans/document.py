@@ -176,11 +176,13 @@ def _person_blocks(plan: Plan) -> Iterator[Block]:
     if plan.kind == "top":
         yield Heading("Your next step")
         yield Bullets(plan.development)
-        yield Heading("Coaching others — an invitation")
-        if plan.person_owns:
-            yield Bullets(plan.person_owns)
-        yield Text("A short readiness check:", "muted")
-        yield Bullets(plan.readiness)
+        if plan.person_owns or plan.readiness:
+            yield Heading("Coaching others — an invitation")
+            if plan.person_owns:
+                yield Bullets(plan.person_owns)
+            if plan.readiness:
+                yield Text("A short readiness check:", "muted")
+                yield Bullets(plan.readiness)
         if plan.coach_line:
             yield Heading("Your own coach")
             yield Text(plan.coach_line, "strong")
