@@ -76,10 +76,11 @@ PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
         "prospect say yes",
     ),
     "qualified_lead_rate": (
-        "Weekly 30-minute review with your AE coach of the leads they accepted and turned down, and why",
+        "Weekly 30-minute review with an AE who receives your leads: which they accepted, which they turned "
+        "down, and why",
         "Write the qualification criteria (need, budget, timing, decision-maker) on one card and check every "
         "lead against it before sending",
-        "For two weeks, hold back any lead that misses a criterion and ask your AE coach whether it should have gone",
+        "For two weeks, hold back any lead that misses a criterion and ask an AE whether it should have gone",
         "Sit in on two first meetings a month run by an AE to hear which answers make a lead real",
     ),
     "qualification_efficiency": (
@@ -88,7 +89,7 @@ PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
         "Ask two discovery questions in the first minutes of each call, so prospects who do not fit are found early",
         "Look at last quarter's qualified leads with your coach: which industries, company sizes and job "
         "titles did they come from? Call more of those",
-        "Swap the list source that yields least for one your AE coach recommends, for one month, and compare",
+        "Swap the list source that yields least for one an AE recommends, for one month, and compare",
     ),
     "close_rate": (
         "Review one lost and one won deal a week with your coach: where did each one turn?",
