@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.coaching.scope import chains_in_scope
 from core.governance.access import Viewer, scoped
+from core.plans.calendar import plan_calendar
 from core.plans.content import PlanInputs, build_plan, build_plans, edits_to_store, file_stem, to_markdown
 from core.plans.model import Audience, CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
@@ -118,7 +119,8 @@ AUDIENCES: dict[str, Audience] = {"The person's plan": "person", "Manager's note
 
 
 def _downloads(view: View, plan: Plan) -> None:
-    """PDF, Word and Markdown of the person's plan or the manager's notes, each written (and audited) on click."""
+    """PDF, Word and Markdown of the person's plan or the manager's notes, and the plan's calendar (.ics);
+    each written (and audited) on click."""
     stem = file_stem(plan.rep_id, plan.name)
     audience: Audience = "manager"
     if plan.kind != "hr_brief":
@@ -126,8 +128,9 @@ def _downloads(view: View, plan: Plan) -> None:
         audience = AUDIENCES[str(chosen)]
     kind = "HR brief" if plan.kind == "hr_brief" else "plan" if audience == "person" else "manager's notes"
     suffix = "" if audience == "person" or plan.kind == "hr_brief" else "_manager-notes"
+    columns = st.columns([1, 1, 1, 2, 1])
     for column, (label, fmt, make) in zip(
-        st.columns([1, 1, 1, 3]),
+        columns,
         (("PDF", "pdf", to_pdf), ("Word", "docx", to_docx), ("Markdown", "md", to_markdown)),
         strict=False,
     ):
@@ -142,6 +145,21 @@ def _downloads(view: View, plan: Plan) -> None:
             file_name=f"{stem}{suffix}.{fmt}",
             mime=MIME[fmt],
             key=f"pl_{fmt}",
+        )
+    if plan.kind != "hr_brief":  # an HR brief has no cadence to hand over
+        columns[3].download_button(
+            "Download calendar (.ics)",
+            data=audited(
+                lambda: plan_calendar(plan) or b"",
+                dataset_id=view.dataset_id,
+                rep_ids=[plan.rep_id],
+                what="plan calendar (ics)",
+            ),
+            file_name=f"{stem}.ics",
+            mime=MIME["ics"],
+            key="pl_ics",
+            help="The check-ins, reviews and 30/60/90-day dates of this plan, for any calendar: names and dates, "
+            "no figures.",
         )
 
 

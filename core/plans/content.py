@@ -35,7 +35,7 @@ from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult, ChainSettings, match_chains
 from core.months import format_date, span_label, window_periods
 from core.plans.document import to_markdown
-from core.plans.model import CheckIn, FocusArea, Plan, PlanKind
+from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, CheckIn, FocusArea, Plan, PlanKind
 from core.plans.sections import (
     MAX_FOCUS,
     PROPOSED,
@@ -118,9 +118,6 @@ PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 """Practice options per metric id: concrete, written for this product, offered as options to discuss."""
-
-REVIEW_DAYS: Final = 90
-"""A focus area's goal is reviewed this many days after the plan is generated."""
 
 DEFAULT_CADENCE: Final = "Weekly 30-minute check-in with the coach; monthly 15-minute review with the manager"
 MANAGER_CADENCE: Final = "Weekly 30-minute check-in with your manager, who is also your coach for now"
@@ -720,6 +717,7 @@ def _coaching_plan(
         coach_reason=reason,
         coach_line=coach.person_line,
         coach_why=coach.person_why,
+        coach_name=coach.name,
         cadence=cadence or (DEFAULT_CADENCE if coach.kind != "manager" else MANAGER_CADENCE),
         person_owns=person_owns,
         coach_owns=coach_owns,
@@ -756,6 +754,8 @@ def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
         coach_reason=coach_reason,
         coach_line=own.person_line if own else "",
         coach_why=own.person_why if own else "",
+        coach_name=own.name if own else "",
+        coachees=tuple(cell_text(n) for n in mine["coachee_name"]) if len(mine) else (),
         retention=_retention(base.name),
         coaching_role=lines,
         development=development(base.role),
@@ -780,7 +780,7 @@ def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mappin
     """Low now but not persistently: one goal, a short support period with a 30-day check-in, context first."""
     records = _rows(inputs.records, "rep_id", base.rep_id)
     focus = _focus_areas(person, base.role, inputs, records, edits, edited, limit=1)
-    check = inputs.today + timedelta(days=30)
+    check = inputs.today + timedelta(days=CHECKPOINT_DAYS[0])
     review = inputs.today + timedelta(days=REVIEW_DAYS)
     coach = find_coach(base.rep_id, base.manager, inputs.chains)
     boss = base.manager or "your manager"
@@ -791,6 +791,7 @@ def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mappin
         base,
         focus=focus,
         coach_line=f"{boss}, your manager",
+        coach_name=base.manager,
         coach_why="A short support period with your manager first: a conversation about what is going on, "
         "then one goal and a check-in after 30 days.",
         cadence=f"A conversation with {boss} this week; a 30-day check-in on {format_date(check)}.",

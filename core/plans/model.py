@@ -10,7 +10,12 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, cast
+from typing import Final, Literal, cast
+
+REVIEW_DAYS: Final = 90
+"""A plan's goals are reviewed this many days after the plan is written."""
+CHECKPOINT_DAYS: Final = (30, 60)
+"""Days after the plan date of the checkpoints before the review (the document and the calendar share them)."""
 
 PlanKind = Literal["coaching", "top", "watch", "hr_brief"]
 Audience = Literal["person", "manager"]
@@ -103,6 +108,8 @@ class Plan:
     tier_history: tuple[str, ...] = ()  # manager: the tier in earlier windows, oldest first
     context_checks: tuple[str, ...] = ()  # hr_brief / watch: context to check before any conclusion
     checkins: tuple[CheckIn, ...] = field(default_factory=tuple)
+    coach_name: str = ""  # the coach's name alone (the calendar's events name them); "" when none is named
+    coachees: tuple[str, ...] = ()  # top: the names of the people they are invited to coach (the calendar)
     edited_fields: tuple[str, ...] = ()  # names of fields a manager edited (shown as "edited")
 
 

@@ -23,7 +23,8 @@ def _page() -> AppTest:
 
 
 def test_find_a_core_person_and_read_the_plan(app_env: Path) -> None:
-    """Filtering to the core tier shows a coaching plan naming the person and a peer coach or manager."""
+    """Filtering to the core tier shows a coaching plan naming the person and a peer coach or manager, and
+    offers the plan's calendar."""
     at = _page()
     at.selectbox(key="pl_tier").set_value("core").run()
     rep = at.selectbox(key="pl_person").value
@@ -33,6 +34,8 @@ def test_find_a_core_person_and_read_the_plan(app_env: Path) -> None:
     assert f"({rep})" not in text.split("# Manager's notes")[0]  # the person's copy: no ID, tier or percentile
     assert "percentile" not in text.split("# Manager's notes")[0].lower()
     assert at.radio(key="pl_for").value == "The person's plan"
+    labels = [str(b.proto.label) for b in at.get("download_button")]
+    assert "Download calendar (.ics)" in labels  # the plan's check-ins and reviews, for any calendar
 
 
 def test_edit_goal_and_log_checkin(app_env: Path) -> None:
