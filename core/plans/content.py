@@ -34,7 +34,7 @@ import pandas as pd
 from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult, ChainSettings, match_chains
 from core.months import format_date, span_label, window_periods
-from core.plans.document import to_markdown
+from core.plans.document import carried_lines, to_markdown
 from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, CheckIn, FocusArea, Plan, PlanKind
 from core.plans.sections import (
     MAX_FOCUS,
@@ -512,10 +512,12 @@ def _support(checkins: Sequence[CheckIn]) -> tuple[str, ...]:
     if not checkins:
         return (f"{NO_CHECKINS}.",)
     lines = []
-    for c in checkins:
-        step = f" Next step: {_sentence(c.next_step)}" if c.next_step.strip() else ""
+    for i, c in enumerate(checkins):
+        carried = carried_lines(c, checkins[i - 1] if i else None)
+        before = f" Last time's steps: {'; '.join(carried)}." if carried else ""
+        step = f" Next step: {_sentence('; '.join(c.steps))}" if c.steps else ""
         by = f" ({c.by.strip()})" if c.by.strip() else ""
-        lines.append(f"{format_date(c.when)}{by}: {_sentence(c.note)}{step}")
+        lines.append(f"{format_date(c.when)}{by}:{before} {_sentence(c.note)}{step}")
     return tuple(lines)
 
 

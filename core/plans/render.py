@@ -49,6 +49,7 @@ from matplotlib.lines import Line2D
 from core.months import format_date, short_label
 from core.plans.calendar import plan_calendar
 from core.plans.document import (
+    LOG_COLUMNS,
     Block,
     Box,
     Bullets,
@@ -413,7 +414,7 @@ def _pdf_checkins(pdf: FPDF, block: CheckInLog) -> None:
     pdf.set_line_width(0.2)
     heading_style = FontFace(emphasis="BOLD", color=INK, fill_color=(241, 243, 245))
     with pdf.table(
-        col_widths=(22, 70, 56, 26),
+        col_widths=(20, 24, 44, 50, 36),
         headings_style=heading_style,
         line_height=4.4,
         padding=1.2,
@@ -422,14 +423,15 @@ def _pdf_checkins(pdf: FPDF, block: CheckInLog) -> None:
         first_row_as_headings=True,
     ) as table:
         row = table.row()
-        for heading in ("Date", "Note", "Next step", "By"):
+        for heading in LOG_COLUMNS:
             row.cell(heading)
-        for checkin in sorted(block.rows, key=lambda c: c.when):
+        for checkin, carried in block.lines():  # oldest first
             row = table.row()
             row.cell(format_date(checkin.when))
-            row.cell(checkin.note or "—")
-            row.cell(checkin.next_step or "—")
             row.cell(checkin.by or "—")
+            row.cell("\n".join(carried) or "—")
+            row.cell(checkin.note or "—")
+            row.cell("\n".join(checkin.steps) or "—")
 
 
 def _footer(plan: Plan, audience: Audience) -> str:
@@ -584,16 +586,17 @@ def to_docx(plan: Plan, audience: Audience = "person") -> bytes:
         elif not block.rows:
             doc.add_paragraph("No check-ins yet.")
         else:
-            log = doc.add_table(rows=1, cols=4)
+            log = doc.add_table(rows=1, cols=len(LOG_COLUMNS))
             log.style = "Table Grid"
-            for cell, column_title in zip(log.rows[0].cells, ("Date", "Note", "Next step", "By"), strict=True):
+            for cell, column_title in zip(log.rows[0].cells, LOG_COLUMNS, strict=True):
                 cell.paragraphs[0].add_run(column_title).bold = True
-            for checkin in sorted(block.rows, key=lambda c: c.when):
+            for checkin, carried in block.lines():  # oldest first
                 cells = log.add_row().cells
                 cells[0].text = format_date(checkin.when)
-                cells[1].text = checkin.note
-                cells[2].text = checkin.next_step
-                cells[3].text = checkin.by
+                cells[1].text = checkin.by
+                cells[2].text = "\n".join(carried)
+                cells[3].text = checkin.note
+                cells[4].text = "\n".join(checkin.steps)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
