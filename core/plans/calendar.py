@@ -60,6 +60,8 @@ TEXT: Final[dict[str, str]] = {
     "coachee": "Coaching check-in: {coachee} with {name}",
     "focus": "Focus: {labels}.",
     "cadence": "Agreed rhythm: {cadence}",
+    "coach": "Coach: {coach}",
+    "invitation": "Coaching is an invitation: keep these check-ins once you have said yes.",
     "bring": "Start from last time's next steps: what is done, in progress or dropped?",
     "move": "Move it to a time that suits you both.",
     "this_week": "This week: what is going on, and what would help.",
@@ -122,6 +124,7 @@ def _weekly(plan: Plan, coach: str, kind: str, start: date, at: time) -> Calenda
         summary=summary.format(name=plan.name, coach=coach),
         description=_lines(
             _focus_line(plan),
+            TEXT["coach"].format(coach=plan.coach_line) if plan.coach_line else "",
             TEXT["cadence"].format(cadence=plan.cadence) if plan.cadence else "",
             TEXT["bring"],
             TEXT["move"],
@@ -215,7 +218,7 @@ def _top(plan: Plan) -> list[CalendarEvent]:
             CalendarEvent(
                 kind=f"coaching-{i}",
                 summary=TEXT["coachee"].format(coachee=coachee, name=plan.name),
-                description=_lines(TEXT["bring"], TEXT["move"], _written(plan)),
+                description=_lines(TEXT["invitation"], TEXT["bring"], TEXT["move"], _written(plan)),
                 start=first,
                 at=at,
                 minutes=CHECK_IN_MINUTES,

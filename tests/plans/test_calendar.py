@@ -17,7 +17,7 @@ from core.months import format_date
 from core.plans.calendar import PRODID, plan_calendar
 from core.plans.content import DEFAULT_CADENCE, REVIEW_DAYS, plans_from_records
 from core.plans.model import Plan
-from core.plans.sections import CHECKPOINT_DAYS
+from core.plans.sections import CHECKPOINT_DAYS, PROPOSED
 from core.scoring.segmentation import SegmentSettings
 
 TODAY = date(2026, 11, 23)
@@ -117,7 +117,16 @@ def test_a_top_performer_gets_a_check_in_per_coachee_and_a_development_review() 
         "Coaching check-in: Ben Koç with Łukasz Wróbel",
     ]
     assert len({e["uid"] for e in events}) == len(events)
+    assert all("Coaching is an invitation" in str(e["description"]) for e in weekly)
     assert plan.generated_on + timedelta(days=REVIEW_DAYS) in {e["start"] for e in events}
+
+
+def test_a_proposed_coach_is_said_to_be_proposed() -> None:
+    """A peer coach who has not said yes yet is named as proposed in the check-in, as in the plan."""
+    line = f"Lea Wolf (Account Executive), {PROPOSED}"
+    plan = replace(coaching_plan(), coach_name="Lea Wolf", coach_line=line)
+    weekly = [e for e in _events(plan) if e["rrule"]]
+    assert f"Coach: {line}" in str(weekly[0]["description"])
 
 
 def test_no_calendar_for_an_hr_brief() -> None:
