@@ -35,8 +35,8 @@ from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult, ChainSettings, match_chains
 from core.months import format_date, span_label, window_periods
 from core.plans.diagnosis import what_moved
-from core.plans.document import to_markdown
-from core.plans.model import CheckIn, FocusArea, Plan, PlanKind
+from core.plans.document import carried_lines, to_markdown
+from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, CheckIn, FocusArea, Plan, PlanKind
 from core.plans.sections import (
     MAX_FOCUS,
     PROPOSED,
@@ -120,9 +120,6 @@ PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 """Practice options per metric id: concrete, written for this product, offered as options to discuss."""
-
-REVIEW_DAYS: Final = 90
-"""A focus area's goal is reviewed this many days after the plan is generated."""
 
 DEFAULT_CADENCE: Final = "Weekly 30-minute check-in with the coach; monthly 15-minute review with the manager"
 MANAGER_CADENCE: Final = "Weekly 30-minute check-in with your manager, who is also your coach for now"
@@ -515,10 +512,12 @@ def _persistence(person: pd.Series, window_months: int) -> str:
 def _support(checkins: Sequence[CheckIn], items: Sequence[tuple[date, str]] = ()) -> tuple[str, ...]:
     """Every support given, oldest first and dated: check-ins, plan changes, started peer coaching; () when none."""
     dated: list[tuple[date, str]] = list(items)
-    for c in checkins:
-        step = f" Next step: {_sentence(c.next_step)}" if c.next_step.strip() else ""
+    for i, c in enumerate(checkins):
+        carried = carried_lines(c, checkins[i - 1] if i else None)
+        before = f" Last time's steps: {'; '.join(carried)}." if carried else ""
+        step = f" Next step: {_sentence('; '.join(c.steps))}" if c.steps else ""
         by = f" with {c.by.strip()}" if c.by.strip() else ""
-        dated.append((c.when, f"Check-in{by}: {_sentence(c.note)}{step}"))
+        dated.append((c.when, f"Check-in{by}:{before} {_sentence(c.note)}{step}"))
     return tuple(f"{format_date(day)}: {text}" for day, text in sorted(dated, key=lambda item: item[0]))
 
 
@@ -789,6 +788,7 @@ def _coaching_plan(
         coach_reason=reason,
         coach_line=coach.person_line,
         coach_why=coach.person_why,
+        coach_name=coach.name,
         cadence=cadence or (DEFAULT_CADENCE if coach.kind != "manager" else MANAGER_CADENCE),
         person_owns=person_owns,
         coach_owns=coach_owns,
@@ -831,6 +831,8 @@ def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
         coach_reason=coach_reason,
         coach_line=own.person_line if own else "",
         coach_why=own.person_why if own else "",
+        coach_name=own.name if own else "",
+        coachees=tuple(cell_text(n) for n in mine["coachee_name"]) if len(mine) else (),
         retention=_retention(base.name),
         coaching_role=lines,
         development=development(base.role),
@@ -855,7 +857,7 @@ def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mappin
     """Low now but not persistently: one goal, a short support period with a 30-day check-in, context first."""
     records = _rows(inputs.records, "rep_id", base.rep_id)
     focus = _focus_areas(person, base.role, inputs, records, edits, edited, limit=1)
-    check = inputs.today + timedelta(days=30)
+    check = inputs.today + timedelta(days=CHECKPOINT_DAYS[0])
     review = inputs.today + timedelta(days=REVIEW_DAYS)
     coach = find_coach(base.rep_id, base.manager, inputs.chains)
     boss = base.manager or "your manager"
@@ -868,6 +870,7 @@ def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mappin
         strengths=strengths(person, base.role, inputs.medians, focus=[a.metric for a in focus]),
         moved=what_moved(base.role, records, inputs.window_periods),
         coach_line=f"{boss}, your manager",
+        coach_name=base.manager,
         coach_why="A short support period with your manager first: a conversation about what is going on, "
         "then one goal and a check-in after 30 days.",
         cadence=f"A conversation with {boss} this week; a 30-day check-in on {format_date(check)}.",

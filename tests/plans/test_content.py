@@ -29,7 +29,7 @@ from core.plans.content import (
     plans_from_records,
     to_markdown,
 )
-from core.plans.model import CheckIn, Plan
+from core.plans.model import CheckIn, Plan, StepOutcome
 from core.scoring.metrics import METRICS, metrics_for, role_medians, score_people
 from core.scoring.segmentation import SegmentSettings, segment
 from core.scoring.tiers import score_history
@@ -498,7 +498,11 @@ def fixed_plan() -> Plan:
     )
     checkins = [
         CheckIn(
-            date(2026, 11, 16), "Reviewed five turned-down leads | two lacked a budget owner", "Ask for budget", "Lea"
+            date(2026, 11, 16),
+            "Reviewed five turned-down leads | two lacked a budget owner",
+            "Ask for budget\nSit in on two first meetings",
+            "Lea",
+            carried=(StepOutcome("Use it on every lead this week", "in_progress"),),
         ),
         CheckIn(date(2026, 11, 9), "Agreed the criteria card", "Use it on every lead this week", "Lea Wolf"),
     ]
