@@ -30,7 +30,7 @@ from typing import Final
 from icalendar import Calendar, Event
 
 from core.months import format_date
-from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, Plan, map_plan_text
+from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, Plan, map_plan_text, plan_day
 from core.text import safe_text
 
 PRODID: Final = "-//Coachwise//Coaching plan cadence//EN"
@@ -104,7 +104,7 @@ def _next_working_day(day: date) -> date:
 
 
 def _review_day(plan: Plan) -> date:
-    return plan.focus[0].review_date if plan.focus else plan.generated_on + timedelta(days=REVIEW_DAYS)
+    return plan.focus[0].review_date if plan.focus else plan_day(plan.generated_on, REVIEW_DAYS)
 
 
 def _focus_line(plan: Plan) -> str:
@@ -149,7 +149,7 @@ def _checkpoints(plan: Plan) -> list[CalendarEvent]:
                 kind=f"checkpoint-{days}",
                 summary=TEXT["checkpoint"].format(days=days, name=plan.name),
                 description=_lines(*said, _written(plan)),
-                start=plan.generated_on + timedelta(days=days),
+                start=plan_day(plan.generated_on, days),
             )
         )
     goals = [f"{a.label}: {a.goal.rstrip('.')}." for a in plan.focus]
@@ -186,7 +186,7 @@ def _coaching(plan: Plan) -> list[CalendarEvent]:
 
 def _watch(plan: Plan) -> list[CalendarEvent]:
     manager = plan.manager or plan.coach_name or "your manager"
-    check = plan.generated_on + timedelta(days=CHECKPOINT_DAYS[0])
+    check = plan_day(plan.generated_on, CHECKPOINT_DAYS[0])
     review = _checkpoints(plan)[-1]
     return [
         CalendarEvent(
@@ -234,7 +234,7 @@ def _top(plan: Plan) -> list[CalendarEvent]:
             kind="development",
             summary=TEXT["development"].format(name=plan.name),
             description=_lines(*plan.development, _written(plan)),
-            start=plan.generated_on + timedelta(days=REVIEW_DAYS),
+            start=plan_day(plan.generated_on, REVIEW_DAYS),
         )
     )
     return events

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Final
 
 import pandas as pd
@@ -36,7 +36,7 @@ from core.coaching.chains import ChainResult, ChainSettings, match_chains
 from core.months import format_date, span_label, window_periods
 from core.plans.diagnosis import what_moved
 from core.plans.document import carried_lines, to_markdown
-from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, CheckIn, FocusArea, Plan, PlanKind
+from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, CheckIn, FocusArea, Plan, PlanKind, plan_day
 from core.plans.sections import (
     MAX_FOCUS,
     PROPOSED,
@@ -301,7 +301,7 @@ def _focus_areas(
         edited.append("focus")
     else:
         metrics = weakest(person, specs, limit=limit)
-    review = inputs.today + timedelta(days=REVIEW_DAYS)
+    review = plan_day(inputs.today, REVIEW_DAYS)
     areas: list[FocusArea] = []
     for metric in metrics:
         spec = by_id[metric]
@@ -769,7 +769,7 @@ def _coaching_plan(
     base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mapping[str, str], edited: list[str]
 ) -> Plan:
     """A core person's plan: strengths, one or two focus areas, the coach, who owns what, the commitment."""
-    review = inputs.today + timedelta(days=REVIEW_DAYS)
+    review = plan_day(inputs.today, REVIEW_DAYS)
     records = _rows(inputs.records, "rep_id", base.rep_id)
     focus = _focus_areas(person, base.role, inputs, records, edits, edited)
     coach = find_coach(base.rep_id, base.manager, inputs.chains)
@@ -857,8 +857,8 @@ def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mappin
     """Low now but not persistently: one goal, a short support period with a 30-day check-in, context first."""
     records = _rows(inputs.records, "rep_id", base.rep_id)
     focus = _focus_areas(person, base.role, inputs, records, edits, edited, limit=1)
-    check = inputs.today + timedelta(days=CHECKPOINT_DAYS[0])
-    review = inputs.today + timedelta(days=REVIEW_DAYS)
+    check = plan_day(inputs.today, CHECKPOINT_DAYS[0])
+    review = plan_day(inputs.today, REVIEW_DAYS)
     coach = find_coach(base.rep_id, base.manager, inputs.chains)
     boss = base.manager or "your manager"
     person_owns, _, _ = ownership(coach, base.manager, review)

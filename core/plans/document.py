@@ -15,11 +15,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Final, Literal
 
 from core.months import format_date, span_label
-from core.plans.model import OUTCOMES, Audience, CheckIn, Plan, PlanKind
+from core.plans.model import OUTCOMES, Audience, CheckIn, Plan, PlanKind, plan_day
 from core.text import markdown_text
 
 PERSON_TITLES: Final[dict[PlanKind, str]] = {
@@ -328,7 +327,7 @@ def _hr_blocks(plan: Plan) -> Iterator[Block]:
     yield Heading("The employee's view")
     yield FillIn((EMPLOYEE_VIEW,))
     yield Heading("Who decides, and by when")
-    first = plan.generated_on + timedelta(days=90 if not plan.support_given else 30)
+    first = plan_day(plan.generated_on, 90 if not plan.support_given else 30)
     yield FillIn(
         (f"{plan.manager or 'The manager'} with HR, after hearing the employee; not before {format_date(first)}",),
         signature=True,

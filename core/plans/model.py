@@ -9,13 +9,24 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Final, Literal, cast
 
 REVIEW_DAYS: Final = 90
 """A plan's goals are reviewed this many days after the plan is written."""
 CHECKPOINT_DAYS: Final = (30, 60)
 """Days after the plan date of the checkpoints before the review (the document and the calendar share them)."""
+
+
+def plan_day(written_on: date, days: int) -> date:
+    """The date ``days`` after ``written_on``, moved to the Monday after when it falls on a weekend.
+
+    Every dated step of a plan (checkpoints, check-ins, the review) goes through here, so the document and
+    the calendar name the same working day.
+    """
+    day = written_on + timedelta(days=days)
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
 
 PlanKind = Literal["coaching", "top", "watch", "hr_brief"]
 Audience = Literal["person", "manager"]

@@ -16,7 +16,7 @@ from core.demo import DemoSpec, generate_team
 from core.months import format_date
 from core.plans.calendar import PRODID, plan_calendar
 from core.plans.content import DEFAULT_CADENCE, REVIEW_DAYS, plans_from_records
-from core.plans.model import Plan
+from core.plans.model import Plan, plan_day
 from core.plans.sections import CHECKPOINT_DAYS, PROPOSED
 from core.scoring.segmentation import SegmentSettings
 
@@ -87,12 +87,12 @@ def test_a_coaching_plan_recurs_weekly_and_agrees_with_the_documents_dates(demo_
     assert len(monthly) == (1 if plan.cadence == DEFAULT_CADENCE else 0)  # a manager who coaches meets weekly
     all_day = {e["start"] for e in events if not isinstance(e["start"], datetime)}
     assert all_day == {
-        *(plan.generated_on + timedelta(days=d) for d in CHECKPOINT_DAYS),
+        *(plan_day(plan.generated_on, d) for d in CHECKPOINT_DAYS),
         plan.focus[0].review_date,
     }
     for i, day in enumerate(sorted(all_day)[:2]):
         assert format_date(day) in plan.focus[0].checkpoints[i]  # the document says the same date
-    assert plan.focus[0].review_date == plan.generated_on + timedelta(days=REVIEW_DAYS)
+    assert plan.focus[0].review_date == plan_day(plan.generated_on, REVIEW_DAYS)
     assert format_date(plan.focus[0].review_date) in plan.focus[0].goal
 
 
@@ -118,7 +118,7 @@ def test_a_top_performer_gets_a_check_in_per_coachee_and_a_development_review() 
     ]
     assert len({e["uid"] for e in events}) == len(events)
     assert all("Coaching is an invitation" in str(e["description"]) for e in weekly)
-    assert plan.generated_on + timedelta(days=REVIEW_DAYS) in {e["start"] for e in events}
+    assert plan_day(plan.generated_on, REVIEW_DAYS) in {e["start"] for e in events}
 
 
 def test_a_proposed_coach_is_said_to_be_proposed() -> None:
@@ -171,3 +171,14 @@ def test_generated_teams_calendars_parse_and_hold_no_scores(seed: int, months: i
         events = _events(plan)
         assert events and len({e["uid"] for e in events}) == len(events)
         _no_score_words(plan)
+
+
+@settings(max_examples=60, deadline=None)
+@given(written=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)), days=st.integers(0, 120))
+def test_every_dated_step_falls_on_a_working_day(written: date, days: int) -> None:
+    """A checkpoint, check-in or review never lands on a weekend: it moves to the Monday after, never earlier."""
+    from core.plans.model import plan_day
+
+    day = plan_day(written, days)
+    assert day.weekday() < 5
+    assert 0 <= (day - written).days - days <= 2
