@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 import matplotlib
 from docx import Document
@@ -171,6 +171,9 @@ def _font_template(bold: bool) -> TTFFont:
     return TTFFont(FPDF(), source, f"{FONT_FAMILY.lower()}{style}", style)
 
 
+_LAYOUT_CHARACTERS: Final = frozenset("\n\r\t")
+
+
 @functools.cache
 def _cut_charset() -> frozenset[str]:
     return frozenset(chr(cp) for cp in _font_template(False).cmap)
@@ -195,7 +198,7 @@ def _add_cut_fonts(pdf: FPDF) -> None:
 
 def _add_fonts(pdf: FPDF, text: str) -> None:
     """Give ``pdf`` the DejaVu family: the fast cut when it covers ``text``, else the full files."""
-    if set(text) <= _cut_charset():
+    if set(text) - _LAYOUT_CHARACTERS <= _cut_charset():  # line breaks are layout, not glyphs
         try:
             _add_cut_fonts(pdf)
             return

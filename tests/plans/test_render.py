@@ -341,3 +341,16 @@ def test_manager_notes_pdf_is_confidential_and_holds_the_tier() -> None:
     text = pdf_text(to_pdf(coaching_plan(), "manager"))
     assert "Manager's notes — confidential" in text and "Confidential — manager's notes" in text
     assert "percentile 38" in text
+
+
+def test_plans_with_line_breaks_keep_the_fast_cut_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A multi-line check-in or goal must not push every document onto the slow full-font path (#17)."""
+    from fpdf import FPDF
+
+    def parse_full_font(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the full font file was parsed for a text the cut font covers")
+
+    monkeypatch.setattr(FPDF, "add_font", parse_full_font)
+    plan = replace(coaching_plan(), notes="First line\nsecond line\twith a tab")
+    for audience in ("person", "manager"):
+        assert to_pdf(plan, audience).startswith(b"%PDF")
