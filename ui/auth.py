@@ -19,7 +19,8 @@ from core.governance.access import LOCAL_ADMIN, ROLE_LABELS, Viewer, unsafe_star
 from core.governance.audit import record
 from core.governance.users import UserInfo, authenticate, get_user, has_local_accounts, user_by_email
 from core.text import markdown_text as md
-from ui.nav import PAGES, PageSpec, page, st_page
+from ui.i18n import _, pgettext
+from ui.nav import PAGES, SECTION, PageSpec, page, st_page
 from ui.redact import show_name
 from ui.state import PRESENTING, get_engine, presenting
 
@@ -179,10 +180,10 @@ def pages_for(viewer: Viewer) -> list[PageSpec]:
 
 
 def navigation_for(viewer: Viewer) -> dict[str, list[st.Page]]:
-    """The viewer's navigation, by section, as ``st.navigation`` takes it."""
+    """The viewer's navigation, by section (in the session's language), as ``st.navigation`` takes it."""
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(viewer):
-        sections.setdefault(spec.section, []).append(st_page(spec.url_path))
+        sections.setdefault(pgettext(SECTION, spec.section), []).append(st_page(spec.url_path))
     return sections
 
 
@@ -194,8 +195,12 @@ def require_page(url_path: str) -> Viewer | None:
     viewer = current_viewer()
     spec = page(url_path)
     if viewer is None or viewer.role not in spec.roles:
-        role = ROLE_LABELS.get(viewer.role, viewer.role) if viewer else "signed-out"
-        st.error(f"The {spec.title} page is not open to the {role} role. Ask an admin if you need it.")
+        role = _(ROLE_LABELS[viewer.role]) if viewer and viewer.role in ROLE_LABELS else _("signed-out")
+        st.error(
+            _("The {page} page is not open to the {role} role. Ask an admin if you need it.").format(
+                page=_(spec.title), role=role
+            )
+        )
         return None
     return viewer
 
@@ -203,24 +208,29 @@ def require_page(url_path: str) -> Viewer | None:
 def frame(viewer: Viewer) -> None:
     """The sidebar's who-am-I, sign-out and presentation toggle, and the banners every page shows."""
     with st.sidebar:
-        st.caption(f":material/person: **{md(show_name(viewer.label))}** · {ROLE_LABELS[viewer.role]}")
+        name = _("Local admin") if viewer.source == "local-admin" else md(show_name(viewer.label))
+        st.caption(f":material/person: **{name}** · {_(ROLE_LABELS[viewer.role])}")
         st.toggle(
-            "Presentation mode",
+            _("Presentation mode"),
             key=PRESENTING,
-            help="Replaces every person's name with a stable alias on every page and in every export, "
-            "for a projector or a screen share. Real names are not sent to the browser while it is on.",
+            help=_(
+                "Replaces every person's name with a stable alias on every page and in every export, "
+                "for a projector or a screen share. Real names are not sent to the browser while it is on."
+            ),
         )
         if viewer.source != "local-admin":
-            st.button("Sign out", on_click=sign_out, key="auth_sign_out", icon=":material/logout:")
+            st.button(_("Sign out"), on_click=sign_out, key="auth_sign_out", icon=":material/logout:")
     if viewer.source == "local-admin":
         st.warning(
-            "Running as the **single local admin**: no accounts exist and the app is bound to this computer "
-            "only, so anyone using this computer has full access. Create accounts on the Users page to "
-            "require sign-in.",
+            _(
+                "Running as the **single local admin**: no accounts exist and the app is bound to this computer "
+                "only, so anyone using this computer has full access. Create accounts on the Users page to "
+                "require sign-in."
+            ),
             icon=":material/shield_person:",
         )
     if presenting():
-        st.info("**Presentation mode** — names are aliases.", icon=":material/co_present:")
+        st.info(_("**Presentation mode** — names are aliases."), icon=":material/co_present:")
 
 
 def link(url_path: str, label: str, icon: str) -> None:

@@ -24,13 +24,16 @@ from typing import Literal
 
 import pandas as pd
 
+from core.i18n import N_
+
 ROLES: tuple[str, ...] = ("admin", "manager", "hr", "consultant")
 ROLE_LABELS: dict[str, str] = {
-    "admin": "Admin",
-    "manager": "Manager",
-    "hr": "HR",
-    "consultant": "Consultant",
+    "admin": N_("Admin"),
+    "manager": N_("Manager"),
+    "hr": N_("HR"),
+    "consultant": N_("Consultant"),
 }
+"""Each account role's name in English, marked for the catalogue (shown through the reader's translator)."""
 ROLE_HELP: dict[str, str] = {
     "admin": "everything, including users, data retention and the audit trail",
     "manager": "only the people they manage or whose team is theirs; no HR review",
