@@ -91,6 +91,17 @@ def month(period: str) -> str:
     return formats.format_month(period, current_language())
 
 
+# Streamlit's DatetimeColumn takes a moment.js pattern and renders it in the browser with English month
+# names, so German and Dutch tables use numeric dates in their own order.
+_TABLE_DATETIME: dict[Language, str] = {"en": "D MMM YYYY, HH:mm", "de": "DD.MM.YYYY, HH:mm", "nl": "DD-MM-YYYY, HH:mm"}
+
+
+def table_datetime_format(*, seconds: bool = False) -> str:
+    """The ``format`` of a ``st.column_config.DatetimeColumn`` in this session's language (to the second if asked)."""
+    pattern = _TABLE_DATETIME[current_language()]
+    return pattern + ":ss" if seconds else pattern
+
+
 def language_picker() -> None:
     """The sidebar's language select box: it changes the language of this session only."""
 

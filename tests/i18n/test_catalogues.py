@@ -28,6 +28,8 @@ from conftest import ROOT
 TRANSLATED: tuple[str, ...] = (
     "app.py",
     "app_pages/overview.py",
+    "app_pages/retention.py",
+    "app_pages/audit.py",
     "ui/nav.py",
     "ui/i18n.py",
     "ui/dataset.py",
