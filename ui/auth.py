@@ -68,18 +68,20 @@ def _oidc_sign_in(engine: Engine) -> None:
     """Nobody usable is signed in through the identity provider: offer the sign-in, or say whom to ask."""
     if not st.user.is_logged_in:
         st.title("Coachwise")
-        st.write("Sign in with your organisation's account to continue.")
+        st.write(_("Sign in with your organisation's account to continue."))
         for provider in _providers():
-            label = f"Sign in with {provider.title()}" if provider else "Sign in"
+            label = _("Sign in with {provider}").format(provider=provider.title()) if provider else _("Sign in")
             if st.button(label, type="primary", key=f"auth_login_{provider or 'default'}"):
                 st.login(provider) if provider else st.login()
         return
     email = str(st.user.get("email") or "")
     st.error(
-        f"You are signed in as {email or 'an account without an e-mail'}, but Coachwise has no active "
-        "account for it. Ask an admin to add your e-mail on the Users page."
+        _(
+            "You are signed in as {account}, but Coachwise has no active account for it. Ask an admin to add "
+            "your e-mail on the Users page."
+        ).format(account=email or _("an account without an e-mail"))
     )
-    st.button("Sign out", on_click=st.logout, key="auth_logout_unknown")
+    st.button(_("Sign out"), on_click=st.logout, key="auth_logout_unknown")
 
 
 def _password_sign_in(engine: Engine) -> None:
@@ -88,9 +90,9 @@ def _password_sign_in(engine: Engine) -> None:
     st.session_state.pop(SIGNED_IN_VERSION, None)
     st.title("Coachwise")
     with st.form("auth_form"):
-        name = st.text_input("User name", key="auth_user")
-        password = st.text_input("Password", type="password", key="auth_password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        name = st.text_input(_("User name"), key="auth_user")
+        password = st.text_input(_("Password"), type="password", key="auth_password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         try:
             signed = authenticate(engine=engine, username=name, password=password)
@@ -103,8 +105,10 @@ def _password_sign_in(engine: Engine) -> None:
             st.session_state[REQUESTED] = _requested_page()
             st.rerun()
         st.error(
-            "That user name and password do not match an active account (after 5 refusals in 15 minutes "
-            "an account is locked for a while). Ask an admin if you forgot your password."
+            _(
+                "That user name and password do not match an active account (after 5 refusals in 15 minutes "
+                "an account is locked for a while). Ask an admin if you forgot your password."
+            )
         )
 
 

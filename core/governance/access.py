@@ -35,11 +35,12 @@ ROLE_LABELS: dict[str, str] = {
 }
 """Each account role's name in English, marked for the catalogue (shown through the reader's translator)."""
 ROLE_HELP: dict[str, str] = {
-    "admin": "everything, including users, data retention and the audit trail",
-    "manager": "only the people they manage or whose team is theirs; no HR review",
-    "hr": "the HR review and HR briefs for all teams; coaching plans read-only",
-    "consultant": "demo teams, and real ones only in presentation mode",
+    "admin": N_("everything, including users, data retention and the audit trail"),
+    "manager": N_("only the people they manage or whose team is theirs; no HR review"),
+    "hr": N_("the HR review and HR briefs for all teams; coaching plans read-only"),
+    "consultant": N_("demo teams, and real ones only in presentation mode"),
 }
+"""What each account role may do, in English, marked for the catalogue (the Users page shows the reader's)."""
 
 Source = Literal["local-admin", "password", "oidc"]
 

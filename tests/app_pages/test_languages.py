@@ -1,4 +1,4 @@
-"""The translated pages in German and Dutch — navigation, sidebar, Overview, Data retention, Audit trail.
+"""The translated pages in German and Dutch: navigation, sidebar, sign-in, Overview, retention, audit trail, users.
 
 Each page is opened in a session whose language is set the way the app keeps it (``st.session_state``,
 as the browser's locale or the sidebar's picker would); every text Coachwise puts on it is collected
@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.governance.audit import record
+from core.governance.users import create_user
 from core.store.db import init_db, make_engine
 from ui.i18n import LANGUAGE, PICKER
 
@@ -23,6 +24,7 @@ from apptest import open_page
 from conftest import ROOT
 
 APP = str(ROOT / "app.py")
+PASSWORD = "a long enough password"
 
 # English texts, per page; "frame" is the navigation and sidebar every page shows.
 ENGLISH: dict[str, tuple[str, ...]] = {
@@ -38,6 +40,13 @@ ENGLISH: dict[str, tuple[str, ...]] = {
         "Days after the last import", "Save retention period", "created (UTC)", "last import (UTC)", "rows",
         "people", "demo", "due for deletion", "name", "id",
     ),
+    "users": (
+        "Add a user", "User name", "Role", "Full name (optional)", "E-mail (optional)", "Password (10+ characters)",
+        "Add user", "Change a user", "User", "Active (may sign in)", "E-mail", "New password (blank: keep)",
+        "Manager name in the data", "Teams (one per line)", "Save changes", "user", "e-mail", "role", "teams",
+        "active", "password", "changed (UTC)", "manager name in the data", "Teams they see (managers, one per line)",
+    ),
+    "sign-in": ("User name", "Password", "Sign in"),
     "audit": (
         "Entries", "What", "Who (contains)", "Dataset id", "From – to", "Download CSV", "at (UTC)", "actor",
         "action", "dataset", "subject", "detail", "any", "id",
@@ -55,9 +64,14 @@ ENGLISH_PHRASES: dict[str, tuple[str, ...]] = {
         "Delete real datasets automatically", "Now: ", " people · ", " rows", "invented people",
     ),
     "audit": ("Every sign-in", "No entries match", "signed in", "changed the retention period"),
+    "users": ("Roles: ", "Every change is written", "everything, including users", "only the people they manage"),
+    "sign-in": ("do not match an active account",),
 }  # fmt: skip
 # Words German or Dutch write exactly as English does: correct there, so not counted as left over.
-SAME: dict[str, set[str]] = {"de": set(), "nl": {"Datasets", "Dataset", "dataset", "id", "demo"}}
+SAME: dict[str, set[str]] = {
+    "de": set(),
+    "nl": {"Datasets", "Dataset", "dataset", "id", "demo", "teams", "E-mail", "e-mail"},
+}
 
 
 def _texts(at: AppTest) -> list[str]:
@@ -66,7 +80,7 @@ def _texts(at: AppTest) -> list[str]:
     for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         texts += [str(e.value) for e in at.get(kind)]
     texts += [m.label for m in at.metric] + [m.help for m in at.metric if m.help]
-    for kind in ("toggle", "selectbox", "button", "multiselect", "text_input", "number_input", "checkbox"):
+    for kind in ("toggle", "selectbox", "button", "multiselect", "text_input", "text_area", "number_input", "checkbox"):
         for widget in at.get(kind):
             texts += [widget.label, widget.help or "", getattr(widget, "placeholder", "") or ""]
     for kind in ("date_input", "download_button", "page_link"):
@@ -84,10 +98,10 @@ def _texts(at: AppTest) -> list[str]:
     return [t for t in texts if t and t != "None"]
 
 
-def _english_left(at: AppTest, page: str, lang: str) -> list[str]:
+def _english_left(at: AppTest, page: str, lang: str, *, parts: tuple[str, ...] = ("frame",)) -> list[str]:
     texts = _texts(at)
-    labels = [label for part in ("frame", page) for label in ENGLISH[part] if label not in SAME[lang]]
-    phrases = [phrase for part in ("frame", page) for phrase in ENGLISH_PHRASES[part]]
+    labels = [label for part in (*parts, page) for label in ENGLISH[part] if label not in SAME[lang]]
+    phrases = [phrase for part in (*parts, page) for phrase in ENGLISH_PHRASES[part]]
     return [label for label in labels if label in texts] + [p for p in phrases if any(p in t for t in texts)]
 
 
@@ -112,6 +126,28 @@ def test_no_english_left(app_env: Path, page: str, lang: str) -> None:
         record(engine=engine, actor="anna", action="retention_changed", subject="365 days")
     at = _page(page, lang)
     assert not _english_left(at, page, lang)
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+def test_sign_in_and_users_page(app_env: Path, lang: str) -> None:
+    """The sign-in form, its refusal, and the Users page (table, both forms) have no English left."""
+    engine = make_engine(f"sqlite:///{app_env}")
+    init_db(engine)
+    create_user(engine=engine, username="root", role="admin", actor="t", password=PASSWORD)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[LANGUAGE] = lang
+    at.run()
+    at.text_input(key="auth_user").input("root")
+    at.text_input(key="auth_password").input("not the password")
+    at.button[0].click().run()
+    assert at.error and not _english_left(at, "sign-in", lang, parts=())
+    at.text_input(key="auth_user").input("root")
+    at.text_input(key="auth_password").input(PASSWORD)
+    at.button[0].click().run()
+    open_page(at, "users").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not _english_left(at, "users", lang)
+    assert {"Administrator", "Beheerder"} & set(at.dataframe[0].value["role"])
 
 
 @pytest.mark.parametrize(("lang", "title"), [("en", "Overview"), ("de", "Übersicht"), ("nl", "Overzicht")])
