@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import builtins
 import gettext
+from pathlib import Path
 
 import pytest
 
-from core.i18n import LANGUAGES, Translator, language, language_from_locale, translator
+from core.i18n import LANGUAGES, CatalogueMissing, Translator, language, language_from_locale, translator
 
 
 @pytest.mark.parametrize(
@@ -44,7 +46,7 @@ def test_translators_are_separate_objects_per_language() -> None:
     de = translator("de")
     translator("nl")
     assert de.gettext("Overview") == "Übersicht"
-    assert "_" not in __builtins__ if isinstance(__builtins__, dict) else not hasattr(__builtins__, "_")
+    assert not hasattr(builtins, "_")  # nothing was installed for the whole process
 
 
 @pytest.mark.parametrize("value", ["fr", "", "german", "de-DE"])
@@ -84,3 +86,17 @@ def test_a_translator_wraps_any_gettext_catalogue() -> None:
     t = Translator("de", gettext.NullTranslations())
     assert t.gettext("Overview") == "Overview"
     assert t.ngettext("{n} person", "{n} people", 3) == "{n} people"
+
+
+def test_a_missing_catalogue_says_how_to_build_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """German without its compiled catalogue is refused with the make target to run, not shown as English."""
+    import core.i18n
+
+    monkeypatch.setattr(core.i18n, "LOCALE_DIR", tmp_path)
+    translator.cache_clear()
+    try:
+        with pytest.raises(CatalogueMissing, match="run `make catalogues`"):
+            translator("de")
+        assert translator("en").gettext("Overview") == "Overview"  # English needs no catalogue
+    finally:
+        translator.cache_clear()
