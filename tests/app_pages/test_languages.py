@@ -19,6 +19,7 @@ from core.governance.audit import record
 from core.governance.users import create_user
 from core.store.db import init_db, make_engine
 from ui.i18n import LANGUAGE, PICKER
+from ui.nav import PAGES
 
 from apptest import open_page
 from conftest import ROOT
@@ -206,3 +207,11 @@ def test_a_session_starts_in_english_without_a_browser_locale(app_env: Path) -> 
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert at.session_state[LANGUAGE] == "en"
     assert at.selectbox(key=PICKER).value == "en"
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+@pytest.mark.parametrize("page", [p.url_path for p in PAGES], ids=[p.url_path for p in PAGES])
+def test_every_page_runs_in_german_and_dutch(app_env: Path, page: str, lang: str) -> None:
+    """Every page, translated yet or not, opens in a German or Dutch session without an exception."""
+    at = _page(page, lang)
+    assert at.title and at.title[0].value
