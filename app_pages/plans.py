@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
 import pandas as pd
@@ -9,14 +10,18 @@ import streamlit as st
 
 from core.coaching.scope import chains_in_scope
 from core.governance.access import Viewer, scoped
+from core.months import format_date
+from core.plans.calendar import plan_calendar
 from core.plans.content import PlanInputs, build_plan, build_plans, edits_to_store, file_stem, to_markdown
-from core.plans.model import Audience, CheckIn, Plan
+from core.plans.document import carried_lines
+from core.plans.model import OUTCOMES, Audience, CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
 from core.plans.store import add_checkin, plan_edits, set_plan_edits
 from core.scoring.metrics import METRICS
 from core.scoring.segmentation import SegmentSettings
 from core.store.db import STORE_ERRORS
 from core.team import person_labels
+from core.text import markdown_text
 from ui import cache
 from ui.auth import current_user, require_page
 from ui.dataset import require_dataset
@@ -118,7 +123,8 @@ AUDIENCES: dict[str, Audience] = {"The person's plan": "person", "Manager's note
 
 
 def _downloads(view: View, plan: Plan) -> None:
-    """PDF, Word and Markdown of the person's plan or the manager's notes, each written (and audited) on click."""
+    """PDF, Word and Markdown of the person's plan or the manager's notes, and the plan's calendar (.ics);
+    each written (and audited) on click."""
     stem = file_stem(plan.rep_id, plan.name)
     audience: Audience = "manager"
     if plan.kind != "hr_brief":
@@ -126,8 +132,9 @@ def _downloads(view: View, plan: Plan) -> None:
         audience = AUDIENCES[str(chosen)]
     kind = "HR brief" if plan.kind == "hr_brief" else "plan" if audience == "person" else "manager's notes"
     suffix = "" if audience == "person" or plan.kind == "hr_brief" else "_manager-notes"
+    columns = st.columns([1, 1, 1, 2, 1])
     for column, (label, fmt, make) in zip(
-        st.columns([1, 1, 1, 3]),
+        columns,
         (("PDF", "pdf", to_pdf), ("Word", "docx", to_docx), ("Markdown", "md", to_markdown)),
         strict=False,
     ):
@@ -142,6 +149,21 @@ def _downloads(view: View, plan: Plan) -> None:
             file_name=f"{stem}{suffix}.{fmt}",
             mime=MIME[fmt],
             key=f"pl_{fmt}",
+        )
+    if plan.kind != "hr_brief":  # an HR brief has no cadence to hand over
+        columns[3].download_button(
+            "Download calendar (.ics)",
+            data=audited(
+                lambda: plan_calendar(plan) or b"",
+                dataset_id=view.dataset_id,
+                rep_ids=[plan.rep_id],
+                what="plan calendar (ics)",
+            ),
+            file_name=f"{stem}.ics",
+            mime=MIME["ics"],
+            key="pl_ics",
+            help="The check-ins, reviews and 30/60/90-day dates of this plan, for any calendar: names and dates, "
+            "no figures.",
         )
 
 
@@ -202,14 +224,38 @@ def _edit(
                 st.rerun()
 
 
+def _outcomes(rep: str, previous: CheckIn | None) -> dict[str, str]:
+    """Inside the check-in form: what happened to each of last time's steps (done, in progress, dropped)."""
+    if previous is None or not previous.steps:
+        return {}
+    st.markdown(f"**Last time's steps** ({format_date(previous.when)}): what happened to each?")
+    chosen: dict[str, str] = {}
+    for i, step in enumerate(previous.steps):
+        digest = hashlib.sha1(f"{rep}|{previous.when}|{step}".encode()).hexdigest()[:8]
+        outcome = st.radio(
+            markdown_text(step),
+            list(OUTCOMES),
+            format_func=OUTCOMES.__getitem__,
+            index=None,  # required: the manager says what happened, nothing is preselected
+            horizontal=True,
+            key=f"pl_ci_out_{i}_{digest}",
+        )
+        if outcome is not None:
+            chosen[step] = str(outcome)
+    return chosen
+
+
 def _log(view: View, viewer: Viewer, context: PlanInputs, rep: str, logged: tuple[CheckIn, ...]) -> None:
-    """The check-in form (for roles that edit plans) and the person's check-in log."""
-    if viewer.edits_plans:
+    """The check-in form (for roles that edit plans), opening with last time's steps, and the person's log."""
+    if viewer.edits_plans and presenting():
+        st.info("Logging is off in presentation mode: the text shown has aliases in place of names.")
+    elif viewer.edits_plans:
         with st.form("pl_ci_form"):
+            outcomes = _outcomes(rep, logged[-1] if logged else None)
             c1, c2 = st.columns([1, 3])
             held = c1.date_input("Date", value=context.today, max_value=context.today, key="pl_ci_date")
             note = c2.text_input("What was discussed", key="pl_ci_note")
-            next_step = st.text_input("Next step", key="pl_ci_next")
+            next_step = st.text_area("Next steps (one per line)", key="pl_ci_next", height=80)
             if st.form_submit_button("Log check-in", key="pl_ci_save"):
                 try:
                     add_checkin(
@@ -220,6 +266,7 @@ def _log(view: View, viewer: Viewer, context: PlanInputs, rep: str, logged: tupl
                         note=note,
                         next_step=next_step,
                         changed_by=current_user(),
+                        outcomes=outcomes,
                     )
                 except ValueError as exc:  # a refusal, or the store stayed busy: the typed note stays
                     st.error(str(exc))
@@ -229,8 +276,18 @@ def _log(view: View, viewer: Viewer, context: PlanInputs, rep: str, logged: tupl
                     reset_on_next_run(pl_ci_note="", pl_ci_next="")
                     st.rerun()
     if logged:
+        ordered = list(logged)
         st.dataframe(
-            [{"date": c.when, "note": c.note, "next step": c.next_step, "by": c.by} for c in reversed(logged)],
+            [
+                {
+                    "date": c.when,
+                    "by": c.by,
+                    "last time's steps": "; ".join(carried_lines(c, ordered[i - 1] if i else None)),
+                    "what was discussed": c.note,
+                    "next steps": "; ".join(c.steps),
+                }
+                for i, c in reversed(list(enumerate(ordered)))
+            ],
             hide_index=True,
             width="stretch",
         )

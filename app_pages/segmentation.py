@@ -302,7 +302,7 @@ def _why(
         for line in explain(as_text, cache.medians(view, settings), role_size):
             st.markdown(f"- {line}")
     with right:
-        history = cache.history(view, settings)
+        history = cache.role_history(view, settings, str(person["role"]))
         mine = history[history["rep_id"] == rep]
         if len(mine):
             st.markdown("**Monthly percentile within role**")

@@ -334,6 +334,12 @@ def _add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         default="person",
         help=_("each person's own plan, HR briefs left out (default), or the manager's notes with the HR briefs"),
     )
+    plans.add_argument(
+        "--no-calendar",
+        dest="calendar",
+        action="store_false",
+        help=_("leave out the .ics calendar of each plan's check-ins and reviews (included by default)"),
+    )
 
     impact = sub.add_parser(
         "impact",
@@ -878,6 +884,7 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     from datetime import date
 
     from core.governance.audit import record, subject_ids
+    from core.plans.calendar import plan_calendar
     from core.plans.content import file_stem, plans_from_records
     from core.plans.render import plans_zip
 
@@ -892,7 +899,10 @@ def _cmd_plans(args: argparse.Namespace) -> int:
         settings=_segment_settings(args, prepared.frame),
         today=date.today(),
     )
-    Path(args.out).write_bytes(plans_zip(plans, args.format, file_stem=file_stem, audience=args.audience))
+    calendars = plan_calendar if args.calendar else None
+    Path(args.out).write_bytes(
+        plans_zip(plans, args.format, file_stem=file_stem, audience=args.audience, calendars=calendars)
+    )
     engine = _store()
     record(
         engine=engine,
@@ -904,9 +914,16 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     briefs = sum(1 for p in plans if p.kind == "hr_brief")
     if args.audience == "person":
         print(
-            _(
-                "Wrote {plans} {format} plans, one per person, to {out}; {briefs} HR briefs left out "
-                "(use --for manager)"
+            (
+                _(
+                    "Wrote {plans} {format} plans, one per person with a calendar (.ics) each, to {out}; "
+                    "{briefs} HR briefs left out (use --for manager)"
+                )
+                if args.calendar
+                else _(
+                    "Wrote {plans} {format} plans, one per person, to {out}; {briefs} HR briefs left out "
+                    "(use --for manager)"
+                )
             ).format(plans=_count(len(plans) - briefs), format=args.format.upper(), out=args.out, briefs=briefs),
             file=sys.stderr,
         )

@@ -107,6 +107,17 @@ def history(view: View, settings: SegmentSettings) -> pd.DataFrame:
     return monthly_history(records(view), settings, months=max(settings.trend_months, 12))
 
 
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=_SETTINGS)
+def role_history(view: View, settings: SegmentSettings, role: str) -> pd.DataFrame:
+    """:func:`history` for one role only: percentiles are within role, so its rows are the same (#17).
+
+    The Segmentation page's trend of one person needs their role's months, not everyone's: a third of
+    the work of a first run.
+    """
+    team = records(view)
+    return monthly_history(team[team["role"] == role], settings, months=max(settings.trend_months, 12))
+
+
 @st.cache_data(max_entries=16, show_spinner="Matching coaches and coachees…", hash_funcs=_SETTINGS)
 def chains(segmented: pd.DataFrame, settings: ChainSettings, constraints: Constraints) -> ChainResult:
     """The coaching chains for a segmentation (with overrides), cached on everything that changes them."""

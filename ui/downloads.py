@@ -20,6 +20,7 @@ MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "md": "text/markdown",
     "zip": "application/zip",
+    "ics": "text/calendar",
 }
 
 

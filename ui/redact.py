@@ -112,11 +112,15 @@ def redact_frame(frame: pd.DataFrame, view: View, text_columns: tuple[str, ...])
 
 
 def shown_checkin(view: View, entry: CheckIn) -> CheckIn:
-    """A check-in as it may be shown: in presentation mode, names in its text and its author are aliases."""
+    """A check-in as it may be shown: in presentation mode, names in its text, its steps and its author are aliases."""
     if not view.aliased:
         return entry
     return replace(
-        entry, note=redact(view, entry.note), next_step=redact(view, entry.next_step), by=show_name(entry.by)
+        entry,
+        note=redact(view, entry.note),
+        next_step=redact(view, entry.next_step),
+        by=show_name(entry.by),
+        carried=tuple(replace(c, step=redact(view, c.step)) for c in entry.carried),
     )
 
 

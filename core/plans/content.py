@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Final
 
 import pandas as pd
@@ -35,8 +35,8 @@ from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult, ChainSettings, match_chains
 from core.months import format_date, span_label, window_periods
 from core.plans.diagnosis import what_moved
-from core.plans.document import to_markdown
-from core.plans.model import CheckIn, FocusArea, Plan, PlanKind
+from core.plans.document import carried_lines, to_markdown
+from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, CheckIn, FocusArea, Plan, PlanKind, plan_day
 from core.plans.sections import (
     MAX_FOCUS,
     PROPOSED,
@@ -76,10 +76,11 @@ PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
         "prospect say yes",
     ),
     "qualified_lead_rate": (
-        "Weekly 30-minute review with your AE coach of the leads they accepted and turned down, and why",
+        "Weekly 30-minute review with an AE who receives your leads: which they accepted, which they turned "
+        "down, and why",
         "Write the qualification criteria (need, budget, timing, decision-maker) on one card and check every "
         "lead against it before sending",
-        "For two weeks, hold back any lead that misses a criterion and ask your AE coach whether it should have gone",
+        "For two weeks, hold back any lead that misses a criterion and ask an AE whether it should have gone",
         "Sit in on two first meetings a month run by an AE to hear which answers make a lead real",
     ),
     "qualification_efficiency": (
@@ -88,7 +89,7 @@ PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
         "Ask two discovery questions in the first minutes of each call, so prospects who do not fit are found early",
         "Look at last quarter's qualified leads with your coach: which industries, company sizes and job "
         "titles did they come from? Call more of those",
-        "Swap the list source that yields least for one your AE coach recommends, for one month, and compare",
+        "Swap the list source that yields least for one an AE recommends, for one month, and compare",
     ),
     "close_rate": (
         "Review one lost and one won deal a week with your coach: where did each one turn?",
@@ -119,9 +120,6 @@ PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 """Practice options per metric id: concrete, written for this product, offered as options to discuss."""
-
-REVIEW_DAYS: Final = 90
-"""A focus area's goal is reviewed this many days after the plan is generated."""
 
 DEFAULT_CADENCE: Final = "Weekly 30-minute check-in with the coach; monthly 15-minute review with the manager"
 MANAGER_CADENCE: Final = "Weekly 30-minute check-in with your manager, who is also your coach for now"
@@ -303,7 +301,7 @@ def _focus_areas(
         edited.append("focus")
     else:
         metrics = weakest(person, specs, limit=limit)
-    review = inputs.today + timedelta(days=REVIEW_DAYS)
+    review = plan_day(inputs.today, REVIEW_DAYS)
     areas: list[FocusArea] = []
     for metric in metrics:
         spec = by_id[metric]
@@ -514,10 +512,12 @@ def _persistence(person: pd.Series, window_months: int) -> str:
 def _support(checkins: Sequence[CheckIn], items: Sequence[tuple[date, str]] = ()) -> tuple[str, ...]:
     """Every support given, oldest first and dated: check-ins, plan changes, started peer coaching; () when none."""
     dated: list[tuple[date, str]] = list(items)
-    for c in checkins:
-        step = f" Next step: {_sentence(c.next_step)}" if c.next_step.strip() else ""
+    for i, c in enumerate(checkins):
+        carried = carried_lines(c, checkins[i - 1] if i else None)
+        before = f" Last time's steps: {'; '.join(carried)}." if carried else ""
+        step = f" Next step: {_sentence('; '.join(c.steps))}" if c.steps else ""
         by = f" with {c.by.strip()}" if c.by.strip() else ""
-        dated.append((c.when, f"Check-in{by}: {_sentence(c.note)}{step}"))
+        dated.append((c.when, f"Check-in{by}:{before} {_sentence(c.note)}{step}"))
     return tuple(f"{format_date(day)}: {text}" for day, text in sorted(dated, key=lambda item: item[0]))
 
 
@@ -769,7 +769,7 @@ def _coaching_plan(
     base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mapping[str, str], edited: list[str]
 ) -> Plan:
     """A core person's plan: strengths, one or two focus areas, the coach, who owns what, the commitment."""
-    review = inputs.today + timedelta(days=REVIEW_DAYS)
+    review = plan_day(inputs.today, REVIEW_DAYS)
     records = _rows(inputs.records, "rep_id", base.rep_id)
     focus = _focus_areas(person, base.role, inputs, records, edits, edited)
     coach = find_coach(base.rep_id, base.manager, inputs.chains)
@@ -788,6 +788,7 @@ def _coaching_plan(
         coach_reason=reason,
         coach_line=coach.person_line,
         coach_why=coach.person_why,
+        coach_name=coach.name,
         cadence=cadence or (DEFAULT_CADENCE if coach.kind != "manager" else MANAGER_CADENCE),
         person_owns=person_owns,
         coach_owns=coach_owns,
@@ -816,6 +817,12 @@ def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
         ]
     elif _willing(person) != "no" and base.role != "SDR":
         offer = ["Coaching a colleague is open to you when you would like to: tell your manager."]
+    elif _willing(person) != "no":
+        offer = [
+            "Showing a newer SDR how you prepare and run your calls is open to you when you would like to: "
+            "tell your manager."
+        ]
+    said_no = not offer  # they said no to coaching: no invitation and no readiness check, only their own goal
     _, history_line = _history_words(base, len(inputs.window_periods))
     own = find_coach(base.rep_id, base.manager, inputs.chains) if coach else None
     return replace(
@@ -824,14 +831,16 @@ def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
         coach_reason=coach_reason,
         coach_line=own.person_line if own else "",
         coach_why=own.person_why if own else "",
+        coach_name=own.name if own else "",
+        coachees=tuple(cell_text(n) for n in mine["coachee_name"]) if len(mine) else (),
         retention=_retention(base.name),
         coaching_role=lines,
         development=development(base.role),
-        readiness=readiness(bool(len(mine))),
+        readiness=() if said_no else readiness(bool(len(mine))),
         person_owns=tuple(offer),
         commitments=(
             "My next development goal, and by when",
-            "Coaching others: yes, not yet, or no",
+            *(() if said_no else ("Coaching others: yes, not yet, or no",)),
             *(
                 ("How coaching is recognised (your manager fills this in: e.g. hours credited against targets)",)
                 if len(mine)
@@ -848,8 +857,8 @@ def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mappin
     """Low now but not persistently: one goal, a short support period with a 30-day check-in, context first."""
     records = _rows(inputs.records, "rep_id", base.rep_id)
     focus = _focus_areas(person, base.role, inputs, records, edits, edited, limit=1)
-    check = inputs.today + timedelta(days=30)
-    review = inputs.today + timedelta(days=REVIEW_DAYS)
+    check = plan_day(inputs.today, CHECKPOINT_DAYS[0])
+    review = plan_day(inputs.today, REVIEW_DAYS)
     coach = find_coach(base.rep_id, base.manager, inputs.chains)
     boss = base.manager or "your manager"
     person_owns, _, _ = ownership(coach, base.manager, review)
@@ -861,6 +870,7 @@ def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mappin
         strengths=strengths(person, base.role, inputs.medians, focus=[a.metric for a in focus]),
         moved=what_moved(base.role, records, inputs.window_periods),
         coach_line=f"{boss}, your manager",
+        coach_name=base.manager,
         coach_why="A short support period with your manager first: a conversation about what is going on, "
         "then one goal and a check-in after 30 days.",
         cadence=f"A conversation with {boss} this week; a 30-day check-in on {format_date(check)}.",

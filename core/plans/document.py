@@ -15,11 +15,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Final, Literal
 
 from core.months import format_date, span_label
-from core.plans.model import Audience, CheckIn, Plan, PlanKind
+from core.plans.model import OUTCOMES, Audience, CheckIn, Plan, PlanKind, plan_day
 from core.text import markdown_text
 
 PERSON_TITLES: Final[dict[PlanKind, str]] = {
@@ -32,6 +31,10 @@ MANAGER_TITLE: Final = "Manager's notes — confidential"
 HR_TITLE: Final = "HR brief — confidential"
 LAST_CHECKINS: Final = 3
 """How many of the latest check-ins a plan and the manager's notes show."""
+LOG_COLUMNS: Final = ("Date", "By", "Last time's steps", "What was discussed", "Next steps")
+"""The check-in log's columns, in every format."""
+NOT_RECORDED: Final = "not recorded"
+"""Said of last time's steps when a check-in was logged before their outcomes were asked."""
 
 CONTINUOUS: Final = (
     "Coaching is continuous: short, regular check-ins, each one starting from the last one's next steps."
@@ -105,9 +108,37 @@ class FillIn:
 
 @dataclass(frozen=True)
 class CheckInLog:
-    """The check-in table, or a line saying there are none yet."""
+    """The check-in table, oldest first, or a line saying there are none yet.
+
+    ``carried`` holds, for each row, what happened to the previous check-in's steps, one line per step
+    (``"Use the card — done"``); empty when there was none to carry forward.
+    """
 
     rows: tuple[CheckIn, ...]
+    carried: tuple[tuple[str, ...], ...] = ()
+
+    def lines(self) -> tuple[tuple[CheckIn, tuple[str, ...]], ...]:
+        """Each check-in with its "last time's steps" lines."""
+        carried = self.carried or ((),) * len(self.rows)
+        return tuple(zip(self.rows, carried, strict=True))
+
+
+def carried_lines(checkin: CheckIn, previous: CheckIn | None) -> tuple[str, ...]:
+    """What happened to each of the previous check-in's steps: ``("Use the card — done", "Call Anna — dropped")``.
+
+    A check-in logged before outcomes were asked says "not recorded" for the steps of the one before it:
+    the log never invents an outcome.
+    """
+    if checkin.carried:
+        return tuple(f"{c.step} — {OUTCOMES[c.outcome] if c.outcome else NOT_RECORDED}" for c in checkin.carried)
+    if previous is not None:
+        return tuple(f"{step} — {NOT_RECORDED}" for step in previous.steps)
+    return ()
+
+
+def steps_text(checkin: CheckIn) -> str:
+    """The next steps agreed at a check-in, one line: ``"Use the card; Call Anna"``."""
+    return "; ".join(checkin.steps)
 
 
 Block = Heading | Text | Bullets | Facts | TrendChart | Box | FillIn | CheckInLog
@@ -137,10 +168,12 @@ def _header(plan: Plan, audience: Audience) -> Facts:
 
 def _checkins(plan: Plan) -> Iterator[Block]:
     yield Heading("Check-ins", edited=False)
-    shown = plan.checkins[-LAST_CHECKINS:]
-    if len(plan.checkins) > len(shown):
-        yield Text(f"The last {len(shown)} of {len(plan.checkins)} check-ins.", "muted")
-    yield CheckInLog(shown)
+    ordered = sorted(plan.checkins, key=lambda c: c.when)  # stable: same-day check-ins keep their order
+    carried = tuple(carried_lines(c, ordered[i - 1] if i else None) for i, c in enumerate(ordered))
+    shown = tuple(ordered[-LAST_CHECKINS:])
+    if len(ordered) > len(shown):
+        yield Text(f"The last {len(shown)} of {len(ordered)} check-ins.", "muted")
+    yield CheckInLog(shown, carried[len(ordered) - len(shown) :])
 
 
 # --------------------------------------------------------------------------- the person's copy
@@ -176,11 +209,13 @@ def _person_blocks(plan: Plan) -> Iterator[Block]:
     if plan.kind == "top":
         yield Heading("Your next step")
         yield Bullets(plan.development)
-        yield Heading("Coaching others — an invitation")
-        if plan.person_owns:
-            yield Bullets(plan.person_owns)
-        yield Text("A short readiness check:", "muted")
-        yield Bullets(plan.readiness)
+        if plan.person_owns or plan.readiness:
+            yield Heading("Coaching others — an invitation")
+            if plan.person_owns:
+                yield Bullets(plan.person_owns)
+            if plan.readiness:
+                yield Text("A short readiness check:", "muted")
+                yield Bullets(plan.readiness)
         if plan.coach_line:
             yield Heading("Your own coach")
             yield Text(plan.coach_line, "strong")
@@ -292,7 +327,7 @@ def _hr_blocks(plan: Plan) -> Iterator[Block]:
     yield Heading("The employee's view")
     yield FillIn((EMPLOYEE_VIEW,))
     yield Heading("Who decides, and by when")
-    first = plan.generated_on + timedelta(days=90 if not plan.support_given else 30)
+    first = plan_day(plan.generated_on, 90 if not plan.support_given else 30)
     yield FillIn(
         (f"{plan.manager or 'The manager'} with HR, after hearing the employee; not before {format_date(first)}",),
         signature=True,
@@ -339,7 +374,7 @@ def block_text(blocks: Sequence[Block]) -> str:
         elif isinstance(block, Facts):
             parts.extend(f"{k} {v}" for k, v in block.pairs)
         elif isinstance(block, CheckInLog):
-            parts.extend(f"{c.note} {c.next_step} {c.by}" for c in block.rows)
+            parts.extend(f"{c.by} {' '.join(carried)} {c.note} {c.next_step}" for c, carried in block.lines())
     return "\n".join(parts)
 
 
@@ -381,8 +416,12 @@ def _md_block(block: Block) -> list[str]:
         return [*lines, ""]
     if not block.rows:
         return ["_No check-ins yet._", ""]
-    rows = [f"| {format_date(c.when)} | {_cell(md(c.note))} | {_cell(md(c.next_step))} |" for c in block.rows]
-    return ["| Date | Note | Next step |", "|---|---|---|", *rows, ""]
+    rows = [
+        f"| {format_date(c.when)} | {_cell(md(c.by))} | {_cell(md('; '.join(carried)))} | {_cell(md(c.note))} "
+        f"| {_cell(md(steps_text(c)))} |"
+        for c, carried in block.lines()
+    ]
+    return [f"| {' | '.join(LOG_COLUMNS)} |", "|---|---|---|---|---|", *rows, ""]
 
 
 def to_markdown(plan: Plan, audience: Audience = "person") -> str:

@@ -9,8 +9,24 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Literal, cast
+from datetime import date, timedelta
+from typing import Final, Literal, cast
+
+REVIEW_DAYS: Final = 90
+"""A plan's goals are reviewed this many days after the plan is written."""
+CHECKPOINT_DAYS: Final = (30, 60)
+"""Days after the plan date of the checkpoints before the review (the document and the calendar share them)."""
+
+
+def plan_day(written_on: date, days: int) -> date:
+    """The date ``days`` after ``written_on``, moved to the Monday after when it falls on a weekend.
+
+    Every dated step of a plan (checkpoints, check-ins, the review) goes through here, so the document and
+    the calendar name the same working day.
+    """
+    day = written_on + timedelta(days=days)
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
 
 PlanKind = Literal["coaching", "top", "watch", "hr_brief"]
 Audience = Literal["person", "manager"]
@@ -38,14 +54,43 @@ class FocusArea:
     sizing_note: str = ""  # for the manager: the months, mean, spread and best month the goal was sized from
 
 
+Outcome = Literal["done", "in_progress", "dropped"]
+OUTCOMES: Final[dict[Outcome, str]] = {"done": "done", "in_progress": "in progress", "dropped": "dropped"}
+"""What happened to a step agreed at the previous check-in, as stored and as a reader sees it."""
+_BULLET: Final = "-*•–· \t"
+
+
+def next_steps(text: str) -> tuple[str, ...]:
+    """The steps a next-step text holds: one per non-blank line, without a leading bullet mark."""
+    return tuple(step for line in text.splitlines() if (step := line.strip().lstrip(_BULLET).strip()))
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """One step agreed at the previous check-in, and what happened to it."""
+
+    step: str
+    outcome: Outcome | None = None  # None: not recorded (a check-in logged before outcomes were asked)
+
+
 @dataclass(frozen=True)
 class CheckIn:
-    """A short coaching conversation, logged so effectiveness can be assessed later."""
+    """A short coaching conversation, logged so effectiveness can be assessed later.
+
+    It opens with the previous check-in's next steps and what happened to each (``carried``), so the log
+    shows the fate of every agreed step. Check-ins logged before outcomes were asked carry none.
+    """
 
     when: date
     note: str
-    next_step: str
+    next_step: str  # one step per line
     by: str
+    carried: tuple[StepOutcome, ...] = ()
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The next steps agreed at this check-in, one per line of ``next_step``."""
+        return next_steps(self.next_step)
 
 
 @dataclass(frozen=True)
@@ -103,10 +148,12 @@ class Plan:
     tier_history: tuple[str, ...] = ()  # manager: the tier in earlier windows, oldest first
     context_checks: tuple[str, ...] = ()  # hr_brief / watch: context to check before any conclusion
     checkins: tuple[CheckIn, ...] = field(default_factory=tuple)
+    coach_name: str = ""  # the coach's name alone (the calendar's events name them); "" when none is named
+    coachees: tuple[str, ...] = ()  # top: the names of the people they are invited to coach (the calendar)
     edited_fields: tuple[str, ...] = ()  # names of fields a manager edited (shown as "edited")
 
 
-IDENTIFIERS = frozenset({"kind", "role", "tier", "metric", "edited_fields", "tier_history"})
+IDENTIFIERS = frozenset({"kind", "role", "tier", "metric", "edited_fields", "tier_history", "outcome"})
 """Plan fields that are codes the renderers look up, not text a reader sees: never rewritten."""
 
 

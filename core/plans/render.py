@@ -47,7 +47,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from core.months import format_date, short_label
+from core.plans.calendar import plan_calendar
 from core.plans.document import (
+    LOG_COLUMNS,
     Block,
     Box,
     Bullets,
@@ -412,7 +414,7 @@ def _pdf_checkins(pdf: FPDF, block: CheckInLog) -> None:
     pdf.set_line_width(0.2)
     heading_style = FontFace(emphasis="BOLD", color=INK, fill_color=(241, 243, 245))
     with pdf.table(
-        col_widths=(22, 70, 56, 26),
+        col_widths=(20, 24, 44, 50, 36),
         headings_style=heading_style,
         line_height=4.4,
         padding=1.2,
@@ -421,14 +423,15 @@ def _pdf_checkins(pdf: FPDF, block: CheckInLog) -> None:
         first_row_as_headings=True,
     ) as table:
         row = table.row()
-        for heading in ("Date", "Note", "Next step", "By"):
+        for heading in LOG_COLUMNS:
             row.cell(heading)
-        for checkin in sorted(block.rows, key=lambda c: c.when):
+        for checkin, carried in block.lines():  # oldest first
             row = table.row()
             row.cell(format_date(checkin.when))
-            row.cell(checkin.note or "—")
-            row.cell(checkin.next_step or "—")
             row.cell(checkin.by or "—")
+            row.cell("\n".join(carried) or "—")
+            row.cell(checkin.note or "—")
+            row.cell("\n".join(checkin.steps) or "—")
 
 
 def _footer(plan: Plan, audience: Audience) -> str:
@@ -583,16 +586,17 @@ def to_docx(plan: Plan, audience: Audience = "person") -> bytes:
         elif not block.rows:
             doc.add_paragraph("No check-ins yet.")
         else:
-            log = doc.add_table(rows=1, cols=4)
+            log = doc.add_table(rows=1, cols=len(LOG_COLUMNS))
             log.style = "Table Grid"
-            for cell, column_title in zip(log.rows[0].cells, ("Date", "Note", "Next step", "By"), strict=True):
+            for cell, column_title in zip(log.rows[0].cells, LOG_COLUMNS, strict=True):
                 cell.paragraphs[0].add_run(column_title).bold = True
-            for checkin in sorted(block.rows, key=lambda c: c.when):
+            for checkin, carried in block.lines():  # oldest first
                 cells = log.add_row().cells
                 cells[0].text = format_date(checkin.when)
-                cells[1].text = checkin.note
-                cells[2].text = checkin.next_step
-                cells[3].text = checkin.by
+                cells[1].text = checkin.by
+                cells[2].text = "\n".join(carried)
+                cells[3].text = checkin.note
+                cells[4].text = "\n".join(checkin.steps)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -602,7 +606,9 @@ def to_docx(plan: Plan, audience: Audience = "person") -> bytes:
 # ZIP
 
 
-def _readme(plans: Sequence[Plan], fmt: str, names: dict[str, str], audience: Audience, left_out: int) -> str:
+def _readme(
+    plans: Sequence[Plan], fmt: str, names: dict[str, str], audience: Audience, left_out: int, calendars: int
+) -> str:
     hr = [p for p in plans if p.kind == "hr_brief"]
     counts = {kind: sum(p.kind == kind for p in plans) for kind in ("coaching", "top", "watch", "hr_brief")}
     what = "each person's own plan" if audience == "person" else "the manager's notes (confidential)"
@@ -619,6 +625,13 @@ def _readme(plans: Sequence[Plan], fmt: str, names: dict[str, str], audience: Au
     ]
     if audience == "person":
         lines += ["The person's plans hold no tier, percentile or rank: hand them over unchanged."]
+    if calendars:
+        lines += [
+            "",
+            f"{calendars} calendar file{'s' if calendars != 1 else ''} (.ics), named like the document next to it: "
+            "the plan's rhythm — the check-ins, the reviews and the 30/60/90-day dates — to import into any "
+            "calendar. They hold names and dates, no figures.",
+        ]
     if left_out:
         lines += [
             "",
@@ -639,7 +652,7 @@ def plans_zip(
     markdown: Callable[[Plan], str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     audience: Audience = "person",
-    calendars: Callable[[Plan], bytes | None] | None = None,
+    calendars: Callable[[Plan], bytes | None] | None = plan_calendar,
 ) -> bytes:
     """Pack one document per plan into a ZIP, ordered by ``rep_id``, with a README.txt.
 
@@ -651,8 +664,9 @@ def plans_zip(
         progress: called as ``progress(done, total)`` after each plan.
         audience: ``"person"`` — each person's own plan, HR briefs left out (the README counts them);
             ``"manager"`` — the manager's notes, and the HR briefs.
-        calendars: ``plan -> .ics bytes or None``; when given, each plan's cadence is added as
-            ``f"{stem}.ics"`` next to its document.
+        calendars: ``plan -> .ics bytes or None``; each plan's cadence is added as ``f"{stem}.ics"`` next
+            to its document (default :func:`core.plans.calendar.plan_calendar`: none for an HR brief);
+            ``None`` leaves calendars out.
 
     Returns:
         The ZIP file as bytes (deflated; same plans, same bytes).
@@ -665,6 +679,7 @@ def plans_zip(
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
     names: dict[str, str] = {}
     used: set[str] = set()
+    made = 0
     out = BytesIO()
 
     def member(name: str, data: bytes) -> None:
@@ -691,7 +706,8 @@ def plans_zip(
             ics = calendars(plan) if calendars is not None else None
             if ics is not None:
                 member(name.rsplit(".", 1)[0] + ".ics", ics)
+                made += 1
             if progress is not None:
                 progress(done, total)
-        member("README.txt", _readme(ordered, fmt, names, audience, left_out).encode("utf-8"))
+        member("README.txt", _readme(ordered, fmt, names, audience, left_out, made).encode("utf-8"))
     return out.getvalue()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Final, Literal
 
 import pandas as pd
@@ -27,11 +27,9 @@ from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult
 from core.months import format_date, span_label
 from core.plans.goals import MIN_MONTHS, Month, Sizing, size_metric_goal
+from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, plan_day
 from core.schema import ROLE_NAMES
 from core.scoring.metrics import MetricSpec, format_value, metric_refs, metrics_with_values
-
-CHECKPOINT_DAYS: Final = (30, 60)
-"""Days after the plan date of the checkpoints before the 90-day review."""
 
 MAX_FOCUS: Final = 2
 """One or two goals, not one per weak metric."""
@@ -259,7 +257,7 @@ def focus_text(
     value = cell_number(person.get(f"{spec.id}_raw"))
     median = metric_refs(medians, spec.role, spec.id)[0]
     sizing, months = size_metric_goal(records, spec.id, median=median)
-    review = today + timedelta(days=90)
+    review = plan_day(today, REVIEW_DAYS)
     over = f"over {period}" if period else "this period"
     where = f"{spec.label}: {format_value(spec, value)} {over}; the role median is {format_value(spec, median)}."
     if not math.isnan(value) and not math.isnan(median) and value >= median:
@@ -267,7 +265,7 @@ def focus_text(
     history = _months_text(months, spec)
     where_now = f"{where} {history}".strip()
     behaviour = BEHAVIOURS.get(spec.id, "A weekly practice chosen with your coach")
-    first, second = (today + timedelta(days=d) for d in CHECKPOINT_DAYS)
+    first, second = (plan_day(today, d) for d in CHECKPOINT_DAYS)
     if sizing is None:
         why = (
             "there are no monthly figures to size one from"

@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS
 from core.store.db import retry_when_busy
 from core.store.digest import sha256_bytes as sha256_bytes  # re-exported: where callers have found it
-from core.store.models import Dataset, Person
+from core.store.models import Dataset
 
 _CHUNK = 20_000
 _DATASET: Table = SQLModel.metadata.tables["dataset"]
@@ -327,27 +327,36 @@ def get_dataset(*, engine: Engine, dataset_id: int) -> DatasetInfo | None:
 
 
 def load_records(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
-    """Read a dataset back as a canonical table, sorted by rep_id and period."""
-    query = (
-        select(
-            _PERSON.c.rep_id,
-            _PERSON.c.name,
-            _PERSON.c.role,
-            _PERSON.c.team,
-            _PERSON.c.region,
-            _PERSON.c.manager,
-            _RECORD.c.period,
-            *[_RECORD.c[c] for c in METRIC_COLUMNS],
-            _PERSON.c.coach_willing,
-            _PERSON.c.coach_aptitude,
-            _PERSON.c.coach_trained,
-        )
-        .join(Person, _PERSON.c.id == _RECORD.c.person_id)
-        .where(_RECORD.c.dataset_id == dataset_id)
-        .order_by(_PERSON.c.rep_id, _RECORD.c.period)
+    """Read a dataset back as a canonical table, sorted by rep_id and period.
+
+    The people (a few thousand rows) and their months (up to hundreds of thousands) are read apart and
+    joined here: the months come as plain numbers straight from the driver's cursor, column by column,
+    so no per-row objects and no repeated person texts are built (#17: this is most of a page's first run).
+    """
+    people_query = select(_PERSON.c.id, *[_PERSON.c[c] for c in PERSON_COLUMNS]).where(
+        _PERSON.c.dataset_id == dataset_id
+    )
+    records_query = select(_RECORD.c.person_id, _RECORD.c.period, *[_RECORD.c[c] for c in METRIC_COLUMNS]).where(
+        _RECORD.c.dataset_id == dataset_id
     )
     with engine.connect() as connection:
-        frame = pd.read_sql(query, connection)
+        people = pd.DataFrame(connection.execute(people_query).all(), columns=["id", *PERSON_COLUMNS])
+        result = connection.execute(records_query)
+        rows = result.cursor.fetchall() if result.cursor is not None else result.all()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (2 + len(METRIC_COLUMNS))
+    months = pd.DataFrame(
+        {
+            "person_id": np.asarray(columns[0], dtype=np.int64),
+            "period": pd.Series(columns[1], dtype=object),
+            **{c: np.asarray(v, dtype=np.float64) for c, v in zip(METRIC_COLUMNS, columns[2:], strict=True)},
+        }
+    )  # None (NULL) reads as NaN in a float array
+    at = pd.Index(people["id"].astype(np.int64)).get_indexer(pd.Index(months["person_id"]))
+    frame = people.drop(columns="id").iloc[at].reset_index(drop=True)
+    frame["period"] = months["period"].astype(str).to_numpy()
+    for c in METRIC_COLUMNS:
+        frame[c] = months[c].to_numpy()
+    frame = frame.sort_values(["rep_id", "period"], kind="stable").reset_index(drop=True)
     for c in COUNT_COLUMNS:
         frame[c] = frame[c].astype("Int64")
     for c in set(METRIC_COLUMNS) - set(COUNT_COLUMNS):

@@ -183,7 +183,7 @@ class PlanEdit(SQLModel, table=True):
 
 
 class CheckInRecord(SQLModel, table=True):
-    """One logged coaching check-in: date, note, next step — so effectiveness can be assessed later."""
+    """One logged coaching check-in: date, note, next steps, and what happened to last time's steps."""
 
     __tablename__ = "check_in"
     __table_args__ = (Index("ix_check_in_dataset_rep", "dataset_id", "rep_id"),)
@@ -194,6 +194,9 @@ class CheckInRecord(SQLModel, table=True):
     held_on: date
     note: str = Field(sa_type=Text)
     next_step: str = Field(default="", sa_type=Text)
+    # The previous check-in's next steps and what happened to each, as JSON [{"step", "outcome"}];
+    # NULL when there was nothing to carry forward, or for a check-in logged before 0011.
+    previous_steps: str | None = Field(default=None, sa_type=Text)
     changed_by: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 

@@ -62,7 +62,7 @@ def test_busy_store_keeps_the_typed_check_in(app_env: Path, monkeypatch: pytest.
     at = _page("plans")
     rep = str(at.selectbox(key="pl_person").value)
     at.text_input(key="pl_ci_note").set_value("Reviewed ten rejected leads together")
-    at.text_input(key="pl_ci_next").set_value("Use the three qualifying questions")
+    at.text_area(key="pl_ci_next").set_value("Use the three qualifying questions")
     with write_lock(app_env):
         at.button(key="pl_ci_save").click().run()
     assert not at.exception, [e.value for e in at.exception]

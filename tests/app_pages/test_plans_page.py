@@ -23,7 +23,8 @@ def _page() -> AppTest:
 
 
 def test_find_a_core_person_and_read_the_plan(app_env: Path) -> None:
-    """Filtering to the core tier shows a coaching plan naming the person and a peer coach or manager."""
+    """Filtering to the core tier shows a coaching plan naming the person and a peer coach or manager, and
+    offers the plan's calendar."""
     at = _page()
     at.selectbox(key="pl_tier").set_value("core").run()
     rep = at.selectbox(key="pl_person").value
@@ -33,6 +34,8 @@ def test_find_a_core_person_and_read_the_plan(app_env: Path) -> None:
     assert f"({rep})" not in text.split("# Manager's notes")[0]  # the person's copy: no ID, tier or percentile
     assert "percentile" not in text.split("# Manager's notes")[0].lower()
     assert at.radio(key="pl_for").value == "The person's plan"
+    labels = [str(b.proto.label) for b in at.get("download_button")]
+    assert "Download calendar (.ics)" in labels  # the plan's check-ins and reviews, for any calendar
 
 
 def test_edit_goal_and_log_checkin(app_env: Path) -> None:
@@ -51,11 +54,46 @@ def test_edit_goal_and_log_checkin(app_env: Path) -> None:
     assert "Reach the team median by the end of February" in stored.values()
 
     at.text_input(key="pl_ci_note").set_value("Reviewed ten rejected leads together")
-    at.text_input(key="pl_ci_next").set_value("Use the three qualifying questions")
+    at.text_area(key="pl_ci_next").set_value("Use the three qualifying questions")
     at.button(key="pl_ci_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     logged = checkins(engine=engine, dataset_id=dataset_id, rep_id=rep)
     assert [c.note for _, c in logged] == ["Reviewed ten rejected leads together"]
+
+
+def test_a_checkin_opens_with_last_times_steps(app_env: Path) -> None:
+    """A second check-in asks what happened to each of the first one's steps, refuses none, and logs them."""
+    at = _page()
+    at.selectbox(key="pl_tier").set_value("core").run()
+    rep = str(at.selectbox(key="pl_person").value)
+    assert not [r for r in at.radio if str(r.key).startswith("pl_ci_out_")]  # nothing to carry forward yet
+    at.text_input(key="pl_ci_note").set_value("Kick-off")
+    at.text_area(key="pl_ci_next").set_value("Call two lost customers\nShadow Lea on a demo")
+    at.button(key="pl_ci_save").click().run()
+    asked = [r for r in at.radio if str(r.key).startswith("pl_ci_out_")]
+    assert [r.label for r in asked] == ["Call two lost customers", "Shadow Lea on a demo"]
+
+    at.text_input(key="pl_ci_note").set_value("Both customers called back")
+    at.radio(key=str(asked[0].key)).set_value("done")
+    at.button(key="pl_ci_save").click().run()  # the second step has no outcome yet: refused, note kept
+    assert [e.value for e in at.error] == [
+        'Say what happened to last time\'s step "Shadow Lea on a demo": done, in progress or dropped.'
+    ]
+    assert at.text_input(key="pl_ci_note").value == "Both customers called back"
+    at.radio(key=str(asked[1].key)).set_value("dropped")
+    at.button(key="pl_ci_save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+
+    engine = make_engine(f"sqlite:///{app_env}")
+    logged = checkins(engine=engine, dataset_id=list_datasets(engine=engine)[0].id, rep_id=rep)
+    assert [(s.step, s.outcome) for s in logged[-1][1].carried] == [
+        ("Call two lost customers", "done"),
+        ("Shadow Lea on a demo", "dropped"),
+    ]
+    text = " ".join(m.value for m in at.markdown)
+    assert "Call two lost customers — done; Shadow Lea on a demo — dropped" in text  # the plan's log
+    table = at.dataframe[0].value
+    assert table["last time's steps"].iloc[0] == "Call two lost customers — done; Shadow Lea on a demo — dropped"
 
 
 def test_zip_for_the_filter(app_env: Path) -> None:

@@ -295,7 +295,7 @@ def test_chains_levels_and_invitations(tmp_path: Path) -> None:
 
 
 def test_plans_zip_one_file_per_person(tmp_path: Path) -> None:
-    """`plans --out` writes a ZIP with one file per person, each named with the rep_id."""
+    """`plans --out` writes a ZIP with one file per person named with the rep_id, and a calendar per plan."""
     import zipfile
 
     from core.demo import DemoSpec, generate_team
@@ -316,9 +316,14 @@ def test_plans_zip_one_file_per_person(tmp_path: Path) -> None:
     mine = [n for n in archive.namelist() if n.endswith(".md")]
     assert 0 < len(mine) <= len(names)
     assert all(b"percentile" not in archive.read(n).lower() for n in mine)
-    one = _run(["plans", str(path), "--out", str(out), "--rep", "E10001", "--format", "pdf"], tmp_path)
+    calendars = [n for n in archive.namelist() if n.endswith(".ics")]
+    assert sorted(n.removesuffix(".ics") for n in calendars) == sorted(n.removesuffix(".md") for n in mine)
+    assert all(archive.read(n).startswith(b"BEGIN:VCALENDAR") for n in calendars)
+    assert "with a calendar (.ics) each" in person.stderr
+    one = _run(["plans", str(path), "--out", str(out), "--rep", "E10001", "--format", "pdf", "--no-calendar"], tmp_path)
     assert one.returncode == 0, one.stderr
     assert [n for n in zipfile.ZipFile(out).namelist() if n.endswith(".pdf")][0].startswith("E10001_")
+    assert not any(n.endswith(".ics") for n in zipfile.ZipFile(out).namelist())
     missing = _run(["plans", str(path), "--out", str(out), "--rep", "NOPE"], tmp_path)
     assert missing.returncode == 2 and "NOPE" in missing.stderr
 

@@ -38,7 +38,7 @@ def test_a_core_plan_can_focus_on_won_revenue_per_month(team: pd.DataFrame) -> N
     assert area.metric == "revenue_per_month" and area.label == "Won revenue per month"
     assert area.value_text.endswith(" per month") and "," in area.median_text
     assert area.practice == PLAYBOOK["revenue_per_month"]
-    assert area.goal.startswith(("From about ", "A number you agree")) and "by 21 Feb 2027" in area.goal
+    assert area.goal.startswith(("From about ", "A number you agree")) and "by 22 Feb 2027" in area.goal
     assert area.sizing_note.startswith("Won revenue per month: ")
     text = to_markdown(plan, "manager")
     assert "Won revenue per month" in text and "Quota attainment" not in text

@@ -29,7 +29,7 @@ from core.plans.content import (
     plans_from_records,
     to_markdown,
 )
-from core.plans.model import CheckIn, Plan
+from core.plans.model import CheckIn, Plan, StepOutcome, plan_day
 from core.scoring.metrics import METRICS, metrics_for, role_medians, score_people
 from core.scoring.segmentation import SegmentSettings, segment
 from core.scoring.tiers import score_history
@@ -83,7 +83,7 @@ def test_core_plan_names_peer_coach_focus_goals_and_review_date(demo: PlanInputs
     pairs = demo.chains.pairs
     pair = pairs[pairs["coachee_role"] == "SDR"].sort_values("coachee_id").iloc[0]
     plan = _plan(demo, pair["coachee_id"])
-    review = TODAY + timedelta(days=REVIEW_DAYS)
+    review = plan_day(TODAY, REVIEW_DAYS)
     assert plan.kind == "coaching"
     assert plan.tier == "core"
     assert plan.coach == f"{pair['coach_name']} (AE)"
@@ -91,7 +91,7 @@ def test_core_plan_names_peer_coach_focus_goals_and_review_date(demo: PlanInputs
     assert plan.coach_line == f"{pair['coach_name']} (Account Executive)"
     assert 1 <= len(plan.focus) <= 2
     for area in plan.focus:
-        assert area.review_date == review == date(2027, 2, 21)
+        assert area.review_date == review == date(2027, 2, 22)  # 21 Feb 2027 is a Sunday
         assert area.goal.count(format_date(review)) == 1
         assert not any(format_date(review) in c for c in area.checkpoints)  # the date once
         assert [c.split(" (")[0] for c in area.checkpoints] == ["By 23 Dec 2026", "By 22 Jan 2027"]
@@ -273,7 +273,7 @@ def test_edits_are_kept_marked_and_survive_a_rebuild_with_other_data(demo: PlanI
         assert plan.notes == "Prefers mornings."
         assert set(plan.edited_fields) == {f"focus:{metric}:goal", f"focus:{metric}:practice", "cadence", "notes"}
     assert second.focus[0].value_text != first.focus[0].value_text
-    assert second.focus[0].review_date == later + timedelta(days=REVIEW_DAYS)
+    assert second.focus[0].review_date == plan_day(later, REVIEW_DAYS)
     markdown = to_markdown(second)
     assert f"### {second.focus[0].label} *(edited)*" in markdown
     assert "**Result goal: Agree a personal target with Mara by January.**" in markdown
@@ -498,7 +498,11 @@ def fixed_plan() -> Plan:
     )
     checkins = [
         CheckIn(
-            date(2026, 11, 16), "Reviewed five turned-down leads | two lacked a budget owner", "Ask for budget", "Lea"
+            date(2026, 11, 16),
+            "Reviewed five turned-down leads | two lacked a budget owner",
+            "Ask for budget\nSit in on two first meetings",
+            "Lea",
+            carried=(StepOutcome("Use it on every lead this week", "in_progress"),),
         ),
         CheckIn(date(2026, 11, 9), "Agreed the criteria card", "Use it on every lead this week", "Lea Wolf"),
     ]

@@ -47,3 +47,17 @@ def test_what_the_goldens_say_where_it_matters() -> None:
         assert "dismiss" not in text.lower(), name
         if not name.endswith("_manager.md") and name != "hr_brief.md":
             assert not re.search(r"\b(tier|percentile|rank|borderline|adjusted)\b", text.lower()), name
+
+
+def test_a_top_performer_who_said_no_gets_no_invitation_to_coach() -> None:
+    """Not every star is a natural coach: after a no, the plan is their own development, nothing else."""
+    from core.plans.content import plans_from_records
+    from core.plans.document import to_markdown
+    from tests.plans.golden_team import TODAY, team
+
+    frame = team()
+    frame.loc[frame["rep_id"] == "AE02", "coach_willing"] = "no"
+    (plan,) = plans_from_records(frame, rep_ids=["AE02"], today=TODAY)
+    text = to_markdown(plan)
+    assert plan.kind == "top" and "## Your next step" in text
+    assert "Coaching others" not in text and "readiness" not in text

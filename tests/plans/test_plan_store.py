@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from core.governance.retention import delete_dataset
-from core.plans.store import add_checkin, all_plan_edits, checkins, plan_edits, set_plan_edit
+from core.plans.model import StepOutcome
+from core.plans.store import add_checkin, all_plan_edits, carry_forward, checkins, plan_edits, set_plan_edit
 from core.store.datasets import sha256_bytes, store_dataset
 
 
@@ -104,3 +105,68 @@ def test_deleted_with_dataset(engine: Engine, dataset_id: int) -> None:
     delete_dataset(engine=engine, dataset_id=dataset_id, actor="test")
     assert all_plan_edits(engine=engine, dataset_id=dataset_id) == {}
     assert checkins(engine=engine, dataset_id=dataset_id) == []
+
+
+def _log(engine: Engine, dataset_id: int, held_on: date, next_step: str, **outcomes: str) -> None:
+    add_checkin(
+        engine=engine,
+        dataset_id=dataset_id,
+        rep_id="E1",
+        held_on=held_on,
+        note="Talked it through",
+        next_step=next_step,
+        changed_by="Lea",
+        outcomes={k.replace("_", " "): v for k, v in outcomes.items()},
+    )
+
+
+def test_a_checkin_carries_the_previous_steps_with_their_outcomes(engine: Engine, dataset_id: int) -> None:
+    """Each line of last time's next step comes back as a step with its outcome, in order."""
+    today = date.today()
+    _log(engine, dataset_id, today - timedelta(days=14), "Use the card\n- Call Anna\n\nShadow Ben")
+    _log(engine, dataset_id, today - timedelta(days=7), "Ask for budget", Use_the_card="done", Call_Anna="dropped",
+         Shadow_Ben="in_progress")  # fmt: skip
+    _log(engine, dataset_id, today, "", Ask_for_budget="done")
+    logged = [c for _, c in checkins(engine=engine, dataset_id=dataset_id, rep_id="E1")]
+    assert logged[0].carried == () and logged[0].steps == ("Use the card", "Call Anna", "Shadow Ben")
+    assert logged[1].carried == (
+        StepOutcome("Use the card", "done"),
+        StepOutcome("Call Anna", "dropped"),
+        StepOutcome("Shadow Ben", "in_progress"),
+    )
+    assert logged[2].carried == (StepOutcome("Ask for budget", "done"),)
+
+
+def test_a_missing_or_unknown_outcome_is_refused(engine: Engine, dataset_id: int) -> None:
+    """A step of the previous check-in without an outcome, or an outcome not among the three, is refused."""
+    today = date.today()
+    _log(engine, dataset_id, today - timedelta(days=7), "Use the card\nCall Anna")
+    with pytest.raises(ValueError, match='step "Call Anna": done, in progress or dropped'):
+        _log(engine, dataset_id, today, "", Use_the_card="done")
+    with pytest.raises(ValueError, match='"finished" is not what can happen to a step'):
+        _log(engine, dataset_id, today, "", Use_the_card="done", Call_Anna="finished")
+    assert len(checkins(engine=engine, dataset_id=dataset_id)) == 1  # nothing stored by a refusal
+    _log(engine, dataset_id, today - timedelta(days=30), "")  # before the first: nothing to carry forward
+    assert len(checkins(engine=engine, dataset_id=dataset_id)) == 2
+
+
+@pytest.mark.parametrize(
+    ("previous", "outcomes", "expected"),
+    [
+        ("", {}, ()),
+        ("  \n ", {}, ()),
+        ("One", {"One": "done"}, (StepOutcome("One", "done"),)),
+        ("• One\n* Two", {"One": "dropped", "Two": "in_progress", "Old": "done"},
+         (StepOutcome("One", "dropped"), StepOutcome("Two", "in_progress"))),
+    ],
+)  # fmt: skip
+def test_carry_forward(previous: str, outcomes: dict[str, str], expected: tuple[StepOutcome, ...]) -> None:
+    """Steps are the non-blank lines without bullet marks; each gets its outcome; others are ignored."""
+    assert carry_forward(previous, outcomes) == expected
+
+
+@pytest.mark.parametrize(("previous", "outcomes"), [("One", {}), ("One", {"One": "Done"}), ("", {"x": ""})])
+def test_carry_forward_refuses(previous: str, outcomes: dict[str, str]) -> None:
+    """A missing outcome, a wrongly spelt one and an empty one are each refused with a sentence."""
+    with pytest.raises(ValueError, match="done, in progress or dropped"):
+        carry_forward(previous, outcomes)

@@ -13,6 +13,7 @@ import pypdf
 import pytest
 from docx import Document
 
+from core.plans.calendar import plan_calendar
 from core.plans.model import CheckIn, FocusArea, Plan
 from core.plans.render import font_path, plan_blocks, plans_zip, to_docx, to_pdf, trend_png
 
@@ -224,7 +225,7 @@ def test_font_path_points_at_dejavu() -> None:
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "md"])
 def test_plans_zip_names_members_and_reports_progress(fmt: str) -> None:
-    """Three plans give three files named by the stem function plus a README, in rep_id order."""
+    """Three plans give three files named by the stem function (with the non-HR calendars) plus a README."""
     calls: list[tuple[int, int]] = []
     data = plans_zip(
         [coaching_plan(), top_plan(), hr_brief()],
@@ -239,7 +240,14 @@ def test_plans_zip_names_members_and_reports_progress(fmt: str) -> None:
         readme = archive.read("README.txt").decode("utf-8")
         assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in archive.infolist())
         first = archive.read(names[0])
-    assert names == [f"ae-042_Đorđe.{fmt}", f"am-003_Zoë.{fmt}", f"sdr-007_Łukasz.{fmt}", "README.txt"]
+    assert names == [
+        f"ae-042_Đorđe.{fmt}",
+        f"am-003_Zoë.{fmt}",
+        "am-003_Zoë.ics",
+        f"sdr-007_Łukasz.{fmt}",
+        "sdr-007_Łukasz.ics",
+        "README.txt",
+    ]
     assert calls == [(1, 3), (2, 3), (3, 3)]
     assert "3 documents" in readme and "CONFIDENTIAL" in readme and f"ae-042_Đorđe.{fmt}" in readme
     if fmt == "md":
@@ -252,7 +260,8 @@ def test_fifty_pdfs_render_quickly() -> None:
     start = time.perf_counter()
     data = plans_zip(plans, "pdf", file_stem=lambda rep_id, _name: rep_id, markdown=lambda _p: "", audience="manager")
     assert time.perf_counter() - start < 30
-    assert len(zipfile.ZipFile(BytesIO(data)).namelist()) == 51  # hr briefs share one rep_id: stems get -2, -3
+    # hr briefs share one rep_id: stems get -2, -3; each coaching plan has its calendar
+    assert len(zipfile.ZipFile(BytesIO(data)).namelist()) == 51 + sum(1 for i in range(50) if i % 3)
 
 
 def hostile_plan() -> Plan:
@@ -306,11 +315,25 @@ def test_person_zip_leaves_hr_briefs_out_and_says_so() -> None:
     """The person's ZIP holds the person's plans only; the README counts the HR briefs left out."""
     data = plans_zip([coaching_plan(), top_plan(), hr_brief()], "md", file_stem=lambda rep_id, _n: rep_id)
     with zipfile.ZipFile(BytesIO(data)) as archive:
-        assert archive.namelist() == ["am-003.md", "sdr-007.md", "README.txt"]
+        assert archive.namelist() == ["am-003.md", "am-003.ics", "sdr-007.md", "sdr-007.ics", "README.txt"]
         readme = archive.read("README.txt").decode("utf-8")
         person = archive.read("sdr-007.md").decode("utf-8")
     assert "Not included: 1 HR brief" in readme and "hand them over unchanged" in readme
     assert person.startswith("# Your coaching plan: Łukasz Wróbel") and "percentile" not in person.lower()
+
+
+@pytest.mark.parametrize("audience", ["person", "manager"])
+def test_zip_has_one_calendar_per_plan_and_none_for_hr_briefs(audience: str) -> None:
+    """Both audiences: an .ics next to each plan that is not an HR brief, the plan's own; the README says so."""
+    plans = [coaching_plan(), top_plan(), hr_brief()]
+    data = plans_zip(plans, "md", file_stem=lambda rep_id, _n: rep_id, audience=audience)  # type: ignore[arg-type]
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        calendars = {n: archive.read(n) for n in archive.namelist() if n.endswith(".ics")}
+        readme = archive.read("README.txt").decode("utf-8")
+    assert calendars == {f"{p.rep_id}.ics": plan_calendar(p) for p in plans if p.kind != "hr_brief"}
+    assert "2 calendar files (.ics)" in readme
+    bare = plans_zip(plans, "md", file_stem=lambda rep_id, _n: rep_id, calendars=None)
+    assert not any(n.endswith(".ics") for n in zipfile.ZipFile(BytesIO(bare)).namelist())
 
 
 def test_manager_notes_pdf_is_confidential_and_holds_the_tier() -> None:

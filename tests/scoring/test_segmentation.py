@@ -218,3 +218,17 @@ def test_flag_text_lists_every_flag_in_order() -> None:
         "borderline, improving",
         "",
     ]
+
+
+def test_monthly_history_of_one_role_is_that_roles_rows_of_the_whole_history() -> None:
+    """Percentiles are within role, so scoring one role's records alone gives the same rows (the page relies on it)."""
+    from core.demo import DemoSpec, generate_team
+    from core.scoring.segmentation import monthly_history
+
+    team = generate_team(DemoSpec(reps=150, months=14, seed=4, end="2026-10"))
+    whole = monthly_history(team)
+    for role in ("SDR", "AE", "AM"):
+        alone = monthly_history(team[team["role"] == role]).reset_index(drop=True)
+        ids = set(team.loc[team["role"] == role, "rep_id"])
+        expected = whole[whole["rep_id"].isin(ids)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(alone, expected, check_dtype=False)

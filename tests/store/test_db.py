@@ -167,6 +167,10 @@ def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine, small_te
     assert current_revision(eng) == head_revision()
     old = get_dataset(engine=eng, dataset_id=dataset_id)
     assert old is not None and old.created_by == ""  # creator unknown: nobody but an admin owns it
+    from core.plans.store import checkins
+
+    [(_, logged)] = checkins(engine=eng, dataset_id=dataset_id)
+    assert (logged.note, logged.next_step, logged.carried) == ("n", "s", ())  # no outcome invented for old rows
     if eng.dialect.name == "sqlite":
         with eng.connect() as connection:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1  # switched back on
@@ -239,3 +243,57 @@ def test_store_error_hides_a_postgres_password() -> None:
 
     message = describe_store_error(OSError(28, "No space left on device"), "postgresql://app:s3cret@db:5432/coachwise")
     assert "s3cret" not in message and "db:5432/coachwise" in message and "is full" in message
+
+
+def test_0011_adds_previous_steps_to_existing_check_ins(engine: Engine, small_team: pd.DataFrame) -> None:
+    """A store at 0010 with a check-in upgrades to head: the old row reads without outcomes, and the next
+    check-in must say what happened to its step."""
+    from datetime import date
+
+    from alembic import command
+
+    from core.plans.store import add_checkin, checkins
+    from core.store.datasets import sha256_bytes, store_dataset
+    from core.store.db import _alembic_config
+
+    dataset_id = store_dataset(
+        engine=engine, frame=small_team, name="t", source_filename="t.csv", source_sha256=sha256_bytes(b"m")
+    )
+    config = _alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+    assert "previous_steps" not in {c["name"] for c in inspect(engine).get_columns("check_in")}
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO check_in (dataset_id, rep_id, held_on, note, next_step, changed_by, created_at) "
+                "VALUES (:d, 'E1', :t, 'Kick-off', 'Try the new opener', 'm', :t)"
+            ),
+            {"d": dataset_id, "t": date(2026, 1, 1)},
+        )
+    init_db(engine)
+    assert current_revision(engine) == head_revision()
+    [(_, old)] = checkins(engine=engine, dataset_id=dataset_id)
+    assert old.carried == () and old.steps == ("Try the new opener",)
+    with pytest.raises(ValueError, match="Try the new opener"):
+        add_checkin(
+            engine=engine,
+            dataset_id=dataset_id,
+            rep_id="E1",
+            held_on=date.today(),
+            note="x",
+            next_step="",
+            changed_by="m",
+        )
+    add_checkin(
+        engine=engine,
+        dataset_id=dataset_id,
+        rep_id="E1",
+        held_on=date.today(),
+        note="Went through the opener",
+        next_step="",
+        changed_by="m",
+        outcomes={"Try the new opener": "done"},
+    )
+    assert [c.outcome for c in checkins(engine=engine, dataset_id=dataset_id)[-1][1].carried] == ["done"]
