@@ -19,6 +19,7 @@ from core.store.datasets import DatasetInfo
 from core.text import markdown_text as md
 from ui.auth import current_user, require_page
 from ui.dataset import all_datasets, forget_active, is_active
+from ui.i18n import _, ngettext, number, table_datetime_format
 from ui.state import get_engine
 
 DONE = "rt_done"  # a message to show after the rerun that follows a change
@@ -29,13 +30,15 @@ def retention() -> None:
     viewer = require_page("retention")
     if viewer is None:
         return
-    st.title("Data retention")
+    st.title(_("Data retention"))
     st.caption(
-        "Performance scores of named employees are personal data: keep them only as long as they are needed. "
-        "Deleting a dataset removes its people, monthly rows, imports, tier overrides, chain edits, plan edits, "
-        "check-ins and HR cases, and compacts the database so they are gone from its files. The audit trail keeps "
-        "a record of the deletion (IDs and a row count, no names). Copies outside Coachwise — backups, downloaded "
-        "files — are not touched."
+        _(
+            "Performance scores of named employees are personal data: keep them only as long as they are needed. "
+            "Deleting a dataset removes its people, monthly rows, imports, tier overrides, chain edits, plan edits, "
+            "check-ins and HR cases, and compacts the database so they are gone from its files. The audit trail "
+            "keeps a record of the deletion (IDs and a row count, no names). Copies outside Coachwise — backups, "
+            "downloaded files — are not touched."
+        )
     )
     done = st.session_state.pop(DONE, None)
     if done:
@@ -54,43 +57,50 @@ def retention() -> None:
 
 def _datasets(datasets: list[DatasetInfo], due: set[int]) -> None:
     """The stored datasets, and the confirmed deletion of one."""
-    st.subheader("Datasets")
+    st.subheader(_("Datasets"))
     if not datasets:
-        st.info("No datasets are stored.")
+        st.info(_("No datasets are stored."))
         return
+    when = table_datetime_format()
     st.dataframe(
         datasets_table(datasets, last=last_imports(engine=get_engine()), due=due),
         hide_index=True,
         width="stretch",
         column_config={
-            "created": st.column_config.DatetimeColumn("created (UTC)", format="D MMM YYYY, HH:mm"),
-            "last import": st.column_config.DatetimeColumn("last import (UTC)", format="D MMM YYYY, HH:mm"),
-            "demo": st.column_config.CheckboxColumn("demo", help="A generated team: invented people"),
+            "id": st.column_config.NumberColumn(_("id")),
+            "name": st.column_config.TextColumn(_("name")),
+            "created": st.column_config.DatetimeColumn(_("created (UTC)"), format=when),
+            "last import": st.column_config.DatetimeColumn(_("last import (UTC)"), format=when),
+            "rows": st.column_config.NumberColumn(_("rows")),
+            "people": st.column_config.NumberColumn(_("people")),
+            "demo": st.column_config.CheckboxColumn(_("demo"), help=_("A generated team: invented people")),
+            "due for deletion": st.column_config.CheckboxColumn(_("due for deletion")),
         },
     )
 
-    st.subheader("Delete a dataset")
+    st.subheader(_("Delete a dataset"))
     by_id = {d.id: d for d in datasets}
     chosen = st.selectbox(
-        "Dataset",
+        _("Dataset"),
         options=list(by_id),
-        format_func=lambda i: f"{by_id[i].name} · id {i} · {by_id[i].people} people · {by_id[i].row_count:,} rows",
+        format_func=lambda i: _("{name} · id {id} · {people} people · {rows} rows").format(
+            name=by_id[i].name, id=i, people=number(by_id[i].people), rows=number(by_id[i].row_count)
+        ),
         key="rt_dataset",
     )
     target = by_id[int(chosen)]
-    st.warning(
-        f"This deletes **{md(target.name)}** for good: {target.people} people, {target.row_count:,} monthly rows and "
-        "everything recorded about them. It cannot be undone."
-        + (
-            " It is the dataset the pages show now; they will switch to the newest other one."
-            if is_active(target.id)
-            else ""
-        ),
-        icon=":material/warning:",
+    warning = _(
+        "This deletes **{name}** for good: {people} people, {rows} monthly rows and everything recorded about "
+        "them. It cannot be undone."
+    ).format(name=md(target.name), people=number(target.people), rows=number(target.row_count))
+    if is_active(target.id):
+        warning += " " + _("It is the dataset the pages show now; they will switch to the newest other one.")
+    st.warning(warning, icon=":material/warning:")
+    typed = st.text_input(
+        _("To confirm, type the dataset's name: **{name}**").format(name=target.name), key="rt_confirm"
     )
-    typed = st.text_input(f"To confirm, type the dataset's name: **{target.name}**", key="rt_confirm")
     st.button(
-        "Delete for good",
+        _("Delete for good"),
         key="rt_delete",
         type="primary",
         disabled=not name_confirms(typed, target.name),
@@ -102,16 +112,26 @@ def _datasets(datasets: list[DatasetInfo], due: set[int]) -> None:
 
 def _period(days: int | None) -> None:
     """The retention period in force, and the switch and number of days to change it."""
-    st.subheader("Retention period")
+    st.subheader(_("Retention period"))
     st.markdown(
-        "Delete real datasets automatically when no file has been imported into them for a number of days. "
-        "Checked when the app starts and by `python -m core init-db`. Demo teams are kept: their people are invented."
+        _(
+            "Delete real datasets automatically when no file has been imported into them for a number of days. "
+            "Checked when the app starts and by `python -m core init-db`. Demo teams are kept: their people are "
+            "invented."
+        )
     )
-    st.caption(f"Now: {'off' if days is None else f'{days} days after the last import'}.")
+    if days is None:
+        st.caption(_("Now: off."))
+    else:
+        st.caption(
+            ngettext("Now: {n} day after the last import.", "Now: {n} days after the last import.", days).format(
+                n=number(days)
+            )
+        )
     c1, c2 = st.columns([1, 2])
-    on = c1.toggle("Delete automatically", value=days is not None, key="rt_on")
+    on = c1.toggle(_("Delete automatically"), value=days is not None, key="rt_on")
     wanted = c2.number_input(
-        "Days after the last import",
+        _("Days after the last import"),
         min_value=1,
         max_value=MAX_DAYS,
         value=days or 365,
@@ -120,13 +140,18 @@ def _period(days: int | None) -> None:
         disabled=not on,
     )
     new_days = int(wanted) if on else None
-    if st.button("Save retention period", key="rt_save", disabled=new_days == days):
+    if st.button(_("Save retention period"), key="rt_save", disabled=new_days == days):
         try:
             set_retention_days(engine=get_engine(), days=new_days, actor=current_user())
         except ValueError as exc:
             st.error(str(exc))
         else:
-            text = "Automatic deletion is off." if new_days is None else f"Real datasets are kept {new_days} days."
+            if new_days is None:
+                text = _("Automatic deletion is off.")
+            else:
+                text = ngettext("Real datasets are kept {n} day.", "Real datasets are kept {n} days.", new_days).format(
+                    n=number(new_days)
+                )
             st.session_state[DONE] = ("ok", text)
             st.rerun()
 
@@ -134,9 +159,15 @@ def _period(days: int | None) -> None:
 def _due_now(datasets: list[DatasetInfo], due: set[int]) -> None:
     """The datasets the period in force deletes at the next start, and applying it now (after a tick)."""
     names = ", ".join(f"'{md(d.name)}'" for d in datasets if d.id in due)
-    st.warning(f"With the period in force, {len(due)} dataset(s) will be deleted at the next start: {names}.")
-    confirm = st.checkbox("I understand these datasets will be deleted for good", key="rt_apply_ok")
-    st.button("Apply the retention period now", key="rt_apply", disabled=not confirm, on_click=_apply_now)
+    st.warning(
+        ngettext(
+            "With the period in force, {n} dataset will be deleted at the next start: {names}.",
+            "With the period in force, {n} datasets will be deleted at the next start: {names}.",
+            len(due),
+        ).format(n=len(due), names=names)
+    )
+    confirm = st.checkbox(_("I understand these datasets will be deleted for good"), key="rt_apply_ok")
+    st.button(_("Apply the retention period now"), key="rt_apply", disabled=not confirm, on_click=_apply_now)
 
 
 def _forget(deleted: set[int]) -> None:
@@ -148,7 +179,7 @@ def _forget(deleted: set[int]) -> None:
 def _delete(dataset_id: int, name: str) -> None:
     """The delete button's callback: delete once the name is typed, and say what happened after the rerun."""
     if not name_confirms(str(st.session_state.get("rt_confirm", "")), name):  # the button's disabled state, again
-        st.session_state[DONE] = ("warn", "Type the dataset's name to confirm the deletion.")
+        st.session_state[DONE] = ("warn", _("Type the dataset's name to confirm the deletion."))
         return
     try:
         result = delete_dataset(engine=get_engine(), dataset_id=dataset_id, actor=current_user())
@@ -157,8 +188,10 @@ def _delete(dataset_id: int, name: str) -> None:
         return
     _forget({dataset_id})
     st.session_state["rt_confirm"] = ""
-    compacted = "" if result.compacted else " The database could not be compacted now; the next deletion will."
-    st.session_state[DONE] = ("ok", f"Deleted '{md(name)}' ({result.rows:,} rows).{compacted}")
+    text = _("Deleted '{name}' ({rows} rows).").format(name=md(name), rows=number(result.rows))
+    if not result.compacted:
+        text += " " + _("The database could not be compacted now; the next deletion will.")
+    st.session_state[DONE] = ("ok", text)
 
 
 def _apply_now() -> None:
@@ -166,4 +199,9 @@ def _apply_now() -> None:
     deleted = apply_retention(engine=get_engine())
     _forget({d.dataset_id for d in deleted})
     st.session_state["rt_apply_ok"] = False
-    st.session_state[DONE] = ("ok", f"The retention period deleted {len(deleted)} dataset(s).")
+    st.session_state[DONE] = (
+        "ok",
+        ngettext(
+            "The retention period deleted {n} dataset.", "The retention period deleted {n} datasets.", len(deleted)
+        ).format(n=len(deleted)),
+    )

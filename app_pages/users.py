@@ -9,6 +9,7 @@ from core.governance.access import ROLE_HELP, ROLE_LABELS, ROLES
 from core.governance.users import USER_NAME_COLUMNS, UserInfo, create_user, list_users, update_user, users_table
 from core.store.db import STORE_ERRORS
 from ui.auth import credentials_changed, current_user, oidc_configured, require_page
+from ui.i18n import _
 from ui.redact import name_key, show_name
 from ui.state import get_engine, presenting, reset_on_next_run, show_store_error
 
@@ -18,23 +19,22 @@ def users() -> None:
     viewer = require_page("users")
     if viewer is None:
         return
-    st.title("Users")
+    st.title(_("Users"))
     sso = oidc_configured()
-    st.caption(
-        "Roles: "
-        + " · ".join(f"**{ROLE_LABELS[r]}** — {ROLE_HELP[r]}" for r in ROLES)
-        + ". Every change is written to the audit trail."
-    )
+    roles = " · ".join(f"**{_(ROLE_LABELS[r])}** — {_(ROLE_HELP[r])}" for r in ROLES)
+    st.caption(_("Roles: {roles}. Every change is written to the audit trail.").format(roles=roles))
     if sso:
         st.info(
-            "Sign-in uses your identity provider (OpenID Connect): give each account the e-mail it signs in with. "
-            "Passwords are not used.",
+            _(
+                "Sign-in uses your identity provider (OpenID Connect): give each account the e-mail it signs in "
+                "with. Passwords are not used."
+            ),
             icon=":material/key:",
         )
     accounts = list_users(engine=get_engine())
     _accounts(accounts)
     if presenting():
-        st.info("Accounts cannot be changed in presentation mode, because names are shown as aliases.")
+        st.info(_("Accounts cannot be changed in presentation mode, because names are shown as aliases."))
         return
     left, right = st.columns(2)
     _add_form(left, first=not accounts, sso=sso)
@@ -46,8 +46,10 @@ def _accounts(accounts: list[UserInfo]) -> None:
     """The accounts as a table (names as aliases in presentation mode), or how the first one is made."""
     if not accounts:
         st.info(
-            "No accounts yet, so Coachwise runs as the single local admin. The first account must be an admin — "
-            "yours. Once it exists, everyone signs in, including you.",
+            _(
+                "No accounts yet, so Coachwise runs as the single local admin. The first account must be an admin "
+                "— yours. Once it exists, everyone signs in, including you."
+            ),
             icon=":material/person_add:",
         )
         return
@@ -55,7 +57,23 @@ def _accounts(accounts: list[UserInfo]) -> None:
     if presenting():
         for column in USER_NAME_COLUMNS:
             table[column] = table[column].map(show_name)
-    st.dataframe(table, hide_index=True, width="stretch")
+    table["role"] = table["role"].map(_)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "user": st.column_config.TextColumn(_("user")),
+            "name": st.column_config.TextColumn(_("name")),
+            "e-mail": st.column_config.TextColumn(_("e-mail")),
+            "role": st.column_config.TextColumn(_("role")),
+            "manager name in the data": st.column_config.TextColumn(_("manager name in the data")),
+            "teams": st.column_config.TextColumn(_("teams")),
+            "active": st.column_config.CheckboxColumn(_("active")),
+            "password": st.column_config.CheckboxColumn(_("password")),
+            "changed (UTC)": st.column_config.TextColumn(_("changed (UTC)")),
+        },
+    )
 
 
 _ADD_TEXT_FIELDS = (
@@ -71,19 +89,21 @@ _ADD_TEXT_FIELDS = (
 def _add_form(where: DeltaGenerator, *, first: bool, sso: bool) -> None:
     """The form that adds an account (the first one defaults to admin)."""
     with where.form("us_add_form"):
-        st.markdown("**Add a user**")
-        username = st.text_input("User name", key="us_add_name", placeholder="e.g. mia.wolf")
+        st.markdown(_("**Add a user**"))
+        username = st.text_input(_("User name"), key="us_add_name", placeholder=_("e.g. mia.wolf"))
         role = st.selectbox(
-            "Role", ROLES, format_func=ROLE_LABELS.__getitem__, key="us_add_role", index=0 if first else 1
+            _("Role"), ROLES, format_func=lambda r: _(ROLE_LABELS[r]), key="us_add_role", index=0 if first else 1
         )
-        display = st.text_input("Full name (optional)", key="us_add_display")
-        email = st.text_input("E-mail" + (" (the one they sign in with)" if sso else " (optional)"), key="us_add_email")
-        password = "" if sso else st.text_input("Password (10+ characters)", type="password", key="us_add_password")
+        display = st.text_input(_("Full name (optional)"), key="us_add_display")
+        email = st.text_input(
+            _("E-mail (the one they sign in with)") if sso else _("E-mail (optional)"), key="us_add_email"
+        )
+        password = "" if sso else st.text_input(_("Password (10+ characters)"), type="password", key="us_add_password")
         manager = st.text_input(
-            "Manager name as it appears in the data (managers)", key="us_add_manager", help="e.g. 'Anna Berg'"
+            _("Manager name as it appears in the data (managers)"), key="us_add_manager", help=_("e.g. 'Anna Berg'")
         )
-        teams = st.text_area("Teams they see (managers, one per line)", key="us_add_teams")
-        if st.form_submit_button("Add user", type="primary", key="us_add_save"):
+        teams = st.text_area(_("Teams they see (managers, one per line)"), key="us_add_teams")
+        if st.form_submit_button(_("Add user"), type="primary", key="us_add_save"):
             try:
                 create_user(
                     engine=get_engine(),
@@ -108,27 +128,27 @@ def _add_form(where: DeltaGenerator, *, first: bool, sso: bool) -> None:
 def _change_form(where: DeltaGenerator, accounts: list[UserInfo], *, sso: bool) -> None:
     """A user picker and the form that changes that account's role, state, e-mail, password and scope."""
     by_name = {u.username: u for u in accounts}
-    where.markdown("**Change a user**")
-    chosen = where.selectbox("User", list(by_name), key=name_key("us_edit_user"))
+    where.markdown(_("**Change a user**"))
+    chosen = where.selectbox(_("User"), list(by_name), key=name_key("us_edit_user"))
     user = by_name[str(chosen)]
     with where.form(f"us_edit_form_{user.id}"):
         new_role = st.selectbox(
-            "Role",
+            _("Role"),
             ROLES,
             index=ROLES.index(user.role),
-            format_func=ROLE_LABELS.__getitem__,
+            format_func=lambda r: _(ROLE_LABELS[r]),
             key=f"us_edit_role_{user.id}",
         )
-        active = st.checkbox("Active (may sign in)", value=user.active, key=f"us_edit_active_{user.id}")
-        new_email = st.text_input("E-mail", value=user.email or "", key=f"us_edit_email_{user.id}")
+        active = st.checkbox(_("Active (may sign in)"), value=user.active, key=f"us_edit_active_{user.id}")
+        new_email = st.text_input(_("E-mail"), value=user.email or "", key=f"us_edit_email_{user.id}")
         new_password = (
-            "" if sso else st.text_input("New password (blank: keep)", type="password", key=f"us_edit_pw_{user.id}")
+            "" if sso else st.text_input(_("New password (blank: keep)"), type="password", key=f"us_edit_pw_{user.id}")
         )
         new_manager = st.text_input(
-            "Manager name in the data", value=user.manager_name, key=f"us_edit_manager_{user.id}"
+            _("Manager name in the data"), value=user.manager_name, key=f"us_edit_manager_{user.id}"
         )
-        new_teams = st.text_area("Teams (one per line)", value="\n".join(user.teams), key=f"us_edit_teams_{user.id}")
-        if st.form_submit_button("Save changes", key=f"us_edit_save_{user.id}"):
+        new_teams = st.text_area(_("Teams (one per line)"), value="\n".join(user.teams), key=f"us_edit_teams_{user.id}")
+        if st.form_submit_button(_("Save changes"), key=f"us_edit_save_{user.id}"):
             try:
                 changed = update_user(
                     engine=get_engine(),

@@ -2,18 +2,25 @@
 
 Every failure ends in one sentence on stderr and a non-zero exit code, never a traceback. Nothing
 printed carries control characters: a name with a terminal escape code is printed without it.
+
+Every command takes ``--lang en|de|nl`` (default ``COACHWISE_LANG``, else English): the help texts and
+the sentences this module prints are in that language. Argparse's own words ("usage:", "error:") and
+sentences that come from the reader, validation, scoring and plans modules are English for now (#16).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from core.i18n import N_, Translator, language, translator
 from core.ingest.importer import MappingProblem, Prepared, UnusableFile, report_csv
 from core.ingest.records.kinds import fields_of
 from core.ingest.records.parse import parse_answer_options
@@ -32,18 +39,61 @@ if TYPE_CHECKING:
     from core.ingest.sources import PreparedSources, Recall
     from core.scoring.segmentation import SegmentSettings
 
+NOTE = N_("Note: {note}")
+ERROR = N_("Error: {error}")
+NO_DATASET = N_("There is no dataset {id}; `python -m core datasets` lists them.")
+NO_VALID_ROWS = N_("'{file}' has no valid rows; run `check` to see why.")
+XLSX_NEEDS_OUT = N_("An XLSX export needs a file: add --out {out}.")
+ROWS_LEFT_OUT = N_("Note: {rows} invalid rows left out (`check` lists them).")
+
 EXIT_OK = 0
 EXIT_REJECTED_ROWS = 1
 EXIT_UNUSABLE = 2
+
+LANGUAGE_VARIABLE = "COACHWISE_LANG"
+# The translator of the command running now: main() sets it for one call and puts the previous one back,
+# so a test (or a script) calling main() with different --lang values in one process gets each its own.
+_TRANSLATOR: ContextVar[Translator | None] = ContextVar("cli_translator", default=None)
+
+
+def _current() -> Translator:
+    """The translator of the command running now (English outside :func:`main`, e.g. ``build_parser()``)."""
+    return _TRANSLATOR.get() or translator("en")
+
+
+def _(message: str) -> str:
+    """``message`` in the language of the command running now."""
+    return _current().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural of ``n`` in the language of the command running now."""
+    return _current().ngettext(singular, plural, n)
+
+
+def _count(value: float) -> str:
+    """A count as the command's language writes it: ``1,234`` / ``1.234``."""
+    from core.i18n.formats import format_number
+
+    return format_number(value, _current().language)
+
+
+def _language_option(text: str) -> str:
+    try:
+        return language(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("'{value}' is not a language Coachwise speaks; use en, de or nl").format(value=text)
+        ) from None
 
 
 def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        raise argparse.ArgumentTypeError(_("'{value}' is not a whole number").format(value=text)) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' must be 1 or more")
+        raise argparse.ArgumentTypeError(_("'{value}' must be 1 or more").format(value=text))
     return value
 
 
@@ -51,7 +101,7 @@ def _month(text: str) -> str:
     try:
         month_index(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a month like 2026-10") from None
+        raise argparse.ArgumentTypeError(_("'{value}' is not a month like 2026-10").format(value=text)) from None
     return text
 
 
@@ -66,22 +116,35 @@ def _options() -> argparse.ArgumentParser:
     return argparse.ArgumentParser(add_help=False)
 
 
+def _language_options() -> argparse.ArgumentParser:
+    """``--lang``: every command has it (main() reads it before building the parser, so help is translated too)."""
+    lang = _options()
+    lang.add_argument(
+        "--lang",
+        type=_language_option,
+        default=None,
+        metavar="{en,de,nl}",
+        help=_("language of the messages and help: en, de or nl (default: COACHWISE_LANG, else en)"),
+    )
+    return lang
+
+
 def _reading_options() -> argparse.ArgumentParser:
     """How to read spreadsheets and what unknown role texts mean: every command that reads files."""
     files = _options()
-    files.add_argument("--sheet", default=None, help="workbook sheet to read (default: first with data)")
+    files.add_argument("--sheet", default=None, help=_("workbook sheet to read (default: first with data)"))
     files.add_argument(
         "--max-mb",
         type=_positive,
         default=512,
-        help="largest file to read, in MB (default 512; the web upload has its own limit)",
+        help=_("largest file to read, in MB (default 512; the web upload has its own limit)"),
     )
     files.add_argument(
         "--role",
         action="append",
         default=[],
         metavar="'Text=ROLE'",
-        help="what an unrecognised role text means: SDR, AE, AM or skip, e.g. --role 'Hunter=AE'",
+        help=_("what an unrecognised role text means: SDR, AE, AM or skip, e.g. --role 'Hunter=AE'"),
     )
     return files
 
@@ -97,36 +160,40 @@ def _file_options() -> argparse.ArgumentParser:
         "files",
         nargs="+",
         metavar="FILE",
-        help="CSV (.csv/.txt) or Excel workbook (.xlsx): the monthly table, or CRM exports and a people list",
+        help=_("CSV (.csv/.txt) or Excel workbook (.xlsx): the monthly table, or CRM exports and a people list"),
     )
     files.add_argument(
         "--map",
         action="append",
         default=[],
         metavar="'[FILE:]Header=field'",
-        help="use the column 'Header' for a field, e.g. --map 'Anrufe=calls' or --map 'deals.csv:Who=owner' "
-        "(repeatable; without FILE: for every file that has the column)",
+        help=_(
+            "use the column 'Header' for a field, e.g. --map 'Anrufe=calls' or --map 'deals.csv:Who=owner' "
+            "(repeatable; without FILE: for every file that has the column)"
+        ),
     )
     files.add_argument(
         "--kind",
         action="append",
         default=[],
         metavar="'FILE=KIND'",
-        help=f"what a file is: {', '.join(KINDS)} (default: recognised from its headers and values)",
+        help=_("what a file is: {kinds} (default: recognised from its headers and values)").format(
+            kinds=", ".join(KINDS)
+        ),
     )
     files.add_argument(
         "--stage",
         action="append",
         default=[],
         metavar="'Text=OUTCOME'",
-        help="what an unknown stage or lead status means: won, lost, open, qualified, unqualified or ignore",
+        help=_("what an unknown stage or lead status means: won, lost, open, qualified, unqualified or ignore"),
     )
     files.add_argument(
         "--date-order",
         action="append",
         default=[],
         metavar="'[FILE:]Column=day first'",
-        help="how to read a date column whose values read both ways: 'day first' or 'month first'",
+        help=_("how to read a date column whose values read both ways: 'day first' or 'month first'"),
     )
     return files
 
@@ -135,26 +202,26 @@ def _add_derive_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     """``derive``: CRM exports and a people list in, the monthly table out."""
     derive = sub.add_parser(
         "derive",
-        parents=[_file_options()],
-        help="derive the monthly table from CRM exports (deals, calls, leads, account snapshots) and a people list",
+        parents=[_language_options(), _file_options()],
+        help=_("derive the monthly table from CRM exports (deals, calls, leads, account snapshots) and a people list"),
     )
-    derive.add_argument("--out", default=None, help="CSV file to write (default: standard output)")
+    derive.add_argument("--out", default=None, help=_("CSV file to write (default: standard output)"))
 
 
 def _tier_options() -> argparse.ArgumentParser:
     """The window, the cut-offs and presentation mode: every command that assigns tiers."""
     tiers = _options()
-    tiers.add_argument("--window", type=_window, default=3, help="months for the tiers, or 'all' (default 3)")
+    tiers.add_argument("--window", type=_window, default=3, help=_("months for the tiers, or 'all' (default 3)"))
     tiers.add_argument(
-        "--cutoffs", default="10,60,30", help="low,core,top percent or a preset, e.g. 20/70/10 (default 10,60,30)"
+        "--cutoffs", default="10,60,30", help=_("low,core,top percent or a preset, e.g. 20/70/10 (default 10,60,30)")
     )
     tiers.add_argument(
-        "--aliases", action="store_true", help="presentation mode: every name replaced by its stable alias"
+        "--aliases", action="store_true", help=_("presentation mode: every name replaced by its stable alias")
     )
     tiers.add_argument(
         "--include-incomplete",
         action="store_true",
-        help="end the window at the latest month even when it holds far fewer people than the month before",
+        help=_("end the window at the latest month even when it holds far fewer people than the month before"),
     )
     return tiers
 
@@ -169,23 +236,28 @@ def _segment_settings(args: argparse.Namespace, records: pd.DataFrame, **more: A
     )
     note = incomplete_note(records, settings)
     if note:
-        print(f"Note: {note} (--include-incomplete)", file=sys.stderr)
+        print(_(NOTE).format(note=note) + " (--include-incomplete)", file=sys.stderr)
     return settings
 
 
 def _output_options(*formats: str) -> argparse.ArgumentParser:
     """Where a table goes (a file or standard output) and in which of ``formats`` (the first is the default)."""
     output = _options()
-    output.add_argument("--format", choices=formats, default=formats[0], help=f"output format (default {formats[0]})")
-    xlsx = "; xlsx needs --out" if "xlsx" in formats else ""
-    output.add_argument("--out", default=None, help=f"file to write (default: standard output{xlsx})")
+    output.add_argument(
+        "--format",
+        choices=formats,
+        default=formats[0],
+        help=_("output format (default {format})").format(format=formats[0]),
+    )
+    to = _("file to write (default: standard output; xlsx needs --out)") if "xlsx" in formats else None
+    output.add_argument("--out", default=None, help=to or _("file to write (default: standard output)"))
     return output
 
 
 def _capacity_options() -> argparse.ArgumentParser:
     """How many coachees a coach takes: every command that matches chains."""
     capacity = _options()
-    capacity.add_argument("--capacity", type=_positive, default=3, help="coachees per coach (default 3)")
+    capacity.add_argument("--capacity", type=_positive, default=3, help=_("coachees per coach (default 3)"))
     return capacity
 
 
@@ -193,146 +265,179 @@ def _add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     """The commands that read a spreadsheet: check, import, segment, chains, plans and impact."""
     files, tiers, capacity = _file_options(), _tier_options(), _capacity_options()
 
-    check = sub.add_parser("check", parents=[files], help="validate a file and print every problem; stores nothing")
-    check.add_argument("--format", choices=("text", "csv"), default="text", help="report format (default text)")
+    check = sub.add_parser(
+        "check", parents=[_language_options(), files], help=_("validate a file and print every problem; stores nothing")
+    )
+    check.add_argument("--format", choices=("text", "csv"), default="text", help=_("report format (default text)"))
 
     imp = sub.add_parser(
         "import",
-        parents=[files],
-        help="import a file's valid rows as a dataset (as the local operator: an admin's rights on every dataset)",
+        parents=[_language_options(), files],
+        help=_("import a file's valid rows as a dataset (as the local operator: an admin's rights on every dataset)"),
     )
     target = imp.add_mutually_exclusive_group(required=True)
-    target.add_argument("--name", help="name of the new dataset")
-    target.add_argument("--into", type=_positive, metavar="DATASET_ID", help="add to an existing dataset")
+    target.add_argument("--name", help=_("name of the new dataset"))
+    target.add_argument("--into", type=_positive, metavar="DATASET_ID", help=_("add to an existing dataset"))
     imp.add_argument(
         "--overlap",
         choices=("replace", "keep"),
         default=None,
-        help="with --into: for people and months already stored, replace them or keep the stored rows",
+        help=_("with --into: for people and months already stored, replace them or keep the stored rows"),
     )
-    imp.add_argument("--again", action="store_true", help="import a file even if it was imported before")
+    imp.add_argument("--again", action="store_true", help=_("import a file even if it was imported before"))
 
     tables = _output_options("csv", "json", "xlsx")
     seg = sub.add_parser(
-        "segment", parents=[files, tiers, tables], help="score people within their role and assign tiers"
+        "segment",
+        parents=[_language_options(), files, tiers, tables],
+        help=_("score people within their role and assign tiers"),
     )
-    seg.add_argument("--weights", default="", help="metric weights, e.g. 'close_rate=0.7,quota_attainment=0.3'")
+    seg.add_argument("--weights", default="", help=_("metric weights, e.g. 'close_rate=0.7,quota_attainment=0.3'"))
     seg.add_argument(
-        "--replicates", type=int, default=50, help="bootstrap replicates for the borderline flag; 0 = off (default 50)"
+        "--replicates",
+        type=int,
+        default=50,
+        help=_("bootstrap replicates for the borderline flag; 0 = off (default 50)"),
     )
 
     chains = sub.add_parser(
         "chains",
-        parents=[files, tiers, capacity, tables],
-        help="match peer coaches level by level (AE → SDR, AM → AE, and within a role)",
+        parents=[_language_options(), files, tiers, capacity, tables],
+        help=_("match peer coaches level by level (AE → SDR, AM → AE, and within a role)"),
     )
-    chains.add_argument("--hours", type=float, default=2.0, help="coaching hours per coachee per month (default 2)")
-    chains.add_argument("--coach-the-coaches", action="store_true", help="AMs may also coach the top AEs who coach")
+    chains.add_argument("--hours", type=float, default=2.0, help=_("coaching hours per coachee per month (default 2)"))
+    chains.add_argument("--coach-the-coaches", action="store_true", help=_("AMs may also coach the top AEs who coach"))
     chains.add_argument(
         "--levels",
         default=None,
-        help="levels to match, e.g. 'ae-sdr,ae-ae' (of ae-sdr, am-ae, ae-ae, sdr-sdr, am-am; default: "
-        "cross-role where the role above exists, same-role for a role with none above)",
+        help=_(
+            "levels to match, e.g. 'ae-sdr,ae-ae' (of ae-sdr, am-ae, ae-ae, sdr-sdr, am-am; default: "
+            "cross-role where the role above exists, same-role for a role with none above)"
+        ),
     )
     chains.add_argument(
-        "--invitations", action="store_true", help="print only the invitation list: whom to ask first, why them"
+        "--invitations", action="store_true", help=_("print only the invitation list: whom to ask first, why them")
     )
 
     plans = sub.add_parser(
         "plans",
-        parents=[files, tiers],
-        help="write one coaching plan (HR brief for the low tier) per person into a ZIP",
+        parents=[_language_options(), files, tiers],
+        help=_("write one coaching plan (HR brief for the low tier) per person into a ZIP"),
     )
-    plans.add_argument("--out", required=True, help="the ZIP file to write")
-    plans.add_argument("--format", choices=("pdf", "docx", "md"), default="pdf", help="file format (default pdf)")
-    plans.add_argument("--rep", action="append", default=[], metavar="ID", help="only this rep_id (repeatable)")
+    plans.add_argument("--out", required=True, help=_("the ZIP file to write"))
+    plans.add_argument("--format", choices=("pdf", "docx", "md"), default="pdf", help=_("file format (default pdf)"))
+    plans.add_argument("--rep", action="append", default=[], metavar="ID", help=_("only this rep_id (repeatable)"))
     plans.add_argument(
         "--for",
         dest="audience",
         choices=("person", "manager"),
         default="person",
-        help="each person's own plan, HR briefs left out (default), or the manager's notes with the HR briefs",
+        help=_("each person's own plan, HR briefs left out (default), or the manager's notes with the HR briefs"),
     )
     plans.add_argument(
         "--no-calendar",
         dest="calendar",
         action="store_false",
-        help="leave out the .ics calendar of each plan's check-ins and reviews (included by default)",
+        help=_("leave out the .ics calendar of each plan's check-ins and reviews (included by default)"),
     )
 
     impact = sub.add_parser(
         "impact",
-        parents=[files, tiers, capacity, _output_options("csv", "json")],
-        help="is coaching working? coached vs uncoached core peers, per coachee and per coach",
+        parents=[_language_options(), files, tiers, capacity, _output_options("csv", "json")],
+        help=_("is coaching working? coached vs uncoached core peers, per coachee and per coach"),
     )
     impact.add_argument(
-        "--start", type=_month, required=True, help="first coached month YYYY-MM; the chains matched before it coach"
+        "--start", type=_month, required=True, help=_("first coached month YYYY-MM; the chains matched before it coach")
     )
-    impact.add_argument("--pre", type=_positive, default=3, help="months before the start compared (default 3)")
-    impact.add_argument("--post", type=_positive, default=6, help="months from the start on, at most (default 6)")
-    impact.add_argument("--replicates", type=_positive, default=1000, help="bootstrap re-draws (default 1000)")
+    impact.add_argument("--pre", type=_positive, default=3, help=_("months before the start compared (default 3)"))
+    impact.add_argument("--post", type=_positive, default=6, help=_("months from the start on, at most (default 6)"))
+    impact.add_argument("--replicates", type=_positive, default=1000, help=_("bootstrap re-draws (default 1000)"))
 
 
 def _add_user_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``users list``, ``users add`` and ``users set``."""
-    users = sub.add_parser("users", help="list, add or change the accounts that may sign in")
+    users = sub.add_parser(
+        "users", parents=[_language_options()], help=_("list, add or change the accounts that may sign in")
+    )
     users_sub = users.add_subparsers(dest="users_command", required=True)
-    users_sub.add_parser("list", help="list the accounts")
+    users_sub.add_parser("list", parents=[_language_options()], help=_("list the accounts"))
     for verb in ("add", "set"):
-        command = users_sub.add_parser(verb, help=f"{verb} an account")
-        command.add_argument("username", help="the user name they sign in with")
-        command.add_argument("--role", required=verb == "add", default=None, help="admin, manager, hr or consultant")
-        command.add_argument("--email", default=None, help="the e-mail they sign in with (single sign-on)")
-        command.add_argument("--display-name", default=None, help="full name shown in the app")
-        command.add_argument(
-            "--manager-name", default=None, help="managers: their name as the data's manager field has it"
+        command = users_sub.add_parser(
+            verb, parents=[_language_options()], help=_("add an account") if verb == "add" else _("set an account")
         )
-        command.add_argument("--team", action="append", default=None, help="managers: a team they see (repeatable)")
+        command.add_argument("username", help=_("the user name they sign in with"))
+        command.add_argument("--role", required=verb == "add", default=None, help=_("admin, manager, hr or consultant"))
+        command.add_argument("--email", default=None, help=_("the e-mail they sign in with (single sign-on)"))
+        command.add_argument("--display-name", default=None, help=_("full name shown in the app"))
         command.add_argument(
-            "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+            "--manager-name", default=None, help=_("managers: their name as the data's manager field has it")
+        )
+        command.add_argument("--team", action="append", default=None, help=_("managers: a team they see (repeatable)"))
+        command.add_argument(
+            "--password-stdin", action="store_true", help=_("read the password from the first line of standard input")
         )
         if verb == "set":
-            command.add_argument("--active", choices=("yes", "no"), default=None, help="allow or stop sign-in")
+            command.add_argument("--active", choices=("yes", "no"), default=None, help=_("allow or stop sign-in"))
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="python -m core", description="Coachwise from the command line.")
+    parser = argparse.ArgumentParser(
+        prog="python -m core", description=_("Coachwise from the command line."), parents=[_language_options()]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    demo = sub.add_parser("demo", help="write a generated demo team to a CSV or XLSX file")
-    demo.add_argument("--out", required=True, help="file to write (.csv or .xlsx)")
-    demo.add_argument("--reps", type=_positive, default=120, help="number of people (default 120)")
-    demo.add_argument("--months", type=_positive, default=12, help="number of months (default 12)")
-    demo.add_argument("--seed", type=int, default=7, help="random seed; same seed, same team (default 7)")
-    demo.add_argument("--end", type=_month, default=None, help="last month YYYY-MM (default: last completed month)")
+    demo = sub.add_parser(
+        "demo", parents=[_language_options()], help=_("write a generated demo team to a CSV or XLSX file")
+    )
+    demo.add_argument("--out", required=True, help=_("file to write (.csv or .xlsx)"))
+    demo.add_argument("--reps", type=_positive, default=120, help=_("number of people (default 120)"))
+    demo.add_argument("--months", type=_positive, default=12, help=_("number of months (default 12)"))
+    demo.add_argument("--seed", type=int, default=7, help=_("random seed; same seed, same team (default 7)"))
+    demo.add_argument("--end", type=_month, default=None, help=_("last month YYYY-MM (default: last completed month)"))
 
-    initdb = sub.add_parser("init-db", help="create or upgrade the database; load the demo team if it is empty")
-    initdb.add_argument("--no-demo", action="store_true", help="do not load the demo team into an empty database")
+    initdb = sub.add_parser(
+        "init-db",
+        parents=[_language_options()],
+        help=_("create or upgrade the database; load the demo team if it is empty"),
+    )
+    initdb.add_argument("--no-demo", action="store_true", help=_("do not load the demo team into an empty database"))
 
-    sub.add_parser("datasets", help="list the stored datasets")
+    sub.add_parser("datasets", parents=[_language_options()], help=_("list the stored datasets"))
 
-    delete = sub.add_parser("delete", help="delete a dataset and everything derived from it, for good")
-    delete.add_argument("dataset_id", type=_positive, metavar="DATASET_ID", help="the dataset (see `datasets`)")
-    delete.add_argument("--yes", action="store_true", help="confirm: the deletion cannot be undone")
+    delete = sub.add_parser(
+        "delete", parents=[_language_options()], help=_("delete a dataset and everything derived from it, for good")
+    )
+    delete.add_argument("dataset_id", type=_positive, metavar="DATASET_ID", help=_("the dataset (see `datasets`)"))
+    delete.add_argument("--yes", action="store_true", help=_("confirm: the deletion cannot be undone"))
 
-    retention = sub.add_parser("retention", help="show or set how long real datasets are kept (demo teams stay)")
+    retention = sub.add_parser(
+        "retention",
+        parents=[_language_options()],
+        help=_("show or set how long real datasets are kept (demo teams stay)"),
+    )
     period = retention.add_mutually_exclusive_group()
-    period.add_argument("--days", type=_positive, help="delete real datasets not imported into for N days")
-    period.add_argument("--off", action="store_true", help="switch automatic deletion off")
+    period.add_argument("--days", type=_positive, help=_("delete real datasets not imported into for N days"))
+    period.add_argument("--off", action="store_true", help=_("switch automatic deletion off"))
 
     _add_data_commands(sub)
     _add_derive_command(sub)
-    sub.add_parser("preflight", help="refuse to start a server reachable from other computers without sign-in")
+    sub.add_parser(
+        "preflight",
+        parents=[_language_options()],
+        help=_("refuse to start a server reachable from other computers without sign-in"),
+    )
     _add_user_commands(sub)
 
     audit = sub.add_parser(
-        "audit", parents=[_output_options("csv", "json")], help="print the audit trail (who did what, when)"
+        "audit",
+        parents=[_language_options(), _output_options("csv", "json")],
+        help=_("print the audit trail (who did what, when)"),
     )
-    audit.add_argument("--action", action="append", default=[], help="only this action (repeatable)")
-    audit.add_argument("--actor", default="", help="only actors containing this text")
-    audit.add_argument("--dataset", type=_positive, default=None, help="only entries about this dataset id")
-    audit.add_argument("--since", type=_day, default=None, help="from this day, YYYY-MM-DD (UTC)")
+    audit.add_argument("--action", action="append", default=[], help=_("only this action (repeatable)"))
+    audit.add_argument("--actor", default="", help=_("only actors containing this text"))
+    audit.add_argument("--dataset", type=_positive, default=None, help=_("only entries about this dataset id"))
+    audit.add_argument("--since", type=_day, default=None, help=_("from this day, YYYY-MM-DD (UTC)"))
     return parser
 
 
@@ -340,7 +445,7 @@ def _day(text: str) -> datetime:
     try:
         return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a day like 2026-12-01") from None
+        raise argparse.ArgumentTypeError(_("'{value}' is not a day like 2026-12-01").format(value=text)) from None
 
 
 def _store() -> Engine:
@@ -358,7 +463,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     frame = generate_team(DemoSpec(reps=args.reps, months=args.months, seed=args.seed, end=args.end))
     write_team(frame, args.out)
     people = frame["rep_id"].nunique()
-    print(f"Wrote {len(frame):,} rows ({people:,} people, {args.months} months) to {args.out}", file=sys.stderr)
+    print(
+        _("Wrote {rows} rows ({people} people, {months} months) to {out}").format(
+            rows=_count(len(frame)), people=_count(people), months=args.months, out=args.out
+        ),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -370,11 +480,17 @@ def _cmd_init_db(args: argparse.Namespace) -> int:
     expired = apply_retention(engine=engine)
     created = None if args.no_demo else ensure_demo_dataset(engine=engine)
     where = engine.url.render_as_string(hide_password=True)
-    note = " and loaded the demo team" if created else ""
+    ready = _("Database ready at {where} and loaded the demo team") if created else _("Database ready at {where}")
+    message = ready.format(where=where)
     if expired:
         ids = ", ".join(str(d.dataset_id) for d in expired)
-        note += f"; the retention period deleted {len(expired)} dataset{'s' if len(expired) != 1 else ''} ({ids})"
-    print(f"Database ready at {where}{note}.", file=sys.stderr)
+        deleted = ngettext(
+            "the retention period deleted {n} dataset ({ids})",
+            "the retention period deleted {n} datasets ({ids})",
+            len(expired),
+        )
+        message += "; " + deleted.format(n=len(expired), ids=ids)
+    print(f"{message}.", file=sys.stderr)
     return 0
 
 
@@ -383,8 +499,9 @@ def _cmd_datasets(_args: argparse.Namespace) -> int:
 
     engine = _store()
     for ds in list_datasets(engine=engine):
-        demo = " (demo)" if ds.is_demo else ""
-        print(f"{ds.id}\t{ds.name}{demo}\t{ds.created_at:%Y-%m-%d %H:%M}\t{ds.source_filename}\t{ds.row_count} rows")
+        demo = " " + _("(demo)") if ds.is_demo else ""
+        rows = ngettext("{n} row", "{n} rows", ds.row_count).format(n=ds.row_count)
+        print(f"{ds.id}\t{ds.name}{demo}\t{ds.created_at:%Y-%m-%d %H:%M}\t{ds.source_filename}\t{rows}")
     return 0
 
 
@@ -395,15 +512,18 @@ def _cmd_delete(args: argparse.Namespace) -> int:
     engine = _store()
     dataset = get_dataset(engine=engine, dataset_id=args.dataset_id)
     if dataset is None:
-        raise ValueError(f"There is no dataset {args.dataset_id}; `python -m core datasets` lists them.")
+        raise ValueError(_(NO_DATASET).format(id=args.dataset_id))
     if not args.yes:
         raise ValueError(
-            f"Deleting dataset {dataset.id} ('{dataset.name}', {dataset.row_count:,} rows) cannot be undone; "
-            "add --yes to delete it."
+            _("Deleting dataset {id} ('{name}', {rows} rows) cannot be undone; add --yes to delete it.").format(
+                id=dataset.id, name=dataset.name, rows=_count(dataset.row_count)
+            )
         )
     result = delete_dataset(engine=engine, dataset_id=dataset.id, actor="command line")
-    note = "" if result.compacted else " The database could not be compacted now; the next deletion will do it."
-    print(f"Deleted dataset {dataset.id} ({result.rows:,} rows).{note}", file=sys.stderr)
+    message = _("Deleted dataset {id} ({rows} rows).").format(id=dataset.id, rows=_count(result.rows))
+    if not result.compacted:
+        message += " " + _("The database could not be compacted now; the next deletion will do it.")
+    print(message, file=sys.stderr)
     return EXIT_OK
 
 
@@ -415,11 +535,13 @@ def _cmd_retention(args: argparse.Namespace) -> int:
         set_retention_days(engine=engine, days=None if args.off else args.days, actor="command line")
     days = retention_days(engine=engine)
     if days is None:
-        print("Automatic deletion is off: datasets are kept until someone deletes them.")
+        print(_("Automatic deletion is off: datasets are kept until someone deletes them."))
     else:
         print(
-            f"Real datasets are deleted {days} days after their last import (demo teams are kept); "
-            "checked when the app or `init-db` starts."
+            _(
+                "Real datasets are deleted {days} days after their last import (demo teams are kept); "
+                "checked when the app or `init-db` starts."
+            ).format(days=days)
         )
     return EXIT_OK
 
@@ -434,9 +556,13 @@ def _choices(
         where, eq, kind = item.rpartition("=")
         name = Path(where.strip()).name
         if not eq or name not in names:
-            raise ValueError(f"--kind '{shorten(item)}' must name one of the files given: --kind 'FILE=KIND'.")
+            raise ValueError(
+                _("--kind '{item}' must name one of the files given: --kind 'FILE=KIND'.").format(item=shorten(item))
+            )
         if kind.strip() not in KINDS:
-            raise ValueError(f"--kind '{shorten(item)}': a kind is one of {', '.join(KINDS)}.")
+            raise ValueError(
+                _("--kind '{item}': a kind is one of {kinds}.").format(item=shorten(item), kinds=", ".join(KINDS))
+            )
         kinds[name] = cast(Kind, kind.strip())
     fields = set(CANONICAL_COLUMNS) | {f for k in KINDS if k != "monthly" for f in fields_of(k)}
     per_file: dict[str, dict[str, str | None]] = {}
@@ -448,12 +574,16 @@ def _choices(
         header, field = header.strip(), field.strip()
         if not eq or not header or not field:
             raise MappingProblem(
-                f'--map \'{shorten(item)}\' is not of the form "Header in your file=field" (or "FILE:Header=field").'
+                _('--map \'{item}\' is not of the form "Header in your file=field" (or "FILE:Header=field").').format(
+                    item=shorten(item)
+                )
             )
         if field not in fields:
             raise MappingProblem(
-                f"--map '{shorten(item)}': '{shorten(field)}' is not a field; use one of "
-                f"{', '.join(CANONICAL_COLUMNS)} (the monthly table), or a CRM export's field (see README)."
+                _(
+                    "--map '{item}': '{field}' is not a field; use one of {fields} (the monthly table), "
+                    "or a CRM export's field (see README)."
+                ).format(item=shorten(item), field=shorten(field), fields=", ".join(CANONICAL_COLUMNS))
             )
         (per_file.setdefault(Path(where.strip()).name, {}) if own else general)[field] = header
     return kinds, per_file, general
@@ -482,25 +612,32 @@ def _sources(args: argparse.Namespace, *, recall: Recall | None = None, partial:
     )
     if result.derivation is not None:
         for summary in result.derivation.files:
-            print(f"Read {summary.filename} as {summary.sentence}.", file=sys.stderr)
+            print(_("Read {file} as {what}.").format(file=summary.filename, what=summary.sentence), file=sys.stderr)
         for note in result.derivation.notes:
-            print(f"Note: {note}", file=sys.stderr)
+            print(_(NOTE).format(note=note), file=sys.stderr)
     for question in result.questions:
-        print(f"Question: {question.sentence()}", file=sys.stderr)
+        print(_("Question: {question}").format(question=question.sentence()), file=sys.stderr)
     for problem in result.problems:
-        print(f"Error: {problem}", file=sys.stderr)
+        print(_(ERROR).format(error=problem), file=sys.stderr)
     if result.questions:
         count = len(result.questions)
         raise ValueError(
-            f"{count} question{'s' if count != 1 else ''} {'is' if count == 1 else 'are'} unanswered, so nothing "
-            "was done; answer with --stage, --role or --date-order and run again."
+            ngettext(
+                "{n} question is unanswered, so nothing was done; answer with --stage, --role or --date-order "
+                "and run again.",
+                "{n} questions are unanswered, so nothing was done; answer with --stage, --role or --date-order "
+                "and run again.",
+                count,
+            ).format(n=count)
         )
     if result.problems and not partial:
-        raise ValueError("a file gave nothing usable, so nothing was done; fix it or leave it out and run again.")
+        raise ValueError(_("a file gave nothing usable, so nothing was done; fix it or leave it out and run again."))
     if result.prepared is None:
         raise ValueError(
-            "the files give no person-month to work with; check that they are the exports you meant "
-            "(the notes above say what was left out)."
+            _(
+                "the files give no person-month to work with; check that they are the exports you meant "
+                "(the notes above say what was left out)."
+            )
         )
     return result
 
@@ -536,9 +673,13 @@ def _alias_key() -> bytes:
 def _summary(prepared: Prepared) -> str:
     errors = int((prepared.report["severity"] == "error").sum())
     warnings = int((prepared.report["severity"] == "warning").sum())
-    return (
-        f"{prepared.filename}: {prepared.rows_total:,} rows, {prepared.rows_valid:,} valid, "
-        f"{prepared.rows_rejected:,} rejected ({errors:,} errors, {warnings:,} warnings)."
+    return _("{file}: {rows} rows, {valid} valid, {rejected} rejected ({errors} errors, {warnings} warnings).").format(
+        file=prepared.filename,
+        rows=_count(prepared.rows_total),
+        valid=_count(prepared.rows_valid),
+        rejected=_count(prepared.rows_rejected),
+        errors=_count(errors),
+        warnings=_count(warnings),
     )
 
 
@@ -547,12 +688,21 @@ def _cmd_check(args: argparse.Namespace) -> int:
     assert result.prepared is not None  # _sources stops without a table
     prepared = result.prepared
     for note in prepared.warnings:
-        print(f"Note: {note}", file=sys.stderr)
+        print(_(NOTE).format(note=note), file=sys.stderr)
     if args.format == "csv":
-        sys.stdout.write(report_csv(prepared))
+        sys.stdout.write(report_csv(prepared))  # machine-readable: the same columns in every language
     else:
+        severities = {"error": _("error"), "warning": _("warning")}
         for row in prepared.report.itertuples(index=False):
-            print(f"{row.severity}: row {row.row}, column '{row.column}', value '{row.value}': {row.reason}")
+            print(
+                _("{severity}: row {row}, column '{column}', value '{value}': {reason}").format(
+                    severity=severities.get(str(row.severity), row.severity),
+                    row=row.row,
+                    column=row.column,
+                    value=row.value,
+                    reason=row.reason,
+                )
+            )
     print(_summary(prepared), file=sys.stderr)
     return EXIT_REJECTED_ROWS if prepared.rows_rejected or result.problems else EXIT_OK
 
@@ -568,19 +718,36 @@ def _cmd_import(args: argparse.Namespace) -> int:
     earlier = previous_imports(engine=engine, sha256=prepared.sha256)
     if earlier and not args.again:
         last = earlier[0]
+        from core.i18n.formats import format_datetime
+
         raise ValueError(
-            f"'{prepared.filename}' was already imported on {last.imported_at:%Y-%m-%d %H:%M} UTC into "
-            f"'{last.dataset_name}' (dataset {last.dataset_id}); add --again to import it anyway."
+            _(
+                "'{file}' was already imported on {when} UTC into '{dataset}' (dataset {id}); "
+                "add --again to import it anyway."
+            ).format(
+                file=prepared.filename,
+                when=format_datetime(last.imported_at, _current().language),
+                dataset=last.dataset_name,
+                id=last.dataset_id,
+            )
         )
     if args.into is not None and get_dataset(engine=engine, dataset_id=args.into) is None:
-        raise ValueError(f"There is no dataset {args.into}; `python -m core datasets` lists them.")
+        raise ValueError(_(NO_DATASET).format(id=args.into))
     outcome = import_prepared(
         engine=engine, prepared=prepared, name=args.name, into=args.into, overlap=args.overlap, viewer=OPERATOR
     )
     print(_summary(prepared), file=sys.stderr)
     print(
-        f"Imported into dataset {outcome.dataset_id}: {outcome.added:,} rows added, {outcome.replaced:,} replaced, "
-        f"{outcome.kept:,} kept as stored, {outcome.rejected:,} rejected (run `check` to see why).",
+        _(
+            "Imported into dataset {id}: {added} rows added, {replaced} replaced, {kept} kept as stored, "
+            "{rejected} rejected (run `check` to see why)."
+        ).format(
+            id=outcome.dataset_id,
+            added=_count(outcome.added),
+            replaced=_count(outcome.replaced),
+            kept=_count(outcome.kept),
+            rejected=_count(outcome.rejected),
+        ),
         file=sys.stderr,
     )
     return EXIT_REJECTED_ROWS if prepared.rows_rejected else EXIT_OK
@@ -590,7 +757,7 @@ def _write_output(data: bytes, out: str | None, what: str) -> None:
     """Write an export to a file (saying so on stderr) or to standard output."""
     if out:
         Path(out).write_bytes(data)
-        print(f"Wrote {what} to {out}", file=sys.stderr)
+        print(_("Wrote {what} to {out}").format(what=what, out=out), file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -610,28 +777,32 @@ def _cmd_segment(args: argparse.Namespace) -> int:
 
     weights = parse_weights(args.weights) if args.weights.strip() else {}
     if args.format == "xlsx" and not args.out:
-        raise ValueError("An XLSX export needs a file: add --out tiers.xlsx.")
+        raise ValueError(_(XLSX_NEEDS_OUT).format(out="tiers.xlsx"))
     prepared = _read_files(args)
     if prepared.rows_rejected:
         print(
-            f"Note: {prepared.rows_rejected:,} invalid rows left out "
-            f"(`python -m core check {' '.join(args.files)}` lists them).",
+            _("Note: {rows} invalid rows left out (`python -m core check {files}` lists them).").format(
+                rows=_count(prepared.rows_rejected), files=" ".join(args.files)
+            ),
             file=sys.stderr,
         )
     if prepared.frame.empty:
-        raise ValueError(f"'{prepared.filename}' has no valid rows to segment; run `check` to see why.")
+        raise ValueError(
+            _("'{file}' has no valid rows to segment; run `check` to see why.").format(file=prepared.filename)
+        )
     settings = _segment_settings(args, prepared.frame, weights=weights, replicates=max(0, args.replicates))
     segmented = segment(prepared.frame, settings)
     # Which metrics each role was scored on here (AEs without a quota: won revenue per month); every row
     # of the output carries its role's in the scored_on column, in the --weights syntax.
     used = scored_on(segmented, weights)
     for line in scored_on_text(used):
-        print(f"Scored on: {line}", file=sys.stderr)
+        print(_("Scored on: {metrics}").format(metrics=line), file=sys.stderr)
     if NO_QUOTA_METRIC in used.get("AE", {}):  # and who lacks one, so the quota can be entered
         lacking = without_quota(complete_records(prepared.frame, settings), window=settings.window)
         print(without_quota_text([str(n) for n in lacking["name"]]), file=sys.stderr)
     table = export_table(segmented)
-    _write_output(export_bytes(table, args.format, sheet="Tiers"), args.out, f"{len(table):,} people")
+    people = ngettext("{n} person", "{n} people", len(table)).format(n=_count(len(table)))
+    _write_output(export_bytes(table, args.format, sheet="Tiers"), args.out, people)
     return EXIT_OK
 
 
@@ -641,15 +812,15 @@ def _cmd_chains(args: argparse.Namespace) -> int:
     from core.scoring.segmentation import segment
 
     if args.format == "xlsx" and not args.out:
-        raise ValueError("An XLSX export needs a file: add --out chains.xlsx.")
+        raise ValueError(_(XLSX_NEEDS_OUT).format(out="chains.xlsx"))
     if args.hours <= 0:
-        raise ValueError("--hours must be more than 0.")
+        raise ValueError(_("--hours must be more than 0."))
     levels = parse_levels(args.levels) if args.levels is not None else None
     prepared = _read_files(args)
     if prepared.frame.empty:
-        raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
+        raise ValueError(_(NO_VALID_ROWS).format(file=prepared.filename))
     if prepared.rows_rejected:
-        print(f"Note: {prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)
+        print(_(ROWS_LEFT_OUT).format(rows=_count(prepared.rows_rejected)), file=sys.stderr)
     segmented = segment(prepared.frame, _segment_settings(args, prepared.frame, replicates=0))
     result = match_chains(
         segmented,
@@ -662,34 +833,50 @@ def _cmd_chains(args: argparse.Namespace) -> int:
     )
     if args.invitations:
         invitations = result.invitations
-        _write_output(
-            export_bytes(invitations, args.format, sheet="Invitations"), args.out, f"{len(invitations):,} invitations"
-        )
-        noun = "coach" if len(invitations) == 1 else "coaches"
+        count = len(invitations)
+        what = ngettext("{n} invitation", "{n} invitations", count).format(n=_count(count))
+        _write_output(export_bytes(invitations, args.format, sheet="Invitations"), args.out, what)
         print(
-            f"{len(invitations):,} {noun} to ask first, covering {int(invitations['coachees'].sum()):,} coachees "
-            f"and {invitations['hours'].sum():,.0f} coaching hours a month.",
+            ngettext(
+                "{n} coach to ask first, covering {coachees} coachees and {hours} coaching hours a month.",
+                "{n} coaches to ask first, covering {coachees} coachees and {hours} coaching hours a month.",
+                count,
+            ).format(
+                n=_count(count),
+                coachees=_count(int(invitations["coachees"].sum())),
+                hours=_count(float(invitations["hours"].sum())),
+            ),
             file=sys.stderr,
         )
         return EXIT_OK
-    _write_output(export_bytes(result.pairs, args.format, sheet="Chains"), args.out, f"{len(result.pairs):,} pairs")
+    pairs = ngettext("{n} pair", "{n} pairs", len(result.pairs)).format(n=_count(len(result.pairs)))
+    _write_output(export_bytes(result.pairs, args.format, sheet="Chains"), args.out, pairs)
     invited = int((result.pairs["status"] == "invitation").sum())
     print(
-        f"Levels: {', '.join(result.levels) or 'none'}. {len(result.pairs) - invited:,} pairs and {invited:,} "
-        f"invitations; {len(result.unmatched):,} core people without a peer coach; "
-        f"{result.load['hours'].sum():,.0f} coaching hours a month.",
+        _(
+            "Levels: {levels}. {pairs} pairs and {invited} invitations; {unmatched} core people without a peer "
+            "coach; {hours} coaching hours a month."
+        ).format(
+            levels=", ".join(result.levels) or _("none"),
+            pairs=_count(len(result.pairs) - invited),
+            invited=_count(invited),
+            unmatched=_count(len(result.unmatched)),
+            hours=_count(float(result.load["hours"].sum())),
+        ),
         file=sys.stderr,
     )
     columns = ["name", "role", "team", "level", "invite", "why"]
     for name, role, team, level, invite, why in result.unmatched[columns].astype(str).itertuples(index=False):
-        also = f" Invite: {invite}." if invite and invite not in why else ""
+        also = " " + _("Invite: {invite}.").format(invite=invite) if invite and invite not in why else ""
         print(
-            f"Without a peer coach: {name} ({role}, {team or 'no team'}) — {level_label(level)} ({level}) "
-            f"would cover them. {why}{also}",
+            _("Without a peer coach: {name} ({role}, {team}) — {level_name} ({level}) would cover them.").format(
+                name=name, role=role, team=team or _("no team"), level_name=level_label(level), level=level
+            )
+            + f" {why}{also}",
             file=sys.stderr,
         )
     for suggestion in result.suggestions:
-        print(f"Suggestion: {suggestion}", file=sys.stderr)
+        print(_("Suggestion: {suggestion}").format(suggestion=suggestion), file=sys.stderr)
     return EXIT_OK
 
 
@@ -703,9 +890,9 @@ def _cmd_plans(args: argparse.Namespace) -> int:
 
     prepared = _read_files(args)
     if prepared.frame.empty:
-        raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
+        raise ValueError(_(NO_VALID_ROWS).format(file=prepared.filename))
     if prepared.rows_rejected:
-        print(f"Note: {prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)
+        print(_(ROWS_LEFT_OUT).format(rows=_count(prepared.rows_rejected)), file=sys.stderr)
     plans = plans_from_records(
         prepared.frame,
         rep_ids=list(dict.fromkeys(args.rep)) or None,
@@ -727,14 +914,24 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     briefs = sum(1 for p in plans if p.kind == "hr_brief")
     if args.audience == "person":
         print(
-            f"Wrote {len(plans) - briefs:,} {args.format.upper()} plans, one per person"
-            f"{' with a calendar (.ics) each' if args.calendar else ''}, to {args.out}; "
-            f"{briefs} HR briefs left out (use --for manager)",
+            (
+                _(
+                    "Wrote {plans} {format} plans, one per person with a calendar (.ics) each, to {out}; "
+                    "{briefs} HR briefs left out (use --for manager)"
+                )
+                if args.calendar
+                else _(
+                    "Wrote {plans} {format} plans, one per person, to {out}; {briefs} HR briefs left out "
+                    "(use --for manager)"
+                )
+            ).format(plans=_count(len(plans) - briefs), format=args.format.upper(), out=args.out, briefs=briefs),
             file=sys.stderr,
         )
     else:
         print(
-            f"Wrote {len(plans):,} {args.format.upper()} files (manager's notes, {briefs} HR briefs) to {args.out}",
+            _("Wrote {files} {format} files (manager's notes, {briefs} HR briefs) to {out}").format(
+                files=_count(len(plans)), format=args.format.upper(), briefs=briefs, out=args.out
+            ),
             file=sys.stderr,
         )
     return EXIT_OK
@@ -748,7 +945,7 @@ def _cmd_preflight(_args: argparse.Namespace) -> int:
     engine = _store()
     message = preflight(engine=engine, environ=os.environ)
     if message:
-        print(f"Error: {message}", file=sys.stderr)
+        print(_(ERROR).format(error=message), file=sys.stderr)
         return EXIT_UNUSABLE
     return EXIT_OK
 
@@ -758,7 +955,7 @@ def _password(args: argparse.Namespace) -> str | None:
         return None
     line = sys.stdin.readline().rstrip("\r\n")
     if not line:
-        raise ValueError("--password-stdin was given but standard input had no password on its first line.")
+        raise ValueError(_("--password-stdin was given but standard input had no password on its first line."))
     return line
 
 
@@ -769,18 +966,16 @@ def _cmd_users(args: argparse.Namespace) -> int:
     engine = _store()
     if args.users_command == "list":
         for u in list_users(engine=engine):
-            state = "active" if u.active else "inactive"
-            how = "password" if u.has_password else "single sign-on"
-            shown_teams = ", ".join(u.teams)
-            print(
-                f"{u.username}\t{ROLE_LABELS[u.role]}\t{state}\t{how}\t{u.email or ''}\t{u.manager_name}\t{shown_teams}"
-            )
+            state = _("active") if u.active else _("inactive")
+            how = _("password") if u.has_password else _("single sign-on")
+            role, shown_teams = _(ROLE_LABELS[u.role]), ", ".join(u.teams)
+            print(f"{u.username}\t{role}\t{state}\t{how}\t{u.email or ''}\t{u.manager_name}\t{shown_teams}")
         return EXIT_OK
     teams = "\n".join(args.team) if args.team is not None else None
     if args.users_command == "add":
         password = _password(args)
         if password is None and not args.email:
-            raise ValueError("Give a password with --password-stdin (local sign-in) or an --email (single sign-on).")
+            raise ValueError(_("Give a password with --password-stdin (local sign-in) or an --email (single sign-on)."))
         user = create_user(
             engine=engine,
             username=args.username,
@@ -792,7 +987,7 @@ def _cmd_users(args: argparse.Namespace) -> int:
             manager_name=args.manager_name or "",
             teams=teams or "",
         )
-        print(f"Added {user.username} as {ROLE_LABELS[user.role]}.", file=sys.stderr)
+        print(_("Added {user} as {role}.").format(user=user.username, role=_(ROLE_LABELS[user.role])), file=sys.stderr)
         return EXIT_OK
     user = update_user(
         engine=engine,
@@ -806,8 +1001,10 @@ def _cmd_users(args: argparse.Namespace) -> int:
         manager_name=args.manager_name,
         teams=teams,
     )
+    state = _("active") if user.active else _("inactive")
     print(
-        f"Saved {user.username} ({ROLE_LABELS[user.role]}, {'active' if user.active else 'inactive'}).", file=sys.stderr
+        _("Saved {user} ({role}, {state}).").format(user=user.username, role=_(ROLE_LABELS[user.role]), state=state),
+        file=sys.stderr,
     )
     return EXIT_OK
 
@@ -818,11 +1015,16 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
     unknown = [a for a in args.action if a not in ACTIONS]
     if unknown:
-        raise ValueError(f"'{unknown[0]}' is not an audited action; use one of {', '.join(ACTIONS)}.")
+        raise ValueError(
+            _("'{action}' is not an audited action; use one of {actions}.").format(
+                action=unknown[0], actions=", ".join(ACTIONS)
+            )
+        )
     engine = _store()
     log = audit_log(engine=engine, actions=args.action, actor=args.actor, dataset_id=args.dataset, since=args.since)
     log["at"] = log["at"].map(lambda t: t.isoformat())
-    _write_output(export_bytes(log, args.format, sheet="Audit"), args.out, f"{len(log):,} audit entries")
+    entries = ngettext("{n} audit entry", "{n} audit entries", len(log)).format(n=_count(len(log)))
+    _write_output(export_bytes(log, args.format, sheet="Audit"), args.out, entries)
     record(engine=engine, actor="command line", action="audit_exported", subject=f"{len(log)} entries")
     return EXIT_OK
 
@@ -848,12 +1050,16 @@ def _cmd_impact(args: argparse.Namespace) -> int:
     )
     prepared = _read_files(args)
     if prepared.frame.empty:
-        raise ValueError(f"'{prepared.filename}' has no valid rows; run `check` to see why.")
+        raise ValueError(_(NO_VALID_ROWS).format(file=prepared.filename))
     if prepared.rows_rejected:
-        print(f"Note: {prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)
+        print(_(ROWS_LEFT_OUT).format(rows=_count(prepared.rows_rejected)), file=sys.stderr)
     records = prepared.frame
     if not (records["period"] >= args.start).any():
-        raise ValueError(f"'{prepared.filename}' has no month from {args.start} on, so there is no effect to see yet.")
+        raise ValueError(
+            _("'{file}' has no month from {start} on, so there is no effect to see yet.").format(
+                file=prepared.filename, start=args.start
+            )
+        )
     pairs = pairs_matched_before(
         records, args.start, capacity=args.capacity, window=args.window, cutoffs=settings.cutoffs
     )
@@ -862,18 +1068,34 @@ def _cmd_impact(args: argparse.Namespace) -> int:
         data = export_json(result).encode("utf-8")
     else:
         data = export_bytes(export_table(result), "csv")
-    _write_output(data, args.out, f"{len(result.coachees):,} coachees and {len(result.coaches):,} coaches")
+    what = _("{coachees} coachees and {coaches} coaches").format(
+        coachees=_count(len(result.coachees)), coaches=_count(len(result.coaches))
+    )
+    _write_output(data, args.out, what)
     if not result.programme.empty:
+        from core.i18n.formats import format_number, format_percent
+
+        lang = _current().language
         row = result.programme.iloc[-1]
         interval = interval_text(float(row["low"]), float(row["high"]))
+        lift = float(row["did"])
         print(
-            f"{int(row['coachees']):,} coachees vs {int(row['peers']):,} uncoached core peers: lift "
-            f"{row['did']:+.1f} score points ({settings.level:.0%} interval {interval}). Not a randomised trial: "
-            "regression to the mean is only partly removed by the comparison.",
+            _(
+                "{coachees} coachees vs {peers} uncoached core peers: lift {lift} score points ({level} interval "
+                "{interval}). Not a randomised trial: regression to the mean is only partly removed by the comparison."
+            ).format(
+                coachees=_count(int(row["coachees"])),
+                peers=_count(int(row["peers"])),
+                lift=("+" if lift >= 0 else "") + format_number(lift, lang, digits=1),
+                level=format_percent(settings.level, lang),
+                interval=interval,
+            ),
             file=sys.stderr,
         )
     for why, count in result.skipped["why"].value_counts(sort=False).items():
-        print(f"{count:,} matched pairs not estimated: {why}.", file=sys.stderr)
+        print(
+            _("{count} matched pairs not estimated: {why}.").format(count=_count(int(count)), why=why), file=sys.stderr
+        )
     return EXIT_OK
 
 
@@ -884,9 +1106,10 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     assert result.prepared is not None  # _sources stops without a table
     frame = result.prepared.frame
     if result.prepared.rows_rejected:
-        print(f"Note: {result.prepared.rows_rejected:,} invalid rows left out (`check` lists them).", file=sys.stderr)
+        print(_(ROWS_LEFT_OUT).format(rows=_count(result.prepared.rows_rejected)), file=sys.stderr)
     people = frame["rep_id"].nunique()
-    _write_output(to_csv_bytes(frame), args.out, f"{len(frame):,} rows ({people:,} people)")
+    what = _("{rows} rows ({people} people)").format(rows=_count(len(frame)), people=_count(people))
+    _write_output(to_csv_bytes(frame), args.out, what)
     return EXIT_REJECTED_ROWS if result.prepared.rows_rejected or result.problems else EXIT_OK
 
 
@@ -909,10 +1132,42 @@ COMMANDS = {
 }
 
 
+def chosen_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """The language a command line asks for: ``--lang`` anywhere in it, else COACHWISE_LANG, else English.
+
+    Read before the parser is built, so the parser's help texts are in that language too.
+
+    Raises:
+        ValueError: When the language named is not en, de or nl (a sentence saying where it came from).
+    """
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang", default=None)
+    given = early.parse_known_args(list(argv))[0].lang
+    if given is not None:
+        return language(given)
+    configured = environ.get(LANGUAGE_VARIABLE, "").strip()
+    if not configured:
+        return "en"
+    try:
+        return language(configured)
+    except ValueError as exc:
+        raise ValueError(f"{LANGUAGE_VARIABLE}: {exc}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code; what it prints passes through :class:`TerminalStream`."""
+    args = list(sys.argv[1:] if argv is None else argv)
     with redirect_stdout(TerminalStream(sys.stdout)), redirect_stderr(TerminalStream(sys.stderr)):
-        return _run(argv)
+        try:
+            chosen = translator(chosen_language(args, os.environ))
+        except (ValueError, OSError) as exc:  # an unknown language, or a catalogue not compiled
+            print(f"Error: {exc}", file=sys.stderr)
+            return EXIT_UNUSABLE
+        token = _TRANSLATOR.set(chosen)
+        try:
+            return _run(args)
+        finally:
+            _TRANSLATOR.reset(token)
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -920,13 +1175,18 @@ def _run(argv: Sequence[str] | None) -> int:
     try:
         return COMMANDS[args.command](args)
     except (UnusableFile, MappingProblem) as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(_(ERROR).format(error=exc), file=sys.stderr)
         return EXIT_UNUSABLE
     except FileNotFoundError as exc:
-        print(f"Error: cannot read '{exc.filename}': no such file. Check the path and try again.", file=sys.stderr)
+        print(
+            _(ERROR).format(
+                error=_("cannot read '{file}': no such file. Check the path and try again.").format(file=exc.filename)
+            ),
+            file=sys.stderr,
+        )
         return EXIT_UNUSABLE
     except (ValueError, OSError) as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(_(ERROR).format(error=exc), file=sys.stderr)
         return EXIT_UNUSABLE
     except Exception as exc:  # noqa: BLE001  (the promise: no traceback reaches the user)
         # Imported here, not at the top, so that file-only commands never load the database stack; no
@@ -935,11 +1195,14 @@ def _run(argv: Sequence[str] | None) -> int:
 
         if isinstance(exc, STORE_ERRORS):
             # SQLAlchemy's text repeats the SQL and its rows (personal data): one sentence instead.
-            print(f"Error: {describe_store_error(exc, database_url())}", file=sys.stderr)
+            print(_(ERROR).format(error=describe_store_error(exc, database_url())), file=sys.stderr)
             return EXIT_UNUSABLE
         print(
-            f"Error: {type(exc).__name__}: {shorten(exc, 200)}. The database is {store_location(database_url())}; "
-            "check it is reachable and try again.",
+            _(ERROR).format(
+                error=_("{kind}: {detail}. The database is {where}; check it is reachable and try again.").format(
+                    kind=type(exc).__name__, detail=shorten(exc, 200), where=store_location(database_url())
+                )
+            ),
             file=sys.stderr,
         )
         return EXIT_UNUSABLE

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Final
 
+from core.i18n import N_
+
 ROLES: Final = ("SDR", "AE", "AM")
 ROLE_NAMES: Final = {
-    "SDR": "Sales Development Rep",
-    "AE": "Account Executive",
-    "AM": "Account Manager",
+    "SDR": N_("Sales Development Rep"),
+    "AE": N_("Account Executive"),
+    "AM": N_("Account Manager"),
 }
+"""The long name of each role in English, marked for the catalogue; the abbreviations stay in every language."""
 
 COACH_COLUMNS: Final = ("coach_aptitude", "coach_trained")
 """Optional facts about a person as a coach: a file without them reads as unknown (the matcher's neutral)."""

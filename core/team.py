@@ -7,17 +7,18 @@ import pandas as pd
 from core.schema import ROLE_NAMES, ROLES
 
 
-def headcount_by_team(people: pd.DataFrame) -> pd.DataFrame:
+def headcount_by_team(people: pd.DataFrame, *, no_team: str = "(no team)") -> pd.DataFrame:
     """Count people per team and role.
 
     Args:
         people: One row per person with at least ``team`` and ``role``.
+        no_team: What a blank team is called (a page passes it in the reader's language).
 
     Returns:
         One row per team (sorted by name), one column per role in SDR, AE, AM order,
-        and a ``Total`` column. Teams left blank are shown as "(no team)".
+        and a ``Total`` column. Teams left blank are shown as ``no_team``.
     """
-    teams = people["team"].fillna("").replace("", "(no team)")
+    teams = people["team"].fillna("").replace("", no_team)
     table = pd.crosstab(teams, people["role"]).reindex(columns=list(ROLES), fill_value=0)
     table.index.name = "team"
     table.columns.name = None
@@ -25,9 +26,9 @@ def headcount_by_team(people: pd.DataFrame) -> pd.DataFrame:
     return table.sort_index().astype(int)
 
 
-def headcount_long(people: pd.DataFrame) -> pd.DataFrame:
+def headcount_long(people: pd.DataFrame, *, no_team: str = "(no team)") -> pd.DataFrame:
     """Count people per (team, role) in long form, ready for a stacked bar chart."""
-    wide = headcount_by_team(people).drop(columns="Total")
+    wide = headcount_by_team(people, no_team=no_team).drop(columns="Total")
     long = wide.reset_index().melt(id_vars="team", var_name="role", value_name="people")
     return long[long["people"] > 0].reset_index(drop=True)
 

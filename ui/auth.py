@@ -19,7 +19,8 @@ from core.governance.access import LOCAL_ADMIN, ROLE_LABELS, Viewer, unsafe_star
 from core.governance.audit import record
 from core.governance.users import UserInfo, authenticate, get_user, has_local_accounts, user_by_email
 from core.text import markdown_text as md
-from ui.nav import PAGES, PageSpec, page, st_page
+from ui.i18n import _, pgettext
+from ui.nav import PAGES, SECTION, PageSpec, page, st_page
 from ui.redact import show_name
 from ui.state import PRESENTING, get_engine, presenting
 
@@ -67,18 +68,20 @@ def _oidc_sign_in(engine: Engine) -> None:
     """Nobody usable is signed in through the identity provider: offer the sign-in, or say whom to ask."""
     if not st.user.is_logged_in:
         st.title("Coachwise")
-        st.write("Sign in with your organisation's account to continue.")
+        st.write(_("Sign in with your organisation's account to continue."))
         for provider in _providers():
-            label = f"Sign in with {provider.title()}" if provider else "Sign in"
+            label = _("Sign in with {provider}").format(provider=provider.title()) if provider else _("Sign in")
             if st.button(label, type="primary", key=f"auth_login_{provider or 'default'}"):
                 st.login(provider) if provider else st.login()
         return
     email = str(st.user.get("email") or "")
     st.error(
-        f"You are signed in as {email or 'an account without an e-mail'}, but Coachwise has no active "
-        "account for it. Ask an admin to add your e-mail on the Users page."
+        _(
+            "You are signed in as {account}, but Coachwise has no active account for it. Ask an admin to add "
+            "your e-mail on the Users page."
+        ).format(account=email or _("an account without an e-mail"))
     )
-    st.button("Sign out", on_click=st.logout, key="auth_logout_unknown")
+    st.button(_("Sign out"), on_click=st.logout, key="auth_logout_unknown")
 
 
 def _password_sign_in(engine: Engine) -> None:
@@ -87,9 +90,9 @@ def _password_sign_in(engine: Engine) -> None:
     st.session_state.pop(SIGNED_IN_VERSION, None)
     st.title("Coachwise")
     with st.form("auth_form"):
-        name = st.text_input("User name", key="auth_user")
-        password = st.text_input("Password", type="password", key="auth_password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        name = st.text_input(_("User name"), key="auth_user")
+        password = st.text_input(_("Password"), type="password", key="auth_password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         try:
             signed = authenticate(engine=engine, username=name, password=password)
@@ -102,8 +105,10 @@ def _password_sign_in(engine: Engine) -> None:
             st.session_state[REQUESTED] = _requested_page()
             st.rerun()
         st.error(
-            "That user name and password do not match an active account (after 5 refusals in 15 minutes "
-            "an account is locked for a while). Ask an admin if you forgot your password."
+            _(
+                "That user name and password do not match an active account (after 5 refusals in 15 minutes "
+                "an account is locked for a while). Ask an admin if you forgot your password."
+            )
         )
 
 
@@ -179,10 +184,10 @@ def pages_for(viewer: Viewer) -> list[PageSpec]:
 
 
 def navigation_for(viewer: Viewer) -> dict[str, list[st.Page]]:
-    """The viewer's navigation, by section, as ``st.navigation`` takes it."""
+    """The viewer's navigation, by section (in the session's language), as ``st.navigation`` takes it."""
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(viewer):
-        sections.setdefault(spec.section, []).append(st_page(spec.url_path))
+        sections.setdefault(pgettext(SECTION, spec.section), []).append(st_page(spec.url_path))
     return sections
 
 
@@ -194,8 +199,12 @@ def require_page(url_path: str) -> Viewer | None:
     viewer = current_viewer()
     spec = page(url_path)
     if viewer is None or viewer.role not in spec.roles:
-        role = ROLE_LABELS.get(viewer.role, viewer.role) if viewer else "signed-out"
-        st.error(f"The {spec.title} page is not open to the {role} role. Ask an admin if you need it.")
+        role = _(ROLE_LABELS[viewer.role]) if viewer and viewer.role in ROLE_LABELS else _("signed-out")
+        st.error(
+            _("The {page} page is not open to the {role} role. Ask an admin if you need it.").format(
+                page=_(spec.title), role=role
+            )
+        )
         return None
     return viewer
 
@@ -203,24 +212,29 @@ def require_page(url_path: str) -> Viewer | None:
 def frame(viewer: Viewer) -> None:
     """The sidebar's who-am-I, sign-out and presentation toggle, and the banners every page shows."""
     with st.sidebar:
-        st.caption(f":material/person: **{md(show_name(viewer.label))}** · {ROLE_LABELS[viewer.role]}")
+        name = _("Local admin") if viewer.source == "local-admin" else md(show_name(viewer.label))
+        st.caption(f":material/person: **{name}** · {_(ROLE_LABELS[viewer.role])}")
         st.toggle(
-            "Presentation mode",
+            _("Presentation mode"),
             key=PRESENTING,
-            help="Replaces every person's name with a stable alias on every page and in every export, "
-            "for a projector or a screen share. Real names are not sent to the browser while it is on.",
+            help=_(
+                "Replaces every person's name with a stable alias on every page and in every export, "
+                "for a projector or a screen share. Real names are not sent to the browser while it is on."
+            ),
         )
         if viewer.source != "local-admin":
-            st.button("Sign out", on_click=sign_out, key="auth_sign_out", icon=":material/logout:")
+            st.button(_("Sign out"), on_click=sign_out, key="auth_sign_out", icon=":material/logout:")
     if viewer.source == "local-admin":
         st.warning(
-            "Running as the **single local admin**: no accounts exist and the app is bound to this computer "
-            "only, so anyone using this computer has full access. Create accounts on the Users page to "
-            "require sign-in.",
+            _(
+                "Running as the **single local admin**: no accounts exist and the app is bound to this computer "
+                "only, so anyone using this computer has full access. Create accounts on the Users page to "
+                "require sign-in."
+            ),
             icon=":material/shield_person:",
         )
     if presenting():
-        st.info("**Presentation mode** — names are aliases.", icon=":material/co_present:")
+        st.info(_("**Presentation mode** — names are aliases."), icon=":material/co_present:")
 
 
 def link(url_path: str, label: str, icon: str) -> None:

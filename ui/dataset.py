@@ -7,6 +7,7 @@ import streamlit as st
 from core.governance.access import Viewer, created_by, may_open_dataset, may_write_dataset
 from core.store.datasets import DatasetInfo, dataset_version, list_datasets, load_people
 from ui.auth import link
+from ui.i18n import _, moment, ngettext, number
 from ui.state import ACTIVE_DATASET, get_engine, presenting
 
 
@@ -60,18 +61,24 @@ def require_dataset(viewer: Viewer) -> DatasetInfo | None:
     """The active dataset, or None after a note with a link to Upload (the page then returns)."""
     dataset = active_dataset(viewer)
     if dataset is None:
-        st.info("No team is loaded yet, or none that your role may open.")
-        link("upload", "Upload a team export", ":material/upload_file:")
+        st.info(_("No team is loaded yet, or none that your role may open."))
+        link("upload", _("Upload a team export"), ":material/upload_file:")
     return dataset
 
 
-def dataset_picker(
-    datasets: list[DatasetInfo], active: DatasetInfo, *, key: str, label: str = "Active dataset"
-) -> None:
-    """A select box over the datasets this viewer may open; choosing one makes it active on every page."""
-    labels = {d.id: f"{d.name} · {d.created_at:%Y-%m-%d %H:%M} · {d.people} people" for d in datasets}
+def dataset_picker(datasets: list[DatasetInfo], active: DatasetInfo, *, key: str, label: str | None = None) -> None:
+    """A select box over the datasets this viewer may open; choosing one makes it active on every page.
+
+    ``label`` defaults to "Active dataset" in the session's language.
+    """
+    labels = {
+        d.id: " · ".join(
+            [d.name, moment(d.created_at), ngettext("{n} person", "{n} people", d.people).format(n=number(d.people))]
+        )
+        for d in datasets
+    }
     st.selectbox(
-        label,
+        label or _("Active dataset"),
         options=list(labels),
         format_func=labels.__getitem__,
         key=key,

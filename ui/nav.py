@@ -11,13 +11,24 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.i18n import N_, NP_
+from ui.i18n import _
+
 EVERYONE: tuple[str, ...] = ("admin", "manager", "hr", "consultant")
 COACHING: tuple[str, ...] = ("admin", "manager", "consultant")
+SECTION = "navigation section"  # the catalogue's context for section names ("Admin" the menu, not the role)
+_TEAM = NP_("navigation section", "Team")
+_COACHING = NP_("navigation section", "Coaching")
+_PEOPLE = NP_("navigation section", "People")
+_ADMIN = NP_("navigation section", "Admin")
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page of the app (its function lives in ``app_pages/`` and is registered by app.py)."""
+    """One page of the app (its function lives in ``app_pages/`` and is registered by app.py).
+
+    ``section`` and ``title`` are English, marked for the catalogue; they are translated where shown.
+    """
 
     section: str
     title: str
@@ -28,16 +39,18 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("Team", "Overview", ":material/dashboard:", "overview", default=True),
-    PageSpec("Team", "Upload", ":material/upload_file:", "upload", COACHING),
-    PageSpec("Coaching", "Segmentation", ":material/stacked_bar_chart:", "segmentation", COACHING),
-    PageSpec("Coaching", "Coaching chains", ":material/account_tree:", "chains", COACHING),
-    PageSpec("Coaching", "Coaching plans", ":material/assignment_ind:", "plans"),
-    PageSpec("Coaching", "Impact", ":material/trending_up:", "impact", COACHING),
-    PageSpec("People", "HR review", ":material/folder_shared:", "hr-review", ("admin", "hr")),
-    PageSpec("Admin", "Users", ":material/manage_accounts:", "users", ("admin",)),
-    PageSpec("Admin", "Audit trail", ":material/policy:", "audit", ("admin",)),
-    PageSpec("Admin", "Data retention", ":material/auto_delete:", "retention", ("admin",)),
+    PageSpec(_TEAM, N_("Overview"), ":material/dashboard:", "overview", default=True),
+    PageSpec(_TEAM, N_("Upload"), ":material/upload_file:", "upload", COACHING),
+    PageSpec(_COACHING, N_("Segmentation"), ":material/stacked_bar_chart:", "segmentation", COACHING),
+    PageSpec(_COACHING, N_("Coaching chains"), ":material/account_tree:", "chains", COACHING),
+    PageSpec(_COACHING, N_("Coaching plans"), ":material/assignment_ind:", "plans"),
+    PageSpec(_COACHING, N_("Impact"), ":material/trending_up:", "impact", COACHING),
+    PageSpec(_PEOPLE, N_("HR review"), ":material/folder_shared:", "hr-review", ("admin", "hr")),
+    PageSpec(_ADMIN, N_("Users"), ":material/manage_accounts:", "users", ("admin",)),
+    PageSpec(_ADMIN, N_("Audit trail"), ":material/policy:", "audit", ("admin",)),
+    PageSpec(
+        NP_("navigation section", "Admin"), N_("Data retention"), ":material/auto_delete:", "retention", ("admin",)
+    ),
 )
 
 _FUNCTIONS: dict[str, Callable[[], None]] = {}
@@ -57,6 +70,9 @@ def register(functions: Mapping[str, Callable[[], None]]) -> None:
 
 
 def st_page(url_path: str) -> st.Page:
-    """The ``st.Page`` for a page: what ``st.navigation``, ``st.page_link`` and ``st.switch_page`` take."""
+    """The ``st.Page`` for a page, titled in the session's language: what ``st.navigation``, ``st.page_link``
+    and ``st.switch_page`` take."""
     spec = page(url_path)
-    return st.Page(_FUNCTIONS[url_path], title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
+    return st.Page(
+        _FUNCTIONS[url_path], title=_(spec.title), icon=spec.icon, url_path=spec.url_path, default=spec.default
+    )

@@ -24,19 +24,23 @@ from typing import Literal
 
 import pandas as pd
 
+from core.i18n import N_
+
 ROLES: tuple[str, ...] = ("admin", "manager", "hr", "consultant")
 ROLE_LABELS: dict[str, str] = {
-    "admin": "Admin",
-    "manager": "Manager",
-    "hr": "HR",
-    "consultant": "Consultant",
+    "admin": N_("Admin"),
+    "manager": N_("Manager"),
+    "hr": N_("HR"),
+    "consultant": N_("Consultant"),
 }
+"""Each account role's name in English, marked for the catalogue (shown through the reader's translator)."""
 ROLE_HELP: dict[str, str] = {
-    "admin": "everything, including users, data retention and the audit trail",
-    "manager": "only the people they manage or whose team is theirs; no HR review",
-    "hr": "the HR review and HR briefs for all teams; coaching plans read-only",
-    "consultant": "demo teams, and real ones only in presentation mode",
+    "admin": N_("everything, including users, data retention and the audit trail"),
+    "manager": N_("only the people they manage or whose team is theirs; no HR review"),
+    "hr": N_("the HR review and HR briefs for all teams; coaching plans read-only"),
+    "consultant": N_("demo teams, and real ones only in presentation mode"),
 }
+"""What each account role may do, in English, marked for the catalogue (the Users page shows the reader's)."""
 
 Source = Literal["local-admin", "password", "oidc"]
 

@@ -18,26 +18,28 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from core.export import export_bytes
+from core.i18n import N_
 from core.store.db import retry_when_busy
 from core.store.models import AuditEntry
 from core.text import clean
 
 ACTIONS: dict[str, str] = {
-    "sign_in": "signed in",
-    "sign_in_failed": "sign-in refused",
-    "sign_out": "signed out",
-    "import": "imported a file",
-    "hr_review_viewed": "viewed the HR review",
-    "hr_brief_viewed": "viewed an HR brief",
-    "hr_case": "changed an HR case",
-    "export": "exported plans or briefs",
-    "tier_override": "overrode a tier",
-    "chain_edit": "changed the coaching chains",
-    "dataset_deleted": "deleted a dataset",
-    "user_changed": "changed a user",
-    "retention_changed": "changed the retention period",
-    "audit_exported": "exported the audit trail",
+    "sign_in": N_("signed in"),
+    "sign_in_failed": N_("sign-in refused"),
+    "sign_out": N_("signed out"),
+    "import": N_("imported a file"),
+    "hr_review_viewed": N_("viewed the HR review"),
+    "hr_brief_viewed": N_("viewed an HR brief"),
+    "hr_case": N_("changed an HR case"),
+    "export": N_("exported plans or briefs"),
+    "tier_override": N_("overrode a tier"),
+    "chain_edit": N_("changed the coaching chains"),
+    "dataset_deleted": N_("deleted a dataset"),
+    "user_changed": N_("changed a user"),
+    "retention_changed": N_("changed the retention period"),
+    "audit_exported": N_("exported the audit trail"),
 }
+"""Each audited action in words (English, marked for the catalogue; the Audit trail page shows the reader's)."""
 
 COLUMNS = ["id", "at", "actor", "action", "dataset_id", "subject", "detail"]
 

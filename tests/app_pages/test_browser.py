@@ -185,3 +185,18 @@ def test_sign_in_and_presentation_mode_in_the_browser(browser: Browser, tmp_path
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "presentation-mode.png"), full_page=True)
         page.close()
+
+
+def test_german_browser_opens_in_german_and_switches_to_dutch(server: str, browser: Browser) -> None:
+    """A browser set to de-DE gets the app in German; the sidebar's picker turns that session Dutch."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    page.goto(server)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+    page.wait_for_function("document.querySelector('h1')?.innerText.trim() === 'Übersicht'", timeout=60_000)
+    nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+    assert "Übersicht" in nav and "Verwaltung" in nav and "Overview" not in nav
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="Nederlands").click()
+    page.wait_for_function("document.querySelector('h1')?.innerText.trim() === 'Overzicht'", timeout=60_000)
+    assert "Beheer" in page.locator("[data-testid='stSidebarNav']").inner_text()
+    page.close()

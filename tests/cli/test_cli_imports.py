@@ -79,3 +79,11 @@ def test_the_probe_sees_the_stack_when_a_command_needs_it(tmp_path: Path) -> Non
     code, modules, stderr = _loaded(["datasets"], tmp_path)
     assert code == 0, stderr
     assert {"sqlalchemy", "sqlmodel"} <= modules
+
+
+def test_a_german_command_stays_light(team_csv: Path, tmp_path: Path) -> None:
+    """`check --lang de` reads the German catalogue and Babel's number formats, and still no database stack."""
+    code, modules, stderr = _loaded(["check", str(team_csv), "--lang", "de"], tmp_path)
+    assert code == 0, stderr
+    assert "Zeilen" in stderr
+    assert not modules & set(HEAVY), f"check --lang de loaded {sorted(modules & set(HEAVY))}"

@@ -1,0 +1,217 @@
+"""The translated pages in German and Dutch: navigation, sidebar, sign-in, Overview, retention, audit trail, users.
+
+Each page is opened in a session whose language is set the way the app keeps it (``st.session_state``,
+as the browser's locale or the sidebar's picker would); every text Coachwise puts on it is collected
+and none of the page's English labels may be among them. Streamlit's own widget texts ("Browse files",
+the date picker's month names) are Streamlit's, not Coachwise's, and are not checked. English sessions
+are covered by the pages' own tests, which still read the English labels.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.governance.audit import record
+from core.governance.users import create_user
+from core.store.db import init_db, make_engine
+from ui.i18n import LANGUAGE, PICKER
+from ui.nav import PAGES
+
+from apptest import open_page
+from conftest import ROOT
+
+APP = str(ROOT / "app.py")
+PASSWORD = "a long enough password"
+
+# English texts, per page; "frame" is the navigation and sidebar every page shows.
+ENGLISH: dict[str, tuple[str, ...]] = {
+    "frame": (
+        "Overview", "Upload", "Segmentation", "Coaching chains", "Coaching plans", "Impact", "HR review", "Users",
+        "Audit trail", "Data retention", "Admin", "Language", "Presentation mode", "Sign out",
+    ),
+    "overview": (
+        "People", "Months", "Rows", "Total", "Role", "Sales Development Rep", "Account Executive", "Account Manager",
+    ),
+    "retention": (
+        "Datasets", "Delete a dataset", "Dataset", "Delete for good", "Retention period", "Delete automatically",
+        "Days after the last import", "Save retention period", "created (UTC)", "last import (UTC)", "rows",
+        "people", "demo", "due for deletion", "name", "id",
+    ),
+    "users": (
+        "Add a user", "User name", "Role", "Full name (optional)", "E-mail (optional)", "Password (10+ characters)",
+        "Add user", "Change a user", "User", "Active (may sign in)", "E-mail", "New password (blank: keep)",
+        "Manager name in the data", "Teams (one per line)", "Save changes", "user", "e-mail", "role", "teams",
+        "active", "password", "changed (UTC)", "manager name in the data", "Teams they see (managers, one per line)",
+    ),
+    "sign-in": ("User name", "Password", "Sign in"),
+    "audit": (
+        "Entries", "What", "Who (contains)", "Dataset id", "From – to", "Download CSV", "at (UTC)", "actor",
+        "action", "dataset", "subject", "detail", "any", "id",
+    ),
+}  # fmt: skip
+ENGLISH_PHRASES: dict[str, tuple[str, ...]] = {
+    "frame": ("single local admin", "Local admin", "names are aliases", "Replaces every person's name"),
+    "overview": (
+        "This is a generated demo team", "Upload your own team", "Upload a team export", "People per team and role",
+        "Headcount table", "Willing to coach", "not asked yet", "Next:", "Tiers within each role", "imported",
+        "From ", " to ", "(no team)", " people",
+    ),
+    "retention": (
+        "Performance scores of named employees", "This deletes", "cannot be undone", "To confirm, type",
+        "Delete real datasets automatically", "Now: ", " people · ", " rows", "invented people",
+    ),
+    "audit": ("Every sign-in", "No entries match", "signed in", "changed the retention period"),
+    "users": ("Roles: ", "Every change is written", "everything, including users", "only the people they manage"),
+    "sign-in": ("do not match an active account",),
+}  # fmt: skip
+# Words German or Dutch write exactly as English does: correct there, so not counted as left over.
+SAME: dict[str, set[str]] = {
+    "de": set(),
+    "nl": {"Datasets", "Dataset", "dataset", "id", "demo", "teams", "E-mail", "e-mail"},
+}
+
+
+def _texts(at: AppTest) -> list[str]:
+    """Every text Coachwise put on the page: navigation, sidebar, titles, messages, widgets, chart and tables."""
+    texts: list[str] = [str(info["page_name"]) for info in at._registered_pages.values()]
+    for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        texts += [str(e.value) for e in at.get(kind)]
+    texts += [m.label for m in at.metric] + [m.help for m in at.metric if m.help]
+    for kind in ("toggle", "selectbox", "button", "multiselect", "text_input", "text_area", "number_input", "checkbox"):
+        for widget in at.get(kind):
+            texts += [widget.label, widget.help or "", getattr(widget, "placeholder", "") or ""]
+    for kind in ("date_input", "download_button", "page_link"):
+        texts += [e.proto.label for e in at.get(kind)]
+    texts += [str(option) for widget in at.selectbox if widget.key != PICKER for option in widget.options]
+    for chart in at.get("vega_lite_chart"):
+        for channel in json.loads(chart.proto.spec)["encoding"].values():
+            items = channel if isinstance(channel, list) else [channel]
+            texts += [str(item["title"]) for item in items if item.get("title")]
+    for frame in at.dataframe:
+        config = json.loads(frame.proto.columns or "{}")
+        columns = [str(c) for c in frame.value.columns] + [str(frame.value.index.name)]
+        texts += [str(config.get(c, {}).get("label") or c) for c in columns if not config.get(c, {}).get("hidden")]
+        texts += [str(config[c]["help"]) for c in config if config[c].get("help")]
+    return [t for t in texts if t and t != "None"]
+
+
+def _english_left(at: AppTest, page: str, lang: str, *, parts: tuple[str, ...] = ("frame",)) -> list[str]:
+    texts = _texts(at)
+    labels = [label for part in (*parts, page) for label in ENGLISH[part] if label not in SAME[lang]]
+    phrases = [phrase for part in (*parts, page) for phrase in ENGLISH_PHRASES[part]]
+    return [label for label in labels if label in texts] + [p for p in phrases if any(p in t for t in texts)]
+
+
+def _page(page: str, lang: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[LANGUAGE] = lang
+    at.run()
+    if page != "overview":
+        open_page(at, page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+@pytest.mark.parametrize("page", ["overview", "retention", "audit"])
+def test_no_english_left(app_env: Path, page: str, lang: str) -> None:
+    """German and Dutch sessions see the page, the navigation and the sidebar without one English label."""
+    if page == "audit":  # a few entries, so the table and its actions are shown
+        engine = make_engine(f"sqlite:///{app_env}")
+        init_db(engine)
+        record(engine=engine, actor="anna", action="sign_in", subject="anna")
+        record(engine=engine, actor="anna", action="retention_changed", subject="365 days")
+    at = _page(page, lang)
+    assert not _english_left(at, page, lang)
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+def test_sign_in_and_users_page(app_env: Path, lang: str) -> None:
+    """The sign-in form, its refusal, and the Users page (table, both forms) have no English left."""
+    engine = make_engine(f"sqlite:///{app_env}")
+    init_db(engine)
+    create_user(engine=engine, username="root", role="admin", actor="t", password=PASSWORD)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[LANGUAGE] = lang
+    at.run()
+    at.text_input(key="auth_user").input("root")
+    at.text_input(key="auth_password").input("not the password")
+    at.button[0].click().run()
+    assert at.error and not _english_left(at, "sign-in", lang, parts=())
+    at.text_input(key="auth_user").input("root")
+    at.text_input(key="auth_password").input(PASSWORD)
+    at.button[0].click().run()
+    open_page(at, "users").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not _english_left(at, "users", lang)
+    assert {"Administrator", "Beheerder"} & set(at.dataframe[0].value["role"])
+
+
+@pytest.mark.parametrize(("lang", "title"), [("en", "Overview"), ("de", "Übersicht"), ("nl", "Overzicht")])
+def test_overview_title(app_env: Path, lang: str, title: str) -> None:
+    """The start page's title in each language."""
+    assert _page("overview", lang).title[0].value == title
+
+
+def test_german_numbers_and_dates_on_the_overview(app_env: Path) -> None:
+    """The import date is dd.mm.yyyy, the month range has German month names."""
+    at = _page("overview", "de")
+    when = at.caption[0].value.split("importiert am ")[1]
+    assert when[2] == "." and when[5] == "."
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Personen"].value == "120"
+    assert " bis " in metrics["Monate"].help
+
+
+def test_dutch_dates_on_the_overview(app_env: Path) -> None:
+    """Dutch writes the import date dd-mm-yyyy."""
+    when = _page("overview", "nl").caption[0].value.split("geïmporteerd op ")[1]
+    assert when[2] == "-" and when[5] == "-"
+
+
+def test_english_overview_is_unchanged(app_env: Path) -> None:
+    """An English session reads the labels it always did (the lists above are what the pages say in English)."""
+    texts = _texts(_page("overview", "en"))
+    assert set(ENGLISH["overview"]) - {"Role", "Total"} <= set(texts)
+    assert {"Overview", "Presentation mode", "Language"} <= set(texts)
+    assert any("Willing to coach" in t for t in texts)
+
+
+def test_audit_actions_in_the_readers_words(app_env: Path) -> None:
+    """The audit table names each action in the reader's language; the stored entry is unchanged."""
+    engine = make_engine(f"sqlite:///{app_env}")
+    init_db(engine)
+    record(engine=engine, actor="anna", action="dataset_deleted", subject="3")
+    at = _page("audit", "de")
+    assert "Datensatz gelöscht" in set(at.dataframe[0].value["action"])
+
+
+def test_the_picker_switches_this_session_only(app_env: Path) -> None:
+    """Choosing Dutch in the sidebar turns this session Dutch; another session stays German."""
+    german, other = _page("overview", "de"), _page("overview", "de")
+    assert german.selectbox(key=PICKER).label == "Sprache"
+    german.selectbox(key=PICKER).select("nl").run()
+    assert not german.exception
+    assert german.title[0].value == "Overzicht" and german.session_state[LANGUAGE] == "nl"
+    assert not _english_left(german, "overview", "nl")
+    other.run()
+    assert other.title[0].value == "Übersicht"
+
+
+def test_a_session_starts_in_english_without_a_browser_locale(app_env: Path) -> None:
+    """No browser locale (AppTest has none): English, and the picker says so."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.session_state[LANGUAGE] == "en"
+    assert at.selectbox(key=PICKER).value == "en"
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+@pytest.mark.parametrize("page", [p.url_path for p in PAGES], ids=[p.url_path for p in PAGES])
+def test_every_page_runs_in_german_and_dutch(app_env: Path, page: str, lang: str) -> None:
+    """Every page, translated yet or not, opens in a German or Dutch session without an exception."""
+    at = _page(page, lang)
+    assert at.title and at.title[0].value
