@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import PAGE_FUNCTIONS
 from ui.auth import follow_requested_page, frame, gate, navigation_for
-from ui.i18n import init_language, language_picker
+from ui.i18n import init_language, language_picker, speak_session_language
 from ui.nav import register
 from ui.state import init_session_state, open_store, store_errors_shown
 
@@ -17,6 +17,7 @@ st.set_page_config(page_title="Coachwise", page_icon=str(FAVICON), layout="wide"
 init_session_state()
 init_language()
 language_picker()
+speak_session_language()
 register(PAGE_FUNCTIONS)
 with store_errors_shown():
     viewer = gate() if open_store() is not None else None

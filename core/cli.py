@@ -15,12 +15,11 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from core.i18n import N_, Translator, language, translator
+from core.i18n import N_, Translator, current, language, speaking, translator
 from core.ingest.importer import MappingProblem, Prepared, UnusableFile, report_csv
 from core.ingest.records.kinds import fields_of
 from core.ingest.records.parse import parse_answer_options
@@ -51,24 +50,21 @@ EXIT_REJECTED_ROWS = 1
 EXIT_UNUSABLE = 2
 
 LANGUAGE_VARIABLE = "COACHWISE_LANG"
-# The translator of the command running now: main() sets it for one call and puts the previous one back,
-# so a test (or a script) calling main() with different --lang values in one process gets each its own.
-_TRANSLATOR: ContextVar[Translator | None] = ContextVar("cli_translator", default=None)
 
 
 def _current() -> Translator:
     """The translator of the command running now (English outside :func:`main`, e.g. ``build_parser()``)."""
-    return _TRANSLATOR.get() or translator("en")
+    return current()
 
 
 def _(message: str) -> str:
     """``message`` in the language of the command running now."""
-    return _current().gettext(message)
+    return current().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural of ``n`` in the language of the command running now."""
-    return _current().ngettext(singular, plural, n)
+    return current().ngettext(singular, plural, n)
 
 
 def _count(value: float) -> str:
@@ -1163,11 +1159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (ValueError, OSError) as exc:  # an unknown language, or a catalogue not compiled
             print(f"Error: {exc}", file=sys.stderr)
             return EXIT_UNUSABLE
-        token = _TRANSLATOR.set(chosen)
-        try:
+        with speaking(chosen.language):
             return _run(args)
-        finally:
-            _TRANSLATOR.reset(token)
 
 
 def _run(argv: Sequence[str] | None) -> int:

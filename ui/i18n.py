@@ -20,6 +20,7 @@ from core.i18n import (
     Translator,
     formats,
     language_from_locale,
+    speak,
     translator,
 )
 
@@ -54,6 +55,15 @@ def tr() -> Translator:
         st.session_state[LANGUAGE] = DEFAULT_LANGUAGE
         st.error(str(exc), icon=":material/translate:")
         return translator(DEFAULT_LANGUAGE)
+
+
+def speak_session_language() -> None:
+    """Let core write its sentences (validation, chain reasons, plans) in this session's language for this run.
+
+    A script run is one thread with its own context, so this is per session. A cached function that returns
+    sentences must take the language among its arguments, or one session's words would be served to another.
+    """
+    speak(tr().language)
 
 
 def _(message: str) -> str:

@@ -15,6 +15,9 @@ is imported here, so the command line stays quick to start; formatting with Babe
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -131,3 +134,47 @@ def translator(lang: str) -> Translator:
         )
     with path.open("rb") as file:
         return Translator(code, gettext.GNUTranslations(file))
+
+
+# The language core's sentences are written in right now: one value per thread/context (a Streamlit script run,
+# a command line call, a plan rendered in its reader's language), never process-wide.
+_SPEAKING: ContextVar[Translator | None] = ContextVar("coachwise_speaking", default=None)
+
+
+def current() -> Translator:
+    """The translator core's sentences use now (English unless :func:`speak` or :func:`speaking` chose another)."""
+    return _SPEAKING.get() or translator(DEFAULT_LANGUAGE)
+
+
+def speak(lang: str) -> None:
+    """Write core's sentences in ``lang`` from now on in this context (a Streamlit run sets its viewer's at the top)."""
+    _SPEAKING.set(translator(lang))
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[Translator]:
+    """Write core's sentences in ``lang`` inside the ``with`` block, then go back to the language before.
+
+    ``with speaking(person_language): build_plan(...)`` gives a person their plan in their language while the
+    page around it stays in the viewer's.
+    """
+    token = _SPEAKING.set(translator(lang))
+    try:
+        yield _SPEAKING.get() or translator(lang)
+    finally:
+        _SPEAKING.reset(token)
+
+
+def _(message: str) -> str:
+    """``message`` in the language core speaks now (see :func:`current`)."""
+    return current().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form for ``n`` in the language core speaks now; format ``{n}`` in afterwards."""
+    return current().ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` as it reads in ``context``, in the language core speaks now."""
+    return current().pgettext(context, message)

@@ -100,3 +100,24 @@ def test_a_missing_catalogue_says_how_to_build_it(monkeypatch: pytest.MonkeyPatc
         assert translator("en").gettext("Overview") == "Overview"  # English needs no catalogue
     finally:
         translator.cache_clear()
+
+
+def test_core_speaks_the_language_of_its_context_and_goes_back_after() -> None:
+    """``speaking`` sets core's language inside the block only; another thread is not touched by it."""
+    import threading
+
+    from core.i18n import _ as core_
+    from core.i18n import current, speaking
+
+    assert current().language == "en"
+    seen: list[str] = []
+    with speaking("de"):
+        assert core_("Overview") == "Übersicht"
+        worker = threading.Thread(target=lambda: seen.append(current().language))
+        worker.start()
+        worker.join()
+        with speaking("nl"):
+            assert current().language == "nl"
+        assert current().language == "de"
+    assert current().language == "en"
+    assert seen == ["en"]
