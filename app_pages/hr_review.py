@@ -8,7 +8,7 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from core.plans.content import PlanInputs, build_plan, build_plans, file_stem, format_date, to_markdown
+from core.plans.content import PlanInputs, build_plan, build_plans, file_stem, to_markdown
 from core.plans.hr_review import (
     CASE_STATUSES,
     DECISION_NOTE,
@@ -36,6 +36,7 @@ from ui.auth import current_user, require_page
 from ui.charts import percentile_chart
 from ui.dataset import require_dataset
 from ui.downloads import MIME
+from ui.i18n import _, day, ngettext, number, pgettext, table_datetime_format
 from ui.plan_context import plan_context
 from ui.redact import (
     View,
@@ -83,18 +84,25 @@ def hr_review() -> None:
     viewer = require_page("hr-review")
     if viewer is None:
         return
-    st.title("HR review")
+    st.title(_("HR review"))
     dataset = require_dataset(viewer)
     if dataset is None:
         return
     settings = SegmentSettings()
     window = settings.window or 0
     st.caption(
-        f"{md(dataset.name)} · people who are **persistently** low within their role: in the low tier now and in at "
-        f"least 2 of the last {settings.history} windows of {window} months — not after one bad month. "
-        f"Default settings: cut-offs {'/'.join(map(str, settings.cutoffs))} and the default metric weights."
+        _(
+            "{dataset} · people who are **persistently** low within their role: in the low tier now and in at least "
+            "2 of the last {history} windows of {window} months — not after one bad month. Default settings: "
+            "cut-offs {cutoffs} and the default metric weights."
+        ).format(
+            dataset=md(dataset.name),
+            history=settings.history,
+            window=window,
+            cutoffs="/".join(map(str, settings.cutoffs)),
+        )
     )
-    st.info(DECISION_NOTE, icon=":material/gavel:")
+    st.info(_(DECISION_NOTE), icon=":material/gavel:")
     view = view_of(dataset.id)
     try:
         context = plan_context(view, settings)
@@ -104,18 +112,20 @@ def hr_review() -> None:
     review = _review(view, context)
     if review.table.empty:
         st.success(
-            f"No one in {md(dataset.name)} is persistently low — that is good news. People in the low tier this "
-            "window who were not low in earlier windows are not listed here: one bad period is not a pattern. "
-            "Their coaching plans are on the Coaching plans page.",
+            _(
+                "No one in {dataset} is persistently low — that is good news. People in the low tier this window "
+                "who were not low in earlier windows are not listed here: one bad period is not a pattern. Their "
+                "coaching plans are on the Coaching plans page."
+            ).format(dataset=md(dataset.name)),
             icon=":material/sentiment_satisfied:",
         )
         return
     record_view_once("hr_review_viewed", dataset_id=dataset.id)
     if dataset.is_demo:
-        st.caption("This is the generated demo team: the people below are invented.")
+        st.caption(_("This is the generated demo team: the people below are invented."))
     _listed(review.table)
     _briefs_zip(review)
-    st.subheader("One person")
+    st.subheader(_("One person"))
     rep = _person_picker(review.table)
     if rep is not None:
         _person(review, rep)
@@ -139,35 +149,57 @@ def _review(view: View, context: PlanInputs) -> _Review:
     )
 
 
+def case_status_label(status: str) -> str:
+    """A case status as this session reads it (the stored value stays English)."""
+    labels = {
+        "open": pgettext("case status", "open"),
+        "in conversation": pgettext("case status", "in conversation"),
+        "closed": pgettext("case status", "closed"),
+        NO_CASE: pgettext("case status", "not opened"),
+    }
+    return labels.get(status, status)
+
+
 def _listed(table: pd.DataFrame) -> None:
     """The counts by case status and the table of everyone listed."""
     counts = case_counts(table)
     m1, m2, m3, m4, m5 = st.columns(5)
-    m1.metric("Persistently low", len(table))
-    m2.metric("No case yet", counts[NO_CASE])
-    m3.metric("Open", counts["open"])
-    m4.metric("In conversation", counts["in conversation"])
-    m5.metric("Closed", counts["closed"])
+    m1.metric(_("Persistently low"), len(table))
+    m2.metric(_("No case yet"), counts[NO_CASE])
+    m3.metric(case_status_label("open").capitalize(), counts["open"])
+    m4.metric(case_status_label("in conversation").capitalize(), counts["in conversation"])
+    m5.metric(case_status_label("closed").capitalize(), counts["closed"])
     shown = table.assign(
-        windows=[f"{low} of {seen}" for low, seen in zip(table["low_windows"], table["windows_seen"], strict=True)],
-        role=table["role"].map(ROLE_NAMES),
-        case_at=pd.to_datetime(table["case_at"], utc=True).dt.strftime("%d %b %Y"),
+        windows=[
+            _("{low} of {seen}").format(low=low, seen=seen)
+            for low, seen in zip(table["low_windows"], table["windows_seen"], strict=True)
+        ],
+        role=table["role"].map(lambda role: _(ROLE_NAMES[role]) if role in ROLE_NAMES else role),
+        trend=table["trend"].map(lambda trend: _(str(trend))),
+        case_status=table["case_status"].map(lambda status: case_status_label(str(status))),
+        case_at=pd.to_datetime(table["case_at"], utc=True),
     )
     st.dataframe(
         shown[TABLE_COLUMNS],
         hide_index=True,
         width="stretch",
         column_config={
-            "windows": st.column_config.TextColumn("Low in", help="Low-tier windows of those scored"),
+            "name": _("Name"),
+            "rep_id": _("ID"),
+            "role": _("Role"),
+            "team": _("Team"),
+            "manager": _("Manager"),
+            "windows": st.column_config.TextColumn(_("Low in"), help=_("Low-tier windows of those scored")),
             "percentiles": st.column_config.LineChartColumn(
-                "Monthly percentile", y_min=0, y_max=100, help="Percentile within role, month by month"
+                _("Monthly percentile"), y_min=0, y_max=100, help=_("Percentile within role, month by month")
             ),
-            "gaps": st.column_config.TextColumn("Gap to the role median", width="large"),
-            "support": st.column_config.TextColumn("Support given", width="medium"),
-            "override": st.column_config.TextColumn("Manager override"),
-            "case_status": st.column_config.TextColumn("Case"),
-            "case_by": st.column_config.TextColumn("Case set by"),
-            "case_at": st.column_config.TextColumn("on"),
+            "trend": _("Trend"),
+            "gaps": st.column_config.TextColumn(_("Gap to the role median"), width="large"),
+            "support": st.column_config.TextColumn(_("Support given"), width="medium"),
+            "override": st.column_config.TextColumn(_("Manager override")),
+            "case_status": st.column_config.TextColumn(_("Case")),
+            "case_by": st.column_config.TextColumn(_("Case set by")),
+            "case_at": st.column_config.DatetimeColumn(_("on"), format=table_datetime_format()),
         },
     )
 
@@ -180,10 +212,12 @@ def _briefs_zip(review: _Review) -> None:
     inputs = review.context
     z1, z2 = st.columns([1, 3], vertical_alignment="bottom")
     zip_fmt = cast(
-        BriefFormat, z1.radio("Format", ["pdf", "docx"], horizontal=True, key="hr_zip_fmt", format_func=str.upper)
+        BriefFormat, z1.radio(_("Format"), ["pdf", "docx"], horizontal=True, key="hr_zip_fmt", format_func=str.upper)
     )
     z2.download_button(
-        f"Download {len(briefed)} HR briefs (ZIP)",
+        ngettext("Download {n} HR brief (ZIP)", "Download {n} HR briefs (ZIP)", len(briefed)).format(
+            n=number(len(briefed))
+        ),
         data=lambda: export_briefs_zip(
             engine=engine,
             actor=actor,
@@ -195,12 +229,15 @@ def _briefs_zip(review: _Review) -> None:
         mime=MIME["zip"],
         key="hr_zip",
         disabled=not briefed,
-        help="Confidential. Each download is recorded in the audit trail with the rep_ids it holds.",
+        help=_("Confidential. Each download is recorded in the audit trail with the rep_ids it holds."),
     )
     if moved_out:
         z2.caption(
-            f"{moved_out} of them {'was' if moved_out == 1 else 'were'} moved out of the low tier by a manager: "
-            "no HR brief while that override stands."
+            ngettext(
+                "{n} of them was moved out of the low tier by a manager: no HR brief while that override stands.",
+                "{n} of them were moved out of the low tier by a manager: no HR brief while that override stands.",
+                moved_out,
+            ).format(n=number(moved_out))
         )
 
 
@@ -208,11 +245,11 @@ def _person_picker(table: pd.DataFrame) -> str | None:
     """The person whose facts and brief to open (None until one is chosen)."""
     labels = person_labels(table)
     rep = st.selectbox(
-        "Open a person's facts and brief",
+        _("Open a person's facts and brief"),
         options=list(labels),
         format_func=labels.__getitem__,
         index=None,
-        placeholder="Choose a person (opening it is recorded in the audit trail)",
+        placeholder=_("Choose a person (opening it is recorded in the audit trail)"),
         key=name_key("hr_person"),
     )
     return None if rep is None else str(rep)
@@ -225,7 +262,9 @@ def _person(review: _Review, rep: str) -> None:
     plan = build_plan(rep, checkins=review.checkins.get(rep, ()), edits=review.edits.get(rep), inputs=review.context)
     if row["override"] and plan.kind != "hr_brief":
         st.warning(
-            f"{row['override']}. The pattern in the data is shown; there is no HR brief while the override stands."
+            _("{override}. The pattern in the data is shown; there is no HR brief while the override stands.").format(
+                override=row["override"]
+            )
         )
     elif row["override"]:
         st.info(row["override"])
@@ -241,42 +280,63 @@ def _person(review: _Review, rep: str) -> None:
 def _facts(review: _Review, rep: str, row: pd.Series) -> None:
     """Who, how often low, the percentile trend, the gaps to the role median and the support given."""
     context = review.context
-    manager = row["manager"] or "not on file"
+    manager = row["manager"] or _("not on file")
     st.markdown(
-        f"**{md(str(row['name']))}** · {ROLE_NAMES[str(row['role'])]} · {md(str(row['team']))} · manager {md(manager)}"
+        _("**{name}** · {role} · {team} · manager {manager}").format(
+            name=md(str(row["name"])),
+            role=_(ROLE_NAMES[str(row["role"])]),
+            team=md(str(row["team"])),
+            manager=md(manager),
+        )
     )
     st.markdown(
-        f"Low in **{row['low_windows']} of {row['windows_seen']}** windows · percentile {row['percentile']:.0f} · "
-        f"trend {row['trend']} ({row['trend_text']})"
+        _("Low in **{low} of {seen}** windows · percentile {percentile} · trend {trend} ({trend_text})").format(
+            low=row["low_windows"],
+            seen=row["windows_seen"],
+            percentile=number(float(row["percentile"])),
+            trend=_(str(row["trend"])),
+            trend_text=row["trend_text"],
+        )
     )
     mine = context.history[context.history["rep_id"] == rep]
     if len(mine):
-        st.altair_chart(percentile_chart(mine, title="Percentile within role"), width="stretch")
+        st.altair_chart(percentile_chart(mine, title=_("Percentile within role")), width="stretch")
     person = context.segmented.loc[context.segmented["rep_id"] == rep].iloc[0]
-    st.dataframe(metric_gaps(person, context.medians).drop(columns="gap_value"), hide_index=True, width="stretch")
-    st.markdown("**Support given**")
+    gaps = metric_gaps(person, context.medians).drop(columns="gap_value")
+    st.dataframe(
+        gaps.assign(metric=gaps["metric"].map(_)),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "metric": _("metric"),
+            "value": _("value"),
+            "role median": _("role median"),
+            "gap": _("gap"),
+        },
+    )
+    st.markdown(_("**Support given**"))
     st.markdown(f"- {md(str(row['support']))}")
     for c in reversed(review.checkins.get(rep, [])):
-        step = f" — next step: {md(c.next_step)}" if c.next_step else ""
-        st.markdown(f"- {format_date(c.when)} ({md(c.by)}): {md(c.note)}{step}")
+        step = _(" — next step: {step}").format(step=md(c.next_step)) if c.next_step else ""
+        st.markdown(f"- {day(c.when)} ({md(c.by)}): {md(c.note)}{step}")
 
 
 def _brief(review: _Review, plan: Plan) -> None:
     """The HR brief as exported, and its PDF and Word downloads (made, and audited, on click)."""
     engine, dataset_id, actor = get_engine(), review.view.dataset_id, review.actor
-    with st.expander("The HR brief as exported", icon=":material/description:"):
+    with st.expander(_("The HR brief as exported"), icon=":material/description:"):
         st.markdown(to_markdown(plan))
     stem = file_stem(plan.rep_id, plan.name)
-    d1, d2, _ = st.columns([1, 1, 2])
+    d1, d2, _spare = st.columns([1, 1, 2])
     d1.download_button(
-        "HR brief (PDF)",
+        _("HR brief (PDF)"),
         data=lambda: export_brief(engine=engine, actor=actor, dataset_id=dataset_id, plan=plan, fmt="pdf"),
         file_name=f"{stem}.pdf",
         mime=MIME["pdf"],
         key="hr_pdf",
     )
     d2.download_button(
-        "HR brief (Word)",
+        _("HR brief (Word)"),
         data=lambda: export_brief(engine=engine, actor=actor, dataset_id=dataset_id, plan=plan, fmt="docx"),
         file_name=f"{stem}.docx",
         mime=MIME["docx"],
@@ -287,20 +347,25 @@ def _brief(review: _Review, plan: Plan) -> None:
 def _case(review: _Review, rep: str, current: str) -> None:
     """The case status form (a step with a note) and the steps so far."""
     engine, dataset_id = get_engine(), review.view.dataset_id
-    st.markdown("**Case status**")
+    st.markdown(_("**Case status**"))
     st.caption(
-        "Open → in conversation → closed, with a note each time. Any move is allowed (a closed case can be "
-        "reopened); closing needs a note. The status records what people did — it decides nothing."
+        _(
+            "Open → in conversation → closed, with a note each time. Any move is allowed (a closed case can be "
+            "reopened); closing needs a note. The status records what people did — it decides nothing."
+        )
     )
     with st.form("hr_case_form"):
         status = st.selectbox(
-            "Status",
+            _("Status"),
             options=list(CASE_STATUSES),
+            format_func=case_status_label,
             index=CASE_STATUSES.index(current) if current in CASE_STATUSES else 0,
             key="hr_status",
         )
-        note = st.text_area("Note", key="hr_note", placeholder="e.g. first conversation with the manager on 12 May")
-        if st.form_submit_button("Save case step", key="hr_save"):
+        note = st.text_area(
+            _("Note"), key="hr_note", placeholder=_("e.g. first conversation with the manager on 12 May")
+        )
+        if st.form_submit_button(_("Save case step"), key="hr_save"):
             try:
                 set_case_status(
                     engine=engine,
@@ -319,13 +384,21 @@ def _case(review: _Review, rep: str, current: str) -> None:
                 st.rerun()
     steps = case_history(engine=engine, dataset_id=dataset_id, rep_id=rep)
     if steps.empty:
-        st.caption(f"No case yet ({NO_CASE}).")
+        st.caption(_("No case yet ({status}).").format(status=case_status_label(NO_CASE)))
         return
     steps = redact_frame(steps, review.view, ("note",))
+    shown = steps.assign(
+        when=pd.to_datetime(steps["created_at"], utc=True),
+        status=steps["status"].map(lambda status: case_status_label(str(status))),
+    )
     st.dataframe(
-        steps.assign(when=pd.to_datetime(steps["created_at"], utc=True).dt.strftime("%d %b %Y %H:%M"))[
-            ["when", "status", "changed_by", "note"]
-        ].rename(columns={"changed_by": "by"}),
+        shown[["when", "status", "changed_by", "note"]],
         hide_index=True,
         width="stretch",
+        column_config={
+            "when": st.column_config.DatetimeColumn(_("when"), format=table_datetime_format()),
+            "status": _("status"),
+            "changed_by": _("by"),
+            "note": _("note"),
+        },
     )

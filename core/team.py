@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.i18n import _
 from core.schema import ROLE_NAMES, ROLES
 
 
@@ -53,7 +54,7 @@ def person_labels(people: pd.DataFrame, *, with_tier: bool = False) -> dict[str,
     labels: dict[str, str] = {}
     for row in people[columns].itertuples(index=False):
         rep_id, name, role, team, *tier = (str(v) for v in row)
-        labels[rep_id] = " · ".join([name, rep_id, ROLE_NAMES.get(role, role), team, *tier])
+        labels[rep_id] = " · ".join([name, rep_id, _(ROLE_NAMES[role]) if role in ROLE_NAMES else role, team, *tier])
     return labels
 
 

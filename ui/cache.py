@@ -125,7 +125,9 @@ def chains(segmented: pd.DataFrame, settings: ChainSettings, constraints: Constr
 
 
 @st.cache_data(max_entries=8, show_spinner="Comparing coached people with their uncoached peers…", hash_funcs=_SETTINGS)
-def impact(view: View, started: pd.DataFrame, settings: ImpactSettings) -> ImpactResult:
-    """The coaching-impact estimate for the started pairs, cached on the data, the pairs and the settings."""
+def impact(view: View, started: pd.DataFrame, settings: ImpactSettings, language: str) -> ImpactResult:
+    """The coaching-impact estimate for the started pairs, cached on the data, the pairs, the settings and the
+    language its notes and reasons are written in."""
+    del language  # cache key only: core writes in the language of the run (``speak_session_language``)
     pairs = started[["coach_id", "coachee_id", "start"]].astype(str).reset_index(drop=True)
     return estimate_from_records(records(view), pairs, settings)

@@ -32,6 +32,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core.i18n import N_, _, current, ngettext
+from core.i18n.formats import format_number
 from core.months import month_index, month_indices, month_label, months_between
 from core.scoring.metrics import METRICS, metrics_for, score_people
 from core.scoring.tiers import PRESETS, Cutoffs, assign_tiers, score_history
@@ -46,6 +48,7 @@ _ROLE_ORDER = {"SDR": 0, "AE": 1, "AM": 2}
 LABELS: dict[str, str] = {spec.id: spec.label for spec in METRICS}
 MIN_PEERS = 2  # fewer uncoached core peers than this and there is nothing to compare with
 FEW_COACHEES = 3  # below this a coach's interval is marked as rough and ranked after the others
+ONE_COACHEE = N_("1 coachee: the interval cannot be estimated")
 
 COACHEE_COLUMNS: tuple[str, ...] = (
     "coachee_id",
@@ -77,9 +80,18 @@ PROGRAMME_COLUMNS: tuple[str, ...] = ("group", "coachees", "peers", "did", "low"
 SKIPPED_COLUMNS: tuple[str, ...] = ("coachee_id", "coach_id", "start", "why")
 
 
+def signed(value: float, digits: int = 1) -> str:
+    """A difference with its sign, in the language core speaks now: ``+3.4`` / ``+3,4``; "n/a" when unknown."""
+    if pd.isna(value):
+        return _("n/a")
+    return format_number(value, current().language, digits=digits, signed=True)
+
+
 def interval_text(low: float, high: float) -> str:
     """An interval as a reader sees it ("+3.4 to +11.8"), or "no interval" where none could be estimated."""
-    return "no interval" if pd.isna(low) or pd.isna(high) else f"{low:+.1f} to {high:+.1f}"
+    if pd.isna(low) or pd.isna(high):
+        return _("no interval")
+    return _("{low} to {high}").format(low=signed(low), high=signed(high))
 
 
 @dataclass(frozen=True)
@@ -129,11 +141,11 @@ class ImpactResult:
 
 def _check(settings: ImpactSettings) -> None:
     if settings.pre_months < 1 or settings.post_months < 1:
-        raise ValueError("Compare at least 1 month before and 1 month after the start.")
+        raise ValueError(_("Compare at least 1 month before and 1 month after the start."))
     if settings.replicates < 100:
-        raise ValueError("Use at least 100 bootstrap re-draws for an interval.")
+        raise ValueError(_("Use at least 100 bootstrap re-draws for an interval."))
     if not 0.5 <= settings.level < 1.0:
-        raise ValueError("The interval level is between 50% and 99%.")
+        raise ValueError(_("The interval level is between 50% and 99%."))
 
 
 def impact_history(
@@ -186,7 +198,9 @@ def baseline_people(
     settings = settings or ImpactSettings()
     before = records[records["period"] < start]
     if before.empty:
-        raise ValueError(f"The data has no month before {start}: nothing to compare the coached months with.")
+        raise ValueError(
+            _("The data has no month before {start}: nothing to compare the coached months with.").format(start=start)
+        )
     scored = score_people(before, window=settings.window, weights=dict(weights) if weights else None)
     tiers = assign_tiers(scored, settings.cutoffs)
     return tiers[["rep_id", "name", "role", "team", "tier"]].reset_index(drop=True)
@@ -303,7 +317,7 @@ def _checked_inputs(pairs: pd.DataFrame, people: pd.DataFrame) -> tuple[pd.DataF
     for frame, needed in ((pairs, ("coach_id", "coachee_id", "start")), (people, ("rep_id", "name", "role", "tier"))):
         missing = [c for c in needed if c not in frame.columns]
         if missing:
-            raise ValueError(f"The impact estimate needs the column(s) {', '.join(missing)}.")
+            raise ValueError(_("The impact estimate needs the column(s) {columns}.").format(columns=", ".join(missing)))
     pairs = pairs.astype({"coach_id": str, "coachee_id": str, "start": str}).drop_duplicates("coachee_id", keep="last")
     info = people.assign(rep_id=people["rep_id"].astype(str)).drop_duplicates("rep_id").set_index("rep_id")
     who = _Who(
@@ -364,11 +378,14 @@ def _skip_reason(
     pre_cols, post_cols = columns
     row = wide.position.get(coachee)
     if row is None or not isinstance(role, str):
-        return "not in the data before the start"
+        return _("not in the data before the start")
     if not pre_cols.size or not np.isfinite(wide.values[row, 0, pre_cols]).any():
-        return f"no scored month in the {settings.pre_months} months before {start}"
+        n = settings.pre_months
+        return ngettext(
+            "no scored month in the {n} month before {start}", "no scored month in the {n} months before {start}", n
+        ).format(n=n, start=start)
     if not post_cols.size or not np.isfinite(wide.values[row, 0, post_cols]).any():
-        return f"no scored month from {start} on yet"
+        return _("no scored month from {start} on yet").format(start=start)
     return ""
 
 
@@ -546,7 +563,9 @@ def estimate_impact(
         cohort = _Cohort(str(role), start, members, _peer_rows(role, who, coached, wide), *columns)
         estimate = _estimate_cohort(cohort, wide, who, settings, np.random.default_rng([settings.seed, number]))
         if estimate is None:
-            why = f"fewer than {MIN_PEERS} uncoached core {role} peers with months before and after"
+            why = _("fewer than {n} uncoached core {role} peers with months before and after").format(
+                n=MIN_PEERS, role=role
+            )
             skipped.extend(_skipped(e, c, start, why) for e, c in members)
             continue
         parts.append(estimate[0])
@@ -570,8 +589,12 @@ def _coaches(
     low[few], high[few] = np.nan, np.nan
     note = np.where(
         sizes < 2,
-        "1 coachee: the interval cannot be estimated",
-        np.where(sizes < FEW_COACHEES, f"{FEW_COACHEES - 1} coachees: a rough interval, likely too narrow", ""),
+        _(ONE_COACHEE),
+        np.where(
+            sizes < FEW_COACHEES,
+            _("{n} coachees: a rough interval, likely too narrow").format(n=FEW_COACHEES - 1),
+            "",
+        ),
     )
     out = pd.DataFrame(
         {
@@ -604,7 +627,7 @@ def _programme(coachees: pd.DataFrame, boot: _Boot, rng: np.random.Generator, le
         groups["all"] = np.ones(len(coachees), dtype=bool)
     for name, mask in groups.items():
         k = int(mask.sum())
-        point, replicates, _ = _group_replicates(np.zeros(k, dtype=np.int64), boot.subset(mask), rng)
+        point, replicates, _sizes = _group_replicates(np.zeros(k, dtype=np.int64), boot.subset(mask), rng)
         low, high = _interval(replicates, level)
         peers = coachees.loc[mask].drop_duplicates(["role", "start"])["peers"].sum()
         rows.append(
@@ -615,7 +638,7 @@ def _programme(coachees: pd.DataFrame, boot: _Boot, rng: np.random.Generator, le
                 "did": float(point[0]),
                 "low": float(low[0]) if k > 1 else np.nan,
                 "high": float(high[0]) if k > 1 else np.nan,
-                "note": "" if k > 1 else "1 coachee: the interval cannot be estimated",
+                "note": "" if k > 1 else _(ONE_COACHEE),
             }
         )
     return pd.DataFrame(rows, columns=list(PROGRAMME_COLUMNS))
@@ -634,7 +657,7 @@ def estimate_from_records(
     """
     settings = settings or ImpactSettings()
     if pairs.empty:
-        raise ValueError("No coaching pair has been started, so there is nothing to estimate yet.")
+        raise ValueError(_("No coaching pair has been started, so there is nothing to estimate yet."))
     starts = sorted(pairs["start"].astype(str).unique())
     # Tiers before the earliest start that has data before it; pairs started earlier are skipped later.
     first_month = str(records["period"].min()) if len(records) else ""
@@ -665,7 +688,7 @@ def pairs_matched_before(
 
     before = records[records["period"] < start]
     if before.empty:
-        raise ValueError(f"The data has no month before {start}: nothing to match the chains on.")
+        raise ValueError(_("The data has no month before {start}: nothing to match the chains on.").format(start=start))
     segmented = segment(before, SegmentSettings(window=window, cutoffs=cutoffs, replicates=0))
     matched = match_chains(segmented, ChainSettings(capacity={"AE": capacity, "AM": capacity})).pairs
     return pd.DataFrame(

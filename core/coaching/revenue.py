@@ -31,7 +31,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.i18n import N_, _
 from core.months import window_periods
+
+ASSUMPTION_NAMES: dict[str, str] = {
+    "core_effect": N_("The effect of moderate coaching on the core"),
+    "best_effect": N_("The effect of best-quality coaching on the core"),
+    "top_effect": N_("The effect on the top tier"),
+    "low_effect": N_("The effect on the low tier"),
+    "sdr_share": N_("The SDRs' share of a qualified lead's value"),
+}
+"""How a reader names each share-valued assumption (an out-of-range value is refused with this name)."""
 
 SCENARIO_COLUMNS: tuple[str, ...] = (
     "scenario",
@@ -64,13 +74,13 @@ class RevenueAssumptions:
         """Raise ValueError with a sentence for an assumption out of range."""
         for name in ("core_effect", "best_effect", "top_effect", "low_effect", "sdr_share"):
             if not 0.0 <= float(getattr(self, name)) <= 1.0:
-                raise ValueError(f"{name.replace('_', ' ')} must be between 0% and 100%.")
+                raise ValueError(_("{name} must be between 0% and 100%.").format(name=_(ASSUMPTION_NAMES[name])))
         if self.hours_per_person <= 0:
-            raise ValueError("Coaching hours per person must be more than 0.")
+            raise ValueError(_("Coaching hours per person must be more than 0."))
         if self.manager_hours < 0:
-            raise ValueError("Manager hours cannot be negative.")
+            raise ValueError(_("Manager hours cannot be negative."))
         if self.months < 1 or self.window < 1:
-            raise ValueError("The horizon and the data window are at least 1 month.")
+            raise ValueError(_("The horizon and the data window are at least 1 month."))
 
 
 @dataclass(frozen=True)
@@ -157,7 +167,7 @@ def revenue_impact(
     a.check()
     basis = revenue_basis(records, tiers, a)
     if basis.empty:
-        raise ValueError("Nobody with a tier has data in the window; segment the team first.")
+        raise ValueError(_("Nobody with a tier has data in the window; segment the team first."))
     by_tier = basis.groupby("tier")["basis"].agg(["sum", "size"]).reindex(["low", "core", "top"], fill_value=0)
     total = float(basis["basis"].sum())
     sizes = by_tier["size"].astype(int).to_dict()
@@ -173,11 +183,11 @@ def revenue_impact(
     everyone, top_dose = dose(n_all), dose(n_top)
     everyone_change = everyone * (core_sum * a.core_effect + top_sum * a.top_effect + low_sum * a.low_effect)
     rows = [
-        ("Core 60%: moderate coaching", n_core, hours, core_sum, a.core_effect, core_sum * a.core_effect),
-        ("Core 60%: best-quality coaching", n_core, hours, core_sum, a.best_effect, core_sum * a.best_effect),
-        ("Top tier, same hours", n_top, hours, top_sum, a.top_effect * top_dose, top_sum * a.top_effect * top_dose),
+        (N_("Core 60%: moderate coaching"), n_core, hours, core_sum, a.core_effect, core_sum * a.core_effect),
+        (N_("Core 60%: best-quality coaching"), n_core, hours, core_sum, a.best_effect, core_sum * a.best_effect),
+        (N_("Top tier, same hours"), n_top, hours, top_sum, a.top_effect * top_dose, top_sum * a.top_effect * top_dose),
         (
-            "Everyone equally, same hours",
+            N_("Everyone equally, same hours"),
             n_all,
             hours,
             total,

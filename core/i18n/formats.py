@@ -33,12 +33,15 @@ DATE_FORMATS: Final[dict[Language, str]] = {"en": "medium", "de": "medium", "nl"
 """CLDR date lengths giving ``13 Aug 2026``, ``13.08.2026`` and ``13-08-2026``."""
 
 
-def format_number(value: float, lang: Language, *, digits: int = 0) -> str:
-    """``value`` with the language's grouping and decimal marks and ``digits`` decimals.
+def format_number(value: float, lang: Language, *, digits: int = 0, signed: bool = False) -> str:
+    """``value`` with the language's grouping and decimal marks and ``digits`` decimals (a ``+`` too if ``signed``).
 
-    ``format_number(1234.5, "de", digits=1)`` is ``"1.234,5"``; ``format_number(1234, "en")`` is ``"1,234"``.
+    ``format_number(1234.5, "de", digits=1)`` is ``"1.234,5"``; ``format_number(1234, "en")`` is ``"1,234"``;
+    ``format_number(3.4, "nl", digits=1, signed=True)`` is ``"+3,4"``.
     """
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
     return format_decimal(value, format=pattern, locale=BABEL_LOCALES[lang])
 
 

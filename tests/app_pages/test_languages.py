@@ -75,6 +75,19 @@ SAME: dict[str, set[str]] = {
 }
 
 
+def _chart_titles(spec: dict[str, object]) -> list[str]:
+    """The chart's and its channels' titles, in layered and concatenated charts too."""
+    titles = [str(spec["title"])] if isinstance(spec.get("title"), str) else []
+    encoding = spec.get("encoding")
+    for channel in encoding.values() if isinstance(encoding, dict) else ():
+        items = channel if isinstance(channel, list) else [channel]
+        titles += [str(item["title"]) for item in items if isinstance(item, dict) and item.get("title")]
+    for part in ("layer", "hconcat", "vconcat", "concat"):
+        for sub in spec.get(part) or ():  # type: ignore[attr-defined]
+            titles += _chart_titles(sub)
+    return titles
+
+
 def _texts(at: AppTest) -> list[str]:
     """Every text Coachwise put on the page: navigation, sidebar, titles, messages, widgets, chart and tables."""
     texts: list[str] = [str(info["page_name"]) for info in at._registered_pages.values()]
@@ -88,9 +101,7 @@ def _texts(at: AppTest) -> list[str]:
         texts += [e.proto.label for e in at.get(kind)]
     texts += [str(option) for widget in at.selectbox if widget.key != PICKER for option in widget.options]
     for chart in at.get("vega_lite_chart"):
-        for channel in json.loads(chart.proto.spec)["encoding"].values():
-            items = channel if isinstance(channel, list) else [channel]
-            texts += [str(item["title"]) for item in items if item.get("title")]
+        texts += _chart_titles(json.loads(chart.proto.spec))
     for frame in at.dataframe:
         config = json.loads(frame.proto.columns or "{}")
         columns = [str(c) for c in frame.value.columns] + [str(frame.value.index.name)]

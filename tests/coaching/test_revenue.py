@@ -70,7 +70,7 @@ def test_shrinking_portfolio_counts_as_zero_and_sdr_share_zero_leaves_sdrs_out()
 @pytest.mark.parametrize(
     ("assumptions", "message"),
     [
-        (RevenueAssumptions(core_effect=1.5), "core effect"),
+        (RevenueAssumptions(core_effect=1.5), "moderate coaching on the core must be between"),
         (RevenueAssumptions(hours_per_person=0), "hours per person"),
         (RevenueAssumptions(months=0), "at least 1 month"),
     ],
