@@ -17,9 +17,16 @@ from sqlalchemy.engine import Engine
 
 from core.governance.access import LOCAL_ADMIN, ROLE_LABELS, Viewer, unsafe_start_message
 from core.governance.audit import record
-from core.governance.users import UserInfo, authenticate, get_user, has_local_accounts, user_by_email
+from core.governance.users import (
+    UserInfo,
+    authenticate,
+    get_user,
+    has_local_accounts,
+    set_language,
+    user_by_email,
+)
 from core.text import markdown_text as md
-from ui.i18n import _, pgettext
+from ui.i18n import _, current_language, pgettext, request_language
 from ui.nav import PAGES, SECTION, PageSpec, page, st_page
 from ui.redact import show_name
 from ui.state import PRESENTING, get_engine, presenting
@@ -28,6 +35,7 @@ SIGNED_IN = "auth_username"  # local sign-in: the user name, looked up again on 
 SIGNED_IN_VERSION = "auth_credentials_version"  # the account's credentials version at sign-in
 OIDC_LOGGED = "auth_oidc_logged"  # the user whose single sign-on was already recorded this session
 REQUESTED = "auth_requested_page"  # the page a deep link asked for before sign-in
+ACCOUNT_LANGUAGE = "auth_account_language"  # (user name, language) as last read from or written to the account
 
 
 def _secrets_auth() -> dict[str, Any] | None:
@@ -127,6 +135,24 @@ def gate() -> Viewer | None:
     return viewer
 
 
+def keep_account_language(viewer: Viewer) -> None:
+    """The language follows the account: its choice is taken up once after sign-in, and a language picked
+    in the sidebar later is kept with the account. An account that never chose one reads the browser's.
+    The single local admin has no account, so their choice lasts for the session only."""
+    synced = st.session_state.get(ACCOUNT_LANGUAGE)
+    now = current_language()
+    if synced is None or synced[0] != viewer.username:
+        user = get_user(engine=get_engine(), username=viewer.username)
+        stored = user.language if user is not None else None
+        st.session_state[ACCOUNT_LANGUAGE] = (viewer.username, stored or now)
+        if stored and stored != now:
+            request_language(stored)
+            st.rerun()
+    elif synced[1] != now:
+        set_language(engine=get_engine(), username=viewer.username, language=now)
+        st.session_state[ACCOUNT_LANGUAGE] = (viewer.username, now)
+
+
 def sign_out() -> None:
     """End the session's sign-in (recorded)."""
     viewer = current_viewer()
@@ -135,6 +161,7 @@ def sign_out() -> None:
     st.session_state.pop(SIGNED_IN, None)
     st.session_state.pop(SIGNED_IN_VERSION, None)
     st.session_state.pop(OIDC_LOGGED, None)
+    st.session_state.pop(ACCOUNT_LANGUAGE, None)
     st.session_state[PRESENTING] = False
     if viewer is not None and viewer.source == "oidc":
         st.logout()

@@ -26,6 +26,7 @@ from core.i18n import (
 
 LANGUAGE = "i18n_language"  # the session's language: "en", "de" or "nl"
 PICKER = "i18n_picker"  # the sidebar's language select box
+REQUESTED = "i18n_requested"  # a language to switch to at the top of the next run (the account's, at sign-in)
 
 
 def _browser_locale() -> str | None:
@@ -37,8 +38,17 @@ def _browser_locale() -> str | None:
 
 
 def init_language() -> None:
-    """Start the session in the browser's language (``de-*`` German, ``nl-*`` Dutch, else English), once."""
+    """Start the session in the browser's language (``de-*`` German, ``nl-*`` Dutch, else English), once;
+    switch to a language asked for in the previous run (before the picker is drawn, so it shows it too)."""
     st.session_state.setdefault(LANGUAGE, language_from_locale(_browser_locale()))
+    requested = st.session_state.pop(REQUESTED, None)
+    if requested in LANGUAGES:
+        st.session_state[LANGUAGE] = st.session_state[PICKER] = requested
+
+
+def request_language(lang: str) -> None:
+    """Switch this session to ``lang`` from the next run on (call ``st.rerun()`` after)."""
+    st.session_state[REQUESTED] = lang
 
 
 def current_language() -> Language:

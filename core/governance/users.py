@@ -21,6 +21,8 @@ from sqlmodel import Session, col
 
 from core.governance.access import ROLE_LABELS, Viewer, check_role, parse_teams
 from core.governance.audit import add_entry, audit_log
+from core.i18n import LANGUAGES
+from core.i18n import language as checked_language
 from core.store.db import retry_when_busy
 from core.store.models import User, utcnow
 from core.text import clean
@@ -51,6 +53,8 @@ class UserInfo:
     updated_at: datetime
     credentials_version: int = 0
     """Raised by each password change; a session signed in with an older version is over."""
+    language: str | None = None
+    """The language chosen in the app (``en``, ``de``, ``nl``), or None: the browser's."""
 
     def viewer(self, source: str = "password") -> Viewer:
         """The access rules' view of this account."""
@@ -79,6 +83,7 @@ def _info(user: User) -> UserInfo:
         created_at=user.created_at,
         updated_at=user.updated_at,
         credentials_version=user.credentials_version,
+        language=user.language if user.language in LANGUAGES else None,
     )
 
 
@@ -270,6 +275,26 @@ def get_user(*, engine: Engine, username: str) -> UserInfo | None:
     with Session(engine) as session:
         user = session.execute(select(User).where(col(User.username) == username)).scalar_one_or_none()
         return _info(user) if user else None
+
+
+@retry_when_busy
+def set_language(*, engine: Engine, username: str, language: str) -> bool:
+    """Keep ``language`` as the account's choice; False when there is no such account (the single local admin).
+
+    A preference, not an access change: it is not written to the audit trail and does not touch ``updated_at``.
+
+    Raises:
+        ValueError: When ``language`` is not one Coachwise speaks.
+    """
+    chosen = checked_language(language)
+    with Session(engine) as session:
+        user = session.execute(select(User).where(col(User.username) == username)).scalar_one_or_none()
+        if user is None:
+            return False
+        user.language = chosen
+        session.add(user)
+        session.commit()
+        return True
 
 
 def user_by_email(*, engine: Engine, email: str) -> UserInfo | None:

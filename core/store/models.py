@@ -223,6 +223,7 @@ class User(SQLModel, table=True):
     teams: str = Field(default="", sa_type=Text)
     active: bool = Field(default=True)
     credentials_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    language: str | None = Field(default=None, max_length=8)  # chosen in the app; None: the browser's
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 

@@ -226,3 +226,48 @@ def test_every_page_runs_in_german_and_dutch(app_env: Path, page: str, lang: str
     """Every page, translated yet or not, opens in a German or Dutch session without an exception."""
     at = _page(page, lang)
     assert at.title and at.title[0].value
+
+
+def _signed_in(app_env: Path, lang: str | None = None) -> AppTest:
+    """A session signed in as "root" (an admin account), in ``lang`` if given."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    if lang:
+        at.session_state[LANGUAGE] = lang
+    at.run()
+    at.text_input(key="auth_user").input("root")
+    at.text_input(key="auth_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_language_is_kept_with_the_account(app_env: Path) -> None:
+    """Dutch picked once after signing in comes back in a new session (an English browser) of the same account;
+    another account keeps reading its browser's language."""
+    from core.governance.users import get_user
+
+    engine = make_engine(f"sqlite:///{app_env}")
+    init_db(engine)
+    create_user(engine=engine, username="root", role="admin", actor="t", password=PASSWORD)
+    create_user(engine=engine, username="anna", role="admin", actor="t", password=PASSWORD)
+    first = _signed_in(app_env)
+    assert first.session_state[LANGUAGE] == "en"
+    first.selectbox(key=PICKER).select("nl").run()
+    assert not first.exception
+    account = get_user(engine=engine, username="root")
+    assert account is not None and account.language == "nl"
+
+    later = _signed_in(app_env)  # a new browser session, no locale: English until the account is known
+    assert later.session_state[LANGUAGE] == "nl"
+    assert later.title[0].value == "Overzicht"
+    assert later.selectbox(key=PICKER).value == "nl"
+
+    other = AppTest.from_file(APP, default_timeout=120)
+    other.session_state[LANGUAGE] = "de"
+    other.run()
+    other.text_input(key="auth_user").input("anna")
+    other.text_input(key="auth_password").input(PASSWORD)
+    other.button[0].click().run()
+    assert other.session_state[LANGUAGE] == "de"
+    anna = get_user(engine=engine, username="anna")
+    assert anna is not None and anna.language is None
