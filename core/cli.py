@@ -749,6 +749,15 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return EXIT_REJECTED_ROWS if prepared.rows_rejected else EXIT_OK
 
 
+def _table_bytes(frame: pd.DataFrame, fmt: str, *, sheet: str = "Coachwise") -> bytes:
+    """A table as a file: CSV and XLSX with the headers of the command's language (``--lang``), JSON with the keys."""
+    from core.export import export_bytes, localised_headers
+
+    if fmt == "json":
+        return export_bytes(frame, "json")
+    return export_bytes(localised_headers(frame), "xlsx" if fmt == "xlsx" else "csv", sheet=sheet)
+
+
 def _write_output(data: bytes, out: str | None, what: str) -> None:
     """Write an export to a file (saying so on stderr) or to standard output."""
     if out:
@@ -760,7 +769,6 @@ def _write_output(data: bytes, out: str | None, what: str) -> None:
 
 
 def _cmd_segment(args: argparse.Namespace) -> int:
-    from core.export import export_bytes
     from core.scoring.metrics import (
         NO_QUOTA_METRIC,
         parse_weights,
@@ -798,13 +806,12 @@ def _cmd_segment(args: argparse.Namespace) -> int:
         print(without_quota_text([str(n) for n in lacking["name"]]), file=sys.stderr)
     table = export_table(segmented)
     people = ngettext("{n} person", "{n} people", len(table)).format(n=_count(len(table)))
-    _write_output(export_bytes(table, args.format, sheet="Tiers"), args.out, people)
+    _write_output(_table_bytes(table, args.format, sheet="Tiers"), args.out, people)
     return EXIT_OK
 
 
 def _cmd_chains(args: argparse.Namespace) -> int:
     from core.coaching.chains import DEFAULT_CAPACITY, ChainSettings, level_label, match_chains, parse_levels
-    from core.export import export_bytes
     from core.scoring.segmentation import segment
 
     if args.format == "xlsx" and not args.out:
@@ -831,7 +838,7 @@ def _cmd_chains(args: argparse.Namespace) -> int:
         invitations = result.invitations
         count = len(invitations)
         what = ngettext("{n} invitation", "{n} invitations", count).format(n=_count(count))
-        _write_output(export_bytes(invitations, args.format, sheet="Invitations"), args.out, what)
+        _write_output(_table_bytes(invitations, args.format, sheet="Invitations"), args.out, what)
         print(
             ngettext(
                 "{n} coach to ask first, covering {coachees} coachees and {hours} coaching hours a month.",
@@ -846,7 +853,7 @@ def _cmd_chains(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     pairs = ngettext("{n} pair", "{n} pairs", len(result.pairs)).format(n=_count(len(result.pairs)))
-    _write_output(export_bytes(result.pairs, args.format, sheet="Chains"), args.out, pairs)
+    _write_output(_table_bytes(result.pairs, args.format, sheet="Chains"), args.out, pairs)
     invited = int((result.pairs["status"] == "invitation").sum())
     print(
         _(
@@ -1006,7 +1013,6 @@ def _cmd_users(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from core.export import export_bytes
     from core.governance.audit import ACTIONS, audit_log, record
 
     unknown = [a for a in args.action if a not in ACTIONS]
@@ -1020,7 +1026,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     log = audit_log(engine=engine, actions=args.action, actor=args.actor, dataset_id=args.dataset, since=args.since)
     log["at"] = log["at"].map(lambda t: t.isoformat())
     entries = ngettext("{n} audit entry", "{n} audit entries", len(log)).format(n=_count(len(log)))
-    _write_output(export_bytes(log, args.format, sheet="Audit"), args.out, entries)
+    _write_output(_table_bytes(log, args.format, sheet="Audit"), args.out, entries)
     record(engine=engine, actor="command line", action="audit_exported", subject=f"{len(log)} entries")
     return EXIT_OK
 
@@ -1034,7 +1040,6 @@ def _cmd_impact(args: argparse.Namespace) -> int:
         interval_text,
         pairs_matched_before,
     )
-    from core.export import export_bytes
     from core.scoring.tiers import parse_cutoffs
 
     settings = ImpactSettings(
@@ -1063,7 +1068,7 @@ def _cmd_impact(args: argparse.Namespace) -> int:
     if args.format == "json":
         data = export_json(result).encode("utf-8")
     else:
-        data = export_bytes(export_table(result), "csv")
+        data = _table_bytes(export_table(result), "csv")
     what = _("{coachees} coachees and {coaches} coaches").format(
         coachees=_count(len(result.coachees)), coaches=_count(len(result.coaches))
     )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from core.i18n import NP_, current, pgettext
 from core.text import safe_text
 
 if TYPE_CHECKING:
@@ -25,6 +26,108 @@ if TYPE_CHECKING:
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 Format = Literal["csv", "json", "xlsx"]
+
+
+# Column keys of the command line's tables and what a German or Dutch reader's spreadsheet calls them.
+# English exports keep the keys themselves (scripts read them); JSON always does.
+HEADERS: dict[str, str] = {
+    "rep_id": NP_("export header", "ID"),
+    "name": NP_("export header", "name"),
+    "role": NP_("export header", "role"),
+    "team": NP_("export header", "team"),
+    "region": NP_("export header", "region"),
+    "manager": NP_("export header", "manager"),
+    "score": NP_("export header", "score"),
+    "percentile": NP_("export header", "percentile"),
+    "rank": NP_("export header", "rank"),
+    "tier": NP_("export header", "tier"),
+    "tier_computed": NP_("export header", "tier as computed"),
+    "scored_on": NP_("export header", "scored on"),
+    "borderline": NP_("export header", "borderline"),
+    "tie_at_boundary": NP_("export header", "tie at the boundary"),
+    "persistent_low": NP_("export header", "persistently low"),
+    "low_windows": NP_("export header", "low windows"),
+    "trend": NP_("export header", "trend"),
+    "small_sample": NP_("export header", "small sample"),
+    "meaningful": NP_("export header", "meaningful difference"),
+    "overridden": NP_("export header", "overridden"),
+    "override_reason": NP_("export header", "override reason"),
+    "override_by": NP_("export header", "overridden by"),
+    "flags": NP_("export header", "flags"),
+    "lead_rate_raw": NP_("export header", "leads per month (raw)"),
+    "lead_rate": NP_("export header", "leads per month"),
+    "qualified_lead_rate_raw": NP_("export header", "qualified-lead share (raw)"),
+    "qualified_lead_rate": NP_("export header", "qualified-lead share"),
+    "qualification_efficiency_raw": NP_("export header", "qualification efficiency (raw)"),
+    "qualification_efficiency": NP_("export header", "qualification efficiency"),
+    "close_rate_raw": NP_("export header", "close rate (raw)"),
+    "close_rate": NP_("export header", "close rate"),
+    "quota_attainment_raw": NP_("export header", "quota attainment (raw)"),
+    "quota_attainment": NP_("export header", "quota attainment"),
+    "revenue_per_month_raw": NP_("export header", "revenue won per month (raw)"),
+    "revenue_per_month": NP_("export header", "revenue won per month"),
+    "upsell_rate_raw": NP_("export header", "upsell rate (raw)"),
+    "upsell_rate": NP_("export header", "upsell rate"),
+    "coach_id": NP_("export header", "coach ID"),
+    "coach_name": NP_("export header", "coach"),
+    "coach_role": NP_("export header", "coach's role"),
+    "coachee_id": NP_("export header", "coachee ID"),
+    "coachee_name": NP_("export header", "coachee"),
+    "coachee_role": NP_("export header", "coachee's role"),
+    "level": NP_("export header", "level"),
+    "status": NP_("export header", "status"),
+    "fit": NP_("export header", "fit"),
+    "same_team": NP_("export header", "same team"),
+    "same_region": NP_("export header", "same region"),
+    "locked": NP_("export header", "locked"),
+    "ask_first": NP_("export header", "ask first"),
+    "just_risen": NP_("export header", "just risen"),
+    "focus": NP_("export header", "focus"),
+    "coach_hours": NP_("export header", "coaching hours per month"),
+    "reason": NP_("export header", "reason"),
+    "why_them": NP_("export header", "why them"),
+    "levels": NP_("export header", "levels"),
+    "coachees": NP_("export header", "coachees"),
+    "coachee_names": NP_("export header", "coachees' names"),
+    "hours": NP_("export header", "hours per month"),
+    "row": NP_("export header", "row"),
+    "column": NP_("export header", "column"),
+    "value": NP_("export header", "value"),
+    "severity": NP_("export header", "severity"),
+    "kind": NP_("export header", "kind"),
+    "start": NP_("export header", "start"),
+    "peers": NP_("export header", "peers"),
+    "lift": NP_("export header", "lift"),
+    "low": NP_("export header", "low"),
+    "high": NP_("export header", "high"),
+    "note": NP_("export header", "note"),
+    "change": NP_("export header", "change"),
+    "peer_change": NP_("export header", "peers' change"),
+    "focus_metric": NP_("export header", "focus metric"),
+    "focus_lift": NP_("export header", "focus lift"),
+    "focus_low": NP_("export header", "focus low"),
+    "focus_high": NP_("export header", "focus high"),
+    "id": NP_("export header", "entry"),
+    "at": NP_("export header", "at (UTC)"),
+    "actor": NP_("export header", "actor"),
+    "action": NP_("export header", "action"),
+    "dataset_id": NP_("export header", "dataset"),
+    "subject": NP_("export header", "subject"),
+    "detail": NP_("export header", "detail"),
+}
+
+
+def localised_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the headers a reader of the current language expects in a CSV or XLSX export.
+
+    English keeps the column keys (what scripts and the importer read); German and Dutch get their words
+    for every column in :data:`HEADERS`, and any other column keeps its key. Values are not touched: numbers
+    stay machine-readable.
+    """
+    if current().language == "en":
+        return frame
+    names = {key: pgettext("export header", label) for key, label in HEADERS.items() if key in frame.columns}
+    return frame.rename(columns=names)
 
 
 def neutralise_text(value: object) -> object:

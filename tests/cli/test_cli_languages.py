@@ -110,3 +110,30 @@ def test_chosen_language_reads_lang_anywhere() -> None:
     assert chosen_language(["check", "f.csv", "--lang=nl"], {}) == "nl"
     assert chosen_language(["check"], {"COACHWISE_LANG": " NL "}) == "nl"
     assert chosen_language(["check"], {}) == "en"
+
+
+def test_export_headers_follow_the_language_and_json_keeps_the_keys(tmp_path: Path) -> None:
+    """`segment --lang de` writes German CSV headers (numbers stay machine-readable); XLSX the same; JSON and English
+    keep the column keys scripts read."""
+    import io
+
+    import pandas as pd
+
+    team = tmp_path / "team.csv"
+    generate_team(DemoSpec(reps=40, months=6, seed=3, end="2026-06")).to_csv(team, index=False)
+    german = _run(["segment", str(team), "--lang", "de", "--format", "csv"], tmp_path)
+    assert german.returncode == 0, german.stderr
+    table = pd.read_csv(io.StringIO(german.stdout.lstrip("\ufeff")))
+    assert {"ID", "Name", "Rolle", "Gruppe", "Perzentil", "Abschlussquote"} <= set(table.columns)
+    assert not {"rep_id", "tier", "percentile"} & set(table.columns)
+    assert pd.api.types.is_float_dtype(table["Perzentil"])  # 87.5, not "87,5"
+    assert set(table["Gruppe"]) <= {"low", "core", "top"}  # values are codes, as in every language
+
+    xlsx = tmp_path / "chains.xlsx"
+    assert _run(["chains", str(team), "--lang", "nl", "--format", "xlsx", "--out", str(xlsx)], tmp_path).returncode == 0
+    assert {"ID coach", "reden", "niveau"} <= set(pd.read_excel(xlsx).columns)
+
+    keys = _run(["segment", str(team), "--lang", "de", "--format", "json"], tmp_path)
+    assert '"rep_id"' in keys.stdout and '"tier"' in keys.stdout
+    english = _run(["segment", str(team), "--format", "csv"], tmp_path)
+    assert english.stdout.lstrip("\ufeff").startswith("rep_id,name,role,team")
