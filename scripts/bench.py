@@ -1,15 +1,23 @@
 """Benchmark: Coachwise's jobs on a large team, as ratios to a floor measured in the same run.
 
-The floor is the time pandas (pyarrow engine) needs just to parse the same CSV file; each
-job is reported in seconds and as a multiple of that floor, so figures compare across machines.
-Run with `make bench`; REPS and MONTHS change the size (default 20,000 × 24), PAGE_REPS the
-team used for the Segmentation page's rerun time (default 5,000).
+Two floors, both pandas' pyarrow engine reading the same CSV file:
+
+- **whole processes** (what #17's goals are about): a fresh ``python -c "import pandas;
+  pandas.read_csv(F, engine='pyarrow')"`` against fresh ``python -m core segment F`` / ``chains F`` /
+  ``derive FILES`` processes, each with its own peak memory (``wait4``'s max RSS of that child);
+- **in the server** (modules loaded): ``read_csv`` alone against the jobs a page runs.
+
+Each job is reported in seconds and as a multiple of its floor, so figures compare across machines.
+Run with `make bench`; REPS and MONTHS change the size (default 20,000 × 24), PAGE_REPS the team used
+for the Segmentation page's rerun time (default 5,000), SCALES the team sizes `segment` is also run at
+to show how it grows (default 1000,50000; empty to skip).
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +51,58 @@ def timed(label: str, job: Callable[[], T], results: dict[str, float], repeat: i
         best = min(best, time.perf_counter() - start)
     results[label] = best
     return value
+
+
+_PEAK = (
+    "import resource, subprocess, sys; code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL); "
+    "print('peak_kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)"
+)
+
+
+def process(args: list[str]) -> tuple[float, float]:
+    """Run ``args`` as a fresh process; its wall time in seconds and its own peak memory in MB.
+
+    Raises:
+        RuntimeError: When the process fails (its standard error says why).
+    """
+    # A small interpreter starts the job and reports its peak: a child forked straight from this (large)
+    # process would count this process's memory as its own.
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _PEAK, *args], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):  # 1: rows left out, still a result
+        raise RuntimeError(f"{' '.join(args)} failed: {done.stderr[-2000:]}")
+    return seconds, int(done.stderr.strip().rsplit("\n", 1)[-1].split()[-1]) / 1024
+
+
+def floor_process(files: list[Path]) -> float:
+    """The best of three fresh processes that only import pandas and read ``files`` with the pyarrow engine."""
+    reads = "; ".join(f"pandas.read_csv({str(f)!r}, engine='pyarrow')" for f in files)
+    return min(process([sys.executable, "-c", f"import pandas; {reads}"])[0] for _ in range(3))
+
+
+def whole_processes(csv: Path, tmp: Path) -> list[tuple[str, float, float, float]]:
+    """``segment`` and ``chains`` on ``csv`` as the command line runs them: (job, seconds, × floor, peak MB)."""
+    floor = floor_process([csv])
+    rows = [("floor: fresh process, pandas read_csv (pyarrow)", floor, 1.0, 0.0)]
+    for command, goal in (("segment", "≤ 3×"), ("chains", "≤ 4×")):
+        seconds, peak = process([sys.executable, "-m", "core", command, str(csv), "--out", str(tmp / "out.csv")])
+        rows.append((f"`{command}` whole process (goal {goal})", seconds, seconds / floor, peak))
+    return rows
+
+
+def scaling(sizes: list[int], months: int, tmp: Path) -> list[tuple[int, int, float, float, float]]:
+    """``segment`` as a whole process at each team size: (reps, rows, seconds, × its floor, µs per row)."""
+    out = []
+    for reps in sizes:
+        csv = tmp / f"team-{reps}.csv"
+        frame = generate_team(DemoSpec(reps=reps, months=months, seed=1, end="2026-10"))
+        frame.to_csv(csv, index=False)
+        floor = floor_process([csv])
+        seconds, _ = process([sys.executable, "-m", "core", "segment", str(csv), "--out", str(tmp / "out.csv")])
+        out.append((reps, len(frame), seconds, seconds / floor, seconds / len(frame) * 1e6))
+        csv.unlink()
+    return out
 
 
 def page_rerun_seconds(reps: int, tmp: Path) -> tuple[float, float]:
@@ -86,11 +146,11 @@ def plans_seconds(people: int) -> tuple[float, int]:
     return time.perf_counter() - start, len(data)
 
 
-def derive_seconds(tmp: Path) -> tuple[float, float, dict[str, int]]:
+def derive_seconds(tmp: Path) -> tuple[float, float, dict[str, int], float, float]:
     """Time deriving the monthly table from CRM exports (#13): ~300,000 call rows, deals, leads, snapshots, roster.
 
     Returns (the floor: pandas' pyarrow engine only reading the same files; the derivation, validated
-    as an upload; rows per file).
+    as an upload; rows per file; a fresh process's floor; ``python -m core derive`` as a whole process).
     """
     from core.demo_crm import CrmSpec, explode
     from core.ingest.sources import Source, prepare_sources
@@ -109,7 +169,10 @@ def derive_seconds(tmp: Path) -> tuple[float, float, dict[str, int]]:
     seconds = time.perf_counter() - start
     if not result.ready:
         raise RuntimeError(f"derive failed: {result.questions or result.problems}")
-    return floor, seconds, rows
+    paths = [tmp / name for name in files]
+    process_floor = floor_process(paths)
+    whole, _ = process([sys.executable, "-m", "core", "derive", *map(str, paths), "--out", str(tmp / "derived.csv")])
+    return floor, seconds, rows, process_floor, whole
 
 
 def main() -> int:
@@ -166,7 +229,10 @@ def main() -> int:
             results,
         )
         timed("load from SQLite", lambda: load_records(engine=engine, dataset_id=dataset_id), results)
-        crm_floor, crm_seconds, crm_rows = derive_seconds(tmp)
+        crm_floor, crm_seconds, crm_rows, crm_process_floor, crm_process = derive_seconds(tmp)
+        processes = whole_processes(csv, tmp)
+        sizes = [int(n) for n in os.environ.get("SCALES", "1000,50000").split(",") if n.strip()]
+        grown = scaling(sorted({*sizes, reps}), months, tmp)
         cold, warm = page_rerun_seconds(page_reps, tmp)
         plan_count = int(os.environ.get("PLANS", "1000"))
         plan_time, zip_size = plans_seconds(plan_count)
@@ -181,12 +247,24 @@ def main() -> int:
         f"derive (CRM exports -> validated monthly table; rows: {listed}): {crm_seconds:.2f} s = "
         f"{crm_seconds / crm_floor:.1f}× its floor of {crm_floor:.3f} s (pyarrow reading the same files); goal ≤ 3×"
     )
+    print(
+        f"derive as a whole process: {crm_process:.2f} s = {crm_process / crm_process_floor:.1f}× a fresh process "
+        f"reading the same files ({crm_process_floor:.3f} s); goal ≤ 3×"
+    )
+    print(f"\nWhole processes on the same {len(data) / 1e6:.0f} MB file:")
+    print(f"{'job':<58}{'seconds':>10}{'× floor':>10}{'peak MB':>10}")
+    for label, seconds, ratio, peak in processes:
+        print(f"{label:<58}{seconds:>10.3f}{ratio:>10.1f}{peak:>10,.0f}")
+    print(f"\nHow `segment` (whole process) grows with the team, {months} months:")
+    print(f"{'reps':>8}{'rows':>12}{'seconds':>10}{'× floor':>10}{'µs/row':>10}")
+    for n, rows, seconds, ratio, per_row in grown:
+        print(f"{n:>8,}{rows:>12,}{seconds:>10.2f}{ratio:>10.1f}{per_row:>10.1f}")
     print(f"Segmentation page, {page_reps:,} reps × 24 months: first run {cold:.2f} s, cached rerun {warm:.3f} s")
     print(
         f"Plans: {plan_count:,} PDF plans in a ZIP in {plan_time:.1f} s ({plan_count / plan_time:.0f} plans/s, "
         f"{zip_size / 1e6:.1f} MB); goal ≤ 30 s (#17)"
     )
-    print(f"peak memory (max RSS): {peak_mb:,.0f} MB")
+    print(f"peak memory of the benchmark process itself (max RSS): {peak_mb:,.0f} MB")
     return 0
 
 
