@@ -65,3 +65,12 @@ def test_csv_report_keeps_english_columns_and_codes(bad_csv: tuple[Path, int, in
     assert list(rows[0]) == ["row", "column", "value", "reason", "severity"]
     calls = next(r for r in rows if r["row"] == str(sdr_row))
     assert (calls["column"], calls["severity"], calls["reason"]) == ("calls", "error", "moet 0 of meer zijn")
+
+
+def test_an_unusable_file_is_refused_in_german(tmp_path: Path) -> None:
+    """A PDF saved as .csv stops `check --lang de` with the reader's sentence in German, naming the file."""
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"%PDF-1.7\n")
+    result = _run(["check", str(path), "--lang", "de"], tmp_path)
+    assert result.returncode == 2
+    assert "'bad.csv' ist ein PDF-Dokument, keine Tabelle" in result.stderr
