@@ -139,6 +139,8 @@ def _unmarked(path: Path) -> list[str]:
         if not isinstance(node, ast.Call):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") in {"_LOG", "logging"}:
+            continue  # _LOG.warning(...) writes the server's log, not a message on the page
         candidates = [kw.value for kw in node.keywords if kw.arg in _SHOWN_KEYWORDS]
         if name in _SHOWN:
             candidates += node.args[:1] if name != "link" else node.args[1:2]
