@@ -5,6 +5,9 @@ report, counts); ``plan_into`` what adding it to an existing dataset would chang
 viewer may (``core.governance.access.rows_in_write_scope``); ``import_prepared`` checks that again
 and stores the valid rows, the batch record and the confirmed mapping in one transaction — all of
 it or nothing.
+
+Messages, warnings and reasons are written in the language core speaks (:func:`core.i18n.current`); what is
+stored — the audit detail, the report CSV's columns and severities, field names — stays as it is.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import pandas as pd
 
 from core.export import neutralise
 from core.governance.access import Viewer, may_write_dataset, rows_in_write_scope
+from core.i18n import N_, _, ngettext
 from core.ingest.mapping import header_signature, normalise_roles, suggest_mapping
 from core.ingest.reader import RawTable, UnusableFile, read_table
 from core.ingest.validation import ERROR, CellIssue, validate
 from core.ingest.values import detect_decimal, parse_numbers, parse_periods, parse_yes_no, strip_control_characters
+from core.ingest.wording import number
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS, ROLES
 from core.store.digest import sha256_bytes
 from core.text import clean as clean_text
@@ -108,10 +113,14 @@ def parse_map_options(items: Sequence[str]) -> dict[str, str]:
         header, sep, target = item.rpartition("=")
         header, target = header.strip(), target.strip()
         if not sep or not header or not target:
-            raise MappingProblem(f"--map '{item}' is not of the form \"Header in your file=field\".")
+            raise MappingProblem(
+                _("--map '{item}' is not of the form \"Header in your file=field\".").format(item=item)
+            )
         if target not in CANONICAL_COLUMNS:
             raise MappingProblem(
-                f"--map '{item}': '{target}' is not a field; use one of {', '.join(CANONICAL_COLUMNS)}."
+                _("--map '{item}': '{target}' is not a field; use one of {fields}.").format(
+                    item=item, target=target, fields=", ".join(CANONICAL_COLUMNS)
+                )
             )
         mapping[target] = header
     return mapping
@@ -128,7 +137,9 @@ def parse_role_options(items: Sequence[str]) -> dict[str, str]:
         text, sep, role = item.rpartition("=")
         role = role.strip().upper() if role.strip().lower() != SKIP_ROLE else SKIP_ROLE
         if not sep or not text.strip() or role not in (*ROLES, SKIP_ROLE):
-            raise MappingProblem(f"--role '{item}' is not of the form \"Text in your file=SDR|AE|AM|skip\".")
+            raise MappingProblem(
+                _("--role '{item}' is not of the form \"Text in your file=SDR|AE|AM|skip\".").format(item=item)
+            )
         answers[text.strip()] = role
     return answers
 
@@ -152,8 +163,9 @@ def resolve_mapping(
     for target, header in (overrides or {}).items():
         if header is not None and header not in header_set:
             raise MappingProblem(
-                f"The file has no column '{shorten(header)}' (for {target}); "
-                f"its columns are: {', '.join(map(shorten, headers))}."
+                _("The file has no column '{header}' (for {field}); its columns are: {columns}.").format(
+                    header=shorten(header), field=target, columns=", ".join(map(shorten, headers))
+                )
             )
         # A header given explicitly for one field is taken away from any other field.
         if header is not None:
@@ -167,14 +179,18 @@ def resolve_mapping(
             continue
         if chosen in owner:
             raise MappingProblem(
-                f"Column '{shorten(chosen)}' is mapped to both {owner[chosen]} and {target}; choose one."
+                _("Column '{header}' is mapped to both {field} and {other}; choose one.").format(
+                    header=shorten(chosen), field=owner[chosen], other=target
+                )
             )
         owner[chosen] = target
     missing = [f for f in REQUIRED_FIELDS if mapping.get(f) is None]
     if missing:
-        hints = ", ".join(f"--map 'Your header={f}'" for f in missing)
+        hints = ", ".join(_("--map 'Your header={field}'").format(field=f) for f in missing)
         raise MappingProblem(
-            f"No column was found for {', '.join(missing)}; choose it in the column mapping (command line: {hints})."
+            _("No column was found for {fields}; choose it in the column mapping (command line: {hints}).").format(
+                fields=", ".join(missing), hints=hints
+            )
         )
     return mapping
 
@@ -205,15 +221,21 @@ def _controls_warning(filename: str, stripped: Mapping[str, pd.Series], row_numb
     labels = sorted({label for reasons in stripped.values() for label in reasons.index})
     rows = [int(n) for n in row_numbers.loc[labels]]
     count = sum(len(reasons) for reasons in stripped.values())
-    listed = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10:,} more" if len(rows) > 10 else "")
-    return (
-        f"'{filename}': control characters (e.g. terminal colour codes) were removed from {count:,} "
-        f"cell{'s' if count != 1 else ''} in row{'s' if len(rows) != 1 else ''} {listed}; the report lists each."
+    listed = ", ".join(str(r) for r in rows[:10])
+    if len(rows) > 10:
+        listed = _("{rows} and {n} more").format(rows=listed, n=number(len(rows) - 10))
+    return _(
+        "'{file}': control characters (e.g. terminal colour codes) were removed from {cells} in {rows}; "
+        "the report lists each."
+    ).format(
+        file=filename,
+        cells=ngettext("{n} cell", "{n} cells", count).format(n=number(count)),
+        rows=ngettext("row {rows}", "rows {rows}", len(rows)).format(rows=listed),
     )
 
 
-APTITUDE_REASON = "not a coaching aptitude from 1 to 5 (a whole number); left blank, the row is kept"
-TRAINED_REASON = "not yes or no (coaching training done); left blank, the row is kept"
+APTITUDE_REASON = N_("not a coaching aptitude from 1 to 5 (a whole number); left blank, the row is kept")
+TRAINED_REASON = N_("not yes or no (coaching training done); left blank, the row is kept")
 
 
 def _coach_fields(cells: pd.DataFrame, parsed: pd.DataFrame, decimal: str) -> dict[str, pd.Series]:
@@ -234,7 +256,7 @@ def _coach_fields(cells: pd.DataFrame, parsed: pd.DataFrame, decimal: str) -> di
         ("coach_trained", trained.invalid, TRAINED_REASON),
     ):
         if mask.any():
-            out[column] = pd.Series(reason, index=mask[mask].index, dtype=object)
+            out[column] = pd.Series(_(reason), index=mask[mask].index, dtype=object)
     return out
 
 
@@ -258,6 +280,7 @@ def prepare(
     role_answers: Mapping[str, str] | None = None,
     max_bytes: int = 25 * 1024 * 1024,
     raw: RawTable | None = None,
+    note_unmapped: bool = True,
 ) -> Prepared:
     """Read, map, parse and validate an uploaded file; store nothing.
 
@@ -270,6 +293,8 @@ def prepare(
         role_answers: Role texts the app did not know -> SDR / AE / AM / "skip", as the user answered.
         max_bytes: Size limit.
         raw: The table as :func:`read_table` already read it from ``data`` (so it is not read twice).
+        note_unmapped: Whether a warning names the fields the file has no column for (a table derived from
+            CRM files leaves those blank by design, and says so itself).
 
     Returns:
         The prepared import.
@@ -309,14 +334,14 @@ def prepare(
     answers = dict(role_answers or {})
     known_answers = {k: v for k, v in answers.items() if v in ROLES}
     roles, unknown = normalise_roles(cells["role"], extra=known_answers)
-    _, questions = normalise_roles(cells["role"])
+    questions = normalise_roles(cells["role"])[1]
     role_text = cells["role"].astype(str).str.strip()
     skipped = role_text.isin([k for k, v in answers.items() if v == SKIP_ROLE])
     unanswered = [u for u in unknown if u not in answers]
     parsed["role"] = roles.astype(object).where(~skipped, pd.NA)
     issues["role"] = CellIssue(
         role_text.isin(unanswered) | skipped,
-        "role not recognised: choose SDR, AE or AM for it (command line: --role 'Text=AE'), or skip its rows",
+        _("role not recognised: choose SDR, AE or AM for it (command line: --role 'Text=AE'), or skip its rows"),
     )
     parsed = parsed[list(CANONICAL_COLUMNS)]
 
@@ -337,10 +362,10 @@ def prepare(
     if stripped:
         warnings.append(_controls_warning(name, stripped, row_numbers))
     unmapped = [f for f in REQUIRED_COLUMNS if resolved.get(f) is None]  # the optional coach fields go unsaid
-    if unmapped:
-        warnings.append(f"Not in the file (left blank): {', '.join(unmapped)}.")
+    if unmapped and note_unmapped:
+        warnings.append(_("Not in the file (left blank): {fields}.").format(fields=", ".join(unmapped)))
     if decimal == ",":
-        warnings.append("Numbers read with a decimal comma (e.g. 1.234,56).")
+        warnings.append(_("Numbers read with a decimal comma (e.g. 1.234,56)."))
     return Prepared(
         filename=name,
         sha256=sha256_bytes(data),
@@ -480,14 +505,31 @@ def import_ready(prepared: Prepared, *, name: str | None, into: int | None, clas
 
 
 def import_summary(outcome: ImportOutcome, filename: str) -> str:
-    """One sentence saying what an import stored, replaced, kept and skipped."""
-    return (
-        f"Imported {outcome.added:,} rows from {filename}"
-        + (f", replaced {outcome.replaced:,}" if outcome.replaced else "")
-        + (f", kept {outcome.kept:,} stored rows" if outcome.kept else "")
-        + (f"; skipped {outcome.rejected:,} invalid rows" if outcome.rejected else "")
-        + ". It is now the active dataset."
+    """One sentence saying what an import stored, replaced, kept and skipped.
+
+    Built from clauses, each translated with its own count (eight whole sentences would be needed otherwise);
+    the translations keep the clauses' punctuation so they join as in English. The English singular reads
+    "rows" as this sentence always has; German and Dutch take the form their count needs.
+    """
+    # Translators: the start of the import summary; the clauses below may follow, then "It is now the active dataset."
+    said = ngettext("Imported {n} rows from {file}", "Imported {n} rows from {file}", outcome.added).format(
+        n=number(outcome.added), file=filename
     )
+    if outcome.replaced:
+        # Translators: a clause of the import summary (rows of people and months the dataset held before).
+        said += ngettext(", replaced {n}", ", replaced {n}", outcome.replaced).format(n=number(outcome.replaced))
+    if outcome.kept:
+        # Translators: a clause of the import summary.
+        said += ngettext(", kept {n} stored rows", ", kept {n} stored rows", outcome.kept).format(
+            n=number(outcome.kept)
+        )
+    if outcome.rejected:
+        # Translators: a clause of the import summary.
+        said += ngettext("; skipped {n} invalid rows", "; skipped {n} invalid rows", outcome.rejected).format(
+            n=number(outcome.rejected)
+        )
+    # Translators: the end of the import summary, after "Imported … rows from …" and its clauses.
+    return said + _(". It is now the active dataset.")
 
 
 class OutOfScope(ValueError):
@@ -503,16 +545,19 @@ class OutOfScope(ValueError):
     def sentence(self, shown_name: str | None = None) -> str:
         """The refusal in one sentence, naming the person as ``shown_name`` (default: their name in the file)."""
         if not self.rep_id:
-            return (
-                f"You may add only to datasets you created or that hold people of yours, and “{self.dataset}” "
+            return _(
+                "You may add only to datasets you created or that hold people of yours, and “{dataset}” "
                 "does neither, so this file cannot be added to it: import it as a new dataset."
-            )
+            ).format(dataset=self.dataset)
         who = shown_name if shown_name is not None else self.name
-        where = f"rep_id {self.rep_id}" + (f", row {self.row} of the file" if self.row is not None else "")
-        return (
-            f"{who} ({where}) is not one of your people and you did not create “{self.dataset}”, so this file "
+        if self.row is None:
+            where = _("rep_id {rep}").format(rep=self.rep_id)
+        else:
+            where = _("rep_id {rep}, row {row} of the file").format(rep=self.rep_id, row=self.row)
+        return _(
+            "{who} ({where}) is not one of your people and you did not create “{dataset}”, so this file "
             "cannot be added to it: remove their rows from the file or import it as a new dataset."
-        )
+        ).format(who=who, where=where, dataset=self.dataset)
 
 
 @dataclass(frozen=True)
@@ -599,7 +644,7 @@ def plan_into(*, engine: Engine, prepared: Prepared, into: int, viewer: Viewer) 
 
     dataset = get_dataset(engine=engine, dataset_id=into)
     if dataset is None:
-        raise ValueError(f"Dataset {into} does not exist (any more); choose another one.")
+        raise ValueError(_("Dataset {id} does not exist (any more); choose another one.").format(id=into))
     people = load_people(engine=engine, dataset_id=into)
     overlap = overlapping_keys(engine=engine, dataset_id=into, frame=prepared.frame)
     return IntoPlan(
@@ -614,7 +659,7 @@ def _derived_from(prepared: Prepared) -> str:
     if not prepared.sources:
         return ""
     listed = ", ".join(f"{f.kind} sha256 {f.sha256}" for f in prepared.sources)
-    return f"; derived from {len(prepared.sources)} files ({listed})"
+    return f"; derived from {len(prepared.sources)} files ({listed})"  # i18n: data (the audit trail's record)
 
 
 def import_prepared(
@@ -646,10 +691,12 @@ def import_prepared(
 
     if prepared.frame.empty:
         raise ValueError(
-            f"No valid rows to import from '{prepared.filename}': fix the errors in the report and upload it again."
+            _("No valid rows to import from '{file}': fix the errors in the report and upload it again.").format(
+                file=prepared.filename
+            )
         )
     if (name is None) == (into is None):
-        raise ValueError("Choose either a name for a new dataset or an existing dataset to add to.")
+        raise ValueError(_("Choose either a name for a new dataset or an existing dataset to add to."))
     plan = None if into is None else plan_into(engine=engine, prepared=prepared, into=into, viewer=viewer)
     if plan is not None and plan.refusal is not None:
         raise plan.refusal
@@ -685,7 +732,9 @@ def import_prepared(
             saved.updated_at = utcnow()
             session.add(saved)
         imported = prepared.rows_valid - (result.kept if result else 0)
-        replaced = f"; replaced the rows or details of {len(changed)} people" if len(changed) else ""
+        # The audit detail is a record, kept in one language whatever language the importer reads.
+        counts = f"sha256 {prepared.sha256}; {imported} rows imported, {prepared.rows_rejected} rejected"  # i18n: data
+        replaced = f"; replaced the rows or details of {len(changed)} people" if len(changed) else ""  # i18n: data
         add_entry(
             session,
             actor=viewer.username,
@@ -693,14 +742,13 @@ def import_prepared(
             dataset_id=dataset_id,
             subject=subject_ids(changed["rep_id"]),  # who a replace changed, by rep_id
             # Not the file name: it may name a person, and the trail outlives a deleted dataset.
-            detail=f"sha256 {prepared.sha256}; {imported} rows imported, {prepared.rows_rejected} rejected{replaced}"
-            + _derived_from(prepared),
+            detail=counts + replaced + _derived_from(prepared),
         )
 
     if name is not None:
         clean = clean_text(name, limit=200)
         if not clean:
-            raise ValueError("Give the dataset a name.")
+            raise ValueError(_("Give the dataset a name."))
         dataset_id = store_dataset(
             engine=engine,
             frame=prepared.frame,
@@ -715,7 +763,7 @@ def import_prepared(
     assert into is not None and plan is not None
     if overlap is None and plan.clash:
         raise ValueError(
-            "Some people and months are already in that dataset: choose to replace them or keep the stored rows."
+            _("Some people and months are already in that dataset: choose to replace them or keep the stored rows.")
         )
     result = append_to_dataset(
         engine=engine, dataset_id=into, frame=prepared.frame, overlap=overlap or "keep", also=record

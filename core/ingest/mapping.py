@@ -22,6 +22,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from core.i18n import _
 from core.schema import CANONICAL_COLUMNS, ROLES
 
 # Canonical field -> synonyms, best first (the better synonym wins when two headers match).
@@ -309,7 +310,9 @@ def normalise_roles(values: pd.Series, extra: Mapping[str, str] | None = None) -
     answers = dict(extra or {})
     wrong = sorted({str(role) for role in answers.values() if role not in ROLES})
     if wrong:
-        raise ValueError(f"A role must be one of {', '.join(ROLES)}; got {', '.join(wrong)}.")
+        raise ValueError(
+            _("A role must be one of {roles}; got {wrong}.").format(roles=", ".join(ROLES), wrong=", ".join(wrong))
+        )
     lookup = {**ROLE_SYNONYMS, **{normalise_header(text): role for text, role in answers.items()}}
 
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)

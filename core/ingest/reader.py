@@ -7,7 +7,8 @@ and is not markup is read as CSV. When the name says otherwise (a CSV saved as
 ``team.csv``) the file is read by its content and a warning says so. Everything else —
 old ``.xls`` workbooks, macro-enabled ``.xlsm``, other zips, PDFs, images, binary junk,
 web pages, empty files — raises :class:`UnusableFile` with one sentence naming the file
-and saying what to do.
+and saying what to do. Those sentences and the notes are written in the language core speaks
+(:func:`core.i18n.current`); header names (also ``"column N"`` for a blank one) are data and stay as read.
 
 Values are not converted: CSV cells stay strings (decimal commas and ``=formula``-looking
 text included), XLSX cells keep the type openpyxl gives. Finding the header row below
@@ -43,6 +44,9 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
+
+from core.i18n import N_, _, ngettext
+from core.ingest.wording import number
 
 _LOG = logging.getLogger(__name__)
 
@@ -101,17 +105,17 @@ _EXCEL_EXTENSIONS: Final = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls"
 _OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS: Final = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _MAGICS: Final = (
-    (b"%PDF-", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "an image (PNG)"),
-    (b"\xff\xd8\xff", "an image (JPEG)"),
-    (b"GIF87a", "an image (GIF)"),
-    (b"GIF89a", "an image (GIF)"),
-    (b"II*\x00", "an image (TIFF)"),
-    (b"MM\x00*", "an image (TIFF)"),
-    (b"\x1f\x8b", "a compressed archive (gzip)"),
-    (b"7z\xbc\xaf\x27\x1c", "a compressed archive (7-Zip)"),
-    (b"Rar!\x1a\x07", "a compressed archive (RAR)"),
-    (b"BZh", "a compressed archive (bzip2)"),
+    (b"%PDF-", N_("a PDF document")),
+    (b"\x89PNG\r\n\x1a\n", N_("an image (PNG)")),
+    (b"\xff\xd8\xff", N_("an image (JPEG)")),
+    (b"GIF87a", N_("an image (GIF)")),
+    (b"GIF89a", N_("an image (GIF)")),
+    (b"II*\x00", N_("an image (TIFF)")),
+    (b"MM\x00*", N_("an image (TIFF)")),
+    (b"\x1f\x8b", N_("a compressed archive (gzip)")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a compressed archive (7-Zip)")),
+    (b"Rar!\x1a\x07", N_("a compressed archive (RAR)")),
+    (b"BZh", N_("a compressed archive (bzip2)")),
 )
 _CONTROL_CHARS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NUMBER: Final = re.compile(
@@ -197,19 +201,23 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None, max_byte
     except Exception as exc:  # the promise is one sentence, never a traceback
         _LOG.warning("Unexpected error while reading %r", filename, exc_info=True)
         raise UnusableFile(
-            f"'{filename}' could not be read as a CSV or Excel file; "
-            "open it in Excel, save it as .xlsx or CSV and upload it again."
+            _(
+                "'{file}' could not be read as a CSV or Excel file; "
+                "open it in Excel, save it as .xlsx or CSV and upload it again."
+            ).format(file=filename)
         ) from exc
 
 
 def _read(data: bytes, filename: str, sheet: str | None, max_bytes: int) -> RawTable:
     if len(data) > max_bytes:
         raise UnusableFile(
-            f"'{filename}' is {_megabytes(len(data))}, more than the {_megabytes(max_bytes)} limit; "
-            "upload only the months and people you need, or save it as CSV."
+            _(
+                "'{file}' is {size}, more than the {limit} limit; "
+                "upload only the months and people you need, or save it as CSV."
+            ).format(file=filename, size=_megabytes(len(data)), limit=_megabytes(max_bytes))
         )
     if not data:
-        raise UnusableFile(f"'{filename}' is empty; export the data again and upload the new file.")
+        raise UnusableFile(_("'{file}' is empty; export the data again and upload the new file.").format(file=filename))
     ext = PurePath(filename).suffix.lower()
     if data.startswith(_ZIP_MAGICS):
         _check_workbook_zip(data, filename)
@@ -219,32 +227,50 @@ def _read(data: bytes, filename: str, sheet: str | None, max_bytes: int) -> RawT
         raise UnusableFile(_ole2_message(data, filename, ext))
     for magic, what in _MAGICS:
         if data.startswith(magic):
-            raise UnusableFile(f"'{filename}' is {what}, not a spreadsheet; upload the export as .xlsx or CSV instead.")
+            raise UnusableFile(
+                _("'{file}' is {what}, not a spreadsheet; upload the export as .xlsx or CSV instead.").format(
+                    file=filename, what=_(what)
+                )
+            )
     if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
-        raise UnusableFile(f"'{filename}' is an image (WebP), not a spreadsheet; upload the export as .xlsx or CSV.")
+        raise UnusableFile(
+            _("'{file}' is an image (WebP), not a spreadsheet; upload the export as .xlsx or CSV.").format(
+                file=filename
+            )
+        )
     return _read_csv(data, filename, ext)
 
 
 def _megabytes(size: int) -> str:
     """``25 MB`` for a whole number, else one decimal rounded up (so a file is never shown at its limit)."""
     tenths = math.ceil(size * 10 / MB)
-    return f"{tenths // 10} MB" if tenths % 10 == 0 else f"{tenths / 10:.1f} MB"
+    amount = number(tenths // 10) if tenths % 10 == 0 else number(tenths / 10, digits=1)
+    return _("{amount} MB").format(amount=amount)
 
 
 def _workbook_named_otherwise(filename: str, ext: str) -> str:
-    named = f"its {ext} name" if ext else "its name without extension"
-    return f"'{filename}' is an Excel workbook despite {named}; it was read as a workbook."
+    if ext:
+        return _("'{file}' is an Excel workbook despite its {ext} name; it was read as a workbook.").format(
+            file=filename, ext=ext
+        )
+    return _("'{file}' is an Excel workbook despite its name without extension; it was read as a workbook.").format(
+        file=filename
+    )
 
 
 def _ole2_message(data: bytes, filename: str, ext: str) -> str:
     if "EncryptionInfo".encode("utf-16-le") in data or ext in {".xlsx", ".xlsm"}:
-        return (
-            f"'{filename}' is protected with a password; open it in Excel, remove the password, "
+        return _(
+            "'{file}' is protected with a password; open it in Excel, remove the password, "
             "save it as .xlsx and upload it again."
-        )
+        ).format(file=filename)
     if ext in {".doc", ".ppt", ".msg"}:
-        return f"'{filename}' is an old Office document, not a spreadsheet; upload the export as .xlsx or CSV."
-    return f"'{filename}' is an old Excel 97–2003 workbook; save it as .xlsx or CSV and upload it again."
+        return _("'{file}' is an old Office document, not a spreadsheet; upload the export as .xlsx or CSV.").format(
+            file=filename
+        )
+    return _("'{file}' is an old Excel 97–2003 workbook; save it as .xlsx or CSV and upload it again.").format(
+        file=filename
+    )
 
 
 # --- XLSX ------------------------------------------------------------------------------------
@@ -256,8 +282,10 @@ def _check_workbook_zip(data: bytes, filename: str) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise UnusableFile(
-            f"'{filename}' is a damaged zip or Excel file; open it in Excel, save it again as .xlsx "
-            "and upload the new file."
+            _(
+                "'{file}' is a damaged zip or Excel file; open it in Excel, save it again as .xlsx "
+                "and upload the new file."
+            ).format(file=filename)
         ) from exc
     with archive:
         infos = archive.infolist()
@@ -266,30 +294,36 @@ def _check_workbook_zip(data: bytes, filename: str) -> None:
             raise UnusableFile(_other_zip_message(archive, names, filename))
         if len(infos) > MAX_ZIP_MEMBERS:
             raise UnusableFile(
-                f"'{filename}' holds {len(infos):,} files inside, more than the {MAX_ZIP_MEMBERS:,} a workbook "
-                "needs, so it was not opened; save it again from Excel as .xlsx and upload the new file."
+                _(
+                    "'{file}' holds {n} files inside, more than the {limit} a workbook needs, so it was not "
+                    "opened; save it again from Excel as .xlsx and upload the new file."
+                ).format(file=filename, n=number(len(infos)), limit=number(MAX_ZIP_MEMBERS))
             )
         total = sum(info.file_size for info in infos)
         if total > MAX_XLSX_UNCOMPRESSED:
             raise UnusableFile(
-                f"'{filename}' would unpack to {_megabytes(total)}, more than the "
-                f"{_megabytes(MAX_XLSX_UNCOMPRESSED)} limit, so it was not opened; save the sheet you need "
-                "as CSV and upload that."
+                _(
+                    "'{file}' would unpack to {size}, more than the {limit} limit, so it was not opened; "
+                    "save the sheet you need as CSV and upload that."
+                ).format(file=filename, size=_megabytes(total), limit=_megabytes(MAX_XLSX_UNCOMPRESSED))
             )
         for info in infos:
             if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
                 info.compress_size, 1
             ):
                 raise UnusableFile(
-                    f"'{filename}' is compressed far more than any real workbook "
-                    f"({info.file_size // max(info.compress_size, 1):,}:1), so it was not opened; "
-                    "save it again from Excel as .xlsx and upload the new file."
+                    _(
+                        "'{file}' is compressed far more than any real workbook ({ratio}:1), so it was not "
+                        "opened; save it again from Excel as .xlsx and upload the new file."
+                    ).format(file=filename, ratio=number(info.file_size // max(info.compress_size, 1)))
                 )
         types = _head(archive, "[Content_Types].xml", SNIFF_BYTES)
         if "xl/vbaProject.bin" in names or b"macroEnabled" in types:
             raise UnusableFile(
-                f"'{filename}' is a macro-enabled Excel workbook; save it as a plain .xlsx workbook "
-                "(or CSV) and upload it again."
+                _(
+                    "'{file}' is a macro-enabled Excel workbook; save it as a plain .xlsx workbook "
+                    "(or CSV) and upload it again."
+                ).format(file=filename)
             )
         for info in infos:
             if info.filename.endswith((".xml", ".rels")) and not info.is_dir():
@@ -317,7 +351,8 @@ def _check_shared_strings(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
     """Refuse a shared-strings table too large to build, judging the zip directory, then a streamed count."""
     for info in _shared_strings_parts(infos, types):
         if info.file_size > MAX_SHARED_STRINGS_BYTES:
-            raise UnusableFile(_shared_strings_message(filename, f"{_megabytes(info.file_size)} of text"))
+            what = _("{size} of text").format(size=_megabytes(info.file_size))
+            raise UnusableFile(_shared_strings_message(filename, what))
         count, tail = 0, b""
         with archive.open(info) as member:
             while chunk := member.read(1 * MB):
@@ -325,7 +360,8 @@ def _check_shared_strings(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
                 count += _string_items(window) - _string_items(tail)
                 tail = window[-4:]
                 if count > MAX_SHARED_STRINGS:
-                    raise UnusableFile(_shared_strings_message(filename, f"more than {MAX_SHARED_STRINGS:,} texts"))
+                    what = _("more than {n} texts").format(n=number(MAX_SHARED_STRINGS))
+                    raise UnusableFile(_shared_strings_message(filename, what))
 
 
 def _string_items(xml: bytes) -> int:
@@ -334,17 +370,17 @@ def _string_items(xml: bytes) -> int:
 
 
 def _shared_strings_message(filename: str, what: str) -> str:
-    return (
-        f"'{filename}' holds {what} in its shared-strings table, far more than a sales export needs, so it "
+    return _(
+        "'{file}' holds {what} in its shared-strings table, far more than a sales export needs, so it "
         "was not opened; save the sheet you need as CSV and upload that."
-    )
+    ).format(file=filename, what=what)
 
 
 def _entities_message(filename: str) -> str:
-    return (
-        f"'{filename}' contains XML entity declarations, which workbooks never need, so it was not opened; "
+    return _(
+        "'{file}' contains XML entity declarations, which workbooks never need, so it was not opened; "
         "save it again from Excel as .xlsx and upload the new file."
-    )
+    ).format(file=filename)
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
@@ -365,19 +401,22 @@ def _head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
 
 def _other_zip_message(archive: zipfile.ZipFile, names: set[str], filename: str) -> str:
     if "xl/workbook.bin" in names:
-        return f"'{filename}' is an Excel binary workbook (.xlsb); save it as .xlsx or CSV and upload it again."
-    if "mimetype" in names:
+        message = _("'{file}' is an Excel binary workbook (.xlsb); save it as .xlsx or CSV and upload it again.")
+    elif "mimetype" in names:
         mimetype = _head(archive, "mimetype", 200)
         if b"spreadsheet" in mimetype:
-            return f"'{filename}' is an OpenDocument spreadsheet; save it as .xlsx or CSV and upload it again."
-        return f"'{filename}' is an OpenDocument file, not a spreadsheet; upload the export as .xlsx or CSV."
-    if any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
-        return f"'{filename}' is an Apple Numbers document; export it as .xlsx or CSV and upload that."
-    if "word/document.xml" in names:
-        return f"'{filename}' is a Word document, not a spreadsheet; upload the export as .xlsx or CSV."
-    if "ppt/presentation.xml" in names:
-        return f"'{filename}' is a PowerPoint file, not a spreadsheet; upload the export as .xlsx or CSV."
-    return f"'{filename}' is a zip archive, not a spreadsheet; unpack it and upload the .xlsx or CSV file inside."
+            message = _("'{file}' is an OpenDocument spreadsheet; save it as .xlsx or CSV and upload it again.")
+        else:
+            message = _("'{file}' is an OpenDocument file, not a spreadsheet; upload the export as .xlsx or CSV.")
+    elif any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
+        message = _("'{file}' is an Apple Numbers document; export it as .xlsx or CSV and upload that.")
+    elif "word/document.xml" in names:
+        message = _("'{file}' is a Word document, not a spreadsheet; upload the export as .xlsx or CSV.")
+    elif "ppt/presentation.xml" in names:
+        message = _("'{file}' is a PowerPoint file, not a spreadsheet; upload the export as .xlsx or CSV.")
+    else:
+        message = _("'{file}' is a zip archive, not a spreadsheet; unpack it and upload the .xlsx or CSV file inside.")
+    return message.format(file=filename)
 
 
 def _read_xlsx(data: bytes, filename: str, sheet: str | None, notes: list[str]) -> RawTable:
@@ -406,12 +445,15 @@ def _read_xlsx(data: bytes, filename: str, sheet: str | None, notes: list[str]) 
             raise UnusableFile(_entities_message(filename)) from exc
         if _caused_by(exc, ElementTree.ParseError):
             raise UnusableFile(
-                f"'{filename}' is a damaged Excel workbook (its XML is broken); open it in Excel, save it "
-                "again as .xlsx and upload the new file."
+                _(
+                    "'{file}' is a damaged Excel workbook (its XML is broken); open it in Excel, save it "
+                    "again as .xlsx and upload the new file."
+                ).format(file=filename)
             ) from exc
         raise
     row_numbers = np.arange(1, len(grid) + 1, dtype=np.int64)
-    frame, numbers, found = _shape(grid, row_numbers, f"sheet '{chosen.title}' of '{filename}'")
+    where = _("sheet '{sheet}' of '{file}'").format(sheet=chosen.title, file=filename)
+    frame, numbers, found = _shape(grid, row_numbers, where)
     return RawTable(
         frame=frame,
         row_numbers=numbers,
@@ -457,7 +499,9 @@ def _choose_sheet(sheets: list[_Sheet], with_data: list[_Sheet], wanted: str | N
     if wanted is None:
         if not with_data:
             raise UnusableFile(
-                f"'{filename}' has no data in any sheet; check that you exported the right file and upload it again."
+                _(
+                    "'{file}' has no data in any sheet; check that you exported the right file and upload it again."
+                ).format(file=filename)
             )
         visible = [ws for ws in with_data if ws.sheet_state == "visible"]
         return (visible or with_data)[0]
@@ -465,9 +509,17 @@ def _choose_sheet(sheets: list[_Sheet], with_data: list[_Sheet], wanted: str | N
         ws for ws in sheets if ws.title.strip().casefold() == wanted.strip().casefold()
     ]
     if not matches:
-        raise UnusableFile(f"'{filename}' has no sheet named '{wanted}'; choose one of {choices}.")
+        raise UnusableFile(
+            _("'{file}' has no sheet named '{sheet}'; choose one of {choices}.").format(
+                file=filename, sheet=wanted, choices=choices
+            )
+        )
     if matches[0] not in with_data:
-        raise UnusableFile(f"Sheet '{matches[0].title}' of '{filename}' is empty; choose one of {choices}.")
+        raise UnusableFile(
+            _("Sheet '{sheet}' of '{file}' is empty; choose one of {choices}.").format(
+                sheet=matches[0].title, file=filename, choices=choices
+            )
+        )
     return matches[0]
 
 
@@ -486,12 +538,12 @@ def _sheet_grid(ws: _Sheet, filename: str) -> pd.DataFrame:
 
 def _too_big_message(filename: str, *, too_wide: bool) -> str:
     if too_wide:
-        return (
-            f"'{filename}' has more than {MAX_COLUMNS:,} columns, more than a sales export needs; "
+        return _(
+            "'{file}' has more than {n} columns, more than a sales export needs; "
             "keep only the columns you need and upload it again."
-        )
-    return (
-        f"'{filename}' has more than {MAX_CELLS:,} cells (rows × columns); upload only the months and columns you need."
+        ).format(file=filename, n=number(MAX_COLUMNS))
+    return _("'{file}' has more than {n} cells (rows × columns); upload only the months and columns you need.").format(
+        file=filename, n=number(MAX_CELLS)
     )
 
 
@@ -503,13 +555,19 @@ def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
     lossy = bool(notes)  # characters were replaced, so the bytes are not clean UTF-8
     if not text.strip():
         raise UnusableFile(
-            f"'{filename}' contains no data, only blank space; export the data again and upload the new file."
+            _("'{file}' contains no data, only blank space; export the data again and upload the new file.").format(
+                file=filename
+            )
         )
     _refuse_markup(text, filename)
     if ext in _EXCEL_EXTENSIONS:
-        notes.append(f"'{filename}' is a text (CSV) file despite its {ext} name; it was read as CSV.")
+        notes.append(
+            _("'{file}' is a text (CSV) file despite its {ext} name; it was read as CSV.").format(
+                file=filename, ext=ext
+            )
+        )
     elif ext not in _TEXT_EXTENSIONS:
-        notes.append(f"'{filename}' was read as a CSV text file.")
+        notes.append(_("'{file}' was read as a CSV text file.").format(file=filename))
 
     separator, width = _sniff(text[:SNIFF_BYTES], filename)
     # pandas parses UTF-8; only files that are not already clean UTF-8 pay for re-encoding.
@@ -556,7 +614,7 @@ def _decode(data: bytes, filename: str) -> tuple[str, str, list[str]]:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 text = data.decode(encoding, errors="replace")
-                notes.append("Some characters could not be decoded and are shown as �.")
+                notes.append(_("Some characters could not be decoded and are shown as �."))
             _refuse_binary(text, filename)
             return text, encoding, notes
     if b"\x00" in data:
@@ -571,10 +629,9 @@ def _decode(data: bytes, filename: str) -> tuple[str, str, list[str]]:
 
 
 def _binary_message(filename: str) -> str:
-    return (
-        f"'{filename}' is not a text or Excel file (it contains binary data); "
-        "upload the export as .xlsx or CSV instead."
-    )
+    return _(
+        "'{file}' is not a text or Excel file (it contains binary data); upload the export as .xlsx or CSV instead."
+    ).format(file=filename)
 
 
 def _refuse_binary(text: str, filename: str) -> None:
@@ -588,16 +645,22 @@ def _refuse_markup(text: str, filename: str) -> None:
     head = text[:4096].lstrip().lower()
     if head.startswith(("<!doctype html", "<html", "<table", "<meta", "<head", "<body")):
         raise UnusableFile(
-            f"'{filename}' is a web page (HTML), not a spreadsheet; open it in Excel, save it as .xlsx or CSV "
-            "and upload that."
+            _(
+                "'{file}' is a web page (HTML), not a spreadsheet; open it in Excel, save it as .xlsx or CSV "
+                "and upload that."
+            ).format(file=filename)
         )
     if head.startswith("<?xml"):
         raise UnusableFile(
-            f"'{filename}' is an XML file (perhaps an Excel 2003 XML spreadsheet); open it in Excel, save it "
-            "as .xlsx or CSV and upload that."
+            _(
+                "'{file}' is an XML file (perhaps an Excel 2003 XML spreadsheet); open it in Excel, save it "
+                "as .xlsx or CSV and upload that."
+            ).format(file=filename)
         )
     if head.startswith("{"):
-        raise UnusableFile(f"'{filename}' is a JSON file, not a table; upload the export as .xlsx or CSV.")
+        raise UnusableFile(
+            _("'{file}' is a JSON file, not a table; upload the export as .xlsx or CSV.").format(file=filename)
+        )
 
 
 def _sniff(sample: str, filename: str) -> tuple[str, int]:
@@ -726,24 +789,26 @@ def _parse_csv(payload: bytes, separator: str, width: int, text: str, filename: 
             quote = _OPEN_QUOTE.search(message)
             if quote:
                 raise UnusableFile(
-                    f"'{filename}' has a quotation mark that is never closed (from about line "
-                    f"{int(quote.group(1)) + 1}); fix or export the file again and upload it."
+                    _(
+                        "'{file}' has a quotation mark that is never closed (from about line {line}); "
+                        "fix or export the file again and upload it."
+                    ).format(file=filename, line=int(quote.group(1)) + 1)
                 ) from exc
-            raise UnusableFile(
-                f"'{filename}' is not a consistent CSV table; open it in Excel, save it as .xlsx or CSV "
-                "and upload it again."
-            ) from exc
+            raise UnusableFile(_inconsistent_message(filename)) from exc
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _inconsistent_message(filename: str) -> str:
+    return _(
+        "'{file}' is not a consistent CSV table; open it in Excel, save it as .xlsx or CSV and upload it again."
+    ).format(file=filename)
 
 
 def _exact_width(text: str, separator: str, filename: str) -> int:
     try:
         width = max((len(r) for r in csv.reader(io.StringIO(text), delimiter=separator)), default=1)
     except csv.Error as exc:
-        raise UnusableFile(
-            f"'{filename}' is not a consistent CSV table; open it in Excel, save it as .xlsx or CSV "
-            "and upload it again."
-        ) from exc
+        raise UnusableFile(_inconsistent_message(filename)) from exc
     if width > MAX_COLUMNS:
         raise UnusableFile(_too_big_message(filename, too_wide=True))
     return width
@@ -795,13 +860,19 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
     has_data = nonempty.any(axis=1).to_numpy()
     filled = np.flatnonzero(has_data)
     if not filled.size:
-        raise UnusableFile(f"{_capital(where)} contains no data; check that you exported the right file.")
+        raise UnusableFile(_no_data_message(where))
 
     header_at = _find_header(grid, nonempty, filled)
     header_row = int(row_numbers[header_at])
     if has_data[:header_at].any():
         above = header_row - 1
-        found.append(f"Skipped {above} title row{'s' if above != 1 else ''} above the header (row {header_row}).")
+        found.append(
+            ngettext(
+                "Skipped {n} title row above the header (row {row}).",
+                "Skipped {n} title rows above the header (row {row}).",
+                above,
+            ).format(n=above, row=header_row)
+        )
 
     body = slice(header_at + 1, None)
     keep_rows = has_data[body]
@@ -813,7 +884,7 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
     used = [bool(h) or bool(data_nonempty[c].any()) for h, c in zip(headers, grid.columns, strict=True)]
     positions = [i for i, u in enumerate(used) if u]
     if not positions:
-        raise UnusableFile(f"{_capital(where)} contains no data; check that you exported the right file.")
+        raise UnusableFile(_no_data_message(where))
     interior_empty = [i + 1 for i in range(positions[0], positions[-1] + 1) if not used[i]]
     if interior_empty:
         found.append(_empty_columns_warning(interior_empty))
@@ -829,14 +900,21 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
         numbers = numbers[~totals]
     if data.empty:
         raise UnusableFile(
-            f"{_capital(where)} has a header row (row {header_row}) but no data rows; "
-            "export it again with the data included."
+            _capital(
+                _(
+                    "{where} has a header row (row {row}) but no data rows; export it again with the data included."
+                ).format(where=where, row=header_row)
+            )
         )
 
     frame = data.astype(object)
     frame.columns = pd.Index(_unique_headers([headers[i] for i in positions], positions))
     frame = frame.reset_index(drop=True)
     return frame, [int(n) for n in numbers], found
+
+
+def _no_data_message(where: str) -> str:
+    return _capital(_("{where} contains no data; check that you exported the right file.").format(where=where))
 
 
 def _capital(text: str) -> str:
@@ -873,21 +951,25 @@ def _totals_rows(data: pd.DataFrame) -> np.ndarray:
 
 def _totals_warning(rows: list[int], labels: list[str]) -> str:
     if len(rows) == 1:
-        return f"Dropped totals row {rows[0]} ('{labels[0]}')."
+        return _("Dropped totals row {row} ('{label}').").format(row=rows[0], label=labels[0])
     listed = ", ".join(f"{r} ('{label}')" for r, label in zip(rows[:5], labels[:5], strict=True))
-    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-    return f"Dropped {len(rows)} totals rows: {listed}{more}."
+    if len(rows) > 5:  # always two or more rows here, so no singular form is needed
+        return _("Dropped {n} totals rows: {rows} and {more} more.").format(
+            n=number(len(rows)), rows=listed, more=number(len(rows) - 5)
+        )
+    return _("Dropped {n} totals rows: {rows}.").format(n=number(len(rows)), rows=listed)
 
 
 def _empty_columns_warning(columns: list[int]) -> str:
     if len(columns) == 1:
-        return f"Ignored 1 empty column (column {columns[0]})."
-    listed = ", ".join(str(c) for c in columns[:-1]) + f" and {columns[-1]}"
-    return f"Ignored {len(columns)} empty columns (columns {listed})."
+        return _("Ignored 1 empty column (column {column}).").format(column=columns[0])
+    return _("Ignored {n} empty columns (columns {columns} and {last}).").format(
+        n=number(len(columns)), columns=", ".join(str(c) for c in columns[:-1]), last=columns[-1]
+    )
 
 
 def _unique_headers(texts: list[str], positions: list[int]) -> list[str]:
-    names = [text or f"column {position + 1}" for text, position in zip(texts, positions, strict=True)]
+    names = [text or f"column {position + 1}" for text, position in zip(texts, positions, strict=True)]  # i18n: data
     seen: set[str] = set()
     taken = set(names)
     result: list[str] = []

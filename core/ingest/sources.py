@@ -17,6 +17,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from core.export import to_csv_bytes
+from core.i18n import _
 from core.ingest.importer import (
     MappingProblem,
     Prepared,
@@ -133,7 +134,8 @@ def derived_name(filenames: Sequence[str]) -> str:
     """The name a derived table goes by in reports and the import history: the files it came from."""
     names = [safe_text(PurePath(n).name, one_line=True) for n in filenames]
     joined = " + ".join(names)
-    return joined if len(joined) <= 120 else f"{shorten(names[0], 60)} and {len(names) - 1} more files"
+    # A name recorded with the import (import history, audit trail), so written in one language.
+    return joined if len(joined) <= 120 else f"{shorten(names[0], 60)} and {len(names) - 1} more files"  # i18n: data
 
 
 def _signature(raw: RawTable) -> str:
@@ -247,12 +249,10 @@ def derive_prepared(files: Sequence[RecordFile], *, answers: Answers | None = No
     if derivation.questions or derivation.frame.empty:
         return PreparedSources(None, derivation, tuple(files))
     name = derived_name([f.filename for f in files])
-    prepared = prepare(to_csv_bytes(derivation.frame), name, role_answers=dict(answers.roles), max_bytes=1 << 40)
-    prepared = replace(
-        prepared,
-        sources=source_files(files, answers),
-        warnings=[w for w in prepared.warnings if not w.startswith("Not in the file")],
+    prepared = prepare(
+        to_csv_bytes(derivation.frame), name, role_answers=dict(answers.roles), max_bytes=1 << 40, note_unmapped=False
     )
+    prepared = replace(prepared, sources=source_files(files, answers))
     return PreparedSources(prepared, derivation, tuple(files))
 
 
@@ -291,11 +291,15 @@ def prepare_sources(
         MappingProblem: A single monthly table's mapping lacks a required field.
     """
     if not sources:
-        raise ValueError("Choose at least one file.")
+        raise ValueError(_("Choose at least one file."))
     kinds, mappings = kinds or {}, mappings or {}
     for name, chosen in kinds.items():
         if chosen not in KINDS:
-            raise KindProblem(f"'{shorten(name)}': '{shorten(chosen)}' is not a kind; use one of {', '.join(KINDS)}.")
+            raise KindProblem(
+                _("'{file}': '{kind}' is not a kind; use one of {kinds}.").format(
+                    file=shorten(name), kind=shorten(chosen), kinds=", ".join(KINDS)
+                )
+            )
     raws = [read_table(s.data, s.filename, sheet=sheet, max_bytes=max_bytes) for s in sources]
     remembered = recall([_signature(r) for r in raws])
     answers = _merge(answers or Answers(), remembered.answers)

@@ -8,6 +8,10 @@ returns; a test runs both on hostile and messy files and compares the reports.
 Every problem is one line: the row as the spreadsheet numbers it, the column as the file
 names it, the value as the file holds it (cut after 60 characters, with its length), and the
 reason. Errors reject their row; warnings keep it. Invalid rows are never silently coerced.
+
+The reasons are written in the language core speaks (:func:`core.i18n.current`); the report's column
+names and the ``error``/``warning`` severities are codes and stay English. Each reason's template is
+translated once per call and put into the rows vectorised, never per cell.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from core.schema import COUNT_COLUMNS, ROLE_FIELDS, ROLE_NAMES, ROLES
+from core.i18n import N_, _, ngettext
+from core.schema import COUNT_COLUMNS, ROLE_FIELDS, ROLES
 from core.text import LONG_VALUE, shorten
 
 if TYPE_CHECKING:
@@ -38,6 +43,18 @@ REQUIRED_FOR_ROLE: dict[str, tuple[str, ...]] = {
     "AM": ("portfolio_start", "portfolio_end"),
 }
 TEXT_LIMITS = {"rep_id": 64, "name": 200, "team": 120, "region": 120, "manager": 200}
+
+# Whole sentences per role (not "for {role}s"): German and Dutch plurals are not the English name plus "s".
+_NOT_FOR_ROLE: dict[str, str] = {
+    "SDR": N_("does not apply to Sales Development Reps; ignored"),
+    "AE": N_("does not apply to Account Executives; ignored"),
+    "AM": N_("does not apply to Account Managers; ignored"),
+}
+_REQUIRED_FOR_ROLE: dict[str, str] = {
+    "SDR": N_("required for Sales Development Reps, but blank"),
+    "AE": N_("required for Account Executives, but blank"),
+    "AM": N_("required for Account Managers, but blank"),
+}
 
 
 def _shown(values: pd.Series) -> pd.Series:
@@ -206,22 +223,51 @@ def failure_cases(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _COLUMN_REASONS = {
-    "not_nullable": "required, but blank",
-    "greater_than_or_equal_to": "must be 0 or more",
-    "greater_than": "must be more than 0",
-    "whole": "must be a whole number (a count)",
-    "isin": "not a known role (SDR, AE or AM)",
-    "str_matches": "not a month",
+    "not_nullable": N_("required, but blank"),
+    "greater_than_or_equal_to": N_("must be 0 or more"),
+    "greater_than": N_("must be more than 0"),
+    "whole": N_("must be a whole number (a count)"),
+    "isin": N_("not a known role (SDR, AE or AM)"),
+    "str_matches": N_("not a month"),
 }
 
 
 def _reason(check: str, column: str) -> str:
     if check.startswith("str_length"):
-        return f"too long (at most {TEXT_LIMITS.get(column, 0)} characters)"
+        limit = TEXT_LIMITS.get(column, 0)
+        return ngettext("too long (at most {n} character)", "too long (at most {n} characters)", limit).format(n=limit)
     for key, text in _COLUMN_REASONS.items():
         if check.startswith(key):
-            return text
-    return f"failed check {check}"
+            return _(text)
+    return _("failed check {check}").format(check=check)
+
+
+def _around(sentence: str, per_row: str, **fixed: str) -> tuple[str, str]:
+    """The translated ``sentence`` before and after its ``{per_row}`` placeholder, the others filled in.
+
+    A reason that quotes a value per row is built as ``before + series + after``: one translation per
+    call, vectorised over the rows, and the translator still places the value where the language wants it.
+    """
+    before, after = sentence.format(**fixed, **{per_row: "\0"}).split("\0", 1)
+    return before, after
+
+
+def _conflict(column: str, rep: str, values: list[str]) -> str:
+    """The warning for one rep_id with several names (or roles) in the file."""
+    n, listed = len(values), ", ".join(values)
+    if column == "name":
+        text = ngettext(
+            "rep_id {rep} has {n} different name in this file ({values}); the latest month's is used",
+            "rep_id {rep} has {n} different names in this file ({values}); the latest month's is used",
+            n,
+        )
+    else:
+        text = ngettext(
+            "rep_id {rep} has {n} different role in this file ({values}); the latest month's is used",
+            "rep_id {rep} has {n} different roles in this file ({values}); the latest month's is used",
+            n,
+        )
+    return text.format(rep=rep, n=n, values=listed)
 
 
 @dataclass(frozen=True)
@@ -295,7 +341,7 @@ def validate(
         for column in others:
             stray = (cleaned["role"] == role).fillna(False) & cleaned[column].notna() & ~issued[column]
             if stray.any():
-                add(stray, column, f"does not apply to {ROLE_NAMES[role]}s; ignored", WARNING)
+                add(stray, column, _(_NOT_FOR_ROLE[role]), WARNING)
                 cleaned.loc[stray, column] = np.nan
 
     cases: Any = (pandera_failure_cases if reference else failure_cases)(cleaned)  # grouped by (column, check)
@@ -305,12 +351,13 @@ def validate(
             mask = pd.Series(frame.index.isin(labels), index=frame.index)
             check_name = str(check)
             if check_name.startswith("pair:"):
-                _, small, large = check_name.split(":")
-                reason = f"more than {headers.get(large, large)}" + " (" + _shown(raw[large]) + ")"
+                small, large = check_name.split(":")[1:]
+                before, after = _around(_("more than {column} ({value})"), "value", column=headers.get(large, large))
+                reason = before + _shown(raw[large]) + after
                 add(mask & ~issued[small] & ~issued[large], small, reason)
             elif check_name.startswith("required:"):
-                _, role, field = check_name.split(":")
-                add(mask & ~issued[field], field, f"required for {ROLE_NAMES[role]}s, but blank")
+                role, field = check_name.split(":")[1:]
+                add(mask & ~issued[field], field, _(_REQUIRED_FOR_ROLE[role]))
             else:
                 col = str(column)
                 add(mask & ~issued[col], col, _reason(check_name, col))
@@ -323,7 +370,8 @@ def validate(
         joined = numbers.groupby([key.loc[dup, "rep_id"], key.loc[dup, "period"]]).transform(
             lambda s: ", ".join(s.tolist())
         )
-        reason = "rep_id and period repeated in rows " + joined
+        before, after = _around(_("rep_id and period repeated in rows {rows}"), "rows")
+        reason = before + joined + after
         add(dup, "rep_id", reason.reindex(frame.index))
 
     # One rep_id with two names or roles is flagged, not rejected: people get promoted.
@@ -334,12 +382,9 @@ def validate(
         if len(conflicted):
             first = valid[valid["rep_id"].isin(conflicted)].groupby("rep_id").tail(1).index
             variants = valid[valid["rep_id"].isin(conflicted)].groupby("rep_id")[column].unique()
+            # Few rows (one per person with two names or roles), so one sentence each is fine.
             reason = pd.Series(
-                [
-                    f"rep_id {rep} has {len(variants[rep])} different {column}s in this file "
-                    f"({', '.join(map(shorten, variants[rep]))}); the latest month's is used"
-                    for rep in valid.loc[first, "rep_id"]
-                ],
+                [_conflict(column, rep, [shorten(v) for v in variants[rep]]) for rep in valid.loc[first, "rep_id"]],
                 index=first,
             )
             add(pd.Series(frame.index.isin(first), index=frame.index), column, reason.reindex(frame.index), WARNING)

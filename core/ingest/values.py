@@ -31,12 +31,14 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from core.i18n import N_, _
 from core.text import has_unsafe, safe_text, shorten, unsafe_parts
 
-CONTROL_REASON: Final = "control characters removed"
-NUMBER_REASON: Final = "not a number"
-PERIOD_REASON: Final = "not a month (expected e.g. 2026-01, 01.2026, Jan 2026)"
-YES_NO_REASON: Final = "not yes or no"
+# The reasons a parser gives, in English (marked); a Parsed result carries them in the language core speaks.
+CONTROL_REASON: Final = N_("control characters removed: {characters}")
+NUMBER_REASON: Final = N_("not a number")
+PERIOD_REASON: Final = N_("not a month (expected e.g. 2026-01, 01.2026, Jan 2026)")
+YES_NO_REASON: Final = N_("not yes or no")
 
 # Years outside this range are typos, not months anyone reports on.
 MIN_YEAR: Final = 1900
@@ -158,7 +160,9 @@ def strip_control_characters(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     cleaned = values.copy()
     cleaned[hit] = values[hit].map(changed)
     removed = {v: shorten(", ".join(unsafe_parts(v, one_line=True)), 120) for v in changed}
-    reasons = values[hit].map(lambda v: f"{CONTROL_REASON}: {removed[v]}").astype(object)
+    template = _(CONTROL_REASON)  # once per column; a sentence per distinct changed text, not per cell
+    said = {v: template.format(characters=removed[v]) for v in changed}
+    reasons = values[hit].map(said).astype(object)
     return cleaned, reasons
 
 
@@ -253,7 +257,7 @@ def parse_numbers(values: pd.Series, *, decimal: str = ".") -> Parsed:
         ValueError: When ``decimal`` is neither "." nor ",".
     """
     if decimal not in _NUMBER_BODY:
-        raise ValueError(f"The decimal mark must be '.' or ',', not {decimal!r}.")
+        raise ValueError(_("The decimal mark must be '.' or ',', not {mark!r}.").format(mark=decimal))
     cells = _as_object(values)
     kinds = _kinds(cells).to_numpy()
     result = np.full(len(cells), np.nan)
@@ -278,7 +282,7 @@ def parse_numbers(values: pd.Series, *, decimal: str = ".") -> Parsed:
     return Parsed(
         values=pd.Series(result, index=values.index, dtype="float64"),
         invalid=pd.Series(invalid, index=values.index, dtype=bool),
-        reason=NUMBER_REASON,
+        reason=_(NUMBER_REASON),
     )
 
 
@@ -519,7 +523,7 @@ def parse_periods(values: pd.Series) -> Parsed:
         Object values "YYYY-MM", ``pd.NA`` where blank or invalid.
     """
     out, invalid = _by_unique(_as_object(values), _parse_period_uniques)
-    return Parsed(values=out, invalid=invalid, reason=PERIOD_REASON)
+    return Parsed(values=out, invalid=invalid, reason=_(PERIOD_REASON))
 
 
 # --------------------------------------------------------------------------------------
@@ -573,14 +577,14 @@ def parse_yes_no(values: pd.Series) -> Parsed:
         Object values "yes" / "no", ``pd.NA`` where blank (not asked yet) or invalid.
     """
     out, invalid = _by_unique(_as_object(values), _parse_yes_no_uniques)
-    return Parsed(values=out, invalid=invalid, reason=YES_NO_REASON)
+    return Parsed(values=out, invalid=invalid, reason=_(YES_NO_REASON))
 
 
 # --------------------------------------------------------------------------------------
 # Dates (days, for CRM records: a deal's close date, a call's date)
 # --------------------------------------------------------------------------------------
 
-DATE_REASON: Final = "not a date (expected e.g. 2026-03-14, 14.03.2026, 14 Mar 2026)"
+DATE_REASON: Final = N_("not a date (expected e.g. 2026-03-14, 14.03.2026, 14 Mar 2026)")
 
 # Named groups: a, b (the two numbers before a year, order unknown), y, m, mon, d, serial.
 _NUMERIC_DATE: Final = rf"^(?P<a>[0-9]{{1,2}})(?P<sep>[-/.])(?P<b>[0-9]{{1,2}})[-/.](?P<y>{_YEAR}){_TIME}$"
@@ -746,4 +750,4 @@ def parse_dates(values: pd.Series, *, day_first: bool) -> Parsed:
         ``pd.Timestamp`` days (object Series), ``NaT`` where blank or invalid.
     """
     out, invalid = _by_unique(_as_object(values), lambda cells: _parse_date_uniques(cells, day_first))
-    return Parsed(values=out.where(out.notna(), pd.NaT), invalid=invalid, reason=DATE_REASON)
+    return Parsed(values=out.where(out.notna(), pd.NaT), invalid=invalid, reason=_(DATE_REASON))

@@ -7,6 +7,11 @@
    unmarked (a string literal or f-string given to Streamlit as a label, help, caption or message, or
    to an Altair chart as a title). This list grows with each page converted; a module not on it may
    still show English text (README "Languages" says which pages are translated so far).
+3. A core module on the list builds no sentence outside the translator: no string or f-string of three
+   words or more (an exception's message, a reason, a note) that is not inside ``_()``, ``ngettext()``
+   or ``N_()``. Docstrings, logging calls, regular expressions, the items of a collection literal and
+   the keys of a dict (header vocabularies, stage names: data, not text) and a line marked
+   ``# i18n: data`` are not sentences to translate.
 """
 
 from __future__ import annotations
@@ -38,6 +43,18 @@ TRANSLATED: tuple[str, ...] = (
     "ui/i18n.py",
     "ui/dataset.py",
     "core/cli.py",
+    "core/ingest/validation.py",
+    "core/ingest/reader.py",
+    "core/ingest/wording.py",
+    "core/ingest/values.py",
+    "core/ingest/mapping.py",
+    "core/ingest/importer.py",
+    "core/ingest/sources.py",
+    "core/ingest/records/kinds.py",
+    "core/ingest/records/parse.py",
+    "core/ingest/records/people.py",
+    "core/ingest/records/derive.py",
+    "core/ingest/records/vocabulary.py",
 )
 """Modules whose every user-facing string is marked: the first slice of #16 (grow it page by page)."""
 
@@ -130,10 +147,15 @@ def _unmarked(path: Path) -> list[str]:
         return False
 
     found = []
+    core = path.is_relative_to(ROOT / "core")
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.Call):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") in {"_LOG", "logging"}:
+            continue  # _LOG.warning(...) writes the server's log, not a message on the page
+        if core and not isinstance(node.func, ast.Attribute):
+            continue  # core never imports streamlit: its own text() or write() is not Streamlit's
         candidates = [kw.value for kw in node.keywords if kw.arg in _SHOWN_KEYWORDS]
         if name in _SHOWN:
             candidates += node.args[:1] if name != "link" else node.args[1:2]
@@ -159,3 +181,72 @@ def test_the_unmarked_check_notices_english(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert len(_unmarked(page)) == 4
+
+
+_MARKERS = {"_", "ngettext", "N_", "NP_", "pgettext"}
+
+
+def _untranslated_sentences(path: Path) -> list[str]:
+    """Sentences (three words or more) a core module writes without the translator (see point 3 above)."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    tree = ast.parse(source)
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            skip.add(id(node.value))  # a docstring, of a module, class, function or attribute
+        elif isinstance(node, ast.Set | ast.List | ast.Tuple):
+            skip.update(id(item) for item in node.elts if isinstance(item, ast.Constant))
+        elif isinstance(node, ast.Dict):  # keys are looked up (a title → its role); values are still checked
+            skip.update(id(key) for key in node.keys if isinstance(key, ast.Constant))
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+            if name in _MARKERS or owner in {"_LOG", "re"}:  # a log line or a pattern is not read by the user
+                skip.update(id(inner) for inner in ast.walk(node))
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        elif isinstance(node, ast.JoinedStr):  # the f-string's own text, not the values put into it
+            skip.update(id(inner) for inner in ast.walk(node))
+            text = "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
+        else:
+            continue
+        pattern = "(?" in text  # a regular expression kept in a constant
+        if (
+            " " in text
+            and len(re.findall(r"[A-Za-z]{2,}", text)) >= 3
+            and not pattern
+            and "i18n: data" not in lines[node.lineno - 1]
+        ):
+            found.append(f"{path.name}:{node.lineno}: {text[:80]!r}")
+    return found
+
+
+@pytest.mark.parametrize("module", [m for m in TRANSLATED if m.startswith("core/") and m != "core/cli.py"])
+def test_translated_core_modules_build_no_english_sentence(module: str) -> None:
+    """In a core module on the translated list, every message, reason and note goes through the translator."""
+    assert not _untranslated_sentences(ROOT / module)
+
+
+def test_the_sentence_check_notices_english(tmp_path: Path) -> None:
+    """The check above fails on an exception message or a returned note written as a plain (f-)string."""
+    module = tmp_path / "reader.py"
+    module.write_text(
+        '''"""A reader."""
+HEADERS = {"Closed Won Amount", "Sales Rep ID"}
+
+
+def read(name: str) -> str:
+    """Read it."""
+    if not name:
+        raise ValueError(f"'{name}' is empty; export the data again.")
+    return "Dropped one totals row."
+''',
+        encoding="utf-8",
+    )
+    assert sorted(line.split(":")[1] for line in _untranslated_sentences(module)) == ["8", "9"]

@@ -11,6 +11,10 @@ records (a month in between without any is a real zero); an AM's months are thos
 Two files of the same kind never count the same owner's month twice: where they overlap (a repeated
 export, or January–March and March–June), the month is taken from the file given first — judged by
 content, not by file name.
+
+The per-file sentences, problems and notes are written in the language core speaks, numbers and months in
+its format; ``role_source`` ("people list", "answered", "inferred from deals") is a value pages compare and
+stays English.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from core.i18n import _, ngettext
 from core.ingest.importer import prepare
 from core.ingest.records.kinds import RecordFile
 from core.ingest.records.parse import Answers, FileRecords, Question, records_of
@@ -36,7 +41,8 @@ from core.ingest.records.people import (
     stable_id,
 )
 from core.ingest.records.vocabulary import RECORD_KINDS
-from core.months import month_index, month_label, span_label
+from core.ingest.wording import number, span
+from core.months import month_index, month_label
 from core.schema import CANONICAL_COLUMNS, COACH_COLUMNS, COUNT_COLUMNS, MONEY_COLUMNS, ROLE_FIELDS, ROLES
 
 OPEN: Final = "open"
@@ -84,10 +90,12 @@ class Derivation:
         return not self.questions and not self.problems
 
 
-def _plural(count: int, word: str) -> str:
-    if word == "person":
-        return f"{count:,} {'person' if count == 1 else 'people'}"
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+def _rows(count: int) -> str:
+    return ngettext("{n} row", "{n} rows", count).format(n=number(count))
+
+
+def _people_count(count: int) -> str:
+    return ngettext("{n} person", "{n} people", count).format(n=number(count))
 
 
 def _sentence(parsed: FileRecords) -> str:
@@ -95,25 +103,48 @@ def _sentence(parsed: FileRecords) -> str:
     file, records, facts = parsed.file, parsed.records, parsed.facts
     months = records["month"].dropna()
     months = months[months != OPEN]
-    span = span_label(months) or "no month"
-    owners = records["owner"].fillna(records["owner_email"]).fillna(records["owner_id"]).nunique()
-    head = f"{file.label}: {_plural(len(file.raw.frame), 'row')}"
+    when = span(months) or _("no month")
+    owners = int(records["owner"].fillna(records["owner_email"]).fillna(records["owner_id"]).nunique())
+    head = f"{file.label}: {_rows(len(file.raw.frame))}"
     if parsed.questions or parsed.problems:
-        waiting = f"waiting for {_plural(len(parsed.questions), 'answer')}" if parsed.questions else "nothing usable"
-        return f"{head}, {waiting}"
-    if file.kind == "deals":
-        body = f"{facts.get('closed', 0):,} closed in {span}, {facts.get('open', 0):,} open"
-    elif file.kind == "calls":
-        body = f"{_plural(facts.get('calls', 0), 'call')} in {span}"
-    elif file.kind == "leads":
-        body = (
-            f"{_plural(facts.get('leads', 0), 'lead')} handed over in {span}, {facts.get('qualified', 0):,} qualified"
+        asked = len(parsed.questions)
+        waiting = (
+            ngettext("waiting for {n} answer", "waiting for {n} answers", asked).format(n=number(asked))
+            if asked
+            else _("nothing usable")
         )
-    elif file.kind == "quota":
-        body = f"{_plural(facts.get('quotas', 0), 'monthly quota')} in {span}"
-    else:
-        body = f"{facts.get('snapshots', 0)} month-end snapshots {span}, {_plural(facts.get('accounts', 0), 'account')}"
-    return f"{head}, {body}, {_plural(int(owners), 'owner')}"
+        return f"{head}, {waiting}"
+    owned = ngettext("{n} owner", "{n} owners", owners).format(n=number(owners))
+    return f"{head}, {_body(file.kind, facts, when)}, {owned}"
+
+
+def _body(kind: str, facts: dict[str, int], when: str) -> str:
+    """What a record file gave, the middle of its sentence: ``6,711 closed in Jan–Dec 2026, 1,204 open``."""
+    if kind == "deals":
+        return _("{closed} closed in {span}, {open} open").format(
+            closed=number(facts.get("closed", 0)), span=when, open=number(facts.get("open", 0))
+        )
+    if kind == "calls":
+        calls = facts.get("calls", 0)
+        return ngettext("{n} call in {span}", "{n} calls in {span}", calls).format(n=number(calls), span=when)
+    if kind == "leads":
+        leads = facts.get("leads", 0)
+        return ngettext(
+            "{n} lead handed over in {span}, {qualified} qualified",
+            "{n} leads handed over in {span}, {qualified} qualified",
+            leads,
+        ).format(n=number(leads), span=when, qualified=number(facts.get("qualified", 0)))
+    if kind == "quota":
+        quotas = facts.get("quotas", 0)
+        return ngettext("{n} monthly quota in {span}", "{n} monthly quotas in {span}", quotas).format(
+            n=number(quotas), span=when
+        )
+    snapshots, accounts = facts.get("snapshots", 0), facts.get("accounts", 0)
+    return _("{snapshots} month-end snapshots {span}, {accounts}").format(
+        snapshots=snapshots,  # a handful, written as before (no grouping needed)
+        span=when,
+        accounts=ngettext("{n} account", "{n} accounts", accounts).format(n=number(accounts)),
+    )
 
 
 def _dedupe(parsed: list[FileRecords], records: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -123,10 +154,18 @@ def _dedupe(parsed: list[FileRecords], records: pd.DataFrame) -> tuple[pd.DataFr
     repeated = cells[cells["file"] != first].assign(first=first[cells["file"] != first])
     notes = []
     for (file, earlier), group in repeated.groupby(["file", "first"]):
-        months = span_label(m for m in group["month"] if m != OPEN)
+        months = span(m for m in group["month"] if m != OPEN)
         notes.append(
-            f"'{parsed[int(str(file))].file.filename}' repeats '{parsed[int(str(earlier))].file.filename}' for "
-            f"{_plural(len(group), 'owner-month')} ({months or 'open deals'}); counted once."
+            ngettext(
+                "'{file}' repeats '{first}' for {n} owner-month ({months}); counted once.",
+                "'{file}' repeats '{first}' for {n} owner-months ({months}); counted once.",
+                len(group),
+            ).format(
+                file=parsed[int(str(file))].file.filename,
+                first=parsed[int(str(earlier))].file.filename,
+                n=number(len(group)),
+                months=months or _("open deals"),
+            )
         )
     key = ["kind", "rep_id", "month"]
     keep = records.merge(cells[cells["file"] == first][[*key, "file"]], on=[*key, "file"], how="inner")
@@ -224,7 +263,11 @@ def _distinct(files: Sequence[RecordFile]) -> tuple[list[RecordFile], list[str]]
     kept, notes = [], []
     for file in files:
         if file.sha256 in seen:
-            notes.append(f"'{file.filename}' is the same file as '{seen[file.sha256]}'; read once.")
+            notes.append(
+                _("'{file}' is the same file as '{first}'; read once.").format(
+                    file=file.filename, first=seen[file.sha256]
+                )
+            )
             continue
         seen[file.sha256] = file.filename
         kept.append(file)
@@ -284,18 +327,30 @@ def _link_problems(parsed: list[FileRecords], records: pd.DataFrame, ambiguous: 
     if ambiguous:
         names = ", ".join(f"'{n}'" for n in ambiguous[:5])
         problems.append(
-            f"{names} {'matches' if len(ambiguous) == 1 else 'match'} several people on the people list, so "
-            "their records were linked to nobody; add an owner e-mail or ID column to the export."
+            ngettext(
+                "{names} matches several people on the people list, so their records were linked to nobody; "
+                "add an owner e-mail or ID column to the export.",
+                "{names} match several people on the people list, so their records were linked to nobody; "
+                "add an owner e-mail or ID column to the export.",
+                len(ambiguous),
+            ).format(names=names)
         )
     if not listed:
         return problems
     for position, group in records.groupby("file"):
         if bool((group["person"] < 0).all()):
             file = parsed[int(str(position))].file
+            owners = int(group["rep_id"].nunique())
             problems.append(
-                f"None of the {group['rep_id'].nunique():,} owners in '{file.filename}' (column "
-                f"'{file.mapping.get('owner')}') is on the people list by ID, e-mail or full name; check that both "
-                "files are from the same team, or add an owner e-mail or ID column to the export."
+                ngettext(
+                    "None of the {n} owners in '{file}' (column '{column}') is on the people list by ID, e-mail or "
+                    "full name; check that both files are from the same team, or add an owner e-mail or ID column "
+                    "to the export.",
+                    "None of the {n} owners in '{file}' (column '{column}') is on the people list by ID, e-mail or "
+                    "full name; check that both files are from the same team, or add an owner e-mail or ID column "
+                    "to the export.",
+                    owners,
+                ).format(n=number(owners), file=file.filename, column=file.mapping.get("owner"))
             )
     return problems
 
@@ -340,30 +395,67 @@ def _role_notes(records: pd.DataFrame, people: pd.DataFrame, listed: bool) -> li
         outside = records[(records["kind"] == kind) & roles.notna() & (roles != role) & (roles != SKIP)]
         if len(outside):
             notes.append(
-                f"{_plural(len(outside), kind[:-1] + ' record')} of {_plural(outside['rep_id'].nunique(), 'person')} "
-                f"in another role not counted ({kind} count for {role}s only)."
+                _("{records} of {people} in another role not counted ({kind} count for {role}s only).").format(
+                    records=_records_of_kind(kind, len(outside)),
+                    people=_people_count(int(outside["rep_id"].nunique())),
+                    kind=kind,
+                    role=role,
+                )
             )
     inferred = people[people["role_source"].str.startswith("inferred")]
     if len(inferred):
         notes.append(
-            f"{_plural(len(inferred), 'role')} inferred from the records' kind (deal owners AE, call and lead "
-            "owners SDR, account owners AM); change them with --role 'Name=ROLE'."
+            ngettext(
+                "{n} role inferred from the records' kind (deal owners AE, call and lead owners SDR, account owners "
+                "AM); change them with --role 'Name=ROLE'.",
+                "{n} roles inferred from the records' kind (deal owners AE, call and lead owners SDR, account owners "
+                "AM); change them with --role 'Name=ROLE'.",
+                len(inferred),
+            ).format(n=number(len(inferred)))
         )
     if listed:
         idle = people[people["on_list"] & (people["records"] == 0)]
         if len(idle):
-            verb = ("has", "is") if len(idle) == 1 else ("have", "are")
             notes.append(
-                f"{_plural(len(idle), 'person')} on the people list {verb[0]} no records in these files "
-                f"and {verb[1]} not scored."
+                ngettext(
+                    "{n} person on the people list has no records in these files and is not scored.",
+                    "{n} people on the people list have no records in these files and are not scored.",
+                    len(idle),
+                ).format(n=number(len(idle)))
             )
         missing = people[~people["on_list"]].sort_values("records", ascending=False)
         if len(missing):
-            top = missing[["name", "records"]].head(5).itertuples(index=False)
-            listed_names = ", ".join(f"{n} ({r:,} records)" for n, r in top)
-            more = f" and {len(missing) - 5:,} more" if len(missing) > 5 else ""
-            notes.append(f"{_plural(len(missing), 'owner')} not on the people list, kept: {listed_names}{more}.")
+            notes.append(_missing_note(missing))
     return notes
+
+
+def _records_of_kind(kind: str, count: int) -> str:
+    """``3 deal records``: a count of one kind's records, as the note on records outside their role names it."""
+    n = number(count)
+    if kind == "deals":
+        return ngettext("{n} deal record", "{n} deal records", count).format(n=n)
+    if kind == "calls":
+        return ngettext("{n} call record", "{n} call records", count).format(n=n)
+    if kind == "leads":
+        return ngettext("{n} lead record", "{n} lead records", count).format(n=n)
+    if kind == "snapshots":
+        return ngettext("{n} snapshot record", "{n} snapshot records", count).format(n=n)
+    return ngettext("{n} quota record", "{n} quota records", count).format(n=n)  # was "quot record" (kind[:-1])
+
+
+def _missing_note(missing: pd.DataFrame) -> str:
+    """Owners with records who are not on the people list, the five with most records named."""
+    top = missing[["name", "records"]].head(5).itertuples(index=False)
+    names = ", ".join(
+        ngettext("{name} ({n} records)", "{name} ({n} records)", int(r)).format(name=n, n=number(r)) for n, r in top
+    )
+    if len(missing) > 5:
+        names = _("{names} and {n} more").format(names=names, n=number(len(missing) - 5))
+    return ngettext(
+        "{n} owner not on the people list, kept: {names}.",
+        "{n} owners not on the people list, kept: {names}.",
+        len(missing),
+    ).format(n=number(len(missing)), names=names)
 
 
 def _open_pipeline(records: pd.DataFrame) -> pd.DataFrame:
@@ -438,8 +530,8 @@ def derive(files: Sequence[RecordFile], *, answers: Answers | None = None) -> De
 
 def _roster_summary(file: RecordFile, people: pd.DataFrame) -> FileSummary:
     listed = people[people["on_list"]]
-    counts = ", ".join(f"{int((listed['role'] == r).sum()):,} {r}" for r in ROLES)
-    sentence = f"{file.label}: {_plural(len(listed), 'person')} ({counts})"
+    counts = ", ".join(f"{number(int((listed['role'] == r).sum()))} {r}" for r in ROLES)
+    sentence = f"{file.label}: {_people_count(len(listed))} ({counts})"
     return FileSummary(file.filename, file.kind, file.label, sentence, file.mapping)
 
 
@@ -450,16 +542,27 @@ def _with_monthly_tables(
     summaries, notes = [], []
     for table in tables:
         prepared = prepare(table.data, table.filename, role_answers=dict(answers.roles))
-        sentence = f"{table.label}: {_plural(prepared.rows_total, 'row')}, {prepared.rows_valid:,} valid"
+        valid = _("{n} valid").format(n=number(prepared.rows_valid))
+        sentence = f"{table.label}: {_rows(prepared.rows_total)}, {valid}"
         summaries.append(FileSummary(table.filename, table.kind, table.label, sentence, dict(prepared.mapping)))
         if prepared.rows_rejected:
-            notes.append(f"'{table.filename}': {prepared.rows_rejected:,} invalid rows left out (`check` lists them).")
+            notes.append(
+                ngettext(
+                    "'{file}': {n} invalid rows left out (`check` lists them).",
+                    "'{file}': {n} invalid rows left out (`check` lists them).",
+                    prepared.rows_rejected,
+                ).format(file=table.filename, n=number(prepared.rows_rejected))
+            )
         keys = prepared.frame.set_index(["rep_id", "period"]).index
         derived = frame.set_index(["rep_id", "period"]).index.isin(keys)
         if derived.any():
+            both = int(derived.sum())
             notes.append(
-                f"'{table.filename}' has {_plural(int(derived.sum()), 'person-month')} the records also give; "
-                "the monthly table's rows are kept."
+                ngettext(
+                    "'{file}' has {n} person-month the records also give; the monthly table's rows are kept.",
+                    "'{file}' has {n} person-months the records also give; the monthly table's rows are kept.",
+                    both,
+                ).format(file=table.filename, n=number(both))
             )
         rows = prepared.frame.astype(object).where(prepared.frame.notna(), np.nan)
         frame = _typed(pd.concat([frame[~derived], rows], ignore_index=True))

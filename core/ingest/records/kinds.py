@@ -16,6 +16,7 @@ from typing import Final
 
 import pandas as pd
 
+from core.i18n import _, ngettext
 from core.ingest.importer import MappingProblem
 from core.ingest.mapping import normalise_header, suggest_mapping
 from core.ingest.reader import MAX_UPLOAD_BYTES, RawTable, read_table
@@ -33,6 +34,7 @@ from core.ingest.records.vocabulary import (
     VENDORS,
     Kind,
 )
+from core.ingest.wording import number
 from core.schema import METRIC_COLUMNS
 from core.store.digest import sha256_bytes
 from core.text import safe_text, shorten
@@ -76,9 +78,9 @@ class RecordFile:
 
     @property
     def label(self) -> str:
-        """What the file was read as: ``"deals export (Salesforce-style)"``."""
-        style = f" ({self.style}-style)" if self.style else ""
-        return f"{KIND_LABELS[self.kind]}{style}"
+        """What the file was read as, in the language core speaks: ``"deals export (Salesforce-style)"``."""
+        kind = _(KIND_LABELS[self.kind])
+        return _("{kind} ({vendor}-style)").format(kind=kind, vendor=self.style) if self.style else kind
 
 
 def _lookup() -> dict[tuple[Kind, str], dict[str, tuple[int, frozenset[str]]]]:
@@ -196,11 +198,11 @@ def recognise(raw: RawTable) -> tuple[Kind, str, dict[str, str | None]]:
 def _unrecognised(filename: str, headers: list[str]) -> str:
     best = max(RECORD_KINDS, key=lambda k: sum(h is not None for h in _match(k, headers)[0].values()))
     missing = [f for f in REQUIRED[best] if _match(best, headers)[0].get(f) is None]
-    return (
-        f"'{filename}' was not recognised as a deals, calls, leads or account snapshot export, a people list or "
-        f"the monthly table (closest: {KIND_LABELS[best]}, which needs columns for {', '.join(missing)}); "
-        f"choose its kind and columns (command line: --kind '{filename}=deals' --map '{filename}:Header=field')."
-    )
+    return _(
+        "'{file}' was not recognised as a deals, calls, leads or account snapshot export, a people list or "
+        "the monthly table (closest: {closest}, which needs columns for {fields}); "
+        "choose its kind and columns (command line: --kind '{file}=deals' --map '{file}:Header=field')."
+    ).format(file=filename, closest=_(KIND_LABELS[best]), fields=", ".join(missing))
 
 
 def _apply_overrides(
@@ -211,13 +213,18 @@ def _apply_overrides(
     for name, header in overrides.items():
         if name not in known:
             raise KindProblem(
-                f"'{raw.filename}': '{shorten(name)}' is not a field of a {KIND_LABELS[kind]}; "
-                f"use one of {', '.join(sorted(known))}."
+                _("'{file}': '{field}' is not a field of a {kind}; use one of {fields}.").format(
+                    file=raw.filename, field=shorten(name), kind=_(KIND_LABELS[kind]), fields=", ".join(sorted(known))
+                )
             )
         if header is not None and header not in headers:
             raise KindProblem(
-                f"'{raw.filename}' has no column '{shorten(header)}' (for {name}); "
-                f"its columns are: {', '.join(map(shorten, raw.frame.columns))}."
+                _("'{file}' has no column '{header}' (for {field}); its columns are: {columns}.").format(
+                    file=raw.filename,
+                    header=shorten(header),
+                    field=name,
+                    columns=", ".join(map(shorten, raw.frame.columns)),
+                )
             )
         for other, taken in list(mapping.items()):
             if header is not None and taken == header:
@@ -261,7 +268,11 @@ def read_records(
         kind, style, found = recognise(raw)
     else:
         if kind not in KINDS:
-            raise KindProblem(f"'{name}': '{kind}' is not a kind; use one of {', '.join(KINDS)}.")
+            raise KindProblem(
+                _("'{file}': '{kind}' is not a kind; use one of {kinds}.").format(
+                    file=name, kind=kind, kinds=", ".join(KINDS)
+                )
+            )
         headers = [str(h) for h in raw.frame.columns if str(h) not in ignored]
         found, votes = _match(kind, headers) if kind != "monthly" else ({}, {})
         style = _style(votes) if kind not in ("roster", "monthly") else ""
@@ -302,8 +313,10 @@ def drop_footer(raw: RawTable) -> tuple[RawTable, list[str]]:
         return raw, []
     first = next(str(v).strip() for v in frame.iloc[end] if str(v).strip())
     count = len(frame) - end
-    note = (
-        f"'{raw.filename}': dropped the report footer ({count} row{'s' if count != 1 else ''} from '{shorten(first)}')."
-    )
+    note = ngettext(
+        "'{file}': dropped the report footer ({n} row from '{first}').",
+        "'{file}': dropped the report footer ({n} rows from '{first}').",
+        count,
+    ).format(file=raw.filename, n=number(count), first=shorten(first))
     trimmed = replace(raw, frame=frame.iloc[:end], row_numbers=raw.row_numbers[:end])
     return trimmed, [note]

@@ -6,6 +6,9 @@ for open deals) and the kind's own column (``outcome`` and ``amount`` for deals,
 date column that reads both ways — becomes a :class:`Question`, never a guess: the file's rows wait for
 the answer (:class:`Answers`). A file that cannot give anything (no call rows, no status, one snapshot
 date) gets one sentence naming the file, the column and what to do.
+
+Questions, problems and notes are written in the language core speaks; the answers they offer (``won``,
+``day first``, ``AE``) are the values ``--stage``, ``--date-order`` and ``--role`` take, in every language.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from core.i18n import N_, _, ngettext
 from core.ingest.mapping import normalise_header
 from core.ingest.records.kinds import KindProblem, RecordFile
 from core.ingest.records.vocabulary import (
@@ -38,13 +42,21 @@ from core.ingest.values import (
     parse_periods,
     parse_yes_no,
 )
-from core.months import month_label, span_label
+from core.ingest.wording import number, span
+from core.months import month_label
 from core.schema import ROLES
 from core.text import clean, shorten
 
 Topic = Literal["stage", "lead status", "job title", "owner role", "date order"]
 DATE_ORDERS: Final = ("day first", "month first")
 RECORD_COLUMNS: Final = ("owner", "owner_id", "owner_email", "month")
+_ASKED: Final[dict[str, str]] = {
+    "stage": N_("which stage is {texts}?"),
+    "lead status": N_("which lead status is {texts}?"),
+    "job title": N_("which job title is {texts}?"),
+    "owner role": N_("which owner role is {texts}?"),
+    "date order": N_("do {texts} put the day or the month first?"),
+}
 
 
 @dataclass(frozen=True)
@@ -65,24 +77,24 @@ class Question:
     texts: tuple[str, ...]
     choices: tuple[str, ...]
 
+    def question(self) -> str:
+        """The question alone: ``'deals.csv', column 'Stage': which stage is 'Signed'?`` (a page offers the answers)."""
+        listed = ", ".join(f"'{shorten(t)}'" for t in self.texts[:5])
+        if len(self.texts) > 5:
+            listed = _("{texts} and {n} more").format(texts=listed, n=number(len(self.texts) - 5))
+        asked = _(_ASKED[self.topic]).format(texts=listed)
+        return _("'{file}', column '{column}': {question}").format(file=self.file, column=self.column, question=asked)
+
     def sentence(self) -> str:
         """The question in one sentence, with the command-line option that answers it."""
-        listed = ", ".join(f"'{shorten(t)}'" for t in self.texts[:5]) + (
-            f" and {len(self.texts) - 5} more" if len(self.texts) > 5 else ""
-        )
         option = {"stage": "--stage", "lead status": "--stage", "date order": "--date-order"}.get(self.topic, "--role")
         example = (
             f"{self.column}={self.choices[0]}" if self.topic == "date order" else f"{self.texts[0]}={self.choices[0]}"
         )
-        asked = (
-            f"do {listed} put the day or the month first?"
-            if self.topic == "date order"
-            else (f"which {self.topic} is {listed}?")
+        answer = _("Answer {choices} (command line: {option} '{example}').").format(
+            choices=" / ".join(self.choices), option=option, example=shorten(example)
         )
-        return (
-            f"'{self.file}', column '{self.column}': {asked} "
-            f"Answer {' / '.join(self.choices)} (command line: {option} '{shorten(example)}')."
-        )
+        return f"{self.question()} {answer}"
 
 
 @dataclass(frozen=True)
@@ -151,10 +163,12 @@ def _dates(file: RecordFile, name: str, answers: Answers) -> tuple[pd.Series | N
     note = None
     if parsed.invalid.any():
         bad = values[parsed.invalid]
-        note = (
-            f"'{file.filename}': {int(parsed.invalid.sum()):,} rows with an unreadable date in '{header}' "
-            f"(e.g. '{shorten(bad.iloc[0])}') were left out."
-        )
+        count = int(parsed.invalid.sum())
+        note = ngettext(
+            "'{file}': {n} rows with an unreadable date in '{column}' (e.g. '{example}') were left out.",
+            "'{file}': {n} rows with an unreadable date in '{column}' (e.g. '{example}') were left out.",
+            count,
+        ).format(file=file.filename, n=number(count), column=header, example=shorten(bad.iloc[0]))
     return parsed.values, None, note
 
 
@@ -219,9 +233,15 @@ def deal_records(file: RecordFile, answers: Answers) -> FileRecords:
     closed = outcome.isin(["won", "lost"])
     undated = int((closed & frame["month"].isna()).sum())
     if undated:
-        notes.append(f"'{file.filename}': {undated:,} won or lost deals without a close date were not counted.")
+        notes.append(
+            ngettext(
+                "'{file}': {n} won or lost deals without a close date were not counted.",
+                "'{file}': {n} won or lost deals without a close date were not counted.",
+                undated,
+            ).format(file=file.filename, n=number(undated))
+        )
     if amounts is not None and bool((outcome.eq("won") & amount.isna()).any()):
-        notes.append(f"'{file.filename}': won deals without an amount count with revenue 0.")
+        notes.append(_("'{file}': won deals without an amount count with revenue 0.").format(file=file.filename))
     keep = (closed & frame["month"].notna()) | outcome.eq("open")
     records = frame[keep.fillna(False).astype(bool)]
     facts = {"closed": int(records["outcome"].isin(["won", "lost"]).sum()), "open": int((outcome == "open").sum())}
@@ -257,27 +277,40 @@ def call_records(file: RecordFile, answers: Answers) -> FileRecords:
     types = _column(file, "type")
     keep = pd.Series(True, index=frame.index)
     if types is None:
-        notes.append(f"'{file.filename}' has no activity type column: every row counted as a call.")
+        notes.append(_("'{file}' has no activity type column: every row counted as a call.").format(file=file.filename))
     else:
         text = _text(types, frame.index)
         keep = _is_call(text)
         if not keep.any():
-            found = ", ".join(f"'{shorten(t)}'" for t in text.dropna().unique()[:5])
-            problem = (
-                f"'{file.filename}': column '{file.mapping['type']}' has no call-type rows "
-                f"(it has {found or 'nothing'}); "
+            found = ", ".join(f"'{shorten(t)}'" for t in text.dropna().unique()[:5]) or _("nothing")
+            problem = _(
+                "'{file}': column '{column}' has no call-type rows (it has {found}); "
                 "export the activities of type Call, or choose the column that holds the activity type."
-            )
+            ).format(file=file.filename, column=file.mapping["type"], found=found)
             return FileRecords(file, _empty(file), problems=[problem])
         others = text[~keep].value_counts()
         if len(others):
-            listed = ", ".join(f"{n:,} {shorten(t)}" for t, n in others.head(4).items())
-            notes.append(f"'{file.filename}': {int(others.sum()):,} activities that are not calls ignored ({listed}).")
+            listed = ", ".join(f"{number(n)} {shorten(t)}" for t, n in others.head(4).items())
+            ignored = int(others.sum())
+            notes.append(
+                ngettext(
+                    "'{file}': {n} activities that are not calls ignored ({listed}).",
+                    "'{file}': {n} activities that are not calls ignored ({listed}).",
+                    ignored,
+                ).format(file=file.filename, n=number(ignored), listed=listed)
+            )
     done = _column(file, "done")
     if done is not None:
         is_done = done.map(lambda v: normalise_header(str(v)) in DONE_WORDS).astype(bool)
-        if int((keep & ~is_done).sum()):
-            notes.append(f"'{file.filename}': {int((keep & ~is_done).sum()):,} calls not marked done were not counted.")
+        undone = int((keep & ~is_done).sum())
+        if undone:
+            notes.append(
+                ngettext(
+                    "'{file}': {n} calls not marked done were not counted.",
+                    "'{file}': {n} calls not marked done were not counted.",
+                    undone,
+                ).format(file=file.filename, n=number(undone))
+            )
         keep &= is_done
     frame["month"] = _months(days)
     records = frame[keep & frame["month"].notna()]
@@ -289,10 +322,10 @@ def lead_records(file: RecordFile, answers: Answers) -> FileRecords:
     frame = _owners(file)
     header = str(file.mapping["status"])
     if _text(file.raw.frame[header], frame.index).isna().all():
-        problem = (
-            f"'{file.filename}': column '{header}' is empty, so no lead can count as qualified; export the leads "
+        problem = _(
+            "'{file}': column '{column}' is empty, so no lead can count as qualified; export the leads "
             "with their status, or choose the column that holds it."
-        )
+        ).format(file=file.filename, column=header)
         return FileRecords(file, _empty(file), problems=[problem])
     status, question = _vocabulary_outcomes(file, header, LEAD_STATUS_WORDS, answers.stages, "lead status")
     days, date_question, note = _dates(file, "date", answers)
@@ -333,14 +366,16 @@ def snapshot_records(file: RecordFile, answers: Answers) -> FileRecords:
     frame["day"] = pd.to_datetime(days, errors="coerce")
     latest = frame.groupby("month")["day"].transform("max")
     if bool((frame["day"] < latest).any()):
-        notes.append(f"'{file.filename}': several snapshots in one month; the latest of each month counts.")
+        notes.append(
+            _("'{file}': several snapshots in one month; the latest of each month counts.").format(file=file.filename)
+        )
     frame = frame[frame["day"].notna() & (frame["day"] == latest)].drop(columns="day")
     if frame["month"].nunique() < 2:
-        shown = span_label(frame["month"].dropna()) or "none"
-        problem = (
-            f"'{file.filename}': column '{file.mapping['date']}' holds one snapshot date only ({shown}), so there is "
+        shown = span(frame["month"].dropna()) or _("none")
+        problem = _(
+            "'{file}': column '{column}' holds one snapshot date only ({month}), so there is "
             "no start value; export the month-end snapshot before it as well."
-        )
+        ).format(file=file.filename, column=file.mapping["date"], month=shown)
         return FileRecords(file, _empty(file), problems=[problem], notes=notes)
     facts = {"snapshots": int(frame["month"].nunique()), "accounts": int(frame["account"].nunique())}
     return FileRecords(file, frame, notes=notes, facts=facts)
@@ -360,9 +395,13 @@ def quota_records(file: RecordFile, _answers: Answers) -> FileRecords:
     bad = months.invalid | quota.invalid
     if bool(bad.any()):
         example = file.raw.frame.loc[bad, str(file.mapping["date"])].iloc[0]
+        count = int(bad.sum())
         notes.append(
-            f"'{file.filename}': {int(bad.sum()):,} rows with an unreadable month or quota (e.g. month "
-            f"'{shorten(example)}') were left out."
+            ngettext(
+                "'{file}': {n} rows with an unreadable month or quota (e.g. month '{example}') were left out.",
+                "'{file}': {n} rows with an unreadable month or quota (e.g. month '{example}') were left out.",
+                count,
+            ).format(file=file.filename, n=number(count), example=shorten(example))
         )
     records = frame[frame["month"].notna() & frame["quota"].notna() & ~bad]
     facts = {"months": int(records["month"].nunique()), "quotas": len(records)}
@@ -385,20 +424,28 @@ def records_of(file: RecordFile, answers: Answers) -> FileRecords:
         ValueError: When the file is a people list or a monthly table (they are not records).
     """
     if file.kind not in PARSERS:
-        raise ValueError(f"'{file.filename}' is a {file.kind} file, not a record export.")
+        raise ValueError(
+            _("'{file}' is a {kind} file, not a record export.").format(file=file.filename, kind=file.kind)
+        )
     missing = [name for name in REQUIRED[file.kind] if file.mapping.get(name) is None]
     if missing:
         needs = ", ".join(missing)
-        problem = (
-            f"'{file.filename}' has no column for {needs} (a {KIND_LABELS[file.kind]} needs it); choose the column "
-            f"in the file's column mapping (command line: --map '{file.filename}:Header={missing[0]}')."
-        )
+        problem = _(
+            "'{file}' has no column for {fields} (a {kind} needs it); choose the column "
+            "in the file's column mapping (command line: --map '{file}:Header={field}')."
+        ).format(file=file.filename, fields=needs, kind=_(KIND_LABELS[file.kind]), field=missing[0])
         return FileRecords(file, _empty(file), problems=[problem])
     result = PARSERS[file.kind](file, answers)
     owners = result.records["owner"].fillna(result.records["owner_email"]).fillna(result.records["owner_id"])
     unowned = int(owners.isna().sum())
     if unowned:
-        result.notes.append(f"'{file.filename}': {unowned:,} rows without an owner were not counted.")
+        result.notes.append(
+            ngettext(
+                "'{file}': {n} rows without an owner were not counted.",
+                "'{file}': {n} rows without an owner were not counted.",
+                unowned,
+            ).format(file=file.filename, n=number(unowned))
+        )
         return FileRecords(
             file, result.records[owners.notna()], result.questions, result.problems, result.notes, result.facts
         )
@@ -410,7 +457,11 @@ def _pairs(items: Sequence[str], option: str, form: str) -> list[tuple[str, str]
     for item in items:
         text, sep, value = item.rpartition("=")
         if not sep or not text.strip() or not value.strip():
-            raise KindProblem(f"{option} '{shorten(item)}' is not of the form \"{form}\".")
+            raise KindProblem(
+                _("{option} '{item}' is not of the form \"{form}\".").format(
+                    option=option, item=shorten(item), form=_(form)
+                )
+            )
         pairs.append((text.strip(), value.strip()))
     return pairs
 
@@ -422,9 +473,12 @@ def parse_answer_options(stages: Sequence[str], roles: Sequence[str], date_order
         KindProblem: For a malformed option or an answer that is not one of the choices.
     """
     stage_choices = (*OUTCOMES, *LEAD_OUTCOMES)
-    stage_answers = dict(_pairs(stages, "--stage", "Stage or status text=won|lost|open|qualified|unqualified|ignore"))
-    role_answers = {t: v.upper() if v.lower() != "skip" else "skip" for t, v in _pairs(roles, "--role", "Text=ROLE")}
-    orders = {c: v.lower().replace("-", " ") for c, v in _pairs(date_orders, "--date-order", "Column=day first")}
+    stage_form = N_("Stage or status text=won|lost|open|qualified|unqualified|ignore")
+    stage_answers = dict(_pairs(stages, "--stage", stage_form))
+    role_answers = {
+        t: v.upper() if v.lower() != "skip" else "skip" for t, v in _pairs(roles, "--role", N_("Text=ROLE"))
+    }
+    orders = {c: v.lower().replace("-", " ") for c, v in _pairs(date_orders, "--date-order", N_("Column=day first"))}
     for option, answers, choices in (
         ("--stage", stage_answers, stage_choices),
         ("--role", role_answers, (*ROLES, "skip")),
@@ -432,5 +486,9 @@ def parse_answer_options(stages: Sequence[str], roles: Sequence[str], date_order
     ):
         wrong = [f"{k}={v}" for k, v in answers.items() if v.lower() not in choices and v not in choices]
         if wrong:
-            raise KindProblem(f"{option} '{shorten(wrong[0])}': the answer must be one of {', '.join(choices)}.")
+            raise KindProblem(
+                _("{option} '{answer}': the answer must be one of {choices}.").format(
+                    option=option, answer=shorten(wrong[0]), choices=", ".join(choices)
+                )
+            )
     return Answers(stages={k: v.lower() for k, v in stage_answers.items()}, roles=role_answers, date_orders=orders)

@@ -18,10 +18,12 @@ from typing import Final
 
 import pandas as pd
 
+from core.i18n import ngettext
 from core.ingest.mapping import ROLE_SYNONYMS, normalise_header, normalise_roles
 from core.ingest.records.kinds import RecordFile
 from core.ingest.records.parse import Question
 from core.ingest.values import detect_decimal, parse_numbers, parse_yes_no
+from core.ingest.wording import number
 from core.schema import ROLES
 from core.text import clean
 
@@ -51,7 +53,7 @@ def title_role(title: str) -> str | None:
     ``"Senior Account Executive DACH"`` → AE, ``"Inside Sales (SDR)"`` → SDR, ``"Key Account Manager"`` → AM
     (the longest phrase wins, so "Key Account Manager" is not read as an executive's "Account").
     """
-    roles, _ = normalise_roles(pd.Series([title], dtype=object))
+    roles = normalise_roles(pd.Series([title], dtype=object))[0]
     if pd.notna(roles.iloc[0]):
         return str(roles.iloc[0])
     words = normalise_header(title).split()
@@ -63,7 +65,7 @@ def title_role(title: str) -> str | None:
                 found.append((size, role))
     if not found:
         return None
-    longest = max(size for size, _ in found)
+    longest = max(size for size, _role in found)
     best = {role for size, role in found if size == longest}
     return best.pop() if len(best) == 1 else None
 
@@ -130,7 +132,13 @@ def read_roster(file: RecordFile, role_answers: Mapping[str, str]) -> Roster:
     notes = []
     skipped = int(titles.map(lookup).eq(SKIP).sum())
     if skipped:
-        notes.append(f"'{file.filename}': {skipped:,} people left out (their job title was answered 'skip').")
+        notes.append(
+            ngettext(
+                "'{file}': {n} people left out (their job title was answered 'skip').",
+                "'{file}': {n} people left out (their job title was answered 'skip').",
+                skipped,
+            ).format(file=file.filename, n=number(skipped))
+        )
     return Roster(people.reset_index(drop=True)[list(PEOPLE_COLUMNS)], file.filename, questions, notes)
 
 

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
+from core.i18n import N_
 from core.ingest.mapping import FIELD_SYNONYMS, normalise_header
 
 Kind = Literal["deals", "calls", "leads", "snapshots", "quota", "roster", "monthly"]
 RECORD_KINDS: Final[tuple[Kind, ...]] = ("deals", "calls", "leads", "snapshots", "quota")
 KINDS: Final[tuple[Kind, ...]] = (*RECORD_KINDS, "roster", "monthly")
 KIND_LABELS: Final[dict[Kind, str]] = {
-    "deals": "deals export",
-    "calls": "calls/activities export",
-    "leads": "leads export",
-    "snapshots": "account snapshots",
-    "quota": "quota file",
-    "roster": "people list",
-    "monthly": "monthly table",
+    "deals": N_("deals export"),
+    "calls": N_("calls/activities export"),
+    "leads": N_("leads export"),
+    "snapshots": N_("account snapshots"),
+    "quota": N_("quota file"),
+    "roster": N_("people list"),
+    "monthly": N_("monthly table"),
 }
+"""What each kind is called, in English and marked: shown through ``_()`` where a person reads it."""
 VENDORS: Final = ("Salesforce", "HubSpot", "Pipedrive", "Dynamics 365", "Zoho", "Close", "Odoo")
 
 _OWNER_ID: Final = ("Owner ID", "Owner Id", "User ID", "Benutzer-ID", "Gebruikers-ID", "user_id", "Owner: User ID")
@@ -264,5 +266,5 @@ CALL_WORDS: Final = frozenset(
 DONE_WORDS: Final = frozenset({"yes", "true", "1", "done", "erledigt", "gereed", "ja", "x", "wahr", "waar"})
 """Values of a done column (Pipedrive's ``Activity - Done``) that mean the activity happened."""
 
-IGNORED_COLUMN_MARK: Final = "(do not modify)"
+IGNORED_COLUMN_MARK: Final = "(do not modify)"  # i18n: data (Dynamics writes it so)
 """Dynamics 365 writes hidden technical columns with this suffix; they are never mapped."""
