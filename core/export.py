@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from core.i18n import NP_, current, pgettext
+from core.i18n import NP_, _, current, pgettext
 from core.text import safe_text
 
 if TYPE_CHECKING:
@@ -224,4 +224,4 @@ def export_bytes(frame: pd.DataFrame, fmt: Format, *, sheet: str = "Coachwise") 
         return to_json_text(frame).encode("utf-8")
     if fmt == "xlsx":
         return to_xlsx_bytes(frame, sheet=sheet)
-    raise ValueError(f"Unknown format '{fmt}': use csv, json or xlsx.")
+    raise ValueError(_("Unknown format '{format}': use csv, json or xlsx.").format(format=fmt))

@@ -55,6 +55,10 @@ TRANSLATED: tuple[str, ...] = (
     "core/ingest/records/people.py",
     "core/ingest/records/derive.py",
     "core/ingest/records/vocabulary.py",
+    "core/coaching/impact.py",
+    "core/coaching/revenue.py",
+    "core/export.py",
+    "core/team.py",
 )
 """Modules whose every user-facing string is marked: the first slice of #16 (grow it page by page)."""
 
