@@ -1,4 +1,8 @@
-"""The downloadable input template: CSV (header only) and XLSX (with a sheet explaining each column)."""
+"""The downloadable input template: CSV (header only) and XLSX (with a sheet explaining each column).
+
+The explanation sheet is written in the language core speaks; the sheet names, the header row and the
+column names stay as the importer reads them in every language.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.i18n import _
 from core.schema import CANONICAL_COLUMNS, COLUMN_DOCS
 
 # One made-up example per role, shown on the explanation sheet (not in the data sheet, so an
@@ -59,13 +64,13 @@ def template_xlsx() -> bytes:
     team.freeze_panes = "A2"
 
     docs = book.create_sheet("Columns")
-    heads = ("column", "meaning", "example SDR", "example AE", "example AM")
+    heads = (_("column"), _("meaning"), _("example SDR"), _("example AE"), _("example AM"))
     for col, head in enumerate(heads, start=1):
         _text_cell(docs, 1, col, head)
         docs.cell(row=1, column=col).font = Font(bold=True)
     for row, name in enumerate(CANONICAL_COLUMNS, start=2):
         _text_cell(docs, row, 1, name)
-        _text_cell(docs, row, 2, COLUMN_DOCS[name])
+        _text_cell(docs, row, 2, _(COLUMN_DOCS[name]))
         for offset, example in enumerate(EXAMPLES[name]):
             _text_cell(docs, row, 3 + offset, example)
     note_row = len(CANONICAL_COLUMNS) + 3
@@ -73,7 +78,7 @@ def template_xlsx() -> bytes:
         docs,
         note_row,
         1,
-        "One row per person per month on the sheet 'Team'. Leave fields that do not apply to a role blank.",
+        _("One row per person per month on the sheet 'Team'. Leave fields that do not apply to a role blank."),
     )
     for letter, width in zip("ABCDE", (18, 70, 16, 16, 16), strict=True):
         docs.column_dimensions[letter].width = width

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,3 +75,25 @@ def test_an_unusable_file_is_refused_in_german(tmp_path: Path) -> None:
     result = _run(["check", str(path), "--lang", "de"], tmp_path)
     assert result.returncode == 2
     assert "'bad.csv' ist ein PDF-Dokument, keine Tabelle" in result.stderr
+
+
+def test_crm_files_are_described_in_dutch(tmp_path: Path) -> None:
+    """`check` over CRM exports in Dutch: each file's sentence in Dutch, thousands with a dot, notes marked 'Let op'."""
+    from core.demo_crm import CrmSpec, explode
+
+    team = generate_team(DemoSpec(reps=20, months=12, seed=4, end="2026-12"))
+    paths = []
+    for name, data in explode(team, CrmSpec(seed=2)).items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(str(tmp_path / name))
+    result = _run(["check", *paths, "--lang", "nl"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    calls = next(line for line in lines if line.startswith("calls.csv gelezen als "))
+    assert re.match(
+        r"calls\.csv gelezen als export van gesprekken/activiteiten \(in Salesforce-stijl\): \d{1,3}(\.\d{3})+ rijen, "
+        r"\d{1,3}(\.\d{3})+ gesprekken in jan–dec 2026, \d+ eigenaren\.$",
+        calls,
+    ), calls
+    assert any(line.startswith("Let op: 'deals.csv': voettekst van het rapport verwijderd (") for line in lines)
+    assert "roster.csv gelezen als personeelslijst: 20 personen (" in result.stderr

@@ -59,6 +59,7 @@ TRANSLATED: tuple[str, ...] = (
     "core/coaching/revenue.py",
     "core/export.py",
     "core/team.py",
+    "core/ingest/template.py",
 )
 """Modules whose every user-facing string is marked: the first slice of #16 (grow it page by page)."""
 

@@ -61,6 +61,6 @@ def test_people_notes_in_german() -> None:
     roster = next(f for f in result.files if f.kind == "roster")
     assert roster.sentence == "Personalliste: 3 Personen (1 SDR, 1 AE, 1 AM)"
     assert any(
-        "2 Personen auf der Personalliste haben keine Datensätze in diesen Dateien und werden nicht bewertet." == n
+        "2 Personen auf der Personalliste haben keine Einträge in diesen Dateien und werden nicht bewertet." == n
         for n in result.notes
     )

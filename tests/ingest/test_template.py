@@ -40,3 +40,17 @@ def test_filled_template_imports() -> None:
     prepared = prepare(template_csv() + rows.encode("utf-8") + b"\n", "filled.csv")
     assert prepared.report.empty, prepared.report
     assert prepared.frame["role"].tolist() == ["SDR", "AE", "AM"]
+
+
+def test_column_guide_in_german_keeps_the_column_names() -> None:
+    """In German the guide's headings and meanings are German; the sheet names and column names stay as read."""
+    from core.i18n import speaking
+
+    with speaking("de"):
+        data = template_xlsx()
+    book = pd.read_excel(BytesIO(data), sheet_name=None)
+    assert list(book) == ["Team", "Columns"]
+    assert list(book["Team"].columns) == list(CANONICAL_COLUMNS)
+    guide = book["Columns"].dropna(subset=["Bedeutung"])
+    assert guide["Spalte"].tolist() == list(CANONICAL_COLUMNS)
+    assert guide.set_index("Spalte").loc["deals_won", "Bedeutung"] == "AE: davon gewonnene Deals."
