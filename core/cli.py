@@ -669,13 +669,13 @@ def _alias_key() -> bytes:
 def _summary(prepared: Prepared) -> str:
     errors = int((prepared.report["severity"] == "error").sum())
     warnings = int((prepared.report["severity"] == "warning").sum())
-    return _("{file}: {rows} rows, {valid} valid, {rejected} rejected ({errors} errors, {warnings} warnings).").format(
+    return _("{file}: {rows} rows, {valid} valid, {rejected} rejected ({errors}, {warnings}).").format(
         file=prepared.filename,
         rows=_count(prepared.rows_total),
         valid=_count(prepared.rows_valid),
         rejected=_count(prepared.rows_rejected),
-        errors=_count(errors),
-        warnings=_count(warnings),
+        errors=ngettext("{n} error", "{n} errors", errors).format(n=_count(errors)),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=_count(warnings)),
     )
 
 

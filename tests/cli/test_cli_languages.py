@@ -50,7 +50,7 @@ def test_check_in_english_is_unchanged(bad_csv: Path, tmp_path: Path) -> None:
     """Without --lang or COACHWISE_LANG the same command says what it always said."""
     result = _run(["check", str(bad_csv)], tmp_path)
     assert "error: row " in result.stdout
-    assert re.search(r"team\.csv: 1,\d{3} rows, 1,\d{3} valid, 1 rejected \(1 errors, ", result.stderr)
+    assert re.search(r"team\.csv: 1,\d{3} rows, 1,\d{3} valid, 1 rejected \(1 error, ", result.stderr)
 
 
 def test_coachwise_lang_sets_the_default(tmp_path: Path) -> None:
