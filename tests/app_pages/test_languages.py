@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.demo import DemoSpec, generate_team
+from core.demo_crm import CrmSpec, explode
 from core.governance.audit import record
 from core.governance.users import create_user
 from core.store.db import init_db, make_engine
@@ -23,6 +25,7 @@ from ui.nav import PAGES
 
 from apptest import open_page
 from conftest import ROOT
+from files import german_csv
 
 APP = str(ROOT / "app.py")
 PASSWORD = "a long enough password"
@@ -48,6 +51,20 @@ ENGLISH: dict[str, tuple[str, ...]] = {
         "active", "password", "changed (UTC)", "manager name in the data", "Teams they see (managers, one per line)",
     ),
     "sign-in": ("User name", "Password", "Sign in"),
+    "upload": (
+        "Upload", "Template and input format", "Template (CSV)", "Template (Excel, with column guide)",
+        "Rows in the file", "Will be imported", "Will be skipped", "Warnings", "Preview", "Import", "Import into",
+        "a new dataset", "an existing dataset (e.g. a later month)", "Name of the new dataset", "Datasets",
+        "Dataset the other pages use", "active", "imported (UTC)", "file", "rows", "people", "row", "column",
+        "value", "reason", "severity", "meaning", "— not in the file —", "— choose —", "skip these rows",
+        "Download the report (CSV)", "warning", "error",
+    ),
+    "upload-crm": (
+        "Person-months derived", "Will be imported", "Will be skipped", "What this file is", "— not in the file —",
+        "— choose —", "Preview", "Import into", "Name of the new dataset", "recognise from the headers",
+        "role from", "on the people list", "Open pipeline (shown, not scored)", "open deals", "open amount",
+        "Warnings", "Datasets",
+    ),
     "audit": (
         "Entries", "What", "Who (contains)", "Dataset id", "From – to", "Download CSV", "at (UTC)", "actor",
         "action", "dataset", "subject", "detail", "any", "id",
@@ -64,6 +81,15 @@ ENGLISH_PHRASES: dict[str, tuple[str, ...]] = {
         "Performance scores of named employees", "This deletes", "cannot be undone", "To confirm, type",
         "Delete real datasets automatically", "Now: ", " people · ", " rows", "invented people",
     ),
+    "upload": (
+        "Bring your team's monthly table", "Column mapping", "fields found", "role value", "means", "The first rows",
+        "Most common errors", "Import 2", "Import 1", "(demo)", "the CRM user", "SDR: calls",
+        "Stable employee", "German and Dutch exports",
+    ),
+    "upload-crm": (
+        " files", "question", "Coachwise never guesses", "People (", "where their roles come from",
+        "as recognised", "derived monthly table", "more files", "the CRM user", "the deal's", "e.g.",
+    ),
     "audit": ("Every sign-in", "No entries match", "signed in", "changed the retention period"),
     "users": ("Roles: ", "Every change is written", "everything, including users", "only the people they manage"),
     "sign-in": ("do not match an active account",),
@@ -71,7 +97,7 @@ ENGLISH_PHRASES: dict[str, tuple[str, ...]] = {
 # Words German or Dutch write exactly as English does: correct there, so not counted as left over.
 SAME: dict[str, set[str]] = {
     "de": set(),
-    "nl": {"Datasets", "Dataset", "dataset", "id", "demo", "teams", "E-mail", "e-mail"},
+    "nl": {"Datasets", "Dataset", "dataset", "id", "demo", "teams", "E-mail", "e-mail", "records", "open deals"},
 }
 
 
@@ -81,9 +107,23 @@ def _texts(at: AppTest) -> list[str]:
     for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         texts += [str(e.value) for e in at.get(kind)]
     texts += [m.label for m in at.metric] + [m.help for m in at.metric if m.help]
-    for kind in ("toggle", "selectbox", "button", "multiselect", "text_input", "text_area", "number_input", "checkbox"):
+    for kind in (
+        "toggle",
+        "selectbox",
+        "button",
+        "multiselect",
+        "text_input",
+        "text_area",
+        "number_input",
+        "checkbox",
+        "radio",
+        "slider",
+        "select_slider",
+    ):
         for widget in at.get(kind):
             texts += [widget.label, widget.help or "", getattr(widget, "placeholder", "") or ""]
+    texts += [str(option) for widget in at.radio for option in widget.options]
+    texts += [e.label for e in at.expander] + [t.label for t in at.tabs]
     for kind in ("date_input", "download_button", "page_link"):
         texts += [e.proto.label for e in at.get(kind)]
     texts += [str(option) for widget in at.selectbox if widget.key != PICKER for option in widget.options]
@@ -215,3 +255,39 @@ def test_every_page_runs_in_german_and_dutch(app_env: Path, page: str, lang: str
     """Every page, translated yet or not, opens in a German or Dutch session without an exception."""
     at = _page(page, lang)
     assert at.title and at.title[0].value
+
+
+def _upload(lang: str, files: dict[str, bytes]) -> AppTest:
+    """The Upload page in ``lang`` with ``files`` dropped on it."""
+    at = _page("upload", lang)
+    at.file_uploader(key="up_file").set_value([(n, d, "text/csv") for n, d in files.items()]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+def test_upload_page_in_german_and_dutch(app_env: Path, lang: str) -> None:
+    """Template, mapping, an unknown role's question, counts, the report and its table, the import: no English."""
+    team = generate_team(DemoSpec(reps=12, months=2, seed=7, end="2026-03"))
+    team["calls"] = team["calls"].astype(object)
+    team.loc[team.index[team["role"] == "SDR"][0], "calls"] = "viele"
+    team.loc[team["role"] == "AM", "role"] = "Sales Ninja"
+    at = _upload(lang, {"team.csv": german_csv(team)})
+    assert at.warning and at.dataframe and at.metric
+    assert not _english_left(at, "upload", lang)
+    at.text_input(key="up_name").set_value("Q1").run()
+    at.button(key="up_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success and not _english_left(at, "upload", lang)
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+def test_crm_upload_in_german_and_dutch(app_env: Path, lang: str) -> None:
+    """Several CRM exports, and a stage to answer: the panels, the question, the people table, in the reader's words."""
+    team = generate_team(DemoSpec(reps=14, months=3, seed=12, end="2026-03"))
+    at = _upload(lang, explode(team, CrmSpec(vendor="Pipedrive", language="de", seed=12)))
+    assert at.metric and not _english_left(at, "upload-crm", lang)
+    deals = b"Deal owner,Deal Stage,Amount,Close Date\nAnn Lee,Signed,100,2026-03-14\n"
+    calls = b"Assigned,Task Subtype,Date\nBo Ek,Call,2026-03-14\nBo Ek,Call,2026-03-15\n"
+    asked = _upload(lang, {"deals.csv": deals, "calls.csv": calls})
+    assert asked.warning and not _english_left(asked, "upload-crm", lang)

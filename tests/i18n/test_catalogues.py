@@ -31,6 +31,8 @@ TRANSLATED: tuple[str, ...] = (
     "app_pages/retention.py",
     "app_pages/audit.py",
     "app_pages/users.py",
+    "app_pages/upload.py",
+    "app_pages/upload_crm.py",
     "ui/nav.py",
     "ui/auth.py",
     "ui/i18n.py",
