@@ -30,6 +30,7 @@ from core.scoring.segmentation import (
     segment,
 )
 from core.store.datasets import dataset_version, load_people, load_records
+from ui.i18n import _
 from ui.redact import View, alias_key, redact_frame
 from ui.state import get_engine
 
@@ -68,10 +69,18 @@ def incomplete(view: View) -> list[str]:
     return incomplete_months(records(view))
 
 
-@st.cache_data(max_entries=16, show_spinner="Scoring every person within their role…", hash_funcs=_SETTINGS)
-def segmentation(view: View, settings: SegmentSettings) -> pd.DataFrame:
-    """Segmentation before overrides (overrides change often and are applied on top, uncached)."""
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=_SETTINGS)
+def _segmentation(view: View, settings: SegmentSettings) -> pd.DataFrame:
     return segment(records(view), settings)
+
+
+def segmentation(view: View, settings: SegmentSettings) -> pd.DataFrame:
+    """Segmentation before overrides (overrides change often and are applied on top, uncached).
+
+    The spinner is the page's, in the reader's language: a cached function's own spinner text is fixed at import.
+    """
+    with st.spinner(_("Scoring every person within their role…")):
+        return _segmentation(view, settings)
 
 
 def overrides(view: View) -> pd.DataFrame:

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core.i18n import N_, NP_, _, pgettext
 from core.months import last_months, month_index, month_indices, month_label
 
 Cutoffs = tuple[int, int, int]
@@ -51,13 +52,36 @@ PRESETS: Final[dict[str, Cutoffs]] = {
     "20/60/20": (20, 60, 20),
 }
 PRESET_NOTES: Final[dict[str, str]] = {
-    "10/60/30": "Default. CEB / Sales Executive Council research (Dixon & Adamson, HBR): coaching pays in the core.",
-    "20/70/10": "GE's 'vitality curve': top 20%, vital 70%, bottom 10% — here low 20%, core 70%, top 10%.",
-    "16/68/16": "±1 standard deviation of a normal curve: 16% below, 68% within, 16% above.",
-    "20/60/20": "A common even split: a fifth at each end, the middle three fifths in the core.",
+    "10/60/30": N_(
+        "Default. CEB / Sales Executive Council research (Dixon & Adamson, HBR): coaching pays in the core."
+    ),
+    "20/70/10": N_("GE's 'vitality curve': top 20%, vital 70%, bottom 10% — here low 20%, core 70%, top 10%."),
+    "16/68/16": N_("±1 standard deviation of a normal curve: 16% below, 68% within, 16% above."),
+    "20/60/20": N_("A common even split: a fifth at each end, the middle three fifths in the core."),
 }
+"""Where each preset comes from, in English, marked for translation: show it as ``_(PRESET_NOTES[name])``."""
 MIN_MEANINGFUL: Final = 5
 TIERS: Final = ("low", "core", "top")
+TIER_NAMES: Final[dict[str, str]] = {"low": NP_("tier", "low"), "core": NP_("tier", "core"), "top": NP_("tier", "top")}
+"""The tiers as the data holds them; :func:`tier_name` says them in the reader's words (GLOSSARY.md)."""
+TREND_WORDS: Final[dict[str, str]] = {
+    "improving": N_("improving"),
+    "declining": N_("declining"),
+    "stable": N_("stable"),
+    "n/a": N_("n/a"),
+}
+"""The trends as the data holds them; :func:`trend_name` says them in the reader's words."""
+
+
+def tier_name(tier: object) -> str:
+    """A tier (``"core"``) in the language core speaks now: ``core``, ``Kernteam``, ``kerngroep``; else as given."""
+    return pgettext("tier", str(tier)) if tier in TIER_NAMES else str(tier)
+
+
+def trend_name(value: object) -> str:
+    """A trend (``"improving"``) in the language core speaks now; other text as given."""
+    return _(TREND_WORDS[str(value)]) if value in TREND_WORDS else str(value)
+
 
 PERSISTENT_MIN_LOW: Final = 2
 """Persistent low = low in the current window and low in at least this many of the windows seen."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -65,6 +66,17 @@ ENGLISH: dict[str, tuple[str, ...]] = {
         "role from", "on the people list", "Open pipeline (shown, not scored)", "open deals", "open amount",
         "Warnings", "Datasets",
     ),
+    "segmentation": (
+        "Segmentation", "Settings — window, cut-offs, weights", "Window", "Cut-offs (low / core / top %)",
+        "last 3 months", "custom", "low %", "top %", "core %", "Role", "People", "Team", "Manager", "Tier", "Flags",
+        "Person", "Why this tier?", "Reason", "Save override", "back to computed", "low", "core", "top", "borderline",
+        "persistent low", "tie at cut-off", "small sample", "overridden", "Score (0–100 within role)", "Score",
+        "Percentile", "Month", "name", "role", "team", "manager", "score", "percentile", "tier", "trend", "flags",
+        "reason", "changed by", "when (UTC)", "Download CSV", "Download XLSX", "Download JSON", "Lead rate",
+        "Close rate", "Quota attainment", "Upsell rate", "Qualified-lead rate", "Qualification efficiency",
+        "Sales Development Rep", "Account Executive", "Account Manager", "Override history", "improving", "declining",
+        "stable", "Include the incomplete month",
+    ),
     "audit": (
         "Entries", "What", "Who (contains)", "Dataset id", "From – to", "Download CSV", "at (UTC)", "actor",
         "action", "dataset", "subject", "detail", "any", "id",
@@ -90,15 +102,24 @@ ENGLISH_PHRASES: dict[str, tuple[str, ...]] = {
         " files", "question", "Coachwise never guesses", "People (", "where their roles come from",
         "as recognised", "derived monthly table", "more files", "the CRM user", "the deal's", "e.g.",
     ),
+    "segmentation": (
+        "tiers are ranked within each role", "Scored on", "Cut-offs ", "window:", "Metric weights",
+        "Score distribution", " vs ", " is in the ", "the role median", "top quartile", "Override the tier",
+        "e.g. new in role", "(after overrides)", "percentile points", "Borderline:", "Persistent:", "Default. CEB",
+        " per month", "n/a", "(lifted)", "low · core", "close rate", "Used when every AE",
+    ),
     "audit": ("Every sign-in", "No entries match", "signed in", "changed the retention period"),
     "users": ("Roles: ", "Every change is written", "everything, including users", "only the people they manage"),
     "sign-in": ("do not match an active account",),
 }  # fmt: skip
 # Words German or Dutch write exactly as English does: correct there, so not counted as left over.
 SAME: dict[str, set[str]] = {
-    "de": set(),
-    "nl": {"Datasets", "Dataset", "dataset", "id", "demo", "teams", "E-mail", "e-mail", "records", "open deals"},
-}
+    "de": {"Person", "Score", "Name", "Team", "Trend"},
+    "nl": {
+        "Datasets", "Dataset", "dataset", "id", "demo", "teams", "E-mail", "e-mail", "records", "open deals", "team",
+        "Team", "trend", "score", "Score",
+    },
+}  # fmt: skip
 
 
 def _texts(at: AppTest) -> list[str]:
@@ -128,15 +149,24 @@ def _texts(at: AppTest) -> list[str]:
         texts += [e.proto.label for e in at.get(kind)]
     texts += [str(option) for widget in at.selectbox if widget.key != PICKER for option in widget.options]
     for chart in at.get("vega_lite_chart"):
-        for channel in json.loads(chart.proto.spec)["encoding"].values():
-            items = channel if isinstance(channel, list) else [channel]
-            texts += [str(item["title"]) for item in items if item.get("title")]
+        texts += _chart_titles(json.loads(chart.proto.spec))
     for frame in at.dataframe:
         config = json.loads(frame.proto.columns or "{}")
         columns = [str(c) for c in frame.value.columns] + [str(frame.value.index.name)]
         texts += [str(config.get(c, {}).get("label") or c) for c in columns if not config.get(c, {}).get("hidden")]
         texts += [str(config[c]["help"]) for c in config if config[c].get("help")]
     return [t for t in texts if t and t != "None"]
+
+
+def _chart_titles(spec: dict[str, Any]) -> list[str]:
+    """The titles of a chart's channels and tooltips, in its layers too."""
+    titles: list[str] = []
+    for channel in spec.get("encoding", {}).values():
+        items = channel if isinstance(channel, list) else [channel]
+        titles += [str(item["title"]) for item in items if isinstance(item, dict) and item.get("title")]
+    for part in (*spec.get("layer", []), *spec.get("hconcat", []), *spec.get("vconcat", [])):
+        titles += _chart_titles(part)
+    return titles
 
 
 def _english_left(at: AppTest, page: str, lang: str, *, parts: tuple[str, ...] = ("frame",)) -> list[str]:
@@ -291,3 +321,20 @@ def test_crm_upload_in_german_and_dutch(app_env: Path, lang: str) -> None:
     calls = b"Assigned,Task Subtype,Date\nBo Ek,Call,2026-03-14\nBo Ek,Call,2026-03-15\n"
     asked = _upload(lang, {"deals.csv": deals, "calls.csv": calls})
     assert asked.warning and not _english_left(asked, "upload-crm", lang)
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+def test_segmentation_page_in_german_and_dutch(app_env: Path, lang: str) -> None:
+    """Settings, counts, both charts, the people table, why one person is where, an override and its history."""
+    at = _page("segmentation", lang)
+    assert at.dataframe and at.get("vega_lite_chart") and at.metric
+    assert not _english_left(at, "segmentation", lang)
+    at.selectbox(key="seg_preset").set_value("custom").run()
+    at.text_input(key="seg_ov_reason").input("neu in der Rolle" if lang == "de" else "nieuw in de rol")
+    at.button(key="seg_ov_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.dataframe) == 2 and at.number_input(key="seg_low")
+    assert not _english_left(at, "segmentation", lang)
+    why = " ".join(m.value for m in at.markdown)
+    assert ("Perzentil" if lang == "de" else "percentiel") in why
+    assert ("untere Gruppe" if lang == "de" else "ondergroep") in set(at.dataframe[-1].value["tier"])
