@@ -40,6 +40,7 @@ from sqlmodel import Session, col
 
 from core.coaching.chains import ChainSettings, Constraints, parse_levels
 from core.governance.audit import add_entry, subject_ids
+from core.i18n import _
 from core.months import from_yyyymm, yyyymm
 from core.store.db import retry_when_busy
 from core.store.models import ChainEdit, Dataset, Person
@@ -123,19 +124,25 @@ def _check_scope(edits: list[ChainEdit], scope: frozenset[str] | None) -> None:
     for edit in edits:
         if edit.kind == "levels":
             raise ValueError(
-                "The levels hold for the whole dataset, every team's chains, so only someone who sees every team "
-                "can change them; nothing was saved."
+                _(
+                    "The levels hold for the whole dataset, every team's chains, so only someone who sees every "
+                    "team can change them; nothing was saved."
+                )
             )
         if edit.kind in (*PERSON_KINDS, *VALUE_KINDS):
             if edit.rep_id not in scope:
                 raise ValueError(
-                    f"{edit.rep_id} is not one of your people, so only their manager or an admin can change "
-                    "their place in the chains; nothing was saved."
+                    _(
+                        "{person} is not one of your people, so only their manager or an admin can change their "
+                        "place in the chains; nothing was saved."
+                    ).format(person=edit.rep_id)
                 )
         elif edit.coachee_id not in scope:
             raise ValueError(
-                f"{edit.coachee_id} is not one of your people, so only their manager or an admin can change "
-                "who coaches them; nothing was saved."
+                _(
+                    "{person} is not one of your people, so only their manager or an admin can change who coaches "
+                    "them; nothing was saved."
+                ).format(person=edit.coachee_id)
             )
 
 
@@ -239,7 +246,7 @@ def swap_coach(
     A forbid also lifts any lock on that pair (see :func:`edits_in_force`). ``scope`` as in :func:`add_edit`.
     """
     if old_coach_id == new_coach_id:
-        raise ValueError("Choose a different coach to swap to.")
+        raise ValueError(_("Choose a different coach to swap to."))
     kinds = [("forbid", old_coach_id)] if old_coach_id else []
     kinds.append(("lock", new_coach_id))
     edits = [
@@ -265,7 +272,7 @@ def start_pairs(
             :func:`add_edit`), or no such dataset.
     """
     if not pairs:
-        raise ValueError("Choose at least one pair to start.")
+        raise ValueError(_("Choose at least one pair to start."))
     try:
         value = yyyymm(month)
     except ValueError:
@@ -287,7 +294,7 @@ def stop_pairs(
         ValueError: No pairs, a coachee outside ``scope`` (as in :func:`add_edit`), or no such dataset.
     """
     if not pairs:
-        raise ValueError("Choose at least one pair to stop.")
+        raise ValueError(_("Choose at least one pair to stop."))
     edits = [
         _edit(dataset_id=dataset_id, kind=kind, coach_id=c, coachee_id=e, changed_by=changed_by)
         for c, e in pairs

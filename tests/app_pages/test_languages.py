@@ -77,6 +77,17 @@ ENGLISH: dict[str, tuple[str, ...]] = {
         "Sales Development Rep", "Account Executive", "Account Manager", "Override history", "improving", "declining",
         "stable", "Include the incomplete month",
     ),
+    "chains": (
+        "Coaching chains", "Capacity and hours", "Coaching credit", "Manager edits", "Levels", "Coach the coaches",
+        "Invitations (ask first)", "Core people without a peer coach", "Coaching hours / month", "Team", "All teams",
+        "level", "status", "coach", "coachee", "team", "focus", "reason", "locked", "name", "role", "why them",
+        "levels", "coachees", "hours / month", "Coach", "Answer", "yes", "no", "Save", "Coachee", "New coach", "Pair",
+        "Action", "lock", "unlock", "exclude", "include", "Person", "Coachees", "Started coaching",
+        "First coached month", "Pairs", "Start", "Stop selected", "pair", "invitation", "agreed", "to be confirmed",
+        "External coach's name", "Account Manager", "Coaching hours per coachee / month", "changed by",
+        "Download CSV", "Download XLSX", "Download JSON", "capacity", "region", "ask first", "why", "whom to invite",
+        "coachees' names", "hours_per_month", "coach_name", "why_them",
+    ),
     "audit": (
         "Entries", "What", "Who (contains)", "Dataset id", "From – to", "Download CSV", "at (UTC)", "actor",
         "action", "dataset", "subject", "detail", "any", "id",
@@ -108,16 +119,25 @@ ENGLISH_PHRASES: dict[str, tuple[str, ...]] = {
         "e.g. new in role", "(after overrides)", "percentile points", "Borderline:", "Persistent:", "Default. CEB",
         " per month", "n/a", "(lifted)", "low · core", "close rate", "Used when every AE",
     ),
+    "chains": (
+        "Peer coaching level by level", "Fit: ", "fit = ", " pairs", "Pairs (", "Invitations (", "Without a peer coach",
+        "focus:", "same team", "same region", "other region", "other team", "locked by manager", "Bold arrow",
+        "Record a coach", "Swap or set", "Lock or unlock", "Exclude or include", "Capacity of one coach",
+        "Start coaching", "not started yet", "See whether it works", "per AE coach", " vs median", "Coaching time is",
+        "Every proposed coach", "These coaches have not said", "qualifying leads", "growing existing accounts",
+        "not said yes", "Core AMs without", "Name an external coach", "manager (fallback)", "Edit history",
+        "Only someone who sees", "Who coaches whom",
+    ),
     "audit": ("Every sign-in", "No entries match", "signed in", "changed the retention period"),
     "users": ("Roles: ", "Every change is written", "everything, including users", "only the people they manage"),
     "sign-in": ("do not match an active account",),
 }  # fmt: skip
 # Words German or Dutch write exactly as English does: correct there, so not counted as left over.
 SAME: dict[str, set[str]] = {
-    "de": {"Person", "Score", "Name", "Team", "Trend"},
+    "de": {"Person", "Score", "Name", "Team", "Trend", "Coach", "Coachee", "Coachees"},
     "nl": {
         "Datasets", "Dataset", "dataset", "id", "demo", "teams", "E-mail", "e-mail", "records", "open deals", "team",
-        "Team", "trend", "score", "Score",
+        "Team", "trend", "score", "Score", "coach", "coachee", "coachees", "Coach", "Coachee", "Coachees", "status",
     },
 }  # fmt: skip
 
@@ -338,3 +358,28 @@ def test_segmentation_page_in_german_and_dutch(app_env: Path, lang: str) -> None
     why = " ".join(m.value for m in at.markdown)
     assert ("Perzentil" if lang == "de" else "percentiel") in why
     assert ("untere Gruppe" if lang == "de" else "ondergroep") in set(at.dataframe[-1].value["tier"])
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+def test_chains_page_in_german_and_dutch(app_env: Path, lang: str) -> None:
+    """Settings, figures, suggestions, the graph's legend, all five tabs, their tables and forms, started coaching."""
+    at = _page("chains", lang)
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric and len(at.dataframe) >= 3
+    assert not _english_left(at, "chains", lang)
+
+
+def _reasons(at: AppTest) -> list[str]:
+    return [str(r) for df in at.dataframe if "coach_name" in df.value.columns for r in df.value["reason"]]
+
+
+@pytest.mark.parametrize(("lang", "focus"), [("de", "Schwerpunkt: "), ("nl", "aandachtspunt: ")])
+def test_chain_reasons_in_the_readers_language_after_an_english_run(app_env: Path, lang: str, focus: str) -> None:
+    """The chains are cached per language: a German (Dutch) session after an English one reads its own reasons."""
+    english = _page("chains", "en")
+    assert _reasons(english) and all("focus: " in r for r in _reasons(english))
+    translated = _page("chains", lang)
+    reasons = _reasons(translated)
+    assert reasons and all(focus in r and "focus: " not in r for r in reasons)
+    assert _reasons(_page("chains", "en")) == _reasons(english)  # and English again after it, as before
