@@ -57,6 +57,7 @@ WINDOWS = {
     0: N_("all"),
 }
 TABLE_HEADERS = {
+    "rep_id": N_("employee ID"),
     "name": N_("name"),
     "role": N_("role"),
     "team": N_("team"),
@@ -68,7 +69,12 @@ TABLE_HEADERS = {
     "flags": N_("flags"),
 }
 """The people table's columns as the page shows them (the downloads keep the English keys)."""
-HISTORY_HEADERS = {"tier": N_("tier"), "reason": N_("reason"), "changed_by": N_("changed by")}
+HISTORY_HEADERS = {
+    "rep_id": N_("employee ID"),
+    "tier": N_("tier"),
+    "reason": N_("reason"),
+    "changed_by": N_("changed by"),
+}
 
 
 def segmentation() -> None:

@@ -71,7 +71,8 @@ ENGLISH: dict[str, tuple[str, ...]] = {
         "last 3 months", "custom", "low %", "top %", "core %", "Role", "People", "Team", "Manager", "Tier", "Flags",
         "Person", "Why this tier?", "Reason", "Save override", "back to computed", "low", "core", "top", "borderline",
         "persistent low", "tie at cut-off", "small sample", "overridden", "Score (0–100 within role)", "Score",
-        "Percentile", "Month", "name", "role", "team", "manager", "score", "percentile", "tier", "trend", "flags",
+        "Percentile", "Month", "rep_id", "name", "role", "team", "manager", "score", "percentile", "tier", "trend",
+        "flags",
         "reason", "changed by", "when (UTC)", "Download CSV", "Download XLSX", "Download JSON", "Lead rate",
         "Close rate", "Quota attainment", "Upsell rate", "Qualified-lead rate", "Qualification efficiency",
         "Sales Development Rep", "Account Executive", "Account Manager", "Override history", "improving", "declining",
@@ -118,6 +119,7 @@ ENGLISH_PHRASES: dict[str, tuple[str, ...]] = {
         "Score distribution", " vs ", " is in the ", "the role median", "top quartile", "Override the tier",
         "e.g. new in role", "(after overrides)", "percentile points", "Borderline:", "Persistent:", "Default. CEB",
         " per month", "n/a", "(lifted)", "low · core", "close rate", "Used when every AE",
+        " · Sales Development Rep · ", " · Account Executive · ",
     ),
     "chains": (
         "Peer coaching level by level", "Fit: ", "fit = ", " pairs", "Pairs (", "Invitations (", "Without a peer coach",
