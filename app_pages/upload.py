@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import PurePath
 from typing import Literal, cast
@@ -13,6 +14,7 @@ import streamlit as st
 from app_pages.upload_crm import crm_files, is_crm_export
 from core.governance.access import Viewer
 from core.governance.alias import alias_upload_views
+from core.i18n import N_
 from core.ingest.importer import (
     IntoPlan,
     MappingProblem,
@@ -40,14 +42,23 @@ from core.text import markdown_text as md
 from ui.auth import require_page
 from ui.dataset import active_dataset, all_datasets, dataset_picker, set_active, writable_datasets
 from ui.downloads import MIME
+from ui.i18n import _, moment, ngettext, number
 from ui.redact import alias_key, show_name, shown_names
 from ui.state import get_engine, presenting, show_store_error
 
-NOT_IN_FILE = "— not in the file —"
+NOT_IN_FILE = "— not in the file —"  # the select boxes' values; shown through _options()
 CHOOSE = "— choose —"
 SKIP = "skip these rows"
 DONE = "up_done"  # what the last import stored, shown after the rerun that follows it
 PREPARED = "up_prepared"  # (what it was prepared from, the Prepared file): preparing reads every row
+REPORT_HEADERS = {
+    "row": N_("row"),
+    "column": N_("column"),
+    "value": N_("value"),
+    "reason": N_("reason"),
+    "severity": N_("severity"),
+}
+"""The report's columns as the table shows them (its CSV keeps the English keys)."""
 
 
 def upload() -> None:
@@ -55,27 +66,33 @@ def upload() -> None:
     viewer = require_page("upload")
     if viewer is None:
         return
-    st.title("Upload")
+    st.title(_("Upload"))
     st.caption(
-        "Bring your team's monthly table, or drop the CRM's own exports as they are — deals, calls, leads, account "
-        "snapshots and the people list — and Coachwise derives the monthly table. Nothing is stored until you "
-        "press **Import**; a failed import changes nothing."
+        _(
+            "Bring your team's monthly table, or drop the CRM's own exports as they are — deals, calls, leads, "
+            "account snapshots and the people list — and Coachwise derives the monthly table. Nothing is stored "
+            "until you press **Import**; a failed import changes nothing."
+        )
     )
     _template()
     if viewer.role == "consultant" and not presenting():
         st.info(
-            "A client's file holds real people's names, so consultants upload with **presentation mode** on "
-            "(sidebar): the preview, the report and every page then show aliases.",
+            _(
+                "A client's file holds real people's names, so consultants upload with **presentation mode** on "
+                "(sidebar): the preview, the report and every page then show aliases."
+            ),
             icon=":material/co_present:",
         )
         return
     uploaded = st.file_uploader(
-        "Team export, or CRM exports and a people list (.csv, .txt or .xlsx; several at once)",
+        _("Team export, or CRM exports and a people list (.csv, .txt or .xlsx; several at once)"),
         type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls"],  # .xls/.xlsm are accepted only to explain the refusal
         key="up_file",
         accept_multiple_files=True,
-        help="The monthly table (one row per person per month), or what the CRM exports as it is: deals or "
-        "opportunities, calls or activities, leads, account snapshots, and the people list from HR.",
+        help=_(
+            "The monthly table (one row per person per month), or what the CRM exports as it is: deals or "
+            "opportunities, calls or activities, leads, account snapshots, and the people list from HR."
+        ),
     )
     if not uploaded:
         if DONE in st.session_state:
@@ -106,26 +123,34 @@ def upload() -> None:
 
 def _template() -> None:
     """The template downloads and the column guide."""
-    with st.expander("Template and input format", icon=":material/description:"):
+    with st.expander(_("Template and input format"), icon=":material/description:"):
         left, right = st.columns(2)
         left.download_button(
-            "Template (CSV)", data=template_csv, file_name="coachwise-template.csv", mime=MIME["csv"], key="up_tpl_csv"
+            _("Template (CSV)"),
+            data=template_csv,
+            file_name="coachwise-template.csv",
+            mime=MIME["csv"],
+            key="up_tpl_csv",
         )
         right.download_button(
-            "Template (Excel, with column guide)",
+            _("Template (Excel, with column guide)"),
             data=template_xlsx,
             file_name="coachwise-template.xlsx",
             mime=MIME["xlsx"],
             key="up_tpl_xlsx",
         )
         st.dataframe(
-            pd.DataFrame({"column": list(CANONICAL_COLUMNS), "meaning": [COLUMN_DOCS[c] for c in CANONICAL_COLUMNS]}),
+            pd.DataFrame(
+                {_("column"): list(CANONICAL_COLUMNS), _("meaning"): [_(COLUMN_DOCS[c]) for c in CANONICAL_COLUMNS]}
+            ),
             hide_index=True,
             width="stretch",
         )
         st.caption(
-            "German and Dutch exports work as they are: `;` separators, decimal commas, `dd.mm.yyyy` dates, "
-            "cp1252 files and headers such as *Anrufe* or *Gesprekken* are recognised."
+            _(
+                "German and Dutch exports work as they are: `;` separators, decimal commas, `dd.mm.yyyy` dates, "
+                "cp1252 files and headers such as *Anrufe* or *Gesprekken* are recognised."
+            )
         )
 
 
@@ -154,11 +179,11 @@ def _prepared(viewer: Viewer, data: bytes, filename: str) -> Prepared | None:
         return None
     sheets: list[str] = list(first_look.sheets)
     if len(sheets) > 1:
-        st.selectbox("Sheet", options=sheets, index=sheets.index(str(first_look.sheet)), key="up_sheet")
+        st.selectbox(_("Sheet"), options=sheets, index=sheets.index(str(first_look.sheet)), key="up_sheet")
     headers = [str(c) for c in first_look.frame.columns]
     remembered, remembered_roles = remembered_mapping(engine=get_engine(), headers=headers)
     if remembered:
-        st.caption(":material/history: Using the column mapping you confirmed for a file with these headers.")
+        st.caption(":material/history: " + _("Using the column mapping you confirmed for a file with these headers."))
     chosen = _chosen_mapping()
     roles_answered = {**remembered_roles, **_role_answers()}
     memo_key = (sha, first_look.sheet, tuple(sorted(chosen.items())), tuple(sorted(roles_answered.items())))
@@ -169,7 +194,7 @@ def _prepared(viewer: Viewer, data: bytes, filename: str) -> Prepared | None:
         prepared = memo[1]
     else:
         try:
-            with st.spinner("Reading and checking every row…"):
+            with st.spinner(_("Reading and checking every row…")):
                 prepared = prepare(
                     data,
                     filename,
@@ -187,7 +212,7 @@ def _prepared(viewer: Viewer, data: bytes, filename: str) -> Prepared | None:
             return None
     _mapping(first_look, prepared.mapping if prepared is not None else chosen, expanded=mapping_error is not None)
     if mapping_error is not None or prepared is None:
-        st.error(mapping_error or "The column mapping is incomplete.", icon=":material/error:")
+        st.error(mapping_error or _("The column mapping is incomplete."), icon=":material/error:")
         _show_datasets(viewer)
         return None
     return prepared
@@ -214,13 +239,24 @@ def _role_answers() -> dict[str, str]:
     return answers
 
 
+def _options() -> Callable[[str], str]:
+    """How a select box shows its options: the page's own choices in the reader's words, the file's headers as they are.
+
+    The words are looked up now, in the run: Streamlit may call the function again outside it.
+    """
+    words = {NOT_IN_FILE: _("— not in the file —"), CHOOSE: _("— choose —"), SKIP: _("skip these rows")}
+    return lambda value: words.get(value, value)
+
+
 def _mapping(first_look: RawTable, mapping: dict[str, str | None], *, expanded: bool) -> None:
     """One select box per field: which of the file's columns holds it."""
     headers = [str(c) for c in first_look.frame.columns]
     mapping_now = {f: mapping.get(f) for f in CANONICAL_COLUMNS}
     found = sum(1 for f in CANONICAL_COLUMNS if mapping_now.get(f))
     with st.expander(
-        f"Column mapping — {found} of {len(CANONICAL_COLUMNS)} fields found in the file",
+        _("Column mapping — {found} of {total} fields found in the file").format(
+            found=number(found), total=number(len(CANONICAL_COLUMNS))
+        ),
         expanded=expanded,
         icon=":material/swap_horiz:",
     ):
@@ -232,8 +268,9 @@ def _mapping(first_look: RawTable, mapping: dict[str, str | None], *, expanded: 
                 field,
                 options=options,
                 index=options.index(current) if current in options else 0,
+                format_func=_options(),
                 key=f"up_map_{field}",
-                help=COLUMN_DOCS[field],
+                help=_(COLUMN_DOCS[field]),
             )
 
 
@@ -241,9 +278,15 @@ def _role_questions(prepared: Prepared) -> None:
     """A select box for each role value Coachwise does not know."""
     if not prepared.role_questions:
         return
+    count = len(prepared.role_questions)
     st.warning(
-        f"{len(prepared.role_questions)} role value(s) are not ones Coachwise knows. Tell it what each means; "
-        "the answer is remembered for files with the same headers.",
+        ngettext(
+            "{n} role value is not one Coachwise knows. Tell it what it means; the answer is remembered for "
+            "files with the same headers.",
+            "{n} role values are not ones Coachwise knows. Tell it what each means; the answer is remembered for "
+            "files with the same headers.",
+            count,
+        ).format(n=number(count)),
         icon=":material/help:",
     )
     role_cols = st.columns(min(3, len(prepared.role_questions)))
@@ -253,9 +296,10 @@ def _role_questions(prepared: Prepared) -> None:
         answer = prepared.role_answers.get(text)
         choices = [CHOOSE, *ROLES, SKIP]
         role_cols[i % len(role_cols)].selectbox(
-            f"“{text}” means",
+            _("“{text}” means").format(text=text),
             options=choices,
             index=choices.index(SKIP if answer == "skip" else answer) if answer else 0,
+            format_func=_options(),
             key=f"up_role_{suffix}",
         )
 
@@ -271,21 +315,30 @@ def _checked(prepared: Prepared, filename: str) -> None:
         st.caption(f":material/info: {md(note)}")
     warnings = report[report["severity"] == "warning"]
     m = st.columns(4)
-    m[0].metric("Person-months derived" if prepared.sources else "Rows in the file", f"{prepared.rows_total:,}")
-    m[1].metric("Will be imported", f"{prepared.rows_valid:,}")
-    m[2].metric("Will be skipped", f"{prepared.rows_rejected:,}")
-    m[3].metric("Warnings", f"{len(warnings):,}")
+    m[0].metric(_("Person-months derived") if prepared.sources else _("Rows in the file"), number(prepared.rows_total))
+    m[1].metric(_("Will be imported"), number(prepared.rows_valid))
+    m[2].metric(_("Will be skipped"), number(prepared.rows_rejected))
+    m[3].metric(_("Warnings"), number(len(warnings)))
 
-    tab_preview, tab_report = st.tabs(["Preview", f"Report ({len(report):,})"])
+    tab_preview, tab_report = st.tabs([_("Preview"), _("Report ({n})").format(n=number(len(report)))])
     with tab_preview:
-        sheet = f", sheet “{prepared.raw.sheet}”" if prepared.raw.sheet else ""
         if prepared.sources:
             st.caption(
-                f"The derived monthly table (people × months, every count), first rows of {len(prepared.frame):,}"
+                _("The derived monthly table (people × months, every count), first rows of {n}").format(
+                    n=number(len(prepared.frame))
+                )
+            )
+        elif prepared.raw.sheet:
+            st.caption(
+                md(
+                    _("The first rows as read from {file}, sheet “{sheet}”").format(
+                        file=filename, sheet=prepared.raw.sheet
+                    )
+                )
             )
         else:
-            st.caption(md(f"The first rows as read from {filename}{sheet}"))
-        preview.insert(0, "row", prepared.raw.row_numbers[: len(preview)])
+            st.caption(md(_("The first rows as read from {file}").format(file=filename)))
+        preview.insert(0, _("row"), prepared.raw.row_numbers[: len(preview)])
         st.dataframe(preview, hide_index=True, width="stretch")
     with tab_report:
         _report(replace(prepared, report=report), filename)
@@ -295,14 +348,19 @@ def _report(prepared: Prepared, filename: str) -> None:
     """The report tab: the most common errors, every row's problem, and the report as CSV."""
     report = prepared.report
     if report.empty:
-        st.success("Every row is valid.", icon=":material/check_circle:")
+        st.success(_("Every row is valid."), icon=":material/check_circle:")
         return
     reasons = most_common_errors(report)
     if reasons:
-        st.markdown("**Most common errors:** " + "; ".join(f"{r} ({n:,})" for r, n in reasons))
-    st.dataframe(report, hide_index=True, width="stretch", height=320)
+        st.markdown(
+            _("**Most common errors:** {errors}").format(errors="; ".join(f"{r} ({number(n)})" for r, n in reasons))
+        )
+    severities = {"error": _("error"), "warning": _("warning")}
+    shown = report.assign(severity=report["severity"].map(lambda s: severities.get(str(s), s)))
+    shown = shown.rename(columns={c: _(REPORT_HEADERS[c]) for c in report.columns if c in REPORT_HEADERS})
+    st.dataframe(shown, hide_index=True, width="stretch", height=320)
     st.download_button(
-        "Download the report (CSV)",
+        _("Download the report (CSV)"),
         data=lambda: report_csv(prepared).encode("utf-8"),
         file_name=f"{PurePath(filename).stem}-report.csv",
         mime=MIME["csv"],
@@ -320,16 +378,19 @@ def _import(viewer: Viewer, prepared: Prepared, filename: str) -> bool:
     if earlier:
         last = earlier[0]
         st.warning(
-            f"This exact file was already imported on {last.imported_at:%d %b %Y at %H:%M} UTC into "
-            f"“{md(last.dataset_name)}”. Importing it again creates a second copy.",
+            _(
+                "This exact file was already imported on {when} UTC into “{dataset}”. Importing it again creates "
+                "a second copy."
+            ).format(when=moment(last.imported_at), dataset=md(last.dataset_name)),
             icon=":material/content_copy:",
         )
-    st.subheader("Import")
+    st.subheader(_("Import"))
     datasets = writable_datasets(viewer)
+    targets = {"new": _("a new dataset"), "existing": _("an existing dataset (e.g. a later month)")}
     target = st.radio(
-        "Import into",
+        _("Import into"),
         options=["new", "existing"],
-        format_func={"new": "a new dataset", "existing": "an existing dataset (e.g. a later month)"}.__getitem__,
+        format_func=targets.__getitem__,
         horizontal=True,
         key="up_target",
         disabled=not datasets,
@@ -341,15 +402,21 @@ def _import(viewer: Viewer, prepared: Prepared, filename: str) -> bool:
     if target == "new" or not datasets:
         default = PurePath(filename).stem
         if prepared.sources:
-            default = f"{PurePath(prepared.sources[0].filename).stem} and {len(prepared.sources) - 1} more files"
-        name = st.text_input("Name of the new dataset", value=default, key="up_name", max_chars=200)
+            more = len(prepared.sources) - 1
+            default = ngettext("{first} and {n} more file", "{first} and {n} more files", more).format(
+                first=PurePath(prepared.sources[0].filename).stem, n=number(more)
+            )
+        name = st.text_input(_("Name of the new dataset"), value=default, key="up_name", max_chars=200)
     else:
         chosen = _existing(viewer, prepared, datasets)
         if chosen is None:
             return True
         into, clash, overlap = chosen
-    label = f"Import {prepared.rows_valid:,} rows" + (
-        f", skip {prepared.rows_rejected:,}" if prepared.rows_rejected else ""
+    rows = ngettext("Import {n} row", "Import {n} rows", prepared.rows_valid).format(n=number(prepared.rows_valid))
+    label = (
+        _("{import_rows}, skip {n}").format(import_rows=rows, n=number(prepared.rows_rejected))
+        if prepared.rows_rejected
+        else rows
     )
     ready = import_ready(prepared, name=name, into=into, clash=clash, overlap=overlap)
     if st.button(label, type="primary", disabled=not ready, key="up_import"):
@@ -360,7 +427,7 @@ def _import(viewer: Viewer, prepared: Prepared, filename: str) -> bool:
 def _existing(viewer: Viewer, prepared: Prepared, datasets: list[DatasetInfo]) -> tuple[int, int, str | None] | None:
     """The dataset to add to, how many rows clash, and replace or keep; None after a refusal (no Import button)."""
     labels = {d.id: f"{d.name} · {d.created_at:%Y-%m-%d %H:%M}" for d in datasets}
-    into = int(st.selectbox("Dataset", options=list(labels), format_func=labels.__getitem__, key="up_into"))
+    into = int(st.selectbox(_("Dataset"), options=list(labels), format_func=labels.__getitem__, key="up_into"))
     if not prepared.rows_valid:
         return into, 0, None
     try:
@@ -373,13 +440,15 @@ def _existing(viewer: Viewer, prepared: Prepared, datasets: list[DatasetInfo]) -
         return None
     overlap: str | None = None
     if plan.clash:
+        choices = {"replace": _("replace them with this file's rows"), "keep": _("keep the stored rows")}
         overlap = st.radio(
-            f"{plan.clash:,} rows are for people and months this dataset already holds",
+            ngettext(
+                "{n} row is for a person and month this dataset already holds",
+                "{n} rows are for people and months this dataset already holds",
+                plan.clash,
+            ).format(n=number(plan.clash)),
             options=["replace", "keep"],
-            format_func={
-                "replace": "replace them with this file's rows",
-                "keep": "keep the stored rows",
-            }.__getitem__,
+            format_func=choices.__getitem__,
             index=None,
             key="up_overlap",
         )
@@ -391,7 +460,7 @@ def _store(
     viewer: Viewer, prepared: Prepared, filename: str, *, name: str | None, into: int | None, overlap: str | None
 ) -> bool:
     """Import, make the dataset active and rerun; False after saying why an import was refused (nothing stored)."""
-    with st.status("Importing…", expanded=False) as status:
+    with st.status(_("Importing…"), expanded=False) as status:
         try:
             outcome = import_prepared(
                 engine=get_engine(),
@@ -402,18 +471,18 @@ def _store(
                 viewer=viewer,
             )
         except OutOfScope as exc:  # checked before the button, but the stored people may have changed since
-            status.update(label="Import refused — nothing was stored", state="error")
+            status.update(label=_("Import refused — nothing was stored"), state="error")
             _refused(exc)
             return False
         except ValueError as exc:  # a refusal, or the store stayed busy (another import into it)
-            status.update(label="Import failed — nothing was stored", state="error")
+            status.update(label=_("Import failed — nothing was stored"), state="error")
             st.error(str(exc))
             return False
         except STORE_ERRORS as exc:  # read-only, full or unreachable: one sentence, and the status ends
-            status.update(label="Import failed — nothing was stored", state="error")
+            status.update(label=_("Import failed — nothing was stored"), state="error")
             show_store_error(exc)
             return False
-        status.update(label="Imported", state="complete")
+        status.update(label=_("Imported"), state="complete")
     set_active(outcome.dataset_id)
     st.session_state[DONE] = import_summary(outcome, filename)
     st.session_state.pop(PREPARED, None)
@@ -437,11 +506,14 @@ def _changed_people(plan: IntoPlan) -> None:
         return
     shown = shown_names(plan.changed["name"].astype(str).tolist())
     st.caption(
-        f"Replacing changes the stored rows or details of {len(plan.changed):,} "
-        f"{'person' if len(plan.changed) == 1 else 'people'}; the import's audit entry names them."
+        ngettext(
+            "Replacing changes the stored rows or details of {n} person; the import's audit entry names them.",
+            "Replacing changes the stored rows or details of {n} people; the import's audit entry names them.",
+            len(plan.changed),
+        ).format(n=number(len(plan.changed)))
     )
     st.dataframe(
-        pd.DataFrame({"name": plan.changed["name"].astype(str).map(shown), "rep_id": plan.changed["rep_id"]}),
+        pd.DataFrame({_("name"): plan.changed["name"].astype(str).map(shown), "rep_id": plan.changed["rep_id"]}),
         hide_index=True,
         width="stretch",
         height=min(320, 38 + 35 * len(plan.changed)),
@@ -450,21 +522,22 @@ def _changed_people(plan: IntoPlan) -> None:
 
 def _show_datasets(viewer: Viewer) -> None:
     """The stored datasets, and which one the other pages use."""
-    st.subheader("Datasets")
+    st.subheader(_("Datasets"))
     datasets = all_datasets(viewer)
     current = active_dataset(viewer)
     if not datasets or current is None:
-        st.info("No dataset stored yet.")
+        st.info(_("No dataset stored yet."))
         return
+    demo = _(" (demo)")
     table = pd.DataFrame(
         {
-            "active": [d.id == current.id for d in datasets],
-            "name": [d.name + (" (demo)" if d.is_demo else "") for d in datasets],
-            "imported (UTC)": [d.created_at.strftime("%Y-%m-%d %H:%M") for d in datasets],
-            "file": [d.source_filename for d in datasets],
-            "rows": [d.row_count for d in datasets],
-            "people": [d.people for d in datasets],
+            _("active"): [d.id == current.id for d in datasets],
+            _("name"): [d.name + (demo if d.is_demo else "") for d in datasets],
+            _("imported (UTC)"): [d.created_at.strftime("%Y-%m-%d %H:%M") for d in datasets],
+            _("file"): [d.source_filename for d in datasets],
+            _("rows"): [d.row_count for d in datasets],
+            _("people"): [d.people for d in datasets],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
-    dataset_picker(datasets, current, key="up_active", label="Dataset the other pages use")
+    dataset_picker(datasets, current, key="up_active", label=_("Dataset the other pages use"))

@@ -8,10 +8,11 @@ rather than the monthly table. Nothing here stores anything: it returns the prep
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from core.i18n import N_
 from core.ingest.importer import MappingProblem, UnusableFile
 from core.ingest.reader import read_table
 from core.ingest.records.kinds import KindProblem, fields_of, recognise
@@ -20,37 +21,56 @@ from core.ingest.records.vocabulary import KIND_LABELS, KINDS, Kind
 from core.ingest.sources import PreparedSources, Source, prepare_sources, recall_from
 from core.schema import ROLES
 from core.text import markdown_text as md
+from ui.i18n import _, ngettext, number
 from ui.redact import shown_names
 from ui.state import get_engine, presenting
 
 RECOGNISE = "recognise"
-NOT_IN_FILE = "— not in the file —"
+NOT_IN_FILE = "— not in the file —"  # the select boxes' values; shown through _options()
 CHOOSE = "— choose —"
 MEMO = "upc_prepared"  # (what it was prepared from, the result): preparing reads every row of every file
 FIELD_HELP = {
-    "owner": "the CRM user the record belongs to",
-    "owner_id": "the owner's user or employee ID",
-    "owner_email": "the owner's e-mail address",
-    "stage": "the deal's stage or status (won / lost / open)",
-    "amount": "the deal's value",
-    "close_date": "when the deal was won or lost",
-    "date": "when it happened (the snapshot date for account snapshots)",
-    "type": "the activity type: only calls count",
-    "status": "the lead's status: accepted / qualified / converted count as qualified",
-    "value": "the account's value on the snapshot date",
-    "lost_date": "when a lost deal was lost, where the export has no close date for it",
-    "created_date": "when the deal was created (not scored)",
-    "won_flag": "a yes/no column saying the deal was won (HubSpot's Is Closed Won)",
-    "active": "a yes/no column; an archived deal that is not won counts as lost (Odoo)",
-    "outcome": "the call's outcome (not scored)",
-    "done": "whether the activity was done: only done calls count (Pipedrive)",
-    "account": "the account's name or ID",
-    "role": "the person's role or job title",
-    "coach_willing": "yes / no / blank: whether the person agreed to coach",
-    "coach_aptitude": "1–5 / blank: how able the person is to coach (raises their preference as a coach)",
-    "coach_trained": "yes / no / blank: whether the person has done coaching training",
-    "quota": "the person's monthly quota",
+    "owner": N_("the CRM user the record belongs to"),
+    "owner_id": N_("the owner's user or employee ID"),
+    "owner_email": N_("the owner's e-mail address"),
+    "stage": N_("the deal's stage or status (won / lost / open)"),
+    "amount": N_("the deal's value"),
+    "close_date": N_("when the deal was won or lost"),
+    "date": N_("when it happened (the snapshot date for account snapshots)"),
+    "type": N_("the activity type: only calls count"),
+    "status": N_("the lead's status: accepted / qualified / converted count as qualified"),
+    "value": N_("the account's value on the snapshot date"),
+    "lost_date": N_("when a lost deal was lost, where the export has no close date for it"),
+    "created_date": N_("when the deal was created (not scored)"),
+    "won_flag": N_("a yes/no column saying the deal was won (HubSpot's Is Closed Won)"),
+    "active": N_("a yes/no column; an archived deal that is not won counts as lost (Odoo)"),
+    "outcome": N_("the call's outcome (not scored)"),
+    "done": N_("whether the activity was done: only done calls count (Pipedrive)"),
+    "account": N_("the account's name or ID"),
+    "role": N_("the person's role or job title"),
+    "coach_willing": N_("yes / no / blank: whether the person agreed to coach"),
+    "coach_aptitude": N_("1–5 / blank: how able the person is to coach (raises their preference as a coach)"),
+    "coach_trained": N_("yes / no / blank: whether the person has done coaching training"),
+    "quota": N_("the person's monthly quota"),
 }
+"""What each field of a CRM export holds: the help of its column select box (the field names stay as keys)."""
+PEOPLE_HEADERS = {
+    "name": N_("name"),
+    "role": N_("role"),
+    "role_source": N_("role from"),
+    "records": N_("records"),
+    "on_list": N_("on the people list"),
+}
+PIPELINE_HEADERS = {"name": N_("name"), "open_deals": N_("open deals"), "open_amount": N_("open amount")}
+
+
+def _options() -> Callable[[str], str]:
+    """How a select box shows its options: the page's own choices in the reader's words, the files' headers as they are.
+
+    The words are looked up now, in the run: Streamlit may call the function again outside it.
+    """
+    words = {NOT_IN_FILE: _("— not in the file —"), CHOOSE: _("— choose —")}
+    return lambda value: words.get(value, value)
 
 
 def _key(text: str) -> str:
@@ -132,7 +152,13 @@ def _prepare(sources: Sequence[Source], max_bytes: int) -> PreparedSources | Non
     if memo is not None and memo[0] == memo_key:
         return memo[1]  # type: ignore[no-any-return]
     try:
-        with st.spinner(f"Reading {len(sources)} files and deriving the monthly table…"):
+        with st.spinner(
+            ngettext(
+                "Reading {n} file and deriving the monthly table…",
+                "Reading {n} files and deriving the monthly table…",
+                len(sources),
+            ).format(n=number(len(sources)))
+        ):
             result = prepare_sources(
                 sources,
                 kinds=kinds,
@@ -153,17 +179,21 @@ def _file_panels(sources: Sequence[Source], result: PreparedSources | None) -> N
     """Per file: what it was read as, and its kind and columns to correct."""
     summaries = {f.filename: f for f in result.derivation.files} if result and result.derivation else {}
     recognised = {f.filename: f for f in result.files} if result else {}
-    st.markdown(f"**{len(sources)} files**")
+    st.markdown(ngettext("**{n} file**", "**{n} files**", len(sources)).format(n=number(len(sources))))
     for source in sources:
         summary = summaries.get(source.filename)
         file = recognised.get(source.filename)
-        title = summary.sentence if summary is not None else "not read yet: choose its kind"
+        title = summary.sentence if summary is not None else _("not read yet: choose its kind")
         with st.expander(f"{source.filename} — {title}", icon=":material/description:"):
-            recognised_as = f"as recognised ({file.label})" if file is not None else "recognise from the headers"
+            recognised_as = (
+                _("as recognised ({kind})").format(kind=file.label)
+                if file is not None
+                else _("recognise from the headers")
+            )
             kind_options: list[str] = [RECOGNISE, *KINDS]
             labels = {RECOGNISE: recognised_as, **{str(k): v for k, v in KIND_LABELS.items()}}
             st.selectbox(
-                "What this file is",
+                _("What this file is"),
                 options=kind_options,
                 format_func=labels.__getitem__,
                 key=f"upc_kind_{_key(source.filename)}",
@@ -180,21 +210,27 @@ def _file_panels(sources: Sequence[Source], result: PreparedSources | None) -> N
                     name,
                     options=column_options,
                     index=column_options.index(chosen) if chosen in column_options else 0,
+                    format_func=_options(),
                     key=f"upc_map_{_key(source.filename)}_{name}",
-                    help=FIELD_HELP.get(name),
+                    help=_(FIELD_HELP[name]) if name in FIELD_HELP else None,
                 )
             if file.ignored:
-                st.caption(f"Hidden columns ignored: {', '.join(map(md, file.ignored[:5]))}")
+                st.caption(_("Hidden columns ignored: {columns}").format(columns=", ".join(map(md, file.ignored[:5]))))
 
 
 def _questions(result: PreparedSources) -> None:
     """One select box per text Coachwise will not guess: stages, lead statuses, titles, owners, date orders."""
     if not result.questions:
         return
+    count = len(result.questions)
     st.warning(
-        f"{len(result.questions)} question{'s' if len(result.questions) != 1 else ''} before the table is complete: "
-        "Coachwise never guesses what a stage, a status, a job title or a date means. Answers are remembered for "
-        "files with the same headers once you import.",
+        ngettext(
+            "{n} question before the table is complete: Coachwise never guesses what a stage, a status, a job "
+            "title or a date means. Answers are remembered for files with the same headers once you import.",
+            "{n} questions before the table is complete: Coachwise never guesses what a stage, a status, a job "
+            "title or a date means. Answers are remembered for files with the same headers once you import.",
+            count,
+        ).format(n=number(count)),
         icon=":material/help:",
     )
     for question in result.questions:
@@ -202,10 +238,16 @@ def _questions(result: PreparedSources) -> None:
         texts = (question.column,) if question.topic == "date order" else question.texts
         cols = st.columns(min(3, len(texts)))
         for i, text in enumerate(texts[:30]):
-            label = f"“{text}”" if question.topic != "date order" else f"“{text}”: e.g. {', '.join(question.texts)}"
+            label = (
+                f"“{text}”"
+                if question.topic != "date order"
+                else _("“{text}”: e.g. {examples}").format(text=text, examples=", ".join(question.texts))
+            )
             if question.topic == "owner role" and presenting():
                 label = f"“{shown_names([text]).get(text, text)}”"
-            cols[i % len(cols)].selectbox(label, options=[CHOOSE, *question.choices], key=_question_key(question, text))
+            cols[i % len(cols)].selectbox(
+                label, options=[CHOOSE, *question.choices], format_func=_options(), key=_question_key(question, text)
+            )
 
 
 def _derived(result: PreparedSources) -> None:
@@ -220,14 +262,22 @@ def _derived(result: PreparedSources) -> None:
     shown = people.copy()
     if presenting() and not shown.empty:
         shown["name"] = shown["name"].astype(str).map(shown_names(shown["name"].astype(str).tolist()))
-    with st.expander(f"People ({len(people):,}) and where their roles come from", icon=":material/group:"):
+    with st.expander(
+        _("People ({n}) and where their roles come from").format(n=number(len(people))), icon=":material/group:"
+    ):
         st.caption(
-            "A role *inferred* from the kind of records can be changed here; a role from the people list is changed "
-            "on the list."
+            _(
+                "A role *inferred* from the kind of records can be changed here; a role from the people list is "
+                "changed on the list."
+            )
         )
+        headers: dict[str, str | st.column_config.SelectboxColumn | None] = {
+            c: _(PEOPLE_HEADERS[c]) for c in shown.columns if c in PEOPLE_HEADERS
+        }
+        headers["role"] = st.column_config.SelectboxColumn(_("role"), options=[*ROLES, "skip"])
         edited = st.data_editor(
             shown,
-            column_config={"role": st.column_config.SelectboxColumn("role", options=[*ROLES, "skip"])},
+            column_config=headers,
             disabled=[c for c in shown.columns if c != "role"],
             hide_index=True,
             width="stretch",
@@ -243,8 +293,14 @@ def _derived(result: PreparedSources) -> None:
             st.session_state["upc_roles"] = roles
             st.rerun()
     if not derivation.open_pipeline.empty:
-        with st.expander("Open pipeline (shown, not scored)", icon=":material/pending:"):
-            st.dataframe(derivation.open_pipeline, hide_index=True, width="stretch")
+        with st.expander(_("Open pipeline (shown, not scored)"), icon=":material/pending:"):
+            pipeline = derivation.open_pipeline
+            st.dataframe(
+                pipeline,
+                hide_index=True,
+                width="stretch",
+                column_config={c: _(PIPELINE_HEADERS[c]) for c in pipeline.columns if c in PIPELINE_HEADERS},
+            )
 
 
 def is_crm_export(source: Source, max_bytes: int) -> bool:
@@ -274,15 +330,19 @@ def crm_files(sources: Sequence[Source], max_bytes: int) -> PreparedSources | No
         return None
     if result.prepared is None:
         st.error(
-            "These files give no person-month to work with; check that they are the exports you meant "
-            "(the notes above say what was left out).",
+            _(
+                "These files give no person-month to work with; check that they are the exports you meant "
+                "(the notes above say what was left out)."
+            ),
             icon=":material/block:",
         )
         return None
     if result.problems:
         st.error(
-            "A file gave nothing usable, so nothing can be imported yet: fix its kind or columns above, or "
-            "remove it from the upload.",
+            _(
+                "A file gave nothing usable, so nothing can be imported yet: fix its kind or columns above, or "
+                "remove it from the upload."
+            ),
             icon=":material/block:",
         )
         return None

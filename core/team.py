@@ -6,6 +6,7 @@ import pandas as pd
 
 from core.i18n import _
 from core.schema import ROLE_NAMES, ROLES
+from core.scoring.tiers import tier_name
 
 
 def headcount_by_team(people: pd.DataFrame, *, no_team: str = "(no team)") -> pd.DataFrame:
@@ -45,7 +46,8 @@ def coach_willingness(people: pd.DataFrame) -> dict[str, int]:
 
 
 def person_labels(people: pd.DataFrame, *, with_tier: bool = False) -> dict[str, str]:
-    """How a person is named in pickers: "name · rep_id · role · team" (and " · tier"), by rep_id.
+    """How a person is named in pickers: "name · rep_id · role · team" (and " · tier"), by rep_id, in the language
+    core speaks now (role and tier names).
 
     The ID is in the label because two people may share a name; the role's long name because a
     reader may not know the abbreviation.
@@ -54,7 +56,8 @@ def person_labels(people: pd.DataFrame, *, with_tier: bool = False) -> dict[str,
     labels: dict[str, str] = {}
     for row in people[columns].itertuples(index=False):
         rep_id, name, role, team, *tier = (str(v) for v in row)
-        labels[rep_id] = " · ".join([name, rep_id, _(ROLE_NAMES[role]) if role in ROLE_NAMES else role, team, *tier])
+        role_name = _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+        labels[rep_id] = " · ".join([name, rep_id, role_name, team, *(tier_name(t) for t in tier)])
     return labels
 
 

@@ -18,6 +18,7 @@ from core.coaching.chains import ChainResult, ChainSettings, Constraints, match_
 from core.coaching.impact import ImpactResult, ImpactSettings, estimate_from_records
 from core.governance.access import Viewer, visible_rep_ids
 from core.governance.alias import alias_frame
+from core.i18n import speaking
 from core.scoring.metrics import role_medians
 from core.scoring.metrics import without_quota as aes_without_quota
 from core.scoring.overrides import current_overrides
@@ -30,6 +31,7 @@ from core.scoring.segmentation import (
     segment,
 )
 from core.store.datasets import dataset_version, load_people, load_records
+from ui.i18n import _, current_language
 from ui.redact import View, alias_key, redact_frame
 from ui.state import get_engine
 
@@ -68,10 +70,18 @@ def incomplete(view: View) -> list[str]:
     return incomplete_months(records(view))
 
 
-@st.cache_data(max_entries=16, show_spinner="Scoring every person within their role…", hash_funcs=_SETTINGS)
-def segmentation(view: View, settings: SegmentSettings) -> pd.DataFrame:
-    """Segmentation before overrides (overrides change often and are applied on top, uncached)."""
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=_SETTINGS)
+def _segmentation(view: View, settings: SegmentSettings) -> pd.DataFrame:
     return segment(records(view), settings)
+
+
+def segmentation(view: View, settings: SegmentSettings) -> pd.DataFrame:
+    """Segmentation before overrides (overrides change often and are applied on top, uncached).
+
+    The spinner is the page's, in the reader's language: a cached function's own spinner text is fixed at import.
+    """
+    with st.spinner(_("Scoring every person within their role…")):
+        return _segmentation(view, settings)
 
 
 def overrides(view: View) -> pd.DataFrame:
@@ -118,16 +128,31 @@ def role_history(view: View, settings: SegmentSettings, role: str) -> pd.DataFra
     return monthly_history(team[team["role"] == role], settings, months=max(settings.trend_months, 12))
 
 
-@st.cache_data(max_entries=16, show_spinner="Matching coaches and coachees…", hash_funcs=_SETTINGS)
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=_SETTINGS)
+def _chains(segmented: pd.DataFrame, settings: ChainSettings, constraints: Constraints, language: str) -> ChainResult:
+    with speaking(language):  # the pairs' reasons, the gaps and the suggestions are sentences in this language
+        return match_chains(segmented, settings, constraints)
+
+
 def chains(segmented: pd.DataFrame, settings: ChainSettings, constraints: Constraints) -> ChainResult:
-    """The coaching chains for a segmentation (with overrides), cached on everything that changes them."""
-    return match_chains(segmented, settings, constraints)
+    """The coaching chains for a segmentation (with overrides), cached on everything that changes them.
+
+    The language is part of the key: a German session after an English one (or the other way round) gets its
+    own reasons, never the other's.
+    """
+    with st.spinner(_("Matching coaches and coachees…")):
+        return _chains(segmented, settings, constraints, current_language())
 
 
-@st.cache_data(max_entries=8, show_spinner="Comparing coached people with their uncoached peers…", hash_funcs=_SETTINGS)
+@st.cache_data(max_entries=8, show_spinner=False, hash_funcs=_SETTINGS)
+def _impact(view: View, pairs: pd.DataFrame, settings: ImpactSettings, language: str) -> ImpactResult:
+    with speaking(language):  # the skipped pairs' reasons and the leaderboard's notes are sentences
+        return estimate_from_records(records(view), pairs, settings)
+
+
 def impact(view: View, started: pd.DataFrame, settings: ImpactSettings, language: str) -> ImpactResult:
     """The coaching-impact estimate for the started pairs, cached on the data, the pairs, the settings and the
     language its notes and reasons are written in."""
-    del language  # cache key only: core writes in the language of the run (``speak_session_language``)
     pairs = started[["coach_id", "coachee_id", "start"]].astype(str).reset_index(drop=True)
-    return estimate_from_records(records(view), pairs, settings)
+    with st.spinner(_("Comparing coached people with their uncoached peers…")):
+        return _impact(view, pairs, settings, language)

@@ -6,9 +6,14 @@ import altair as alt
 import pandas as pd
 
 from core.scoring.metrics import MetricSpec
+from core.scoring.tiers import TIERS, tier_name
+from ui.i18n import _
 from ui.theme import TIER_COLOURS
 
-TIER_SCALE = alt.Scale(domain=["low", "core", "top"], range=TIER_COLOURS)
+
+def tier_scale() -> alt.Scale:
+    """The tiers' colours, keyed on their names in the reader's language (a chart's tier column holds those)."""
+    return alt.Scale(domain=[tier_name(t) for t in TIERS], range=TIER_COLOURS)
 
 
 def metric_axis(spec: MetricSpec | None) -> alt.Axis:
@@ -16,15 +21,18 @@ def metric_axis(spec: MetricSpec | None) -> alt.Axis:
     return alt.Axis(format=".0%" if spec is not None and spec.unit in ("%", "×") else ",.0f")
 
 
-def percentile_chart(rows: pd.DataFrame, *, title: str = "Percentile") -> alt.Chart:
-    """One person's monthly percentile within role as a line (0–100)."""
+def percentile_chart(rows: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+    """One person's monthly percentile within role as a line (0–100); the y axis is "Percentile" unless ``title``."""
     chart: alt.Chart = (
         alt.Chart(rows[["period", "percentile"]])
         .mark_line(point=True)
         .encode(
             x=alt.X("period:O", title=None),
-            y=alt.Y("percentile:Q", scale=alt.Scale(domain=[0, 100]), title=title),
-            tooltip=["period:O", alt.Tooltip("percentile:Q", format=".0f")],
+            y=alt.Y("percentile:Q", scale=alt.Scale(domain=[0, 100]), title=title or _("Percentile")),
+            tooltip=[
+                alt.Tooltip("period:O", title=_("Month")),
+                alt.Tooltip("percentile:Q", format=".0f", title=_("Percentile")),
+            ],
         )
         .properties(height=200)
     )

@@ -10,6 +10,7 @@ import streamlit as st
 from core.export import export_bytes
 from core.governance.audit import record, subject_ids
 from ui.auth import current_user
+from ui.i18n import _
 from ui.state import get_engine
 
 MIME = {
@@ -58,7 +59,7 @@ def table_downloads(
     ids = frame[id_column].tolist() if id_column in frame.columns else []
     for col, fmt in zip(columns, ("csv", "xlsx", "json"), strict=False):
         col.download_button(
-            f"Download {fmt.upper()}",
+            _("Download {format}").format(format=fmt.upper()),
             data=audited(
                 lambda fmt=fmt: export_bytes(frame, fmt, sheet=sheet),  # type: ignore[misc]
                 dataset_id=dataset_id,

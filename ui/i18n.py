@@ -96,6 +96,11 @@ def number(value: float, *, digits: int = 0) -> str:
     return formats.format_number(value, current_language(), digits=digits)
 
 
+def percent(share: float, *, digits: int = 0) -> str:
+    """A share (``0.19``) as this session's reader writes a percentage: ``19%`` / ``19 %``."""
+    return formats.format_percent(share, current_language(), digits=digits)
+
+
 def day(value: date) -> str:
     """A date as this session's reader writes it: ``13 Aug 2026`` / ``13.08.2026`` / ``13-08-2026``."""
     return formats.format_date(value, current_language())

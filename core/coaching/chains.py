@@ -76,11 +76,15 @@ import numpy.typing as npt
 import pandas as pd
 from ortools.graph.python import min_cost_flow
 
-from core.scoring.metrics import METRICS
+from core.i18n import N_, _, current, ngettext
+from core.scoring.metrics import METRICS, metric_name, number_text, percent_text
+from core.scoring.tiers import tier_name
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+
+STATUS_UNCONFIRMED = "to be confirmed"  # i18n: data (a coach-credit status code)
 
 
 @dataclass(frozen=True)
@@ -116,16 +120,18 @@ ROLE_ABOVE: Final[dict[str, str]] = {"SDR": "AE", "AE": "AM"}
 DEFAULT_CAPACITY: Final[dict[str, int]] = {"SDR": 3, "AE": 3, "AM": 3}
 
 FOCUS: Final[dict[str, str]] = {
-    "qualified_lead_rate": "qualifying leads",
-    "lead_rate": "booking more first meetings",
-    "qualification_efficiency": "targeting the right accounts",
-    "close_rate": "closing",
-    "quota_attainment": "deal size and pipeline for quota",
-    "revenue_per_month": "winning more and larger deals",
-    "upsell_rate": "growing existing accounts",
+    "qualified_lead_rate": N_("qualifying leads"),
+    "lead_rate": N_("booking more first meetings"),
+    "qualification_efficiency": N_("targeting the right accounts"),
+    "close_rate": N_("closing"),
+    "quota_attainment": N_("deal size and pipeline for quota"),
+    "revenue_per_month": N_("winning more and larger deals"),
+    "upsell_rate": N_("growing existing accounts"),
 }
-"""The coaching focus, in words, for a coachee whose weakest metric is the key (else the metric's label)."""
-FOCUS_FALLBACK: Final = "overall results"
+"""The coaching focus, in words, for a coachee whose weakest metric is the key (else the metric's label).
+
+English, marked: the matching writes it in the language core speaks (``core.i18n.speaking``)."""
+FOCUS_FALLBACK: Final = N_("overall results")
 
 COACH_METRIC: Final[dict[str, str]] = {"AE": "close_rate", "AM": "upsell_rate"}
 """The metric that makes a coach strong across roles (shown in the reason)."""
@@ -229,9 +235,11 @@ def parse_levels(text: str) -> tuple[str, ...]:
     names = [part.strip().lower() for part in re.split(r"[,;\s]+", text) if part.strip()]
     unknown = [name for name in names if name not in LEVEL_BY_ID]
     if unknown:
-        raise ValueError(f"'{unknown[0]}' is not a coaching level; use {', '.join(LEVEL_BY_ID)}.")
+        raise ValueError(
+            _("'{value}' is not a coaching level; use {items}.").format(value=unknown[0], items=", ".join(LEVEL_BY_ID))
+        )
     if not names:
-        raise ValueError(f"Name at least one coaching level: {', '.join(LEVEL_BY_ID)}.")
+        raise ValueError(_("Name at least one coaching level: {items}.").format(items=", ".join(LEVEL_BY_ID)))
     return tuple(level.id for level in LEVELS if level.id in names)
 
 
@@ -312,7 +320,7 @@ class ChainResult:
 
 def fit_formula() -> str:
     """The fit formula in plain words, as the page shows it."""
-    return (
+    return _(
         "fit = coach strength × (0.4 + 0.6 × coachee need), from 0 to 1: a strong coach is always a good "
         "match, and best where the coachee most needs it. AE → SDR: strength = the AE's close-rate "
         "percentile ÷ 100, need = 1 − the SDR's qualified-lead-rate percentile ÷ 100. AM → AE: strength = "
@@ -454,7 +462,7 @@ def _focus(pct: FloatArray, role: npt.NDArray[np.object_]) -> tuple[IntArray, np
     """Each person's weakest metric of their role (index into METRICS, −1 unknown) and its focus in words."""
     n = len(role)
     index = np.full(n, -1, dtype=np.int64)
-    words = np.full(n, FOCUS_FALLBACK, dtype=object)
+    words = np.full(n, _(FOCUS_FALLBACK), dtype=object)
     for r in sorted({str(v) for v in role}):
         columns = [k for k, spec in enumerate(METRICS) if spec.role == r]
         if not columns:
@@ -465,7 +473,11 @@ def _focus(pct: FloatArray, role: npt.NDArray[np.object_]) -> tuple[IntArray, np
         mine = (role == r) & np.isfinite(values).any(axis=1)
         chosen = np.asarray(columns, dtype=np.int64)[weakest]
         index[mine] = chosen[mine]
-        texts = np.array([FOCUS.get(METRICS[k].id, METRICS[k].label.lower()) for k in columns], dtype=object)
+        texts = np.array(
+            [_(FOCUS[METRICS[k].id]) if METRICS[k].id in FOCUS else metric_name(METRICS[k].label, in_sentence=True)
+             for k in columns],
+            dtype=object,
+        )  # fmt: skip
         words[mine] = texts[weakest][mine]
     return index, words
 
@@ -473,14 +485,20 @@ def _focus(pct: FloatArray, role: npt.NDArray[np.object_]) -> tuple[IntArray, np
 def _prepare(segmented: pd.DataFrame, excluded: frozenset[str], answers: Sequence[tuple[str, str]] = ()) -> _People:
     missing = [c for c in REQUIRED_COLUMNS if c not in segmented.columns]
     if missing:
-        raise ValueError(f"The segmentation lacks the column(s) {', '.join(missing)}; run the segmentation first.")
+        raise ValueError(
+            _("The segmentation lacks the column(s) {items}; run the segmentation first.").format(
+                items=", ".join(missing)
+            )
+        )
     frame = segmented.copy()
     frame["rep_id"] = _text(frame["rep_id"])
     if (frame["rep_id"] == "").any():
-        raise ValueError("Every person needs a rep_id to be matched.")
+        raise ValueError(_("Every person needs a rep_id to be matched."))
     duplicated = frame["rep_id"][frame["rep_id"].duplicated()]
     if len(duplicated):
-        raise ValueError(f"rep_id {duplicated.iloc[0]} appears more than once; each person needs one row.")
+        raise ValueError(
+            _("rep_id {value} appears more than once; each person needs one row.").format(value=duplicated.iloc[0])
+        )
     frame = frame.sort_values("rep_id", kind="stable").reset_index(drop=True)
     for column in ("name", "role", "team", "region", "manager", "tier"):
         frame[column] = _text(frame[column])
@@ -494,7 +512,7 @@ def _prepare(segmented: pd.DataFrame, excluded: frozenset[str], answers: Sequenc
     role = frame["role"].to_numpy(dtype=object)
     pct = np.column_stack([_pct(frame, spec.id) for spec in METRICS]) if n else np.empty((0, len(METRICS)))
     pct = np.where(_scored(frame, role), pct, np.nan)  # only the metrics the role is scored on count
-    strength, need, _ = _cross_role(frame, role, pct)
+    strength, need, _coach_raw = _cross_role(frame, role, pct)
     raw = np.column_stack([_numbers(frame, f"{spec.id}_raw") for spec in METRICS]) if n else pct.copy()
     focus_metric, focus = _focus(pct, role)
 
@@ -698,7 +716,7 @@ def _flow(
     solver.set_node_supply(sink, -n)
     status = solver.solve_max_flow_with_min_cost()
     if status != solver.OPTIMAL:  # pragma: no cover - integer capacities always solve
-        raise RuntimeError(f"The coaching match could not be solved (status {status}).")
+        raise RuntimeError(_("The coaching match could not be solved (status {status}).").format(status=status))
     middle = np.asarray(arc_ids)[n : n + len(a)]
     used = np.asarray(solver.flows(middle)) > 0
     match[a[used]] = b[used]
@@ -727,7 +745,7 @@ def _solve_level(
         return np.full(n, -1, dtype=np.int64)
     arcs = _arcs(coachee, coach, _candidates(people, level, coachee, coach, residual), forbidden, size)
     match = _flow(people, level, coachee, coach, residual, arcs, uncoached)
-    for _ in range(REPAIR_ROUNDS):
+    for _round in range(REPAIR_ROUNDS):
         left = np.flatnonzero(match < 0).astype(np.int64)
         room = residual - np.bincount(match[match >= 0], minlength=m)
         free = np.flatnonzero(room > 0).astype(np.int64)
@@ -786,21 +804,25 @@ def _lock_problem(
     """Why a lock cannot be kept, or "" when it can."""
     level = _level_of(str(people.role[c]), str(people.role[e]))
     if people.excluded[c] or people.excluded[e]:
-        return f"{_name(people, c if people.excluded[c] else e)} is excluded from matching"
+        return _("{name} is excluded from matching").format(name=_name(people, c if people.excluded[c] else e))
     if c == e:
-        return "nobody coaches themselves"
+        return _("nobody coaches themselves")
     if level is None:
-        return f"a {people.role[c]} does not coach a {people.role[e]} at any level"
+        return _("a {coach_role} does not coach a {coachee_role} at any level").format(
+            coach_role=people.role[c], coachee_role=people.role[e]
+        )
     if level.id not in levels:
-        return f"the {level.label} level is switched off"
+        return _("the {level} level is switched off").format(level=level.label)
     if people.willing[c] == "no":
-        return f"{_name(people, c)} said no to coaching"
+        return _("{name} said no to coaching").format(name=_name(people, c))
     if people.tier[e] == "low":
-        return f"{_name(people, e)} is in the low tier, where an HR conversation comes first"
+        return _("{name} is in the low tier, where an HR conversation comes first").format(name=_name(people, e))
     if (c, e) in forbidden:
-        return "the pair is also forbidden"
+        return _("the pair is also forbidden")
     if (e, level.id) in has_lock:
-        return f"{_name(people, e)} already has a locked coach at the {level.label} level"
+        return _("{name} already has a locked coach at the {level} level").format(
+            name=_name(people, e), level=level.label
+        )
     return ""
 
 
@@ -816,11 +838,25 @@ def _locks(
         about = frozenset({str(coachee_id)})
         if c is None or e is None:
             missing = coach_id if c is None else coachee_id
-            notes.append((f"The lock {coach_id} → {coachee_id} was not kept: {missing} is not in this data.", about))
+            notes.append(
+                (
+                    _("The lock {coach} → {coachee} was not kept: {missing} is not in this data.").format(
+                        coach=coach_id, coachee=coachee_id, missing=missing
+                    ),
+                    about,
+                )
+            )
             continue
         problem = _lock_problem(people, c, e, levels, forbidden, has_lock)
         if problem:
-            notes.append((f"The lock {_name(people, c)} → {_name(people, e)} was not kept: {problem}.", about))
+            notes.append(
+                (
+                    _("The lock {coach} → {coachee} was not kept: {problem}.").format(
+                        coach=_name(people, c), coachee=_name(people, e), problem=problem
+                    ),
+                    about,
+                )
+            )
             continue
         level = _level_of(str(people.role[c]), str(people.role[e]))
         assert level is not None
@@ -833,29 +869,38 @@ def _locks(
 
 
 def _percent(value: float) -> str:
-    return f"{value * 100:.0f}%" if abs(value) >= 0.1 else f"{value * 100:.1f}%"
+    return percent_text(value) if abs(value) >= 0.1 else percent_text(value, digits=1)
 
 
 def _ordinal(n: int) -> str:
+    """``3rd`` in English, ``3.`` in German, ``3e`` in Dutch."""
+    lang = current().language
+    if lang == "de":
+        return f"{n}."
+    if lang == "nl":
+        return f"{n}e"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
 def _value(metric: int, value: float) -> str:
     """A raw metric value as the reason shows it (a rate as a percentage, else one decimal)."""
-    return _percent(value) if METRICS[metric].unit == "%" else f"{value:,.1f}"
+    return _percent(value) if METRICS[metric].unit == "%" else number_text(value, digits=1)
 
 
 def _more_coaches(role: str, people_left: int, capacity: int, where: str) -> str:
     if capacity <= 0:
-        return f"{role} coaches have capacity 0: raise it to cover everyone {where}."
+        return _("{role} coaches have capacity 0: raise it to cover everyone {where}.").format(role=role, where=where)
     more = math.ceil(people_left / capacity)
-    noun = "coach" if more == 1 else "coaches"
-    return f"{more} more willing {role} {noun} with capacity {capacity} would cover everyone {where}."
+    return ngettext(
+        "{n} more willing {role} coach with capacity {capacity} would cover everyone {where}.",
+        "{n} more willing {role} coaches with capacity {capacity} would cover everyone {where}.",
+        more,
+    ).format(n=more, role=role, capacity=capacity, where=where)
 
 
 def _where(region: str) -> str:
-    return f"in {region}" if region else "without a region on file"
+    return _("in {region}").format(region=region) if region else _("without a region on file")
 
 
 def _medians(people: _People) -> FloatArray:
@@ -872,11 +917,15 @@ def _medians(people: _People) -> FloatArray:
 def _standing(people: _People, c: int) -> str:
     """The coach's place in their role: "3rd of 30" from the rank, else "top 8%", else the tier."""
     if people.tier[c] != "top":
-        return f"now {people.tier[c] or 'untiered'} tier"
+        return _("now {tier} tier").format(tier=tier_name(people.tier[c]) if people.tier[c] else _("untiered"))
     if math.isfinite(people.rank[c]) and people.role_size[c] > 0:
-        return f"{_ordinal(int(people.rank[c]))} of {int(people.role_size[c])}"
+        return _("{rank} of {size}").format(rank=_ordinal(int(people.rank[c])), size=int(people.role_size[c]))
     value = float(people.percentile[c])
-    return f"top {max(1, round(100 - value))}%" if math.isfinite(value) else "top tier"
+    return (
+        _("top {share}").format(share=percent_text(max(1, round(100 - value)) / 100))
+        if math.isfinite(value)
+        else _("top tier")
+    )
 
 
 def _coach_metric(people: _People, level: Level, c: int, e: int) -> int:
@@ -893,8 +942,9 @@ def _about_coach(people: _People, level: Level, c: int, e: int, medians: FloatAr
     metric = _coach_metric(people, level, c, e)
     if metric >= 0 and math.isfinite(people.raw[c, metric]):
         median = float(medians[metric])
-        versus = f" vs median {_value(metric, median)}" if math.isfinite(median) else ""
-        inside.append(f"{METRICS[metric].label.lower()} {_value(metric, float(people.raw[c, metric]))}{versus}")
+        versus = _(" vs median {median}").format(median=_value(metric, median)) if math.isfinite(median) else ""
+        name = metric_name(METRICS[metric].label, in_sentence=True)
+        inside.append(f"{name} {_value(metric, float(people.raw[c, metric]))}{versus}")
     return inside
 
 
@@ -902,11 +952,11 @@ def _coach_notes(people: _People, c: int) -> list[str]:
     """Aptitude, training and a just-risen caveat about a coach, where they apply."""
     notes = []
     if math.isfinite(people.aptitude[c]):
-        notes.append(f"coaching aptitude {people.aptitude[c]:.0f}/5")
+        notes.append(_("coaching aptitude {score}/5").format(score=f"{people.aptitude[c]:.0f}"))
     if people.trained[c]:
-        notes.append("coaching training done")
+        notes.append(_("coaching training done"))
     if people.just_risen[c] and people.tier[c] == "top":
-        notes.append("new to the top tier this window: check it holds")
+        notes.append(_("new to the top tier this window: check it holds"))
     return notes
 
 
@@ -917,20 +967,24 @@ def _reason(people: _People, pair: _Pair, medians: FloatArray, *, figures: bool 
     inside = _about_coach(people, level, c, e, medians) if figures else [str(people.role[c])]
     parts = [f"{_name(people, c)} ({', '.join(inside)})"]
     if people.team[c] == people.team[e] and people.team[e] >= 0:
-        parts.append(f"same team {people.cells['team'][e]}")
+        parts.append(_("same team {team}").format(team=people.cells["team"][e]))
     elif people.region[c] == people.region[e] and people.region[e] >= 0:
-        parts.append(f"same region {people.cells['region'][e]}")
+        parts.append(_("same region {region}").format(region=people.cells["region"][e]))
     else:
-        parts.append(f"other region ({people.cells['region'][c]})" if people.cells["region"][c] else "other team")
-    parts.append(f"focus: {people.focus[e]}")
+        parts.append(
+            _("other region ({region})").format(region=people.cells["region"][c])
+            if people.cells["region"][c]
+            else _("other team")
+        )
+    parts.append(_("focus: {focus}").format(focus=people.focus[e]))
     if figures:
         parts.extend(_coach_notes(people, c))
     if pair.coach_the_coaches:
-        parts.append("coach the coaches")
+        parts.append(_("coach the coaches"))
     if people.willing[c] != "yes":
-        parts.append(f"ask {_first_name(people, c)} first")
+        parts.append(_("ask {name} first").format(name=_first_name(people, c)))
     if pair.locked:
-        parts.append("locked by manager")
+        parts.append(_("locked by manager"))
     return " · ".join(parts)
 
 
@@ -954,12 +1008,14 @@ def _capacities(people: _People, settings: ChainSettings) -> IntArray:
 def _check(settings: ChainSettings) -> None:
     negative = [f"{k}: {v}" for k, v in {**settings.capacity, **settings.capacity_overrides}.items() if int(v) < 0]
     if negative:
-        raise ValueError(f"A capacity cannot be negative ({', '.join(negative)}).")
+        raise ValueError(_("A capacity cannot be negative ({items}).").format(items=", ".join(negative)))
     if not math.isfinite(settings.hours_per_coachee) or settings.hours_per_coachee < 0:
-        raise ValueError("Hours per coachee must be a number of 0 or more.")
+        raise ValueError(_("Hours per coachee must be a number of 0 or more."))
     unknown = [v for v in settings.levels or () if v not in LEVEL_BY_ID]
     if unknown:
-        raise ValueError(f"'{unknown[0]}' is not a coaching level; use {', '.join(LEVEL_BY_ID)}.")
+        raise ValueError(
+            _("'{value}' is not a coaching level; use {items}.").format(value=unknown[0], items=", ".join(LEVEL_BY_ID))
+        )
 
 
 def _levels(people: _People, settings: ChainSettings) -> tuple[str, ...]:
@@ -1049,13 +1105,32 @@ def _solve(
 def _no_coach_at_all(people: _People, coach_role: str, coachee_role: str) -> str:
     """Why a level has no eligible coach: nobody top-tier is willing, or there is no top-tier coach role."""
     tops = int(((people.role == coach_role) & (people.tier == "top") & ~people.excluded).sum())
-    whom = f"other {coachee_role}s" if coach_role == coachee_role else f"the {coachee_role}s"
+    same = coach_role == coachee_role
     if tops:
-        return (
-            f"No {coach_role} in the top tier is willing to coach {whom}: ask the top "
-            f"{coach_role}s who left coach_willing blank, or raise capacity."
+        sentence = (
+            _(
+                "No {coach_role} in the top tier is willing to coach other {coachee_role}s: ask the top {coach_role}s "
+                "who left coach_willing blank, or raise capacity."
+            )
+            if same
+            else _(
+                "No {coach_role} in the top tier is willing to coach the {coachee_role}s: ask the top {coach_role}s "
+                "who left coach_willing blank, or raise capacity."
+            )
         )
-    return f"There is no top-tier {coach_role} to coach {whom}: until there is, their managers coach them."
+    else:
+        sentence = (
+            _(
+                "There is no top-tier {coach_role} to coach other {coachee_role}s: until there is, their managers "
+                "coach them."
+            )
+            if same
+            else _(
+                "There is no top-tier {coach_role} to coach the {coachee_role}s: until there is, their managers "
+                "coach them."
+            )
+        )
+    return sentence.format(coach_role=coach_role, coachee_role=coachee_role)
 
 
 def _names(people: _People, positions: IntArray) -> str:
@@ -1067,7 +1142,8 @@ def _names(people: _People, positions: IntArray) -> str:
     order = [int(i) for i in ranked]
     names = [_name(people, i) for i in order[:INVITE_NAMES]]
     more = len(order) - len(names)
-    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+    listed = ", ".join(names)
+    return _("{names} and {n} more").format(names=listed, n=more) if more > 0 else listed
 
 
 @dataclass(frozen=True)
@@ -1102,21 +1178,28 @@ def _gap(
             return _Gap(
                 level.id,
                 names,
-                f"The {level.label} level is off: switch it on, and {names} could coach them.",
-                f"Switch on the {level.label} level: {len(free)} top {level.coach_role}"
-                f"{'' if len(free) == 1 else 's'} could coach the core {role}s without a peer coach.",
+                _("The {level} level is off: switch it on, and {names} could coach them.").format(
+                    level=level.label, names=names
+                ),
+                ngettext(
+                    "Switch on the {level} level: {n} top {coach_role} could coach the core {role}s without a "
+                    "peer coach.",
+                    "Switch on the {level} level: {n} top {coach_role}s could coach the core {role}s without a "
+                    "peer coach.",
+                    len(free),
+                ).format(level=level.label, n=len(free), coach_role=level.coach_role, role=role),
             )
         invite = _names(people, free[people.willing[free] == ""])
         if all((int(c), i) in forbidden for c in free):
-            why = (
-                f"The {level.coach_role} coaches with room left are ruled out for this person by a manager's edit: "
-                f"lift one, or add a willing {level.coach_role} coach {_where(region)}."
-            )
+            why = _(
+                "The {role} coaches with room left are ruled out for this person by a manager's edit: lift one, or "
+                "add a willing {role} coach {where}."
+            ).format(role=level.coach_role, where=_where(region))
         else:
-            why = (
-                f"No {level.coach_role} coach with room left was among this person's candidates: lock a pair by "
-                f"hand, or raise a {level.coach_role} coach's capacity {_where(region)}."
-            )
+            why = _(
+                "No {role} coach with room left was among this person's candidates: lock a pair by hand, or raise "
+                "a {role} coach's capacity {where}."
+            ).format(role=level.coach_role, where=_where(region))
         return _Gap(level.id, invite, why, "")
     for level in covering:
         if (pool & (people.role == level.coach_role)).any():
@@ -1156,8 +1239,14 @@ def _explain_unmatched(
             level, region = LEVEL_BY_ID[gap.level], str(regions[i])
             default = _role_capacity(settings, level.coach_role)
             suggestion = _more_coaches(level.coach_role, short[(gap.level, region)], default, _where(region))
-            off = "" if level.id in levels else f"The {level.label} level is off and its coaches are at capacity; "
-            why = (off or f"Every {level.coach_role} coach is at capacity; ") + suggestion
+            if level.id in levels:
+                why = _("Every {role} coach is at capacity; {suggestion}").format(
+                    role=level.coach_role, suggestion=suggestion
+                )
+            else:
+                why = _("The {level} level is off and its coaches are at capacity; {suggestion}").format(
+                    level=level.label, suggestion=suggestion
+                )
         rows.append(
             {
                 "rep_id": people.ids[i],
@@ -1187,32 +1276,44 @@ def _closing_suggestions(
     out: list[tuple[str, frozenset[str]]] = []
     if state.ctc_left:
         count = len(state.ctc_left)
-        noun = "AE who coaches" if count == 1 else "AEs who coach"
         out.append(
             (
-                f"{count} top {noun} SDRs have no AM coach: the AM capacity went to the core AEs first; "
-                f"raise AM capacity to coach the coaches.",
+                ngettext(
+                    "{n} top AE who coaches SDRs have no AM coach: the AM capacity went to the core AEs first; "
+                    "raise AM capacity to coach the coaches.",
+                    "{n} top AEs who coach SDRs have no AM coach: the AM capacity went to the core AEs first; "
+                    "raise AM capacity to coach the coaches.",
+                    count,
+                ).format(n=count),
                 state.ctc_left,
             )
         )
     asked = [p for p in state.pairs if people.willing[p.coach] != "yes"]
     if asked:
         coaches = {p.coach for p in asked}
-        noun = "coach has" if len(coaches) == 1 else "coaches have"
         out.append(
             (
-                f"{len(coaches)} {noun} not said yes to coaching yet: their pairs are invitations — ask them first "
-                "(see the invitation list) and record the answer.",
+                ngettext(
+                    "{n} coach has not said yes to coaching yet: their pairs are invitations — ask them first "
+                    "(see the invitation list) and record the answer.",
+                    "{n} coaches have not said yes to coaching yet: their pairs are invitations — ask them first "
+                    "(see the invitation list) and record the answer.",
+                    len(coaches),
+                ).format(n=len(coaches)),
                 _ids(people, [i for p in asked for i in (p.coach, p.coachee)]),
             )
         )
     if len(unsteady):
         count = len(unsteady)
-        noun = "person is" if count == 1 else "people are"
         out.append(
             (
-                f"{count} top-tier {noun} not proposed as coaches because they were low or near the low cut-off in "
-                "the previous window: once the top tier holds, they can coach.",
+                ngettext(
+                    "{n} top-tier person is not proposed as coaches because they were low or near the low cut-off "
+                    "in the previous window: once the top tier holds, they can coach.",
+                    "{n} top-tier people are not proposed as coaches because they were low or near the low cut-off "
+                    "in the previous window: once the top tier holds, they can coach.",
+                    count,
+                ).format(n=count),
                 _ids(people, unsteady),
             )
         )
@@ -1354,20 +1455,24 @@ def _manager_frame(people: _People, pairs: list[_Pair], levels: Sequence[str], s
     managers = frame["manager"].to_numpy(dtype=object)
     external = {str(k): " ".join(str(v).split()) for k, v in settings.external_coaches.items() if str(v).strip()}
     if "am-am" not in levels:
-        gap = "The AM → AM level is off"
+        gap = _("The AM → AM level is off")
     else:
         tops = ((people.role == "AM") & (people.tier == "top") & ~people.excluded).any()
-        gap = "No top-tier AM had room to coach them" if tops else "There is no top-tier AM to coach other AMs"
+        gap = _("No top-tier AM had room to coach them") if tops else _("There is no top-tier AM to coach other AMs")
     rows = []
     for i in core_am:
         name, boss = external.get(str(people.ids[i]), ""), str(managers[i])
         if name:
-            coach, why = f"external coach: {name}", f"{gap}: an external coach, {name}, coaches them."
+            coach = _("external coach: {name}").format(name=name)
+            why = _("{gap}: an external coach, {name}, coaches them.").format(gap=gap, name=name)
         elif boss:
-            coach = f"manager (fallback): {boss}"
-            why = f"{gap}: name an external coach; until then their manager, {boss}, coaches them."
+            coach = _("manager (fallback): {name}").format(name=boss)
+            why = _("{gap}: name an external coach; until then their manager, {name}, coaches them.").format(
+                gap=gap, name=boss
+            )
         else:
-            coach, why = "external coach: to be named", f"{gap}, and no manager is on file: name an external coach."
+            coach = _("external coach: to be named")
+            why = _("{gap}, and no manager is on file: name an external coach.").format(gap=gap)
         rows.append(
             {
                 "rep_id": people.ids[i],
@@ -1401,7 +1506,8 @@ def coach_credit(result: ChainResult) -> pd.DataFrame:
             "levels": [", ".join(level_label(v) for v in str(text).split(", ") if v) for text in load["levels"]],
             "coachees": load["coachees"].astype(np.int64),
             "hours_per_month": load["hours"].astype(np.float64),
-            "status": np.where(load["ask_first"].astype(bool), "to be confirmed", "agreed"),
+            # i18n: data — status codes; the page shows them in the reader's words
+            "status": np.where(load["ask_first"].astype(bool), STATUS_UNCONFIRMED, "agreed"),
         },
         columns=list(CREDIT_COLUMNS),
     )
@@ -1459,8 +1565,8 @@ def match_chains(
         unmatched=pd.DataFrame(unmatched_rows, columns=list(UNMATCHED_COLUMNS)).reset_index(drop=True),
         manager_coached=_manager_frame(people, state.pairs, levels, settings).reset_index(drop=True),
         load=_load_frame(people, state.pairs, eligible, capacity, settings).reset_index(drop=True),
-        suggestions=[text for text, _ in suggestions],
-        suggestion_about=tuple(about for _, about in suggestions),
+        suggestions=[text for text, _about in suggestions],
+        suggestion_about=tuple(about for _text, about in suggestions),
         plain_reasons=plain_reasons,
         invitations=_invitations_frame(people, state.pairs, settings.hours_per_coachee),
         levels=levels,

@@ -45,6 +45,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core.i18n import N_, _, current
 from core.months import month_indices, window_periods
 from core.schema import PERSON_COLUMNS, REQUIRED_COLUMNS, ROLES
 
@@ -74,24 +75,25 @@ class MetricSpec:
 
 
 METRICS: Final[tuple[MetricSpec, ...]] = (
-    MetricSpec("lead_rate", "SDR", "Lead rate", "per month", 0.3),
-    MetricSpec("qualified_lead_rate", "SDR", "Qualified-lead rate", "%", 0.4),
-    MetricSpec("qualification_efficiency", "SDR", "Qualification efficiency", "%", 0.3),
-    MetricSpec("close_rate", "AE", "Close rate", "%", 0.6),
-    MetricSpec("quota_attainment", "AE", "Quota attainment", "%", 0.4),
-    MetricSpec("revenue_per_month", "AE", "Won revenue per month", "money per month", 0.4),
-    MetricSpec("upsell_rate", "AM", "Upsell rate", "%", 1.0),
+    MetricSpec("lead_rate", "SDR", N_("Lead rate"), "per month", 0.3),
+    MetricSpec("qualified_lead_rate", "SDR", N_("Qualified-lead rate"), "%", 0.4),
+    MetricSpec("qualification_efficiency", "SDR", N_("Qualification efficiency"), "%", 0.3),
+    MetricSpec("close_rate", "AE", N_("Close rate"), "%", 0.6),
+    MetricSpec("quota_attainment", "AE", N_("Quota attainment"), "%", 0.4),
+    MetricSpec("revenue_per_month", "AE", N_("Won revenue per month"), "money per month", 0.4),  # i18n: data
+    MetricSpec("upsell_rate", "AM", N_("Upsell rate"), "%", 1.0),
 )
 """Every metric, in display order (SDR, AE, AM; within a role, by importance).
 
 An AE is scored on close rate and *either* quota attainment *or* won revenue per month (see
 :func:`metric_sets`), so each of a role's :func:`metric_sets` has default weights adding up to 1.
+A label is English, marked for translation: show it as ``_(spec.label)`` (:func:`metric_name`).
 """
 
 QUOTA_METRIC: Final = "quota_attainment"
 NO_QUOTA_METRIC: Final = "revenue_per_month"
 """Won revenue per active month takes quota attainment's place when not every AE has a quota."""
-NO_QUOTA_NOTE: Final = (
+NO_QUOTA_NOTE: Final = N_(
     "not every AE has a quota in this window, so won revenue per month takes quota attainment's place"
 )
 
@@ -147,7 +149,7 @@ def metrics_for(role: str) -> tuple[MetricSpec, ...]:
         ValueError: For a role other than SDR, AE or AM.
     """
     if role not in ROLES:
-        raise ValueError(f"Unknown role '{role}': expected one of {', '.join(ROLES)}.")
+        raise ValueError(_("Unknown role '{role}': expected one of {items}.").format(role=role, items=", ".join(ROLES)))
     return tuple(spec for spec in METRICS if spec.role == role)
 
 
@@ -196,19 +198,31 @@ def parse_weights(text: str) -> dict[str, float]:
         name, sep, value = part.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not name:
-            raise ValueError(f"Write each weight as metric=number, e.g. close_rate=0.6; '{part}' is not.")
+            raise ValueError(
+                _("Write each weight as metric=number, e.g. close_rate=0.6; '{part}' is not.").format(part=part)
+            )
         if name not in known:
-            raise ValueError(f"Unknown metric '{name}': choose from {', '.join(spec.id for spec in METRICS)}.")
+            raise ValueError(
+                _("Unknown metric '{name}': choose from {items}.").format(
+                    name=name, items=", ".join(spec.id for spec in METRICS)
+                )
+            )
         if name in weights:
-            raise ValueError(f"The weight for {name} is given twice; give it once.")
+            raise ValueError(_("The weight for {name} is given twice; give it once.").format(name=name))
         try:
             number = float(value.replace(",", "."))
         except ValueError:
-            raise ValueError(f"The weight for {name} must be a number; '{value}' is not.") from None
+            raise ValueError(
+                _("The weight for {name} must be a number; '{value}' is not.").format(name=name, value=value)
+            ) from None
         if not math.isfinite(number):
-            raise ValueError(f"The weight for {name} must be a finite number; '{value}' is not.")
+            raise ValueError(
+                _("The weight for {name} must be a finite number; '{value}' is not.").format(name=name, value=value)
+            )
         if number < 0:
-            raise ValueError(f"The weight for {name} must not be negative; it is {value}.")
+            raise ValueError(
+                _("The weight for {name} must not be negative; it is {value}.").format(name=name, value=value)
+            )
         weights[name] = number
     return weights
 
@@ -321,9 +335,13 @@ def _month_weighted_mean(raw: FloatArray, months: IntArray, applies: BoolArray) 
 def _check_input(records: pd.DataFrame) -> None:
     missing = [c for c in _INPUT_COLUMNS if c not in records.columns]
     if missing:
-        raise ValueError(f"The records lack the column(s) {', '.join(missing)}; metrics need the canonical table.")
+        raise ValueError(
+            _("The records lack the column(s) {items}; metrics need the canonical table.").format(
+                items=", ".join(missing)
+            )
+        )
     if records["period"].isna().any():
-        raise ValueError("Some records have no period; every row needs its month as YYYY-MM.")
+        raise ValueError(_("Some records have no period; every row needs its month as YYYY-MM."))
 
 
 @dataclass(frozen=True)
@@ -369,7 +387,7 @@ def _window_rows(records: pd.DataFrame, window: int | None, end: str | None) -> 
     chosen = month_indices(window_periods(unique_text, window, end))
     keep = np.flatnonzero(np.isin(unique_month, chosen)[period_codes])
 
-    rep_codes, _ = pd.factorize(records["rep_id"].to_numpy()[keep], sort=True)
+    rep_codes, _uniques = pd.factorize(records["rep_id"].to_numpy()[keep], sort=True)
     months_of_row = unique_month[period_codes[keep]]
     order = np.lexsort((months_of_row, rep_codes))
     rep = rep_codes[order].astype(np.int64)
@@ -389,7 +407,9 @@ def _window_rows(records: pd.DataFrame, window: int | None, end: str | None) -> 
     if people["role"].isna().any():
         unknown.append("(blank)")
     if unknown:
-        raise ValueError(f"Unknown role(s) {', '.join(unknown)}: every person needs SDR, AE or AM.")
+        raise ValueError(
+            _("Unknown role(s) {items}: every person needs SDR, AE or AM.").format(items=", ".join(unknown))
+        )
     return rows, people
 
 
@@ -583,7 +603,9 @@ def score_replicates(
     resolved = check_weights(weights)
     draws = np.asarray(draws, dtype=np.int64)
     if draws.ndim != 2 or draws.shape[1] != len(records):
-        raise ValueError(f"Draws need one row position per record in each resample; got shape {draws.shape}.")
+        raise ValueError(
+            _("Draws need one row position per record in each resample; got shape {shape}.").format(shape=draws.shape)
+        )
     people, by_role = _evaluate_replicates(records, draws)
     groups = draws.shape[0]
     score = np.full((groups, len(people)), np.nan)
@@ -694,21 +716,35 @@ def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     resolved = default_weights()
     for name, value in (weights or {}).items():
         if name not in resolved:
-            raise ValueError(f"Unknown metric '{name}': choose from {', '.join(resolved)}.")
+            raise ValueError(
+                _("Unknown metric '{name}': choose from {items}.").format(name=name, items=", ".join(resolved))
+            )
         number = float(value)
         if not math.isfinite(number) or number < 0:
-            raise ValueError(f"The weight for {name} must be a number of 0 or more; it is {value}.")
+            raise ValueError(
+                _("The weight for {name} must be a number of 0 or more; it is {value}.").format(name=name, value=value)
+            )
         resolved[name] = number
     for role in ROLES:
         sets = metric_sets(role)
         for position, specs in enumerate(sets):
             if sum(resolved[spec.id] for spec in specs) <= 0:
-                which = "" if len(sets) == 1 else (" with a quota" if position == 0 else " without a quota")
-                names = ", ".join(spec.id for spec in specs)
-                raise ValueError(
-                    f"The {role} weights add up to 0 for {role}s{which} ({names}); "
-                    f"give at least one of them a weight above 0."
-                )
+                if len(sets) == 1:
+                    sentence = _(
+                        "The {role} weights add up to 0 for {role}s ({names}); give at least one of them a weight "
+                        "above 0."
+                    )
+                elif position == 0:
+                    sentence = _(
+                        "The {role} weights add up to 0 for {role}s with a quota ({names}); give at least one of them "
+                        "a weight above 0."
+                    )
+                else:
+                    sentence = _(
+                        "The {role} weights add up to 0 for {role}s without a quota ({names}); give at least one of "
+                        "them a weight above 0."
+                    )
+                raise ValueError(sentence.format(role=role, names=", ".join(spec.id for spec in specs)))
     return resolved
 
 
@@ -897,14 +933,14 @@ def without_quota_text(names: Sequence[str], *, others: int = 0, shown: int = 5)
     """
     parts = list(names[:shown])
     if len(names) > shown:
-        parts[-1] += f" and {len(names) - shown} more"
+        parts[-1] = _("{names} and {n} more").format(names=parts[-1], n=number_text(len(names) - shown))
     if others:
-        tail = f"{others} in other teams"
+        tail = _("{n} in other teams").format(n=number_text(others))
         if parts:
-            parts[-1] += f" and {tail}"
+            parts[-1] = _("{names} and {rest}").format(names=parts[-1], rest=tail)
         else:
             parts.append(tail)
-    return f"AEs without a quota in this window: {', '.join(parts)}."
+    return _("AEs without a quota in this window: {names}.").format(names=", ".join(parts))
 
 
 def weights_text(shares: Mapping[str, float]) -> str:
@@ -921,10 +957,12 @@ def scored_on_text(used: Mapping[str, Mapping[str, float]]) -> list[str]:
     labels = {spec.id: spec.label for spec in METRICS}
     lines: list[str] = []
     for role, shares in used.items():
-        parts = ", ".join(f"{labels[m][:1].lower()}{labels[m][1:]} {share * 100:.0f}%" for m, share in shares.items())
-        line = f"{role}: {parts or 'no metric with a value'}"
+        parts = ", ".join(
+            f"{metric_name(labels[m], in_sentence=True)} {percent_text(share)}" for m, share in shares.items()
+        )
+        line = f"{role}: {parts or _('no metric with a value')}"
         if NO_QUOTA_METRIC in shares:
-            line += f" — {NO_QUOTA_NOTE}"
+            line += f" — {_(NO_QUOTA_NOTE)}"
         lines.append(line)
     return lines
 
@@ -952,11 +990,56 @@ def metric_refs(medians: pd.DataFrame, role: str, metric: str) -> tuple[float, f
 def format_value(spec: MetricSpec, value: float) -> str:
     """A metric value as people read it: ``41.0%``, ``22.0 per month``, ``48,250 per month``; ``n/a`` when missing."""
     if value is None or value != value:  # NaN
-        return "n/a"
-    if spec.unit == "money per month":  # one currency, whichever the file uses: no symbol
-        return f"{value:,.0f} per month"
+        return _("n/a")
+    if spec.unit == "money per month":  # i18n: data — one currency, whichever the file uses: no symbol
+        return _("{value} per month").format(value=number_text(value))
     if spec.unit == "%":
-        return f"{value * 100:.1f}%"
+        return percent_text(value, digits=1)
     if spec.unit == "×":
-        return f"{value * 100:.0f}%"
+        return percent_text(value)
+    if spec.unit == "per month":
+        return _("{value} per month").format(value=number_text(value, digits=1, grouped=False))
     return f"{value:.1f} {spec.unit}"
+
+
+def metric_name(label: str, *, in_sentence: bool = False) -> str:
+    """A metric's label in the language core speaks now; ``in_sentence`` starts it lower case where the language does.
+
+    ``metric_name("Close rate", in_sentence=True)`` is ``close rate``, ``Abschlussquote`` (German nouns keep
+    their capital), ``sluitingspercentage``.
+    """
+    name = _(label)
+    if in_sentence and current().language != "de":
+        return name[:1].lower() + name[1:]
+    return name
+
+
+def number_text(value: float, *, digits: int = 0, grouped: bool = True) -> str:
+    """A number in a sentence of the language core speaks now: ``1,234.5`` / ``1.234,5``.
+
+    English keeps the text it always had (``grouped=False`` writes ``1234.5``, as those sentences did);
+    German and Dutch group thousands through Babel (:mod:`core.i18n.formats`).
+    """
+    lang = current().language
+    if lang == "en":
+        return f"{value:,.{digits}f}" if grouped else f"{value:.{digits}f}"
+    from core.i18n.formats import format_number  # Babel: loaded only when a sentence needs it
+
+    return format_number(value, lang, digits=digits)
+
+
+def signed_text(value: float, *, digits: int = 1) -> str:
+    """A signed number in a sentence (``+3.2``, ``−1,5``): the sign always written."""
+    if current().language == "en":
+        return f"{value:+.{digits}f}"
+    return ("+" if value >= 0 else "−") + number_text(abs(value), digits=digits)
+
+
+def percent_text(share: float, *, digits: int = 0) -> str:
+    """A share (``0.41``) as a percentage in a sentence: ``41%`` (en, nl), ``41 %`` (de)."""
+    lang = current().language
+    if lang == "en":
+        return f"{share * 100:.{digits}f}%"
+    from core.i18n.formats import format_percent
+
+    return format_percent(share, lang, digits=digits)

@@ -12,20 +12,35 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.i18n import N_, _, current, ngettext
 from core.months import window_periods
 from core.schema import ROLE_NAMES, ROLES
 from core.scoring.metrics import (
     METRICS,
+    MetricSpec,
     format_value,
+    metric_name,
     metric_refs,
     metrics_with_values,
+    number_text,
     role_medians,
     score_people,
     score_replicates,
     scored_on,
+    signed_text,
     weights_text,
 )
-from core.scoring.tiers import PRESETS, Cutoffs, assign_tiers, borderline, persistence, score_history, trend
+from core.scoring.tiers import (
+    PRESETS,
+    Cutoffs,
+    assign_tiers,
+    borderline,
+    persistence,
+    score_history,
+    tier_name,
+    trend,
+    trend_name,
+)
 
 IDENTITY = ["rep_id", "name", "role", "team", "region", "manager", "coach_willing"]
 
@@ -99,16 +114,33 @@ def incomplete_note(records: pd.DataFrame, settings: SegmentSettings) -> str:
     people = records.groupby("period")["rep_id"].nunique()
     complete = str(sorted(set(records["period"].astype(str)) - set(dropped))[-1])
     first = dropped[0]
-    held = f"{int(people[first]):,} {'person' if int(people[first]) == 1 else 'people'}"
+    count = int(people[first])
+    held = ngettext("{n} person", "{n} people", count).format(n=number_text(count))
+    values = {
+        "month": _month(first),
+        "held": held,
+        "count": number_text(int(people[complete])),
+        "complete": _month(complete),
+    }
     if settings.include_incomplete:
-        return (
-            f"{first} holds {held} against {int(people[complete]):,} in {complete} and looks incomplete; "
-            "it is included in the window as you chose."
-        )
-    return (
-        f"{first} holds {held} against {int(people[complete]):,} in {complete} and looks incomplete, "
-        f"so the window ends at {complete}; include it if the month is complete."
-    )
+        return _(
+            "{month} holds {held} against {count} in {complete} and looks incomplete; it is included in the "
+            "window as you chose."
+        ).format(**values)
+    return _(
+        "{month} holds {held} against {count} in {complete} and looks incomplete, so the window ends at "
+        "{complete}; include it if the month is complete."
+    ).format(**values)
+
+
+def _month(period: str) -> str:
+    """A ``YYYY-MM`` month in a sentence: as it is in English (as always), with its name in German and Dutch."""
+    lang = current().language
+    if lang == "en":
+        return period
+    from core.i18n.formats import format_month
+
+    return format_month(period, lang)
 
 
 def complete_records(records: pd.DataFrame, settings: SegmentSettings) -> pd.DataFrame:
@@ -143,11 +175,11 @@ def segment(
     settings = settings or SegmentSettings()
     weights = _weights(settings)
     if records.empty:
-        raise ValueError("There are no rows to segment.")
+        raise ValueError(_("There are no rows to segment."))
     records = complete_records(records, settings)
     scored = score_people(records, window=settings.window, weights=weights)
     if scored.empty:
-        raise ValueError("Nobody has activity in the chosen window; choose a longer window.")
+        raise ValueError(_("Nobody has activity in the chosen window; choose a longer window."))
     tiers = assign_tiers(scored, settings.cutoffs)
     used = {role: weights_text(shares) for role, shares in scored_on(scored, weights).items()}
     tiers["scored_on"] = tiers["role"].map(used)
@@ -242,11 +274,11 @@ def _flag_text(frame: pd.DataFrame) -> pd.Series:
     parts = [
         np.where(frame["overridden"], "overridden", ""),
         np.where(frame["borderline"], "borderline", ""),
-        np.where(frame["tie_at_boundary"], "tie at cut-off", ""),
+        np.where(frame["tie_at_boundary"], "tie at cut-off", ""),  # i18n: data (flag codes; pages show them translated)
         np.where(frame["persistent_low"], "persistent low", ""),
         np.where(frame["trend"].isin(["improving", "declining"]), frame["trend"], ""),
         np.where(frame["small_sample"], "small sample", ""),
-        np.where(~frame["meaningful"].astype(bool), "role too small", ""),
+        np.where(~frame["meaningful"].astype(bool), "role too small", ""),  # i18n: data
     ]
     text = np.full(len(frame), "", dtype=object)
     for part in parts:
@@ -279,42 +311,84 @@ def explain(person: pd.Series, medians: pd.DataFrame, role_size: int) -> list[st
     """
     role = str(person["role"])
     lines = [
-        f"{person['name']} is in the **{person['tier']}** tier: score {person['score']:.0f} of 100, "
-        f"percentile {person['percentile']:.0f} among {role_size} {ROLE_NAMES[role]}s "
-        f"(rank {int(person['rank'])})."
+        _(
+            "{name} is in the **{tier}** tier: score {score} of 100, percentile {percentile} among {n} {role}s "
+            "(rank {rank})."
+        ).format(
+            name=person["name"],
+            tier=tier_name(person["tier"]),
+            score=number_text(float(person["score"]), grouped=False),
+            percentile=number_text(float(person["percentile"]), grouped=False),
+            n=number_text(role_size, grouped=False),
+            role=_(ROLE_NAMES[role]),
+            rank=number_text(int(person["rank"]), grouped=False),
+        )
     ]
     if person.get("overridden"):
         lines.append(
-            f"Tier set by {person['override_by']} (computed: {person['tier_computed']}): {person['override_reason']}"
+            _("Tier set by {by} (computed: {computed}): {reason}").format(
+                by=person["override_by"], computed=tier_name(person["tier_computed"]), reason=person["override_reason"]
+            )
         )
     for spec in metrics_with_values(medians, role):
-        value = person.get(f"{spec.id}_raw")
-        adjusted = person.get(spec.id)
-        median, top_quartile = metric_refs(medians, role, spec.id)
-        raw_value = float(value) if value is not None and not pd.isna(value) else float("nan")
-        better = "above" if raw_value > median else "below" if raw_value < median else "at"
-        shrink = ""
-        adjusted_value = float(adjusted) if adjusted is not None and not pd.isna(adjusted) else float("nan")
-        if not pd.isna(raw_value) and not pd.isna(adjusted_value) and abs(raw_value - adjusted_value) > 1e-9:
-            shrink = f"; adjusted for sample size: {format_value(spec, adjusted_value)}"
-        pct = person.get(f"{spec.id}_pct")
-        pct_text = f"percentile {float(pct):.0f}" if pct is not None and not pd.isna(pct) else "no percentile"
-        value_text, median_text = format_value(spec, raw_value), format_value(spec, median)
-        lines.append(
-            f"{spec.label}: {value_text} — {better} the role median of {median_text}; "
-            f"top quartile from {format_value(spec, top_quartile)} ({pct_text}{shrink})."
-        )
+        lines.append(_metric_line(person, spec, *metric_refs(medians, role, spec.id)))
     if person.get("borderline"):
-        lines.append("Borderline: with other months drawn, the tier often changes — review before acting.")
+        lines.append(_("Borderline: with other months drawn, the tier often changes — review before acting."))
     if person.get("persistent_low"):
         lines.append(
-            f"Persistent: low in {int(person['low_windows'])} of the last {int(person['windows_seen'])} windows."
+            _("Persistent: low in {low} of the last {seen} windows.").format(
+                low=number_text(int(person["low_windows"])), seen=number_text(int(person["windows_seen"]))
+            )
         )
     if person.get("trend") in ("improving", "declining"):
-        lines.append(f"Trend: {person['trend']} ({person['slope']:+.1f} percentile points per month).")
+        lines.append(
+            _("Trend: {trend} ({slope} percentile points per month).").format(
+                trend=trend_name(person["trend"]), slope=signed_text(float(person["slope"]))
+            )
+        )
     if not person.get("meaningful", True):
-        lines.append("Fewer than 5 people share this role: the tier is not meaningful.")
+        lines.append(_("Fewer than 5 people share this role: the tier is not meaningful."))
     return lines
+
+
+def _metric_line(person: pd.Series, spec: MetricSpec, median: float, top_quartile: float) -> str:
+    """One metric of a person against the role's median and top quartile, for :func:`explain`."""
+    value = person.get(f"{spec.id}_raw")
+    adjusted = person.get(spec.id)
+    raw_value = float(value) if value is not None and not pd.isna(value) else float("nan")
+    shrink = ""
+    adjusted_value = float(adjusted) if adjusted is not None and not pd.isna(adjusted) else float("nan")
+    if not pd.isna(raw_value) and not pd.isna(adjusted_value) and abs(raw_value - adjusted_value) > 1e-9:
+        shrink = _("; adjusted for sample size: {value}").format(value=format_value(spec, adjusted_value))
+    pct = person.get(f"{spec.id}_pct")
+    pct_text = (
+        _("percentile {value}").format(value=number_text(float(pct), grouped=False))
+        if pct is not None and not pd.isna(pct)
+        else _("no percentile")
+    )
+    if raw_value > median:
+        sentence = _(
+            "{metric}: {value} — above the role median of {median}; top quartile from {top_quartile} "
+            "({percentile}{adjusted})."
+        )
+    elif raw_value < median:
+        sentence = _(
+            "{metric}: {value} — below the role median of {median}; top quartile from {top_quartile} "
+            "({percentile}{adjusted})."
+        )
+    else:
+        sentence = _(
+            "{metric}: {value} — at the role median of {median}; top quartile from {top_quartile} "
+            "({percentile}{adjusted})."
+        )
+    return sentence.format(
+        metric=metric_name(spec.label),
+        value=format_value(spec, raw_value),
+        median=format_value(spec, median),
+        top_quartile=format_value(spec, top_quartile),
+        percentile=pct_text,
+        adjusted=shrink,
+    )
 
 
 EXPORT_COLUMNS = [
@@ -373,6 +447,29 @@ FLAG_COLUMNS: dict[str, str] = {
     "small sample": "small_sample",
 }
 """The flags a person can carry, by the label a reader filters on, and the column that holds each."""
+
+FLAG_WORDS: dict[str, str] = {
+    "overridden": N_("overridden"),
+    "borderline": N_("borderline"),
+    "tie at cut-off": N_("tie at cut-off"),
+    "persistent low": N_("persistent low"),
+    "improving": N_("improving"),
+    "declining": N_("declining"),
+    "small sample": N_("small sample"),
+    "role too small": N_("role too small"),
+}
+"""Every word of the ``flags`` text, as the data (and its exports) hold it; :func:`flag_name` translates one."""
+
+
+def flag_name(flag: str) -> str:
+    """One flag (``"persistent low"``) in the language core speaks now; other text as given."""
+    return _(FLAG_WORDS[flag]) if flag in FLAG_WORDS else flag
+
+
+def flags_text(flags: object) -> str:
+    """A ``flags`` cell (``"borderline, small sample"``) in the language core speaks now."""
+    text = "" if flags is None or (isinstance(flags, float) and pd.isna(flags)) else str(flags)
+    return ", ".join(flag_name(flag) for flag in text.split(", ")) if text else ""
 
 
 def filter_people(

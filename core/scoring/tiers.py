@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core.i18n import N_, NP_, _, pgettext
 from core.months import last_months, month_index, month_indices, month_label
 
 Cutoffs = tuple[int, int, int]
@@ -51,13 +52,36 @@ PRESETS: Final[dict[str, Cutoffs]] = {
     "20/60/20": (20, 60, 20),
 }
 PRESET_NOTES: Final[dict[str, str]] = {
-    "10/60/30": "Default. CEB / Sales Executive Council research (Dixon & Adamson, HBR): coaching pays in the core.",
-    "20/70/10": "GE's 'vitality curve': top 20%, vital 70%, bottom 10% — here low 20%, core 70%, top 10%.",
-    "16/68/16": "±1 standard deviation of a normal curve: 16% below, 68% within, 16% above.",
-    "20/60/20": "A common even split: a fifth at each end, the middle three fifths in the core.",
+    "10/60/30": N_(
+        "Default. CEB / Sales Executive Council research (Dixon & Adamson, HBR): coaching pays in the core."
+    ),
+    "20/70/10": N_("GE's 'vitality curve': top 20%, vital 70%, bottom 10% — here low 20%, core 70%, top 10%."),
+    "16/68/16": N_("±1 standard deviation of a normal curve: 16% below, 68% within, 16% above."),
+    "20/60/20": N_("A common even split: a fifth at each end, the middle three fifths in the core."),
 }
+"""Where each preset comes from, in English, marked for translation: show it as ``_(PRESET_NOTES[name])``."""
 MIN_MEANINGFUL: Final = 5
 TIERS: Final = ("low", "core", "top")
+TIER_NAMES: Final[dict[str, str]] = {"low": NP_("tier", "low"), "core": NP_("tier", "core"), "top": NP_("tier", "top")}
+"""The tiers as the data holds them; :func:`tier_name` says them in the reader's words (GLOSSARY.md)."""
+TREND_WORDS: Final[dict[str, str]] = {
+    "improving": N_("improving"),
+    "declining": N_("declining"),
+    "stable": N_("stable"),
+    "n/a": N_("n/a"),
+}
+"""The trends as the data holds them; :func:`trend_name` says them in the reader's words."""
+
+
+def tier_name(tier: object) -> str:
+    """A tier (``"core"``) in the language core speaks now: ``core``, ``Kernteam``, ``kerngroep``; else as given."""
+    return pgettext("tier", str(tier)) if tier in TIER_NAMES else str(tier)
+
+
+def trend_name(value: object) -> str:
+    """A trend (``"improving"``) in the language core speaks now; other text as given."""
+    return _(TREND_WORDS[str(value)]) if value in TREND_WORDS else str(value)
+
 
 PERSISTENT_MIN_LOW: Final = 2
 """Persistent low = low in the current window and low in at least this many of the windows seen."""
@@ -81,12 +105,16 @@ _SLOPE_TOLERANCE = 1e-9  # a slope of exactly 3.0 computed in floating point mus
 
 def _check_cutoffs(cutoffs: Sequence[int]) -> Cutoffs:
     if len(cutoffs) != 3:
-        raise ValueError(f"Cut-offs need three numbers (low, core, top); got {len(cutoffs)}.")
+        raise ValueError(_("Cut-offs need three numbers (low, core, top); got {value}.").format(value=len(cutoffs)))
     low, core, top = (int(v) for v in cutoffs)
     if min(low, core, top) < 0:
-        raise ValueError(f"Cut-offs cannot be negative; got {low}/{core}/{top}.")
+        raise ValueError(_("Cut-offs cannot be negative; got {low}/{core}/{top}.").format(low=low, core=core, top=top))
     if low + core + top != 100:
-        raise ValueError(f"Cut-offs must add up to 100; {low} + {core} + {top} = {low + core + top}.")
+        raise ValueError(
+            _("Cut-offs must add up to 100; {low} + {core} + {top} = {value}.").format(
+                low=low, core=core, top=top, value=low + core + top
+            )
+        )
     return low, core, top
 
 
@@ -109,8 +137,10 @@ def parse_cutoffs(text: str) -> Cutoffs:
     parts = [p.strip().removesuffix("%").strip() for p in _SPLIT.split(cleaned)]
     if len(parts) != 3 or not all(_WHOLE.fullmatch(p) for p in parts):
         raise ValueError(
-            f"Cut-offs '{text}' are not understood: give three whole percentages for low, core and top "
-            "that add up to 100, e.g. 10,60,30 or 10/60/30."
+            _(
+                "Cut-offs '{text}' are not understood: give three whole percentages for low, core and top that "
+                "add up to 100, e.g. 10,60,30 or 10/60/30."
+            ).format(text=text)
         )
     return _check_cutoffs([int(p) for p in parts])
 
@@ -147,7 +177,7 @@ def tier_sizes(n: int, cutoffs: Cutoffs) -> tuple[int, int, int]:
         ValueError: For a negative ``n`` or cut-offs that are not three numbers ≥ 0 summing to 100.
     """
     if n < 0:
-        raise ValueError(f"A role cannot have {n} people.")
+        raise ValueError(_("A role cannot have {n} people.").format(n=n))
     checked = _check_cutoffs(cutoffs)
     low, top = _sizes(np.array([n], dtype=np.int64), checked)
     return int(low[0]), n - int(low[0]) - int(top[0]), int(top[0])
@@ -159,9 +189,9 @@ def tier_sizes(n: int, cutoffs: Cutoffs) -> tuple[int, int, int]:
 def _codes(values: pd.Series) -> npt.NDArray[np.int64]:
     """Integer codes whose order is the values' natural order (numbers numerically, text alphabetically)."""
     try:
-        codes, _ = pd.factorize(values, sort=True, use_na_sentinel=False)
+        codes, _uniques = pd.factorize(values, sort=True, use_na_sentinel=False)
     except TypeError:  # mixed types cannot be ordered: fall back to their text
-        codes, _ = pd.factorize(values.astype(str), sort=True, use_na_sentinel=False)
+        codes, _uniques = pd.factorize(values.astype(str), sort=True, use_na_sentinel=False)
     return np.asarray(codes, dtype=np.int64)
 
 
@@ -186,10 +216,12 @@ def _check_scored(scored: pd.DataFrame) -> None:
     """Refuse scores without rep_id, role and score, or with a rep_id twice, in a sentence."""
     missing = [c for c in ("rep_id", "role", "score") if c not in scored.columns]
     if missing:
-        raise ValueError(f"Scores need the column(s) {', '.join(missing)} to assign tiers.")
+        raise ValueError(_("Scores need the column(s) {items} to assign tiers.").format(items=", ".join(missing)))
     if scored["rep_id"].duplicated().any():
         dupes = scored.loc[scored["rep_id"].duplicated(), "rep_id"].astype(str).unique()[:3]
-        raise ValueError(f"Each person must appear once to assign tiers; repeated rep_id: {', '.join(dupes)}.")
+        raise ValueError(
+            _("Each person must appear once to assign tiers; repeated rep_id: {items}.").format(items=", ".join(dupes))
+        )
 
 
 def _ties_across_cutoffs(
@@ -359,7 +391,7 @@ def flip_share(
     """
     checked = _check_cutoffs(cutoffs)
     if replicates < 1:
-        raise ValueError("The bootstrap needs at least one replicate.")
+        raise ValueError(_("The bootstrap needs at least one replicate."))
     rep_ids = pd.Index(tiers["rep_id"])
     base = _tier_codes(tiers, rep_ids)
     differ = np.zeros(len(rep_ids), dtype=np.int64)
@@ -460,7 +492,7 @@ def window_ends(records: pd.DataFrame, *, window: int, windows: int = 3) -> list
         ValueError: When ``window`` or ``windows`` is below 1.
     """
     if window < 1 or windows < 1:
-        raise ValueError("Windows must be at least one month long, and at least one window is needed.")
+        raise ValueError(_("Windows must be at least one month long, and at least one window is needed."))
     months = month_indices(records["period"])
     if months.size == 0:
         return []
@@ -552,7 +584,7 @@ def persistence(
 
 def _month_labels(records: pd.DataFrame, months: int) -> list[str]:
     if months < 1:
-        raise ValueError("Look at least one month back.")
+        raise ValueError(_("Look at least one month back."))
     numbers = month_indices(records["period"])
     if numbers.size == 0:
         return []

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.demo import DemoSpec, generate_team
+from core.demo_crm import CrmSpec, explode
 from core.governance.audit import record
 from core.governance.users import create_user
 from core.store.db import init_db, make_engine
@@ -23,6 +26,7 @@ from ui.nav import PAGES
 
 from apptest import open_page
 from conftest import ROOT
+from files import german_csv
 
 APP = str(ROOT / "app.py")
 PASSWORD = "a long enough password"
@@ -48,6 +52,43 @@ ENGLISH: dict[str, tuple[str, ...]] = {
         "active", "password", "changed (UTC)", "manager name in the data", "Teams they see (managers, one per line)",
     ),
     "sign-in": ("User name", "Password", "Sign in"),
+    "upload": (
+        "Upload", "Template and input format", "Template (CSV)", "Template (Excel, with column guide)",
+        "Rows in the file", "Will be imported", "Will be skipped", "Warnings", "Preview", "Import", "Import into",
+        "a new dataset", "an existing dataset (e.g. a later month)", "Name of the new dataset", "Datasets",
+        "Dataset the other pages use", "active", "imported (UTC)", "file", "rows", "people", "row", "column",
+        "value", "reason", "severity", "meaning", "— not in the file —", "— choose —", "skip these rows",
+        "Download the report (CSV)", "warning", "error",
+    ),
+    "upload-crm": (
+        "Person-months derived", "Will be imported", "Will be skipped", "What this file is", "— not in the file —",
+        "— choose —", "Preview", "Import into", "Name of the new dataset", "recognise from the headers",
+        "role from", "on the people list", "Open pipeline (shown, not scored)", "open deals", "open amount",
+        "Warnings", "Datasets",
+    ),
+    "segmentation": (
+        "Segmentation", "Settings — window, cut-offs, weights", "Window", "Cut-offs (low / core / top %)",
+        "last 3 months", "custom", "low %", "top %", "core %", "Role", "People", "Team", "Manager", "Tier", "Flags",
+        "Person", "Why this tier?", "Reason", "Save override", "back to computed", "low", "core", "top", "borderline",
+        "persistent low", "tie at cut-off", "small sample", "overridden", "Score (0–100 within role)", "Score",
+        "Percentile", "Month", "rep_id", "name", "role", "team", "manager", "score", "percentile", "tier", "trend",
+        "flags",
+        "reason", "changed by", "when (UTC)", "Download CSV", "Download XLSX", "Download JSON", "Lead rate",
+        "Close rate", "Quota attainment", "Upsell rate", "Qualified-lead rate", "Qualification efficiency",
+        "Sales Development Rep", "Account Executive", "Account Manager", "Override history", "improving", "declining",
+        "stable", "Include the incomplete month",
+    ),
+    "chains": (
+        "Coaching chains", "Capacity and hours", "Coaching credit", "Manager edits", "Levels", "Coach the coaches",
+        "Invitations (ask first)", "Core people without a peer coach", "Coaching hours / month", "Team", "All teams",
+        "level", "status", "coach", "coachee", "team", "focus", "reason", "locked", "name", "role", "why them",
+        "levels", "coachees", "hours / month", "Coach", "Answer", "yes", "no", "Save", "Coachee", "New coach", "Pair",
+        "Action", "lock", "unlock", "exclude", "include", "Person", "Coachees", "Started coaching",
+        "First coached month", "Pairs", "Start", "Stop selected", "pair", "invitation", "agreed", "to be confirmed",
+        "External coach's name", "Account Manager", "Coaching hours per coachee / month", "changed by",
+        "Download CSV", "Download XLSX", "Download JSON", "capacity", "region", "ask first", "why", "whom to invite",
+        "coachees' names", "hours_per_month", "coach_name", "why_them",
+    ),
     "audit": (
         "Entries", "What", "Who (contains)", "Dataset id", "From – to", "Download CSV", "at (UTC)", "actor",
         "action", "dataset", "subject", "detail", "any", "id",
@@ -64,15 +105,43 @@ ENGLISH_PHRASES: dict[str, tuple[str, ...]] = {
         "Performance scores of named employees", "This deletes", "cannot be undone", "To confirm, type",
         "Delete real datasets automatically", "Now: ", " people · ", " rows", "invented people",
     ),
+    "upload": (
+        "Bring your team's monthly table", "Column mapping", "fields found", "role value", "means", "The first rows",
+        "Most common errors", "Import 2", "Import 1", "(demo)", "the CRM user", "SDR: calls",
+        "Stable employee", "German and Dutch exports",
+    ),
+    "upload-crm": (
+        " files", "question", "Coachwise never guesses", "People (", "where their roles come from",
+        "as recognised", "derived monthly table", "more files", "the CRM user", "the deal's", "e.g.",
+    ),
+    "segmentation": (
+        "tiers are ranked within each role", "Scored on", "Cut-offs ", "window:", "Metric weights",
+        "Score distribution", " vs ", " is in the ", "the role median", "top quartile", "Override the tier",
+        "e.g. new in role", "(after overrides)", "percentile points", "Borderline:", "Persistent:", "Default. CEB",
+        " per month", "n/a", "(lifted)", "low · core", "close rate", "Used when every AE",
+        " · Sales Development Rep · ", " · Account Executive · ",
+    ),
+    "chains": (
+        "Peer coaching level by level", "Fit: ", "fit = ", " pairs", "Pairs (", "Invitations (", "Without a peer coach",
+        "focus:", "same team", "same region", "other region", "other team", "locked by manager", "Bold arrow",
+        "Record a coach", "Swap or set", "Lock or unlock", "Exclude or include", "Capacity of one coach",
+        "Start coaching", "not started yet", "See whether it works", "per AE coach", " vs median", "Coaching time is",
+        "Every proposed coach", "These coaches have not said", "qualifying leads", "growing existing accounts",
+        "not said yes", "Core AMs without", "Name an external coach", "manager (fallback)", "Edit history",
+        "Only someone who sees", "Who coaches whom",
+    ),
     "audit": ("Every sign-in", "No entries match", "signed in", "changed the retention period"),
     "users": ("Roles: ", "Every change is written", "everything, including users", "only the people they manage"),
     "sign-in": ("do not match an active account",),
 }  # fmt: skip
 # Words German or Dutch write exactly as English does: correct there, so not counted as left over.
 SAME: dict[str, set[str]] = {
-    "de": set(),
-    "nl": {"Datasets", "Dataset", "dataset", "id", "demo", "teams", "E-mail", "e-mail"},
-}
+    "de": {"Person", "Score", "Name", "Team", "Trend", "Coach", "Coachee", "Coachees"},
+    "nl": {
+        "Datasets", "Dataset", "dataset", "id", "demo", "teams", "E-mail", "e-mail", "records", "open deals", "team",
+        "Team", "trend", "score", "Score", "coach", "coachee", "coachees", "Coach", "Coachee", "Coachees", "status",
+    },
+}  # fmt: skip
 
 
 def _chart_titles(spec: dict[str, object]) -> list[str]:
@@ -94,9 +163,23 @@ def _texts(at: AppTest) -> list[str]:
     for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         texts += [str(e.value) for e in at.get(kind)]
     texts += [m.label for m in at.metric] + [m.help for m in at.metric if m.help]
-    for kind in ("toggle", "selectbox", "button", "multiselect", "text_input", "text_area", "number_input", "checkbox"):
+    for kind in (
+        "toggle",
+        "selectbox",
+        "button",
+        "multiselect",
+        "text_input",
+        "text_area",
+        "number_input",
+        "checkbox",
+        "radio",
+        "slider",
+        "select_slider",
+    ):
         for widget in at.get(kind):
             texts += [widget.label, widget.help or "", getattr(widget, "placeholder", "") or ""]
+    texts += [str(option) for widget in at.radio for option in widget.options]
+    texts += [e.label for e in at.expander] + [t.label for t in at.tabs]
     for kind in ("date_input", "download_button", "page_link"):
         texts += [e.proto.label for e in at.get(kind)]
     texts += [str(option) for widget in at.selectbox if widget.key != PICKER for option in widget.options]
@@ -108,6 +191,17 @@ def _texts(at: AppTest) -> list[str]:
         texts += [str(config.get(c, {}).get("label") or c) for c in columns if not config.get(c, {}).get("hidden")]
         texts += [str(config[c]["help"]) for c in config if config[c].get("help")]
     return [t for t in texts if t and t != "None"]
+
+
+def _chart_titles(spec: dict[str, Any]) -> list[str]:
+    """The titles of a chart's channels and tooltips, in its layers too."""
+    titles: list[str] = []
+    for channel in spec.get("encoding", {}).values():
+        items = channel if isinstance(channel, list) else [channel]
+        titles += [str(item["title"]) for item in items if isinstance(item, dict) and item.get("title")]
+    for part in (*spec.get("layer", []), *spec.get("hconcat", []), *spec.get("vconcat", [])):
+        titles += _chart_titles(part)
+    return titles
 
 
 def _english_left(at: AppTest, page: str, lang: str, *, parts: tuple[str, ...] = ("frame",)) -> list[str]:
@@ -241,6 +335,14 @@ def _signed_in(app_env: Path, lang: str | None = None) -> AppTest:
     return at
 
 
+def _upload(lang: str, files: dict[str, bytes]) -> AppTest:
+    """The Upload page in ``lang`` with ``files`` dropped on it."""
+    at = _page("upload", lang)
+    at.file_uploader(key="up_file").set_value([(n, d, "text/csv") for n, d in files.items()]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_the_language_is_kept_with_the_account(app_env: Path) -> None:
     """Dutch picked once after signing in comes back in a new session (an English browser) of the same account;
     another account keeps reading its browser's language."""
@@ -271,3 +373,73 @@ def test_the_language_is_kept_with_the_account(app_env: Path) -> None:
     assert other.session_state[LANGUAGE] == "de"
     anna = get_user(engine=engine, username="anna")
     assert anna is not None and anna.language is None
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+def test_upload_page_in_german_and_dutch(app_env: Path, lang: str) -> None:
+    """Template, mapping, an unknown role's question, counts, the report and its table, the import: no English."""
+    team = generate_team(DemoSpec(reps=12, months=2, seed=7, end="2026-03"))
+    team["calls"] = team["calls"].astype(object)
+    team.loc[team.index[team["role"] == "SDR"][0], "calls"] = "viele"
+    team.loc[team["role"] == "AM", "role"] = "Sales Ninja"
+    at = _upload(lang, {"team.csv": german_csv(team)})
+    assert at.warning and at.dataframe and at.metric
+    assert not _english_left(at, "upload", lang)
+    at.text_input(key="up_name").set_value("Q1").run()
+    at.button(key="up_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success and not _english_left(at, "upload", lang)
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+def test_crm_upload_in_german_and_dutch(app_env: Path, lang: str) -> None:
+    """Several CRM exports, and a stage to answer: the panels, the question, the people table, in the reader's words."""
+    team = generate_team(DemoSpec(reps=14, months=3, seed=12, end="2026-03"))
+    at = _upload(lang, explode(team, CrmSpec(vendor="Pipedrive", language="de", seed=12)))
+    assert at.metric and not _english_left(at, "upload-crm", lang)
+    deals = b"Deal owner,Deal Stage,Amount,Close Date\nAnn Lee,Signed,100,2026-03-14\n"
+    calls = b"Assigned,Task Subtype,Date\nBo Ek,Call,2026-03-14\nBo Ek,Call,2026-03-15\n"
+    asked = _upload(lang, {"deals.csv": deals, "calls.csv": calls})
+    assert asked.warning and not _english_left(asked, "upload-crm", lang)
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+def test_segmentation_page_in_german_and_dutch(app_env: Path, lang: str) -> None:
+    """Settings, counts, both charts, the people table, why one person is where, an override and its history."""
+    at = _page("segmentation", lang)
+    assert at.dataframe and at.get("vega_lite_chart") and at.metric
+    assert not _english_left(at, "segmentation", lang)
+    at.selectbox(key="seg_preset").set_value("custom").run()
+    at.text_input(key="seg_ov_reason").input("neu in der Rolle" if lang == "de" else "nieuw in de rol")
+    at.button(key="seg_ov_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.dataframe) == 2 and at.number_input(key="seg_low")
+    assert not _english_left(at, "segmentation", lang)
+    why = " ".join(m.value for m in at.markdown)
+    assert ("Perzentil" if lang == "de" else "percentiel") in why
+    assert ("untere Gruppe" if lang == "de" else "ondergroep") in set(at.dataframe[-1].value["tier"])
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+def test_chains_page_in_german_and_dutch(app_env: Path, lang: str) -> None:
+    """Settings, figures, suggestions, the graph's legend, all five tabs, their tables and forms, started coaching."""
+    at = _page("chains", lang)
+    at.selectbox(key="ch_team").set_value("All teams").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric and len(at.dataframe) >= 3
+    assert not _english_left(at, "chains", lang)
+
+
+def _reasons(at: AppTest) -> list[str]:
+    return [str(r) for df in at.dataframe if "coach_name" in df.value.columns for r in df.value["reason"]]
+
+
+@pytest.mark.parametrize(("lang", "focus"), [("de", "Schwerpunkt: "), ("nl", "aandachtspunt: ")])
+def test_chain_reasons_in_the_readers_language_after_an_english_run(app_env: Path, lang: str, focus: str) -> None:
+    """The chains are cached per language: a German (Dutch) session after an English one reads its own reasons."""
+    english = _page("chains", "en")
+    assert _reasons(english) and all("focus: " in r for r in _reasons(english))
+    translated = _page("chains", lang)
+    reasons = _reasons(translated)
+    assert reasons and all(focus in r and "focus: " not in r for r in reasons)
+    assert _reasons(_page("chains", "en")) == _reasons(english)  # and English again after it, as before

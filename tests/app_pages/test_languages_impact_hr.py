@@ -47,8 +47,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
 
 # Written the same in German or Dutch as in English.
 ALSO_SAME: dict[str, set[str]] = {
-    "de": {"Trend", "Name"},
-    "nl": {"Per coachee", "scenario", "coach", "coachee", "Trend", "Open", "Status"},
+    "de": {"Trend", "Name", "Format"},
+    "nl": {"Per coachee", "scenario", "coach", "coachee", "Trend", "Open", "Status", "Interval"},
 }
 
 
