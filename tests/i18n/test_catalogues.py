@@ -36,6 +36,17 @@ TRANSLATED: tuple[str, ...] = (
     "ui/i18n.py",
     "ui/dataset.py",
     "core/cli.py",
+    "core/plans/calendar.py",
+    "core/plans/content.py",
+    "core/plans/diagnosis.py",
+    "core/plans/document.py",
+    "core/plans/hr_review.py",
+    "core/plans/model.py",
+    "core/plans/render.py",
+    "core/plans/sections.py",
+    "core/plans/store.py",
+    "core/plans/support.py",
+    "core/plans/words.py",
 )
 """Modules whose every user-facing string is marked: the first slice of #16 (grow it page by page)."""
 
