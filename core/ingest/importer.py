@@ -23,7 +23,14 @@ from core.governance.access import Viewer, may_write_dataset, rows_in_write_scop
 from core.ingest.mapping import header_signature, normalise_roles, suggest_mapping
 from core.ingest.reader import RawTable, UnusableFile, read_table
 from core.ingest.validation import ERROR, CellIssue, validate
-from core.ingest.values import detect_decimal, parse_numbers, parse_periods, parse_yes_no, strip_control_characters
+from core.ingest.values import (
+    detect_decimal,
+    parse_languages,
+    parse_numbers,
+    parse_periods,
+    parse_yes_no,
+    strip_control_characters,
+)
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS, ROLES
 from core.store.digest import sha256_bytes
 from core.text import clean as clean_text
@@ -304,6 +311,9 @@ def prepare(
     willing = parse_yes_no(cells["coach_willing"])
     parsed["coach_willing"] = willing.values
     issues["coach_willing"] = CellIssue(willing.invalid, willing.reason)
+    language = parse_languages(cells["language"])
+    parsed["language"] = language.values
+    issues["language"] = CellIssue(language.invalid, language.reason)
     coach_warnings = _coach_fields(cells, parsed, decimal)
 
     answers = dict(role_answers or {})
@@ -336,7 +346,7 @@ def prepare(
     warnings = list(raw.warnings)
     if stripped:
         warnings.append(_controls_warning(name, stripped, row_numbers))
-    unmapped = [f for f in REQUIRED_COLUMNS if resolved.get(f) is None]  # the optional coach fields go unsaid
+    unmapped = [f for f in REQUIRED_COLUMNS if resolved.get(f) is None]  # the optional fields go unsaid
     if unmapped:
         warnings.append(f"Not in the file (left blank): {', '.join(unmapped)}.")
     if decimal == ",":

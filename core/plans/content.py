@@ -33,11 +33,11 @@ import pandas as pd
 
 from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult, ChainSettings, match_chains
-from core.i18n import N_, _, current, ngettext
+from core.i18n import LANGUAGES, N_, _, current, ngettext, speaking
 from core.months import format_date, window_periods
 from core.plans.diagnosis import what_moved
 from core.plans.document import carried_lines, to_markdown
-from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, CheckIn, FocusArea, Plan, PlanKind, plan_day
+from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, Audience, CheckIn, FocusArea, Plan, PlanKind, plan_day
 from core.plans.sections import (
     MAX_FOCUS,
     PROPOSED,
@@ -1072,12 +1072,34 @@ def build_plan(
     return _hr_brief(base, person, inputs, edited)
 
 
+def person_language(inputs: PlanInputs, rep_id: str, default: str | None = None) -> str:
+    """The language of a person's own plan: theirs from the people list or the store, else ``default``.
+
+    Args:
+        inputs: The plan inputs (``segmented`` carries each person's ``language`` when the data has one).
+        rep_id: The person.
+        default: The language when the person has none (default: the language core speaks now, which is the
+            viewer's on a page and ``--lang`` on the command line).
+
+    Returns:
+        ``"en"``, ``"de"`` or ``"nl"``.
+    """
+    fallback = default or current().language
+    frame = inputs.segmented
+    if "language" not in frame.columns:
+        return fallback
+    match = frame.loc[frame["rep_id"].astype(str) == str(rep_id), "language"]
+    value = cell_text(match.iloc[0]) if len(match) else ""
+    return value if value in LANGUAGES else fallback
+
+
 def build_plans(
     rep_ids: Sequence[str] | None,
     *,
     inputs: PlanInputs,
     checkins: Mapping[str, Sequence[CheckIn]] | None = None,
     edits: Mapping[str, Mapping[str, str]] | None = None,
+    audience: Audience | None = None,
 ) -> list[Plan]:
     """Build the plans of many people with :func:`build_plan`.
 
@@ -1087,6 +1109,8 @@ def build_plans(
         inputs: As :func:`build_plan`.
         checkins: Check-ins by rep_id (people not in it have none).
         edits: Manager edits by rep_id (as :func:`core.plans.store.all_plan_edits` gives them).
+        audience: ``"person"`` — each plan in its person's language (:func:`person_language`), to be handed
+            over; ``"manager"`` or None — every plan in the language core speaks now (the viewer's).
 
     Returns:
         One plan per person.
@@ -1096,10 +1120,13 @@ def build_plans(
         rep_ids = sorted(tiered["rep_id"].astype(str).unique())
     logged = checkins or {}
     changed = edits or {}
-    return [
-        build_plan(rep_id, inputs=inputs, checkins=logged.get(rep_id, ()), edits=changed.get(rep_id))
-        for rep_id in rep_ids
-    ]
+    viewer = current().language
+    plans: list[Plan] = []
+    for rep_id in rep_ids:
+        lang = person_language(inputs, rep_id, viewer) if audience == "person" else viewer
+        with speaking(lang):
+            plans.append(build_plan(rep_id, inputs=inputs, checkins=logged.get(rep_id, ()), edits=changed.get(rep_id)))
+    return plans
 
 
 __all__ = [
@@ -1114,6 +1141,7 @@ __all__ = [
     "format_date",
     "format_value",
     "period_label",
+    "person_language",
     "plan_inputs",
     "slugify",
     "to_markdown",
@@ -1128,6 +1156,7 @@ def plans_from_records(
     settings: SegmentSettings | None = None,
     chain_settings: ChainSettings | None = None,
     today: date,
+    audience: Audience | None = None,
 ) -> list[Plan]:
     """The whole job from records to plans (tiers, chains, history, medians), for scripts and the CLI.
 
@@ -1137,6 +1166,8 @@ def plans_from_records(
         settings: Segmentation settings (default: the defaults of the Segmentation page).
         chain_settings: Coaching-chain settings (default capacity 3, 2 hours per coachee).
         today: The date plans are written on (review dates count from it).
+        audience: ``"person"`` writes each plan in its person's language (a ``language`` column), else all
+            in the language core speaks now (see :func:`build_plans`).
 
     Raises:
         ValueError: A requested rep_id has no tier in the window.
@@ -1162,7 +1193,7 @@ def plans_from_records(
         today=today,
         records=complete,
     )
-    return build_plans(rep_ids, inputs=inputs)
+    return build_plans(rep_ids, inputs=inputs, audience=audience)
 
 
 def edits_to_store(

@@ -106,7 +106,7 @@ def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine, small_te
     from sqlalchemy import func, select
     from sqlmodel import Session
 
-    from core.schema import COACH_COLUMNS
+    from core.schema import OPTIONAL_COLUMNS
     from core.store.datasets import _insert_records, _person_ids, _person_rows, get_dataset
     from core.store.db import _alembic_config
     from core.store.models import CheckInRecord, Dataset, PeriodRecord, Person, TierOverride
@@ -134,7 +134,7 @@ def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine, small_te
             {"t": date(2026, 1, 1), "sha": "0" * 64, "rows": len(small_team)},
         ).scalar_one()
         people = [
-            {k: v for k, v in row.items() if k not in COACH_COLUMNS} for row in _person_rows(dataset_id, small_team)
+            {k: v for k, v in row.items() if k not in OPTIONAL_COLUMNS} for row in _person_rows(dataset_id, small_team)
         ]
         session.execute(SQLModel.metadata.tables["person"].insert(), people)
         _insert_records(session, dataset_id, small_team, _person_ids(session, dataset_id))
