@@ -28,6 +28,7 @@ from conftest import ROOT
 TRANSLATED: tuple[str, ...] = (
     "app.py",
     "app_pages/overview.py",
+    "app_pages/plans.py",
     "app_pages/retention.py",
     "app_pages/audit.py",
     "app_pages/users.py",
