@@ -883,6 +883,37 @@ def _cmd_chains(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _stop_on_unknown_languages(prepared: Prepared) -> None:
+    """Stop before writing plans when a language cell names no language: a person's plan would be in the wrong one.
+
+    Raises:
+        ValueError: One sentence naming the file, the rows, the column and each value that is no language.
+    """
+    from core.ingest.values import LANGUAGE_REASON
+
+    report = prepared.report
+    if report.empty or "reason" not in report.columns:
+        return
+    bad = report[report["reason"].astype(str) == LANGUAGE_REASON]
+    if bad.empty:
+        return
+    cells = []
+    for (column, value), rows in bad.groupby(["column", "value"], sort=False)["row"]:
+        numbers = [str(n) for n in rows.head(3)]
+        more = len(rows) - len(numbers)
+        listed = ", ".join(numbers) if not more else _("{rows} and {n} more").format(rows=", ".join(numbers), n=more)
+        cells.append(
+            ngettext("{file} row {rows}, column {column}: '{value}'", "{file} rows {rows}, column {column}: '{value}'",
+                     len(rows)).format(file=prepared.filename, rows=listed, column=column, value=value)
+        )  # fmt: skip
+    raise ValueError(
+        _(
+            "{cells} — not a language Coachwise writes plans in. Write de, nl or en (Deutsch, Nederlands, English) "
+            "or leave the cell blank for --lang, and run again."
+        ).format(cells="; ".join(cells))
+    )
+
+
 def _cmd_plans(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -892,6 +923,7 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     from core.plans.render import plans_zip
 
     prepared = _read_files(args)
+    _stop_on_unknown_languages(prepared)
     if prepared.frame.empty:
         raise ValueError(_(NO_VALID_ROWS).format(file=prepared.filename))
     if prepared.rows_rejected:
@@ -901,6 +933,7 @@ def _cmd_plans(args: argparse.Namespace) -> int:
         rep_ids=list(dict.fromkeys(args.rep)) or None,
         settings=_segment_settings(args, prepared.frame),
         today=date.today(),
+        audience=args.audience,  # a person's own plan in their language (the file's language column), else --lang
     )
     calendars = plan_calendar if args.calendar else None
     Path(args.out).write_bytes(

@@ -20,7 +20,12 @@ ROLE_NAMES: Final = {
 
 COACH_COLUMNS: Final = ("coach_aptitude", "coach_trained")
 """Optional facts about a person as a coach: a file without them reads as unknown (the matcher's neutral)."""
-PERSON_COLUMNS: Final = ("rep_id", "name", "role", "team", "region", "manager", "coach_willing", *COACH_COLUMNS)
+LANGUAGE_COLUMN: Final = "language"
+"""Optional: the language of the person's own plan (de, nl, en); blank means the viewer's or the command's."""
+OPTIONAL_COLUMNS: Final = (*COACH_COLUMNS, LANGUAGE_COLUMN)
+PERSON_COLUMNS: Final = (
+    "rep_id", "name", "role", "team", "region", "manager", "coach_willing", *COACH_COLUMNS, LANGUAGE_COLUMN
+)  # fmt: skip
 COUNT_COLUMNS: Final = ("calls", "leads_sent", "qualified_leads", "deals_worked", "deals_won")
 MONEY_COLUMNS: Final = ("revenue_won", "quota", "portfolio_start", "portfolio_end")
 METRIC_COLUMNS: Final = COUNT_COLUMNS + MONEY_COLUMNS
@@ -36,9 +41,10 @@ CANONICAL_COLUMNS: Final = (
     *METRIC_COLUMNS,
     "coach_willing",
     *COACH_COLUMNS,
+    LANGUAGE_COLUMN,
 )
-REQUIRED_COLUMNS: Final = tuple(c for c in CANONICAL_COLUMNS if c not in COACH_COLUMNS)
-"""The columns a canonical table must have; the optional :data:`COACH_COLUMNS` are blank when absent."""
+REQUIRED_COLUMNS: Final = tuple(c for c in CANONICAL_COLUMNS if c not in OPTIONAL_COLUMNS)
+"""The columns a canonical table must have; the optional ones (:data:`OPTIONAL_COLUMNS`) are blank when absent."""
 
 # Which raw fields each role's metrics need (PRODUCT.md); the rest stay blank for that role.
 ROLE_FIELDS: Final = {
@@ -68,4 +74,8 @@ COLUMN_DOCS: Final = {
     "coach_willing": N_("yes, no or blank (blank = ask first)."),
     "coach_aptitude": N_("Optional: how able to coach, 1 (little) to 5 (very); blank if not assessed."),
     "coach_trained": N_("Optional: coaching training done, yes / no / blank."),
+    "language": N_(
+        "Optional: the language of the person's own plan: de, nl or en (Deutsch, Nederlands, English); "
+        "blank = the language of whoever exports the plans."
+    ),
 }

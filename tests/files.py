@@ -42,6 +42,7 @@ GERMAN_HEADERS: dict[str, str] = {
     "coach_willing": "Coach-Bereitschaft",
     "coach_aptitude": "Coaching-Eignung",
     "coach_trained": "Coaching-Schulung absolviert",
+    "language": "Sprache",
 }
 GERMAN_TITLE = "Vertriebsleistung Export"
 
@@ -68,6 +69,7 @@ DUTCH_HEADERS: dict[str, str] = dict(
             "Bereid te coachen",
             "Geschiktheid als coach",
             "Coachingtraining gevolgd",
+            "Taal",
         ),
         strict=True,
     )
@@ -97,6 +99,7 @@ CRM_HEADERS: dict[str, str] = dict(
             "Willing to Coach",
             "Coaching Aptitude",
             "Coaching Training Done",
+            "Language",
         ),
         strict=True,
     )

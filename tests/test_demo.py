@@ -10,7 +10,7 @@ import pytest
 
 import core.demo as demo
 from core.demo import DemoSpec, generate_team, write_team
-from core.schema import CANONICAL_COLUMNS, COACH_COLUMNS, ROLE_FIELDS, ROLES
+from core.schema import CANONICAL_COLUMNS, OPTIONAL_COLUMNS, ROLE_FIELDS, ROLES
 
 
 def test_columns_are_canonical(small_team: pd.DataFrame) -> None:
@@ -136,8 +136,8 @@ def test_default_output_is_unchanged_by_the_programme_fields() -> None:
     import hashlib
 
     team = generate_team(DemoSpec(reps=120, months=12, seed=7, end="2026-10"))
-    assert team[list(COACH_COLUMNS)].isna().all().all()  # the optional coach fields are blank in the demo
-    data = team.drop(columns=list(COACH_COLUMNS)).to_csv(index=False).encode()
+    assert team[list(OPTIONAL_COLUMNS)].isna().all().all()  # the optional fields (coach, language) are blank
+    data = team.drop(columns=list(OPTIONAL_COLUMNS)).to_csv(index=False).encode()
     assert hashlib.sha256(data).hexdigest() == "2884ca0c83108955325ae5998dfa468c67a0366f53734241aca802e83307433c"
 
 

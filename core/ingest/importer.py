@@ -27,7 +27,14 @@ from core.i18n import N_, _, ngettext
 from core.ingest.mapping import header_signature, normalise_roles, suggest_mapping
 from core.ingest.reader import RawTable, UnusableFile, read_table
 from core.ingest.validation import ERROR, CellIssue, validate
-from core.ingest.values import detect_decimal, parse_numbers, parse_periods, parse_yes_no, strip_control_characters
+from core.ingest.values import (
+    detect_decimal,
+    parse_languages,
+    parse_numbers,
+    parse_periods,
+    parse_yes_no,
+    strip_control_characters,
+)
 from core.ingest.wording import number
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS, ROLES
 from core.store.digest import sha256_bytes
@@ -329,6 +336,9 @@ def prepare(
     willing = parse_yes_no(cells["coach_willing"])
     parsed["coach_willing"] = willing.values
     issues["coach_willing"] = CellIssue(willing.invalid, willing.reason)
+    language = parse_languages(cells["language"])
+    parsed["language"] = language.values
+    issues["language"] = CellIssue(language.invalid, language.reason)
     coach_warnings = _coach_fields(cells, parsed, decimal)
 
     answers = dict(role_answers or {})

@@ -134,6 +134,10 @@ FIELD_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
         "Coachingtraining gevolgd", "Coachtraining gevolgd", "Coachingtraining", "Coachopleiding",
         "Coachingopleiding", "Formation coaching",
     ),
+    "language": (
+        "Language", "Plan Language", "Preferred Language", "Lang", "Sprache", "Plansprache", "Bevorzugte Sprache",
+        "Korrespondenzsprache", "Taal", "Voorkeurstaal", "Correspondentietaal", "Langue",
+    ),
 }  # fmt: skip
 
 # Titles as people write them -> role. Keys are normalised below.

@@ -38,6 +38,7 @@ EXAMPLES: dict[str, tuple[str, str, str]] = {
     "coach_willing": ("", "yes", "no"),
     "coach_aptitude": ("", "4", ""),
     "coach_trained": ("", "yes", ""),
+    "language": ("", "de", ""),
 }
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal as _decimal
+import math
 import numbers
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -783,3 +784,54 @@ def parse_dates(values: pd.Series, *, day_first: bool) -> Parsed:
     """
     out, invalid = _by_unique(_as_object(values), lambda cells: _parse_date_uniques(cells, day_first))
     return Parsed(values=out.where(out.notna(), pd.NaT), invalid=invalid, reason=_(DATE_REASON))
+
+
+# --------------------------------------------------------------------------------------
+# Languages (the language of a person's own plan)
+# --------------------------------------------------------------------------------------
+
+LANGUAGE_REASON: Final = N_("not a language Coachwise writes plans in: use de, nl or en (Deutsch, Nederlands, English)")
+_LANGUAGE_NAMES: Final = {
+    "en": ("en", "eng", "english", "englisch", "engels", "anglais", "inglés", "ingles"),
+    "de": ("de", "deu", "ger", "german", "deutsch", "duits", "allemand", "alemán", "aleman"),
+    "nl": ("nl", "nld", "dut", "dutch", "nederlands", "niederländisch", "niederlaendisch", "holländisch",
+           "néerlandais", "neerlandais", "vlaams", "flemish", "flämisch"),
+}  # fmt: skip
+_LANGUAGE_LOOKUP: Final = {name: code for code, names in _LANGUAGE_NAMES.items() for name in names}
+
+
+def language_code(value: object) -> str | None:
+    """The plan language a cell names, case-insensitively: ``"Deutsch"``, ``"DE"``, ``"de-AT"`` → ``"de"``.
+
+    Returns:
+        ``"en"``, ``"de"`` or ``"nl"``; None when the cell names none of them (blank cells included).
+    """
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else str(value)
+    text = text.strip().lower()
+    if not text:
+        return None
+    return _LANGUAGE_LOOKUP.get(text) or _LANGUAGE_LOOKUP.get(text.replace("_", "-").split("-", 1)[0].strip())
+
+
+def _parse_language_uniques(uniques: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    codes = [language_code(v) for v in uniques]
+    blank = np.array([not str(v).strip() for v in uniques], dtype=bool)
+    values = pd.Series([c if c is not None else pd.NA for c in codes], dtype=object)
+    invalid = np.array([c is None for c in codes], dtype=bool) & ~blank
+    return values, invalid
+
+
+def parse_languages(values: pd.Series) -> Parsed:
+    """Parse the ``language`` column (the language of each person's plan).
+
+    Accepts, in any case, the codes en / de / nl, locale tags (``de-CH``, ``nl_BE``) and the languages'
+    names in English, German, Dutch and French (English, Deutsch, Nederlands, Dutch, Niederländisch, ...).
+
+    Args:
+        values: Cells of one column.
+
+    Returns:
+        Object values ``"en"`` / ``"de"`` / ``"nl"``, ``pd.NA`` where blank (the exporter's language) or invalid.
+    """
+    out, invalid = _by_unique(_as_object(values), _parse_language_uniques)
+    return Parsed(values=out, invalid=invalid, reason=_(LANGUAGE_REASON))

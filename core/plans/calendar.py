@@ -29,11 +29,12 @@ from typing import Final
 
 from icalendar import Calendar, Event
 
-from core.months import format_date
+from core.i18n import N_, _, speaking
 from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, Plan, map_plan_text, plan_day
+from core.plans.words import day
 from core.text import safe_text
 
-PRODID: Final = "-//Coachwise//Coaching plan cadence//EN"
+PRODID: Final = "-//Coachwise//Coaching plan cadence//EN"  # i18n: data (the iCalendar product id)
 CHECK_IN_AT: Final = time(10, 0)
 """When a recurring check-in starts (floating local time); one coachee after another, half an hour apart."""
 REVIEW_AT: Final = time(11, 0)
@@ -45,29 +46,36 @@ MONTHS: Final = 3
 LAST_DAY: Final = 28
 """A monthly review falls on a day every month has (RFC 5545 skips a month without the day)."""
 
-# What the events say: every sentence a reader sees, in one place (translations follow in #16).
+# What the events say: every sentence a reader sees, in one place (English, translated with _() where used).
 TEXT: Final[dict[str, str]] = {
-    "calendar": "Coachwise: {name}",
-    "check_in": "Coaching check-in: {name} with {coach}",
-    "check_in_alone": "Coaching check-in: {name}",
-    "monthly": "Monthly review: {name} with {manager}",
-    "monthly_alone": "Monthly review: {name}",
-    "checkpoint": "{days}-day checkpoint: {name}",
-    "review": "90-day review: {name}",
-    "development": "Development review: {name}",
-    "conversation": "Conversation: {name} with {manager}",
-    "watch_check_in": "30-day check-in: {name} with {manager}",
-    "coachee": "Coaching check-in: {coachee} with {name}",
-    "focus": "Focus: {labels}.",
-    "cadence": "Agreed rhythm: {cadence}",
-    "coach": "Coach: {coach}",
-    "invitation": "Coaching is an invitation: keep these check-ins once you have said yes.",
-    "bring": "Start from last time's next steps: what is done, in progress or dropped?",
-    "move": "Move it to a time that suits you both.",
-    "this_week": "This week: what is going on, and what would help.",
-    "written": "From the plan of {name} written on {date}.",
+    "calendar": N_("Coachwise: {name}"),
+    "check_in": N_("Coaching check-in: {name} with {coach}"),
+    "check_in_alone": N_("Coaching check-in: {name}"),
+    "monthly": N_("Monthly review: {name} with {manager}"),
+    "monthly_alone": N_("Monthly review: {name}"),
+    "checkpoint": N_("{days}-day checkpoint: {name}"),
+    "review": N_("90-day review: {name}"),
+    "development": N_("Development review: {name}"),
+    "conversation": N_("Conversation: {name} with {manager}"),
+    "watch_check_in": N_("30-day check-in: {name} with {manager}"),
+    "coachee": N_("Coaching check-in: {coachee} with {name}"),
+    "focus": N_("Focus: {labels}."),
+    "cadence": N_("Agreed rhythm: {cadence}"),
+    "coach": N_("Coach: {coach}"),
+    "invitation": N_("Coaching is an invitation: keep these check-ins once you have said yes."),
+    "bring": N_("Start from last time's next steps: what is done, in progress or dropped?"),
+    "move": N_("Move it to a time that suits you both."),
+    "this_week": N_("This week: what is going on, and what would help."),
+    "written": N_("From the plan of {name} written on {date}."),
 }
-_FORTNIGHT: Final = re.compile(r"fortnight|every (two|2|other) weeks|bi-?weekly", re.IGNORECASE)
+_FORTNIGHT: Final = re.compile(
+    r"fortnight|every (two|2|other) weeks|bi-?weekly"  # English
+    r"|vierzehntägig|zweiwöchentlich|alle (zwei|2) wochen|alle 14 tage"  # German
+    r"|tweewekelijks|om de (twee|2) weken|om de week",  # Dutch
+    re.IGNORECASE,
+)
+_MONTHLY: Final = re.compile(r"monthly|monatlich|maandelijks", re.IGNORECASE)
+"""A cadence (generated or typed by a manager, in any of the three languages) that has a monthly review."""
 _NOT_ID: Final = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -109,25 +117,25 @@ def _review_day(plan: Plan) -> date:
 
 def _focus_line(plan: Plan) -> str:
     labels = ", ".join(area.label for area in plan.focus)
-    return TEXT["focus"].format(labels=labels) if labels else ""
+    return _(TEXT["focus"]).format(labels=labels) if labels else ""
 
 
 def _written(plan: Plan) -> str:
-    return TEXT["written"].format(name=plan.name, date=format_date(plan.generated_on))
+    return _(TEXT["written"]).format(name=plan.name, date=day(plan.generated_on))
 
 
 def _weekly(plan: Plan, coach: str, kind: str, start: date, at: time) -> CalendarEvent:
-    summary = TEXT["check_in"] if coach else TEXT["check_in_alone"]
+    summary = _(TEXT["check_in"] if coach else TEXT["check_in_alone"])
     fortnightly = bool(_FORTNIGHT.search(plan.cadence))
     return CalendarEvent(
         kind=kind,
         summary=summary.format(name=plan.name, coach=coach),
         description=_lines(
             _focus_line(plan),
-            TEXT["coach"].format(coach=plan.coach_line) if plan.coach_line else "",
-            TEXT["cadence"].format(cadence=plan.cadence) if plan.cadence else "",
-            TEXT["bring"],
-            TEXT["move"],
+            _(TEXT["coach"]).format(coach=plan.coach_line) if plan.coach_line else "",
+            _(TEXT["cadence"]).format(cadence=plan.cadence) if plan.cadence else "",
+            _(TEXT["bring"]),
+            _(TEXT["move"]),
             _written(plan),
         ),
         start=start,
@@ -147,7 +155,7 @@ def _checkpoints(plan: Plan) -> list[CalendarEvent]:
         events.append(
             CalendarEvent(
                 kind=f"checkpoint-{days}",
-                summary=TEXT["checkpoint"].format(days=days, name=plan.name),
+                summary=_(TEXT["checkpoint"]).format(days=days, name=plan.name),
                 description=_lines(*said, _written(plan)),
                 start=plan_day(plan.generated_on, days),
             )
@@ -156,7 +164,7 @@ def _checkpoints(plan: Plan) -> list[CalendarEvent]:
     events.append(
         CalendarEvent(
             kind="review",
-            summary=TEXT["review"].format(name=plan.name),
+            summary=_(TEXT["review"]).format(name=plan.name),
             description=_lines(*goals, _written(plan)),
             start=_review_day(plan),
         )
@@ -168,12 +176,12 @@ def _coaching(plan: Plan) -> list[CalendarEvent]:
     first = plan.generated_on + timedelta(days=7)
     events = [_weekly(plan, plan.coach_name, "check-in", first, CHECK_IN_AT)]
     managed_apart = plan.manager and plan.manager != plan.coach_name
-    if "monthly" in plan.cadence.lower() and managed_apart:
+    if _MONTHLY.search(plan.cadence) and managed_apart:
         events.append(
             CalendarEvent(
                 kind="monthly",
-                summary=TEXT["monthly"].format(name=plan.name, manager=plan.manager),
-                description=_lines(_focus_line(plan), TEXT["cadence"].format(cadence=plan.cadence), _written(plan)),
+                summary=_(TEXT["monthly"]).format(name=plan.name, manager=plan.manager),
+                description=_lines(_focus_line(plan), _(TEXT["cadence"]).format(cadence=plan.cadence), _written(plan)),
                 start=_after(plan.generated_on, 1),
                 at=REVIEW_AT,
                 minutes=REVIEW_MINUTES,
@@ -185,22 +193,22 @@ def _coaching(plan: Plan) -> list[CalendarEvent]:
 
 
 def _watch(plan: Plan) -> list[CalendarEvent]:
-    manager = plan.manager or plan.coach_name or "your manager"
+    manager = plan.manager or plan.coach_name or _("your manager")
     check = plan_day(plan.generated_on, CHECKPOINT_DAYS[0])
     review = _checkpoints(plan)[-1]
     return [
         CalendarEvent(
             kind="conversation",
-            summary=TEXT["conversation"].format(name=plan.name, manager=manager),
-            description=_lines(TEXT["this_week"], TEXT["move"], _written(plan)),
+            summary=_(TEXT["conversation"]).format(name=plan.name, manager=manager),
+            description=_lines(_(TEXT["this_week"]), _(TEXT["move"]), _written(plan)),
             start=_next_working_day(plan.generated_on),
             at=CHECK_IN_AT,
             minutes=CHECK_IN_MINUTES,
         ),
         CalendarEvent(
             kind="check-in-30",
-            summary=TEXT["watch_check_in"].format(name=plan.name, manager=manager),
-            description=_lines(_focus_line(plan), TEXT["bring"], TEXT["move"], _written(plan)),
+            summary=_(TEXT["watch_check_in"]).format(name=plan.name, manager=manager),
+            description=_lines(_focus_line(plan), _(TEXT["bring"]), _(TEXT["move"]), _written(plan)),
             start=check,
             at=CHECK_IN_AT,
             minutes=CHECK_IN_MINUTES,
@@ -217,8 +225,8 @@ def _top(plan: Plan) -> list[CalendarEvent]:
         events.append(
             CalendarEvent(
                 kind=f"coaching-{i}",
-                summary=TEXT["coachee"].format(coachee=coachee, name=plan.name),
-                description=_lines(TEXT["invitation"], TEXT["bring"], TEXT["move"], _written(plan)),
+                summary=_(TEXT["coachee"]).format(coachee=coachee, name=plan.name),
+                description=_lines(_(TEXT["invitation"]), _(TEXT["bring"]), _(TEXT["move"]), _written(plan)),
                 start=first,
                 at=at,
                 minutes=CHECK_IN_MINUTES,
@@ -232,7 +240,7 @@ def _top(plan: Plan) -> list[CalendarEvent]:
     events.append(
         CalendarEvent(
             kind="development",
-            summary=TEXT["development"].format(name=plan.name),
+            summary=_(TEXT["development"]).format(name=plan.name),
             description=_lines(*plan.development, _written(plan)),
             start=plan_day(plan.generated_on, REVIEW_DAYS),
         )
@@ -264,14 +272,15 @@ def _ical_event(plan: Plan, event: CalendarEvent, stamp: datetime) -> Event:
 
 def plan_events(plan: Plan) -> list[CalendarEvent]:
     """The events of a plan's cadence, in calendar order (empty for an HR brief)."""
-    if plan.kind == "coaching":
-        events = _coaching(plan)
-    elif plan.kind == "watch":
-        events = _watch(plan)
-    elif plan.kind == "top":
-        events = _top(plan)
-    else:
-        return []
+    with speaking(plan.language):
+        if plan.kind == "coaching":
+            events = _coaching(plan)
+        elif plan.kind == "watch":
+            events = _watch(plan)
+        elif plan.kind == "top":
+            events = _top(plan)
+        else:
+            return []
     return sorted(events, key=lambda e: (e.start, e.at or time(0), e.kind))
 
 
@@ -294,7 +303,8 @@ def plan_calendar(plan: Plan) -> bytes | None:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", TEXT["calendar"].format(name=plan.name))
+    with speaking(plan.language):
+        calendar.add("x-wr-calname", _(TEXT["calendar"]).format(name=plan.name))
     for event in plan_events(plan):
         calendar.add_component(_ical_event(plan, event, stamp))
     return bytes(calendar.to_ical())

@@ -33,10 +33,11 @@ import pandas as pd
 
 from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult, ChainSettings, match_chains
-from core.months import format_date, span_label, window_periods
+from core.i18n import LANGUAGES, N_, _, current, ngettext, speaking
+from core.months import format_date, window_periods
 from core.plans.diagnosis import what_moved
 from core.plans.document import carried_lines, to_markdown
-from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, CheckIn, FocusArea, Plan, PlanKind, plan_day
+from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, Audience, CheckIn, FocusArea, Plan, PlanKind, plan_day
 from core.plans.sections import (
     MAX_FOCUS,
     PROPOSED,
@@ -53,7 +54,8 @@ from core.plans.sections import (
     strengths,
     weakest,
 )
-from core.schema import ROLE_FIELDS, ROLE_NAMES
+from core.plans.words import day, metric_name, number, percent, role_name, signed, span, tier_name, value
+from core.schema import ROLE_FIELDS
 from core.scoring.metrics import (
     MetricSpec,
     format_value,
@@ -68,74 +70,95 @@ from core.scoring.tiers import assign_tiers, window_ends
 
 PLAYBOOK: Final[dict[str, tuple[str, ...]]] = {
     "lead_rate": (
-        "Two fixed 90-minute calling blocks a day in the calendar, phone only, counting conversations per block",
-        "Build next week's call list every Friday from the ideal-customer profile, so calling time is not spent "
-        "searching",
-        "Test one new opening line a week on 20 calls and compare the meetings it books with the old one",
-        "Listen to two calls a week that booked a meeting (your own or a colleague's) and note what made the "
-        "prospect say yes",
+        N_("Two fixed 90-minute calling blocks a day in the calendar, phone only, counting conversations per block"),
+        N_(
+            "Build next week's call list every Friday from the ideal-customer profile, so calling time is not spent "
+            "searching"
+        ),
+        N_("Test one new opening line a week on 20 calls and compare the meetings it books with the old one"),
+        N_(
+            "Listen to two calls a week that booked a meeting (your own or a colleague's) and note what made the "
+            "prospect say yes"
+        ),
     ),
     "qualified_lead_rate": (
-        "Weekly 30-minute review with an AE who receives your leads: which they accepted, which they turned "
-        "down, and why",
-        "Write the qualification criteria (need, budget, timing, decision-maker) on one card and check every "
-        "lead against it before sending",
-        "For two weeks, hold back any lead that misses a criterion and ask an AE whether it should have gone",
-        "Sit in on two first meetings a month run by an AE to hear which answers make a lead real",
+        N_(
+            "Weekly 30-minute review with an AE who receives your leads: which they accepted, which they turned "
+            "down, and why"
+        ),
+        N_(
+            "Write the qualification criteria (need, budget, timing, decision-maker) on one card and check every "
+            "lead against it before sending"
+        ),
+        N_("For two weeks, hold back any lead that misses a criterion and ask an AE whether it should have gone"),
+        N_("Sit in on two first meetings a month run by an AE to hear which answers make a lead real"),
     ),
     "qualification_efficiency": (
-        "Rank the call list against the ideal-customer profile before calling and start with the accounts "
-        "that fit best",
-        "Ask two discovery questions in the first minutes of each call, so prospects who do not fit are found early",
-        "Look at last quarter's qualified leads with your coach: which industries, company sizes and job "
-        "titles did they come from? Call more of those",
-        "Swap the list source that yields least for one an AE recommends, for one month, and compare",
+        N_(
+            "Rank the call list against the ideal-customer profile before calling and start with the accounts "
+            "that fit best"
+        ),
+        N_(
+            "Ask two discovery questions in the first minutes of each call, so prospects who do not fit are found early"
+        ),
+        N_(
+            "Look at last quarter's qualified leads with your coach: which industries, company sizes and job "
+            "titles did they come from? Call more of those"
+        ),
+        N_("Swap the list source that yields least for one an AE recommends, for one month, and compare"),
     ),
     "close_rate": (
-        "Review one lost and one won deal a week with your coach: where did each one turn?",
-        "Agree a written close plan (steps, dates, who signs) with the buyer in every deal past the demo",
-        "Role-play the three objections you hear most with your coach, then try the new answers on live calls",
-        "Park deals without a confirmed need and budget after the second meeting, so time goes to winnable ones",
+        N_("Review one lost and one won deal a week with your coach: where did each one turn?"),
+        N_("Agree a written close plan (steps, dates, who signs) with the buyer in every deal past the demo"),
+        N_("Role-play the three objections you hear most with your coach, then try the new answers on live calls"),
+        N_("Park deals without a confirmed need and budget after the second meeting, so time goes to winnable ones"),
     ),
     "quota_attainment": (
-        "Check pipeline coverage every Monday: is there about three times the remaining quota in qualified deals?",
-        "Plan the quarter backwards from quota with your coach: deals needed, meetings needed, leads needed",
-        "Pick two deals a month to widen in scope (more users, a second product) before the proposal goes out",
-        "One hour a week on the five largest open deals: next step, decision date, risks",
+        N_("Check pipeline coverage every Monday: is there about three times the remaining quota in qualified deals?"),
+        N_("Plan the quarter backwards from quota with your coach: deals needed, meetings needed, leads needed"),
+        N_("Pick two deals a month to widen in scope (more users, a second product) before the proposal goes out"),
+        N_("One hour a week on the five largest open deals: next step, decision date, risks"),
     ),
     "revenue_per_month": (
-        "Count the deals you need each month from your own average deal size and close rate, and check "
-        "every Monday whether the pipeline holds them",
-        "Add one qualified opportunity a week on top of what your SDRs send, from your own network or accounts",
-        "Before each proposal, look with your coach for one way to widen the scope (more users, a second "
-        "product, a longer term)",
-        "Review your three largest deals of last quarter with your coach: where did they come from, and "
-        "where are more like them?",
+        N_(
+            "Count the deals you need each month from your own average deal size and close rate, and check "
+            "every Monday whether the pipeline holds them"
+        ),
+        N_("Add one qualified opportunity a week on top of what your SDRs send, from your own network or accounts"),
+        N_(
+            "Before each proposal, look with your coach for one way to widen the scope (more users, a second "
+            "product, a longer term)"
+        ),
+        N_(
+            "Review your three largest deals of last quarter with your coach: where did they come from, and "
+            "where are more like them?"
+        ),
     ),
     "upsell_rate": (
-        "A business review with each of your ten largest accounts this quarter, bringing one growth idea to each",
-        "Map each key account's buying group and meet one new stakeholder there every month",
-        "Watch usage and order signals monthly and call the account when they rise",
-        "Prepare renewals 90 days ahead with an option to add scope, not only to renew",
+        N_("A business review with each of your ten largest accounts this quarter, bringing one growth idea to each"),
+        N_("Map each key account's buying group and meet one new stakeholder there every month"),
+        N_("Watch usage and order signals monthly and call the account when they rise"),
+        N_("Prepare renewals 90 days ahead with an option to add scope, not only to renew"),
     ),
 }
 """Practice options per metric id: concrete, written for this product, offered as options to discuss."""
 
-DEFAULT_CADENCE: Final = "Weekly 30-minute check-in with the coach; monthly 15-minute review with the manager"
-MANAGER_CADENCE: Final = "Weekly 30-minute check-in with your manager, who is also your coach for now"
+DEFAULT_CADENCE: Final = N_("Weekly 30-minute check-in with the coach; monthly 15-minute review with the manager")
+MANAGER_CADENCE: Final = N_("Weekly 30-minute check-in with your manager, who is also your coach for now")
 CONTEXT_CHECKS: Final = (
-    "Tenure: how long in the role, and was the ramp-up complete?",
-    "Territory and accounts: size, changes, accounts taken over or handed on.",
-    "Lead sources and pipeline: what came in, from whom, and did it change?",
-    "Absence: leave, illness or part-time months inside the window.",
+    N_("Tenure: how long in the role, and was the ramp-up complete?"),
+    N_("Territory and accounts: size, changes, accounts taken over or handed on."),
+    N_("Lead sources and pipeline: what came in, from whom, and did it change?"),
+    N_("Absence: leave, illness or part-time months inside the window."),
 )
 """Context to check before reading anything into low figures (a watch plan and an HR brief)."""
-RESEARCH_NOTE: Final = (
+RESEARCH_NOTE: Final = N_(
     "Research by the Sales Executive Council (Dixon & Adamson, HBR) found that better coaching lifted core "
-    "performers by 6–8% on average, and the best coaching by up to 19%. These are research figures, not a "
+    "performers by {average} on average, and the best coaching by up to {best}. These are research figures, not a "
     "promise for any one person."
 )
-DECISION_NOTE: Final = (
+"""The research figures, filled in by :func:`research_note` (6–8% and 19%, exact, in the reader's style)."""
+DECISION_NOTE: Final = N_(
     "This brief is decision support. It recommends no employment decision; a person reviews the facts, talks with "
     "the employee, and decides."
 )
@@ -145,20 +168,21 @@ TREND_MONTHS: Final = 12
 """Months of history a plan carries in ``Plan.trend``."""
 
 _NUMBER_WORDS: Final = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
+    N_("zero"),
+    N_("one"),
+    N_("two"),
+    N_("three"),
+    N_("four"),
+    N_("five"),
+    N_("six"),
+    N_("seven"),
+    N_("eight"),
+    N_("nine"),
+    N_("ten"),
+    N_("eleven"),
+    N_("twelve"),
 )
+_TREND_WORDS: Final = {"improving": N_("improving"), "declining": N_("declining"), "stable": N_("stable")}
 _KIND_OF_TIER: Final[dict[str, PlanKind]] = {"core": "coaching", "top": "top", "low": "hr_brief"}
 # Letters NFKD does not take apart into an ASCII letter and a mark.
 _FOLD: Final[dict[str, str]] = {
@@ -201,7 +225,7 @@ def period_label(periods: Sequence[str]) -> str:
     Returns:
         ``"Aug–Oct 2026"``; across years ``"Nov 2025–Jan 2026"``; one month ``"Oct 2026"``; no months ``""``.
     """
-    return span_label(periods)
+    return span(periods)
 
 
 def slugify(name: str) -> str:
@@ -230,9 +254,14 @@ def file_stem(rep_id: str, name: str) -> str:
 def _format_gap(spec: MetricSpec, gap: float) -> str:
     size = abs(gap)
     if spec.unit in ("%", "×"):
-        points = size * 100
-        return f"{points:.1f} percentage points" if spec.unit == "%" else f"{points:.0f} percentage points"
-    return format_value(spec, size)
+        points = number(size * 100, 1 if spec.unit == "%" else 0)
+        return _("{points} percentage points").format(points=points)
+    return value(spec, size)
+
+
+def research_note() -> str:
+    """What the research found (6–8% on average, up to 19%), as research and not a promise, in the plan's language."""
+    return _(RESEARCH_NOTE).format(average=f"6–{percent(0.08)}", best=percent(0.19))
 
 
 def _plain(line: str) -> str:
@@ -246,11 +275,12 @@ def _sentence(text: str) -> str:
 
 
 def _count(n: int) -> str:
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+    return _(_NUMBER_WORDS[n]) if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
 
-def _hours(value: float) -> str:
-    return f"{value:g}"
+def _hours(hours: float) -> str:
+    text = f"{hours:g}"
+    return text if current().language == "en" else text.replace(".", ",")
 
 
 def trend_text(trend: Sequence[tuple[str, float]], *, months: int = HR_TREND_MONTHS) -> str:
@@ -266,8 +296,8 @@ def trend_text(trend: Sequence[tuple[str, float]], *, months: int = HR_TREND_MON
     recent = list(trend)[-months:]
     if not recent:
         return ""
-    values = " → ".join(str(math.floor(p + 0.5)) for _, p in recent)  # half up: 12.5 → 13, as people round
-    return f"{values} over {period_label([m for m, _ in recent])}"
+    values = " → ".join(str(math.floor(p + 0.5)) for _m, p in recent)  # half up: 12.5 → 13, as people round
+    return _("{values} over {months}").format(values=values, months=period_label([m for m, _p in recent]))
 
 
 # --------------------------------------------------------------------------- the pieces of a plan
@@ -305,10 +335,10 @@ def _focus_areas(
     areas: list[FocusArea] = []
     for metric in metrics:
         spec = by_id[metric]
-        value = cell_number(person.get(f"{metric}_raw"))
+        amount = cell_number(person.get(f"{metric}_raw"))
         median, p75 = metric_refs(inputs.medians, role, metric)
         text = focus_text(spec, person, inputs.medians, records, inputs.today, period_label(inputs.window_periods))
-        goal, practice = text.goal, PLAYBOOK.get(metric, ())
+        goal, practice = text.goal, tuple(_(option) for option in PLAYBOOK.get(metric, ()))
         goal_key, practice_key = f"focus:{metric}:goal", f"focus:{metric}:practice"
         goal_edit = edits.get(goal_key, "").strip()
         practice_edit = tuple(line.strip() for line in edits.get(practice_key, "").splitlines() if line.strip())
@@ -321,10 +351,10 @@ def _focus_areas(
         areas.append(
             FocusArea(
                 metric=metric,
-                label=spec.label,
-                value_text=format_value(spec, value),
-                median_text=format_value(spec, median),
-                top_quartile_text=format_value(spec, p75),
+                label=metric_name(spec),
+                value_text=value(spec, amount),
+                median_text=value(spec, median),
+                top_quartile_text=value(spec, p75),
                 percentile=cell_number(person.get(f"{metric}_pct")),
                 practice=practice,
                 goal=goal,
@@ -349,7 +379,7 @@ def _coach_name(row: pd.Series) -> str:
     """ "Name (role)", with "proposed — to be confirmed" when the pair is an invitation."""
     named = f"{cell_text(row['coach_name'])} ({cell_text(row['coach_role'])})"
     invitation = str(row.get("status", "")) == "invitation" or bool(row.get("ask_first", False))
-    return f"{named}, {PROPOSED}" if invitation else named
+    return f"{named}, {_(PROPOSED)}" if invitation else named
 
 
 def _core_coach(rep_id: str, manager: str, chains: ChainResult) -> tuple[str, str]:
@@ -358,7 +388,7 @@ def _core_coach(rep_id: str, manager: str, chains: ChainResult) -> tuple[str, st
     pair = _rows(chains.pairs, "coachee_id", rep_id)
     if len(pair):
         return _coach_name(pair.iloc[0]), cell_text(pair.iloc[0]["reason"])
-    line, _, why = coach.manager_line.partition(" — ")
+    line, _dash, why = coach.manager_line.partition(" — ")
     return line, why
 
 
@@ -366,11 +396,17 @@ def _retention(name: str) -> tuple[str, ...]:
     """Prompts for the manager (never the person's copy): what keeps a top performer."""
     first = first_name(name)
     return (
-        f"Recognition — options to discuss: naming {first}'s results in the team meeting, a note to senior "
-        "leadership, or a say in how the team celebrates wins. Ask which would mean most.",
-        f"Growth path — ask which next step interests {first}, and by when (their plan lists the options).",
-        f"What keeps them — ask {first} what makes the job worth staying for and what would make them look "
-        "elsewhere (workload, pay plan, autonomy, the team), and agree one thing to protect.",
+        _(
+            "Recognition — options to discuss: naming {first}'s results in the team meeting, a note to senior "
+            "leadership, or a say in how the team celebrates wins. Ask which would mean most."
+        ).format(first=first),
+        _("Growth path — ask which next step interests {first}, and by when (their plan lists the options).").format(
+            first=first
+        ),
+        _(
+            "What keeps them — ask {first} what makes the job worth staying for and what would make them look "
+            "elsewhere (workload, pay plan, autonomy, the team), and agree one thing to protect."
+        ).format(first=first),
     )
 
 
@@ -387,51 +423,71 @@ def _coaching_role(
     willing = _willing(person)
     if len(mine):
         names = ", ".join(
-            f"{cell_text(r['coachee_name'])} ({cell_text(r['coachee_role'])})" for _, r in mine.iterrows()
+            f"{cell_text(r['coachee_name'])} ({cell_text(r['coachee_role'])})" for _i, r in mine.iterrows()
         )
         count = len(mine)
         hours = count * hours_per_coachee
-        noun = "person" if count == 1 else "people"
-        lines.append(f"Coaches {count} {noun}: {names}.")
         lines.append(
-            f"Expected coaching time: about {_hours(hours)} hours a month "
-            f"({count} × {_hours(hours_per_coachee)} hours per coachee)."
+            ngettext("Coaches {count} person: {names}.", "Coaches {count} people: {names}.", count).format(
+                count=count, names=names
+            )
         )
         lines.append(
-            "Credit: count these hours in targets and in the next review — coaching time is selling time "
-            "given to the team."
+            _("Expected coaching time: about {hours} hours a month ({count} × {each} hours per coachee).").format(
+                hours=_hours(hours), count=count, each=_hours(hours_per_coachee)
+            )
+        )
+        lines.append(
+            _(
+                "Credit: count these hours in targets and in the next review — coaching time is selling time "
+                "given to the team."
+            )
         )
         ask_first = bool(mine["ask_first"].any()) if "ask_first" in mine.columns else willing != "yes"
         if ask_first:
             lines.append(
-                f"Coaching role {PROPOSED}: has not said yes to coaching yet. Ask first, and adjust if the "
-                "answer is no."
+                _(
+                    "Coaching role {proposed}: has not said yes to coaching yet. Ask first, and adjust if the "
+                    "answer is no."
+                ).format(proposed=_(PROPOSED))
             )
     elif role == "SDR" and not len(_rows(chains.load, "coach_id", rep_id)):
         lines.append(
-            "Top SDRs coach no one in the chains as they run now. An option to discuss: sharing how they work at a "
-            "team meeting, or showing a new SDR their call preparation."
+            _(
+                "Top SDRs coach no one in the chains as they run now. An option to discuss: sharing how they work at "
+                "a team meeting, or showing a new SDR their call preparation."
+            )
         )
     else:
         in_pool = len(_rows(chains.load, "coach_id", rep_id)) > 0
-        below = {"SDR": "SDR", "AE": "SDR or AE", "AM": "AE or AM"}.get(role, "")
+        below = {"SDR": "SDR", "AE": _("SDR or AE"), "AM": _("AE or AM")}.get(role, "")
         if in_pool and willing == "yes":
-            lines.append(f"In the coach pool and willing to coach; no {below} is assigned to them at the moment.")
+            lines.append(
+                _("In the coach pool and willing to coach; no {roles} is assigned to them at the moment.").format(
+                    roles=below
+                )
+            )
         elif in_pool:
             lines.append(
-                f"In the coach pool, but has not said whether they want to coach: ask first. No {below} is "
-                "assigned to them at the moment."
+                _(
+                    "In the coach pool, but has not said whether they want to coach: ask first. No {roles} is "
+                    "assigned to them at the moment."
+                ).format(roles=below)
             )
         elif willing == "no":
-            lines.append("Said no to coaching, so not in the coach pool. That is their choice; retention comes first.")
+            lines.append(
+                _("Said no to coaching, so not in the coach pool. That is their choice; retention comes first.")
+            )
         elif str(person.get("previous_near_low", "")) == "True":  # np.bool_ or bool; NaN when unknown
             lines.append(
-                "Not proposed as a coach yet: low or near the low cut-off in the previous window. Once the top tier "
-                "holds, they can coach."
+                _(
+                    "Not proposed as a coach yet: low or near the low cut-off in the previous window. Once the top "
+                    "tier holds, they can coach."
+                )
             )
         else:
             lines.append(
-                "Not in the coach pool at the moment (capacity set to 0, or taken out of the chains by a manager)."
+                _("Not in the coach pool at the moment (capacity set to 0, or taken out of the chains by a manager).")
             )
     own = _rows(chains.pairs, "coachee_id", rep_id)
     coach, reason = "", ""
@@ -439,7 +495,7 @@ def _coaching_role(
         row = own.iloc[0]
         coach = _coach_name(row)
         reason = cell_text(row["reason"])
-        lines.append(f"Is coached in turn by {coach}: coaching the coaches.")
+        lines.append(_("Is coached in turn by {coach}: coaching the coaches.").format(coach=coach))
     return tuple(lines), coach, reason
 
 
@@ -453,44 +509,59 @@ def _hr_facts(
     tier_lines: Sequence[str],
 ) -> tuple[str, ...]:
     """Score and rank, each metric against the median with the gap, the trend, and any override or flag."""
-    when = f" over {period}" if period else ""
+    score = f"{cell_number(person.get('score')):.0f}"
+    percentile = f"{cell_number(person.get('percentile')):.0f}"
+    role_long = role_name(role)
     specs = metrics_with_values(medians, role)
     facts = [
-        f"Score {cell_number(person.get('score')):.0f} of 100{when}; "
-        f"percentile {cell_number(person.get('percentile')):.0f} "
-        f"among {role_size} {ROLE_NAMES.get(role, role)}s (rank {_rank(person)})."
+        (
+            _("Score {score} of 100 over {period}; percentile {percentile} among {count} {role}s (rank {rank}).")
+            if period
+            else _("Score {score} of 100; percentile {percentile} among {count} {role}s (rank {rank}).")
+        ).format(score=score, period=period, percentile=percentile, count=role_size, role=role_long, rank=_rank(person))
     ]
     for spec in specs:
-        value = cell_number(person.get(f"{spec.id}_raw"))
+        amount = cell_number(person.get(f"{spec.id}_raw"))
         median, p75 = metric_refs(medians, role, spec.id)
-        if math.isnan(value) or math.isnan(median):
-            gap = "no comparison possible"
-        elif value < median:
-            gap = f"{_format_gap(spec, median - value)} below the median"
-        elif value > median:
-            gap = f"{_format_gap(spec, value - median)} above the median"
+        if math.isnan(amount) or math.isnan(median):
+            gap = _("no comparison possible")
+        elif amount < median:
+            gap = _("{gap} below the median").format(gap=_format_gap(spec, median - amount))
+        elif amount > median:
+            gap = _("{gap} above the median").format(gap=_format_gap(spec, amount - median))
         else:
-            gap = "at the median"
+            gap = _("at the median")
         facts.append(
-            f"{spec.label}: {format_value(spec, value)} against a role median of {format_value(spec, median)} "
-            f"({gap}); top quartile from {format_value(spec, p75)}."
+            _("{metric}: {value} against a role median of {median} ({gap}); top quartile from {top}.").format(
+                metric=metric_name(spec),
+                value=value(spec, amount),
+                median=value(spec, median),
+                gap=gap,
+                top=value(spec, p75),
+            )
         )
     stated = trend_text(trend)
     label = cell_text(person.get("trend"))
-    direction = f" ({label})" if label in ("improving", "declining", "stable") else ""
+    direction = f" ({_(_TREND_WORDS[label])})" if label in _TREND_WORDS else ""
     facts.append(
-        f"Monthly percentile within role: {stated}{direction}." if stated else "No monthly history to show a trend."
+        _("Monthly percentile within role: {trend}{direction}.").format(trend=stated, direction=direction)
+        if stated
+        else _("No monthly history to show a trend.")
     )
     # What explain adds beyond score and metrics (an override, a borderline flag, a small role), except
-    # the trend and persistence lines, which this brief states in its own words.
-    covered = tuple(f"{spec.label}:" for spec in specs) + ("Trend:", "Persistent:")
+    # the trend and persistence lines, which this brief states in its own words (in English or translated).
+    covered = (
+        tuple(f"{spec.label}:" for spec in specs)
+        + tuple(f"{metric_name(spec)}:" for spec in specs)
+        + ("Trend:", "Persistent:", _("Trend:"), _("Persistent:"))
+    )
     facts += [line for line in tier_lines[1:] if not line.startswith(covered)]
     return tuple(facts)
 
 
 def _rank(person: pd.Series) -> str:
     rank = cell_number(person.get("rank"))
-    return "n/a" if math.isnan(rank) else f"{int(rank)}"
+    return _("n/a") if math.isnan(rank) else f"{int(rank)}"
 
 
 def _whole(value: object) -> int:
@@ -501,12 +572,20 @@ def _whole(value: object) -> int:
 def _persistence(person: pd.Series, window_months: int) -> str:
     low, seen = _whole(person.get("low_windows")), _whole(person.get("windows_seen"))
     if seen <= 0:
-        return "No earlier windows to compare: persistence cannot be judged yet."
-    size = f"{_count(window_months)}-month " if window_months > 0 else ""
-    text = f"Low in {low} of the last {seen} {size}windows"
+        return _("No earlier windows to compare: persistence cannot be judged yet.")
     if bool(person.get("persistent_low")):
-        return text + ": a persistent pattern, not one bad period."
-    return text + ": not persistent — low results may be a single bad period."
+        if window_months > 0:
+            text = _("Low in {low} of the last {seen} {size}-month windows: a persistent pattern, not one bad period.")
+        else:
+            text = _("Low in {low} of the last {seen} windows: a persistent pattern, not one bad period.")
+    elif window_months > 0:
+        text = _(
+            "Low in {low} of the last {seen} {size}-month windows: not persistent — low results may be a single bad "
+            "period."
+        )
+    else:
+        text = _("Low in {low} of the last {seen} windows: not persistent — low results may be a single bad period.")
+    return text.format(low=low, seen=seen, size=_count(window_months))
 
 
 def _support(checkins: Sequence[CheckIn], items: Sequence[tuple[date, str]] = ()) -> tuple[str, ...]:
@@ -514,11 +593,11 @@ def _support(checkins: Sequence[CheckIn], items: Sequence[tuple[date, str]] = ()
     dated: list[tuple[date, str]] = list(items)
     for i, c in enumerate(checkins):
         carried = carried_lines(c, checkins[i - 1] if i else None)
-        before = f" Last time's steps: {'; '.join(carried)}." if carried else ""
-        step = f" Next step: {_sentence('; '.join(c.steps))}" if c.steps else ""
-        by = f" with {c.by.strip()}" if c.by.strip() else ""
-        dated.append((c.when, f"Check-in{by}:{before} {_sentence(c.note)}{step}"))
-    return tuple(f"{format_date(day)}: {text}" for day, text in sorted(dated, key=lambda item: item[0]))
+        before = " " + _("Last time's steps: {steps}.").format(steps="; ".join(carried)) if carried else ""
+        step = " " + _("Next step: {step}").format(step=_sentence("; ".join(c.steps))) if c.steps else ""
+        head = _("Check-in with {by}:").format(by=c.by.strip()) if c.by.strip() else _("Check-in:")
+        dated.append((c.when, f"{head}{before} {_sentence(c.note)}{step}"))
+    return tuple(f"{day(when)}: {text}" for when, text in sorted(dated, key=lambda item: item[0]))
 
 
 def _counts_line(role: str, frame: pd.DataFrame) -> str:
@@ -528,14 +607,14 @@ def _counts_line(role: str, frame: pd.DataFrame) -> str:
         return float(pd.to_numeric(frame[column], errors="coerce").sum()) if column in frame.columns else math.nan
 
     if role == "SDR":
-        parts = ((total("calls"), "calls"), (total("leads_sent"), "leads sent"),
-                 (total("qualified_leads"), "accepted as qualified"))  # fmt: skip
+        parts = ((total("calls"), _("{n} calls")), (total("leads_sent"), _("{n} leads sent")),
+                 (total("qualified_leads"), _("{n} accepted as qualified")))  # fmt: skip
     elif role == "AE":
-        parts = ((total("deals_worked"), "deals worked"), (total("deals_won"), "won"),
-                 (total("revenue_won"), "won revenue"))  # fmt: skip
+        parts = ((total("deals_worked"), _("{n} deals worked")), (total("deals_won"), _("{n} won")),
+                 (total("revenue_won"), _("{n} won revenue")))  # fmt: skip
     else:
         return ""
-    return ", ".join(f"{value:,.0f} {noun}" for value, noun in parts if math.isfinite(value))
+    return ", ".join(said.format(n=number(count)) for count, said in parts if math.isfinite(count))
 
 
 def _hr_counts(rep_id: str, role: str, inputs: PlanInputs) -> tuple[str, ...]:
@@ -556,9 +635,11 @@ def _hr_counts(rep_id: str, role: str, inputs: PlanInputs) -> tuple[str, ...]:
     columns = [c for c in ROLE_FIELDS.get(role, ()) if c in peers.columns and c != "quota"]
     by_person = peers.groupby(peers["rep_id"].astype(str))[columns].sum(min_count=1)
     typical = _counts_line(role, by_person.median().to_frame().T) if len(by_person) else ""
-    lines = [f"In {label}: {own}."]
+    lines = [_("In {months}: {counts}.").format(months=label, counts=own)]
     if typical:
-        lines.append(f"The median {role} of this team over the same months: {typical}.")
+        lines.append(
+            _("The median {role} of this team over the same months: {counts}.").format(role=role, counts=typical)
+        )
     return tuple(lines)
 
 
@@ -575,10 +656,18 @@ def _am_counts(mine: pd.DataFrame, peers: pd.DataFrame, label: str) -> tuple[str
     ordered = mine.sort_values("period")
     first = float(pd.to_numeric(ordered["portfolio_start"], errors="coerce").dropna().iloc[0])
     last = float(pd.to_numeric(ordered["portfolio_end"], errors="coerce").dropna().iloc[-1])
-    changes = pd.Series([change(g) for _, g in peers.groupby(peers["rep_id"].astype(str))], dtype=float).dropna()
-    lines = [f"In {label}: portfolio from {first:,.0f} to {last:,.0f} ({own:+,.0f})."]
+    changes = pd.Series([change(g) for _k, g in peers.groupby(peers["rep_id"].astype(str))], dtype=float).dropna()
+    lines = [
+        _("In {months}: portfolio from {start} to {end} ({change}).").format(
+            months=label, start=number(first), end=number(last), change=signed(own)
+        )
+    ]
     if len(changes):
-        lines.append(f"The median AM of this team over the same months: {float(changes.median()):+,.0f}.")
+        lines.append(
+            _("The median {role} of this team over the same months: {counts}.").format(
+                role="AM", counts=signed(float(changes.median()))
+            )
+        )
     return tuple(lines)
 
 
@@ -692,11 +781,15 @@ def _person(segmented: pd.DataFrame, rep_id: str) -> tuple[pd.Series, str]:
     """The person's row and tier; a sentence when there is no plan to build for them."""
     match = segmented[segmented["rep_id"].astype(str) == str(rep_id)]
     if match.empty:
-        raise ValueError(f"{rep_id} is not in this team's segmentation, so there is no plan to build.")
+        raise ValueError(
+            _("{rep_id} is not in this team's segmentation, so there is no plan to build.").format(rep_id=rep_id)
+        )
     person = match.iloc[0]
     tier = cell_text(person.get("tier"))
     if tier not in _KIND_OF_TIER:
-        raise ValueError(f"{rep_id} has no tier (no score in the window), so there is no plan to build.")
+        raise ValueError(
+            _("{rep_id} has no tier (no score in the window), so there is no plan to build.").format(rep_id=rep_id)
+        )
     return person, tier
 
 
@@ -718,7 +811,7 @@ def _base_plan(
         rep_id=str(rep_id),
         name=name,
         role=role,
-        role_name=ROLE_NAMES.get(role, role),
+        role_name=role_name(role),
         team=cell_text(person.get("team")),
         region=cell_text(person.get("region")),
         manager=cell_text(person.get("manager")),
@@ -733,6 +826,7 @@ def _base_plan(
         checkins=_sorted_checkins(checkins),
         strengths=strengths(person, role, inputs.medians),
         tier_history=tuple(inputs.tier_history.get(str(rep_id), ())),
+        language=current().language,
     )
 
 
@@ -741,25 +835,38 @@ def _history_words(base: Plan, window: int) -> tuple[str, str]:
     earlier = base.tier_history
     if not earlier:
         return "", ""
-    chain = " → ".join((*earlier, base.tier))
-    manager = f"Tier in the last {_count(len(earlier) + 1)} windows, oldest first: {chain}."
-    span = f"{_count(window)}-month periods" if window > 1 else "months"
+    chain = " → ".join(tier_name(t) for t in (*earlier, base.tier))
+    manager = _("Tier in the last {count} windows, oldest first: {chain}.").format(
+        count=_count(len(earlier) + 1), chain=chain
+    )
     if base.tier == "core" and earlier[-1] == "top":
         run = 0
         for tier in reversed(earlier):
             if tier != "top":
                 break
             run += 1
-        when = "the period before this one" if run == 1 else f"the {_count(run)} {span} before this one"
-        return (
-            f"In {when} your results were among the strongest in your role; this period they are closer to the "
-            "middle. What changed?",
-            manager,
-        )
+        if run == 1:
+            ask = _(
+                "In the period before this one your results were among the strongest in your role; this period they "
+                "are closer to the middle. What changed?"
+            )
+        elif window > 1:
+            ask = _(
+                "In the {count} {months}-month periods before this one your results were among the strongest in "
+                "your role; this period they are closer to the middle. What changed?"
+            ).format(count=_count(run), months=_count(window))
+        else:
+            ask = _(
+                "In the {count} months before this one your results were among the strongest in your role; this "
+                "period they are closer to the middle. What changed?"
+            ).format(count=_count(run))
+        return ask, manager
     if base.tier in ("core", "top") and earlier[-1] == "low":
         return (
-            "You have improved: in the period before this one your results were among the lowest in your role, "
-            "and now they are not. What made the difference, and how do you keep it?",
+            _(
+                "You have improved: in the period before this one your results were among the lowest in your role, "
+                "and now they are not. What made the difference, and how do you keep it?"
+            ),
             manager,
         )
     return "", manager
@@ -789,14 +896,14 @@ def _coaching_plan(
         coach_line=coach.person_line,
         coach_why=coach.person_why,
         coach_name=coach.name,
-        cadence=cadence or (DEFAULT_CADENCE if coach.kind != "manager" else MANAGER_CADENCE),
+        cadence=cadence or _(DEFAULT_CADENCE if coach.kind != "manager" else MANAGER_CADENCE),
         person_owns=person_owns,
         coach_owns=coach_owns,
         manager_owns=manager_owns,
         commitments=commitments(coach),
         agreement=agreement(coach, base.manager),
         questions=questions(base.role, [a.metric for a in focus], coach, ask),
-        research_note=RESEARCH_NOTE,
+        research_note=research_note(),
         manager_lines=tuple(x for x in (history_line,) if x),
         edited_fields=tuple(edited),
     )
@@ -811,19 +918,22 @@ def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
         names = ", ".join(cell_text(n) for n in mine["coachee_name"])
         hours = len(mine) * inputs.hours_per_coachee
         offer = [
-            f"We would like to invite you to coach {names}.",
-            f"What it takes: about {_hours(hours)} hours a month ({_hours(inputs.hours_per_coachee)} hours per "
-            "person), in short regular check-ins.",
+            _("We would like to invite you to coach {names}.").format(names=names),
+            _(
+                "What it takes: about {hours} hours a month ({each} hours per person), in short regular check-ins."
+            ).format(hours=_hours(hours), each=_hours(inputs.hours_per_coachee)),
         ]
     elif _willing(person) != "no" and base.role != "SDR":
-        offer = ["Coaching a colleague is open to you when you would like to: tell your manager."]
+        offer = [_("Coaching a colleague is open to you when you would like to: tell your manager.")]
     elif _willing(person) != "no":
         offer = [
-            "Showing a newer SDR how you prepare and run your calls is open to you when you would like to: "
-            "tell your manager."
+            _(
+                "Showing a newer SDR how you prepare and run your calls is open to you when you would like to: "
+                "tell your manager."
+            )
         ]
     said_no = not offer  # they said no to coaching: no invitation and no readiness check, only their own goal
-    _, history_line = _history_words(base, len(inputs.window_periods))
+    history_line = _history_words(base, len(inputs.window_periods))[1]
     own = find_coach(base.rep_id, base.manager, inputs.chains) if coach else None
     return replace(
         base,
@@ -839,15 +949,15 @@ def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
         readiness=() if said_no else readiness(bool(len(mine))),
         person_owns=tuple(offer),
         commitments=(
-            "My next development goal, and by when",
-            *(() if said_no else ("Coaching others: yes, not yet, or no",)),
+            _("My next development goal, and by when"),
+            *(() if said_no else (_("Coaching others: yes, not yet, or no"),)),
             *(
-                ("How coaching is recognised (your manager fills this in: e.g. hours credited against targets)",)
+                (_("How coaching is recognised (your manager fills this in: e.g. hours credited against targets)"),)
                 if len(mine)
                 else ()
             ),
         ),
-        agreement=f"Agreed by you and {base.manager or 'your manager'} (manager)",
+        agreement=_("Agreed by you and {manager} (manager)").format(manager=base.manager or _("your manager")),
         manager_lines=tuple(x for x in (history_line,) if x),
         edited_fields=tuple(edited),
     )
@@ -860,36 +970,44 @@ def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mappin
     check = plan_day(inputs.today, CHECKPOINT_DAYS[0])
     review = plan_day(inputs.today, REVIEW_DAYS)
     coach = find_coach(base.rep_id, base.manager, inputs.chains)
-    boss = base.manager or "your manager"
-    person_owns, _, _ = ownership(coach, base.manager, review)
-    _, history_line = _history_words(base, len(inputs.window_periods))
+    boss = base.manager or _("your manager")
+    person_owns = ownership(coach, base.manager, review)[0]
+    history_line = _history_words(base, len(inputs.window_periods))[1]
     low, seen = _whole(person.get("low_windows")), _whole(person.get("windows_seen"))
     return replace(
         base,
         focus=focus,
         strengths=strengths(person, base.role, inputs.medians, focus=[a.metric for a in focus]),
         moved=what_moved(base.role, records, inputs.window_periods),
-        coach_line=f"{boss}, your manager",
+        coach_line=_("{manager}, your manager").format(manager=boss),
         coach_name=base.manager,
-        coach_why="A short support period with your manager first: a conversation about what is going on, "
-        "then one goal and a check-in after 30 days.",
-        cadence=f"A conversation with {boss} this week; a 30-day check-in on {format_date(check)}.",
+        coach_why=_(
+            "A short support period with your manager first: a conversation about what is going on, "
+            "then one goal and a check-in after 30 days."
+        ),
+        cadence=_("A conversation with {manager} this week; a 30-day check-in on {date}.").format(
+            manager=boss, date=day(check)
+        ),
         person_owns=person_owns,
-        manager_owns=(f"{boss} owns removing obstacles you raise, and the 30-day check-in.",),
+        manager_owns=(_("{manager} owns removing obstacles you raise, and the 30-day check-in.").format(manager=boss),),
         commitments=commitments(Coach("manager", base.manager, "", "", "")),
-        agreement=f"Agreed by you and {boss} (manager)",
+        agreement=_("Agreed by you and {manager} (manager)").format(manager=boss),
         questions=questions(base.role, [a.metric for a in focus], Coach("manager", base.manager, "", "", "")),
         manager_lines=tuple(
             x
             for x in (
-                f"Watch, not an HR brief: low in {low} of the last {seen} windows — not a persistent pattern.",
-                "Start with a conversation about context, then a short support period with one goal and a "
-                f"30-day check-in on {format_date(check)}.",
+                _("Watch, not an HR brief: low in {low} of the last {seen} windows — not a persistent pattern.").format(
+                    low=low, seen=seen
+                ),
+                _(
+                    "Start with a conversation about context, then a short support period with one goal and a "
+                    "30-day check-in on {date}."
+                ).format(date=day(check)),
                 history_line,
             )
             if x
         ),
-        context_checks=CONTEXT_CHECKS,
+        context_checks=tuple(_(check) for check in CONTEXT_CHECKS),
         edited_fields=tuple(edited),
     )
 
@@ -911,8 +1029,8 @@ def _hr_brief(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
         persistence_text=_persistence(person, len(set(inputs.window_periods))),
         support_given=support,
         focus=focus,
-        decision_note=DECISION_NOTE,
-        context_checks=CONTEXT_CHECKS,
+        decision_note=_(DECISION_NOTE),
+        context_checks=tuple(_(check) for check in CONTEXT_CHECKS),
         edited_fields=tuple(edited),
     )
 
@@ -954,12 +1072,34 @@ def build_plan(
     return _hr_brief(base, person, inputs, edited)
 
 
+def person_language(inputs: PlanInputs, rep_id: str, default: str | None = None) -> str:
+    """The language of a person's own plan: theirs from the people list or the store, else ``default``.
+
+    Args:
+        inputs: The plan inputs (``segmented`` carries each person's ``language`` when the data has one).
+        rep_id: The person.
+        default: The language when the person has none (default: the language core speaks now, which is the
+            viewer's on a page and ``--lang`` on the command line).
+
+    Returns:
+        ``"en"``, ``"de"`` or ``"nl"``.
+    """
+    fallback = default or current().language
+    frame = inputs.segmented
+    if "language" not in frame.columns:
+        return fallback
+    match = frame.loc[frame["rep_id"].astype(str) == str(rep_id), "language"]
+    value = cell_text(match.iloc[0]) if len(match) else ""
+    return value if value in LANGUAGES else fallback
+
+
 def build_plans(
     rep_ids: Sequence[str] | None,
     *,
     inputs: PlanInputs,
     checkins: Mapping[str, Sequence[CheckIn]] | None = None,
     edits: Mapping[str, Mapping[str, str]] | None = None,
+    audience: Audience | None = None,
 ) -> list[Plan]:
     """Build the plans of many people with :func:`build_plan`.
 
@@ -969,6 +1109,8 @@ def build_plans(
         inputs: As :func:`build_plan`.
         checkins: Check-ins by rep_id (people not in it have none).
         edits: Manager edits by rep_id (as :func:`core.plans.store.all_plan_edits` gives them).
+        audience: ``"person"`` — each plan in its person's language (:func:`person_language`), to be handed
+            over; ``"manager"`` or None — every plan in the language core speaks now (the viewer's).
 
     Returns:
         One plan per person.
@@ -978,10 +1120,13 @@ def build_plans(
         rep_ids = sorted(tiered["rep_id"].astype(str).unique())
     logged = checkins or {}
     changed = edits or {}
-    return [
-        build_plan(rep_id, inputs=inputs, checkins=logged.get(rep_id, ()), edits=changed.get(rep_id))
-        for rep_id in rep_ids
-    ]
+    viewer = current().language
+    plans: list[Plan] = []
+    for rep_id in rep_ids:
+        lang = person_language(inputs, rep_id, viewer) if audience == "person" else viewer
+        with speaking(lang):
+            plans.append(build_plan(rep_id, inputs=inputs, checkins=logged.get(rep_id, ()), edits=changed.get(rep_id)))
+    return plans
 
 
 __all__ = [
@@ -996,6 +1141,7 @@ __all__ = [
     "format_date",
     "format_value",
     "period_label",
+    "person_language",
     "plan_inputs",
     "slugify",
     "to_markdown",
@@ -1010,6 +1156,7 @@ def plans_from_records(
     settings: SegmentSettings | None = None,
     chain_settings: ChainSettings | None = None,
     today: date,
+    audience: Audience | None = None,
 ) -> list[Plan]:
     """The whole job from records to plans (tiers, chains, history, medians), for scripts and the CLI.
 
@@ -1019,6 +1166,8 @@ def plans_from_records(
         settings: Segmentation settings (default: the defaults of the Segmentation page).
         chain_settings: Coaching-chain settings (default capacity 3, 2 hours per coachee).
         today: The date plans are written on (review dates count from it).
+        audience: ``"person"`` writes each plan in its person's language (a ``language`` column), else all
+            in the language core speaks now (see :func:`build_plans`).
 
     Raises:
         ValueError: A requested rep_id has no tier in the window.
@@ -1030,7 +1179,9 @@ def plans_from_records(
     if rep_ids is not None:
         unknown = [r for r in rep_ids if r not in set(segmented["rep_id"])]
         if unknown:
-            raise ValueError(f"No active person with rep_id {', '.join(unknown)} in the chosen window.")
+            raise ValueError(
+                _("No active person with rep_id {ids} in the chosen window.").format(ids=", ".join(unknown))
+            )
     inputs = plan_inputs(
         segmented=segmented,
         medians=role_medians(segmented),
@@ -1042,7 +1193,7 @@ def plans_from_records(
         today=today,
         records=complete,
     )
-    return build_plans(rep_ids, inputs=inputs)
+    return build_plans(rep_ids, inputs=inputs, audience=audience)
 
 
 def edits_to_store(

@@ -25,8 +25,10 @@ from typing import Final
 
 import pandas as pd
 
-from core.months import add_months, span_label
+from core.i18n import _, ngettext
+from core.months import add_months
 from core.plans.sections import about
+from core.plans.words import and_join, capital, number, percent, span
 
 MOVED: Final = 0.15
 """A relative change of at least this much of the earlier value is a move; a smaller one held."""
@@ -42,11 +44,12 @@ AM_DROP_SHARE: Final = 0.5
 class _Figure:
     """One figure compared across two spans, with how to say it."""
 
-    noun: str  # "won deals", "revenue per won deal", "close rate"
+    noun: str  # "won deals", "revenue per won deal", "close rate" (in the plan's language)
     before: float
     now: float
     say: Callable[[float], str]  # "about 3 a month", "about 32,000", "25%"
     step: Callable[[float], str]  # the same without "about" after "from … to": "3", "32,000", "25%"
+    per_month: bool = False  # a moved figure says "a month" after its "to"
 
     @property
     def known(self) -> bool:
@@ -64,12 +67,27 @@ class _Figure:
         return self.known and abs(self.change) >= MOVED and self.step(self.before) != self.step(self.now)
 
     def moved_text(self) -> str:
-        verb = "rose" if self.now > self.before else "fell"
-        about_ = "about " if self.step is not _pct else ""
-        return f"your {self.noun} {verb} from {about_}{self.step(self.before)} to {self.step(self.now)}"
+        rose = self.now > self.before
+        if self.step is _pct:
+            said = (
+                _("your {noun} rose from {before} to {now}") if rose else _("your {noun} fell from {before} to {now}")
+            )
+        elif self.per_month:
+            said = (
+                _("your {noun} rose from about {before} to {now} a month")
+                if rose
+                else _("your {noun} fell from about {before} to {now} a month")
+            )
+        else:
+            said = (
+                _("your {noun} rose from about {before} to {now}")
+                if rose
+                else _("your {noun} fell from about {before} to {now}")
+            )
+        return said.format(noun=self.noun, before=self.step(self.before), now=self.step(self.now))
 
     def held_text(self) -> str:
-        return f"your {self.noun} at {self.say(self.now)}"
+        return _("your {noun} at {value}").format(noun=self.noun, value=self.say(self.now))
 
 
 def _ratio(top: float, bottom: float) -> float:
@@ -90,30 +108,24 @@ def _months(frame: pd.DataFrame) -> int:
 def _count(value: float) -> str:
     """A count a month as people say it: ``2.5``, ``3``, ``410``."""
     if value < 10:
-        return f"{value:.1f}".removesuffix(".0")
+        return number(value, 1).removesuffix(".0").removesuffix(",0")
     return about(value)
 
 
 def _about_count(value: float) -> str:
-    return f"about {_count(value)}"
+    return _("about {count}").format(count=_count(value))
 
 
 def _about_amount(value: float) -> str:
-    return f"about {about(value)}"
+    return _("about {count}").format(count=about(value))
+
+
+def _a_month(value: float) -> str:
+    return _("{count} a month").format(count=_about_count(value))
 
 
 def _pct(value: float) -> str:
-    return f"{value * 100:.0f}%"
-
-
-def _join(parts: Sequence[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    return percent(value)
 
 
 def _spans(records: pd.DataFrame, window: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame, str, str] | None:
@@ -123,19 +135,23 @@ def _spans(records: pd.DataFrame, window: Sequence[str]) -> tuple[pd.DataFrame, 
     earlier = [add_months(window[0], -k) for k in range(len(window), 0, -1)]
     before = records[periods.isin(earlier)]
     if _months(before) >= MIN_MONTHS and _months(now) >= MIN_MONTHS:
-        return before, now, span_label(before["period"].astype(str)), span_label(now["period"].astype(str))
+        return before, now, span(before["period"].astype(str)), span(now["period"].astype(str))
     months = sorted(now["period"].astype(str).unique())
     if len(months) < MIN_SPLIT:
         return None
     half = len(months) // 2
     first, second = now[now["period"].isin(months[:half])], now[now["period"].isin(months[half:])]
-    return first, second, f"the start of this period ({span_label(months[:half])})", span_label(months[half:])
+    start = _("the start of this period ({months})").format(months=span(months[:half]))
+    return first, second, start, span(months[half:])
 
 
 def _held_sentence(held: Sequence[_Figure]) -> str:
     first, *rest = held
-    parts = [f"your {first.noun} held at {first.say(first.now)}", *(f"your {f.noun} at {f.say(f.now)}" for f in rest)]
-    return _capital(_join(parts)) + "."
+    parts = [
+        _("your {noun} held at {value}").format(noun=first.noun, value=first.say(first.now)),
+        *(f.held_text() for f in rest),
+    ]
+    return capital(and_join(parts)) + "."
 
 
 def _ae(before: pd.DataFrame, now: pd.DataFrame, before_label: str) -> list[str]:
@@ -146,31 +162,31 @@ def _ae(before: pd.DataFrame, now: pd.DataFrame, before_label: str) -> list[str]
     (w0, s0, r0), (w1, s1, r1) = figures(before), figures(now)
     return _lines(
         [
-            _Figure("won deals", w0, w1, lambda v: f"{_about_count(v)} a month", _count),
-            _Figure("revenue per won deal", s0, s1, _about_amount, about),
-            _Figure("close rate", r0, r1, _pct, _pct),
+            _Figure(_("won deals"), w0, w1, _a_month, _count, per_month=True),
+            _Figure(_("revenue per won deal"), s0, s1, _about_amount, about),
+            _Figure(_("close rate"), r0, r1, _pct, _pct),
         ],
         before_label,
-        suffix={"won deals": " a month"},
     )
 
 
-def _lines(figures: Sequence[_Figure], before_label: str, suffix: dict[str, str] | None = None) -> list[str]:
-    """As :func:`_compare`, with a unit said after a moved figure's "to" (e.g. " a month")."""
-    ends = suffix or {}
+def _lines(figures: Sequence[_Figure], before_label: str) -> list[str]:
+    """What moved (largest change first) and what held, against the months before."""
     known = [f for f in figures if f.known]
     if not known:
         return []
     moved = sorted((f for f in known if f.moved), key=lambda f: -abs(f.change))
     held = [f for f in known if not f.moved]
     if not moved:
-        listed = _join([f"{f.noun} ({f.say(f.now)})" for f in held])
+        listed = and_join([f"{f.noun} ({f.say(f.now)})" for f in held])
         return [
-            f"Against {before_label}, your {listed} held: the gap is not new, so the question is how you work "
-            "rather than what changed."
+            _(
+                "Against {months}, your {figures} held: the gap is not new, so the question is how you work "
+                "rather than what changed."
+            ).format(months=before_label, figures=listed)
         ]
-    said = _join([f.moved_text() + ends.get(f.noun, "") for f in moved])
-    lines = [f"Compared with {before_label}, {said}."]
+    said = and_join([f.moved_text() for f in moved])
+    lines = [_("Compared with {months}, {changes}.").format(months=before_label, changes=said)]
     if held:
         lines.append(_held_sentence(held))
     return lines
@@ -186,33 +202,55 @@ def _sdr(before: pd.DataFrame, now: pd.DataFrame, before_label: str) -> list[str
         )
 
     (c0, l0, q0), (c1, l1, q1) = figures(before), figures(now)
-    calls = _Figure("calls", c0, c1, _about_count, _count)
-    sent = _Figure("leads sent", l0, l1, _about_count, _count)
-    quality = _Figure("share of leads accepted as qualified", q0, q1, _pct, _pct)
+    calls = _Figure(_("calls"), c0, c1, _about_count, _count)
+    sent = _Figure(_("leads sent"), l0, l1, _about_count, _count)
+    quality = _Figure("", q0, q1, _pct, _pct)
     volume = [f for f in (calls, sent) if f.known]
     volume_moved = any(f.moved for f in volume)
     lines: list[str] = []
     if volume and volume_moved:
-        went = _join([f"from about {f.step(f.before)} to {f.step(f.now)} {f.noun}" for f in volume])
-        verb = "fell" if sum(f.now - f.before for f in volume if f.moved) < 0 else "rose"
-        lines.append(f"Compared with {before_label}, your volume {verb}: {went} a month.")
+        went = and_join(
+            [_("from about {before} to {now} {noun}").format(before=f.step(f.before), now=f.step(f.now), noun=f.noun)
+             for f in volume]
+        )  # fmt: skip
+        fell = sum(f.now - f.before for f in volume if f.moved) < 0
+        said = (
+            _("Compared with {months}, your volume fell: {changes} a month.")
+            if fell
+            else _("Compared with {months}, your volume rose: {changes} a month.")
+        )
+        lines.append(said.format(months=before_label, changes=went))
     elif volume:
-        now_said = _join([f"{f.say(f.now)} {f.noun}" for f in volume])
-        then_said = _join([f"{_count(f.before)}" for f in volume])
-        lines.append(f"Your volume held: {now_said} a month, against {then_said} in {before_label}.")
+        now_said = and_join([f"{f.say(f.now)} {f.noun}" for f in volume])
+        then_said = and_join([f"{_count(f.before)}" for f in volume])
+        lines.append(
+            _("Your volume held: {now} a month, against {before} in {months}.").format(
+                now=now_said, before=then_said, months=before_label
+            )
+        )
     if quality.known and quality.moved:
         went = (
-            f"{'rose' if quality.now > quality.before else 'fell'} from {_pct(quality.before)} to {_pct(quality.now)}"
-        )
+            _("rose from {before} to {now}") if quality.now > quality.before else _("fell from {before} to {now}")
+        ).format(before=_pct(quality.before), now=_pct(quality.now))
         if volume and not volume_moved:
-            lines.append(f"But the {quality.noun} {went}: the change is in quality, not in effort.")
+            lines.append(
+                _(
+                    "But the share of leads accepted as qualified {change}: the change is in quality, not in effort."
+                ).format(change=went)
+            )
         else:
-            lines.append(f"The {quality.noun} {went} as well.")
+            lines.append(_("The share of leads accepted as qualified {change} as well.").format(change=went))
     elif quality.known:
-        lines.append(f"The {quality.noun} held at {_pct(quality.now)}: the change is in volume, not in quality."
-                     if volume_moved else
-                     f"The {quality.noun} held at {_pct(quality.now)} too: the gap is not new, so the question is "
-                     "how you work rather than what changed.")  # fmt: skip
+        lines.append(
+            (
+                _("The share of leads accepted as qualified held at {value}: the change is in volume, not in quality.")
+                if volume_moved
+                else _(
+                    "The share of leads accepted as qualified held at {value} too: the gap is not new, so the "
+                    "question is how you work rather than what changed."
+                )
+            ).format(value=_pct(quality.now))
+        )
     return lines
 
 
@@ -225,22 +263,32 @@ def _am(records: pd.DataFrame, window: Sequence[str], before_label: str | None) 
         return []
     change = now["portfolio_end"] - now["portfolio_start"]
     first, last = float(now["portfolio_start"].iloc[0]), float(now["portfolio_end"].iloc[-1])
-    label = span_label(now["period"].astype(str))
-    lines = [f"Over {label} your portfolio went from about {about(first)} to {about(last)}."]
+    label = span(now["period"].astype(str))
+    said = {"months": label, "start": about(first), "end": about(last)}
     if (change >= 0).all():
-        lines[0] = f"Over {label} your portfolio did not fall in any month: from about {about(first)} to {about(last)}."
+        lines = [
+            _("Over {months} your portfolio did not fall in any month: from about {start} to {end}.").format(**said)
+        ]
+    else:
+        lines = [_("Over {months} your portfolio went from about {start} to {end}.").format(**said)]
     worst = int(change.to_numpy().argmin())
     drop = float(change.iloc[worst])
     movement = float(change.abs().sum())
     if drop < 0 and movement > 0 and -drop >= AM_DROP_SHARE * movement:
         row = now.iloc[worst]
-        month = span_label([str(row["period"])])
         lines.append(
-            f"Most of the change came in {month}: from about {about(float(row['portfolio_start']))} to "
-            f"{about(float(row['portfolio_end']))} that month ({about(-drop)} less). Which accounts moved, and why?"
+            _(
+                "Most of the change came in {month}: from about {start} to {end} that month ({drop} less). Which "
+                "accounts moved, and why?"
+            ).format(
+                month=span([str(row["period"])]),
+                start=about(float(row["portfolio_start"])),
+                end=about(float(row["portfolio_end"])),
+                drop=about(-drop),
+            )
         )
     elif drop < 0:
-        lines.append("No single month stands out: the change is spread over the period. Which accounts moved most?")
+        lines.append(_("No single month stands out: the change is spread over the period. Which accounts moved most?"))
     if before_label is not None:
         earlier = records[~records["period"].astype(str).isin(window)].copy()
         for column in ("portfolio_start", "portfolio_end"):
@@ -249,9 +297,14 @@ def _am(records: pd.DataFrame, window: Sequence[str], before_label: str | None) 
         earlier = earlier[earlier["period"].astype(str) < min(window)].sort_values("period").tail(len(window))
         if _months(earlier) >= MIN_MONTHS:
             grew = float(earlier["portfolio_end"].iloc[-1] - earlier["portfolio_start"].iloc[0])
-            way = "grew" if grew > 0 else "shrank" if grew < 0 else "held"
-            size = f" by about {about(abs(grew))}" if grew else ""
-            lines.append(f"In the months before ({span_label(earlier['period'].astype(str))}) it {way}{size}.")
+            months = span(earlier["period"].astype(str))
+            if grew > 0:
+                text = _("In the months before ({months}) it grew by about {amount}.")
+            elif grew < 0:
+                text = _("In the months before ({months}) it shrank by about {amount}.")
+            else:
+                text = _("In the months before ({months}) it held.")
+            lines.append(text.format(months=months, amount=about(abs(grew))))
     return lines
 
 
@@ -277,8 +330,11 @@ def what_moved(role: str, records: pd.DataFrame, window: Sequence[str]) -> tuple
     if mine[0] > months[0]:
         count = len(mine)
         lines.append(
-            f"Your figures start in {span_label([mine[0]])}, so this period holds {count} month"
-            f"{'s' if count != 1 else ''} of them, not {len(months)}."
+            ngettext(
+                "Your figures start in {month}, so this period holds {count} month of them, not {total}.",
+                "Your figures start in {month}, so this period holds {count} months of them, not {total}.",
+                count,
+            ).format(month=span([mine[0]]), count=count, total=len(months))
         )
     if role == "AM":
         earlier = [add_months(months[0], -k) for k in range(len(months), 0, -1)]
@@ -287,7 +343,7 @@ def what_moved(role: str, records: pd.DataFrame, window: Sequence[str]) -> tuple
     spans = _spans(records, months)
     if spans is None:
         return tuple(lines)
-    before, now, before_label, _ = spans
+    before, now, before_label, _later = spans
     if role == "AE":
         lines += _ae(before, now, before_label)
     elif role == "SDR":

@@ -17,34 +17,35 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from core.months import format_date, span_label
+from core.i18n import N_, _, speaking
 from core.plans.model import OUTCOMES, Audience, CheckIn, Plan, PlanKind, plan_day
+from core.plans.words import day, span, tier_name
 from core.text import markdown_text
 
 PERSON_TITLES: Final[dict[PlanKind, str]] = {
-    "coaching": "Your coaching plan",
-    "top": "Your development plan",
-    "watch": "Your support plan",
-    "hr_brief": "HR brief — confidential",
+    "coaching": N_("Your coaching plan"),
+    "top": N_("Your development plan"),
+    "watch": N_("Your support plan"),
+    "hr_brief": N_("HR brief — confidential"),
 }
-MANAGER_TITLE: Final = "Manager's notes — confidential"
-HR_TITLE: Final = "HR brief — confidential"
+MANAGER_TITLE: Final = N_("Manager's notes — confidential")
+HR_TITLE: Final = N_("HR brief — confidential")
 LAST_CHECKINS: Final = 3
 """How many of the latest check-ins a plan and the manager's notes show."""
-LOG_COLUMNS: Final = ("Date", "By", "Last time's steps", "What was discussed", "Next steps")
-"""The check-in log's columns, in every format."""
-NOT_RECORDED: Final = "not recorded"
+LOG_COLUMNS: Final = (N_("Date"), N_("By"), N_("Last time's steps"), N_("What was discussed"), N_("Next steps"))
+"""The check-in log's columns, in every format (translate with ``_()`` where shown, or use :func:`log_columns`)."""
+NOT_RECORDED: Final = N_("not recorded")
 """Said of last time's steps when a check-in was logged before their outcomes were asked."""
 
-CONTINUOUS: Final = (
+CONTINUOUS: Final = N_(
     "Coaching is continuous: short, regular check-ins, each one starting from the last one's next steps."
 )
-NO_SUPPORT: Final = (
+NO_SUPPORT: Final = N_(
     "No support is recorded: no check-ins, no coaching. Before any other step, propose a support period: "
     "one SMART goal, a check-in every 30 days, and a review after 90 days."
 )
-EMPLOYEE_VIEW: Final = "The employee's view (to be written with the employee, in their words)"
-RIGHT_TO_BE_HEARD: Final = (
+EMPLOYEE_VIEW: Final = N_("The employee's view (to be written with the employee, in their words)")
+RIGHT_TO_BE_HEARD: Final = N_(
     "The employee has the right to be heard before any decision, to see these facts and add their view, and to "
     "contest a decision. A person decides, not this tool (human review, GDPR Art. 22(3))."
 )
@@ -130,9 +131,9 @@ def carried_lines(checkin: CheckIn, previous: CheckIn | None) -> tuple[str, ...]
     the log never invents an outcome.
     """
     if checkin.carried:
-        return tuple(f"{c.step} — {OUTCOMES[c.outcome] if c.outcome else NOT_RECORDED}" for c in checkin.carried)
+        return tuple(f"{c.step} — {_(OUTCOMES[c.outcome]) if c.outcome else _(NOT_RECORDED)}" for c in checkin.carried)
     if previous is not None:
-        return tuple(f"{step} — {NOT_RECORDED}" for step in previous.steps)
+        return tuple(f"{step} — {_(NOT_RECORDED)}" for step in previous.steps)
     return ()
 
 
@@ -147,8 +148,13 @@ Block = Heading | Text | Bullets | Facts | TrendChart | Box | FillIn | CheckInLo
 def title(plan: Plan, audience: Audience) -> str:
     """The document's title: the person's plan, the manager's notes, or the HR brief."""
     if plan.kind == "hr_brief":
-        return HR_TITLE
-    return PERSON_TITLES[plan.kind] if audience == "person" else MANAGER_TITLE
+        return _(HR_TITLE)
+    return _(PERSON_TITLES[plan.kind]) if audience == "person" else _(MANAGER_TITLE)
+
+
+def log_columns() -> tuple[str, ...]:
+    """The check-in log's column titles in the language spoken now."""
+    return tuple(_(column) for column in LOG_COLUMNS)
 
 
 def _edited(plan: Plan, *fields: str) -> bool:
@@ -159,20 +165,20 @@ def _header(plan: Plan, audience: Audience) -> Facts:
     team = f"{plan.team} · {plan.region}" if plan.region else plan.team
     role = f"{plan.role_name} ({plan.role})" if plan.role_name else plan.role
     name = plan.name if audience == "person" and plan.kind != "hr_brief" else f"{plan.name} ({plan.rep_id})"
-    pairs = [("Name", name), ("Role", role), ("Team", team), ("Manager", plan.manager)]
+    pairs = [(_("Name"), name), (_("Role"), role), (_("Team"), team), (_("Manager"), plan.manager)]
     if audience == "person" and plan.coach_line:
-        pairs.append(("Coach", plan.coach_line))
-    pairs += [("Period", plan.period_label), ("Written on", format_date(plan.generated_on))]
+        pairs.append((_("Coach"), plan.coach_line))
+    pairs += [(_("Period"), plan.period_label), (_("Written on"), day(plan.generated_on))]
     return Facts(tuple(pairs))
 
 
 def _checkins(plan: Plan) -> Iterator[Block]:
-    yield Heading("Check-ins", edited=False)
+    yield Heading(_("Check-ins"), edited=False)
     ordered = sorted(plan.checkins, key=lambda c: c.when)  # stable: same-day check-ins keep their order
     carried = tuple(carried_lines(c, ordered[i - 1] if i else None) for i, c in enumerate(ordered))
     shown = tuple(ordered[-LAST_CHECKINS:])
     if len(ordered) > len(shown):
-        yield Text(f"The last {len(shown)} of {len(ordered)} check-ins.", "muted")
+        yield Text(_("The last {shown} of {total} check-ins.").format(shown=len(shown), total=len(ordered)), "muted")
     yield CheckInLog(shown, carried[len(ordered) - len(shown) :])
 
 
@@ -182,72 +188,74 @@ def _checkins(plan: Plan) -> Iterator[Block]:
 def _focus(plan: Plan) -> Iterator[Block]:
     if not plan.focus:
         return
-    days = "90 days"
-    yield Heading(f"Your focus for the next {days}", edited=_edited(plan, "focus") or any(f.edited for f in plan.focus))
+    yield Heading(
+        _("Your focus for the next {days} days").format(days=90),
+        edited=_edited(plan, "focus") or any(f.edited for f in plan.focus),
+    )
     for area in plan.focus:
         yield Heading(area.label, level=2, edited=area.edited)
         if area.where_now:
             yield Text(area.where_now)
         if area.behaviour:
-            yield Text(f"Behaviour goal: {area.behaviour.rstrip('.')}.", "strong")
+            yield Text(_("Behaviour goal: {goal}.").format(goal=area.behaviour.rstrip(".")), "strong")
         goal = area.goal.rstrip(".")
-        yield Text(f"Result goal: {goal}.", "strong")
+        yield Text(_("Result goal: {goal}.").format(goal=goal), "strong")
         if area.checkpoints:
             yield Bullets(area.checkpoints)
         if area.practice:
-            yield Text("Options to discuss — you choose which to try:", "muted")
+            yield Text(_("Options to discuss — you choose which to try:"), "muted")
             yield Bullets(area.practice)
 
 
 def _person_blocks(plan: Plan) -> Iterator[Block]:
     if plan.strengths:
-        yield Heading("What you do well")
+        yield Heading(_("What you do well"))
         yield Bullets(plan.strengths)
     if plan.moved:
-        yield Heading("What changed in your figures")
+        yield Heading(_("What changed in your figures"))
         yield Bullets(plan.moved)
     if plan.kind == "top":
-        yield Heading("Your next step")
+        yield Heading(_("Your next step"))
         yield Bullets(plan.development)
         if plan.person_owns or plan.readiness:
-            yield Heading("Coaching others — an invitation")
+            yield Heading(_("Coaching others — an invitation"))
             if plan.person_owns:
                 yield Bullets(plan.person_owns)
             if plan.readiness:
-                yield Text("A short readiness check:", "muted")
+                yield Text(_("A short readiness check:"), "muted")
                 yield Bullets(plan.readiness)
         if plan.coach_line:
-            yield Heading("Your own coach")
+            yield Heading(_("Your own coach"))
             yield Text(plan.coach_line, "strong")
             if plan.coach_why:
                 yield Text(plan.coach_why)
-        yield Heading("You choose, you commit to")
+        yield Heading(_("You choose, you commit to"))
         yield FillIn(plan.commitments)
         yield FillIn((plan.agreement,), signature=True)
         return
     yield from _focus(plan)
     if plan.questions:
-        yield Heading("Questions to explore together")
+        yield Heading(_("Questions to explore together"))
         yield Bullets(plan.questions)
-    yield Heading("You choose, you commit to")
-    yield Text("Your coach lays out the options; you choose which to try and own the change.", "muted")
+    yield Heading(_("You choose, you commit to"))
+    yield Text(_("Your coach lays out the options; you choose which to try and own the change."), "muted")
     yield FillIn(plan.commitments)
     owners = (*plan.person_owns, *plan.coach_owns, *plan.manager_owns)
     if owners:
-        yield Heading("Who owns what", level=2)
+        yield Heading(_("Who owns what"), level=2)
         yield Bullets(owners)
     if plan.agreement:
         yield FillIn((plan.agreement,), signature=True)
-    yield Heading("Your coach and the rhythm", edited=_edited(plan, "cadence"))
+    yield Heading(_("Your coach and the rhythm"), edited=_edited(plan, "cadence"))
     if plan.coach_line:
         yield Text(plan.coach_line, "strong")
     if plan.coach_why:
         yield Text(plan.coach_why)
     if plan.cadence:
         yield Text(plan.cadence)
-    yield Text(CONTINUOUS, "muted")
+    yield Text(_(CONTINUOUS), "muted")
     if plan.research_note:
-        yield Heading("What research says")
+        yield Heading(_("What research says"))
         yield Text(plan.research_note, "muted")
 
 
@@ -255,9 +263,14 @@ def _person_blocks(plan: Plan) -> Iterator[Block]:
 
 
 def _manager_blocks(plan: Plan) -> Iterator[Block]:
-    yield Heading("Tier and why")
+    yield Heading(_("Tier and why"))
     rank = next((line for line in plan.tier_lines[:1]), "")
-    yield Text(f"Tier: {plan.tier} · score {plan.score:.0f} of 100 · percentile {plan.percentile:.0f}", "strong")
+    yield Text(
+        _("Tier: {tier} · score {score} of 100 · percentile {percentile}").format(
+            tier=tier_name(plan.tier), score=f"{plan.score:.0f}", percentile=f"{plan.percentile:.0f}"
+        ),
+        "strong",
+    )
     rest = plan.tier_lines[1:] if rank else plan.tier_lines
     if rank:
         yield Text(rank)
@@ -268,14 +281,14 @@ def _manager_blocks(plan: Plan) -> Iterator[Block]:
     if plan.manager_lines:
         yield Bullets(plan.manager_lines)
     if plan.context_checks and plan.kind == "watch":
-        yield Heading("Context to check first")
+        yield Heading(_("Context to check first"))
         yield Bullets(plan.context_checks)
     notes = tuple(a.sizing_note for a in plan.focus if a.sizing_note)
     if notes:
-        yield Heading("How the goals were sized")
+        yield Heading(_("How the goals were sized"))
         yield Bullets(notes)
     if plan.coach or plan.coach_reason:
-        yield Heading("Coach")  # who and why once: the chain's reason names the coach itself
+        yield Heading(_("Coach"))  # who and why once: the chain's reason names the coach itself
         line = plan.coach_reason if plan.coach_reason.startswith(plan.coach.split(" (")[0]) else ""
         if not line:
             yield Text(plan.coach, "strong")
@@ -285,13 +298,13 @@ def _manager_blocks(plan: Plan) -> Iterator[Block]:
             proposed = plan.coach.partition(", ")[2]
             yield Text(f"{line} — {proposed}" if proposed and proposed not in line else line)
     if plan.kind == "top":
-        yield Heading("Retention: what to ask")
+        yield Heading(_("Retention: what to ask"))
         yield Bullets(plan.retention)
         if plan.coaching_role:
-            yield Heading("Coaching role")
+            yield Heading(_("Coaching role"))
             yield Bullets(plan.coaching_role)
     if plan.notes:
-        yield Heading("Notes", edited=_edited(plan, "notes"))
+        yield Heading(_("Notes"), edited=_edited(plan, "notes"))
         yield Text(plan.notes)
 
 
@@ -300,44 +313,55 @@ def _manager_blocks(plan: Plan) -> Iterator[Block]:
 
 def _hr_blocks(plan: Plan) -> Iterator[Block]:
     if plan.hr_facts:
-        yield Heading("Facts")
+        yield Heading(_("Facts"))
         yield Bullets(plan.hr_facts)
-    yield Heading("Position within the role")
-    yield Text(f"Percentile {plan.percentile:.0f} within {plan.role_name}s", "strong")
+    yield Heading(_("Position within the role"))
+    yield Text(
+        _("Percentile {percentile} within {role}s").format(percentile=f"{plan.percentile:.0f}", role=plan.role_name),
+        "strong",
+    )
     if len(plan.trend) >= 2:
         yield TrendChart(plan.trend)
     if plan.persistence_text:
-        yield Heading("Persistence")
+        yield Heading(_("Persistence"))
         yield Text(plan.persistence_text)
-    yield Heading("Support given")
+    yield Heading(_("Support given"))
     if plan.support_given:
         yield Bullets(plan.support_given)
     else:
-        yield Box(NO_SUPPORT)
+        yield Box(_(NO_SUPPORT))
         for area in plan.focus[:1]:
-            yield Heading("Proposed support period", level=2)
-            yield Text(f"Focus: {area.label} ({area.value_text}; role median {area.median_text}).")
+            yield Heading(_("Proposed support period"), level=2)
+            yield Text(
+                _("Focus: {metric} ({value}; role median {median}).").format(
+                    metric=area.label, value=area.value_text, median=area.median_text
+                )
+            )
             if area.behaviour:
-                yield Text(f"Behaviour goal: {area.behaviour.rstrip('.')}.", "strong")
-            yield Text(f"Result goal: {area.goal.rstrip('.')}.", "strong")
+                yield Text(_("Behaviour goal: {goal}.").format(goal=area.behaviour.rstrip(".")), "strong")
+            yield Text(_("Result goal: {goal}.").format(goal=area.goal.rstrip(".")), "strong")
             yield Bullets(area.checkpoints)
     if plan.context_checks:
-        yield Heading("Context to check")
+        yield Heading(_("Context to check"))
         yield Bullets(plan.context_checks)
-    yield Heading("The employee's view")
-    yield FillIn((EMPLOYEE_VIEW,))
-    yield Heading("Who decides, and by when")
+    yield Heading(_("The employee's view"))
+    yield FillIn((_(EMPLOYEE_VIEW),))
+    yield Heading(_("Who decides, and by when"))
     first = plan_day(plan.generated_on, 90 if not plan.support_given else 30)
     yield FillIn(
-        (f"{plan.manager or 'The manager'} with HR, after hearing the employee; not before {format_date(first)}",),
+        (
+            _("{manager} with HR, after hearing the employee; not before {date}").format(
+                manager=plan.manager or _("The manager"), date=day(first)
+            ),
+        ),
         signature=True,
     )
-    yield Text(RIGHT_TO_BE_HEARD)
+    yield Text(_(RIGHT_TO_BE_HEARD))
     if plan.notes:
-        yield Heading("Notes", edited=_edited(plan, "notes"))
+        yield Heading(_("Notes"), edited=_edited(plan, "notes"))
         yield Text(plan.notes)
     if plan.decision_note.strip():
-        yield Heading("Decision")
+        yield Heading(_("Decision"))
         yield Box(plan.decision_note)
 
 
@@ -352,14 +376,15 @@ def plan_blocks(plan: Plan, audience: Audience = "person") -> list[Block]:
     Returns:
         The blocks; sections with nothing to say are left out, edited ones carry ``edited``.
     """
-    blocks: list[Block] = [_header(plan, audience)]
-    if plan.kind == "hr_brief":
-        blocks += _hr_blocks(plan)
-    elif audience == "person":
-        blocks += _person_blocks(plan)
-    else:
-        blocks += _manager_blocks(plan)
-    blocks += _checkins(plan)
+    with speaking(plan.language):
+        blocks: list[Block] = [_header(plan, audience)]
+        if plan.kind == "hr_brief":
+            blocks += _hr_blocks(plan)
+        elif audience == "person":
+            blocks += _person_blocks(plan)
+        else:
+            blocks += _manager_blocks(plan)
+        blocks += _checkins(plan)
     return blocks
 
 
@@ -386,7 +411,7 @@ def _cell(text: str) -> str:
 
 
 def _md_mark(edited: bool) -> str:
-    return " *(edited)*" if edited else ""
+    return f" *({_('edited')})*" if edited else ""
 
 
 def _md_block(block: Block) -> list[str]:
@@ -402,9 +427,10 @@ def _md_block(block: Block) -> list[str]:
     if isinstance(block, Facts):
         return ["| | |", "|---|---|", *(f"| {k} | {_cell(md(v))} |" for k, v in block.pairs), ""]
     if isinstance(block, TrendChart):
-        values = " → ".join(str(math.floor(p + 0.5)) for _, p in block.trend[-6:])
+        values = " → ".join(str(math.floor(p + 0.5)) for _m, p in block.trend[-6:])
+        months = span([m for m, _p in block.trend[-6:]])
         return [
-            f"Monthly percentile within the role: {values} over {span_label([m for m, _ in block.trend[-6:]])}.",
+            _("Monthly percentile within the role: {values} over {months}.").format(values=values, months=months),
             "",
         ]
     if isinstance(block, Box):
@@ -412,16 +438,16 @@ def _md_block(block: Block) -> list[str]:
     if isinstance(block, FillIn):
         lines = [f"- {md(label)}: \\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_" for label in block.labels]
         if block.signature:
-            lines.append("- Date: \\_\\_\\_\\_\\_\\_\\_\\_")
+            lines.append(f"- {_('Date')}: \\_\\_\\_\\_\\_\\_\\_\\_")
         return [*lines, ""]
     if not block.rows:
-        return ["_No check-ins yet._", ""]
+        return [f"_{_('No check-ins yet.')}_", ""]
     rows = [
-        f"| {format_date(c.when)} | {_cell(md(c.by))} | {_cell(md('; '.join(carried)))} | {_cell(md(c.note))} "
+        f"| {day(c.when)} | {_cell(md(c.by))} | {_cell(md('; '.join(carried)))} | {_cell(md(c.note))} "
         f"| {_cell(md(steps_text(c)))} |"
         for c, carried in block.lines()
     ]
-    return [f"| {' | '.join(LOG_COLUMNS)} |", "|---|---|---|---|---|", *rows, ""]
+    return [f"| {' | '.join(log_columns())} |", "|---|---|---|---|---|", *rows, ""]
 
 
 def to_markdown(plan: Plan, audience: Audience = "person") -> str:
@@ -436,9 +462,10 @@ def to_markdown(plan: Plan, audience: Audience = "person") -> str:
     Returns:
         The document, ending with one newline; the same plan always gives the same text.
     """
-    out = [f"# {md_title(plan, audience)}", ""]
-    for block in plan_blocks(plan, audience):
-        out += _md_block(block)
+    with speaking(plan.language):
+        out = [f"# {md_title(plan, audience)}", ""]
+        for block in plan_blocks(plan, audience):
+            out += _md_block(block)
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -32,9 +32,11 @@ from sqlmodel import Session, col
 
 from core.cells import cell_number, cell_text
 from core.governance.audit import add_entry, record, subject_ids
-from core.plans.content import file_stem, format_date, trend_text
+from core.i18n import N_, _, ngettext
+from core.plans.content import file_stem, trend_text
 from core.plans.model import CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
+from core.plans.words import day, tier_name
 from core.scoring.metrics import METRICS, MetricSpec, format_value, metric_refs, metrics_with_values
 from core.store.db import retry_when_busy
 from core.store.models import Dataset, HrCaseEntry, Person
@@ -48,7 +50,7 @@ NO_CASE: Final = "not opened"
 NOTE_LIMIT: Final = 5000
 """The longest case note kept, in characters."""
 
-DECISION_NOTE: Final = (
+DECISION_NOTE: Final = N_(
     "This list is decision support. Coachwise never recommends an employment decision: a person reviews the facts, "
     "talks with the employee and their manager, and decides."
 )
@@ -109,9 +111,15 @@ def _override_text(person: pd.Series) -> str:
         return ""
     at = cell_text(person.get("override_at"))[:10]
     return (
-        f"Tier set to {cell_text(person.get('tier'))} by {cell_text(person.get('override_by'))}"
-        f"{' on ' + at if at else ''} (computed: {cell_text(person.get('tier_computed'))}): "
-        f"{cell_text(person.get('override_reason'))}"
+        _("Tier set to {tier} by {by} on {date} (computed: {computed}): {reason}")
+        if at
+        else _("Tier set to {tier} by {by} (computed: {computed}): {reason}")
+    ).format(
+        tier=tier_name(cell_text(person.get("tier"))),
+        by=cell_text(person.get("override_by")),
+        date=at,
+        computed=tier_name(cell_text(person.get("tier_computed"))),
+        reason=cell_text(person.get("override_reason")),
     )
 
 
@@ -123,12 +131,16 @@ def _whole(value: object) -> int:
 def _support_text(count: int, last: date | None, coach: str, edited: Sequence[str]) -> str:
     parts = []
     if count and last is not None:
-        parts.append(f"{count} check-in{'s' if count != 1 else ''}, last {format_date(last)}")
+        parts.append(
+            ngettext("{count} check-in, last {date}", "{count} check-ins, last {date}", count).format(
+                count=count, date=day(last)
+            )
+        )
     if coach:
-        parts.append(f"peer coach {coach}")
+        parts.append(_("peer coach {coach}").format(coach=coach))
     if edited:
-        parts.append(f"plan edited ({', '.join(sorted(edited))})")
-    return "; ".join(parts) if parts else "No support recorded yet"
+        parts.append(_("plan edited ({parts})").format(parts=", ".join(sorted(edited))))
+    return "; ".join(parts) if parts else _("No support recorded yet")
 
 
 TABLE_COLUMNS: Final = (
@@ -242,7 +254,7 @@ def persistent_low_table(
     by_rep = {str(k): g for k, g in hist.groupby("rep_id", sort=False)} if len(hist) else {}
 
     rows: list[dict[str, object]] = []
-    for _, person in flagged.iterrows():
+    for _i, person in flagged.iterrows():
         rep = str(person["rep_id"])
         mine = by_rep.get(rep)
         trend = (
@@ -264,8 +276,8 @@ def persistent_low_table(
                 "low_windows": _whole(person.get("low_windows")),
                 "windows_seen": _whole(person.get("windows_seen")),
                 "trend": cell_text(person.get("trend")) or "n/a",
-                "percentiles": [v for _, v in trend],
-                "trend_text": trend_text(trend, months=6) or "no monthly history",
+                "percentiles": [v for _m, v in trend],
+                "trend_text": trend_text(trend, months=6) or _("no monthly history"),
                 **_gap_columns(person, medians),
                 **_support_columns(logged.get(rep, []), cell_text(coach_of.get(rep)), list(edits.get(rep, {}))),
                 "overridden": bool(person.get("overridden")),
@@ -340,16 +352,20 @@ def set_case_status(*, engine: Engine, dataset_id: int, rep_id: str, status: str
             that does not exist.
     """
     if status not in CASE_STATUSES:
-        raise ValueError(f"'{status}' is not a case status; use {', '.join(CASE_STATUSES[:-1])} or closed.")
+        raise ValueError(
+            _("'{status}' is not a case status; use {statuses} or closed.").format(
+                status=status, statuses=", ".join(CASE_STATUSES[:-1])
+            )
+        )
     text = note.strip()[:NOTE_LIMIT]
     with Session(engine) as session, session.begin():
         if session.get(Dataset, dataset_id) is None:
-            raise ValueError(f"Dataset {dataset_id} does not exist (any more).")
+            raise ValueError(_("Dataset {dataset_id} does not exist (any more).").format(dataset_id=dataset_id))
         known = session.execute(
             select(col(Person.id)).where(col(Person.dataset_id) == dataset_id, col(Person.rep_id) == rep_id)
         ).first()
         if known is None:
-            raise ValueError(f"There is no {rep_id} in this dataset.")
+            raise ValueError(_("There is no {rep_id} in this dataset.").format(rep_id=rep_id))
         current = session.execute(
             select(col(HrCaseEntry.status))
             .where(col(HrCaseEntry.dataset_id) == dataset_id, col(HrCaseEntry.rep_id) == rep_id)
@@ -357,9 +373,11 @@ def set_case_status(*, engine: Engine, dataset_id: int, rep_id: str, status: str
             .limit(1)
         ).scalar_one_or_none()
         if current == status and not text:
-            raise ValueError(f"The case is already '{status}'; add a note to record something new.")
+            raise ValueError(
+                _("The case is already '{status}'; add a note to record something new.").format(status=status)
+            )
         if status == "closed" and not text:
-            raise ValueError("Say in a note how the case was closed.")
+            raise ValueError(_("Say in a note how the case was closed."))
         session.add(
             HrCaseEntry(
                 dataset_id=dataset_id,
@@ -385,7 +403,7 @@ def set_case_status(*, engine: Engine, dataset_id: int, rep_id: str, status: str
 def _briefs_only(plans: Sequence[Plan]) -> None:
     wrong = [p.rep_id for p in plans if p.kind != "hr_brief"]
     if wrong:
-        raise ValueError(f"Only HR briefs are exported here; {', '.join(wrong)} has no HR brief.")
+        raise ValueError(_("Only HR briefs are exported here; {ids} has no HR brief.").format(ids=", ".join(wrong)))
 
 
 def export_brief(*, engine: Engine, actor: str, dataset_id: int, plan: Plan, fmt: BriefFormat) -> bytes:
@@ -410,7 +428,7 @@ def export_briefs_zip(*, engine: Engine, actor: str, dataset_id: int, plans: Seq
     """A ZIP of HR briefs (one file each and a README) and one ``export`` entry naming every rep_id."""
     _briefs_only(plans)
     if not plans:
-        raise ValueError("There are no HR briefs to export.")
+        raise ValueError(_("There are no HR briefs to export."))
     data = plans_zip(plans, fmt, file_stem=file_stem, audience="manager")
     record(
         engine=engine,
@@ -418,6 +436,6 @@ def export_briefs_zip(*, engine: Engine, actor: str, dataset_id: int, plans: Seq
         action="export",
         dataset_id=dataset_id,
         subject=subject_ids(p.rep_id for p in plans),
-        detail=f"ZIP of {len(plans)} HR briefs {fmt}",
+        detail=f"ZIP of {len(plans)} HR briefs {fmt}",  # i18n: data (audit detail)
     )
     return data

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final, Literal, cast
 
+from core.i18n import N_
+
 REVIEW_DAYS: Final = 90
 """A plan's goals are reviewed this many days after the plan is written."""
 CHECKPOINT_DAYS: Final = (30, 60)
@@ -55,8 +57,9 @@ class FocusArea:
 
 
 Outcome = Literal["done", "in_progress", "dropped"]
-OUTCOMES: Final[dict[Outcome, str]] = {"done": "done", "in_progress": "in progress", "dropped": "dropped"}
-"""What happened to a step agreed at the previous check-in, as stored and as a reader sees it."""
+OUTCOMES: Final[dict[Outcome, str]] = {"done": N_("done"), "in_progress": N_("in progress"), "dropped": N_("dropped")}
+"""What happened to a step agreed at the previous check-in, as stored and as a reader sees it (in English:
+translate with ``_()`` where shown)."""
 _BULLET: Final = "-*•–· \t"
 
 
@@ -151,9 +154,10 @@ class Plan:
     coach_name: str = ""  # the coach's name alone (the calendar's events name them); "" when none is named
     coachees: tuple[str, ...] = ()  # top: the names of the people they are invited to coach (the calendar)
     edited_fields: tuple[str, ...] = ()  # names of fields a manager edited (shown as "edited")
+    language: str = "en"  # the language the plan's text was written in; its documents are rendered in it too
 
 
-IDENTIFIERS = frozenset({"kind", "role", "tier", "metric", "edited_fields", "tier_history", "outcome"})
+IDENTIFIERS = frozenset({"kind", "role", "tier", "metric", "edited_fields", "tier_history", "outcome", "language"})
 """Plan fields that are codes the renderers look up, not text a reader sees: never rewritten."""
 
 

@@ -46,10 +46,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from core.months import format_date, short_label
+from core.i18n import N_, _, ngettext, speaking
 from core.plans.calendar import plan_calendar
 from core.plans.document import (
-    LOG_COLUMNS,
     Block,
     Box,
     Bullets,
@@ -60,18 +59,21 @@ from core.plans.document import (
     Text,
     TrendChart,
     block_text,
+    log_columns,
     plan_blocks,
     title,
 )
 from core.plans.document import to_markdown as _to_markdown
 from core.plans.model import Audience, Plan, map_plan_text
+from core.plans.words import day, month_tick
 from core.text import safe_text
 
 __all__ = ["font_path", "plan_blocks", "plans_zip", "safe_plan", "to_docx", "to_pdf", "trend_png"]
 
-HR_FOOTER = "Confidential — decision support, a person decides"
-NOTES_FOOTER = "Confidential — manager's notes, not for the person's copy"
-EDITED = "(edited)"
+HR_FOOTER = N_("Confidential — decision support, a person decides")
+NOTES_FOOTER = N_("Confidential — manager's notes, not for the person's copy")
+EDITED = N_("(edited)")
+CHART_CAPTION = N_("Percentile within the role, month by month")
 FONT_FAMILY = "DejaVu"
 # Code points kept in the per-process cut of DejaVu Sans; anything else makes a plan use the full file.
 _KEPT_RANGES = (
@@ -133,8 +135,10 @@ def font_path(bold: bool = False) -> Path:
     path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
     if not path.is_file():
         raise RuntimeError(
-            f"The font {name} was not found at {path}; coaching-plan PDFs need it. "
-            "Reinstall matplotlib (it ships DejaVu Sans) and try again."
+            _(
+                "The font {name} was not found at {path}; coaching-plan PDFs need it. "
+                "Reinstall matplotlib (it ships DejaVu Sans) and try again."
+            ).format(name=name, path=path)
         )
     return path
 
@@ -264,14 +268,15 @@ def trend_png(trend: Sequence[tuple[str, float]], *, width_in: float = 3.2, heig
     ax.set_xlim(-0.35, len(trend) - 0.65)
     step = max(1, -(-len(trend) // 8))  # at most ~8 month labels
     ticks = xs[::step]
-    ax.set_xticks(ticks, [short_label(trend[i][0]) for i in ticks])
+    ax.set_xticks(ticks, [month_tick(trend[i][0]) for i in ticks])
     out = BytesIO()
     fig.savefig(out, format="png", dpi=110)
     return out.getvalue()
 
 
 def _all_text(plan: Plan, blocks: Sequence[Block], audience: Audience) -> str:
-    fixed = [title(plan, audience), HR_FOOTER, NOTES_FOOTER, EDITED, "Page 0123456789 of", "Date Note Next step By"]
+    fixed = [title(plan, audience), _(HR_FOOTER), _(NOTES_FOOTER), _(EDITED), _(CHART_CAPTION), _("No check-ins yet.")]
+    fixed += [_("Page {page} of {pages}").format(page="0123456789", pages=""), *log_columns()]
     return "•·_" + "".join(fixed) + block_text(blocks)
 
 
@@ -285,9 +290,10 @@ LINE_MM = 5.0
 class _PlanPDF(FPDF):
     """A4 document with a footer: page numbers, and the confidentiality line for HR briefs."""
 
-    def __init__(self, footer_note: str) -> None:
+    def __init__(self, footer_note: str, page_label: str = "Page {page} of {pages}") -> None:  # i18n: data
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.footer_note = footer_note
+        self.page_label = page_label  # "Page {page} of {pages}" in the document's language
 
     def footer(self) -> None:
         """Draw the footer on every page."""
@@ -295,11 +301,12 @@ class _PlanPDF(FPDF):
         self.set_font(FONT_FAMILY, "", 7.5)
         self.set_text_color(*MUTED)
         width = self.w - self.l_margin - self.r_margin
+        page = self.page_label.format(page=self.page_no(), pages="{nb}")
         if self.footer_note:
             self.cell(width * 0.75, 5, self.footer_note, align="L")
-            self.cell(width * 0.25, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+            self.cell(width * 0.25, 5, page, align="R")
         else:
-            self.cell(width, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+            self.cell(width, 5, page, align="R")
 
 
 def _pdf_heading(pdf: FPDF, block: Heading) -> None:
@@ -316,9 +323,9 @@ def _pdf_heading(pdf: FPDF, block: Heading) -> None:
         pdf.cell(pdf.get_string_width(block.text) + 1, height, block.text)
         pdf.set_font(FONT_FAMILY, "", 8)
         pdf.set_text_color(*MUTED)
-        pdf.cell(0, height, EDITED, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        pdf.cell(0, height, _(EDITED), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     else:
-        text = f"{block.text} {EDITED}" if block.edited else block.text
+        text = f"{block.text} {_(EDITED)}" if block.edited else block.text
         pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.ln(0.5)
     if block.level == 1:
@@ -357,7 +364,7 @@ def _pdf_facts(pdf: FPDF, block: Facts) -> None:
         pdf.set_font(FONT_FAMILY, "", 8.5)
         pdf.set_text_color(*MUTED)
         pdf.cell(label_w, LINE_MM, label)
-        pdf.set_font(FONT_FAMILY, "B" if label == "Name" else "", 9.5)
+        pdf.set_font(FONT_FAMILY, "B" if label == _("Name") else "", 9.5)
         pdf.set_text_color(*INK)
         pdf.multi_cell(0, LINE_MM, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
@@ -372,7 +379,7 @@ def _pdf_chart(pdf: FPDF, block: TrendChart) -> None:
         pdf.add_page()
     pdf.set_font(FONT_FAMILY, "", 8)
     pdf.set_text_color(*MUTED)
-    pdf.cell(0, 4, "Percentile within the role, month by month", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.cell(0, 4, _(CHART_CAPTION), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.image(BytesIO(png), x=pdf.l_margin, y=pdf.get_y(), w=width, h=height)
     pdf.set_y(pdf.get_y() + height + 1.5)
 
@@ -393,7 +400,7 @@ def _pdf_fill_in(pdf: FPDF, block: FillIn) -> None:
     pdf.set_text_color(*INK)
     pdf.set_draw_color(*MUTED)
     pdf.set_line_width(0.2)
-    labels = (*block.labels, "Date") if block.signature else block.labels
+    labels = (*block.labels, _("Date")) if block.signature else block.labels
     for label in labels:
         if pdf.will_page_break(13):
             pdf.add_page()
@@ -410,7 +417,7 @@ def _pdf_checkins(pdf: FPDF, block: CheckInLog) -> None:
     if not block.rows:
         pdf.set_font(FONT_FAMILY, "", 9.5)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(0, LINE_MM, "No check-ins yet.", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        pdf.multi_cell(0, LINE_MM, _("No check-ins yet."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
         return
     pdf.set_font(FONT_FAMILY, "", 8.5)
     pdf.set_draw_color(*RULE)
@@ -426,11 +433,11 @@ def _pdf_checkins(pdf: FPDF, block: CheckInLog) -> None:
         first_row_as_headings=True,
     ) as table:
         row = table.row()
-        for heading in LOG_COLUMNS:
+        for heading in log_columns():
             row.cell(heading)
         for checkin, carried in block.lines():  # oldest first
             row = table.row()
-            row.cell(format_date(checkin.when))
+            row.cell(day(checkin.when))
             row.cell(checkin.by or "—")
             row.cell("\n".join(carried) or "—")
             row.cell(checkin.note or "—")
@@ -439,8 +446,8 @@ def _pdf_checkins(pdf: FPDF, block: CheckInLog) -> None:
 
 def _footer(plan: Plan, audience: Audience) -> str:
     if plan.kind == "hr_brief":
-        return HR_FOOTER
-    return NOTES_FOOTER if audience == "manager" else ""
+        return _(HR_FOOTER)
+    return _(NOTES_FOOTER) if audience == "manager" else ""
 
 
 def to_pdf(plan: Plan, audience: Audience = "person") -> bytes:
@@ -453,17 +460,22 @@ def to_pdf(plan: Plan, audience: Audience = "person") -> bytes:
     Returns:
         The PDF file as bytes.
     """
+    with speaking(plan.language):
+        return _to_pdf(plan, audience)
+
+
+def _to_pdf(plan: Plan, audience: Audience) -> bytes:
     plan = safe_plan(plan, tab="    ")
     blocks = plan_blocks(plan, audience)
     heading = title(plan, audience)
-    pdf = _PlanPDF(_footer(plan, audience))
+    pdf = _PlanPDF(_footer(plan, audience), _("Page {page} of {pages}"))
     _add_fonts(pdf, _all_text(plan, blocks, audience))
     created = datetime(plan.generated_on.year, plan.generated_on.month, plan.generated_on.day, tzinfo=UTC)
     pdf.set_creation_date(created)  # same plan, same bytes
     pdf.set_title(f"{heading}: {plan.name}")
     pdf.set_author("Coachwise")
     pdf.set_creator("Coachwise")
-    pdf.set_lang("en")
+    pdf.set_lang(plan.language)
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
     pdf.set_auto_page_break(True, margin=MARGIN_MM)
     pdf.add_page()
@@ -525,6 +537,11 @@ def to_docx(plan: Plan, audience: Audience = "person") -> bytes:
     Returns:
         The .docx file as bytes.
     """
+    with speaking(plan.language):
+        return _to_docx(plan, audience)
+
+
+def _to_docx(plan: Plan, audience: Audience) -> bytes:
     plan = safe_plan(plan)
     heading_text = title(plan, audience)
     doc = Document()
@@ -541,7 +558,8 @@ def to_docx(plan: Plan, audience: Audience = "person") -> bytes:
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     note = _footer(plan, audience)
-    footer_run = footer.add_run(f"{note} · Page " if note else "Page ")
+    page = _("Page")
+    footer_run = footer.add_run(f"{note} · {page} " if note else f"{page} ")
     footer_run.font.size = Pt(8)
     _docx_page_field(footer)
 
@@ -550,7 +568,7 @@ def to_docx(plan: Plan, audience: Audience = "person") -> bytes:
         if isinstance(block, Heading):
             heading = doc.add_heading(block.text, level=block.level)
             if block.edited:
-                marker = heading.add_run(f"  {EDITED}")
+                marker = heading.add_run(f"  {_(EDITED)}")
                 marker.font.size = Pt(8)
                 marker.font.color.rgb = _docx_rgb(MUTED)
         elif isinstance(block, Text):
@@ -571,11 +589,11 @@ def to_docx(plan: Plan, audience: Audience = "person") -> bytes:
                 label_run = cells[0].paragraphs[0].add_run(label)
                 label_run.font.color.rgb = _docx_rgb(MUTED)
                 value_run = cells[1].paragraphs[0].add_run(value or "—")
-                value_run.bold = label == "Name"
+                value_run.bold = label == _("Name")
         elif isinstance(block, TrendChart):
             png = trend_png(block.trend)
             if png is not None:
-                caption = doc.add_paragraph().add_run("Percentile within the role, month by month")
+                caption = doc.add_paragraph().add_run(_(CHART_CAPTION))
                 caption.font.size = Pt(8)
                 caption.font.color.rgb = _docx_rgb(MUTED)
                 doc.add_picture(BytesIO(png), width=Inches(3.2))
@@ -584,18 +602,19 @@ def to_docx(plan: Plan, audience: Audience = "person") -> bytes:
             box.style = "Table Grid"
             box.cell(0, 0).text = block.text
         elif isinstance(block, FillIn):
-            for label in (*block.labels, "Date") if block.signature else block.labels:
+            for label in (*block.labels, _("Date")) if block.signature else block.labels:
                 doc.add_paragraph(f"{label}: " + "_" * 40)
         elif not block.rows:
-            doc.add_paragraph("No check-ins yet.")
+            doc.add_paragraph(_("No check-ins yet."))
         else:
-            log = doc.add_table(rows=1, cols=len(LOG_COLUMNS))
+            columns = log_columns()
+            log = doc.add_table(rows=1, cols=len(columns))
             log.style = "Table Grid"
-            for cell, column_title in zip(log.rows[0].cells, LOG_COLUMNS, strict=True):
+            for cell, column_title in zip(log.rows[0].cells, columns, strict=True):
                 cell.paragraphs[0].add_run(column_title).bold = True
             for checkin, carried in block.lines():  # oldest first
                 cells = log.add_row().cells
-                cells[0].text = format_date(checkin.when)
+                cells[0].text = day(checkin.when)
                 cells[1].text = checkin.by
                 cells[2].text = "\n".join(carried)
                 cells[3].text = checkin.note
@@ -612,37 +631,59 @@ def to_docx(plan: Plan, audience: Audience = "person") -> bytes:
 def _readme(
     plans: Sequence[Plan], fmt: str, names: dict[str, str], audience: Audience, left_out: int, calendars: int
 ) -> str:
+    """The ZIP's README.txt, in the language spoken now (the one exporting; each document is in its own)."""
     hr = [p for p in plans if p.kind == "hr_brief"]
     counts = {kind: sum(p.kind == kind for p in plans) for kind in ("coaching", "top", "watch", "hr_brief")}
-    what = "each person's own plan" if audience == "person" else "the manager's notes (confidential)"
+    what = _("each person's own plan") if audience == "person" else _("the manager's notes (confidential)")
     lines = [
-        "Coachwise — coaching plans",
+        _("Coachwise — coaching plans"),
         "",
-        f"{len(plans)} document{'s' if len(plans) != 1 else ''} as .{fmt} files, one per person: {what}.",
-        f"  coaching plans: {counts['coaching']}",
-        f"  development plans (top performers): {counts['top']}",
-        f"  support plans (low now, not persistently): {counts['watch']}",
-        f"  HR briefs: {counts['hr_brief']}",
+        ngettext(
+            "{count} document as .{fmt} files, one per person: {what}.",
+            "{count} documents as .{fmt} files, one per person: {what}.",
+            len(plans),
+        ).format(count=len(plans), fmt=fmt, what=what),
+        "  " + _("coaching plans: {count}").format(count=counts["coaching"]),
+        "  " + _("development plans (top performers): {count}").format(count=counts["top"]),
+        "  " + _("support plans (low now, not persistently): {count}").format(count=counts["watch"]),
+        "  " + _("HR briefs: {count}").format(count=counts["hr_brief"]),
         "",
-        "Plans are decision support: options to discuss, reviewed by a person.",
+        _("Plans are decision support: options to discuss, reviewed by a person."),
     ]
     if audience == "person":
-        lines += ["The person's plans hold no tier, percentile or rank: hand them over unchanged."]
+        lines += [_("The person's plans hold no tier, percentile or rank: hand them over unchanged.")]
+        spoken = sorted({p.language for p in plans})
+        if spoken != ["en"] and len(plans):
+            lines += [_("Each plan is written in its person's language.")]
     if calendars:
         lines += [
             "",
-            f"{calendars} calendar file{'s' if calendars != 1 else ''} (.ics), named like the document next to it: "
-            "the plan's rhythm — the check-ins, the reviews and the 30/60/90-day dates — to import into any "
-            "calendar. They hold names and dates, no figures.",
+            ngettext(
+                "{count} calendar file (.ics), named like the document next to it: the plan's rhythm — the "
+                "check-ins, the reviews and the 30/60/90-day dates — to import into any calendar. They hold names "
+                "and dates, no figures.",
+                "{count} calendar files (.ics), named like the document next to it: the plan's rhythm — the "
+                "check-ins, the reviews and the 30/60/90-day dates — to import into any calendar. They hold names "
+                "and dates, no figures.",
+                calendars,
+            ).format(count=calendars),
         ]
     if left_out:
         lines += [
             "",
-            f"Not included: {left_out} HR brief{'s' if left_out != 1 else ''} — an HR brief is not a person's "
-            "plan; export the manager's documents to get them.",
+            ngettext(
+                "Not included: {count} HR brief — an HR brief is not a person's plan; export the manager's "
+                "documents to get them.",
+                "Not included: {count} HR briefs — an HR brief is not a person's plan; export the manager's "
+                "documents to get them.",
+                left_out,
+            ).format(count=left_out),
         ]
     if hr:
-        lines += ["", "CONFIDENTIAL — HR briefs (share only with HR and the responsible manager; a person decides):"]
+        lines += [
+            "",
+            _("CONFIDENTIAL — HR briefs (share only with HR and the responsible manager; a person decides):"),
+        ]
         lines += [f"  {names[p.rep_id]}" for p in hr]
     return "\n".join(lines) + "\n"
 

@@ -25,41 +25,41 @@ import pandas as pd
 
 from core.cells import cell_number, cell_text
 from core.coaching.chains import ChainResult
-from core.months import format_date, span_label
+from core.i18n import N_, _, current, ngettext
 from core.plans.goals import MIN_MONTHS, Month, Sizing, size_metric_goal
 from core.plans.model import CHECKPOINT_DAYS, REVIEW_DAYS, plan_day
-from core.schema import ROLE_NAMES
-from core.scoring.metrics import MetricSpec, format_value, metric_refs, metrics_with_values
+from core.plans.words import day, metric_name, number, percent, role_name, span, value
+from core.scoring.metrics import MetricSpec, metric_refs, metrics_with_values
 
 MAX_FOCUS: Final = 2
 """One or two goals, not one per weak metric."""
 
-PROPOSED: Final = "proposed — to be confirmed"
+PROPOSED: Final = N_("proposed — to be confirmed")
 """How a plan names a peer coach who has not said yes yet (an invitation), never as settled."""
 
 BEHAVIOURS: Final[dict[str, str]] = {
-    "lead_rate": "Every working day, two protected calling blocks, with next week's call list built every Friday",
-    "qualified_lead_rate": (
+    "lead_rate": N_("Every working day, two protected calling blocks, with next week's call list built every Friday"),
+    "qualified_lead_rate": N_(
         "Every lead checked against the qualification card before it is sent, and last week's accepted and "
         "turned-down leads reviewed with your coach once a week"
     ),
-    "qualification_efficiency": (
+    "qualification_efficiency": N_(
         "Every call list ranked against the ideal-customer profile before calling, and two discovery questions "
         "asked early in every call"
     ),
-    "close_rate": (
+    "close_rate": N_(
         "A written close plan agreed with the buyer in every deal past the demo, and one won or lost deal "
         "reviewed with your coach every week"
     ),
-    "quota_attainment": (
+    "quota_attainment": N_(
         "Every Monday, pipeline coverage checked against the remaining quota, and an hour on your five largest "
         "open deals"
     ),
-    "revenue_per_month": (
+    "revenue_per_month": N_(
         "One qualified opportunity of your own every week on top of what your SDRs send, and a scope check "
         "before every proposal"
     ),
-    "upsell_rate": (
+    "upsell_rate": N_(
         "One account review prepared or held every week with a growth idea for the account, working through "
         "your ten largest accounts this quarter"
     ),
@@ -68,46 +68,49 @@ BEHAVIOURS: Final[dict[str, str]] = {
 
 QUESTIONS: Final[dict[str, tuple[str, ...]]] = {
     "lead_rate": (
-        "On the days you send most leads, what did the morning look like?",
-        "Which part of your list gives real conversations, and which gives voicemails?",
+        N_("On the days you send most leads, what did the morning look like?"),
+        N_("Which part of your list gives real conversations, and which gives voicemails?"),
     ),
     "qualified_lead_rate": (
-        "Which of last month's turned-down leads would you now hold back, and what would have told you earlier?",
-        "Which qualification question is hardest to ask on a first call, and why?",
+        N_("Which of last month's turned-down leads would you now hold back, and what would have told you earlier?"),
+        N_("Which qualification question is hardest to ask on a first call, and why?"),
     ),
     "qualification_efficiency": (
-        "Which accounts on your list turn into qualified leads most often, and how could more of your calls go there?",
-        "At which point in a call do you usually learn that a prospect does not fit?",
+        N_(
+            "Which accounts on your list turn into qualified leads most often, and how could more of your calls go "
+            "there?"
+        ),
+        N_("At which point in a call do you usually learn that a prospect does not fit?"),
     ),
     "close_rate": (
-        "Looking at your last three lost deals, where did each one turn?",
-        "In which deals did you and the buyer agree a close plan, and did those close more often?",
+        N_("Looking at your last three lost deals, where did each one turn?"),
+        N_("In which deals did you and the buyer agree a close plan, and did those close more often?"),
     ),
     "quota_attainment": (
-        "Is the gap in the number of deals, in their size, or in how many of them close?",
-        "Where did your largest deals of last quarter come from, and where are more like them?",
+        N_("Is the gap in the number of deals, in their size, or in how many of them close?"),
+        N_("Where did your largest deals of last quarter come from, and where are more like them?"),
     ),
     "revenue_per_month": (
-        "Is the gap in the number of deals, in their size, or in how many of them close?",
-        "Where did your largest deals of last quarter come from, and where are more like them?",
+        N_("Is the gap in the number of deals, in their size, or in how many of them close?"),
+        N_("Where did your largest deals of last quarter come from, and where are more like them?"),
     ),
     "upsell_rate": (
-        "Which of your accounts grew, and what did you do differently there?",
-        "Which account reviews are due this quarter, and which growth idea would you bring to each?",
+        N_("Which of your accounts grew, and what did you do differently there?"),
+        N_("Which account reviews are due this quarter, and which growth idea would you bring to each?"),
     ),
 }
 """Questions tailored to the focus metric (AM language for AMs: account reviews, not deals or leads)."""
 
-GAP_TYPES: Final = (
+GAP_TYPES: Final = N_(
     "What kind of gap is it, if any: a skill to practise, something you would need to know, how much it "
     "matters to you right now, or the territory, leads and tools you work with?"
 )
 """Gap types as options to explore — skill, will, knowledge, territory/system — none assumed."""
 
 _SECOND_OPINION: Final = {
-    "SDR": "a second opinion on a lead",
-    "AE": "a second opinion on a deal",
-    "AM": "a second opinion before an account review",
+    "SDR": N_("a second opinion on a lead"),
+    "AE": N_("a second opinion on a deal"),
+    "AM": N_("a second opinion before an account review"),
 }
 
 
@@ -118,53 +121,72 @@ def about(value: float) -> str:
     """A number as people say it: whole below 1,000, to the hundred below 10,000, else to the thousand."""
     size = abs(value)
     step = 1 if size < 1000 else 100 if size < 10_000 else 1000
-    return f"{round(value / step) * step:,.0f}"
+    return number(round(value / step) * step)
 
 
 def _pct(value: float, step: float) -> str:
-    return f"{value * 100:.1f}%" if step < 0.01 else f"{value * 100:.0f}%"
+    return percent(value, 1) if step < 0.01 else percent(value)
 
 
-def _counts(start: float, target: float, base: float) -> tuple[str, str, str]:
+def _counts(start: float, target: float, base: float) -> tuple[str, str, bool]:
     """Start and target as counts at the usual base, a month or (when a month's counts are small) a quarter."""
     a, b = start * base, target * base
     if round(a) < round(b) and b >= 5:
-        return about(a), about(b), "a month"
-    return about(a * 3), about(b * 3), "a quarter"
+        return about(a), about(b), False
+    return about(a * 3), about(b * 3), True
+
+
+_COUNT_GOALS: Final = {
+    "close_rate": (
+        N_("From about {start} to {target} deals won a month from your usual {usual} deals worked ({rate})"),
+        N_("From about {start} to {target} deals won a quarter from your usual {usual} deals worked ({rate})"),
+    ),
+    "qualification_efficiency": (
+        N_("From about {start} to {target} qualified leads a month from your usual {usual} calls ({rate})"),
+        N_("From about {start} to {target} qualified leads a quarter from your usual {usual} calls ({rate})"),
+    ),
+    "qualified_lead_rate": (
+        N_("From about {start} to {target} qualified leads a month from your usual {usual} leads sent ({rate})"),
+        N_("From about {start} to {target} qualified leads a quarter from your usual {usual} leads sent ({rate})"),
+    ),
+}
 
 
 def goal_text(metric: str, sizing: Sizing) -> str:
     """A sized result goal in counts as well as rates: ``"From about 11 to 14 qualified leads a month (...)"``."""
     s, t, base = sizing.start, sizing.target, sizing.usual_base
     if metric == "lead_rate":
-        return f"From about {about(s)} to {about(t)} leads sent a month"
+        return _("From about {start} to {target} leads sent a month").format(start=about(s), target=about(t))
     if metric == "revenue_per_month":
-        return f"From about {about(s)} to {about(t)} won revenue a month"
+        return _("From about {start} to {target} won revenue a month").format(start=about(s), target=about(t))
     rate = f"{_pct(s, sizing.step)} → {_pct(t, sizing.step)}"
     if math.isnan(base) or base <= 0:
-        return f"From about {_pct(s, sizing.step)} to {_pct(t, sizing.step)}"
+        return _("From about {start} to {target}").format(start=_pct(s, sizing.step), target=_pct(t, sizing.step))
     if metric == "quota_attainment":
-        return f"From about {about(s * base)} to {about(t * base)} won revenue a month ({rate} of your quota)"
+        return _("From about {start} to {target} won revenue a month ({rate} of your quota)").format(
+            start=about(s * base), target=about(t * base), rate=rate
+        )
     if metric == "upsell_rate":
-        return f"Portfolio growth from about {about(s * base)} to {about(t * base)} a month ({rate} of your portfolio)"
-    noun = {"close_rate": ("deals won", "deals worked")}.get(metric, ("qualified leads", "leads sent"))
-    if metric == "qualification_efficiency":
-        noun = ("qualified leads", "calls")
-    a, b, per = _counts(s, t, base)
-    usual = about(base * (3 if per == "a quarter" else 1))
-    return f"From about {a} to {b} {noun[0]} {per} from your usual {usual} {noun[1]} ({rate})"
+        return _("Portfolio growth from about {start} to {target} a month ({rate} of your portfolio)").format(
+            start=about(s * base), target=about(t * base), rate=rate
+        )
+    monthly, quarterly = _COUNT_GOALS.get(metric, _COUNT_GOALS["qualified_lead_rate"])
+    a, b, quarter = _counts(s, t, base)
+    usual = about(base * (3 if quarter else 1))
+    return _(quarterly if quarter else monthly).format(start=a, target=b, usual=usual, rate=rate)
 
 
 def _midpoint_text(metric: str, sizing: Sizing, label: str) -> str:
     """The 60-day checkpoint: one month at the midpoint, said as a count or an amount where there is one."""
     mid = sizing.midpoint
     if metric == "lead_rate":
-        return f"a month with about {about(mid)} leads sent"
+        return _("a month with about {count} leads sent").format(count=about(mid))
     if metric == "revenue_per_month":
-        return f"a month with about {about(mid)} won revenue"
+        return _("a month with about {amount} won revenue").format(amount=about(mid))
     if metric == "upsell_rate" and not math.isnan(sizing.usual_base):
-        return f"a month with about {about(mid * sizing.usual_base)} portfolio growth"
-    return f"a month at a {label[:1].lower()}{label[1:]} of about {_pct(mid, sizing.step)}"
+        return _("a month with about {amount} portfolio growth").format(amount=about(mid * sizing.usual_base))
+    named = label if current().language == "de" else f"{label[:1].lower()}{label[1:]}"  # German nouns keep capitals
+    return _("a month at a {metric} of about {value}").format(metric=named, value=_pct(mid, sizing.step))
 
 
 # --------------------------------------------------------------------------- strengths
@@ -187,23 +209,31 @@ def strengths(person: pd.Series, role: str, medians: pd.DataFrame, *, focus: Seq
     lines: list[str] = []
     ranked: list[tuple[float, MetricSpec, float, float]] = []
     for spec in metrics_with_values(medians, role):
-        value = cell_number(person.get(f"{spec.id}_raw"))
+        amount = cell_number(person.get(f"{spec.id}_raw"))
         median = metric_refs(medians, role, spec.id)[0]
-        if math.isnan(value) or math.isnan(median):
+        if math.isnan(amount) or math.isnan(median):
             continue
-        ranked.append((value / median if median else math.inf, spec, value, median))
-        if value >= median:
-            where = "at" if value == median else "above"
-            lines.append(
-                f"{spec.label}: {format_value(spec, value)}, {where} the role median of {format_value(spec, median)}."
+        ranked.append((amount / median if median else math.inf, spec, amount, median))
+        if amount >= median:
+            said = (
+                _("{metric}: {value}, at the role median of {median}.")
+                if amount == median
+                else _("{metric}: {value}, above the role median of {median}.")
             )
+            lines.append(said.format(metric=metric_name(spec), value=value(spec, amount), median=value(spec, median)))
     ranked = [t for t in ranked if t[1].id not in focus and t[2] > 0]
     if lines or not ranked:
         return tuple(lines)
-    _, spec, value, median = max(ranked, key=lambda t: t[0])
+    _ratio, spec, amount, median = max(ranked, key=lambda t: t[0])
+    label = metric_name(spec)
     return (
-        f"Your strongest figure this period is {spec.label.lower()}: {format_value(spec, value)} "
-        f"(role median {format_value(spec, median)}). It is the one to build on.",
+        _(
+            "Your strongest figure this period is {metric}: {value} (role median {median}). It is the one to build on."
+        ).format(
+            metric=label if current().language == "de" else label.lower(),
+            value=value(spec, amount),
+            median=value(spec, median),
+        ),
     )
 
 
@@ -225,15 +255,15 @@ def _months_text(months: Sequence[Month], spec: MetricSpec) -> str:
     if not months:
         return ""
     shown = ", ".join(_month_value(spec, m.value) for m in months)
-    return f"Your months {span_label([m.period for m in months])}: {shown}."
+    return _("Your months {months}: {values}.").format(months=span([m.period for m in months]), values=shown)
 
 
-def _month_value(spec: MetricSpec, value: float) -> str:
+def _month_value(spec: MetricSpec, amount: float) -> str:
     if spec.unit == "per month":
-        return f"{value:.0f}"
-    if spec.unit == "money per month":
-        return f"{value:,.0f}"
-    return f"{value * 100:.1f}%" if abs(value) < 0.1 else f"{value * 100:.0f}%"
+        return number(amount)
+    if spec.unit == "money per month":  # i18n: data
+        return number(amount)
+    return percent(amount, 1) if abs(amount) < 0.1 else percent(amount)
 
 
 def focus_text(
@@ -254,47 +284,65 @@ def focus_text(
         today: The plan date; checkpoints fall 30 and 60 days later, the review 90 days later.
         period: The window the person's figure covers, e.g. ``"Aug–Oct 2026"``.
     """
-    value = cell_number(person.get(f"{spec.id}_raw"))
+    amount = cell_number(person.get(f"{spec.id}_raw"))
     median = metric_refs(medians, spec.role, spec.id)[0]
     sizing, months = size_metric_goal(records, spec.id, median=median)
     review = plan_day(today, REVIEW_DAYS)
-    over = f"over {period}" if period else "this period"
-    where = f"{spec.label}: {format_value(spec, value)} {over}; the role median is {format_value(spec, median)}."
-    if not math.isnan(value) and not math.isnan(median) and value >= median:
-        where += " Already at or above the median: this goal builds on a strength."
+    label = metric_name(spec)
+    said = {"metric": label, "value": value(spec, amount), "median": value(spec, median), "period": period}
+    where = (
+        _("{metric}: {value} over {period}; the role median is {median}.")
+        if period
+        else _("{metric}: {value} this period; the role median is {median}.")
+    ).format(**said)
+    if not math.isnan(amount) and not math.isnan(median) and amount >= median:
+        where += " " + _("Already at or above the median: this goal builds on a strength.")
     history = _months_text(months, spec)
     where_now = f"{where} {history}".strip()
-    behaviour = BEHAVIOURS.get(spec.id, "A weekly practice chosen with your coach")
+    behaviour = _(BEHAVIOURS.get(spec.id, N_("A weekly practice chosen with your coach")))
     first, second = (plan_day(today, d) for d in CHECKPOINT_DAYS)
     if sizing is None:
         why = (
-            "there are no monthly figures to size one from"
+            _("there are no monthly figures to size one from")
             if not months
-            else f"your figures so far cover only {len(months)} month{'s' if len(months) != 1 else ''}"
+            else ngettext(
+                "your figures so far cover only {count} month",
+                "your figures so far cover only {count} months",
+                len(months),
+            ).format(count=len(months))
             if len(months) < MIN_MONTHS
-            else "your months vary too much for a number that is both a real step and within your best month"
+            else _("your months vary too much for a number that is both a real step and within your best month")
         )
-        goal = (
-            f"A number you agree with your coach and manager at the first check-in, reached by {format_date(review)} "
-            f"({why})"
-        )
-        mid = "the first month at the number you agreed"
+        goal = _(
+            "A number you agree with your coach and manager at the first check-in, reached by {date} ({why})"
+        ).format(date=day(review), why=why)
+        mid = _("the first month at the number you agreed")
         note = (
-            f"{spec.label}: no goal sized — {len(months)} month(s) with a value"
-            + (f", best {_month_value(spec, max(m.value for m in months))}" if months else "")
-            + "; agree one at the first check-in."
+            _("{metric}: no goal sized — {count} month(s) with a value, best {best}; agree one at the first check-in.")
+            if months
+            else _("{metric}: no goal sized — {count} month(s) with a value; agree one at the first check-in.")
+        ).format(
+            metric=label,
+            count=len(months),
+            best=_month_value(spec, max(m.value for m in months)) if months else "",
         )
     else:
-        goal = f"{goal_text(spec.id, sizing)}, by {format_date(review)} (the 90-day review)"
-        mid = f"{_midpoint_text(spec.id, sizing, spec.label)} or better"
-        note = (
-            f"{spec.label}: sized from {sizing.months} months — mean {_month_value(spec, sizing.mean)}, "
-            f"spread (1 sd) {_month_value(spec, sizing.sd)}, best month {_month_value(spec, sizing.best)}; "
-            f"target {_month_value(spec, sizing.target)} is above the noise and not beyond the best month."
+        goal = _("{goal}, by {date} (the 90-day review)").format(goal=goal_text(spec.id, sizing), date=day(review))
+        mid = _("{midpoint} or better").format(midpoint=_midpoint_text(spec.id, sizing, label))
+        note = _(
+            "{metric}: sized from {months} months — mean {mean}, spread (1 sd) {sd}, best month {best}; "
+            "target {target} is above the noise and not beyond the best month."
+        ).format(
+            metric=label,
+            months=sizing.months,
+            mean=_month_value(spec, sizing.mean),
+            sd=_month_value(spec, sizing.sd),
+            best=_month_value(spec, sizing.best),
+            target=_month_value(spec, sizing.target),
         )
     checkpoints = (
-        f"By {format_date(first)} (30 days): the weekly practice is in place, every week.",
-        f"By {format_date(second)} (60 days): {mid}.",
+        _("By {date} (30 days): the weekly practice is in place, every week.").format(date=day(first)),
+        _("By {date} (60 days): {midpoint}.").format(date=day(second), midpoint=mid),
     )
     return FocusText(where_now, behaviour, goal, checkpoints, note)
 
@@ -304,7 +352,7 @@ def weakest(person: pd.Series, specs: Sequence[MetricSpec], *, limit: int = MAX_
     # NaN is dropped before sorting: it compares false with everything, so it would leave the rest unsorted.
     present = [(cell_number(person.get(f"{s.id}_pct")), i, s.id) for i, s in enumerate(specs)]
     ranked = sorted((t for t in present if not math.isnan(t[0])), key=lambda t: (t[0], t[1]))
-    known = [(pct, metric) for pct, _, metric in ranked]
+    known = [(pct, metric) for pct, _i, metric in ranked]
     if not known:
         return [specs[0].id] if specs else []
     below = [metric for pct, metric in known if pct < 50][:limit]
@@ -337,22 +385,22 @@ def _rows(frame: pd.DataFrame, column: str, rep_id: str) -> pd.DataFrame:
 def _peer(row: pd.Series) -> Coach:
     name, role = cell_text(row["coach_name"]), cell_text(row["coach_role"])
     proposed = str(row.get("status", "")) == "invitation" or bool(row.get("ask_first", False))
-    suffix = f", {PROPOSED}" if proposed else ""
+    suffix = f", {_(PROPOSED)}" if proposed else ""
     where = (
-        "from your own team"
+        _("from your own team")
         if bool(row.get("same_team", False))
-        else "from your region"
+        else _("from your region")
         if bool(row.get("same_region", False))
-        else "from another team"
+        else _("from another team")
         if "same_team" in row.index
         else ""
     )
     focus = cell_text(row.get("focus"))
-    strong = f"strong at what you are working on: {focus}" if focus else ""
-    why = ", and ".join(part for part in (where, strong) if part)
+    strong = _("strong at what you are working on: {focus}").format(focus=focus) if focus else ""
+    why = _("{first}, and {second}").format(first=where, second=strong) if where and strong else where or strong
     why = f"{why[:1].upper()}{why[1:]}." if why else ""
     reason = cell_text(row.get("reason")) or f"{name} ({role})"
-    return Coach("peer", name, f"{name} ({ROLE_NAMES.get(role, role)}){suffix}", why, f"{reason}{suffix}")
+    return Coach("peer", name, f"{name} ({role_name(role)}){suffix}", why, f"{reason}{suffix}")
 
 
 def find_coach(rep_id: str, manager: str, chains: ChainResult) -> Coach:
@@ -366,7 +414,7 @@ def find_coach(rep_id: str, manager: str, chains: ChainResult) -> Coach:
     pair = _rows(chains.pairs, "coachee_id", rep_id)
     if len(pair):
         return _peer(pair.iloc[0])
-    boss = manager or "your manager"
+    boss = manager or _("your manager")
     coached = _rows(chains.manager_coached, "rep_id", rep_id)
     if len(coached):
         row = coached.iloc[0]
@@ -376,25 +424,25 @@ def find_coach(rep_id: str, manager: str, chains: ChainResult) -> Coach:
             return Coach(
                 "external",
                 external,
-                f"{external} (external coach)",
-                "An experienced coach from outside the team.",
-                f"External coach: {external} — {why}",
+                _("{coach} (external coach)").format(coach=external),
+                _("An experienced coach from outside the team."),
+                _("External coach: {coach} — {why}").format(coach=external, why=why),
             )
         return Coach(
             "manager",
             manager,
-            f"{boss}, your manager, until an external coach is named",
-            "No account manager in the team has room to coach at the moment, so your manager coaches you for now.",
-            f"Manager (fallback until an external coach is named): {boss} — {why}",
+            _("{manager}, your manager, until an external coach is named").format(manager=boss),
+            _("No account manager in the team has room to coach at the moment, so your manager coaches you for now."),
+            _("Manager (fallback until an external coach is named): {manager} — {why}").format(manager=boss, why=why),
         )
     left = _rows(chains.unmatched, "rep_id", rep_id)
-    why = cell_text(left.iloc[0]["why"]) if len(left) else "No peer coach is assigned in the current chains."
+    why = cell_text(left.iloc[0]["why"]) if len(left) else _("No peer coach is assigned in the current chains.")
     return Coach(
         "manager",
         manager,
-        f"{boss}, your manager, until a peer coach is free",
-        "No peer coach is free for you at the moment, so your manager coaches you until one is.",
-        f"Manager: {boss} until a peer coach is free — {why}",
+        _("{manager}, your manager, until a peer coach is free").format(manager=boss),
+        _("No peer coach is free for you at the moment, so your manager coaches you until one is."),
+        _("Manager: {manager} until a peer coach is free — {why}").format(manager=boss, why=why),
     )
 
 
@@ -403,55 +451,69 @@ def find_coach(rep_id: str, manager: str, chains: ChainResult) -> Coach:
 
 def ownership(coach: Coach, manager: str, review: date) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(person_owns, coach_owns, manager_owns), said so that no one owns a part twice under two hats."""
-    boss = manager or "Your manager"
+    boss = manager or _("Your manager")
     person = (
-        "You own your choices: which options you try, in what order, and what you change.",
-        "You own your practice between check-ins.",
-    )
-    manager_parts = (
-        "the targets and the territory",
-        "removing obstacles you raise",
-        f"the review decision on {format_date(review)}: what comes next",
+        _("You own your choices: which options you try, in what order, and what you change."),
+        _("You own your practice between check-ins."),
     )
     if coach.kind == "manager":
         return (
             person,
             (),
             (
-                f"{boss} is your manager and, for now, also your coach: feedback after calls, meetings or account "
-                "reviews, and the check-in log (date, note, next steps).",
-                f"As your manager, {boss} also owns {', '.join(manager_parts[:2])}, and {manager_parts[2]}.",
+                _(
+                    "{manager} is your manager and, for now, also your coach: feedback after calls, meetings or "
+                    "account reviews, and the check-in log (date, note, next steps)."
+                ).format(manager=boss),
+                _(
+                    "As your manager, {manager} also owns the targets and the territory, removing obstacles you "
+                    "raise, and the review decision on {date}: what comes next."
+                ).format(manager=boss, date=day(review)),
             ),
         )
-    coach_name = coach.name or "Your coach"
+    coach_name = coach.name or _("Your coach")
     return (
         person,
         (
-            f"{coach_name} owns the feedback: after calls, meetings or account reviews, and on the options you try.",
-            f"{coach_name} owns the check-in log: date, note, and what happened to each next step.",
+            _(
+                "{coach} owns the feedback: after calls, meetings or account reviews, and on the options you try."
+            ).format(coach=coach_name),
+            _("{coach} owns the check-in log: date, note, and what happened to each next step.").format(
+                coach=coach_name
+            ),
         ),
-        (f"{boss} owns {manager_parts[0]}, {manager_parts[1]}, and {manager_parts[2]}.",),
+        (
+            _(
+                "{manager} owns the targets and the territory, removing obstacles you raise, and the review "
+                "decision on {date}: what comes next."
+            ).format(manager=boss, date=day(review)),
+        ),
     )
 
 
 def agreement(coach: Coach, manager: str) -> str:
     """Who agrees the expected result (a line to sign), each person named once."""
-    boss = manager or "your manager"
+    boss = manager or _("your manager")
     if coach.kind == "manager":
-        return f"Agreed by you and {boss} (your manager and, for now, your coach)"
+        return _("Agreed by you and {manager} (your manager and, for now, your coach)").format(manager=boss)
     if coach.kind == "external" and coach.name:
-        return f"Agreed by you, {coach.name} (external coach) and {boss} (manager)"
-    return f"Agreed by you, {coach.name or 'your coach'} (coach) and {boss} (manager)"
+        return _("Agreed by you, {coach} (external coach) and {manager} (manager)").format(
+            coach=coach.name, manager=boss
+        )
+    return _("Agreed by you, {coach} (coach) and {manager} (manager)").format(
+        coach=coach.name or _("your coach"), manager=boss
+    )
 
 
 def commitments(coach: Coach) -> tuple[str, ...]:
     """The GROW *Will* step: what the person fills in; the coach lays out choices, the person chooses."""
-    helper = "my coach" if coach.kind != "manager" else "my manager"
     return (
-        "The option I try first",
-        "My first step, and by when",
-        f"What I would like from {helper} between check-ins",
-        "How I will know it is working",
+        _("The option I try first"),
+        _("My first step, and by when"),
+        _("What I would like from my coach between check-ins")
+        if coach.kind != "manager"
+        else _("What I would like from my manager between check-ins"),
+        _("How I will know it is working"),
     )
 
 
@@ -460,17 +522,18 @@ def questions(role: str, focus: Sequence[str], coach: Coach, first: str = "") ->
     asked: list[str] = [first] if first else []
     for metric in focus:
         for question in QUESTIONS.get(metric, ()):
-            if question not in asked:
-                asked.append(question)
-    helper = coach.name or "your coach"
+            if _(question) not in asked:
+                asked.append(_(question))
+    helper = coach.name or _("your coach")
     if coach.kind == "manager":
-        helper = "your manager"
+        helper = _("your manager")
     asked.append(
-        f"What would help most from {helper} between check-ins: call reviews, role-play, or "
-        f"{_SECOND_OPINION.get(role, 'a second opinion')}?"
+        _("What would help most from {helper} between check-ins: call reviews, role-play, or {second_opinion}?").format(
+            helper=helper, second_opinion=_(_SECOND_OPINION.get(role, N_("a second opinion")))
+        )
     )
-    asked.append(GAP_TYPES)
-    asked.append("What gets in the way that your manager could remove?")
+    asked.append(_(GAP_TYPES))
+    asked.append(_("What gets in the way that your manager could remove?"))
     return tuple(asked)
 
 
@@ -479,22 +542,28 @@ def questions(role: str, focus: Sequence[str], coach: Coach, first: str = "") ->
 
 def development(role: str) -> tuple[str, ...]:
     """A top performer's own next development goal, as options to choose from."""
-    larger = {"SDR": "moving towards an AE role", "AE": "larger or strategic deals", "AM": "key or strategic accounts"}
+    larger = {
+        "SDR": N_("moving towards an AE role"),
+        "AE": N_("larger or strategic deals"),
+        "AM": N_("key or strategic accounts"),
+    }
     return (
-        f"Options to discuss: {larger.get(role, 'a larger scope')}, a team-lead track, or owning a practice area "
-        "such as the qualification criteria or onboarding.",
+        _(
+            "Options to discuss: {next}, a team-lead track, or owning a practice area such as the qualification "
+            "criteria or onboarding."
+        ).format(next=_(larger.get(role, N_("a larger scope")))),
     )
 
 
 def readiness(has_coachees: bool) -> tuple[str, ...]:
     """A short readiness check for coaching others: not every strong seller is a natural coach, and that is fine."""
     return (
-        "Have you coached or onboarded someone before? What went well?",
-        "Would you like the coaching training before you start?",
-        "How many hours a month can you give without hurting your own results?",
-        "Coaching is an invitation, not an assignment: saying no, or not yet, is fine."
+        _("Have you coached or onboarded someone before? What went well?"),
+        _("Would you like the coaching training before you start?"),
+        _("How many hours a month can you give without hurting your own results?"),
+        _("Coaching is an invitation, not an assignment: saying no, or not yet, is fine.")
         if has_coachees
-        else "If you would like to coach, say so: coaching is an invitation, not an assignment.",
+        else _("If you would like to coach, say so: coaching is an invitation, not an assignment."),
     )
 
 
@@ -506,8 +575,8 @@ def first_name(name: str) -> str:
 
 def metric_label(spec_id: str, specs: Mapping[str, MetricSpec]) -> str:
     """A metric's label, lower-case after its first letter, for use inside a sentence."""
-    label = specs[spec_id].label if spec_id in specs else spec_id
-    return label[:1].lower() + label[1:]
+    label = metric_name(specs[spec_id]) if spec_id in specs else spec_id
+    return label if current().language == "de" else label[:1].lower() + label[1:]
 
 
 __all__ = [

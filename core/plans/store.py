@@ -16,18 +16,19 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from core.i18n import N_, _
 from core.plans.model import OUTCOMES, CheckIn, Outcome, StepOutcome, next_steps
 from core.store.db import retry_when_busy
 from core.store.models import CheckInRecord, Dataset, PlanEdit
 
 EDITABLE = ("focus", "notes", "cadence")  # plus "focus:<metric>:goal" and "focus:<metric>:practice"
 
-# What a refusal says: every sentence a reader sees, in one place (translations follow in #16).
-NO_NOTE: Final = "Write a short note of what was discussed."
-FUTURE: Final = "A check-in cannot be logged for a future date."
-NO_DATASET: Final = "Dataset {dataset_id} does not exist (any more)."
-MISSING_OUTCOME: Final = 'Say what happened to last time\'s step "{step}": done, in progress or dropped.'
-UNKNOWN_OUTCOME: Final = '"{outcome}" is not what can happen to a step: choose done, in progress or dropped.'
+# What a refusal says: every sentence a reader sees, in one place (English; translated with _() where raised).
+NO_NOTE: Final = N_("Write a short note of what was discussed.")
+FUTURE: Final = N_("A check-in cannot be logged for a future date.")
+NO_DATASET: Final = N_("Dataset {dataset_id} does not exist (any more).")
+MISSING_OUTCOME: Final = N_('Say what happened to last time\'s step "{step}": done, in progress or dropped.')
+UNKNOWN_OUTCOME: Final = N_('"{outcome}" is not what can happen to a step: choose done, in progress or dropped.')
 
 
 def _valid_key(key: str) -> bool:
@@ -55,10 +56,10 @@ def set_plan_edits(*, engine: Engine, dataset_id: int, rep_id: str, edits: Mappi
     """
     for key in edits:
         if not _valid_key(key):
-            raise ValueError(f"'{key}' is not an editable part of a plan.")
+            raise ValueError(_("'{key}' is not an editable part of a plan.").format(key=key))
     with Session(engine) as session, session.begin():
         if session.get(Dataset, dataset_id) is None:
-            raise ValueError(NO_DATASET.format(dataset_id=dataset_id))
+            raise ValueError(_(NO_DATASET).format(dataset_id=dataset_id))
         session.add_all(
             PlanEdit(
                 dataset_id=dataset_id,
@@ -115,11 +116,11 @@ def carry_forward(previous_next_step: str, outcomes: Mapping[str, str]) -> tuple
     """
     for outcome in outcomes.values():
         if outcome not in OUTCOMES:
-            raise ValueError(UNKNOWN_OUTCOME.format(outcome=outcome))
+            raise ValueError(_(UNKNOWN_OUTCOME).format(outcome=outcome))
     carried: list[StepOutcome] = []
     for step in next_steps(previous_next_step):
         if step not in outcomes:
-            raise ValueError(MISSING_OUTCOME.format(step=step))
+            raise ValueError(_(MISSING_OUTCOME).format(step=step))
         carried.append(StepOutcome(step, cast(Outcome, outcomes[step])))
     return tuple(carried)
 
@@ -176,14 +177,14 @@ def add_checkin(
             the previous check-in without an outcome.
     """
     if not note.strip():
-        raise ValueError(NO_NOTE)
+        raise ValueError(_(NO_NOTE))
     if held_on > date.today():
-        raise ValueError(FUTURE)
+        raise ValueError(_(FUTURE))
     given = dict(outcomes or {})
     carry_forward("", given)  # an unknown outcome is refused before the store is asked
     with Session(engine) as session, session.begin():
         if session.get(Dataset, dataset_id) is None:
-            raise ValueError(NO_DATASET.format(dataset_id=dataset_id))
+            raise ValueError(_(NO_DATASET).format(dataset_id=dataset_id))
         previous = session.execute(
             select(col(CheckInRecord.next_step))
             .where(

@@ -14,21 +14,25 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from core.coaching.edits import started_pairs
-from core.months import month_index, span_label
+from core.i18n import N_, _, current
+from core.months import month_index
+from core.plans.words import metric_name, span
 from core.scoring.metrics import METRICS
 from core.store.models import PlanEdit
 
 SupportItem = tuple[date, str]
 
-_PART_NAMES = {"focus": "the focus areas", "cadence": "the cadence", "notes": ""}
+_PART_NAMES = {"focus": N_("the focus areas"), "cadence": N_("the cadence"), "notes": ""}
 
 
 def _part(key: str) -> str:
     if key in _PART_NAMES:
-        return _PART_NAMES[key]
-    _, metric, what = (key.split(":") + ["", ""])[:3]
-    label = next((m.label.lower() for m in METRICS if m.id == metric), metric.replace("_", " "))
-    return f"the {label} goal" if what == "goal" else f"the {label} practice options"
+        return _(_PART_NAMES[key]) if _PART_NAMES[key] else ""
+    _focus, metric, what = (key.split(":") + ["", ""])[:3]
+    spec = next((m for m in METRICS if m.id == metric), None)
+    label = metric_name(spec) if spec is not None else metric.replace("_", " ")
+    label = label if current().language == "de" else label.lower()  # German nouns keep their capital
+    return (_("the {metric} goal") if what == "goal" else _("the {metric} practice options")).format(metric=label)
 
 
 def _day(value: object) -> date:
@@ -67,12 +71,15 @@ def support_items(*, engine: Engine, dataset_id: int, names: Mapping[str, str]) 
                 parts.append(part)
     out: dict[str, list[SupportItem]] = {}
     for (rep, day, by), parts in grouped.items():
-        out.setdefault(rep, []).append((day, f"Plan changed by {by}: {', '.join(parts)}."))
+        out.setdefault(rep, []).append((day, _("Plan changed by {by}: {parts}.").format(by=by, parts=", ".join(parts))))
     for row in started_pairs(engine=engine, dataset_id=dataset_id).itertuples(index=False):
         index = month_index(str(row.start))
         start = date(index // 12, index % 12 + 1, 1)
         coach = names.get(str(row.coach_id), str(row.coach_id))
         out.setdefault(str(row.coachee_id), []).append(
-            (start, f"Peer coaching with {coach} started in {span_label([str(row.start)])}.")
+            (
+                start,
+                _("Peer coaching with {coach} started in {month}.").format(coach=coach, month=span([str(row.start)])),
+            )
         )
     return {rep: tuple(sorted(items)) for rep, items in out.items()}

@@ -69,6 +69,11 @@ def _aptitudes(values: pd.Series) -> list[int | None]:
     return [int(v) if 1 <= v <= 5 and v == int(v) else None for v in numbers.fillna(0).tolist()]
 
 
+def _languages(values: pd.Series) -> list[str | None]:
+    """Each person's plan language as stored: de, nl or en; None (the viewer's) for a blank or unknown cell."""
+    return [str(v) if not pd.isna(v) and str(v) in ("de", "nl", "en") else None for v in values]
+
+
 def _person_rows(dataset_id: int, frame: pd.DataFrame) -> list[dict[str, object]]:
     """One row per rep, identity taken from the rep's latest month in ``frame`` (coach fields blank when absent)."""
     people = frame.sort_values(["rep_id", "period"], kind="stable").drop_duplicates("rep_id", keep="last")
@@ -85,8 +90,9 @@ def _person_rows(dataset_id: int, frame: pd.DataFrame) -> list[dict[str, object]
             "coach_willing": willing,
             "coach_aptitude": aptitude,
             "coach_trained": trained,
+            "language": language,
         }
-        for rep, nm, role, team, region, manager, willing, aptitude, trained in zip(
+        for rep, nm, role, team, region, manager, willing, aptitude, trained, language in zip(
             people["rep_id"],
             people["name"],
             people["role"],
@@ -96,6 +102,7 @@ def _person_rows(dataset_id: int, frame: pd.DataFrame) -> list[dict[str, object]
             _willing_to_bool(people["coach_willing"]),
             _aptitudes(people["coach_aptitude"]),
             _willing_to_bool(people["coach_trained"]),
+            _languages(people["language"]),
             strict=True,
         )
     ]
@@ -366,7 +373,8 @@ def load_records(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
 
 
 def load_people(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
-    """Return the people of a dataset: one row per rep; ``coach_willing`` and ``coach_trained`` are yes / no / NA."""
+    """Return the people of a dataset: one row per rep; ``coach_willing`` and ``coach_trained`` are yes / no / NA,
+    ``language`` the plan language (de / nl / en, NA for the viewer's)."""
     query = select(
         _PERSON.c.rep_id,
         _PERSON.c.name,
@@ -377,6 +385,7 @@ def load_people(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
         _PERSON.c.coach_willing,
         _PERSON.c.coach_aptitude,
         _PERSON.c.coach_trained,
+        _PERSON.c.language,
     ).where(_PERSON.c.dataset_id == dataset_id)
     with engine.connect() as connection:
         people = pd.read_sql(query.order_by(_PERSON.c.rep_id), connection)
@@ -389,6 +398,7 @@ def _coach_labels(frame: pd.DataFrame) -> None:
     frame["coach_willing"] = _willing_label(frame["coach_willing"])
     frame["coach_trained"] = _willing_label(frame["coach_trained"])
     frame["coach_aptitude"] = pd.to_numeric(frame["coach_aptitude"], errors="coerce").astype("Int64")
+    frame["language"] = frame["language"].astype(object).where(frame["language"].notna(), np.nan)
 
 
 def dataset_version(*, engine: Engine, dataset_id: int) -> str:

@@ -57,6 +57,7 @@ class Person(SQLModel, table=True):
     manager: str = Field(default="", max_length=200)
     coach_willing: bool | None = Field(default=None)
     coach_aptitude: int | None = Field(default=None)  # 1–5, NULL when not assessed
+    language: str | None = Field(default=None, max_length=8)  # plan language (de, nl, en); NULL: the viewer's
     coach_trained: bool | None = Field(default=None)  # coaching training done; NULL when not said
 
 

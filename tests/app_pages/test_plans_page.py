@@ -7,8 +7,10 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from core.plans.store import checkins, plan_edits
+from core.scoring.segmentation import SegmentSettings, segment
 from core.store.datasets import list_datasets, load_records, store_dataset
 from core.store.db import make_engine
+from ui.i18n import LANGUAGE
 from ui.state import ACTIVE_DATASET
 
 from apptest import open_page
@@ -127,3 +129,44 @@ def test_a_name_with_markdown_shows_as_text(app_env: Path) -> None:
     assert not at.exception and at.selectbox(key="pl_person").value == first
     plan = next(m.value for m in at.markdown if "plan:" in m.value or "brief:" in m.value or "notes" in m.value)
     assert r"\$x^2\$ \:red\[Ann\] \[site\](https\://example.com)" in plan
+
+
+def _team_with_languages() -> tuple[AppTest, str, str]:
+    """The demo team stored again with a people-list language for two core people: German and Dutch."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()  # loads the demo team
+    engine = make_engine()
+    team = load_records(engine=engine, dataset_id=1)
+    tiers = segment(team, SegmentSettings())
+    german, dutch = sorted(tiers.loc[tiers["tier"] == "core", "rep_id"].astype(str))[:2]
+    team.loc[team["rep_id"] == german, "language"] = "de"
+    team.loc[team["rep_id"] == dutch, "language"] = "nl"
+    at.session_state[ACTIVE_DATASET] = store_dataset(
+        engine=engine, frame=team, name="Languages", source_filename="l.csv", source_sha256="4" * 64
+    )
+    return at, german, dutch
+
+
+def test_a_person_reads_their_plan_in_their_language(app_env: Path) -> None:
+    """An English viewer sees a German person's own plan in German, and the manager's notes in English."""
+    at, german, _dutch = _team_with_languages()
+    open_page(at, "plans").run()
+    at.text_input(key="pl_search").input(german).run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "# Ihr Coaching-Plan: " in text and "# Manager's notes — confidential: " in text
+    assert any("Deutsch" in c.value for c in at.caption)
+
+
+def test_a_german_session_reads_the_page_in_german(app_env: Path) -> None:
+    """In a German session the page's own labels are German, and a Dutch person's plan stays Dutch."""
+    at, _german, dutch = _team_with_languages()
+    at.session_state[LANGUAGE] = "de"
+    open_page(at, "plans").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Coaching-Pläne"
+    at.text_input(key="pl_search").input(dutch).run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "# Je coachingplan: " in text and "# Notizen für die Führungskraft – vertraulich: " in text
+    labels = [str(b.proto.label) for b in at.get("download_button")]
+    assert "Kalender herunterladen (.ics)" in labels
+    assert at.tabs[0].label == "Plan der Person"

@@ -39,7 +39,7 @@ def test_upload_map_report_import(app_env: Path) -> None:
     team.loc[bad_row, "calls"] = "viele"
     at = _upload_page("export.csv", german_csv(team))
     assert not at.exception, [e.value for e in at.exception]
-    assert any("19 of 19 fields" in e.label for e in at.expander)  # with the optional coach fields
+    assert any("20 of 20 fields" in e.label for e in at.expander)  # with the optional coach and language fields
     assert _metric(at, "Rows in the file") == f"{len(team):,}"
     assert _metric(at, "Will be imported") == f"{len(team) - 1:,}"
     assert _metric(at, "Will be skipped") == "1"

@@ -33,6 +33,7 @@ from conftest import ROOT
 TRANSLATED: tuple[str, ...] = (
     "app.py",
     "app_pages/overview.py",
+    "app_pages/plans.py",
     "app_pages/retention.py",
     "app_pages/audit.py",
     "app_pages/users.py",
@@ -72,6 +73,17 @@ TRANSLATED: tuple[str, ...] = (
     "core/export.py",
     "core/team.py",
     "core/ingest/template.py",
+    "core/plans/calendar.py",
+    "core/plans/content.py",
+    "core/plans/diagnosis.py",
+    "core/plans/document.py",
+    "core/plans/hr_review.py",
+    "core/plans/model.py",
+    "core/plans/render.py",
+    "core/plans/sections.py",
+    "core/plans/store.py",
+    "core/plans/support.py",
+    "core/plans/words.py",
 )
 """Modules whose every user-facing string is marked: the first slice of #16 (grow it page by page)."""
 

@@ -21,19 +21,19 @@ GERMAN = [
     "Mitarbeiter-ID", "Name", "Rolle", "Team", "Region", "Vorgesetzte(r)", "Monat", "Anrufe",
     "Leads gesendet", "Qualifizierte Leads", "Bearbeitete Opportunities", "Gewonnene Deals",
     "Umsatz gewonnen", "Quote", "Portfoliowert Anfang", "Portfoliowert Ende", "Coach-Bereitschaft",
-    "Coaching-Eignung", "Coaching-Schulung absolviert",
+    "Coaching-Eignung", "Coaching-Schulung absolviert", "Sprache",
 ]  # fmt: skip
 DUTCH = [
     "Medewerker-ID", "Naam", "Functie", "Team", "Regio", "Leidinggevende", "Maand", "Gesprekken",
     "Verstuurde leads", "Gekwalificeerde leads", "Bewerkte deals", "Gewonnen deals", "Gewonnen omzet",
     "Quotum", "Portefeuille begin", "Portefeuille eind", "Bereid te coachen",
-    "Geschiktheid als coach", "Coachingtraining gevolgd",
+    "Geschiktheid als coach", "Coachingtraining gevolgd", "Taal",
 ]  # fmt: skip
 CRM = [
     "User ID", "Full Name", "Role", "Team", "Region", "Manager", "Month", "Calls", "Leads Sent",
     "Qualified Leads", "Opportunities Worked", "Closed Won", "Closed Won Amount", "Quota",
     "Portfolio Start Value", "Portfolio End Value", "Willing to Coach",
-    "Coaching Aptitude", "Coaching Training Done",
+    "Coaching Aptitude", "Coaching Training Done", "Language",
 ]  # fmt: skip
 CANONICAL = list(CANONICAL_COLUMNS)
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
 
+from core.i18n import speaking
 from core.months import add_months
 from core.plans.content import plans_from_records
 from core.plans.model import Plan
@@ -82,9 +84,15 @@ GOLDEN = {"ae_deal_size": "AE04", "am_core": "AM04", "ae_top": "AE01", "watch_am
 """Golden file stem → the person it is the document of."""
 
 
-def plans() -> dict[str, Plan]:
-    """The plans of the people in :data:`GOLDEN`, built by the real pipeline from :func:`team`."""
-    built = plans_from_records(team(), rep_ids=sorted(GOLDEN.values()), today=TODAY)
+TRANSLATED_GOLDEN: Final = ("ae_deal_size", "hr_brief")
+"""The golden people whose documents are also kept in German and Dutch (#16): an AE's plan and an HR brief."""
+GOLDEN_LANGUAGES: Final = ("de", "nl")
+
+
+def plans(lang: str = "en") -> dict[str, Plan]:
+    """The plans of the people in :data:`GOLDEN`, built by the real pipeline from :func:`team`, in ``lang``."""
+    with speaking(lang):
+        built = plans_from_records(team(), rep_ids=sorted(GOLDEN.values()), today=TODAY)
     by_id = {plan.rep_id: plan for plan in built}
     return {stem: by_id[rep] for stem, rep in GOLDEN.items()}
 
@@ -101,6 +109,10 @@ def documents() -> dict[str, str]:
         out[f"{stem}.md"] = to_markdown(plan, "person")
         if plan.kind != "hr_brief":
             out[f"{stem}_manager.md"] = to_markdown(plan, "manager")
+    for lang in GOLDEN_LANGUAGES:  # the same people in German and Dutch: "ae_deal_size.de.md", ...
+        for stem, plan in plans(lang).items():
+            if stem in TRANSLATED_GOLDEN:
+                out[f"{stem}.{lang}.md"] = to_markdown(plan, "person")
     return out
 
 

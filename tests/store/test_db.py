@@ -106,7 +106,7 @@ def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine, small_te
     from sqlalchemy import func, select
     from sqlmodel import Session
 
-    from core.schema import COACH_COLUMNS
+    from core.schema import OPTIONAL_COLUMNS
     from core.store.datasets import _insert_records, _person_ids, _person_rows, get_dataset
     from core.store.db import _alembic_config
     from core.store.models import CheckInRecord, Dataset, PeriodRecord, Person, TierOverride
@@ -134,7 +134,7 @@ def test_upgrading_a_database_with_data_keeps_every_row(engine: Engine, small_te
             {"t": date(2026, 1, 1), "sha": "0" * 64, "rows": len(small_team)},
         ).scalar_one()
         people = [
-            {k: v for k, v in row.items() if k not in COACH_COLUMNS} for row in _person_rows(dataset_id, small_team)
+            {k: v for k, v in row.items() if k not in OPTIONAL_COLUMNS} for row in _person_rows(dataset_id, small_team)
         ]
         session.execute(SQLModel.metadata.tables["person"].insert(), people)
         _insert_records(session, dataset_id, small_team, _person_ids(session, dataset_id))
@@ -297,3 +297,32 @@ def test_0011_adds_previous_steps_to_existing_check_ins(engine: Engine, small_te
         outcomes={"Try the new opener": "done"},
     )
     assert [c.outcome for c in checkins(engine=engine, dataset_id=dataset_id)[-1][1].carried] == ["done"]
+
+
+def test_0012_adds_a_blank_plan_language_to_existing_people(engine: Engine, small_team: pd.DataFrame) -> None:
+    """A store at 0011 upgrades to head: every person is kept with a blank language (the viewer's), and a
+    language stored afterwards reads back; downgrading drops the column again."""
+    from alembic import command
+
+    from core.store.datasets import load_people, sha256_bytes, store_dataset
+    from core.store.db import _alembic_config
+
+    config = _alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0011")
+    assert "language" not in {c["name"] for c in inspect(engine).get_columns("person")}
+    init_db(engine)
+    assert current_revision(engine) == head_revision()
+    team = small_team.assign(language=None)
+    team.loc[team["rep_id"] == team["rep_id"].iloc[0], "language"] = "nl"
+    dataset_id = store_dataset(
+        engine=engine, frame=team, name="t", source_filename="t.csv", source_sha256=sha256_bytes(b"0012")
+    )
+    people = load_people(engine=engine, dataset_id=dataset_id).set_index("rep_id")
+    assert people.loc[team["rep_id"].iloc[0], "language"] == "nl"
+    assert people["language"].isna().sum() == len(people) - 1
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0011")
+    assert "language" not in {c["name"] for c in inspect(engine).get_columns("person")}

@@ -43,7 +43,7 @@ from core.ingest.records.people import (
 from core.ingest.records.vocabulary import RECORD_KINDS
 from core.ingest.wording import number, span
 from core.months import month_index, month_label
-from core.schema import CANONICAL_COLUMNS, COACH_COLUMNS, COUNT_COLUMNS, MONEY_COLUMNS, ROLE_FIELDS, ROLES
+from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, MONEY_COLUMNS, OPTIONAL_COLUMNS, ROLE_FIELDS, ROLES
 
 OPEN: Final = "open"
 """The month key of an open deal (it has not closed in any month)."""
@@ -251,7 +251,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         frame[column] = pd.to_numeric(frame[column]).round().astype("Int64")
     for column in MONEY_COLUMNS:
         frame[column] = pd.to_numeric(frame[column]).astype("float64").round(2)
-    text = ("rep_id", "name", "role", "team", "region", "manager", "period", "coach_willing", *COACH_COLUMNS)
+    text = ("rep_id", "name", "role", "team", "region", "manager", "period", "coach_willing", *OPTIONAL_COLUMNS)
     for column in text:  # coach_aptitude too: a cell the people list could not read stays for validation to name
         frame[column] = frame[column].astype(object).where(frame[column].notna(), np.nan)
     return frame.sort_values(["rep_id", "period"], kind="stable").reset_index(drop=True)

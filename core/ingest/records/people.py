@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
 
-from core.i18n import ngettext
+from core.i18n import _, ngettext
 from core.ingest.mapping import ROLE_SYNONYMS, normalise_header, normalise_roles
 from core.ingest.records.kinds import RecordFile
 from core.ingest.records.parse import Question
-from core.ingest.values import detect_decimal, parse_numbers, parse_yes_no
+from core.ingest.values import LANGUAGE_REASON, detect_decimal, parse_languages, parse_numbers, parse_yes_no
 from core.ingest.wording import number
 from core.schema import ROLES
 from core.text import clean
@@ -31,7 +31,7 @@ SKIP: Final = "skip"
 KIND_ROLES: Final = {"deals": "AE", "calls": "SDR", "leads": "SDR", "snapshots": "AM", "quota": "AE"}
 PEOPLE_COLUMNS: Final = (
     "rep_id", "name", "role", "title", "team", "region", "manager", "coach_willing", "coach_aptitude",
-    "coach_trained", "quota", "email",
+    "coach_trained", "language", "quota", "email",
 )  # fmt: skip
 
 
@@ -80,6 +80,23 @@ def _aptitude(frame: pd.DataFrame, header: str | None) -> pd.Series:
     return parsed.values.astype(object).where(~parsed.invalid, text)
 
 
+def _languages(
+    frame: pd.DataFrame, header: str | None, row_numbers: Sequence[int]
+) -> tuple[pd.Series, list[tuple[int, str]]]:
+    """The list's plan languages as codes (de, nl, en), and (row, cell) for each cell that names none of them.
+
+    A cell that names no language stays as written, so the monthly table's validation names it too (and the
+    person's months are not scored in a language nobody chose); the note names the people list's own row.
+    """
+    if header is None:
+        return pd.Series(pd.NA, index=frame.index, dtype=object), []
+    parsed = parse_languages(frame[header])
+    text = frame[header].map(lambda v: clean(v, limit=60)).astype(object)
+    rows = [(int(n), str(text.loc[i])) for i, n in zip(frame.index, row_numbers, strict=True)
+            if parsed.invalid.loc[i]]  # fmt: skip
+    return parsed.values.astype(object).where(~parsed.invalid, text), rows
+
+
 @dataclass(frozen=True)
 class Roster:
     """The people list: one row per person (columns :data:`PEOPLE_COLUMNS`), and what it asks."""
@@ -125,11 +142,17 @@ def read_roster(file: RecordFile, role_answers: Mapping[str, str]) -> Roster:
     trained = file.mapping.get("coach_trained")
     people["coach_trained"] = parse_yes_no(frame[trained]).values if trained else pd.NA
     people["coach_aptitude"] = _aptitude(frame, file.mapping.get("coach_aptitude"))
+    people["language"], bad_language = _languages(frame, file.mapping.get("language"), file.raw.row_numbers)
     quota = file.mapping.get("quota")
     quotas = parse_numbers(frame[quota], decimal=detect_decimal([frame[quota]])).values if quota else float("nan")
     people["quota"] = quotas
     people = people[people["name"].notna() & people["role"].ne(SKIP).fillna(True).astype(bool)]
-    notes = []
+    notes = [
+        _("'{file}' row {row}, column {column}: '{value}' is {reason}.").format(
+            file=file.filename, row=row, column=file.mapping.get("language"), value=value, reason=_(LANGUAGE_REASON)
+        )
+        for row, value in bad_language
+    ]
     skipped = int(titles.map(lookup).eq(SKIP).sum())
     if skipped:
         notes.append(

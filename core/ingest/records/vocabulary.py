@@ -181,6 +181,7 @@ HEADERS: Final[dict[tuple[Kind, str], dict[str, tuple[str, ...]]]] = {
     ("roster", "coach_willing"): {"": FIELD_SYNONYMS["coach_willing"]},
     ("roster", "coach_aptitude"): {"": FIELD_SYNONYMS["coach_aptitude"]},
     ("roster", "coach_trained"): {"": FIELD_SYNONYMS["coach_trained"]},
+    ("roster", "language"): {"": FIELD_SYNONYMS["language"]},
     ("roster", "quota"): {"": ("Monthly Quota", "Monatsquote", "Maandquotum", "Quota per Month",
                                "Monthly Target", "Monatsziel", "Maanddoel", *FIELD_SYNONYMS["quota"])},
 }  # fmt: skip
