@@ -40,6 +40,7 @@ from sqlmodel import Session, col
 
 from core.coaching.chains import ChainSettings, Constraints, parse_levels
 from core.governance.audit import add_entry, subject_ids
+from core.i18n import _
 from core.months import from_yyyymm, yyyymm
 from core.store.db import retry_when_busy
 from core.store.models import ChainEdit, Dataset, Person
@@ -85,25 +86,27 @@ def _edit(
 ) -> ChainEdit:
     """Check one edit and return its row (not yet stored)."""
     if kind not in KINDS:
-        raise ValueError(f"'{kind}' is not a chain edit; use one of {', '.join(KINDS)}.")
+        raise ValueError(
+            _("'{kind}' is not a chain edit; use one of {kinds}.").format(kind=kind, kinds=", ".join(KINDS))
+        )
     if kind in (*PAIR_KINDS, *START_KINDS) and not (coach_id and coachee_id):
-        raise ValueError(f"A '{kind}' edit needs both a coach and a coachee.")
+        raise ValueError(_("A '{kind}' edit needs both a coach and a coachee.").format(kind=kind))
     if kind in PERSON_KINDS and not rep_id:
-        raise ValueError(f"A '{kind}' edit needs a person.")
+        raise ValueError(_("A '{kind}' edit needs a person.").format(kind=kind))
     if kind == "capacity" and (not rep_id or value is None or value < 0 or value > 20):
-        raise ValueError("A capacity is a whole number of coachees from 0 to 20 for one coach.")
+        raise ValueError(_("A capacity is a whole number of coachees from 0 to 20 for one coach."))
     if kind == "answer" and (not rep_id or value not in (0, 1)):
-        raise ValueError("An answer needs the coach and yes or no.")
+        raise ValueError(_("An answer needs the coach and yes or no."))
     if kind == "external":
         text = " ".join((text or "").split())
         if not rep_id:
-            raise ValueError("An external coach needs the Account Manager they coach.")
+            raise ValueError(_("An external coach needs the Account Manager they coach."))
         if len(text) > 200:
-            raise ValueError("An external coach's name can be at most 200 characters.")
+            raise ValueError(_("An external coach's name can be at most 200 characters."))
     if kind == "levels":
         text = ",".join(parse_levels(text or "")) if (text or "").strip() != NO_LEVELS else NO_LEVELS
     if kind == "start" and (value is None or not 190001 <= value <= 299912 or not 1 <= value % 100 <= 12):
-        raise ValueError("A start needs the first coached month as YYYYMM, e.g. 202611.")
+        raise ValueError(_("A start needs the first coached month as YYYYMM, e.g. 202611."))
     return ChainEdit(
         dataset_id=dataset_id,
         kind=kind,
@@ -123,19 +126,25 @@ def _check_scope(edits: list[ChainEdit], scope: frozenset[str] | None) -> None:
     for edit in edits:
         if edit.kind == "levels":
             raise ValueError(
-                "The levels hold for the whole dataset, every team's chains, so only someone who sees every team "
-                "can change them; nothing was saved."
+                _(
+                    "The levels hold for the whole dataset, every team's chains, so only someone who sees every team "
+                    "can change them; nothing was saved."
+                )
             )
         if edit.kind in (*PERSON_KINDS, *VALUE_KINDS):
             if edit.rep_id not in scope:
                 raise ValueError(
-                    f"{edit.rep_id} is not one of your people, so only their manager or an admin can change "
-                    "their place in the chains; nothing was saved."
+                    _(
+                        "{person} is not one of your people, so only their manager or an admin can change "
+                        "their place in the chains; nothing was saved."
+                    ).format(person=edit.rep_id)
                 )
         elif edit.coachee_id not in scope:
             raise ValueError(
-                f"{edit.coachee_id} is not one of your people, so only their manager or an admin can change "
-                "who coaches them; nothing was saved."
+                _(
+                    "{person} is not one of your people, so only their manager or an admin can change "
+                    "who coaches them; nothing was saved."
+                ).format(person=edit.coachee_id)
             )
 
 
@@ -148,7 +157,8 @@ def _describe(edits: list[ChainEdit]) -> str:
         elif edit.kind == "answer":
             parts.append(f"answer {edit.rep_id} = {'yes' if edit.value else 'no'}")
         elif edit.kind == "external":
-            parts.append(f"external coach for {edit.rep_id} {'set' if edit.text else 'cleared'}")
+            done = "set" if edit.text else "cleared"
+            parts.append(f"external coach for {edit.rep_id} {done}")  # i18n: data (the audit detail stays English)
         elif edit.rep_id:
             value = f" = {edit.value}" if edit.value is not None else ""
             parts.append(f"{edit.kind} {edit.rep_id}{value}")
@@ -164,7 +174,7 @@ def _store(engine: Engine, dataset_id: int, edits: list[ChainEdit], scope: froze
     _check_scope(edits, scope)
     with Session(engine) as session, session.begin():
         if session.get(Dataset, dataset_id) is None:
-            raise ValueError(f"Dataset {dataset_id} does not exist (any more).")
+            raise ValueError(_("Dataset {dataset_id} does not exist (any more).").format(dataset_id=dataset_id))
         session.add_all(edits)
         add_entry(
             session,
@@ -239,7 +249,7 @@ def swap_coach(
     A forbid also lifts any lock on that pair (see :func:`edits_in_force`). ``scope`` as in :func:`add_edit`.
     """
     if old_coach_id == new_coach_id:
-        raise ValueError("Choose a different coach to swap to.")
+        raise ValueError(_("Choose a different coach to swap to."))
     kinds = [("forbid", old_coach_id)] if old_coach_id else []
     kinds.append(("lock", new_coach_id))
     edits = [
@@ -265,11 +275,11 @@ def start_pairs(
             :func:`add_edit`), or no such dataset.
     """
     if not pairs:
-        raise ValueError("Choose at least one pair to start.")
+        raise ValueError(_("Choose at least one pair to start."))
     try:
         value = yyyymm(month)
     except ValueError:
-        raise ValueError(f"'{month}' is not a month like 2026-11.") from None
+        raise ValueError(_("'{month}' is not a month like 2026-11.").format(month=month)) from None
     edits = [
         _edit(dataset_id=dataset_id, kind=kind, coach_id=c, coachee_id=e, value=v, changed_by=changed_by)
         for c, e in pairs
@@ -287,7 +297,7 @@ def stop_pairs(
         ValueError: No pairs, a coachee outside ``scope`` (as in :func:`add_edit`), or no such dataset.
     """
     if not pairs:
-        raise ValueError("Choose at least one pair to stop.")
+        raise ValueError(_("Choose at least one pair to stop."))
     edits = [
         _edit(dataset_id=dataset_id, kind=kind, coach_id=c, coachee_id=e, changed_by=changed_by)
         for c, e in pairs
