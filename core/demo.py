@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from core.i18n import _
 from core.months import add_months, last_months, month_of
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, MONEY_COLUMNS
 from core.store.datasets import list_datasets, sha256_bytes, store_dataset
@@ -269,7 +270,7 @@ def _named_pairs(named: tuple[tuple[str, str], ...], rep_ids: npt.NDArray[np.obj
     position = {str(r): i for i, r in enumerate(rep_ids)}
     unknown = [r for pair in named for r in pair if r not in position]
     if unknown:
-        raise ValueError(f"The programme names {unknown[0]}, who is not in this demo team.")
+        raise ValueError(_("The programme names {person}, who is not in this demo team.").format(person=unknown[0]))
     return [(position[c], position[e]) for c, e in named]
 
 
@@ -340,7 +341,7 @@ def generate_programme(spec: DemoSpec | None = None) -> tuple[pd.DataFrame, pd.D
     # demo dataset depend on it). The SDR and AM draws are named steps; the rest stays in sequence.
     spec = spec or DemoSpec()
     if spec.reps < 1 or spec.months < 1:
-        raise ValueError("A demo team needs at least 1 rep and 1 month.")
+        raise ValueError(_("A demo team needs at least 1 rep and 1 month."))
     rng = np.random.default_rng(spec.seed)
     n, m = spec.reps, spec.months
 
@@ -473,12 +474,14 @@ def _programme_start(spec: DemoSpec, periods: list[str]) -> int:
     """The start month's position in the window, after checking the programme's settings."""
     if spec.programme_start not in periods:
         raise ValueError(
-            f"The programme start {spec.programme_start} is outside the demo window {periods[0]} to {periods[-1]}."
+            _("The programme start {start} is outside the demo window {first} to {last}.").format(
+                start=spec.programme_start, first=periods[0], last=periods[-1]
+            )
         )
     if spec.programme_ramp < 1:
-        raise ValueError("The programme's ramp is at least 1 month.")
+        raise ValueError(_("The programme's ramp is at least 1 month."))
     if not 0.0 <= spec.programme_share <= 1.0:
-        raise ValueError("The share of people coached is between 0 and 1.")
+        raise ValueError(_("The share of people coached is between 0 and 1."))
     return periods.index(spec.programme_start)
 
 
@@ -494,10 +497,10 @@ def write_team(frame: pd.DataFrame, path: str) -> None:
     elif lower.endswith(".xlsx"):
         frame.to_excel(path, index=False, sheet_name="Team", engine="openpyxl")
     else:
-        raise ValueError(f"Cannot write '{path}': use a file name ending in .csv or .xlsx.")
+        raise ValueError(_("Cannot write '{path}': use a file name ending in .csv or .xlsx.").format(path=path))
 
 
-DEMO_NAME = "Demo team (generated)"
+DEMO_NAME = "Demo team (generated)"  # i18n: data (the stored dataset's name, kept as stored)
 DEMO_SPEC = DemoSpec(reps=120, months=12, seed=7)
 DEMO_PROGRAMME_EFFECT = 0.5  # latent-skill SD the demo's coaching adds once ramped up
 DEMO_PROGRAMME_POST = 6  # the demo's programme started this many months before the data ends

@@ -17,6 +17,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from core.i18n import _
 from core.months import month_index
 
 # Deals: owner, stage, amount, close date, created date, lost date (or ""), (won, lost, open) stage texts.
@@ -193,7 +194,8 @@ def _deals(team: pd.DataFrame, people: pd.DataFrame, spec: CrmSpec, rng: np.rand
     if is_odoo:
         frame["Active" if spec.language == "en" else "Aktiv"] = np.where(deals["outcome"] == "lost", "False", "True")
     if spec.vendor == "Dynamics 365":
-        frame.insert(0, "(Do Not Modify) Opportunity", [f"{{{i:08x}-0000}}" for i in range(len(frame))])
+        guids = [f"{{{i:08x}-0000}}" for i in range(len(frame))]
+        frame.insert(0, "(Do Not Modify) Opportunity", guids)  # i18n: data (Dynamics 365's own header)
     return frame
 
 
@@ -291,7 +293,11 @@ def explode(team: pd.DataFrame, spec: CrmSpec | None = None) -> dict[str, bytes]
     spec = spec or CrmSpec()
     if (spec.vendor, spec.language) not in _DEALS:
         supported = ", ".join(f"{v}/{lang}" for v, lang in _DEALS)
-        raise ValueError(f"No {spec.vendor} export in '{spec.language}' is modelled; use one of {supported}.")
+        raise ValueError(
+            _("No {vendor} export in '{language}' is modelled; use one of {supported}.").format(
+                vendor=spec.vendor, language=spec.language, supported=supported
+            )
+        )
     rng = np.random.default_rng(spec.seed)
     people = team.drop_duplicates("rep_id").set_index("rep_id")[["name"]]
     people = people.assign(email=_emails(team), accounts=rng.integers(0, 4, len(people)))

@@ -21,6 +21,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core.i18n import _
+
 MONTH_ABBR: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 """English month abbreviations, January first."""
 
@@ -41,7 +43,7 @@ def month_index(period: str) -> int:
     """
     match = _PERIOD.match(str(period))
     if match is None:
-        raise ValueError(f"'{period}' is not a month written as YYYY-MM.")
+        raise ValueError(_("'{period}' is not a month written as YYYY-MM.").format(period=period))
     return int(match.group(1)) * 12 + int(match.group(2)) - 1
 
 
@@ -81,7 +83,7 @@ def last_months(end: str, count: int) -> list[str]:
         ValueError: When ``count`` is below 0 or ``end`` is not written as ``YYYY-MM``.
     """
     if count < 0:
-        raise ValueError(f"Cannot list {count} months.")
+        raise ValueError(_("Cannot list {count} months.").format(count=count))
     last = month_index(end)
     return [month_label(m) for m in range(last - count + 1, last + 1)]
 
@@ -116,7 +118,7 @@ def window_periods(periods: Iterable[str], window: int | None, end: str | None =
         ValueError: When ``window`` is below 1 or a month is not written as ``YYYY-MM``.
     """
     if window is not None and window < 1:
-        raise ValueError(f"A window needs at least 1 month; {window} was asked for.")
+        raise ValueError(_("A window needs at least 1 month; {window} was asked for.").format(window=window))
     present = sorted({month_index(str(p)) for p in set(periods)})
     if end is not None:
         last = month_index(end)

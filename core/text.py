@@ -18,6 +18,8 @@ import io
 import re
 from typing import TextIO
 
+from core.i18n import current, ngettext
+
 # An escape sequence as terminals read it, or one control character other than TAB, LF and CR.
 # Bounded, so an unterminated sequence costs only its ESC, never the rest of a name.
 _SEQUENCE = r"(?:\x1b\[|\x9b)[0-?]{0,32}[ -/]{0,8}[@-~]|\x1b\][^\x07\x1b\x9c]{0,256}(?:\x07|\x1b\\|\x9c)"
@@ -82,7 +84,12 @@ def shorten(value: object, limit: int = LONG_VALUE) -> str:
     text = safe_text(str(value), one_line=True)
     if len(text) <= limit:
         return text
-    return f"{text[:limit]}… ({len(text):,} characters)"
+    from core.i18n.formats import format_number  # Babel only when a value is this long
+
+    length = ngettext("({n} character)", "({n} characters)", len(text)).format(
+        n=format_number(len(text), current().language)
+    )
+    return f"{text[:limit]}… {length}"
 
 
 def terminal_text(text: str) -> str:

@@ -49,7 +49,7 @@ def chain_dot(pairs: pd.DataFrame, people: pd.DataFrame, *, team: str | None = N
             where = "" if team is None or person_team == team else f" · {_esc(person_team)}"
             label = f'"{_esc(name)}\\n{role}{where}"'
             lines.append(
-                f"    {_quote(rep_id)} [label={label}, fillcolor={_quote(ROLE_FILL[role])}, "
+                f"    {_quote(rep_id)} [label={label}, fillcolor={_quote(ROLE_FILL[role])}, "  # i18n: data (DOT)
                 f"fontcolor={_quote(ROLE_FONT[role])}];"
             )
         lines.append("  }")

@@ -19,6 +19,7 @@ import pandas as pd
 from core.coaching.chains import ChainResult
 from core.coaching.impact import ImpactResult
 from core.governance.access import scoped
+from core.i18n import _
 
 NAMING_COLUMNS: Final = ("rep_id", "name", "role", "team", "region")
 """What :func:`people_in_scope` keeps of a coach from outside the viewer's scope."""
@@ -79,8 +80,9 @@ def _pairs_in_scope(result: ChainResult, ids: frozenset[str]) -> pd.DataFrame:
     keep = coach_in | coachee_in
     pairs, coach_in, coachee_in = pairs[keep].copy(), coach_in[keep], coachee_in[keep]
     outside = pairs[~coach_in]
+    fallback = _("{name} ({role}) · focus: {focus}")  # translated once, filled per pair
     pairs.loc[~coach_in, "reason"] = [
-        result.plain_reasons.get((str(c), str(e)), f"{name} ({role}) · focus: {focus}")
+        result.plain_reasons.get((str(c), str(e)), fallback.format(name=name, role=role, focus=focus))
         for c, e, name, role, focus in outside[
             ["coach_id", "coachee_id", "coach_name", "coach_role", "focus"]
         ].itertuples(index=False)

@@ -24,7 +24,7 @@ from typing import Literal
 
 import pandas as pd
 
-from core.i18n import N_
+from core.i18n import N_, _
 
 ROLES: tuple[str, ...] = ("admin", "manager", "hr", "consultant")
 ROLE_LABELS: dict[str, str] = {
@@ -205,13 +205,13 @@ def unsafe_start_message(address: str | None, *, sign_in_configured: bool) -> st
     """The sentence that refuses a start reachable from other computers without sign-in, else None."""
     if sign_in_configured or is_loopback(address):
         return None
-    where = address.strip() if address and address.strip() else "every network interface"
-    return (
-        f"Coachwise holds personal performance data and is bound to {where} without sign-in, so it will "
+    where = address.strip() if address and address.strip() else _("every network interface")
+    return _(
+        "Coachwise holds personal performance data and is bound to {where} without sign-in, so it will "
         "not start. Configure sign-in first: an [auth] section in .streamlit/secrets.toml (OpenID Connect), "
         "or a local admin account with `python -m core users add NAME --role admin --password-stdin`; or bind it to "
         "localhost (server.address in .streamlit/config.toml or STREAMLIT_SERVER_ADDRESS)."
-    )
+    ).format(where=where)
 
 
 def check_role(role: str) -> str:
@@ -222,7 +222,7 @@ def check_role(role: str) -> str:
     """
     clean = role.strip().casefold()
     if clean not in ROLES:
-        raise ValueError(f"'{role}' is not a role; use one of {', '.join(ROLES)}.")
+        raise ValueError(_("'{role}' is not a role; use one of {roles}.").format(role=role, roles=", ".join(ROLES)))
     return clean
 
 

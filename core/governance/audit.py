@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from core.export import export_bytes
-from core.i18n import N_
+from core.i18n import N_, _
 from core.store.db import retry_when_busy
 from core.store.models import AuditEntry
 from core.text import clean
@@ -64,7 +64,7 @@ def add_entry(
         ValueError: An action that is not in :data:`ACTIONS`.
     """
     if action not in ACTIONS:
-        raise ValueError(f"'{action}' is not an audited action.")
+        raise ValueError(_("'{action}' is not an audited action.").format(action=action))
     session.add(
         AuditEntry(
             actor=clean(actor, limit=200) or "unknown",
@@ -147,7 +147,9 @@ def dataset_filter(text: str) -> int | None:
     if not typed:
         return None
     if not typed.isdigit():
-        raise ValueError(f"'{typed}' is not a dataset id: give the number shown on the Upload page.")
+        raise ValueError(
+            _("'{typed}' is not a dataset id: give the number shown on the Upload page.").format(typed=typed)
+        )
     return int(typed)
 
 

@@ -37,6 +37,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col
 
 from core.governance.audit import add_entry
+from core.i18n import _, current
+from core.i18n.formats import format_number
 from core.store.datasets import DatasetInfo
 from core.store.db import retry_when_busy
 from core.store.models import AppSetting, Dataset, ImportBatch
@@ -78,7 +80,7 @@ def dependent_tables() -> list[Table]:
 def _delete_rows(session: Session, *, dataset_id: int, actor: str) -> int:
     """Delete a dataset's rows and add the audit entry, inside the caller's transaction."""
     if session.get(Dataset, dataset_id) is None:
-        raise ValueError(f"There is no dataset {dataset_id} (any more).")
+        raise ValueError(_("There is no dataset {dataset_id} (any more).").format(dataset_id=dataset_id))
     connection = session.connection()
     removed = 0
     for table in dependent_tables():
@@ -106,7 +108,7 @@ def compact(*, engine: Engine) -> bool:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             if backend == "sqlite":
                 connection.exec_driver_sql("VACUUM")
-                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]  # i18n: data (SQL)
                 return int(busy) == 0
             if backend == "postgresql":
                 quote = engine.dialect.identifier_preparer.quote
@@ -164,7 +166,11 @@ def set_retention_days(*, engine: Engine, days: int | None, actor: str) -> None:
         ValueError: Fewer than 1 or more than :data:`MAX_DAYS` days.
     """
     if days is not None and not 1 <= days <= MAX_DAYS:
-        raise ValueError(f"A retention period is 1 to {MAX_DAYS:,} days; switch it off instead of using 0.")
+        raise ValueError(
+            _("A retention period is 1 to {most} days; switch it off instead of using 0.").format(
+                most=format_number(MAX_DAYS, current().language)
+            )
+        )
     before = retention_days(engine=engine)
     with Session(engine) as session, session.begin():
         setting = session.get(AppSetting, RETENTION_KEY)

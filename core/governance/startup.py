@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from core.governance.access import unsafe_start_message
 from core.governance.users import has_local_accounts
+from core.i18n import _
 
 STREAMLIT_DIR = Path(".streamlit")
 
@@ -25,7 +26,9 @@ def _toml(path: Path) -> dict[str, object]:
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path} is not valid TOML ({exc}); fix it and start again.") from None
+        raise ValueError(
+            _("{path} is not valid TOML ({error}); fix it and start again.").format(path=path, error=exc)
+        ) from None
 
 
 def server_address(environ: Mapping[str, str], folder: Path = STREAMLIT_DIR) -> str | None:

@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 
 from core.governance.access import ROLE_LABELS, Viewer, check_role, parse_teams
 from core.governance.audit import add_entry, audit_log
-from core.i18n import LANGUAGES
+from core.i18n import LANGUAGES, _, ngettext
 from core.i18n import language as checked_language
 from core.store.db import retry_when_busy
 from core.store.models import User, utcnow
@@ -91,15 +91,21 @@ def _check_username(username: str) -> str:
     name = username.strip()
     if not _USERNAME.fullmatch(name):
         raise ValueError(
-            f"'{clean(username, limit=80)}' cannot be a user name: use 2–80 letters, digits or . _ @ + - "
-            "and start with a letter or digit."
+            _(
+                "'{name}' cannot be a user name: use 2–80 letters, digits or . _ @ + - "
+                "and start with a letter or digit."
+            ).format(name=clean(username, limit=80))
         )
     return name
 
 
 def _check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise ValueError(
+            ngettext(
+                "A password needs at least {n} character.", "A password needs at least {n} characters.", MIN_PASSWORD
+            ).format(n=MIN_PASSWORD)
+        )
     return _HASHER.hash(password)
 
 
@@ -108,7 +114,7 @@ def _check_email(email: str | None) -> str | None:
         return None
     value = email.strip().casefold()
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-        raise ValueError(f"'{clean(email, limit=254)}' is not an e-mail address.")
+        raise ValueError(_("'{email}' is not an e-mail address.").format(email=clean(email, limit=254)))
     return value
 
 
@@ -144,15 +150,15 @@ def create_user(
     role = check_role(role)
     mail = _check_email(email)
     if not password and not mail:
-        raise ValueError("Give the account a password (local sign-in) or an e-mail (single sign-on).")
+        raise ValueError(_("Give the account a password (local sign-in) or an e-mail (single sign-on)."))
     hashed = _check_password(password) if password else None
     with Session(engine) as session, session.begin():
         if session.execute(select(col(User.id)).where(func.lower(col(User.username)) == name.casefold())).first():
-            raise ValueError(f"There is already a user called '{name}'.")
+            raise ValueError(_("There is already a user called '{name}'.").format(name=name))
         if mail and session.execute(select(col(User.id)).where(col(User.email) == mail)).first():
-            raise ValueError(f"Another user already has the e-mail {mail}.")
+            raise ValueError(_("Another user already has the e-mail {email}.").format(email=mail))
         if role != "admin" and _active_admins(session) == 0:
-            raise ValueError("The first account must be an admin, so someone can manage the others.")
+            raise ValueError(_("The first account must be an admin, so someone can manage the others."))
         user = User(
             username=name,
             role=role,
@@ -164,7 +170,8 @@ def create_user(
         )
         session.add(user)
         session.flush()
-        add_entry(session, actor=actor, action="user_changed", subject=name, detail=f"created with role {role}")
+        created = f"created with role {role}"  # i18n: data (the audit trail's detail stays English)
+        add_entry(session, actor=actor, action="user_changed", subject=name, detail=created)
         info = _info(user)
     return info
 
@@ -191,7 +198,7 @@ def update_user(
     with Session(engine) as session, session.begin():
         user = session.execute(select(User).where(col(User.username) == username)).scalar_one_or_none()
         if user is None:
-            raise ValueError(f"There is no user called '{clean(username, limit=80)}'.")
+            raise ValueError(_("There is no user called '{name}'.").format(name=clean(username, limit=80)))
         changed: list[str] = []
         if role is not None and check_role(role) != user.role:
             user.role = check_role(role)
@@ -212,7 +219,7 @@ def update_user(
                 ).first()
             )
             if taken:
-                raise ValueError(f"Another user already has the e-mail {mail}.")
+                raise ValueError(_("Another user already has the e-mail {email}.").format(email=mail))
             user.email = mail
             changed.append("e-mail")
         for attribute, value in (("display_name", display_name), ("manager_name", manager_name)):
@@ -223,9 +230,9 @@ def update_user(
             user.teams = "\n".join(parse_teams(teams))
             changed.append("teams")
         if (user.role != "admin" or not user.active) and _active_admins(session, except_id=user.id) == 0:
-            raise ValueError("Keep at least one active admin: make someone else an admin first.")
+            raise ValueError(_("Keep at least one active admin: make someone else an admin first."))
         if not user.password_hash and not user.email:
-            raise ValueError("An account needs a password or an e-mail to sign in with.")
+            raise ValueError(_("An account needs a password or an e-mail to sign in with."))
         if changed:
             user.updated_at = utcnow()
             session.add(user)
@@ -360,6 +367,6 @@ def authenticate(*, engine: Engine, username: str, password: str) -> UserInfo | 
             actor=name or "unknown",
             action="sign_in_failed",
             subject=user.username if user is not None else name.casefold(),
-            detail="locked out after repeated refusals" if locked else "wrong user name or password",
+            detail="locked out after repeated refusals" if locked else "wrong user name or password",  # i18n: data
         )
     return None

@@ -63,7 +63,9 @@ def language(value: str) -> Language:
     code = value.strip().lower()
     if code not in LANGUAGES:
         raise ValueError(
-            f"'{value}' is not a language Coachwise speaks; use one of {', '.join(LANGUAGES)} (English, German, Dutch)."
+            _("'{value}' is not a language Coachwise speaks; use one of {codes} (English, German, Dutch).").format(
+                value=value, codes=", ".join(LANGUAGES)
+            )
         )
     return code
 
@@ -129,8 +131,9 @@ def translator(lang: str) -> Translator:
     path = catalogue_path(code)
     if not path.is_file():
         raise CatalogueMissing(
-            f"The {LANGUAGE_NAMES[code]} messages are not compiled ({path} is missing); "
-            "run `make catalogues` and start again."
+            _(
+                "The {language} messages are not compiled ({path} is missing); run `make catalogues` and start again."
+            ).format(language=LANGUAGE_NAMES[code], path=path)
         )
     with path.open("rb") as file:
         return Translator(code, gettext.GNUTranslations(file))

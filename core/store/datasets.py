@@ -16,6 +16,7 @@ from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from core.i18n import _
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS
 from core.store.db import retry_when_busy
 from core.store.digest import sha256_bytes as sha256_bytes  # re-exported: where callers have found it
@@ -137,9 +138,9 @@ def _insert_records(session: Session, dataset_id: int, frame: pd.DataFrame, ids:
 def _check_frame(frame: pd.DataFrame) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
-        raise ValueError(f"Cannot store the table: columns missing: {', '.join(missing)}.")
+        raise ValueError(_("Cannot store the table: columns missing: {columns}.").format(columns=", ".join(missing)))
     if frame.empty:
-        raise ValueError("Cannot store an empty table: it has no rows.")
+        raise ValueError(_("Cannot store an empty table: it has no rows."))
 
 
 def _record_count(session: Session, dataset_id: int) -> int:
@@ -266,7 +267,9 @@ def append_to_dataset(
         session.execute(update(_DATASET).where(_DATASET.c.id == dataset_id).values(row_count=_DATASET.c.row_count))
         dataset = session.get(Dataset, dataset_id)
         if dataset is None:
-            raise ValueError(f"Dataset {dataset_id} does not exist (any more); choose another one.")
+            raise ValueError(
+                _("Dataset {dataset_id} does not exist (any more); choose another one.").format(dataset_id=dataset_id)
+            )
         stored = _stored_keys(session, dataset_id)
         keys = frame[["rep_id", "period"]].astype(str)
         hit = keys.merge(stored, on=["rep_id", "period"], how="left")["record_id"]

@@ -26,6 +26,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlmodel import create_engine
 
+from core.i18n import _, ngettext
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_SQLITE_PATH = Path("data") / "coachwise.db"
 BUSY_TIMEOUT_MS = 5000
@@ -55,10 +57,10 @@ def normalise_url(url: str) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")  # i18n: data (SQL, as every PRAGMA below)
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")  # i18n: data
+    cursor.execute("PRAGMA journal_mode=WAL")  # i18n: data
+    cursor.execute("PRAGMA synchronous=NORMAL")  # i18n: data
     cursor.close()
 
 
@@ -111,19 +113,25 @@ def init_db(engine: Engine) -> None:
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # takes effect outside a transaction only
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # i18n: data; takes effect outside a transaction only
             connection.commit()
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
                 if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()  # i18n: data
                     if broken:
-                        raise RuntimeError(f"The schema upgrade left {len(broken)} rows with broken references.")
+                        raise RuntimeError(
+                            ngettext(
+                                "The schema upgrade left {n} row with broken references.",
+                                "The schema upgrade left {n} rows with broken references.",
+                                len(broken),
+                            ).format(n=len(broken))
+                        )
         finally:
             if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")  # i18n: data
                 connection.commit()
 
 
@@ -150,10 +158,10 @@ def store_location(url: str) -> str:
     try:
         parsed = make_url(normalise_url(url))
     except ArgumentError:
-        return "the configured database"
+        return _("the configured database")
     if parsed.get_backend_name() == "sqlite":
         database = (parsed.database or ":memory:").removeprefix("file:").split("?")[0]
-        return str(Path(database).expanduser()) if database != ":memory:" else "an in-memory database"
+        return str(Path(database).expanduser()) if database != ":memory:" else _("an in-memory database")
     return parsed.set(query={}).render_as_string(hide_password=True)
 
 
@@ -183,32 +191,36 @@ def describe_store_error(exc: BaseException, url: str) -> str:
     text = str(cause).lower() if not isinstance(cause, OSError) else ""
     number = cause.errno if isinstance(cause, OSError) else None
     if code == sqlite3.SQLITE_FULL or number == errno.ENOSPC or any(k in text for k in _FULL):
-        return (
-            f"The disk holding the database at {where} is full, so nothing was saved; free some space there "
+        return _(
+            "The disk holding the database at {where} is full, so nothing was saved; free some space there "
             "and try again."
-        )
+        ).format(where=where)
     if (
         code == sqlite3.SQLITE_READONLY
         or number in (errno.EACCES, errno.EPERM, errno.EROFS)
         or any(k in text for k in _READ_ONLY)
     ):
-        return (
-            f"The database at {where} is read-only, so nothing was saved; give the app write access to it "
+        return _(
+            "The database at {where} is read-only, so nothing was saved; give the app write access to it "
             "and its folder (or point COACHWISE_DB_PATH at a writable place) and try again."
-        )
+        ).format(where=where)
     if code == sqlite3.SQLITE_BUSY or any(k in text for k in _LOCKED):
-        return f"The database at {where} is busy with another change, so nothing was saved; try again in a moment."
-    if code == sqlite3.SQLITE_CANTOPEN or "unable to open database" in text:
-        return (
-            f"The database at {where} cannot be opened; check that its folder exists and the app may write there, "
+        return _(
+            "The database at {where} is busy with another change, so nothing was saved; try again in a moment."
+        ).format(where=where)
+    if code == sqlite3.SQLITE_CANTOPEN or "unable to open database" in text:  # i18n: data (the driver's words)
+        return _(
+            "The database at {where} cannot be opened; check that its folder exists and the app may write there, "
             "then try again."
-        )
+        ).format(where=where)
     if any(k in text for k in _UNREACHABLE):
-        return f"The database at {where} cannot be reached; check that it is running and the address is right."
-    return (
-        f"The database at {where} could not complete the request, so nothing was saved; check that it is "
+        return _(
+            "The database at {where} cannot be reached; check that it is running and the address is right."
+        ).format(where=where)
+    return _(
+        "The database at {where} could not complete the request, so nothing was saved; check that it is "
         "reachable and writable, then try again."
-    )
+    ).format(where=where)
 
 
 BUSY_RETRY_SECONDS = 20.0
@@ -229,7 +241,7 @@ class StoreBusy(ValueError):
 
     def __init__(self) -> None:
         super().__init__(
-            "The store is busy with another change, so nothing was saved; your text is kept — try again in a moment."
+            _("The store is busy with another change, so nothing was saved; your text is kept — try again in a moment.")
         )
 
 

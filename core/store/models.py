@@ -73,7 +73,7 @@ class PeriodRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     dataset_id: int = Field(sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), nullable=False))
     person_id: int = Field(sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False))
-    period: str = Field(max_length=7, description="Month as YYYY-MM")
+    period: str = Field(max_length=7, description="Month as YYYY-MM")  # i18n: data (schema metadata)
     calls: int | None = None
     leads_sent: int | None = None
     qualified_leads: int | None = None

@@ -55,6 +55,13 @@ def test_users_add_set_list_and_audit(tmp_path: Path) -> None:
     assert PASSWORD not in out.stdout
 
 
+def test_users_refusal_follows_lang(tmp_path: Path) -> None:
+    """An account's bad e-mail is refused in Dutch with --lang nl (core's sentence inside the command's frame)."""
+    refused = _run(["users", "add", "lea", "--role", "admin", "--email", "nowhere", "--lang", "nl"], tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == "Fout: 'nowhere' is geen e-mailadres."
+
+
 def test_users_errors_are_one_sentence(tmp_path: Path) -> None:
     """A short password, a missing one, or an unknown role ends in one sentence and exit 2, no traceback."""
     for args, stdin, words in (

@@ -72,6 +72,15 @@ def test_delete_unknown_dataset(cli_db: Engine, capsys: pytest.CaptureFixture[st
     assert "no dataset 9" in capsys.readouterr().err
 
 
+def test_retention_refusal_follows_lang(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    """A period too long is refused by core in the language --lang names, its limit grouped that way, exit 2."""
+    assert main(["retention", "--days", "40000", "--lang", "de"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "Fehler: Eine Aufbewahrungsfrist beträgt 1 bis 36.500 Tage; schalten Sie sie aus, statt 0 zu verwenden."
+    )
+    assert retention_days(engine=cli_db) is None
+
+
 def test_retention_show_set_and_off(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     """Without options the policy is printed; --days sets it, --off clears it, each change audited."""
     assert main(["retention"]) == 0
