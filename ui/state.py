@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from core.demo import ensure_demo_dataset
 from core.governance.retention import apply_retention
+from core.i18n import _
 from core.store.db import STORE_ERRORS, database_url, describe_store_error, init_db, make_engine
 
 ACTIVE_DATASET = "active_dataset_id"
@@ -22,7 +23,7 @@ PRESENTING = "auth_presenting"  # the presentation-mode toggle in the sidebar
 RESETS = "state_widget_resets"  # widget key → value to put back at the start of the next run
 
 
-@st.cache_resource(show_spinner="Preparing the database…")
+@st.cache_resource(show_spinner=False)  # open_store says "Preparing the database…" in the reader's language
 def get_engine() -> Engine:
     """One engine per server process; the schema is upgraded and an empty database gets the demo team."""
     engine = make_engine()
@@ -57,7 +58,8 @@ def show_store_error(exc: BaseException) -> None:
 def open_store() -> Engine | None:
     """The engine, or None after one sentence when the store cannot be opened or upgraded (the router shows no page)."""
     try:
-        return get_engine()
+        with st.spinner(_("Preparing the database…")):  # shown only when it takes a moment: the first run
+            return get_engine()
     except (*STORE_ERRORS, OSError) as exc:
         show_store_error(exc)
         return None

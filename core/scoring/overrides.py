@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from core.governance.audit import add_entry
+from core.i18n import _
 from core.store.db import retry_when_busy
 from core.store.models import Dataset, TierOverride
 
@@ -28,13 +29,13 @@ def set_override(
         ValueError: Unknown tier, a blank reason, or a dataset that does not exist.
     """
     if tier is not None and tier not in TIER_CHOICES:
-        raise ValueError(f"'{tier}' is not a tier; use low, core or top.")
+        raise ValueError(_("'{tier}' is not a tier; use low, core or top.").format(tier=tier))
     clean = " ".join(reason.split())
     if len(clean) < 3:
-        raise ValueError("Give a reason for the override (a few words a colleague can understand).")
+        raise ValueError(_("Give a reason for the override (a few words a colleague can understand)."))
     with Session(engine) as session, session.begin():
         if session.get(Dataset, dataset_id) is None:
-            raise ValueError(f"Dataset {dataset_id} does not exist (any more).")
+            raise ValueError(_("Dataset {dataset_id} does not exist (any more).").format(dataset_id=dataset_id))
         session.add(
             TierOverride(
                 dataset_id=dataset_id,
