@@ -107,3 +107,25 @@ def test_hr_case_status_is_stored_in_english_whatever_the_language(app_env: Path
     assert not at.exception, [e.value for e in at.exception]
     table = at.dataframe[0].value
     assert "in gesprek" in set(table["case_status"])
+
+
+PLANS_ENGLISH = (
+    "Coaching plans", "Search by name or ID", "Team", "Tier", "Role", "Document", "Download calendar (.ics)",
+    "Edit", "Export many", "Focus areas (1–3)", "Cadence", "Notes", "Save changes", "Date", "What was discussed",
+    "Next steps (one per line)", "Log check-in", "Format", "Documents", "The person's plan", "Manager's notes",
+)  # fmt: skip
+PLANS_SAME: dict[str, set[str]] = {"de": {"Team", "Format"}, "nl": {"Team", "Document"}}
+
+
+@pytest.mark.parametrize("lang", ["de", "nl"])
+def test_plans_page_has_no_english_left(app_env: Path, lang: str) -> None:
+    """The Coaching plans page with a person open — the plan, the edit and check-in forms, the export — in the
+    session's language, the person's plan in theirs (the demo's people have none: the session's)."""
+    at = _page("plans", lang)
+    at.text_input(key="pl_search").input("E10056").run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = _texts(at) + [t.label for t in at.tabs]
+    left = [label for label in PLANS_ENGLISH if label not in SAME[lang] | PLANS_SAME[lang] and label in texts]
+    assert not left
+    plan = " ".join(m.value for m in at.markdown)
+    assert ("Ihr " in plan or "Ihre " in plan) if lang == "de" else ("Je " in plan or "je " in plan)
