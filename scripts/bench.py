@@ -75,16 +75,18 @@ def process(args: list[str]) -> tuple[float, float]:
     return seconds, int(done.stderr.strip().rsplit("\n", 1)[-1].split()[-1]) / 1024
 
 
-def floor_process(files: list[Path]) -> float:
-    """The best of three fresh processes that only import pandas and read ``files`` with the pyarrow engine."""
+def floor_process(files: list[Path]) -> tuple[float, float]:
+    """The best of three fresh processes that only import pandas and read ``files`` with the pyarrow engine:
+    (seconds, peak MB)."""
     reads = "; ".join(f"pandas.read_csv({str(f)!r}, engine='pyarrow')" for f in files)
-    return min(process([sys.executable, "-c", f"import pandas; {reads}"])[0] for _ in range(3))
+    runs = [process([sys.executable, "-c", f"import pandas; {reads}"]) for _ in range(3)]
+    return min(seconds for seconds, _ in runs), max(peak for _, peak in runs)
 
 
 def whole_processes(csv: Path, tmp: Path) -> list[tuple[str, float, float, float]]:
     """``segment`` and ``chains`` on ``csv`` as the command line runs them: (job, seconds, × floor, peak MB)."""
-    floor = floor_process([csv])
-    rows = [("floor: fresh process, pandas read_csv (pyarrow)", floor, 1.0, 0.0)]
+    floor, floor_peak = floor_process([csv])
+    rows = [("floor: fresh process, pandas read_csv (pyarrow)", floor, 1.0, floor_peak)]
     for command, goal in (("segment", "≤ 3×"), ("chains", "≤ 4×")):
         seconds, peak = process([sys.executable, "-m", "core", command, str(csv), "--out", str(tmp / "out.csv")])
         rows.append((f"`{command}` whole process (goal {goal})", seconds, seconds / floor, peak))
@@ -98,7 +100,7 @@ def scaling(sizes: list[int], months: int, tmp: Path) -> list[tuple[int, int, fl
         csv = tmp / f"team-{reps}.csv"
         frame = generate_team(DemoSpec(reps=reps, months=months, seed=1, end="2026-10"))
         frame.to_csv(csv, index=False)
-        floor = floor_process([csv])
+        floor, _peak = floor_process([csv])
         seconds, _ = process([sys.executable, "-m", "core", "segment", str(csv), "--out", str(tmp / "out.csv")])
         out.append((reps, len(frame), seconds, seconds / floor, seconds / len(frame) * 1e6))
         csv.unlink()
@@ -170,7 +172,7 @@ def derive_seconds(tmp: Path) -> tuple[float, float, dict[str, int], float, floa
     if not result.ready:
         raise RuntimeError(f"derive failed: {result.questions or result.problems}")
     paths = [tmp / name for name in files]
-    process_floor = floor_process(paths)
+    process_floor, _peak = floor_process(paths)
     whole, _ = process([sys.executable, "-m", "core", "derive", *map(str, paths), "--out", str(tmp / "derived.csv")])
     return floor, seconds, rows, process_floor, whole
 
