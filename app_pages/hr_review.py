@@ -26,8 +26,10 @@ from core.plans.hr_review import (
     with_brief,
 )
 from core.plans.model import CheckIn, Plan
-from core.schema import ROLE_NAMES
+from core.schema import role_name
+from core.scoring.metrics import metric_name
 from core.scoring.segmentation import SegmentSettings
+from core.scoring.tiers import trend_name
 from core.store.db import STORE_ERRORS
 from core.team import person_labels
 from core.text import markdown_text as md
@@ -174,8 +176,8 @@ def _listed(table: pd.DataFrame) -> None:
             _("{low} of {seen}").format(low=low, seen=seen)
             for low, seen in zip(table["low_windows"], table["windows_seen"], strict=True)
         ],
-        role=table["role"].map(lambda role: _(ROLE_NAMES[role]) if role in ROLE_NAMES else role),
-        trend=table["trend"].map(lambda trend: _(str(trend))),
+        role=table["role"].map(role_name),
+        trend=table["trend"].map(trend_name),
         case_status=table["case_status"].map(lambda status: case_status_label(str(status))),
         case_at=pd.to_datetime(table["case_at"], utc=True),
     )
@@ -284,7 +286,7 @@ def _facts(review: _Review, rep: str, row: pd.Series) -> None:
     st.markdown(
         _("**{name}** · {role} · {team} · manager {manager}").format(
             name=md(str(row["name"])),
-            role=_(ROLE_NAMES[str(row["role"])]),
+            role=role_name(str(row["role"])),
             team=md(str(row["team"])),
             manager=md(manager),
         )
@@ -294,7 +296,7 @@ def _facts(review: _Review, rep: str, row: pd.Series) -> None:
             low=row["low_windows"],
             seen=row["windows_seen"],
             percentile=number(float(row["percentile"])),
-            trend=_(str(row["trend"])),
+            trend=trend_name(row["trend"]),
             trend_text=row["trend_text"],
         )
     )
@@ -304,7 +306,7 @@ def _facts(review: _Review, rep: str, row: pd.Series) -> None:
     person = context.segmented.loc[context.segmented["rep_id"] == rep].iloc[0]
     gaps = metric_gaps(person, context.medians).drop(columns="gap_value")
     st.dataframe(
-        gaps.assign(metric=gaps["metric"].map(_)),
+        gaps.assign(metric=gaps["metric"].map(metric_name)),
         hide_index=True,
         width="stretch",
         column_config={

@@ -198,7 +198,7 @@ def effect(view: View, viewer: Viewer) -> None:
     with st.expander(_("Comparison settings"), icon=":material/tune:"):
         settings = _comparison_settings()
     try:
-        result = cache.impact(view, started, settings, current_language())
+        result = cache.impact(view, started, settings)
     except ValueError as exc:
         st.error(str(exc))
         return

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core.governance.access import scoped
-from core.schema import ROLE_NAMES, ROLES
+from core.schema import ROLES, role_name
 from core.store.datasets import DatasetInfo, load_people, period_range
 from core.team import coach_willingness, headcount_by_team, headcount_long, rows_and_months
 from core.text import markdown_text as md
@@ -89,7 +89,7 @@ def _headline(dataset: DatasetInfo, people: pd.DataFrame, extent: tuple[int, tup
     cols[3].metric(_("Rows"), number(rows))
     by_role = people["role"].value_counts()
     for col, role in zip(st.columns(len(ROLES)), ROLES, strict=True):
-        col.metric(_(ROLE_NAMES[role]), number(int(by_role.get(role, 0))))
+        col.metric(role_name(role), number(int(by_role.get(role, 0))))
 
 
 def _by_team(people: pd.DataFrame) -> None:

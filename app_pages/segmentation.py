@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.governance.access import scoped
 from core.i18n import N_
-from core.schema import ROLE_NAMES, ROLES
+from core.schema import ROLES, role_name
 from core.scoring.metrics import (
     NO_QUOTA_METRIC,
     QUOTA_METRIC,
@@ -197,7 +197,7 @@ def _weights() -> dict[str, float]:
     defaults = default_weights()
     weights: dict[str, float] = {}
     for col, role in zip(st.columns(len(ROLES)), ROLES, strict=True):
-        col.caption(_(ROLE_NAMES[role]))
+        col.caption(role_name(role))
         for spec in metrics_for(role):
             weights[spec.id] = col.number_input(
                 metric_name(spec.label),
@@ -216,7 +216,7 @@ def _counts(segmented: pd.DataFrame, settings: SegmentSettings) -> pd.DataFrame:
     summary = tier_summary(segmented)
     for col, (role, row) in zip(st.columns(len(summary)), summary.iterrows(), strict=True):
         col.metric(
-            _(ROLE_NAMES[str(role)]),
+            role_name(str(role)),
             " · ".join(number(int(row[tier])) for tier in TIERS),
             help=_("{low} · {core} · {top} (after overrides)").format(
                 low=tier_name("low"), core=tier_name("core"), top=tier_name("top")
@@ -243,7 +243,7 @@ def _counts(segmented: pd.DataFrame, settings: SegmentSettings) -> pd.DataFrame:
 def _charts(segmented: pd.DataFrame, summary: pd.DataFrame, used: dict[str, dict[str, float]]) -> None:
     """A role picker, then that role's score distribution and its two main metrics against each other."""
     roles = list(summary.index)
-    role_names = {str(r): _(ROLE_NAMES[str(r)]) for r in roles}
+    role_names = {str(r): role_name(str(r)) for r in roles}
     role = st.segmented_control(
         _("Role"), options=roles, default=roles[0], key="seg_role", format_func=role_names.__getitem__
     )
@@ -320,7 +320,7 @@ def _people(segmented: pd.DataFrame, summary: pd.DataFrame, dataset: DatasetInfo
     """The filterable people table with its downloads; returns the people the filters keep."""
     st.subheader(_("People"))
     f1, f2, f3, f4, f5 = st.columns(5)
-    role_names = {str(r): _(ROLE_NAMES[str(r)]) for r in summary.index}
+    role_names = {str(r): role_name(str(r)) for r in summary.index}
     tier_names = {t: tier_name(t) for t in TIERS}
     flag_names = {f: flag_name(f) for f in FLAG_COLUMNS}
     shown = filter_people(

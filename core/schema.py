@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from core.i18n import N_
+from core.i18n import N_, _
 
 ROLES: Final = ("SDR", "AE", "AM")
 ROLE_NAMES: Final = {
@@ -17,6 +17,13 @@ ROLE_NAMES: Final = {
     "AM": N_("Account Manager"),
 }
 """The long name of each role in English, marked for the catalogue; the abbreviations stay in every language."""
+
+
+def role_name(role: str) -> str:
+    """A role's long name in the language core speaks now (``Account Executive``, ``Neukundenverkäufer``); any
+    other text as given."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
 
 COACH_COLUMNS: Final = ("coach_aptitude", "coach_trained")
 """Optional facts about a person as a coach: a file without them reads as unknown (the matcher's neutral)."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.i18n import _
-from core.schema import ROLE_NAMES, ROLES
+from core.schema import ROLES, role_name
 from core.scoring.tiers import tier_name
 
 
@@ -56,8 +55,7 @@ def person_labels(people: pd.DataFrame, *, with_tier: bool = False) -> dict[str,
     labels: dict[str, str] = {}
     for row in people[columns].itertuples(index=False):
         rep_id, name, role, team, *tier = (str(v) for v in row)
-        role_name = _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
-        labels[rep_id] = " · ".join([name, rep_id, role_name, team, *(tier_name(t) for t in tier)])
+        labels[rep_id] = " · ".join([name, rep_id, role_name(role), team, *(tier_name(t) for t in tier)])
     return labels
 
 

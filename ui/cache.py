@@ -150,9 +150,9 @@ def _impact(view: View, pairs: pd.DataFrame, settings: ImpactSettings, language:
         return estimate_from_records(records(view), pairs, settings)
 
 
-def impact(view: View, started: pd.DataFrame, settings: ImpactSettings, language: str) -> ImpactResult:
+def impact(view: View, started: pd.DataFrame, settings: ImpactSettings) -> ImpactResult:
     """The coaching-impact estimate for the started pairs, cached on the data, the pairs, the settings and the
-    language its notes and reasons are written in."""
+    language its notes and reasons are written in (as :func:`chains`)."""
     pairs = started[["coach_id", "coachee_id", "start"]].astype(str).reset_index(drop=True)
     with st.spinner(_("Comparing coached people with their uncoached peers…")):
-        return _impact(view, pairs, settings, language)
+        return _impact(view, pairs, settings, current_language())

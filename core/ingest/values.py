@@ -241,29 +241,6 @@ def _numbers_from_text(text: pd.Series, decimal: str) -> np.ndarray:
     return result
 
 
-def _is_text_column(values: pd.Series) -> bool:
-    """Whether every cell is text or blank: by the column's type (pandas' string dtype), or by looking (a CSV's
-    cells as Python strings)."""
-    return (pd.api.types.is_string_dtype(values.dtype) and values.dtype != object) or _only_text(values)
-
-
-def _numbers_of_text_column(values: pd.Series, decimal: str) -> Parsed:
-    """:func:`parse_numbers` of a string-typed column: each distinct text parsed once (what the general path
-    does with a column's text cells), the blanks left blank and valid."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    text = _clean_text(pd.Series(np.asarray(uniques, dtype=object), dtype="str"))
-    blank = (text == "").to_numpy(dtype=bool)
-    parsed = _numbers_from_text(text.where(~blank, "0"), decimal)
-    # One extra slot for the NA sentinel (-1 indexes the last element): blank and valid.
-    numbers = np.append(np.where(blank, np.nan, parsed), [np.nan])
-    bad = np.append(~blank & np.isnan(parsed), [False])
-    return Parsed(
-        values=pd.Series(numbers[codes], index=values.index, dtype="float64"),
-        invalid=pd.Series(bad[codes], index=values.index, dtype=bool),
-        reason=_(NUMBER_REASON),
-    )
-
-
 def parse_numbers(values: pd.Series, *, decimal: str = ".") -> Parsed:
     """Parse counts and amounts typed the way people type them.
 
@@ -289,8 +266,6 @@ def parse_numbers(values: pd.Series, *, decimal: str = ".") -> Parsed:
     """
     if decimal not in _NUMBER_BODY:
         raise ValueError(_("The decimal mark must be '.' or ',', not {mark!r}.").format(mark=decimal))
-    if _is_text_column(values):  # a CSV's column: text or blank, parsed without a copy into Python objects
-        return _numbers_of_text_column(values, decimal)
     cells = _as_object(values)
     kinds = _kinds(cells).to_numpy()
     result = np.full(len(cells), np.nan)

@@ -17,14 +17,13 @@ from datetime import date
 from typing import Final
 
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_decimal
 
 from core.i18n import N_, NP_, Language, _, current, pgettext
 from core.i18n.formats import BABEL_LOCALES, format_number, format_percent
 from core.i18n.formats import format_date as locale_date
 from core.months import format_date as english_date
 from core.months import month_index, short_label, span_label
-from core.schema import ROLE_NAMES
+from core.schema import role_name as schema_role_name
 from core.scoring.metrics import MetricSpec, format_value
 
 METRIC_LABELS: Final[dict[str, str]] = {
@@ -105,7 +104,7 @@ def signed(value: float) -> str:
     """A change with its sign: ``+1,200`` / ``-300`` (``+1.200`` / ``-300``)."""
     if english():
         return f"{value:+,.0f}"
-    return format_decimal(round(value), format="+#,##0;-#,##0", locale=BABEL_LOCALES[lang()])
+    return format_number(value, lang(), signed=True)
 
 
 def percent(share: float, digits: int = 0) -> str:
@@ -121,10 +120,8 @@ def metric_name(spec: MetricSpec) -> str:
     return _(label) if label else spec.label
 
 
-def role_name(role: str) -> str:
-    """A role's long name in the plan's language (``Account Executive``, ``Neukundenverkäufer``)."""
-    long = ROLE_NAMES.get(role, role)
-    return _(long) if long else role
+role_name = schema_role_name
+"""A role's long name in the plan's language (``Account Executive``, ``Neukundenverkäufer``)."""
 
 
 def value(spec: MetricSpec, amount: float) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from core.i18n import N_, _, current, ngettext
 from core.months import window_periods
-from core.schema import ROLE_NAMES, ROLES
+from core.schema import ROLES, role_name
 from core.scoring.metrics import (
     METRICS,
     MetricSpec,
@@ -320,7 +320,7 @@ def explain(person: pd.Series, medians: pd.DataFrame, role_size: int) -> list[st
             score=number_text(float(person["score"]), grouped=False),
             percentile=number_text(float(person["percentile"]), grouped=False),
             n=number_text(role_size, grouped=False),
-            role=_(ROLE_NAMES[role]),
+            role=role_name(role),
             rank=number_text(int(person["rank"]), grouped=False),
         )
     ]

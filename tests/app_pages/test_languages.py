@@ -93,6 +93,26 @@ ENGLISH: dict[str, tuple[str, ...]] = {
         "Entries", "What", "Who (contains)", "Dataset id", "From – to", "Download CSV", "at (UTC)", "actor",
         "action", "dataset", "subject", "detail", "any", "id",
     ),
+    "impact": (
+        "Impact", "Is coaching working?", "Revenue impact", "Comparison settings", "Coachees compared",
+        "Uncoached core peers", "Lift vs peers (score points)", "Coach leaderboard", "Per coachee",
+        "Moderate coaching of the core (%)", "Best-quality coaching of the core (%)", "Effect on the top tier (%)",
+        "Hours needed / month", "Managers' hours / month", "scenario", "people coached", "coachee role",
+        "lift vs peers", "mean lift", "coach", "score before", "score after", "peers' change", "focus metric",
+        "low", "high", "note", "coachee", "Months before the start", "Bootstrap re-draws", "Interval",
+        "How this is estimated", "change / month", "hours / person",
+    ),
+    "hr-review": (
+        "HR review", "Persistently low", "No case yet", "Open", "In conversation", "Closed", "Low in",
+        "Monthly percentile", "Gap to the role median", "Support given", "Manager override", "Case", "Case set by",
+        "Format", "Open a person's facts and brief", "Status", "Note", "Save case step", "metric", "value",
+        "role median", "gap", "One person", "Trend", "Name", "Role", "Manager",
+    ),
+    "plans": (
+        "Coaching plans", "Search by name or ID", "Team", "Tier", "Role", "Document", "Download calendar (.ics)",
+        "Edit", "Export many", "Focus areas (1–3)", "Cadence", "Notes", "Save changes", "Date", "What was discussed",
+        "Next steps (one per line)", "Log check-in", "Format", "Documents", "The person's plan", "Manager's notes",
+    ),
 }  # fmt: skip
 ENGLISH_PHRASES: dict[str, tuple[str, ...]] = {
     "frame": ("single local admin", "Local admin", "names are aliases", "Replaces every person's name"),
@@ -133,13 +153,27 @@ ENGLISH_PHRASES: dict[str, tuple[str, ...]] = {
     "audit": ("Every sign-in", "No entries match", "signed in", "changed the retention period"),
     "users": ("Roles: ", "Every change is written", "everything, including users", "only the people they manage"),
     "sign-in": ("do not match an active account",),
+
+    "impact": (
+        "Coaching is judged by its effect", "What would it be worth", "What this can and cannot prove",
+        "regression to the mean", "Coaches with 3 or more coachees", "% interval", "The interval ", " months",
+        "Revenue basis per month", "1 coachee: the interval cannot be estimated", "rough interval", " to +",
+        " to -", "Core 60%", "same hours", "Expected revenue change",
+    ),
+    "hr-review": (
+        "persistently", "Download ", "HR briefs (ZIP)", "Confidential", "Choose a person",
+        "Low in **", "· manager ", "Open → in conversation", "No case yet",
+        "The HR brief as exported", "HR brief (PDF)", "HR brief (Word)",
+    ),
+    "plans": ("Search by name", "Export many", "Writing plans"),
 }  # fmt: skip
 # Words German or Dutch write exactly as English does: correct there, so not counted as left over.
 SAME: dict[str, set[str]] = {
-    "de": {"Person", "Score", "Name", "Team", "Trend", "Coach", "Coachee", "Coachees"},
+    "de": {"Person", "Score", "Name", "Team", "Trend", "Coach", "Coachee", "Coachees", "Format"},
     "nl": {
         "Datasets", "Dataset", "dataset", "id", "demo", "teams", "E-mail", "e-mail", "records", "open deals", "team",
         "Team", "trend", "score", "Score", "coach", "coachee", "coachees", "Coach", "Coachee", "Coachees", "status",
+        "Per coachee", "scenario", "Trend", "Open", "Status", "Interval", "Document",
     },
 }  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""A CSV's string-typed columns take a shorter way through the number parser; it must parse exactly as the general
+"""A column whose filled cells are all text skips asking each cell its type; it must parse exactly as the general
 way does (#17: every rule the slow path enforces still holds on the fast path)."""
 
 from __future__ import annotations
