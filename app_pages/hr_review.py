@@ -27,7 +27,6 @@ from core.plans.hr_review import (
 )
 from core.plans.model import CheckIn, Plan
 from core.schema import role_name
-from core.scoring.metrics import metric_name
 from core.scoring.segmentation import SegmentSettings
 from core.scoring.tiers import trend_name
 from core.store.db import STORE_ERRORS
@@ -306,7 +305,7 @@ def _facts(review: _Review, rep: str, row: pd.Series) -> None:
     person = context.segmented.loc[context.segmented["rep_id"] == rep].iloc[0]
     gaps = metric_gaps(person, context.medians).drop(columns="gap_value")
     st.dataframe(
-        gaps.assign(metric=gaps["metric"].map(metric_name)),
+        gaps,
         hide_index=True,
         width="stretch",
         column_config={

@@ -36,7 +36,7 @@ from core.i18n import N_, _, ngettext
 from core.plans.content import file_stem, trend_text
 from core.plans.model import CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
-from core.plans.words import day, tier_name
+from core.plans.words import day, metric_name, tier_name
 from core.scoring.metrics import METRICS, MetricSpec, format_value, metric_refs, metrics_with_values
 from core.store.db import retry_when_busy
 from core.store.models import Dataset, HrCaseEntry, Person
@@ -96,7 +96,7 @@ def metric_gaps(person: pd.Series, medians: pd.DataFrame) -> pd.DataFrame:
     for spec, value, median in _gaps(person, medians):
         rows.append(
             {
-                "metric": spec.label,
+                "metric": metric_name(spec),
                 "value": format_value(spec, value),
                 "role median": format_value(spec, median),
                 "gap": _gap_size(spec, value - median),
@@ -181,7 +181,7 @@ def _gap_columns(person: pd.Series, medians: pd.DataFrame) -> dict[str, object]:
     lines = []
     for spec, value, median in _gaps(person, medians):
         gaps[f"gap_{spec.id}"] = value - median
-        lines.append(f"{spec.label} {_gap_size(spec, value - median)}")
+        lines.append(f"{metric_name(spec)} {_gap_size(spec, value - median)}")
     return {"gaps": " · ".join(lines), **gaps}
 
 

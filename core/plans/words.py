@@ -18,24 +18,13 @@ from typing import Final
 
 from babel.dates import format_date as babel_format_date
 
-from core.i18n import N_, NP_, Language, _, current, pgettext
+from core.i18n import NP_, Language, _, current, pgettext
 from core.i18n.formats import BABEL_LOCALES, format_number, format_percent
 from core.i18n.formats import format_date as locale_date
 from core.months import format_date as english_date
 from core.months import month_index, short_label, span_label
 from core.schema import role_name as schema_role_name
 from core.scoring.metrics import MetricSpec, format_value
-
-METRIC_LABELS: Final[dict[str, str]] = {
-    "lead_rate": N_("Lead rate"),
-    "qualified_lead_rate": N_("Qualified-lead rate"),
-    "qualification_efficiency": N_("Qualification efficiency"),
-    "close_rate": N_("Close rate"),
-    "quota_attainment": N_("Quota attainment"),
-    "revenue_per_month": N_("Won revenue per month"),
-    "upsell_rate": N_("Upsell rate"),
-}
-"""Each metric's label as ``core.scoring.metrics`` writes it in English, marked so a plan can translate it."""
 
 TIER_NAMES: Final[dict[str, str]] = {"low": NP_("tier", "low"), "core": NP_("tier", "core"), "top": NP_("tier", "top")}
 """The tiers as the manager's notes name them."""
@@ -116,8 +105,7 @@ def percent(share: float, digits: int = 0) -> str:
 
 def metric_name(spec: MetricSpec) -> str:
     """A metric's label in the plan's language: ``Close rate``, ``Abschlussquote``, ``Sluitingspercentage``."""
-    label = METRIC_LABELS.get(spec.id, spec.label)
-    return _(label) if label else spec.label
+    return _(spec.label)
 
 
 role_name = schema_role_name

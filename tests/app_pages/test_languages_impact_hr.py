@@ -1,8 +1,8 @@
-"""The Impact and HR review pages in German and Dutch: no English label or sentence left, numbers in the locale.
+"""The Impact, HR review and Coaching plans pages in German and Dutch: no English left, numbers in the locale.
 
-Uses the English lists and checks of ``test_languages`` (every text Coachwise put on the page, Streamlit's own widget texts
-excepted) on the demo team, whose started pilot fills the Impact page and whose persistently low people
-fill the HR review — with one person opened, so the facts, the brief and the case form are shown too.
+Uses the English lists and checks of ``test_languages`` (every text Coachwise put on the page, Streamlit's own
+widget texts excepted) on the demo team, whose started pilot fills the Impact page and whose persistently low
+people fill the HR review — with one person opened, so the facts, the brief and the case form are shown too.
 """
 
 from __future__ import annotations
