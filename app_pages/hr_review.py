@@ -161,15 +161,20 @@ def case_status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+def _capitalised(text: str) -> str:
+    """``text`` with a capital first letter and the rest as written ("im Gespräch" → "Im Gespräch")."""
+    return text[:1].upper() + text[1:]
+
+
 def _listed(table: pd.DataFrame) -> None:
     """The counts by case status and the table of everyone listed."""
     counts = case_counts(table)
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric(_("Persistently low"), len(table))
     m2.metric(_("No case yet"), counts[NO_CASE])
-    m3.metric(case_status_label("open").capitalize(), counts["open"])
-    m4.metric(case_status_label("in conversation").capitalize(), counts["in conversation"])
-    m5.metric(case_status_label("closed").capitalize(), counts["closed"])
+    m3.metric(_capitalised(case_status_label("open")), counts["open"])
+    m4.metric(_capitalised(case_status_label("in conversation")), counts["in conversation"])
+    m5.metric(_capitalised(case_status_label("closed")), counts["closed"])
     shown = table.assign(
         windows=[
             _("{low} of {seen}").format(low=low, seen=seen)

@@ -36,7 +36,7 @@ from core.i18n import N_, _, ngettext
 from core.plans.content import file_stem, trend_text
 from core.plans.model import CheckIn, Plan
 from core.plans.render import plans_zip, to_docx, to_pdf
-from core.plans.words import day, metric_name, tier_name
+from core.plans.words import day, metric_name, number, tier_name
 from core.scoring.metrics import METRICS, MetricSpec, format_value, metric_refs, metrics_with_values
 from core.store.db import retry_when_busy
 from core.store.models import Dataset, HrCaseEntry, Person
@@ -74,10 +74,10 @@ def _gaps(person: pd.Series, medians: pd.DataFrame) -> list[tuple[MetricSpec, fl
 def _gap_size(spec: MetricSpec, gap: float) -> str:
     """A signed gap to the median: percentage points for percent metrics, else the metric's unit."""
     if math.isnan(gap):
-        return "n/a"
+        return _("n/a")
     sign = "−" if gap < 0 else "+"
     if spec.unit in ("%", "×"):
-        return f"{sign}{abs(gap) * 100:.1f} pts"
+        return _("{sign}{points} pts").format(sign=sign, points=number(abs(gap) * 100, digits=1))
     return f"{sign}{format_value(spec, abs(gap))}"
 
 
