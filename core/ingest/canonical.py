@@ -1,0 +1,364 @@
+"""The fast path for a clean file in Coachwise's own layout (#17): Arrow reads it, the rules are checked, done.
+
+Most big files are the monthly table as Coachwise's template or ``derive`` writes it: UTF-8, commas, the
+canonical headers, plain numbers, ``YYYY-MM`` months, nothing to repair. The general path
+(:func:`core.ingest.importer.prepare`) turns every cell into a Python string, parses every column with
+the rules for messy spreadsheets and validates the result — seconds on half a million rows.
+
+:func:`prepare_canonical` reads such a file with Arrow and keeps the cells in Arrow; text columns are
+parsed once per distinct value by the same functions the general path uses (a month column has 24 of
+them), number columns are checked to be plain digits and converted by Arrow in one pass, and the
+validation rules run on whole arrays. It returns the same :class:`~core.ingest.importer.Prepared` the
+general path would, or ``None`` the moment anything is not plain: a header that is not canonical, a
+mapping or answer given, a BOM-less non-UTF-8 byte, a blank line, a quoted line break, a cell with
+surrounding space or a control character, a number with a sign, grouping or decimal comma, a value the
+rules refuse or warn about, a repeated month, a person with two names or roles. Then the general path
+runs and writes its report — so every rule and every sentence stays in one place, and a test runs both
+paths on the same hostile and messy files and compares everything they return.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from collections.abc import Mapping
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+
+from core.ingest.mapping import normalise_roles
+from core.ingest.reader import MAX_CELLS, SNIFF_BYTES, RawTable, _is_totals_label, _sniff
+from core.ingest.validation import MONEY_ABOVE_ZERO, MONEY_AT_LEAST_ZERO, PAIRS, REQUIRED_FOR_ROLE, TEXT_LIMITS
+from core.ingest.values import (
+    detect_decimal,
+    parse_languages,
+    parse_numbers,
+    parse_periods,
+    parse_yes_no,
+    strip_control_characters,
+)
+from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, REQUIRED_COLUMNS, ROLE_FIELDS
+from core.store.digest import sha256_bytes
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from core.ingest.importer import Prepared
+
+ENABLED = True
+"""False sends every file down the general path (the tests compare both on the same files)."""
+
+_TEXT_FIELDS: Final = ("rep_id", "name", "team", "region", "manager")
+_DIGITS: Final = np.zeros(256, dtype=bool)
+_DIGITS[np.frombuffer(b"0123456789.", dtype=np.uint8)] = True
+_DOT: Final = ord(".")
+
+
+class _NotPlain(Exception):
+    """Something in the file needs the general path (its rules, repairs or report)."""
+
+
+def prepare_canonical(
+    data: bytes,
+    name: str,
+    *,
+    max_bytes: int,
+    mapping: Mapping[str, str | None] | None,
+    remembered: Mapping[str, str | None] | None,
+    role_answers: Mapping[str, str] | None,
+) -> Prepared | None:
+    """The prepared import of a clean canonical CSV file, exactly as the general path gives it; else None.
+
+    Args:
+        data: The file's bytes.
+        name: Its name, already made safe to show.
+        max_bytes: The size limit (a bigger file goes to the general path, which refuses it).
+        mapping: Field -> header choices; any non-identity choice sends the file to the general path.
+        remembered: A remembered mapping; the same.
+        role_answers: Answers about role texts; any answer sends the file to the general path.
+
+    Returns:
+        The prepared import, or None when the general path must decide.
+    """
+    if not ENABLED or role_answers or PurePath(name).suffix.lower() != ".csv" or not 0 < len(data) <= max_bytes:
+        return None
+    try:
+        return _prepare(data, name, mapping, remembered)
+    except _NotPlain:
+        return None
+
+
+def _prepare(
+    data: bytes, name: str, mapping: Mapping[str, str | None] | None, remembered: Mapping[str, str | None] | None
+) -> Prepared:
+    from core.ingest.importer import MappingProblem, Prepared, resolve_mapping
+
+    encoding, payload = (
+        ("utf-8-sig", data[len(codecs.BOM_UTF8) :]) if data.startswith(codecs.BOM_UTF8) else ("utf-8", data)
+    )
+    if b"\x00" in payload:
+        raise _NotPlain
+    # Arrow checks that every cell is UTF-8 (else the general path decodes the file its way); the separator is
+    # sniffed from the same first characters the general reader looks at.
+    text = payload[: 4 * SNIFF_BYTES].decode("utf-8", errors="ignore")[:SNIFF_BYTES]
+    first = payload[: payload.find(b"\n")] if b"\n" in payload[:SNIFF_BYTES] else payload[:SNIFF_BYTES]
+    first = first.rstrip(b"\r")
+    try:
+        headers = first.decode("utf-8").split(",")
+    except UnicodeDecodeError as exc:
+        raise _NotPlain from exc
+    if len(set(headers)) != len(headers) or not set(headers) <= set(CANONICAL_COLUMNS):
+        raise _NotPlain
+    try:
+        resolved = resolve_mapping(headers, overrides=mapping, remembered=remembered)
+    except MappingProblem as exc:
+        raise _NotPlain from exc
+    if any(h is not None and h != f for f, h in resolved.items()):
+        raise _NotPlain
+    separator, width = _sniff(text, name)
+    breaks = payload.count(b"\n")
+    if b"\r" in payload:
+        breaks += payload.count(b"\r") - payload.count(b"\r\n")
+    lines = breaks + (0 if payload.endswith((b"\n", b"\r")) else 1)
+    if separator != "," or width != len(headers) or lines * width > MAX_CELLS:
+        raise _NotPlain
+
+    table = _read(payload, headers)
+    if table.num_rows != lines - 1 or table.num_rows == 0:
+        raise _NotPlain  # blank lines, records over several lines, or a header only: the general path
+    raw_frame = pd.DataFrame({h: _text_array(table.column(h)) for h in headers}, copy=False)
+    columns = {h: table.column(h).combine_chunks() for h in headers}
+    rows = table.num_rows
+    del table
+
+    parsed: dict[str, np.ndarray] = {}
+    codes: dict[str, np.ndarray] = {}
+    numbers: dict[str, np.ndarray] = {}
+    ambiguous = False
+    for field in CANONICAL_COLUMNS:
+        if resolved[field] is None:
+            continue  # not in the file, or left out by the mapping: blank
+        if field in METRIC_COLUMNS:
+            numbers[field], unsure = _plain_numbers(columns[field])
+            ambiguous |= unsure
+            continue
+        inner, distinct = _by_distinct(field, columns[field])
+        # Two texts may read as one value ("2026-1", "2026-01"): codes into the parsed values, not the texts.
+        outer, values = pd.factorize(distinct, use_na_sentinel=False)
+        values = np.asarray(values, dtype=distinct.dtype)
+        if values.dtype == object:
+            values[pd.isna(values)] = pd.NA  # factorize gives a blank back as NaN
+        codes[field], parsed[field] = outer[inner], values
+
+    # Plain numbers vote for a decimal point unless one reads like a thousands dot ("1.234"): only then is
+    # the general path's vote needed.
+    if ambiguous and detect_decimal([raw_frame[f] for f in METRIC_COLUMNS if f in numbers]) != ".":
+        raise _NotPlain
+    _check_rules(numbers, parsed["role"][codes["role"]], rows)
+    order = _order(parsed, codes)
+    _check_people(order, codes)
+    frame = _frame(order, parsed, codes, numbers)
+
+    raw = RawTable(
+        frame=raw_frame,
+        row_numbers=list(range(2, rows + 2)),
+        filename=name,
+        kind="csv",
+        encoding=encoding,
+        separator=",",
+    )
+    return Prepared(
+        filename=name,
+        sha256=sha256_bytes(data),
+        raw=raw,
+        mapping=resolved,
+        role_answers={},
+        unknown_roles=[],
+        role_questions=[],
+        frame=frame[list(CANONICAL_COLUMNS)],
+        report=pd.DataFrame({c: pd.Series(dtype="object") for c in ("row", "column", "value", "reason", "severity")}),
+        rows_total=rows,
+        warnings=_unmapped_warning(resolved),
+    )
+
+
+def _read(payload: bytes, headers: list[str]) -> pa.Table:
+    """Every cell as Arrow text, blank as ``""``, as the general reader's grid holds them."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(payload),
+            parse_options=pacsv.ParseOptions(delimiter=",", newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(headers, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError) as exc:
+        raise _NotPlain from exc
+    if table.column_names != headers:
+        raise _NotPlain
+    # Arrow reads an unclosed quotation mark to the end of the file: the cell then holds a line break, which
+    # the checks below refuse, unless the quote opened on the last line of a file without a final one.
+    end = len(payload)
+    while end and payload[end - 1] in b"\r\n":
+        end -= 1
+    if payload.count(b'"', max(payload.rfind(b"\n", 0, end), payload.rfind(b"\r", 0, end)) + 1, end) % 2:
+        raise _NotPlain
+    return table
+
+
+def _text_array(cells: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+    """Arrow text as pandas' text dtype without copying (the general reader's grid has the same dtype)."""
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    return pd.arrays.ArrowStringArray(cells, dtype=text)  # type: ignore[call-arg]  # pandas 3's; not in the stubs
+
+
+def _plain_numbers(cells: pa.StringArray) -> tuple[np.ndarray, bool]:
+    """Plain numbers (digits with at most one inner decimal point) as floats, NaN for blank, and whether one
+    could be read with a thousands dot (``1.234``); anything else is not plain."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32, count=len(cells) + 1, offset=cells.offset * 4)
+    view = np.frombuffer(cells.buffers()[2], dtype=np.uint8) if offsets[-1] > offsets[0] else np.empty(0, np.uint8)
+    if not _DIGITS[view[offsets[0] : offsets[-1]]].all():
+        raise _NotPlain
+    lengths = np.diff(offsets)
+    blank = lengths == 0
+    starts, ends = offsets[:-1][~blank], offsets[1:][~blank]
+    if len(view) and ((view[starts] == _DOT).any() or (view[ends - 1] == _DOT).any()):
+        raise _NotPlain
+    try:
+        values = pc.cast(pc.if_else(pa.array(blank), None, cells), pa.float64())  # "1.2.3" is refused here
+    except pa.ArrowInvalid as exc:
+        raise _NotPlain from exc
+    # detect_decimal's "ambiguous" cell: 1 to 3 digits, the first not 0, a dot, three digits.
+    size = ends - starts
+    unsure = (size >= 5) & (size <= 7)
+    unsure &= view[np.where(unsure, ends - 4, 0)] == _DOT if len(view) else unsure
+    unsure &= view[np.where(unsure, starts, 0)] != ord("0") if len(view) else unsure
+    return np.asarray(values.to_numpy(zero_copy_only=False), dtype="float64"), bool(unsure.any())
+
+
+def _by_distinct(field: str, cells: pa.StringArray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code into the column's distinct values, and those values parsed as the general path parses
+    them (object array); not plain when a value needs repairing or is refused."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(cells)
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    texts = encoded.dictionary.to_pylist()
+    distinct = pd.Series(texts, dtype=object)
+    if any(t != t.strip() or _is_totals_label(t) for t in texts):
+        raise _NotPlain  # the reader strips cells and drops totals rows, with a warning
+    if not strip_control_characters(distinct)[1].empty:
+        raise _NotPlain
+    if field in _TEXT_FIELDS:
+        values = distinct.where(distinct != "", pd.NA)
+        if (field in ("rep_id", "name") and values.isna().any()) or any(len(t) > TEXT_LIMITS[field] for t in texts):
+            raise _NotPlain
+        return codes, values.to_numpy(dtype=object)
+    if field == "role":
+        roles, unknown = normalise_roles(distinct)
+        if unknown or roles.isna().any():
+            raise _NotPlain
+        return codes, roles.to_numpy(dtype=object)
+    if field == "coach_aptitude":
+        parsed = parse_numbers(distinct)
+        aptitude = parsed.values
+        bad = parsed.invalid | (aptitude.notna() & ((aptitude % 1 != 0) | (aptitude < 1) | (aptitude > 5)))
+        if bad.any():
+            raise _NotPlain
+        return codes, aptitude.to_numpy(dtype="float64")
+    parse = {"period": parse_periods, "coach_willing": parse_yes_no, "coach_trained": parse_yes_no}.get(
+        field, parse_languages
+    )
+    result = parse(distinct)
+    if result.invalid.any() or (field == "period" and result.values.isna().any()):
+        raise _NotPlain
+    return codes, result.values.to_numpy(dtype=object)
+
+
+def _frame(
+    order: np.ndarray,
+    parsed: Mapping[str, np.ndarray],
+    codes: Mapping[str, np.ndarray],
+    numbers: Mapping[str, np.ndarray],
+) -> pd.DataFrame:
+    """The valid rows in ``order``, typed as the general path stores them."""
+    rows = len(order)
+    out: dict[str, object] = {}
+    for field in CANONICAL_COLUMNS:
+        if field in numbers:
+            values = numbers[field][order]
+        elif field in codes:
+            values = parsed[field][codes[field][order]]
+        elif field in METRIC_COLUMNS or field == "coach_aptitude":
+            values = np.full(rows, np.nan)
+        else:
+            values = np.full(rows, pd.NA, dtype=object)
+        if field in COUNT_COLUMNS or field == "coach_aptitude":
+            out[field] = pd.Series(values, dtype="float64").round().astype("Int64")
+        else:  # text stays object with NA for blank (pandas would infer its own text dtype)
+            out[field] = pd.Series(values, dtype=object) if values.dtype == object else values
+    return pd.DataFrame(out)
+
+
+def _check_rules(numbers: Mapping[str, np.ndarray], role: np.ndarray, rows: int) -> None:
+    """The validation rules on whole columns; not plain when any row breaks one or earns a warning."""
+    blank = np.full(rows, np.nan)
+    number = {f: numbers.get(f, blank) for f in METRIC_COLUMNS}
+    for field in COUNT_COLUMNS:
+        values = number[field]
+        if (values < 0).any() or (np.floor(values) != values)[~np.isnan(values)].any():
+            raise _NotPlain
+    if any((number[f] < 0).any() for f in MONEY_AT_LEAST_ZERO) or any((number[f] <= 0).any() for f in MONEY_ABOVE_ZERO):
+        raise _NotPlain
+    if any((number[small] > number[large]).any() for small, large in PAIRS):
+        raise _NotPlain
+    for each, fields in ROLE_FIELDS.items():
+        mine = role == each
+        if any(np.isnan(number[f])[mine].any() for f in REQUIRED_FOR_ROLE[each]):
+            raise _NotPlain
+        others = [f for r, owned in ROLE_FIELDS.items() if r != each for f in owned if f not in fields]
+        if any((~np.isnan(number[f]))[mine].any() for f in others):
+            raise _NotPlain  # a value in another role's field is blanked with a warning
+
+
+def _check_people(order: np.ndarray, codes: Mapping[str, np.ndarray]) -> None:
+    """Rows in ``order`` (by person, then month): not plain when a person has one month twice, or two names
+    or roles."""
+    people = codes["rep_id"][order]
+    same = people[1:] == people[:-1]
+    if (same & (codes["period"][order][1:] == codes["period"][order][:-1])).any():
+        raise _NotPlain  # the same person twice in one month: both rows are rejected
+    for field in ("name", "role"):
+        values = codes[field][order]
+        if (same & (values[1:] != values[:-1])).any():
+            raise _NotPlain  # a person with two names or roles is flagged
+
+
+def _order(parsed: Mapping[str, object], codes: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Rows sorted by rep_id, then period (text order), stable — as the general path sorts them."""
+    keys = []
+    for field in ("period", "rep_id"):  # lexsort: the last key is the primary one
+        distinct = parsed[field]
+        assert isinstance(distinct, np.ndarray)
+        rank = np.empty(len(distinct), dtype=np.int64)
+        rank[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
+        keys.append(rank[codes[field]])
+    return np.lexsort(keys)
+
+
+def _unmapped_warning(resolved: Mapping[str, str | None]) -> list[str]:
+    from core.i18n import _
+
+    unmapped = [f for f in REQUIRED_COLUMNS if resolved.get(f) is None]
+    return [_("Not in the file (left blank): {fields}.").format(fields=", ".join(unmapped))] if unmapped else []
