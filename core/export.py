@@ -150,8 +150,11 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[column]
         if series.dtype == object or pd.api.types.is_string_dtype(series):
             text = series.astype(object)
-            changed = text.map(lambda v: isinstance(v, str) and neutralise_text(v) != v).astype(bool)
-            if changed.any():
+            # Each distinct text is looked at once (a tier column has three, not 20,000 cells to check).
+            distinct = [v for v in pd.unique(text.to_numpy()) if isinstance(v, str)]
+            unsafe = {v for v in distinct if neutralise_text(v) != v}
+            if unsafe:
+                changed = text.isin(list(unsafe))
                 out[column] = text.where(~changed, text[changed].map(neutralise_text))
     out.columns = [str(neutralise_text(str(c))) for c in out.columns]
     return out

@@ -90,6 +90,19 @@ def prepare_canonical(
         return None
 
 
+def canonical_headers(data: bytes) -> list[str] | None:
+    """The headers of a CSV file whose first line is canonical field names separated by commas; else None."""
+    payload = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    end = payload.find(b"\n", 0, SNIFF_BYTES)
+    try:
+        headers = payload[: end if end >= 0 else SNIFF_BYTES].rstrip(b"\r").decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        return None
+    if len(set(headers)) != len(headers) or not set(headers) <= set(CANONICAL_COLUMNS):
+        return None
+    return headers
+
+
 def _prepare(
     data: bytes, name: str, mapping: Mapping[str, str | None] | None, remembered: Mapping[str, str | None] | None
 ) -> Prepared:
@@ -98,19 +111,12 @@ def _prepare(
     encoding, payload = (
         ("utf-8-sig", data[len(codecs.BOM_UTF8) :]) if data.startswith(codecs.BOM_UTF8) else ("utf-8", data)
     )
-    if b"\x00" in payload:
+    headers = canonical_headers(data)
+    if headers is None or b"\x00" in payload:
         raise _NotPlain
     # Arrow checks that every cell is UTF-8 (else the general path decodes the file its way); the separator is
     # sniffed from the same first characters the general reader looks at.
     text = payload[: 4 * SNIFF_BYTES].decode("utf-8", errors="ignore")[:SNIFF_BYTES]
-    first = payload[: payload.find(b"\n")] if b"\n" in payload[:SNIFF_BYTES] else payload[:SNIFF_BYTES]
-    first = first.rstrip(b"\r")
-    try:
-        headers = first.decode("utf-8").split(",")
-    except UnicodeDecodeError as exc:
-        raise _NotPlain from exc
-    if len(set(headers)) != len(headers) or not set(headers) <= set(CANONICAL_COLUMNS):
-        raise _NotPlain
     try:
         resolved = resolve_mapping(headers, overrides=mapping, remembered=remembered)
     except MappingProblem as exc:

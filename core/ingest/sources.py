@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from core.export import to_csv_bytes
 from core.i18n import _
+from core.ingest.canonical import canonical_headers, prepare_canonical
 from core.ingest.importer import (
     MappingProblem,
     Prepared,
@@ -29,7 +30,7 @@ from core.ingest.importer import (
 from core.ingest.mapping import header_signature
 from core.ingest.reader import MAX_UPLOAD_BYTES, RawTable, read_table
 from core.ingest.records.derive import Derivation, derive
-from core.ingest.records.kinds import KindProblem, RecordFile, fields_of, read_records, remap
+from core.ingest.records.kinds import KindProblem, RecordFile, fields_of, is_monthly_table, read_records, remap
 from core.ingest.records.parse import Answers, Question
 from core.ingest.records.vocabulary import KINDS, Kind
 from core.schema import CANONICAL_COLUMNS
@@ -166,6 +167,37 @@ def _prepare_monthly(
     return PreparedSources(prepared)
 
 
+def _plain_monthly(
+    source: Source,
+    kind: Kind | None,
+    mapping: Mapping[str, str | None] | None,
+    answers: Answers | None,
+    recall: Recall,
+    max_bytes: int,
+) -> PreparedSources | None:
+    """A single clean monthly table in Coachwise's own layout, read the fast way (#17): what the general
+    reading below gives for it, or None when that must decide (see :mod:`core.ingest.canonical`)."""
+    headers = canonical_headers(source.data)
+    if headers is None or kind not in (None, "monthly"):
+        return None
+    given = kind == "monthly" or bool(mapping and set(mapping) <= set(CANONICAL_COLUMNS))
+    signature = header_signature(headers)
+    remembered = recall([signature])
+    if not given and (not is_monthly_table(headers) or remembered.kinds.get(signature) not in (None, "monthly")):
+        return None
+    roles = _merge(answers or Answers(), remembered.answers).roles
+    saved_mapping, saved_roles = remembered.monthly.get(signature, ({}, {}))
+    prepared = prepare_canonical(
+        source.data,
+        safe_text(PurePath(source.filename).name, one_line=True),
+        max_bytes=max_bytes,
+        mapping=mapping if given else None,
+        remembered=saved_mapping or None,
+        role_answers={**saved_roles, **roles},
+    )
+    return None if prepared is None else PreparedSources(prepared)
+
+
 def _remembered_mapping(file: RecordFile, remembered: Remembered) -> dict[str, str | None]:
     """The earlier confirmed columns for a file with these headers, when they fit its kind."""
     saved = remembered.mappings.get(_signature(file.raw)) or {}
@@ -300,6 +332,10 @@ def prepare_sources(
                     file=shorten(name), kind=shorten(chosen), kinds=", ".join(KINDS)
                 )
             )
+    if len(sources) == 1 and sheet is None and not mappings.get(sources[0].filename):
+        plain = _plain_monthly(sources[0], kinds.get(sources[0].filename), mapping, answers, recall, max_bytes)
+        if plain is not None:
+            return plain
     raws = [read_table(s.data, s.filename, sheet=sheet, max_bytes=max_bytes) for s in sources]
     remembered = recall([_signature(r) for r in raws])
     answers = _merge(answers or Answers(), remembered.answers)

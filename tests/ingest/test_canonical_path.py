@@ -17,9 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.demo import DemoSpec, generate_team
-from core.ingest import canonical
+from core.ingest import canonical, sources
 from core.ingest.canonical import prepare_canonical
 from core.ingest.importer import Prepared, prepare
+from core.ingest.mapping import header_signature
+from core.ingest.sources import Remembered, Source, prepare_sources
 from core.schema import CANONICAL_COLUMNS, REQUIRED_COLUMNS
 
 
@@ -212,3 +214,34 @@ def test_whenever_the_fast_path_takes_a_file_it_gives_what_the_general_path_give
     if taken:
         _assert_same(fast, general)
         assert general.report.empty
+
+
+@pytest.mark.parametrize("variant", list(CLEAN))
+def test_a_single_clean_file_given_to_the_command_line_and_the_upload_takes_the_fast_path_too(
+    variant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """prepare_sources (the CLI's and the Upload page's way in) reads such a file without reading it twice."""
+    data = CLEAN[variant](_team())
+    reads: list[str] = []
+    real = sources.read_table
+    monkeypatch.setattr(sources, "read_table", lambda *a, **k: reads.append("read") or real(*a, **k))
+    fast = prepare_sources([Source("team.csv", data)], max_bytes=1 << 30)
+    assert reads == []
+    with monkeypatch.context() as patch:
+        patch.setattr(canonical, "ENABLED", False)
+        general = prepare_sources([Source("team.csv", data)], max_bytes=1 << 30)
+    assert reads == ["read"]
+    assert fast.prepared is not None and general.prepared is not None
+    _assert_same(fast.prepared, general.prepared)
+    assert fast.ready == general.ready and fast.derivation is None and general.derivation is None
+
+
+def test_a_file_remembered_as_a_crm_export_or_given_another_kind_is_read_the_general_way() -> None:
+    data = _csv(_team())
+    signature = header_signature(list(_team().columns))
+    as_roster = prepare_sources(
+        [Source("team.csv", data)], recall=lambda _s: Remembered(kinds={signature: "roster"}), max_bytes=1 << 30
+    )
+    assert as_roster.derivation is not None  # derived from a people list, as chosen before
+    chosen = prepare_sources([Source("team.csv", data)], kinds={"team.csv": "roster"}, max_bytes=1 << 30)
+    assert chosen.derivation is not None

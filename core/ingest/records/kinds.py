@@ -157,7 +157,8 @@ def _value_evidence(kind: Kind, frame: pd.DataFrame, mapping: Mapping[str, str |
     return _known_share(frame[header], CALL_WORDS | {"email", "e mail", "meeting", "task", "termin"}, words=True)
 
 
-def _is_monthly(headers: list[str]) -> bool:
+def is_monthly_table(headers: list[str]) -> bool:
+    """Whether headers are those of the monthly table (a period and at least two metrics), not of a CRM export."""
     suggested = suggest_mapping(headers)
     return suggested["period"] is not None and sum(suggested[c] is not None for c in METRIC_COLUMNS) >= 2
 
@@ -175,7 +176,7 @@ def recognise(raw: RawTable) -> tuple[Kind, str, dict[str, str | None]]:
         KindProblem: When the table fits no kind.
     """
     headers = [str(h) for h in raw.frame.columns if IGNORED_COLUMN_MARK not in str(h).lower()]
-    if _is_monthly(headers):
+    if is_monthly_table(headers):
         return "monthly", "", {}
     scored: list[tuple[float, int, Kind, str, dict[str, str | None]]] = []
     text = " ".join(normalise_header(h) for h in headers)
