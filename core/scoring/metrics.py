@@ -352,9 +352,15 @@ class _Rows:
     rows: IntArray  # positions in records
     rep: IntArray  # each row's person number, 0 .. people - 1 in rep_id order
     people: int
+    numbers: dict[str, FloatArray] | None = None  # the records' number columns as floats, kept between windows
 
     def column(self, name: str) -> FloatArray:
-        values = self.records[name].to_numpy(dtype=np.float64, na_value=np.nan)
+        if self.numbers is None:
+            values = self.records[name].to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            if name not in self.numbers:
+                self.numbers[name] = self.records[name].to_numpy(dtype=np.float64, na_value=np.nan)
+            values = self.numbers[name]
         return np.asarray(values[self.rows], dtype=np.float64)
 
     def total(self, values: FloatArray, mask: BoolArray) -> FloatArray:
@@ -378,21 +384,71 @@ class _Rows:
         return out
 
 
-def _window_rows(records: pd.DataFrame, window: int | None, end: str | None) -> tuple[_Rows, pd.DataFrame]:
-    """Select the window's rows; return them and one row per person (fields of their latest row, months)."""
+@dataclass(frozen=True)
+class RecordIndex:
+    """The records as every window's scoring needs them, worked out once: for scoring many windows of the same
+    records (persistence, trend, history) without sorting people and months again for each (#17).
+
+    Attributes:
+        records: The canonical table.
+        labels: Its distinct months, ``YYYY-MM``.
+        month: Each row's month number (:func:`core.months.month_indices`).
+        person: Each row's person number, in rep_id order.
+        order: The rows by person, then month (ties in table order).
+        numbers: Number columns as floats, filled as metrics ask for them.
+    """
+
+    records: pd.DataFrame
+    labels: list[str]
+    month: IntArray
+    person: IntArray
+    order: IntArray
+    numbers: dict[str, FloatArray]
+
+
+def index_records(records: pd.DataFrame) -> RecordIndex:
+    """Index ``records`` for :func:`score_people` (pass the index instead of the table to score many windows).
+
+    Raises:
+        ValueError: As :func:`score_people`.
+    """
     _check_input(records)
     period_codes, period_uniques = pd.factorize(records["period"])
-    unique_text = [str(p) for p in period_uniques]
-    unique_month = month_indices(unique_text)
-    chosen = month_indices(window_periods(unique_text, window, end))
-    keep = np.flatnonzero(np.isin(unique_month, chosen)[period_codes])
+    labels = [str(p) for p in period_uniques]
+    month = month_indices(labels)[period_codes]
+    person, _uniques = pd.factorize(records["rep_id"].to_numpy(), sort=True)
+    order = np.lexsort((month, person))
+    return RecordIndex(records=records, labels=labels, month=month, person=person, order=order, numbers={})
 
-    rep_codes, _uniques = pd.factorize(records["rep_id"].to_numpy()[keep], sort=True)
-    months_of_row = unique_month[period_codes[keep]]
-    order = np.lexsort((months_of_row, rep_codes))
-    rep = rep_codes[order].astype(np.int64)
-    month = months_of_row[order]
-    rows = _Rows(records=records, rows=keep[order], rep=rep, people=int(rep.max()) + 1 if rep.size else 0)
+
+def _window_rows(
+    records: pd.DataFrame | RecordIndex, window: int | None, end: str | None
+) -> tuple[_Rows, pd.DataFrame]:
+    """Select the window's rows; return them and one row per person (fields of their latest row, months)."""
+    if isinstance(records, RecordIndex):
+        index, records = records, records.records
+        chosen = month_indices(window_periods(index.labels, window, end))
+        sorted_rows = index.order[np.isin(index.month[index.order], chosen)]
+        person = index.person[sorted_rows]
+        first = np.ones(person.size, dtype=bool)
+        first[1:] = person[1:] != person[:-1]
+        rep = (np.cumsum(first) - 1).astype(np.int64)  # the window's people numbered 0.. in rep_id order
+        month = index.month[sorted_rows]
+        rows = _Rows(records, sorted_rows, rep, int(rep.max()) + 1 if rep.size else 0, index.numbers)
+    else:
+        _check_input(records)
+        period_codes, period_uniques = pd.factorize(records["period"])
+        unique_text = [str(p) for p in period_uniques]
+        unique_month = month_indices(unique_text)
+        chosen = month_indices(window_periods(unique_text, window, end))
+        keep = np.flatnonzero(np.isin(unique_month, chosen)[period_codes])
+
+        rep_codes, _uniques = pd.factorize(records["rep_id"].to_numpy()[keep], sort=True)
+        months_of_row = unique_month[period_codes[keep]]
+        order = np.lexsort((months_of_row, rep_codes))
+        rep = rep_codes[order].astype(np.int64)
+        month = months_of_row[order]
+        rows = _Rows(records=records, rows=keep[order], rep=rep, people=int(rep.max()) + 1 if rep.size else 0)
 
     new_rep = np.ones(rep.size, dtype=bool)
     new_rep[1:] = rep[1:] != rep[:-1]
@@ -482,7 +538,7 @@ def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray, groups: int = 1) -
     )
 
 
-def _evaluate(records: pd.DataFrame, window: int | None, end: str | None) -> _Evaluated:
+def _evaluate(records: pd.DataFrame | RecordIndex, window: int | None, end: str | None) -> _Evaluated:
     """Select the window's rows and compute every metric for every person, raw and shrunk.
 
     Of quota attainment and won revenue per month, only one is kept for the AEs (see the module
@@ -773,7 +829,7 @@ def _percentile(values: FloatArray, tiebreak: FloatArray | None = None) -> Float
 
 
 def score_people(
-    records: pd.DataFrame,
+    records: pd.DataFrame | RecordIndex,
     *,
     window: int | None = 3,
     end: str | None = None,
@@ -789,7 +845,8 @@ def score_people(
     A better value in any metric never lowers the person's score.
 
     Args:
-        records: The canonical table (core.schema), one row per person and month.
+        records: The canonical table (core.schema), one row per person and month; or its :func:`index_records`
+            to score many windows of the same table.
         window: Calendar months counting back from ``end``; ``None`` for every month present.
         end: Last month of the window, ``YYYY-MM``; default the latest month in ``records``.
         weights: Metric id -> weight, overriding :func:`default_weights` for the metrics named.

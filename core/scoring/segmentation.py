@@ -19,6 +19,7 @@ from core.scoring.metrics import (
     METRICS,
     MetricSpec,
     format_value,
+    index_records,
     metric_name,
     metric_refs,
     metrics_with_values,
@@ -177,7 +178,9 @@ def segment(
     if records.empty:
         raise ValueError(_("There are no rows to segment."))
     records = complete_records(records, settings)
-    scored = score_people(records, window=settings.window, weights=weights)
+    # One index for every window scored below (main, persistence, trend): people and months sorted once.
+    index = index_records(records)
+    scored = score_people(index, window=settings.window, weights=weights)
     if scored.empty:
         raise ValueError(_("Nobody has activity in the chosen window; choose a longer window."))
     tiers = assign_tiers(scored, settings.cutoffs)
@@ -209,9 +212,10 @@ def segment(
     # every scoring of the whole table (the windows end at the latest month, so the result is the same).
     periods = records["period"].unique()
     covered = records[records["period"].isin(window_periods(periods, window_len * windows))]
+    # The scorers take the index of all records: a window ending at ``end`` holds the same rows in both.
     persist = persistence(
         covered if settings.window else records,
-        lambda recs, end: score_people(recs, window=window_len, end=end, weights=weights),
+        lambda _recs, end: score_people(index, window=window_len, end=end, weights=weights),
         window=window_len,
         windows=windows,
         cutoffs=settings.cutoffs,
@@ -219,7 +223,7 @@ def segment(
     tiers = tiers.merge(persist, on="rep_id", how="left")
     trends = trend(
         records[records["period"].isin(window_periods(periods, settings.trend_months))],
-        lambda recs, end: score_people(recs, window=1, end=end, weights=weights),
+        lambda _recs, end: score_people(index, window=1, end=end, weights=weights),
         months=settings.trend_months,
     )
     tiers = tiers.merge(trends[["rep_id", "slope", "trend"]], on="rep_id", how="left")

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from core.demo import DemoSpec, generate_team
+from core.months import month_index, month_label
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, ROLES
 from core.scoring.metrics import (
     LONG_COLUMNS,
@@ -22,6 +23,7 @@ from core.scoring.metrics import (
     PRIOR_FALLBACK_STRENGTH,
     compute_metrics,
     default_weights,
+    index_records,
     metric_sets,
     metrics_for,
     parse_weights,
@@ -514,3 +516,30 @@ def test_twenty_thousand_people_score_fast() -> None:
     assert len(scored) == 20_000
     assert metrics["rep_id"].nunique() == 20_000
     assert elapsed < 5.0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    reps=st.integers(3, 40),
+    months=st.integers(1, 8),
+    window=st.sampled_from([1, 2, 3, 6]),
+    back=st.integers(0, 9),
+    drop=st.floats(0.0, 0.5),
+)
+def test_an_index_scores_every_window_as_the_table_does(
+    seed: int, reps: int, months: int, window: int, back: int, drop: float
+) -> None:
+    """score_people on index_records(records) gives the table score_people gives on the records themselves,
+    for any window and end (gaps, people who join late, shuffled rows); the segmentation scores many windows
+    of one index (#17)."""
+    team = generate_team(DemoSpec(reps=reps, months=months, seed=seed, end="2026-06"))
+    rng = np.random.default_rng(seed)
+    team = team.drop(index=team.index[rng.random(len(team)) < drop]).sample(frac=1, random_state=seed)
+    if team.empty:
+        return
+    index = index_records(team)
+    end = month_label(month_index("2026-06") - back)
+    expected = score_people(team, window=window, end=end)
+    pd.testing.assert_frame_equal(score_people(index, window=window, end=end), expected)
+    pd.testing.assert_frame_equal(score_people(index, window=window, end=end), expected)  # the kept numbers too
