@@ -422,7 +422,10 @@ def index_records(records: pd.DataFrame) -> RecordIndex:
 
 
 def _window_rows(
-    records: pd.DataFrame | RecordIndex, window: int | None, end: str | None
+    records: pd.DataFrame | RecordIndex,
+    window: int | None,
+    end: str | None,
+    columns: Sequence[str] = _PERSON_COLUMNS,
 ) -> tuple[_Rows, pd.DataFrame]:
     """Select the window's rows; return them and one row per person (fields of their latest row, months)."""
     if isinstance(records, RecordIndex):
@@ -457,7 +460,7 @@ def _window_rows(
     new_month = new_rep.copy()
     new_month[1:] |= month[1:] != month[:-1]
 
-    people = records.iloc[rows.rows[last_row]].reindex(columns=list(_PERSON_COLUMNS)).reset_index(drop=True)
+    people = records.iloc[rows.rows[last_row]].reindex(columns=list(columns)).reset_index(drop=True)
     people["months"] = rows.count(new_month)
     unknown = sorted(set(people["role"].dropna().astype(str).unique()) - set(ROLES))  # distinct roles, not people
     if people["role"].isna().any():
@@ -538,13 +541,19 @@ def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray, groups: int = 1) -
     )
 
 
-def _evaluate(records: pd.DataFrame | RecordIndex, window: int | None, end: str | None) -> _Evaluated:
-    """Select the window's rows and compute every metric for every person, raw and shrunk.
+def _evaluate(
+    records: pd.DataFrame | RecordIndex,
+    window: int | None,
+    end: str | None,
+    columns: Sequence[str] = _PERSON_COLUMNS,
+) -> _Evaluated:
+    """Select the window's rows and compute every metric for every person, raw and shrunk (``columns``: the
+    person fields to carry).
 
     Of quota attainment and won revenue per month, only one is kept for the AEs (see the module
     docstring): attainment when every AE of the window has a quota, else revenue per month.
     """
-    rows, people = _window_rows(records, window, end)
+    rows, people = _window_rows(records, window, end, columns)
     role = people["role"].astype(str).to_numpy()
     values = {spec.id: _metric(spec, rows, role == spec.role) for spec in METRICS}
     quota = values[QUOTA_METRIC]
@@ -865,34 +874,70 @@ def score_people(
     """
     resolved = check_weights(weights)
     evaluated = _evaluate(records, window, end)
-    scored = evaluated.people.copy()
-    size = len(scored)
+    percentiles, score, small = _weighted(evaluated, resolved)
+    columns: dict[str, object] = {str(c): evaluated.people[c] for c in evaluated.people.columns}
+    for spec in METRICS:
+        v = evaluated.values[spec.id]
+        columns[spec.id] = v.adjusted
+        columns[f"{spec.id}_raw"] = v.raw
+        columns[f"{spec.id}_pct"] = percentiles[spec.id]
+    columns["score"] = score
+    columns["small_sample"] = small
+    scored = pd.DataFrame(columns, index=evaluated.people.index)
+    return scored.iloc[_score_order(evaluated.people["role"], score)].reset_index(drop=True)
+
+
+def score_only(
+    records: pd.DataFrame | RecordIndex,
+    *,
+    window: int | None = 3,
+    end: str | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """``rep_id``, ``role`` and ``score`` of :func:`score_people` — the same rows in the same order — without the
+    metrics' columns: what the tiers of the earlier windows and single months need (persistence, trend), at
+    a fraction of the cost when many windows are scored.
+
+    Raises:
+        ValueError: As :func:`score_people`.
+    """
+    resolved = check_weights(weights)
+    evaluated = _evaluate(records, window, end, ("rep_id", "role"))
+    _percentiles, score, _small = _weighted(evaluated, resolved)
+    people = evaluated.people
+    scored = pd.DataFrame({"rep_id": people["rep_id"], "role": people["role"], "score": score}, index=people.index)
+    return scored.iloc[_score_order(people["role"], score)].reset_index(drop=True)
+
+
+def _weighted(
+    evaluated: _Evaluated, resolved: Mapping[str, float]
+) -> tuple[dict[str, FloatArray], FloatArray, BoolArray]:
+    """Each metric's percentiles within role, the weighted score and whether any metric is a small sample."""
+    size = len(evaluated.people)
     percentiles: dict[str, FloatArray] = {}
     small = np.zeros(size, dtype=bool)
     for spec in METRICS:
         v = evaluated.values[spec.id]
         percentiles[spec.id] = _percentile(v.adjusted, v.tiebreak)
-        scored[spec.id] = v.adjusted
-        scored[f"{spec.id}_raw"] = v.raw
-        scored[f"{spec.id}_pct"] = percentiles[spec.id]
         small |= v.small
-
+    role = evaluated.people["role"].to_numpy()
     score = np.full(size, np.nan)
-    for role in ROLES:
-        specs = metrics_for(role)
+    for each in ROLES:
+        specs = metrics_for(each)
         pct = np.column_stack([percentiles[spec.id] for spec in specs])
         has = np.isfinite(pct)
         weight = np.where(has, np.array([resolved[spec.id] for spec in specs]), 0.0)
         weight_sum = weight.sum(axis=1)
         weighted = np.where(has, pct, 0.0) * weight
-        in_role = (scored["role"] == role).to_numpy() & (weight_sum > 0)
+        in_role = (role == each) & (weight_sum > 0)
         score[in_role] = weighted[in_role].sum(axis=1) / weight_sum[in_role]
-    scored["score"] = score
-    scored["small_sample"] = small
+    return percentiles, score, small
 
-    role_rank = scored["role"].map({r: i for i, r in enumerate(ROLES)}).to_numpy(dtype=np.int64)
-    order = np.lexsort((np.arange(size), np.where(np.isnan(score), np.inf, -score), role_rank))
-    return scored.iloc[order].reset_index(drop=True)
+
+def _score_order(role: pd.Series, score: FloatArray) -> IntArray:
+    """Rows by role (SDR, AE, AM), score descending (missing last), then as they came (rep_id order)."""
+    role_rank = role.map({r: i for i, r in enumerate(ROLES)}).to_numpy(dtype=np.int64)
+    return np.lexsort((np.arange(score.size), np.where(np.isnan(score), np.inf, -score), role_rank))
 
 
 def role_medians(scored: pd.DataFrame) -> pd.DataFrame:

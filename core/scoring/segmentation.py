@@ -25,6 +25,7 @@ from core.scoring.metrics import (
     metrics_with_values,
     number_text,
     role_medians,
+    score_only,
     score_people,
     score_replicates,
     scored_on,
@@ -215,7 +216,7 @@ def segment(
     # The scorers take the index of all records: a window ending at ``end`` holds the same rows in both.
     persist = persistence(
         covered if settings.window else records,
-        lambda _recs, end: score_people(index, window=window_len, end=end, weights=weights),
+        lambda _recs, end: score_only(index, window=window_len, end=end, weights=weights),
         window=window_len,
         windows=windows,
         cutoffs=settings.cutoffs,
@@ -223,7 +224,7 @@ def segment(
     tiers = tiers.merge(persist, on="rep_id", how="left")
     trends = trend(
         records[records["period"].isin(window_periods(periods, settings.trend_months))],
-        lambda _recs, end: score_people(index, window=1, end=end, weights=weights),
+        lambda _recs, end: score_only(index, window=1, end=end, weights=weights),
         months=settings.trend_months,
     )
     tiers = tiers.merge(trends[["rep_id", "slope", "trend"]], on="rep_id", how="left")
@@ -243,8 +244,9 @@ def monthly_history(
         Long form: rep_id, period, score, percentile — for trend charts and HR briefs.
     """
     weights = _weights(settings or SegmentSettings())
+    index = index_records(records)  # one index for every month scored
     return score_history(
-        records, lambda recs, end: score_people(recs, window=1, end=end, weights=weights), months=months
+        records, lambda _recs, end: score_only(index, window=1, end=end, weights=weights), months=months
     )
 
 

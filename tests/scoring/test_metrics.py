@@ -28,6 +28,7 @@ from core.scoring.metrics import (
     metrics_for,
     parse_weights,
     role_medians,
+    score_only,
     score_people,
 )
 
@@ -531,8 +532,8 @@ def test_an_index_scores_every_window_as_the_table_does(
     seed: int, reps: int, months: int, window: int, back: int, drop: float
 ) -> None:
     """score_people on index_records(records) gives the table score_people gives on the records themselves,
-    for any window and end (gaps, people who join late, shuffled rows); the segmentation scores many windows
-    of one index (#17)."""
+    for any window and end (gaps, people who join late, shuffled rows), and score_only its rep_id, role and
+    score: the segmentation scores many windows of one index (#17)."""
     team = generate_team(DemoSpec(reps=reps, months=months, seed=seed, end="2026-06"))
     rng = np.random.default_rng(seed)
     team = team.drop(index=team.index[rng.random(len(team)) < drop]).sample(frac=1, random_state=seed)
@@ -543,3 +544,6 @@ def test_an_index_scores_every_window_as_the_table_does(
     expected = score_people(team, window=window, end=end)
     pd.testing.assert_frame_equal(score_people(index, window=window, end=end), expected)
     pd.testing.assert_frame_equal(score_people(index, window=window, end=end), expected)  # the kept numbers too
+    lean = expected[["rep_id", "role", "score"]]
+    pd.testing.assert_frame_equal(score_only(index, window=window, end=end), lean)
+    pd.testing.assert_frame_equal(score_only(team, window=window, end=end), lean)
