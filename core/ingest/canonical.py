@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
-from core.ingest.mapping import normalise_roles
+from core.ingest.mapping import SKIP_ROLE, normalise_roles
 from core.ingest.reader import MAX_CELLS, SNIFF_BYTES, RawTable, _is_totals_label, _sniff
 from core.ingest.validation import MONEY_ABOVE_ZERO, MONEY_AT_LEAST_ZERO, PAIRS, REQUIRED_FOR_ROLE, TEXT_LIMITS
 from core.ingest.values import (
@@ -39,7 +39,7 @@ from core.ingest.values import (
     parse_yes_no,
     strip_control_characters,
 )
-from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, REQUIRED_COLUMNS, ROLE_FIELDS
+from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, REQUIRED_COLUMNS, ROLE_FIELDS, ROLES
 from core.store.digest import sha256_bytes
 
 if TYPE_CHECKING:
@@ -68,6 +68,7 @@ def prepare_canonical(
     mapping: Mapping[str, str | None] | None,
     remembered: Mapping[str, str | None] | None,
     role_answers: Mapping[str, str] | None,
+    note_unmapped: bool = True,
 ) -> Prepared | None:
     """The prepared import of a clean canonical CSV file, exactly as the general path gives it; else None.
 
@@ -77,15 +78,17 @@ def prepare_canonical(
         max_bytes: The size limit (a bigger file goes to the general path, which refuses it).
         mapping: Field -> header choices; any non-identity choice sends the file to the general path.
         remembered: A remembered mapping; the same.
-        role_answers: Answers about role texts; any answer sends the file to the general path.
+        role_answers: Answers about role texts the app did not know (SDR, AE, AM or "skip"); a text answered
+            "skip" in the file sends it to the general path (its rows are left out, with a report line).
+        note_unmapped: Whether a warning names the fields the file has no column for (as ``prepare``).
 
     Returns:
         The prepared import, or None when the general path must decide.
     """
-    if not ENABLED or role_answers or PurePath(name).suffix.lower() != ".csv" or not 0 < len(data) <= max_bytes:
+    if not ENABLED or PurePath(name).suffix.lower() != ".csv" or not 0 < len(data) <= max_bytes:
         return None
     try:
-        return _prepare(data, name, mapping, remembered)
+        return _prepare(data, name, mapping, remembered, dict(role_answers or {}), note_unmapped)
     except _NotPlain:
         return None
 
@@ -104,8 +107,15 @@ def canonical_headers(data: bytes) -> list[str] | None:
 
 
 def _prepare(
-    data: bytes, name: str, mapping: Mapping[str, str | None] | None, remembered: Mapping[str, str | None] | None
+    data: bytes,
+    name: str,
+    mapping: Mapping[str, str | None] | None,
+    remembered: Mapping[str, str | None] | None,
+    answers: dict[str, str],
+    note_unmapped: bool,
 ) -> Prepared:
+    import pyarrow.compute as pc
+
     from core.ingest.importer import MappingProblem, Prepared, resolve_mapping
 
     encoding, payload = (
@@ -150,7 +160,7 @@ def _prepare(
             numbers[field], unsure = _plain_numbers(columns[field])
             ambiguous |= unsure
             continue
-        inner, distinct = _by_distinct(field, columns[field])
+        inner, distinct = _by_distinct(field, columns[field], answers)
         # Two texts may read as one value ("2026-1", "2026-01"): codes into the parsed values, not the texts.
         outer, values = pd.factorize(distinct, use_na_sentinel=False)
         values = np.asarray(values, dtype=distinct.dtype)
@@ -180,13 +190,13 @@ def _prepare(
         sha256=sha256_bytes(data),
         raw=raw,
         mapping=resolved,
-        role_answers={},
+        role_answers=answers,
         unknown_roles=[],
-        role_questions=[],
+        role_questions=normalise_roles(pd.Series(pc.unique(columns["role"]).to_pylist(), dtype=object))[1],
         frame=frame[list(CANONICAL_COLUMNS)],
         report=pd.DataFrame({c: pd.Series(dtype="object") for c in ("row", "column", "value", "reason", "severity")}),
         rows_total=rows,
-        warnings=_unmapped_warning(resolved),
+        warnings=_unmapped_warning(resolved) if note_unmapped else [],
     )
 
 
@@ -253,7 +263,7 @@ def _plain_numbers(cells: pa.StringArray) -> tuple[np.ndarray, bool]:
     return np.asarray(values.to_numpy(zero_copy_only=False), dtype="float64"), bool(unsure.any())
 
 
-def _by_distinct(field: str, cells: pa.StringArray) -> tuple[np.ndarray, np.ndarray]:
+def _by_distinct(field: str, cells: pa.StringArray, answers: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
     """Each row's code into the column's distinct values, and those values parsed as the general path parses
     them (object array); not plain when a value needs repairing or is refused."""
     import pyarrow.compute as pc
@@ -272,9 +282,9 @@ def _by_distinct(field: str, cells: pa.StringArray) -> tuple[np.ndarray, np.ndar
             raise _NotPlain
         return codes, values.to_numpy(dtype=object)
     if field == "role":
-        roles, unknown = normalise_roles(distinct)
-        if unknown or roles.isna().any():
-            raise _NotPlain
+        roles, unknown = normalise_roles(distinct, extra={k: v for k, v in answers.items() if v in ROLES})
+        if unknown or roles.isna().any() or any(answers.get(t) == SKIP_ROLE for t in texts):
+            raise _NotPlain  # a role text unanswered or skipped: its rows are reported
         return codes, roles.to_numpy(dtype=object)
     if field == "coach_aptitude":
         parsed = parse_numbers(distinct)

@@ -25,7 +25,7 @@ from core.export import neutralise
 from core.governance.access import Viewer, may_write_dataset, rows_in_write_scope
 from core.i18n import N_, _, ngettext
 from core.ingest.canonical import prepare_canonical
-from core.ingest.mapping import header_signature, normalise_roles, suggest_mapping
+from core.ingest.mapping import SKIP_ROLE, header_signature, normalise_roles, suggest_mapping
 from core.ingest.reader import RawTable, UnusableFile, read_table
 from core.ingest.validation import ERROR, CellIssue, validate
 from core.ingest.values import (
@@ -49,7 +49,6 @@ if TYPE_CHECKING:  # the database stack is imported by the functions that store 
     from core.store.datasets import AppendResult, DatasetInfo
 
 REQUIRED_FIELDS = ("rep_id", "name", "role", "period")
-SKIP_ROLE = "skip"
 
 
 class MappingProblem(ValueError):
@@ -312,9 +311,15 @@ def prepare(
         MappingProblem: The mapping lacks a required field or is contradictory.
     """
     name = safe_text(PurePath(filename).name, one_line=True)
-    if raw is None and sheet is None and note_unmapped:
+    if raw is None and sheet is None:
         plain = prepare_canonical(
-            data, name, max_bytes=max_bytes, mapping=mapping, remembered=remembered, role_answers=role_answers
+            data,
+            name,
+            max_bytes=max_bytes,
+            mapping=mapping,
+            remembered=remembered,
+            role_answers=role_answers,
+            note_unmapped=note_unmapped,
         )
         if plain is not None:
             return plain  # a clean file in the canonical layout: the same result, read the fast way (#17)

@@ -295,6 +295,10 @@ def _role_of(key: str, lookup: Mapping[str, str]) -> str | None:
     return role
 
 
+SKIP_ROLE = "skip"
+"""The answer that leaves a role text's rows out of an import."""
+
+
 def normalise_roles(values: pd.Series, extra: Mapping[str, str] | None = None) -> tuple[pd.Series, list[str]]:
     """Turn free-text roles into "SDR" / "AE" / "AM".
 
