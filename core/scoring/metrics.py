@@ -395,6 +395,7 @@ class RecordIndex:
         month: Each row's month number (:func:`core.months.month_indices`).
         person: Each row's person number, in rep_id order.
         order: The rows by person, then month (ties in table order).
+        sorted_month: ``month`` in that order.
         numbers: Number columns as floats, filled as metrics ask for them.
     """
 
@@ -403,6 +404,7 @@ class RecordIndex:
     month: IntArray
     person: IntArray
     order: IntArray
+    sorted_month: IntArray
     numbers: dict[str, FloatArray]
 
 
@@ -418,7 +420,15 @@ def index_records(records: pd.DataFrame) -> RecordIndex:
     month = month_indices(labels)[period_codes]
     person, _uniques = pd.factorize(records["rep_id"].to_numpy(), sort=True)
     order = np.lexsort((month, person))
-    return RecordIndex(records=records, labels=labels, month=month, person=person, order=order, numbers={})
+    return RecordIndex(
+        records=records,
+        labels=labels,
+        month=month,
+        person=person,
+        order=order,
+        sorted_month=month[order],
+        numbers={},
+    )
 
 
 def _window_rows(
@@ -431,7 +441,7 @@ def _window_rows(
     if isinstance(records, RecordIndex):
         index, records = records, records.records
         chosen = month_indices(window_periods(index.labels, window, end))
-        sorted_rows = index.order[np.isin(index.month[index.order], chosen)]
+        sorted_rows = index.order[np.isin(index.sorted_month, chosen)]
         person = index.person[sorted_rows]
         first = np.ones(person.size, dtype=bool)
         first[1:] = person[1:] != person[:-1]
