@@ -135,6 +135,7 @@ FOCUS_FALLBACK: Final = N_("overall results")
 
 COACH_METRIC: Final[dict[str, str]] = {"AE": "close_rate", "AM": "upsell_rate"}
 """The metric that makes a coach strong across roles (shown in the reason)."""
+_METRIC_INDEX: Final[dict[str, int]] = {spec.id: k for k, spec in enumerate(METRICS)}
 
 FIT_STRENGTH_ONLY: Final = 0.4  # share of fit a strong coach earns whatever the coachee's need
 FIT_NEED: Final = 0.6  # share that grows with the coachee's need
@@ -153,7 +154,7 @@ EXACT_PAIRS: Final = 90_000
 TOP_K: Final = 8
 """Candidates per coachee by preference (and as many spread evenly) in a region or everywhere."""
 REPAIR_ROUNDS: Final = 3
-_CHUNK_CELLS: Final = 4_000_000  # score-matrix cells per vectorised block
+_CHUNK_CELLS: Final = 1_000_000  # score-matrix cells per vectorised block (8 MB: 4 MB was slower, #17)
 INVITE_NAMES: Final = 3  # people named in an unmatched row's "invite"
 
 REQUIRED_COLUMNS: Final = ("rep_id", "name", "role", "team", "region", "manager", "coach_willing", "tier")
@@ -376,13 +377,21 @@ class _People:
 
 def _text(values: pd.Series) -> npt.NDArray[np.object_]:
     """Strings with blanks (NA, empty, spaces) as ""."""
-    out = values.astype(object).where(values.notna(), "")
+    out = values.astype(object).where(values.notna(), "").to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(out, skipna=False) == "string":
+        # Every cell a str: strip each distinct value once (most columns hold few), not 20,000 cells one by one
+        # (#17). Other cells go one by one: 1, 1.0 and True factorize alike but read differently.
+        codes, distinct = pd.factorize(out)
+        return np.array([str(v).strip() for v in distinct] + [""], dtype=object)[codes]  # (no cell is NA here)
     return np.array([str(v).strip() for v in out], dtype=object)
 
 
 def _codes(values: npt.NDArray[np.object_]) -> IntArray:
     """Integer codes in sorted order of the values; a blank is −1 (never the same as anything)."""
     lookup = {value: code for code, value in enumerate(sorted({str(v) for v in values if v != ""}))}
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":  # look each distinct value up once (#17)
+        seen, distinct = pd.factorize(values)
+        return np.array([lookup.get(str(v), -1) for v in distinct] + [-1], dtype=np.int64)[seen]
     return np.array([lookup.get(str(v), -1) for v in values], dtype=np.int64)
 
 
@@ -416,16 +425,19 @@ def _scored(frame: pd.DataFrame, role: npt.NDArray[np.object_]) -> BoolArray:
     (an older caller, a frame written by hand) counts every metric of their role, as before.
     """
     n = len(frame)
-    mine = np.array([[spec.role == r for spec in METRICS] for r in role], dtype=np.bool_).reshape(n, len(METRICS))
+    roles = np.array([spec.role for spec in METRICS], dtype=object)
+    mine = np.asarray(np.asarray(role, dtype=object).reshape(n, 1) == roles[None, :], dtype=np.bool_)
     if "scored_on" not in frame.columns:
         return mine
     index = {spec.id: k for k, spec in enumerate(METRICS)}
     out = mine.copy()
-    for i, text in enumerate(_text(frame["scored_on"])):
+    texts = _text(frame["scored_on"])
+    for text in pd.unique(texts):  # one per role and weighting, not one per person
         used = {part.partition("=")[0].strip() for part in str(text).split(";") if part.strip()}
         used = {m for m in used if m in index}
         if used:
-            out[i] = [mine[i, k] and spec.id in used for k, spec in enumerate(METRICS)]
+            rows = texts == text
+            out[rows] = mine[rows] & np.array([spec.id in used for spec in METRICS], dtype=np.bool_)
     return out
 
 
@@ -576,18 +588,21 @@ def _level_fit(people: _People, level: Level, coachee: IntArray, coach: IntArray
 
 
 def _preference(people: _People, level: Level, coachees: IntArray, coaches: IntArray) -> FloatArray:
-    """Preference of every (coachee, coach) pair of two person-index arrays, as a matrix."""
+    """Preference of every (coachee, coach) pair of two person-index arrays, as a matrix.
+
+    Built in place, one matrix for the whole sum: every term is a whole number, so the order of the
+    additions cannot change a value. A temporary matrix per term took twice as long on the 20,000-person
+    demo (#17).
+    """
     a, b = coachees[:, None], coaches[None, :]
-    fit = _level_fit(people, level, a, b)
-    same_team = (people.team[a] == people.team[b]) & (people.team[a] >= 0)
-    same_region = (people.region[a] == people.region[b]) & (people.region[a] >= 0)
-    return np.asarray(
-        np.round(WEIGHT_FIT * fit)
-        + WEIGHT_SAME_TEAM * same_team
-        + WEIGHT_SAME_REGION * same_region
-        + np.round(people.bonus[b]),
-        dtype=np.float64,
-    )
+    score = np.asarray(_level_fit(people, level, a, b), dtype=np.float64)
+    score *= WEIGHT_FIT
+    np.round(score, out=score)
+    score += np.round(people.bonus[b])
+    for codes, weight in ((people.team, WEIGHT_SAME_TEAM), (people.region, WEIGHT_SAME_REGION)):
+        mine = np.where(codes[a] >= 0, codes[a], -2)  # a blank (−1) matches nobody
+        np.add(score, float(weight), out=score, where=mine == codes[b])
+    return score
 
 
 # --------------------------------------------------------------------------- candidates
@@ -619,8 +634,8 @@ def _block(
     chunk = max(1, _CHUNK_CELLS // m)
     for start in range(0, n, chunk):
         sub = rows[start : start + chunk]
-        score = _preference(people, level, coachee[sub], coach[cols])
-        best = np.argpartition(-score, TOP_K - 1, axis=1)[:, :TOP_K]
+        score = np.negative(_preference(people, level, coachee[sub], coach[cols]))
+        best = np.argpartition(score, TOP_K - 1, axis=1)[:, :TOP_K]
         parts.append(np.column_stack([np.repeat(sub, TOP_K), cols[best.ravel()]]))
     return np.concatenate(parts)
 
@@ -665,7 +680,8 @@ def _arcs(coachee: IntArray, coach: IntArray, pairs: IntArray, forbidden: IntArr
     if len(pairs) == 0:
         return pairs
     m = len(coach)
-    keys = np.unique(pairs[:, 0] * m + pairs[:, 1])
+    keys = np.sort(pairs[:, 0] * m + pairs[:, 1])  # np.unique, by a sort: its hash table was slower here
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
     out = np.column_stack([keys // m, keys % m]).astype(np.int64)
     if len(forbidden):
         out = out[~np.isin(coachee[out[:, 0]] * size + coach[out[:, 1]], forbidden)]
@@ -933,17 +949,32 @@ def _coach_metric(people: _People, level: Level, c: int, e: int) -> int:
     if level.same_role:
         return int(people.focus_metric[e])
     wanted = COACH_METRIC.get(level.coach_role)
-    return next((k for k, spec in enumerate(METRICS) if spec.id == wanted), -1)
+    return _METRIC_INDEX.get(wanted, -1) if wanted else -1
 
 
-def _about_coach(people: _People, level: Level, c: int, e: int, medians: FloatArray) -> list[str]:
-    """Inside the brackets after the coach's name: role, standing, the metric against the role median."""
+def _metric_words(medians: FloatArray) -> list[tuple[str, str]]:
+    """Per metric (METRICS order): its name in a sentence, and " vs median …" ("" without a median).
+
+    Written once per result, not once per pair: the medians are the same for every pair, and in German and
+    Dutch each number goes through Babel (#17).
+    """
+    out = []
+    for metric, spec in enumerate(METRICS):
+        median = float(medians[metric])
+        versus = _(" vs median {median}").format(median=_value(metric, median)) if math.isfinite(median) else ""
+        out.append((metric_name(spec.label, in_sentence=True), versus))
+    return out
+
+
+def _about_coach(people: _People, level: Level, c: int, e: int, words: Sequence[tuple[str, str]]) -> list[str]:
+    """Inside the brackets after the coach's name: role, standing, the metric against the role median.
+
+    ``words`` as :func:`_metric_words` gives them.
+    """
     inside = [str(people.role[c]), _standing(people, c)]
     metric = _coach_metric(people, level, c, e)
     if metric >= 0 and math.isfinite(people.raw[c, metric]):
-        median = float(medians[metric])
-        versus = _(" vs median {median}").format(median=_value(metric, median)) if math.isfinite(median) else ""
-        name = metric_name(METRICS[metric].label, in_sentence=True)
+        name, versus = words[metric]
         inside.append(f"{name} {_value(metric, float(people.raw[c, metric]))}{versus}")
     return inside
 
@@ -960,32 +991,59 @@ def _coach_notes(people: _People, c: int) -> list[str]:
     return notes
 
 
-def _reason(people: _People, pair: _Pair, medians: FloatArray, *, figures: bool = True) -> str:
-    """The pair's one-line reason; without ``figures``, the coach's standing, metric and notes are left out."""
-    c, e = pair.coach, pair.coachee
-    level = LEVEL_BY_ID[pair.level]
-    inside = _about_coach(people, level, c, e, medians) if figures else [str(people.role[c])]
-    parts = [f"{_name(people, c)} ({', '.join(inside)})"]
-    if people.team[c] == people.team[e] and people.team[e] >= 0:
-        parts.append(_("same team {team}").format(team=people.cells["team"][e]))
-    elif people.region[c] == people.region[e] and people.region[e] >= 0:
-        parts.append(_("same region {region}").format(region=people.cells["region"][e]))
-    else:
-        parts.append(
-            _("other region ({region})").format(region=people.cells["region"][c])
-            if people.cells["region"][c]
-            else _("other team")
-        )
-    parts.append(_("focus: {focus}").format(focus=people.focus[e]))
-    if figures:
-        parts.extend(_coach_notes(people, c))
-    if pair.coach_the_coaches:
-        parts.append(_("coach the coaches"))
-    if people.willing[c] != "yes":
-        parts.append(_("ask {name} first").format(name=_first_name(people, c)))
-    if pair.locked:
-        parts.append(_("locked by manager"))
-    return " · ".join(parts)
+class _Reasons:
+    """Each pair's one-line reason, with the coach's figures and without (the plain reason).
+
+    What depends on the coach alone — the brackets after their name (per metric shown), their notes, "ask
+    <first name> first" — is written once per coach, and both lines share the rest. Written per pair and per
+    line, the texts were most of the 0.4 s the pairs table took on the 20,000-person demo (#17).
+    """
+
+    def __init__(self, people: _People, words: Sequence[tuple[str, str]]) -> None:
+        self.people, self.words = people, words
+        self._inside: dict[tuple[int, int], str] = {}  # (coach, metric shown) -> "Jonas Weber (AE, 3rd of 30, …)"
+        self._tail: dict[int, tuple[list[str], list[str]]] = {}  # coach -> (notes, "ask … first" or nothing)
+        # The sentences every pair uses, translated once (the language cannot change during one result).
+        self.same_team, self.same_region = _("same team {team}"), _("same region {region}")
+        self.other_region, self.other_team = _("other region ({region})"), _("other team")
+        self.focus = _("focus: {focus}")
+        self.coach_the_coaches, self.locked = _("coach the coaches"), _("locked by manager")
+
+    def _coach(self, level: Level, c: int, e: int) -> str:
+        key = (c, _coach_metric(self.people, level, c, e))
+        if key not in self._inside:
+            inside = _about_coach(self.people, level, c, e, self.words)
+            self._inside[key] = f"{_name(self.people, c)} ({', '.join(inside)})"
+        return self._inside[key]
+
+    def _coach_tail(self, c: int) -> tuple[list[str], list[str]]:
+        if c not in self._tail:
+            people = self.people
+            ask = [_("ask {name} first").format(name=_first_name(people, c))] if people.willing[c] != "yes" else []
+            self._tail[c] = (_coach_notes(people, c), ask)
+        return self._tail[c]
+
+    def __call__(self, pair: _Pair) -> tuple[str, str]:
+        """The pair's reason and its plain reason (without the coach's standing, metric and notes)."""
+        people = self.people
+        c, e = pair.coach, pair.coachee
+        cells = people.cells
+        if people.team[c] == people.team[e] and people.team[e] >= 0:
+            where = self.same_team.format(team=cells["team"][e])
+        elif people.region[c] == people.region[e] and people.region[e] >= 0:
+            where = self.same_region.format(region=cells["region"][e])
+        else:
+            where = self.other_region.format(region=cells["region"][c]) if cells["region"][c] else self.other_team
+        focus = self.focus.format(focus=people.focus[e])
+        notes, ask = self._coach_tail(c)
+        after = [
+            *([self.coach_the_coaches] if pair.coach_the_coaches else []),
+            *ask,
+            *([self.locked] if pair.locked else []),
+        ]
+        full = " · ".join([self._coach(LEVEL_BY_ID[pair.level], c, e), where, focus, *notes, *after])
+        plain = " · ".join([f"{_name(people, c)} ({people.role[c]})", where, focus, *after])
+        return full, plain
 
 
 # --------------------------------------------------------------------------- the match
@@ -1209,6 +1267,35 @@ def _gap(
     return _Gap(first.id, "", general, general)
 
 
+def _gaps(
+    people: _People,
+    left: Sequence[int],
+    levels: Sequence[str],
+    pool: BoolArray,
+    residual: IntArray,
+    forbidden: set[tuple[int, int]],
+) -> dict[int, _Gap]:
+    """:func:`_gap` of each person in ``left``, worked out once per role and region.
+
+    A gap depends on the person only through their role, their region and the forbidden pairs naming
+    them as coachee; so people no forbidden pair names share one gap per (role, region). Per person, each
+    gap scanned every coach of the covering levels: with 20,000 people and a thousand left without a
+    coach, that was half of the matching's time (#17).
+    """
+    ruled_out = {e for _c, e in forbidden}
+    shared: dict[tuple[str, str], _Gap] = {}
+    out: dict[int, _Gap] = {}
+    for i in left:
+        if i in ruled_out:
+            out[i] = _gap(people, i, levels, pool, residual, forbidden)
+            continue
+        key = (str(people.role[i]), str(people.cells["region"][i]))
+        if key not in shared:
+            shared[key] = _gap(people, i, levels, pool, residual, forbidden)
+        out[i] = shared[key]
+    return out
+
+
 def _explain_unmatched(
     people: _People,
     settings: ChainSettings,
@@ -1226,7 +1313,7 @@ def _explain_unmatched(
     candidates = np.flatnonzero(~people.excluded & (people.tier == "core") & np.isin(people.role, ["SDR", "AE"]))
     left = [int(i) for i in candidates if int(i) not in coached]
     regions = frame["region"].to_numpy(dtype=object)
-    gaps = {i: _gap(people, i, levels, pool, state.residual, forbidden) for i in left}
+    gaps = _gaps(people, left, levels, pool, state.residual, forbidden)
     short: dict[tuple[str, str], int] = {}
     for i, gap in gaps.items():
         if gap.region_short:
@@ -1324,47 +1411,52 @@ def _closing_suggestions(
 
 
 def _pairs_frame(
-    people: _People, pairs: list[_Pair], hours_per_coachee: float
+    people: _People, pairs: list[_Pair], hours_per_coachee: float, words: Sequence[tuple[str, str]]
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], str]]:
     """The pairs as PAIR_COLUMNS, in LEVELS order, then by coach and coachee id; and each pair's plain reason.
 
     The plain reason (by (coach_id, coachee_id)) is the reason without the coach's figures, for
-    :attr:`ChainResult.plain_reasons`.
+    :attr:`ChainResult.plain_reasons`. Column by column over arrays of positions, the fit once per level:
+    a dict and a fit per pair cost a tenth of a second on the 20,000-person demo (#17).
     """
-    medians = _medians(people)
     order = {level.id: k for k, level in enumerate(LEVELS)}
-    ordered = sorted(pairs, key=lambda p: (order[p.level], people.ids[p.coach], people.ids[p.coachee]))
     per_coach = np.bincount([p.coach for p in pairs], minlength=len(people.ids))
-    rows: list[dict[str, object]] = []
-    plain: dict[tuple[str, str], str] = {}
-    for p in ordered:
-        c, e = p.coach, p.coachee
-        level = LEVEL_BY_ID[p.level]
-        plain[(str(people.ids[c]), str(people.ids[e]))] = _reason(people, p, medians, figures=False)
-        fit = _level_fit(people, level, np.array([e], dtype=np.int64), np.array([c], dtype=np.int64))
-        rows.append(
-            {
-                "coach_id": people.ids[c],
-                "coach_name": people.cells["name"][c],
-                "coach_role": people.role[c],
-                "coachee_id": people.ids[e],
-                "coachee_name": people.cells["name"][e],
-                "coachee_role": people.role[e],
-                "level": p.level,
-                "status": "pair" if people.willing[c] == "yes" else "invitation",
-                "team": people.cells["team"][e],
-                "fit": round(float(fit[0]), 3),
-                "same_team": bool(people.team[c] == people.team[e] and people.team[e] >= 0),
-                "same_region": bool(people.region[c] == people.region[e] and people.region[e] >= 0),
-                "locked": p.locked,
-                "ask_first": people.willing[c] != "yes",
-                "just_risen": bool(people.just_risen[c] and people.tier[c] == "top"),
-                "focus": people.focus[e],
-                "coach_hours": float(per_coach[c]) * float(hours_per_coachee),
-                "reason": _reason(people, p, medians),
-            }
-        )
-    out = pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
+    # Positions are in rep_id order (_prepare sorts by it): comparing them compares the ids, without a lookup.
+    ordered = sorted(pairs, key=lambda p: (order[p.level], p.coach, p.coachee))
+    c = np.array([p.coach for p in ordered], dtype=np.int64)
+    e = np.array([p.coachee for p in ordered], dtype=np.int64)
+    level_of = np.array([p.level for p in ordered], dtype=object)
+    fit = np.zeros(len(ordered), dtype=np.float64)
+    for level in LEVELS:
+        mine = level_of == level.id
+        if mine.any():
+            fit[mine] = _level_fit(people, level, e[mine], c[mine])
+    write = _Reasons(people, words)
+    texts = [write(p) for p in ordered]
+    ids_c, ids_e = people.ids[c], people.ids[e]
+    plain = {(str(a), str(b)): text[1] for a, b, text in zip(ids_c, ids_e, texts, strict=True)}
+    agreed = people.willing[c] == "yes"
+    columns: dict[str, list[object]] = {
+        "coach_id": list(ids_c),
+        "coach_name": list(people.cells["name"][c]),
+        "coach_role": list(people.role[c]),
+        "coachee_id": list(ids_e),
+        "coachee_name": list(people.cells["name"][e]),
+        "coachee_role": list(people.role[e]),
+        "level": list(level_of),
+        "status": ["pair" if yes else "invitation" for yes in agreed],
+        "team": list(people.cells["team"][e]),
+        "fit": [round(float(v), 3) for v in fit],
+        "same_team": list((people.team[c] == people.team[e]) & (people.team[e] >= 0)),
+        "same_region": list((people.region[c] == people.region[e]) & (people.region[e] >= 0)),
+        "locked": [p.locked for p in ordered],
+        "ask_first": list(~agreed),
+        "just_risen": list(people.just_risen[c] & (people.tier[c] == "top")),
+        "focus": list(people.focus[e]),
+        "coach_hours": list(per_coach[c].astype(np.float64) * float(hours_per_coachee)),
+        "reason": [text[0] for text in texts],
+    }
+    out = pd.DataFrame(columns if ordered else [], columns=list(PAIR_COLUMNS))  # no pairs: object columns
     for column in ("same_team", "same_region", "locked", "ask_first", "just_risen"):
         out[column] = out[column].astype(bool)
     for column in ("fit", "coach_hours"):
@@ -1372,12 +1464,15 @@ def _pairs_frame(
     return out, plain
 
 
-def _levels_of(pairs: list[_Pair], n: int) -> list[str]:
-    """Per position, the ids of the levels the person coaches on, comma-separated in LEVELS order."""
-    seen: list[set[str]] = [set() for _ in range(n)]
+def _levels_of(pairs: list[_Pair], n: int) -> npt.NDArray[np.object_]:
+    """Per position, the ids of the levels the person coaches on, comma-separated in LEVELS order ("" for none)."""
+    seen: dict[int, set[str]] = {}
     for p in pairs:
-        seen[p.coach].add(p.level)
-    return [", ".join(lv.id for lv in LEVELS if lv.id in mine) for mine in seen]
+        seen.setdefault(p.coach, set()).add(p.level)
+    out = np.full(n, "", dtype=object)
+    for coach, mine in seen.items():
+        out[coach] = ", ".join(lv.id for lv in LEVELS if lv.id in mine)
+    return out
 
 
 def _load_frame(
@@ -1388,7 +1483,7 @@ def _load_frame(
     coachees_of = np.bincount([p.coach for p in pairs], minlength=len(people.ids))
     in_load = np.flatnonzero(eligible | (coachees_of > 0))
     in_load = in_load[np.lexsort((people.ids[in_load].astype(str), people.role[in_load].astype(str)))]
-    levels = np.array(_levels_of(pairs, len(people.ids)), dtype=object)
+    levels = _levels_of(pairs, len(people.ids))
     load = pd.DataFrame(
         {
             "coach_id": people.ids[in_load],
@@ -1408,9 +1503,10 @@ def _load_frame(
     return load
 
 
-def _invitations_frame(people: _People, pairs: list[_Pair], hours_per_coachee: float) -> pd.DataFrame:
+def _invitations_frame(
+    people: _People, pairs: list[_Pair], hours_per_coachee: float, words: Sequence[tuple[str, str]]
+) -> pd.DataFrame:
     """One row per coach whose pairs are invitations (INVITATION_COLUMNS), strongest first."""
-    medians = _medians(people)
     asked: dict[int, list[_Pair]] = {}
     for p in pairs:
         if people.willing[p.coach] != "yes":
@@ -1421,7 +1517,7 @@ def _invitations_frame(people: _People, pairs: list[_Pair], hours_per_coachee: f
     for c in order:
         mine = sorted(asked[c], key=lambda p: people.ids[p.coachee])
         first = mine[0]
-        about = _about_coach(people, LEVEL_BY_ID[first.level], c, first.coachee, medians)
+        about = _about_coach(people, LEVEL_BY_ID[first.level], c, first.coachee, words)
         why = ", ".join(about[1:]) if len(about) > 1 else str(people.role[c])
         rows.append(
             {
@@ -1559,7 +1655,8 @@ def match_chains(
         & np.isin(people.role, sorted(coach_roles))
     )
     suggestions = [*notes, *shortfall, *_closing_suggestions(people, state, [int(i) for i in unsteady])]
-    pairs, plain_reasons = _pairs_frame(people, state.pairs, settings.hours_per_coachee)
+    words = _metric_words(_medians(people))
+    pairs, plain_reasons = _pairs_frame(people, state.pairs, settings.hours_per_coachee, words)
     return ChainResult(
         pairs=pairs.reset_index(drop=True),
         unmatched=pd.DataFrame(unmatched_rows, columns=list(UNMATCHED_COLUMNS)).reset_index(drop=True),
@@ -1568,7 +1665,7 @@ def match_chains(
         suggestions=[text for text, _about in suggestions],
         suggestion_about=tuple(about for _text, about in suggestions),
         plain_reasons=plain_reasons,
-        invitations=_invitations_frame(people, state.pairs, settings.hours_per_coachee),
+        invitations=_invitations_frame(people, state.pairs, settings.hours_per_coachee, words),
         levels=levels,
     )
 
