@@ -314,6 +314,12 @@ def _add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     chains.add_argument(
         "--invitations", action="store_true", help=_("print only the invitation list: whom to ask first, why them")
     )
+    chains.add_argument(
+        "--unmatched",
+        metavar="FILE",
+        default=None,
+        help=_("write everyone left without a peer coach, and why, to FILE (in --format)"),
+    )
 
     plans = sub.add_parser(
         "plans",
@@ -758,6 +764,10 @@ def _table_bytes(frame: pd.DataFrame, fmt: str, *, sheet: str = "Coachwise") -> 
     return export_bytes(localised_headers(frame), "xlsx" if fmt == "xlsx" else "csv", sheet=sheet)
 
 
+UNMATCHED_SHOWN = 10
+"""People without a peer coach named on the terminal; ``--unmatched FILE`` writes them all."""
+
+
 def _write_output(data: bytes, out: str | None, what: str) -> None:
     """Write an export to a file (saying so on stderr) or to standard output."""
     if out:
@@ -868,14 +878,32 @@ def _cmd_chains(args: argparse.Namespace) -> int:
         ),
         file=sys.stderr,
     )
+    if args.unmatched:
+        without = ngettext("{n} person without a peer coach", "{n} people without a peer coach", len(result.unmatched))
+        _write_output(
+            _table_bytes(result.unmatched, args.format, sheet="Unmatched"),
+            args.unmatched,
+            without.format(n=_count(len(result.unmatched))),
+        )
     columns = ["name", "role", "team", "level", "invite", "why"]
-    for name, role, team, level, invite, why in result.unmatched[columns].astype(str).itertuples(index=False):
+    shown = result.unmatched[columns].head(UNMATCHED_SHOWN).astype(str)
+    for name, role, team, level, invite, why in shown.itertuples(index=False):
         also = " " + _("Invite: {invite}.").format(invite=invite) if invite and invite not in why else ""
         print(
             _("Without a peer coach: {name} ({role}, {team}) — {level_name} ({level}) would cover them.").format(
                 name=name, role=role, team=team or _("no team"), level_name=level_label(level), level=level
             )
             + f" {why}{also}",
+            file=sys.stderr,
+        )
+    rest = len(result.unmatched) - len(shown)
+    if rest > 0 and not args.unmatched:  # a terminal full of one sentence helps nobody: the file holds them all
+        print(
+            ngettext(
+                "… and {n} more without a peer coach; --unmatched FILE writes the whole list.",
+                "… and {n} more without a peer coach; --unmatched FILE writes the whole list.",
+                rest,
+            ).format(n=_count(rest)),
             file=sys.stderr,
         )
     for suggestion in result.suggestions:

@@ -85,6 +85,8 @@ HEADERS: dict[str, str] = {
     "focus": NP_("export header", "focus"),
     "coach_hours": NP_("export header", "coaching hours per month"),
     "reason": NP_("export header", "reason"),
+    "invite": NP_("export header", "could coach them"),
+    "why": NP_("export header", "why without a peer coach"),
     "why_them": NP_("export header", "why them"),
     "levels": NP_("export header", "levels"),
     "coachees": NP_("export header", "coachees"),

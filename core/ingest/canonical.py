@@ -39,6 +39,7 @@ from core.ingest.values import (
     parse_yes_no,
     strip_control_characters,
 )
+from core.ingest.wording import unmapped_note
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, REQUIRED_COLUMNS, ROLE_FIELDS, ROLES
 from core.store.digest import sha256_bytes
 
@@ -196,7 +197,7 @@ def _prepare(
         frame=frame[list(CANONICAL_COLUMNS)],
         report=pd.DataFrame({c: pd.Series(dtype="object") for c in ("row", "column", "value", "reason", "severity")}),
         rows_total=rows,
-        warnings=_unmapped_warning(resolved) if note_unmapped else [],
+        warnings=unmapped_note(f for f in REQUIRED_COLUMNS if resolved[f] is None) if note_unmapped else [],
     )
 
 
@@ -371,10 +372,3 @@ def _order(parsed: Mapping[str, object], codes: Mapping[str, np.ndarray]) -> np.
         rank[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
         keys.append(rank[codes[field]])
     return np.lexsort(keys)
-
-
-def _unmapped_warning(resolved: Mapping[str, str | None]) -> list[str]:
-    from core.i18n import _
-
-    unmapped = [f for f in REQUIRED_COLUMNS if resolved.get(f) is None]
-    return [_("Not in the file (left blank): {fields}.").format(fields=", ".join(unmapped))] if unmapped else []

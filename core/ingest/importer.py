@@ -36,7 +36,7 @@ from core.ingest.values import (
     parse_yes_no,
     strip_control_characters,
 )
-from core.ingest.wording import number
+from core.ingest.wording import number, unmapped_note
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS, ROLES
 from core.store.digest import sha256_bytes
 from core.text import clean as clean_text
@@ -383,9 +383,8 @@ def prepare(
     warnings = list(raw.warnings)
     if stripped:
         warnings.append(_controls_warning(name, stripped, row_numbers))
-    unmapped = [f for f in REQUIRED_COLUMNS if resolved.get(f) is None]  # the optional coach fields go unsaid
-    if unmapped and note_unmapped:
-        warnings.append(_("Not in the file (left blank): {fields}.").format(fields=", ".join(unmapped)))
+    if note_unmapped:  # the optional coach fields go unsaid
+        warnings += unmapped_note(f for f in REQUIRED_COLUMNS if resolved.get(f) is None)
     if decimal == ",":
         warnings.append(_("Numbers read with a decimal comma (e.g. 1.234,56)."))
     return Prepared(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from core.i18n import current
+from core.i18n import _, current
 from core.months import month_index, span_label
 
 
@@ -43,3 +43,9 @@ def span(periods: Iterable[str]) -> str:
     if y0 == y1:
         return f"{names[m0 + 1]}–{names[m1 + 1]} {y1}"
     return f"{names[m0 + 1]} {y0}–{names[m1 + 1]} {y1}"
+
+
+def unmapped_note(fields: Iterable[str]) -> list[str]:
+    """The warning naming the fields a file has no column for (empty list when it has them all)."""
+    missing = list(fields)
+    return [_("Not in the file (left blank): {fields}.").format(fields=", ".join(missing))] if missing else []

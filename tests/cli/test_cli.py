@@ -285,6 +285,18 @@ def test_chains_levels_and_invitations(tmp_path: Path) -> None:
     narrow = _run(["chains", str(path), "--levels", "AE-SDR", "--capacity", "1"], tmp_path)
     assert narrow.returncode == 0, narrow.stderr
     assert "Without a peer coach:" in narrow.stderr and "would cover them" in narrow.stderr
+    named = narrow.stderr.count("Without a peer coach:")
+    unmatched = tmp_path / "unmatched.json"
+    listed = _run(
+        ["chains", str(path), "--levels", "AE-SDR", "--capacity", "1", "--unmatched", str(unmatched), "--format",
+         "json"],
+        tmp_path,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    everyone = json.loads(unmatched.read_text(encoding="utf-8"))
+    assert named == min(len(everyone), 10) and {"rep_id", "level", "why"} <= set(everyone[0])
+    assert ("more without a peer coach; --unmatched FILE" in narrow.stderr) == (len(everyone) > 10)
+    assert "more without a peer coach" not in listed.stderr and "without a peer coach to" in listed.stderr
     invitations = _run(["chains", str(path), "--invitations", "--format", "json"], tmp_path)
     assert invitations.returncode == 0, invitations.stderr
     rows = json.loads(invitations.stdout)
