@@ -68,7 +68,7 @@ from core.plans.model import Audience, Plan, map_plan_text
 from core.plans.words import day, month_tick
 from core.text import safe_text
 
-__all__ = ["font_path", "plan_blocks", "plans_zip", "safe_plan", "to_docx", "to_pdf", "trend_png"]
+__all__ = ["font_path", "plan_blocks", "plans_zip", "safe_plan", "to_docx", "to_pdf", "trend_png", "wrap_lines"]
 
 HR_FOOTER = N_("Confidential — decision support, a person decides")
 NOTES_FOOTER = N_("Confidential — manager's notes, not for the person's copy")
@@ -281,6 +281,80 @@ def _all_text(plan: Plan, blocks: Sequence[Block], audience: Audience) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
+# Text lines
+#
+# fpdf2's ``multi_cell`` re-measures the whole line for every character it adds (its line breaker sums
+# the fragment's widths again each time), so a line of n characters costs n²/2 width look-ups; that was
+# ~60 % of a plan's PDF. Plain left-aligned text in one font needs none of its generality: the lines are
+# broken here from the font's width table, one look-up per character, and each is written with ``cell``.
+
+
+def _text_width(pdf: FPDF, text: str) -> float:
+    """``text``'s width in the current font and size, in document units (no char spacing or stretching)."""
+    font = pdf.current_font
+    if not isinstance(font, TTFFont):  # the plans only use DejaVu; fpdf2 measures anything else
+        return pdf.get_string_width(text)
+    widths = font.cw
+    return sum(widths[ord(c)] for c in text) * pdf.font_size_pt * 0.001 / pdf.k
+
+
+def wrap_lines(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` in ``pdf``'s current font, as ``multi_cell`` would.
+
+    Line breaks in ``text`` are kept; lines break at spaces (the space at a break is dropped), and a word
+    wider than a whole line is cut between characters.
+
+    Args:
+        pdf: The document; its current font and size measure the text.
+        text: Any text.
+        width: The room for text on a line, in document units.
+
+    Returns:
+        At least one line (an empty text is one empty line).
+    """
+    space = _text_width(pdf, " ")
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line: list[str] = []
+        used = 0.0
+        for word in paragraph.split(" "):
+            size = _text_width(pdf, word)
+            if line and used + space + size <= width:
+                line.append(word)
+                used += space + size
+                continue
+            if line:
+                lines.append(" ".join(line))
+            while size > width and len(word) > 1:  # a word longer than a line: cut it between characters
+                cut, room = 1, width
+                for index, character in enumerate(word):
+                    room -= _text_width(pdf, character)
+                    if room < 0:
+                        cut = max(1, index)
+                        break
+                lines.append(word[:cut])
+                word = word[cut:]
+                size = _text_width(pdf, word)
+            line, used = [word], size
+        lines.append(" ".join(line))
+    return lines
+
+
+def _lines(pdf: FPDF, height: float, text: str) -> None:
+    """Write ``text`` from the current x to the right margin, wrapped, each line ``height`` high.
+
+    The drop-in for ``multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")``:
+    every line starts at the same x, a page break falls between lines, and the cursor ends at the left
+    margin below the text.
+    """
+    x = pdf.get_x()
+    width = pdf.w - pdf.r_margin - x
+    for line in wrap_lines(pdf, text, width - 2 * pdf.c_margin):
+        pdf.set_x(x)
+        pdf.cell(width, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+
+
+# ---------------------------------------------------------------------------------------------------
 # PDF
 
 MARGIN_MM = 18.0
@@ -326,7 +400,7 @@ def _pdf_heading(pdf: FPDF, block: Heading) -> None:
         pdf.cell(0, height, _(EDITED), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     else:
         text = f"{block.text} {_(EDITED)}" if block.edited else block.text
-        pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        _lines(pdf, height, text)
     pdf.ln(0.5)
     if block.level == 1:
         pdf.set_draw_color(*RULE)
@@ -342,9 +416,7 @@ def _pdf_text(pdf: FPDF, block: Text) -> None:
     else:
         pdf.set_font(FONT_FAMILY, "B" if block.style == "strong" else "", 9.5)
         pdf.set_text_color(*INK)
-    pdf.multi_cell(
-        0, LINE_MM if block.style != "muted" else 4.4, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L"
-    )
+    _lines(pdf, LINE_MM if block.style != "muted" else 4.4, block.text)
     pdf.ln(0.6)
 
 
@@ -354,7 +426,7 @@ def _pdf_bullets(pdf: FPDF, block: Bullets) -> None:
     for item in block.items:
         pdf.set_x(pdf.l_margin + 2)
         pdf.cell(4, LINE_MM, "•")
-        pdf.multi_cell(0, LINE_MM, item, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        _lines(pdf, LINE_MM, item)
     pdf.ln(0.6)
 
 
@@ -366,7 +438,7 @@ def _pdf_facts(pdf: FPDF, block: Facts) -> None:
         pdf.cell(label_w, LINE_MM, label)
         pdf.set_font(FONT_FAMILY, "B" if label == _("Name") else "", 9.5)
         pdf.set_text_color(*INK)
-        pdf.multi_cell(0, LINE_MM, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        _lines(pdf, LINE_MM, value or "—")
 
 
 def _pdf_chart(pdf: FPDF, block: TrendChart) -> None:
@@ -405,7 +477,7 @@ def _pdf_fill_in(pdf: FPDF, block: FillIn) -> None:
         if pdf.will_page_break(13):
             pdf.add_page()
         pdf.set_font(FONT_FAMILY, "", 9.5)
-        pdf.multi_cell(0, LINE_MM, label, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        _lines(pdf, LINE_MM, label)
         y = pdf.get_y() + 6
         pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
         pdf.set_y(y + 2.5)
@@ -417,7 +489,7 @@ def _pdf_checkins(pdf: FPDF, block: CheckInLog) -> None:
     if not block.rows:
         pdf.set_font(FONT_FAMILY, "", 9.5)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(0, LINE_MM, _("No check-ins yet."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        _lines(pdf, LINE_MM, _("No check-ins yet."))
         return
     pdf.set_font(FONT_FAMILY, "", 8.5)
     pdf.set_draw_color(*RULE)
@@ -482,7 +554,7 @@ def _to_pdf(plan: Plan, audience: Audience) -> bytes:
 
     pdf.set_font(FONT_FAMILY, "B", 18)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(0, 9, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    _lines(pdf, 9, heading)
     pdf.ln(1.5)
     for block in blocks:
         if isinstance(block, Heading):

@@ -354,3 +354,48 @@ def test_plans_with_line_breaks_keep_the_fast_cut_font(monkeypatch: pytest.Monke
     plan = replace(coaching_plan(), notes="First line\nsecond line\twith a tab")
     for audience in ("person", "manager"):
         assert to_pdf(plan, audience).startswith(b"%PDF")
+
+
+WRAPPED = [
+    "",
+    "One short line.",
+    "Options to discuss: larger or strategic deals, a team-lead track, or owning a practice area such as the "
+    "qualification criteria or onboarding. " * 3,
+    "First line\nsecond line\n\nafter a blank line",
+    "Łukasz Wróbel — Đorđe Petrović, Σωκράτης, Дмитрий: names in every script the cut font holds.",
+    "A word longer than a line: " + "Donaudampfschifffahrtsgesellschaftskapitän" * 4 + " and after it.",
+    "Two  spaces,   three spaces, and a trailing space ",
+]
+
+
+@pytest.mark.parametrize("text", WRAPPED)
+@pytest.mark.parametrize(("style", "size", "indent"), [("", 9.5, 0.0), ("B", 12.5, 0.0), ("", 9.5, 6.0)])
+def test_wrapped_lines_break_where_fpdf2_multi_cell_breaks(text: str, style: str, size: float, indent: float) -> None:
+    """The PDF writes its own lines (fpdf2's multi_cell is quadratic in a line's length, #17): same breaks as it."""
+    from fpdf import FPDF
+    from fpdf.enums import MethodReturnValue
+
+    from core.plans.render import FONT_FAMILY, MARGIN_MM, _add_fonts, wrap_lines
+
+    pdf = FPDF(unit="mm", format="A4")
+    _add_fonts(pdf, text)
+    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    pdf.add_page()
+    pdf.set_font(FONT_FAMILY, style, size)
+    pdf.set_x(pdf.l_margin + indent)
+    width = pdf.w - pdf.r_margin - pdf.get_x()
+    expected = pdf.multi_cell(0, 5, text, dry_run=True, output=MethodReturnValue.LINES)
+    wrapped = wrap_lines(pdf, text, width - 2 * pdf.c_margin)
+    # a trailing space is invisible
+    assert [line.rstrip(" ") for line in wrapped] == [line.rstrip(" ") for line in expected]
+
+
+def test_a_long_text_writes_every_word_once_across_pages() -> None:
+    """Wrapped text keeps every word in order, and page breaks fall between lines with the footer intact."""
+    notes = " ".join(f"word{i}" for i in range(3000))
+    data = to_pdf(replace(coaching_plan(), notes=notes), "manager")
+    text = pdf_text(data)
+    words = re.findall(r"word\d+", text)
+    assert words == [f"word{i}" for i in range(3000)]
+    pages = len(pypdf.PdfReader(BytesIO(data)).pages)
+    assert pages > 2 and f"Page {pages} of {pages}" in text
