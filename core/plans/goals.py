@@ -126,7 +126,7 @@ def monthly_values(records: pd.DataFrame, metric: str, *, months: int = HISTORY_
     if measure is None or records.empty:
         return []
     out: list[Month] = []
-    for _, row in records.sort_values("period").iterrows():
+    for row in records.sort_values("period").to_dict("records"):  # plain dicts: iterrows builds a Series a row
         if measure.numerator == "growth":
             start, end = cell_number(row.get("portfolio_start")), cell_number(row.get("portfolio_end"))
             top, bottom = end - start, start
