@@ -37,8 +37,7 @@ class RowIndex:
     """
 
     def __init__(self) -> None:
-        self._groups: dict[tuple[int, str], tuple[pd.DataFrame, dict[str, list[int]]]] = {}
-        self._rows: dict[tuple[int, str, str], pd.DataFrame] = {}
+        self._groups: dict[tuple[int, str], tuple[pd.DataFrame, pd.DataFrame, dict[str, tuple[int, int]]]] = {}
 
     def rows(self, frame: pd.DataFrame, column: str, key: str) -> pd.DataFrame:
         """``frame``'s rows whose ``column``, as text, is ``key``, in the frame's order (none without that column).
@@ -49,14 +48,16 @@ class RowIndex:
             return frame.iloc[0:0]
         found = self._groups.get((id(frame), column))
         if found is None or found[0] is not frame:
-            positions: dict[str, list[int]] = {}
-            for position, value in enumerate(frame[column].astype(str).tolist()):
-                positions.setdefault(value, []).append(position)
-            found = (frame, positions)
+            # One stable sort by key puts each key's rows together, in the frame's order; a look-up is then a
+            # slice (a view), not a copy of scattered rows out of every column.
+            keys = frame[column].astype(str).tolist()  # a missing key stays missing, and equals nothing
+            order = sorted((i for i, k in enumerate(keys) if isinstance(k, str)), key=keys.__getitem__)
+            grouped = frame.iloc[order]
+            spans: dict[str, tuple[int, int]] = {}
+            for position, value in enumerate(keys[i] for i in order):
+                start, _stop = spans.get(value, (position, position))
+                spans[value] = (start, position + 1)
+            found = (frame, grouped, spans)
             self._groups[(id(frame), column)] = found
-            self._rows = {k: rows for k, rows in self._rows.items() if k[:2] != (id(frame), column)}
-        rows = self._rows.get((id(frame), column, key))
-        if rows is None:
-            rows = frame.iloc[found[1].get(key, [])]
-            self._rows[(id(frame), column, key)] = rows
-        return rows
+        start, stop = found[2].get(key, (0, 0))
+        return found[1].iloc[start:stop]
