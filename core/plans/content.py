@@ -27,11 +27,12 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Final
 
 import pandas as pd
 
-from core.cells import cell_number, cell_text
+from core.cells import RowIndex, cell_number, cell_text
 from core.coaching.chains import ChainResult, ChainSettings, match_chains
 from core.i18n import LANGUAGES, N_, _, current, ngettext, speaking
 from core.months import format_date, window_periods
@@ -369,7 +370,9 @@ def _focus_areas(
     return tuple(areas)
 
 
-def _rows(frame: pd.DataFrame, column: str, rep_id: str) -> pd.DataFrame:
+def _rows(frame: pd.DataFrame, column: str, rep_id: str, index: RowIndex | None = None) -> pd.DataFrame:
+    if index is not None:  # building plans: the inputs' index has each person's rows
+        return index.rows(frame, column, rep_id)
     if frame.empty or column not in frame.columns:
         return frame.iloc[0:0]
     return frame[frame[column].astype(str) == rep_id]
@@ -382,10 +385,10 @@ def _coach_name(row: pd.Series) -> str:
     return f"{named}, {_(PROPOSED)}" if invitation else named
 
 
-def _core_coach(rep_id: str, manager: str, chains: ChainResult) -> tuple[str, str]:
+def _core_coach(rep_id: str, manager: str, chains: ChainResult, index: RowIndex | None = None) -> tuple[str, str]:
     """The manager's coach line and its reason (the chain's reason, which names the coach once)."""
-    coach = find_coach(rep_id, manager, chains)
-    pair = _rows(chains.pairs, "coachee_id", rep_id)
+    coach = find_coach(rep_id, manager, chains, index=index)
+    pair = _rows(chains.pairs, "coachee_id", rep_id, index)
     if len(pair):
         return _coach_name(pair.iloc[0]), cell_text(pair.iloc[0]["reason"])
     line, _dash, why = coach.manager_line.partition(" — ")
@@ -414,12 +417,11 @@ def _willing(person: pd.Series) -> str:
     return cell_text(person.get("coach_willing")).lower()
 
 
-def _coaching_role(
-    person: pd.Series, rep_id: str, role: str, chains: ChainResult, hours_per_coachee: float
-) -> tuple[tuple[str, ...], str, str]:
+def _coaching_role(person: pd.Series, rep_id: str, role: str, inputs: PlanInputs) -> tuple[tuple[str, ...], str, str]:
     """Lines on whom a top performer coaches, the hours and the credit; plus their own coach, if any."""
     lines: list[str] = []
-    mine = _rows(chains.pairs, "coach_id", rep_id)
+    chains, hours_per_coachee = inputs.chains, inputs.hours_per_coachee
+    mine = _rows(chains.pairs, "coach_id", rep_id, inputs.index)
     willing = _willing(person)
     if len(mine):
         names = ", ".join(
@@ -451,7 +453,7 @@ def _coaching_role(
                     "answer is no."
                 ).format(proposed=_(PROPOSED))
             )
-    elif role == "SDR" and not len(_rows(chains.load, "coach_id", rep_id)):
+    elif role == "SDR" and not len(_rows(chains.load, "coach_id", rep_id, inputs.index)):
         lines.append(
             _(
                 "Top SDRs coach no one in the chains as they run now. An option to discuss: sharing how they work at "
@@ -459,7 +461,7 @@ def _coaching_role(
             )
         )
     else:
-        in_pool = len(_rows(chains.load, "coach_id", rep_id)) > 0
+        in_pool = len(_rows(chains.load, "coach_id", rep_id, inputs.index)) > 0
         below = {"SDR": "SDR", "AE": _("SDR or AE"), "AM": _("AE or AM")}.get(role, "")
         if in_pool and willing == "yes":
             lines.append(
@@ -489,7 +491,7 @@ def _coaching_role(
             lines.append(
                 _("Not in the coach pool at the moment (capacity set to 0, or taken out of the chains by a manager).")
             )
-    own = _rows(chains.pairs, "coachee_id", rep_id)
+    own = _rows(chains.pairs, "coachee_id", rep_id, inputs.index)
     coach, reason = "", ""
     if len(own):
         row = own.iloc[0]
@@ -619,53 +621,52 @@ def _counts_line(role: str, frame: pd.DataFrame) -> str:
 
 def _hr_counts(rep_id: str, role: str, inputs: PlanInputs) -> tuple[str, ...]:
     """Absolute counts next to the rates: the person's over the window, and the median person's of the role."""
-    records, months = inputs.records, set(inputs.window_periods)
-    if records.empty or not months or "period" not in records.columns:
+    records = inputs.records
+    if records.empty or not inputs.window_periods or "period" not in records.columns:
         return ()
-    window = records[records["period"].astype(str).isin(months)]
-    roles = inputs.segmented.set_index(inputs.segmented["rep_id"].astype(str))["role"]
-    peers = window[window["rep_id"].astype(str).map(roles).eq(role)]
-    mine = peers[peers["rep_id"].astype(str) == rep_id]
-    label = period_label(sorted(months))
+    peers = inputs.peer_counts.get(role, records.iloc[0:0])
+    mine = _rows(peers, "rep_id", rep_id, inputs.index)
+    label = period_label(sorted(set(inputs.window_periods)))
+    typical = inputs.typical_counts.get(role)
     if role == "AM":
-        return _am_counts(mine, peers, label)
+        return _am_counts(mine, typical if isinstance(typical, float) else math.nan, label)
     own = _counts_line(role, mine)
     if not own:
         return ()
-    columns = [c for c in ROLE_FIELDS.get(role, ()) if c in peers.columns and c != "quota"]
-    by_person = peers.groupby(peers["rep_id"].astype(str))[columns].sum(min_count=1)
-    typical = _counts_line(role, by_person.median().to_frame().T) if len(by_person) else ""
+    median_person = typical if isinstance(typical, pd.DataFrame) and len(typical) else None
+    typical_line = _counts_line(role, median_person) if median_person is not None else ""
     lines = [_("In {months}: {counts}.").format(months=label, counts=own)]
-    if typical:
+    if typical_line:
         lines.append(
-            _("The median {role} of this team over the same months: {counts}.").format(role=role, counts=typical)
+            _("The median {role} of this team over the same months: {counts}.").format(role=role, counts=typical_line)
         )
     return tuple(lines)
 
 
-def _am_counts(mine: pd.DataFrame, peers: pd.DataFrame, label: str) -> tuple[str, ...]:
-    def change(frame: pd.DataFrame) -> float:
-        ordered = frame.sort_values("period")
-        start = pd.to_numeric(ordered["portfolio_start"], errors="coerce").dropna()
-        end = pd.to_numeric(ordered["portfolio_end"], errors="coerce").dropna()
-        return float(end.iloc[-1] - start.iloc[0]) if len(start) and len(end) else math.nan
+def _portfolio_change(frame: pd.DataFrame) -> float:
+    """An AM's portfolio change over ``frame``'s months: the last end less the first start (NaN without both)."""
+    ordered = frame.sort_values("period")
+    start = pd.to_numeric(ordered["portfolio_start"], errors="coerce").dropna()
+    end = pd.to_numeric(ordered["portfolio_end"], errors="coerce").dropna()
+    return float(end.iloc[-1] - start.iloc[0]) if len(start) and len(end) else math.nan
 
-    own = change(mine) if len(mine) else math.nan
+
+def _am_counts(mine: pd.DataFrame, typical: float, label: str) -> tuple[str, ...]:
+    own = _portfolio_change(mine) if len(mine) else math.nan
     if not math.isfinite(own):
         return ()
     ordered = mine.sort_values("period")
     first = float(pd.to_numeric(ordered["portfolio_start"], errors="coerce").dropna().iloc[0])
     last = float(pd.to_numeric(ordered["portfolio_end"], errors="coerce").dropna().iloc[-1])
-    changes = pd.Series([change(g) for _k, g in peers.groupby(peers["rep_id"].astype(str))], dtype=float).dropna()
     lines = [
         _("In {months}: portfolio from {start} to {end} ({change}).").format(
             months=label, start=number(first), end=number(last), change=signed(own)
         )
     ]
-    if len(changes):
+    if not math.isnan(typical):
         lines.append(
             _("The median {role} of this team over the same months: {counts}.").format(
-                role="AM", counts=signed(float(changes.median()))
+                role="AM", counts=signed(typical)
             )
         )
     return tuple(lines)
@@ -698,6 +699,8 @@ class PlanInputs:
             (:func:`tier_history`).
         support: Dated support besides check-ins, by rep_id (:func:`core.plans.support.support_items`):
             plan changes and started peer coaching, for the HR brief.
+        index: Each person's rows in the frames above, grouped on first use (a plan per person of a large
+            team would otherwise filter the whole team's frames for each of them); not an argument.
     """
 
     segmented: pd.DataFrame
@@ -710,6 +713,36 @@ class PlanInputs:
     records: pd.DataFrame = field(default_factory=pd.DataFrame)
     tier_history: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     support: Mapping[str, tuple[tuple[date, str], ...]] = field(default_factory=dict)
+    index: RowIndex = field(default_factory=RowIndex, init=False, repr=False, compare=False)
+
+    @cached_property
+    def peer_counts(self) -> dict[str, pd.DataFrame]:
+        """By role, the window's records of the role's people: what HR briefs compare a person's counts with.
+
+        Worked out once for all briefs (it groups the whole team's records).
+        """
+        records, months = self.records, set(self.window_periods)
+        if records.empty or not months or "period" not in records.columns:
+            return {}
+        window = records[records["period"].astype(str).isin(months)]
+        roles = self.segmented.set_index(self.segmented["rep_id"].astype(str))["role"]
+        of_role = window["rep_id"].astype(str).map(roles)
+        return {str(role): window[of_role.eq(role)] for role in of_role.dropna().unique()}
+
+    @cached_property
+    def typical_counts(self) -> dict[str, pd.DataFrame | float]:
+        """By role, the median person's counts over the window (one row), or an AM's median portfolio change."""
+        typical: dict[str, pd.DataFrame | float] = {}
+        for role, peers in self.peer_counts.items():
+            by_rep = peers.groupby(peers["rep_id"].astype(str))
+            if role == "AM":
+                changes = pd.Series([_portfolio_change(g) for _k, g in by_rep], dtype=float).dropna()
+                typical[role] = float(changes.median()) if len(changes) else math.nan
+                continue
+            columns = [c for c in ROLE_FIELDS.get(role, ()) if c in peers.columns and c != "quota"]
+            by_person = by_rep[columns].sum(min_count=1)
+            typical[role] = by_person.median().to_frame().T if len(by_person) else pd.DataFrame()
+        return typical
 
 
 def tier_history(records: pd.DataFrame, settings: SegmentSettings) -> dict[str, tuple[str, ...]]:
@@ -777,9 +810,9 @@ def plan_inputs(
     )
 
 
-def _person(segmented: pd.DataFrame, rep_id: str) -> tuple[pd.Series, str]:
+def _person(inputs: PlanInputs, rep_id: str) -> tuple[pd.Series, str]:
     """The person's row and tier; a sentence when there is no plan to build for them."""
-    match = segmented[segmented["rep_id"].astype(str) == str(rep_id)]
+    match = _rows(inputs.segmented, "rep_id", str(rep_id), inputs.index)
     if match.empty:
         raise ValueError(
             _("{rep_id} is not in this team's segmentation, so there is no plan to build.").format(rep_id=rep_id)
@@ -801,7 +834,9 @@ def _base_plan(
     name = cell_text(person["name"]) or str(rep_id)
     role_size = int((inputs.segmented["role"] == role).sum())
     history = inputs.history
-    mine = _rows(history, "rep_id", str(rep_id)).sort_values("period") if len(history) else history.iloc[0:0]
+    mine = history.iloc[0:0]
+    if len(history):
+        mine = _rows(history, "rep_id", str(rep_id), inputs.index).sort_values("period")
     trend = tuple((str(p), float(v)) for p, v in zip(mine["period"], mine["percentile"], strict=True))[-TREND_MONTHS:]
     kind = _KIND_OF_TIER[tier]
     if kind == "hr_brief" and not bool(person.get("persistent_low")):
@@ -877,10 +912,10 @@ def _coaching_plan(
 ) -> Plan:
     """A core person's plan: strengths, one or two focus areas, the coach, who owns what, the commitment."""
     review = plan_day(inputs.today, REVIEW_DAYS)
-    records = _rows(inputs.records, "rep_id", base.rep_id)
+    records = _rows(inputs.records, "rep_id", base.rep_id, inputs.index)
     focus = _focus_areas(person, base.role, inputs, records, edits, edited)
-    coach = find_coach(base.rep_id, base.manager, inputs.chains)
-    line, reason = _core_coach(base.rep_id, base.manager, inputs.chains)
+    coach = find_coach(base.rep_id, base.manager, inputs.chains, index=inputs.index)
+    line, reason = _core_coach(base.rep_id, base.manager, inputs.chains, inputs.index)
     cadence = edits.get("cadence", "").strip()
     if cadence:
         edited.append("cadence")
@@ -911,8 +946,8 @@ def _coaching_plan(
 
 def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[str]) -> Plan:
     """A top performer's plan: their own next goal, coaching offered as an invitation; retention for the manager."""
-    lines, coach, coach_reason = _coaching_role(person, base.rep_id, base.role, inputs.chains, inputs.hours_per_coachee)
-    mine = _rows(inputs.chains.pairs, "coach_id", base.rep_id)
+    lines, coach, coach_reason = _coaching_role(person, base.rep_id, base.role, inputs)
+    mine = _rows(inputs.chains.pairs, "coach_id", base.rep_id, inputs.index)
     offer: list[str] = []
     if len(mine):
         names = ", ".join(cell_text(n) for n in mine["coachee_name"])
@@ -934,7 +969,7 @@ def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
         ]
     said_no = not offer  # they said no to coaching: no invitation and no readiness check, only their own goal
     history_line = _history_words(base, len(inputs.window_periods))[1]
-    own = find_coach(base.rep_id, base.manager, inputs.chains) if coach else None
+    own = find_coach(base.rep_id, base.manager, inputs.chains, index=inputs.index) if coach else None
     return replace(
         base,
         coach=coach,
@@ -965,11 +1000,11 @@ def _top_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
 
 def _watch_plan(base: Plan, person: pd.Series, inputs: PlanInputs, edits: Mapping[str, str], edited: list[str]) -> Plan:
     """Low now but not persistently: one goal, a short support period with a 30-day check-in, context first."""
-    records = _rows(inputs.records, "rep_id", base.rep_id)
+    records = _rows(inputs.records, "rep_id", base.rep_id, inputs.index)
     focus = _focus_areas(person, base.role, inputs, records, edits, edited, limit=1)
     check = plan_day(inputs.today, CHECKPOINT_DAYS[0])
     review = plan_day(inputs.today, REVIEW_DAYS)
-    coach = find_coach(base.rep_id, base.manager, inputs.chains)
+    coach = find_coach(base.rep_id, base.manager, inputs.chains, index=inputs.index)
     boss = base.manager or _("your manager")
     person_owns = ownership(coach, base.manager, review)[0]
     history_line = _history_words(base, len(inputs.window_periods))[1]
@@ -1020,7 +1055,7 @@ def _hr_brief(base: Plan, person: pd.Series, inputs: PlanInputs, edited: list[st
     """
     role_size = int((inputs.segmented["role"] == base.role).sum())
     support = _support(base.checkins, inputs.support.get(base.rep_id, ()))
-    records = _rows(inputs.records, "rep_id", base.rep_id)
+    records = _rows(inputs.records, "rep_id", base.rep_id, inputs.index)
     focus = () if support else _focus_areas(person, base.role, inputs, records, {}, [], limit=1)
     facts = _hr_facts(person, base.role, role_size, inputs.medians, base.period_label, base.trend, base.tier_lines)
     return replace(
@@ -1059,7 +1094,7 @@ def build_plan(
         ValueError: The person is not in ``inputs.segmented`` or has no tier.
     """
     edits = {k: v for k, v in (edits or {}).items() if str(v).strip()}
-    person, tier = _person(inputs.segmented, rep_id)
+    person, tier = _person(inputs, rep_id)
     notes = edits.get("notes", "").strip()
     edited: list[str] = ["notes"] if notes else []
     base = _base_plan(rep_id, person, tier, inputs, checkins, notes)

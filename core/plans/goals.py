@@ -126,7 +126,12 @@ def monthly_values(records: pd.DataFrame, metric: str, *, months: int = HISTORY_
     if measure is None or records.empty:
         return []
     out: list[Month] = []
-    for _, row in records.sort_values("period").iterrows():
+    ordered = records.sort_values("period")
+    wanted = ("period", "portfolio_start", "portfolio_end", measure.numerator, measure.denominator)
+    # Only the measure's columns, as plain lists: a row Series per month (iterrows) was most of this.
+    columns = {name: ordered[name].tolist() for name in wanted if name and name in ordered.columns}
+    for position in range(len(ordered)):
+        row = {name: values[position] for name, values in columns.items()}
         if measure.numerator == "growth":
             start, end = cell_number(row.get("portfolio_start")), cell_number(row.get("portfolio_end"))
             top, bottom = end - start, start

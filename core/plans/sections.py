@@ -23,7 +23,7 @@ from typing import Final, Literal
 
 import pandas as pd
 
-from core.cells import cell_number, cell_text
+from core.cells import RowIndex, cell_number, cell_text
 from core.coaching.chains import ChainResult
 from core.i18n import N_, _, current, ngettext
 from core.plans.goals import MIN_MONTHS, Month, Sizing, size_metric_goal
@@ -376,7 +376,9 @@ class Coach:
     manager_line: str  # "Lea Wolf (AE, 1st of 44, close rate 47% vs median 23%) · same team · focus: …"
 
 
-def _rows(frame: pd.DataFrame, column: str, rep_id: str) -> pd.DataFrame:
+def _rows(frame: pd.DataFrame, column: str, rep_id: str, index: RowIndex | None = None) -> pd.DataFrame:
+    if index is not None:
+        return index.rows(frame, column, rep_id)
     if frame.empty or column not in frame.columns:
         return frame.iloc[0:0]
     return frame[frame[column].astype(str) == rep_id]
@@ -403,19 +405,20 @@ def _peer(row: pd.Series) -> Coach:
     return Coach("peer", name, f"{name} ({role_name(role)}){suffix}", why, f"{reason}{suffix}")
 
 
-def find_coach(rep_id: str, manager: str, chains: ChainResult) -> Coach:
+def find_coach(rep_id: str, manager: str, chains: ChainResult, *, index: RowIndex | None = None) -> Coach:
     """A core person's coach: the peer coach from the chains, else an external coach or the manager.
 
     Args:
         rep_id: The coachee.
         manager: Their manager's name ("" when unknown).
         chains: The matched chains (pairs, manager_coached, unmatched).
+        index: Looks the person's rows up in ``chains``' frames (building many plans); none filters them.
     """
-    pair = _rows(chains.pairs, "coachee_id", rep_id)
+    pair = _rows(chains.pairs, "coachee_id", rep_id, index)
     if len(pair):
         return _peer(pair.iloc[0])
     boss = manager or _("your manager")
-    coached = _rows(chains.manager_coached, "rep_id", rep_id)
+    coached = _rows(chains.manager_coached, "rep_id", rep_id, index)
     if len(coached):
         row = coached.iloc[0]
         external = cell_text(row.get("external_coach", ""))
@@ -435,7 +438,7 @@ def find_coach(rep_id: str, manager: str, chains: ChainResult) -> Coach:
             _("No account manager in the team has room to coach at the moment, so your manager coaches you for now."),
             _("Manager (fallback until an external coach is named): {manager} — {why}").format(manager=boss, why=why),
         )
-    left = _rows(chains.unmatched, "rep_id", rep_id)
+    left = _rows(chains.unmatched, "rep_id", rep_id, index)
     why = cell_text(left.iloc[0]["why"]) if len(left) else _("No peer coach is assigned in the current chains.")
     return Coach(
         "manager",

@@ -74,3 +74,34 @@ def test_the_german_and_dutch_goldens_say_it_in_their_language() -> None:
     assert "37 bearbeitete Deals, 3 gewonnen" in brief_de and "37 bewerkte deals, 3 gewonnen" in brief_nl
     assert "in der unteren Gruppe" in brief_de and "in de ondergroep" in brief_nl
     assert "HR-Briefing" in brief_de.split("\n", 1)[0] and "HR-notitie" in brief_nl.split("\n", 1)[0]
+
+
+def test_plans_built_together_equal_plans_built_one_by_one() -> None:
+    """Building many plans shares the team-wide work (each person's rows grouped once, the HR briefs' peer
+    counts worked out once, #17); every plan is still the one a person gets when built alone."""
+    from dataclasses import replace
+
+    from core.coaching.chains import ChainSettings, match_chains
+    from core.plans.content import build_plan, build_plans, plan_inputs
+    from core.scoring.metrics import role_medians
+    from core.scoring.segmentation import SegmentSettings, complete_records, monthly_history, segment
+    from tests.plans.golden_team import TODAY, team
+
+    records, settings = team(), SegmentSettings()
+    segmented = segment(records, settings)
+    complete = complete_records(records, settings)
+    inputs = plan_inputs(
+        segmented=segmented,
+        medians=role_medians(segmented),
+        chains=match_chains(segmented, ChainSettings()),
+        history=monthly_history(records, settings),
+        periods=complete["period"].unique(),
+        settings=settings,
+        chain_settings=ChainSettings(),
+        today=TODAY,
+        records=complete,
+    )
+    together = build_plans(None, inputs=inputs)
+    alone = [build_plan(plan.rep_id, inputs=replace(inputs)) for plan in together]  # replace: nothing shared
+    assert {p.kind for p in together} >= {"coaching", "top", "watch", "hr_brief"}
+    assert together == alone

@@ -354,3 +354,102 @@ def test_plans_with_line_breaks_keep_the_fast_cut_font(monkeypatch: pytest.Monke
     plan = replace(coaching_plan(), notes="First line\nsecond line\twith a tab")
     for audience in ("person", "manager"):
         assert to_pdf(plan, audience).startswith(b"%PDF")
+
+
+WRAPPED = [
+    "",
+    "One short line.",
+    "Options to discuss: larger or strategic deals, a team-lead track, or owning a practice area such as the "
+    "qualification criteria or onboarding. " * 3,
+    "First line\nsecond line\n\nafter a blank line",
+    "Łukasz Wróbel — Đorđe Petrović, Σωκράτης, Дмитрий: names in every script the cut font holds.",
+    "A word longer than a line: " + "Donaudampfschifffahrtsgesellschaftskapitän" * 4 + " and after it.",
+    "Two  spaces,   three spaces, and a trailing space ",
+]
+
+
+@pytest.mark.parametrize("text", WRAPPED)
+@pytest.mark.parametrize(("style", "size", "indent"), [("", 9.5, 0.0), ("B", 12.5, 0.0), ("", 9.5, 6.0)])
+def test_wrapped_lines_break_where_fpdf2_multi_cell_breaks(text: str, style: str, size: float, indent: float) -> None:
+    """The PDF writes its own lines (fpdf2's multi_cell is quadratic in a line's length, #17): same breaks as it."""
+    from fpdf import FPDF
+    from fpdf.enums import MethodReturnValue
+
+    from core.plans.render import FONT_FAMILY, MARGIN_MM, _add_fonts, wrap_lines
+
+    pdf = FPDF(unit="mm", format="A4")
+    _add_fonts(pdf, text)
+    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    pdf.add_page()
+    pdf.set_font(FONT_FAMILY, style, size)
+    pdf.set_x(pdf.l_margin + indent)
+    width = pdf.w - pdf.r_margin - pdf.get_x()
+    expected = pdf.multi_cell(0, 5, text, dry_run=True, output=MethodReturnValue.LINES)
+    wrapped = wrap_lines(pdf, text, width - 2 * pdf.c_margin)
+    # a trailing space is invisible
+    assert [line.rstrip(" ") for line in wrapped] == [line.rstrip(" ") for line in expected]
+
+
+def test_a_long_text_writes_every_word_once_across_pages() -> None:
+    """Wrapped text keeps every word in order, and page breaks fall between lines with the footer intact."""
+    notes = " ".join(f"word{i}" for i in range(3000))
+    data = to_pdf(replace(coaching_plan(), notes=notes), "manager")
+    text = pdf_text(data)
+    words = re.findall(r"word\d+", text)
+    assert words == [f"word{i}" for i in range(3000)]
+    pages = len(pypdf.PdfReader(BytesIO(data)).pages)
+    assert pages > 2 and f"Page {pages} of {pages}" in text
+
+
+def test_chart_layout_has_one_point_per_month_inside_the_axes() -> None:
+    """The PDF's vector chart: one point per month, oldest left, higher percentile higher up (#17)."""
+    from core.plans.render import chart_layout
+
+    trend = [("2025-11", 16.0), ("2025-12", 99.0), ("2026-01", 45.0), ("2026-03", 72.0), ("2026-04", 120.0)]
+    layout = chart_layout(trend, 18, 100)  # a month without a score (Feb) is simply not in the trend
+    xs = [x for x, _y in layout.points]
+    assert len(layout.points) == len(trend) and xs == sorted(xs) and len(set(xs)) == len(xs)
+    assert all(layout.left < x < layout.right and layout.top <= y <= layout.bottom for x, y in layout.points)
+    assert layout.points[1][1] < layout.points[2][1] < layout.points[0][1]  # 99 above 45 above 16
+    assert layout.points[4][1] == layout.top  # clamped to 100
+    assert [label for _y, label in layout.y_ticks] == ["0", "50", "100"]
+    assert [label for _x, label in layout.x_ticks] == ["Nov 25", "Dec 25", "Jan 26", "Mar 26", "Apr 26"]
+
+
+@pytest.mark.parametrize(
+    "trend",
+    [
+        [("2026-10", 40.0)],
+        [("2026-09", 50.0), ("2026-10", 50.0), ("2026-11", 50.0)],
+        [(f"{2025 + m // 12}-{m % 12 + 1:02d}", float(m * 4)) for m in range(24)],
+    ],
+    ids=["one month", "all equal", "two years"],
+)
+def test_chart_layout_handles_one_month_equal_values_and_long_trends(trend: list[tuple[str, float]]) -> None:
+    from core.plans.render import chart_layout
+
+    layout = chart_layout(trend, 18, 100)
+    assert len(layout.points) == len(trend)
+    assert all(layout.left < x < layout.right for x, _y in layout.points)
+    assert len({y for _x, y in layout.points}) == len({v for _m, v in trend})
+    assert 1 <= len(layout.x_ticks) <= 8
+
+
+def test_pdf_chart_is_drawn_not_a_picture_and_needs_no_matplotlib_figure() -> None:
+    """The manager's PDF draws its trend itself: no image in the file, matplotlib's figures never loaded."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "from tests.plans.test_render import coaching_plan\n"
+        "from core.plans.render import to_pdf\n"
+        "data = to_pdf(coaching_plan(), 'manager')\n"
+        "assert b'/Subtype /Image' not in data, 'an image in the PDF'\n"
+        "assert 'matplotlib.figure' not in sys.modules, 'matplotlib figures loaded'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Percentile within the role, month by month" in pdf_text(to_pdf(coaching_plan(), "manager"))
