@@ -11,10 +11,11 @@ from typing import Literal, cast
 import pandas as pd
 import streamlit as st
 
-from app_pages.upload_crm import crm_files, is_crm_export
+from app_pages.upload_crm import crm_files, first_look, is_crm_export
 from core.governance.access import Viewer
 from core.governance.alias import alias_upload_views
 from core.i18n import N_
+from core.ingest.canonical import canonical_headers
 from core.ingest.importer import (
     IntoPlan,
     MappingProblem,
@@ -32,7 +33,7 @@ from core.ingest.importer import (
     report_csv,
     role_key,
 )
-from core.ingest.reader import RawTable, read_table
+from core.ingest.reader import RawTable
 from core.ingest.sources import Source
 from core.ingest.template import template_csv, template_xlsx
 from core.schema import CANONICAL_COLUMNS, COLUMN_DOCS, ROLES
@@ -171,22 +172,28 @@ def _prepared(viewer: Viewer, data: bytes, filename: str) -> Prepared | None:
     max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
     sha = sha256_bytes(data)
     _reset_choices_for_new_file(sha)
-    try:
-        first_look = read_table(data, filename, sheet=st.session_state.get("up_sheet"), max_bytes=max_bytes)
-    except UnusableFile as exc:
-        st.error(str(exc), icon=":material/block:")
-        _show_datasets(viewer)
-        return None
-    sheets: list[str] = list(first_look.sheets)
-    if len(sheets) > 1:
-        st.selectbox(_("Sheet"), options=sheets, index=sheets.index(str(first_look.sheet)), key="up_sheet")
-    headers = [str(c) for c in first_look.frame.columns]
+    # A CSV in Coachwise's own layout is read once, the fast way, by prepare (#17); any other file is looked
+    # at once per file and sheet and prepared from that same table.
+    own_headers = canonical_headers(data) if PurePath(filename).suffix.lower() == ".csv" else None
+    first_look: RawTable | None = None
+    if own_headers is None:
+        try:
+            first_look = _first_look(data, filename, max_bytes)
+        except UnusableFile as exc:
+            st.error(str(exc), icon=":material/block:")
+            _show_datasets(viewer)
+            return None
+        sheets: list[str] = list(first_look.sheets)
+        if len(sheets) > 1:
+            st.selectbox(_("Sheet"), options=sheets, index=sheets.index(str(first_look.sheet)), key="up_sheet")
+    headers = [str(c) for c in first_look.frame.columns] if first_look is not None else (own_headers or [])
     remembered, remembered_roles = remembered_mapping(engine=get_engine(), headers=headers)
     if remembered:
         st.caption(":material/history: " + _("Using the column mapping you confirmed for a file with these headers."))
     chosen = _chosen_mapping()
     roles_answered = {**remembered_roles, **_role_answers()}
-    memo_key = (sha, first_look.sheet, tuple(sorted(chosen.items())), tuple(sorted(roles_answered.items())))
+    sheet = first_look.sheet if first_look is not None else None
+    memo_key = (sha, sheet, tuple(sorted(chosen.items())), tuple(sorted(roles_answered.items())))
     memo = st.session_state.get(PREPARED)
     mapping_error: str | None = None
     prepared: Prepared | None = None
@@ -198,15 +205,22 @@ def _prepared(viewer: Viewer, data: bytes, filename: str) -> Prepared | None:
                 prepared = prepare(
                     data,
                     filename,
-                    sheet=first_look.sheet,
+                    sheet=sheet,
                     mapping=chosen,
                     remembered=remembered,
                     role_answers=roles_answered,
                     max_bytes=max_bytes,
+                    raw=first_look,
                 )
             st.session_state[PREPARED] = (memo_key, prepared)
         except MappingProblem as exc:
             mapping_error = str(exc)
+        except UnusableFile as exc:
+            st.error(str(exc), icon=":material/block:")
+            return None
+    if first_look is None:
+        try:
+            first_look = prepared.raw if prepared is not None else _first_look(data, filename, max_bytes)
         except UnusableFile as exc:
             st.error(str(exc), icon=":material/block:")
             return None
@@ -216,6 +230,16 @@ def _prepared(viewer: Viewer, data: bytes, filename: str) -> Prepared | None:
         _show_datasets(viewer)
         return None
     return prepared
+
+
+def _first_look(data: bytes, filename: str, max_bytes: int) -> RawTable:
+    """The file as read with the chosen sheet, kept in the session: a rerun (a mapping or role chosen) does not
+    read every row again.
+
+    Raises:
+        UnusableFile: The file cannot be read (one sentence).
+    """
+    return first_look(Source(filename, data), max_bytes, st.session_state.get("up_sheet"))
 
 
 def _chosen_mapping() -> dict[str, str | None]:

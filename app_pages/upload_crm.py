@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import streamlit as st
 
 from core.i18n import N_
+from core.ingest.canonical import canonical_headers
 from core.ingest.importer import MappingProblem, UnusableFile
-from core.ingest.reader import read_table
-from core.ingest.records.kinds import KindProblem, fields_of, recognise
+from core.ingest.reader import RawTable, read_table
+from core.ingest.records.kinds import KindProblem, fields_of, is_monthly_table, recognise
 from core.ingest.records.parse import Answers, Question
 from core.ingest.records.vocabulary import KIND_LABELS, KINDS, Kind
 from core.ingest.sources import PreparedSources, Source, prepare_sources, recall_from
@@ -28,6 +30,7 @@ from ui.state import get_engine, presenting
 RECOGNISE = "recognise"
 NOT_IN_FILE = "— not in the file —"  # the select boxes' values; shown through _options()
 CHOOSE = "— choose —"
+FIRST_LOOK = "up_first_look"  # ((file hash, sheet), the file as read): one read of every row for every look
 MEMO = "upc_prepared"  # (what it was prepared from, the result): preparing reads every row of every file
 FIELD_HELP = {
     "owner": N_("the CRM user the record belongs to"),
@@ -304,16 +307,36 @@ def _derived(result: PreparedSources) -> None:
 
 
 def is_crm_export(source: Source, max_bytes: int) -> bool:
-    """Whether one file is a CRM export or people list rather than the monthly table (remembered per file)."""
+    """Whether one file is a CRM export or people list rather than the monthly table (remembered per file).
+
+    A CSV whose first line is Coachwise's own headers is the monthly table without reading further (#17).
+    """
     memo: dict[str, bool] = st.session_state.setdefault("upc_is_crm", {})
     sha = hashlib.sha256(source.data).hexdigest()
     if sha not in memo:
+        own = canonical_headers(source.data) if source.filename.lower().endswith(".csv") else None
         try:
-            kind = recognise(read_table(source.data, source.filename, max_bytes=max_bytes))[0]
+            kind = "monthly" if own and is_monthly_table(own) else recognise(first_look(source, max_bytes))[0]
         except (UnusableFile, KindProblem):
             kind = "monthly"  # the monthly path says what is wrong with it
         memo[sha] = kind != "monthly"
     return memo[sha]
+
+
+def first_look(source: Source, max_bytes: int, sheet: str | None = None) -> RawTable:
+    """The file as read (with ``sheet``), kept in the session for the page's reruns: recognising its kind, its
+    headers, sheets and report all come from one read of every row.
+
+    Raises:
+        UnusableFile: The file cannot be read (one sentence).
+    """
+    key = (hashlib.sha256(source.data).hexdigest(), sheet)
+    memo = st.session_state.get(FIRST_LOOK)
+    if memo is not None and memo[0] == key:
+        return cast(RawTable, memo[1])
+    raw = read_table(source.data, source.filename, sheet=sheet, max_bytes=max_bytes)
+    st.session_state[FIRST_LOOK] = (key, raw)
+    return raw
 
 
 def crm_files(sources: Sequence[Source], max_bytes: int) -> PreparedSources | None:

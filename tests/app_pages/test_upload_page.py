@@ -121,3 +121,26 @@ def test_add_month_needs_overlap_decision(app_env: Path) -> None:
     stored = load_records(engine=engine, dataset_id=early_id)
     assert len(stored) == len(full)
     assert isinstance(stored, pd.DataFrame)
+
+
+def test_a_file_is_read_once_however_often_the_page_reruns(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CSV in Coachwise's own layout is read only by the fast path (never by the general reader), any other file
+    once for its first look, which the report is then made from; choosing a mapping reads nothing again (#17:
+    every rerun used to read a 46 MB file twice)."""
+    from core.ingest import reader
+
+    reads: list[str] = []
+    real = reader._read
+    monkeypatch.setattr(reader, "_read", lambda data, name, *a: reads.append(name) or real(data, name, *a))
+    team = generate_team(TEAM)
+    own = _upload_page("team.csv", team.to_csv(index=False).encode("utf-8"))
+    assert not own.exception and _metric(own, "Will be imported") == f"{len(team):,}"
+    assert reads == [], reads
+    own.selectbox(key="up_map_team").set_value("— not in the file —").run()
+    assert not own.exception and reads == [], reads
+    german = _upload_page("export.csv", german_csv(team))
+    assert not german.exception and _metric(german, "Will be imported") == f"{len(team):,}"
+    assert reads == ["export.csv"], reads  # its kind, headers and report from one read
+    german.selectbox(key="up_map_calls").set_value("— not in the file —").run()
+    assert not german.exception and reads == ["export.csv"], reads
+    assert _metric(german, "Will be skipped") == f"{int((team['role'] == 'SDR').sum()):,}"
