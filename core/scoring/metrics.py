@@ -253,6 +253,19 @@ class _Values:
             small=np.zeros(self.small.shape, dtype=bool),
         )
 
+    def sliced(self, part: slice) -> _Values:
+        """The values of the people in ``part`` (one window of :func:`score_windows`)."""
+        return _Values(
+            member=self.member[part],
+            numerator=self.numerator[part],
+            denominator=self.denominator[part],
+            raw=self.raw[part],
+            adjusted=self.adjusted[part],
+            n=self.n[part],
+            small=self.small[part],
+            tiebreak=None if self.tiebreak is None else self.tiebreak[part],
+        )
+
     def unused_where(self, where: BoolArray) -> _Values:
         """:meth:`unused` for the people ``where`` is True only (the replicates that scored AEs the other way)."""
         return _Values(
@@ -482,23 +495,26 @@ def _window_rows(
     return rows, people
 
 
-def _per_group(groups: int, statistic: Callable[[slice], tuple[float, ...]], size: int) -> list[FloatArray]:
-    """A role statistic (a prior's mean and strength) computed in each of ``groups`` equal blocks of people.
+def _per_block(bounds: IntArray, statistic: Callable[[slice], tuple[float, ...]]) -> list[FloatArray]:
+    """A role statistic (a prior's mean and strength) computed in each block of people, ``bounds[g]`` to
+    ``bounds[g + 1]`` (one block: everyone; see :func:`score_replicates` and :func:`score_windows`).
 
     Returns one array per value the statistic gives, each value repeated over its block's people, so it
-    combines element by element with the people's own values (one group: the scalar everywhere).
+    combines element by element with the people's own values (one block: the scalar everywhere).
     """
-    block = size // groups if groups else 0
-    values = [statistic(slice(g * block, (g + 1) * block)) for g in range(groups)]
-    return [np.repeat(np.array(column, dtype=np.float64), block) for column in zip(*values, strict=True)]
+    sizes = np.diff(bounds)
+    values = [statistic(slice(int(bounds[g]), int(bounds[g + 1]))) for g in range(sizes.size)]
+    return [np.repeat(np.array(column, dtype=np.float64), sizes) for column in zip(*values, strict=True)]
 
 
-def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray, groups: int = 1) -> _Values:
+def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray, bounds: IntArray | None = None) -> _Values:
     """Compute one metric for every person; only ``member`` people (the metric's role) get values.
 
-    ``groups`` > 1 scores that many resampled copies of the team at once (see :func:`score_replicates`):
-    the people are ``groups`` equal blocks, and the role's prior and mean are fitted in each block apart.
+    ``bounds`` (block starts and the end) score several teams at once — resampled copies of one team
+    (:func:`score_replicates`) or several windows of it (:func:`score_windows`): the role's prior and mean
+    are fitted in each block of people apart. Default: one block, everyone.
     """
+    blocks = np.array([0, member.size], dtype=np.int64) if bounds is None else bounds
     tiebreak: FloatArray | None = None
     if spec.id in _PROPORTIONS:
         top_name, bottom_name = _PROPORTIONS[spec.id]
@@ -508,9 +524,7 @@ def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray, groups: int = 1) -
         n = np.rint(denominator).astype(np.int64)
         applies = member
         raw = _ratio(numerator, denominator)
-        mean, strength = _per_group(
-            groups, lambda b: _beta_prior(numerator[b][member[b]], denominator[b][member[b]]), member.size
-        )
+        mean, strength = _per_block(blocks, lambda b: _beta_prior(numerator[b][member[b]], denominator[b][member[b]]))
         adjusted = _shrink(raw, denominator, mean, strength, applies)
         small = applies & (np.isnan(raw) | (n < MIN_TRIALS))
     else:
@@ -536,7 +550,7 @@ def _metric(spec: MetricSpec, rows: _Rows, member: BoolArray, groups: int = 1) -
             numerator = rows.edge(finish, last=True) - denominator
         applies = member & (n > 0) if spec.id in _OPTIONAL else member
         raw = _ratio(numerator, denominator)
-        (mean,) = _per_group(groups, lambda b: (_month_weighted_mean(raw[b], n[b], applies[b]),), member.size)
+        (mean,) = _per_block(blocks, lambda b: (_month_weighted_mean(raw[b], n[b], applies[b]),))
         adjusted = _shrink(raw, n.astype(np.float64), mean, CREDIBILITY_MONTHS, applies)
         small = applies & (np.isnan(raw) | (n < MIN_MONTHS))
     return _Values(
@@ -605,7 +619,8 @@ def _evaluate_replicates(
             people=groups * members.size,
         )
         everyone = np.ones(stacked.people, dtype=bool)
-        values = {spec.id: _metric(spec, stacked, everyone, groups) for spec in metrics_for(role)}
+        bounds = np.arange(groups + 1, dtype=np.int64) * members.size
+        values = {spec.id: _metric(spec, stacked, everyone, bounds) for spec in metrics_for(role)}
         if role == "AE":
             lacking = (values[QUOTA_METRIC].n <= 0).reshape(groups, members.size).any(axis=1)  # an AE without quota
             values[NO_QUOTA_METRIC] = values[NO_QUOTA_METRIC].unused_where(np.repeat(~lacking, members.size))
@@ -917,6 +932,52 @@ def score_only(
     people = evaluated.people
     scored = pd.DataFrame({"rep_id": people["rep_id"], "role": people["role"], "score": score}, index=people.index)
     return scored.iloc[_score_order(people["role"], score)].reset_index(drop=True)
+
+
+def score_windows(
+    records: pd.DataFrame | RecordIndex,
+    windows: Sequence[tuple[int | None, str | None]],
+    *,
+    weights: Mapping[str, float] | None = None,
+) -> list[pd.DataFrame]:
+    """:func:`score_only` of each (window, end) in ``windows`` — the same tables — scored in one pass (#17).
+
+    The windows' people are stacked as blocks, as :func:`score_replicates` stacks resamples: sums are one
+    ``bincount`` over all windows, each block fits its own priors, decides on its own how AEs are scored
+    and places people among its own role. The trend's six single months and persistence's earlier windows
+    cost one scoring instead of nine.
+
+    Raises:
+        ValueError: As :func:`score_people`.
+    """
+    resolved = check_weights(weights)
+    index = records if isinstance(records, RecordIndex) else index_records(records)
+    parts = [_window_rows(index, window, end, ("rep_id", "role")) for window, end in windows]
+    if not parts:
+        return []
+    bounds = np.concatenate([[0], np.cumsum([rows.people for rows, _people in parts])]).astype(np.int64)
+    stacked = _Rows(
+        index.records,
+        np.concatenate([rows.rows for rows, _people in parts]),
+        np.concatenate([rows.rep + bounds[g] for g, (rows, _people) in enumerate(parts)]),
+        int(bounds[-1]),
+        index.numbers,
+    )
+    role = np.concatenate([people["role"].astype(str).to_numpy() for _rows, people in parts])
+    values = {spec.id: _metric(spec, stacked, role == spec.role, bounds) for spec in METRICS}
+    quota = values[QUOTA_METRIC]
+    block = np.repeat(np.arange(len(parts)), np.diff(bounds))
+    lacking = np.bincount(block[quota.member & (quota.n <= 0)], minlength=len(parts)) > 0  # an AE without quota
+    values[NO_QUOTA_METRIC] = values[NO_QUOTA_METRIC].unused_where(~lacking[block])
+    values[QUOTA_METRIC] = values[QUOTA_METRIC].unused_where(lacking[block])
+    out = []
+    for g, (_rows, people) in enumerate(parts):
+        b = slice(int(bounds[g]), int(bounds[g + 1]))
+        one = _Evaluated(people=people, values={k: v.sliced(b) for k, v in values.items()})
+        _percentiles, score, _small = _weighted(one, resolved)
+        frame = pd.DataFrame({"rep_id": people["rep_id"], "role": people["role"], "score": score}, index=people.index)
+        out.append(frame.iloc[_score_order(people["role"], score)].reset_index(drop=True))
+    return out
 
 
 def _weighted(

@@ -6,18 +6,19 @@ records in, one row per person out, with everything a person needs to review a t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from core.i18n import N_, _, current, ngettext
-from core.months import window_periods
+from core.months import month_indices, month_label, window_periods
 from core.schema import ROLES, role_name
 from core.scoring.metrics import (
     METRICS,
     MetricSpec,
+    RecordIndex,
     format_value,
     index_records,
     metric_name,
@@ -28,6 +29,7 @@ from core.scoring.metrics import (
     score_only,
     score_people,
     score_replicates,
+    score_windows,
     scored_on,
     signed_text,
     weights_text,
@@ -213,10 +215,18 @@ def segment(
     # every scoring of the whole table (the windows end at the latest month, so the result is the same).
     periods = records["period"].unique()
     covered = records[records["period"].isin(window_periods(periods, window_len * windows))]
-    # The scorers take the index of all records: a window ending at ``end`` holds the same rows in both.
+    # The earlier windows and the trend's months are scored together (score_windows), from the index of all
+    # records: a window ending at ``end`` holds the same rows in both.
+    latest = _latest(index)
+    score = _window_scorer(
+        index,
+        weights,
+        [(window_len, month_label(latest - i * window_len)) for i in range(windows)]
+        + [(1, month_label(latest - i)) for i in range(settings.trend_months)],
+    )
     persist = persistence(
         covered if settings.window else records,
-        lambda _recs, end: score_only(index, window=window_len, end=end, weights=weights),
+        lambda _recs, end: score(window_len, end),
         window=window_len,
         windows=windows,
         cutoffs=settings.cutoffs,
@@ -224,7 +234,7 @@ def segment(
     tiers = tiers.merge(persist, on="rep_id", how="left")
     trends = trend(
         records[records["period"].isin(window_periods(periods, settings.trend_months))],
-        lambda _recs, end: score_only(index, window=1, end=end, weights=weights),
+        lambda _recs, end: score(1, end),
         months=settings.trend_months,
     )
     tiers = tiers.merge(trends[["rep_id", "slope", "trend"]], on="rep_id", how="left")
@@ -244,10 +254,30 @@ def monthly_history(
         Long form: rep_id, period, score, percentile — for trend charts and HR briefs.
     """
     weights = _weights(settings or SegmentSettings())
-    index = index_records(records)  # one index for every month scored
-    return score_history(
-        records, lambda _recs, end: score_only(index, window=1, end=end, weights=weights), months=months
-    )
+    index = index_records(records)
+    latest = _latest(index)
+    score = _window_scorer(index, weights, [(1, month_label(latest - i)) for i in range(months)])
+    return score_history(records, lambda _recs, end: score(1, end), months=months)
+
+
+def _latest(index: RecordIndex) -> int:
+    """The number of the latest month in the records (0 for none: no window then has rows)."""
+    return int(month_indices(index.labels).max()) if index.labels else 0
+
+
+def _window_scorer(
+    index: RecordIndex, weights: Mapping[str, float] | None, windows: list[tuple[int, str]]
+) -> Callable[[int, str], pd.DataFrame]:
+    """Scores (window, end) as :func:`score_only` does; the ``windows`` about to be asked for are scored in one
+    pass up front (:func:`score_windows`), any other one when asked."""
+    unique = list(dict.fromkeys(windows))
+    tables = dict(zip(unique, score_windows(index, unique, weights=weights), strict=True))
+
+    def score(window: int, end: str) -> pd.DataFrame:
+        found = tables.get((window, end))
+        return found if found is not None else score_only(index, window=window, end=end, weights=weights)
+
+    return score
 
 
 def apply_overrides(segmented: pd.DataFrame, overrides: pd.DataFrame | None) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from core.scoring.metrics import (
     role_medians,
     score_only,
     score_people,
+    score_windows,
 )
 
 TEAM = DemoSpec(reps=60, months=6, seed=5, end="2026-06")
@@ -547,3 +548,8 @@ def test_an_index_scores_every_window_as_the_table_does(
     lean = expected[["rep_id", "role", "score"]]
     pd.testing.assert_frame_equal(score_only(index, window=window, end=end), lean)
     pd.testing.assert_frame_equal(score_only(team, window=window, end=end), lean)
+    # Several windows in one pass: each table as score_only gives it (windows without anyone included).
+    ends = [month_label(month_index(end) - k) for k in range(0, 12, 2)]
+    windows = [(window, e) for e in ends] + [(1, e) for e in ends] + [(None, end)]
+    for (w, e), table in zip(windows, score_windows(index, windows), strict=True):
+        pd.testing.assert_frame_equal(table, score_only(team, window=w, end=e))

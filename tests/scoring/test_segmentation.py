@@ -17,6 +17,7 @@ from core.scoring.segmentation import (
     filter_people,
     incomplete_months,
     incomplete_note,
+    monthly_history,
     segment,
     tier_summary,
 )
@@ -232,3 +233,17 @@ def test_monthly_history_of_one_role_is_that_roles_rows_of_the_whole_history() -
         ids = set(team.loc[team["role"] == role, "rep_id"])
         expected = whole[whole["rep_id"].isin(ids)].reset_index(drop=True)
         pd.testing.assert_frame_equal(alone, expected, check_dtype=False)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_monthly_history_scores_its_months_in_one_pass_as_one_by_one(seed: int) -> None:
+    """monthly_history scores its months together (score_windows); the history is what scoring each month alone
+    gives — with months missing, people joining late, and a month without anyone (#17)."""
+    from core.scoring.metrics import score_people
+    from core.scoring.tiers import score_history
+
+    team = generate_team(DemoSpec(reps=60, months=14, seed=seed, end="2026-06"))
+    rng = np.random.default_rng(seed)
+    team = team.drop(index=team.index[(rng.random(len(team)) < 0.15) | (team["period"] == "2026-02")])
+    expected = score_history(team, lambda recs, end: score_people(recs, window=1, end=end), months=12)
+    pd.testing.assert_frame_equal(monthly_history(team, months=12), expected)
