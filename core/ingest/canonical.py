@@ -146,7 +146,7 @@ def _prepare(
     if table.num_rows != lines - 1 or table.num_rows == 0:
         raise _NotPlain  # blank lines, records over several lines, or a header only: the general path
     raw_frame = pd.DataFrame({h: _text_array(table.column(h)) for h in headers}, copy=False)
-    columns = {h: table.column(h).combine_chunks() for h in headers}
+    columns = {h: table.column(h) for h in headers}  # Arrow's chunks as read: no copy of the file's text
     rows = table.num_rows
     del table
 
@@ -211,7 +211,7 @@ def _read(payload: bytes, headers: list[str]) -> pa.Table:
             io.BytesIO(payload),
             parse_options=pacsv.ParseOptions(delimiter=",", newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(headers, pa.string()),
+                column_types=dict.fromkeys(headers, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
@@ -237,13 +237,20 @@ def _text_array(cells: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
     return pd.arrays.ArrowStringArray(cells, dtype=text)  # type: ignore[call-arg]  # pandas 3's; not in the stubs
 
 
-def _plain_numbers(cells: pa.StringArray) -> tuple[np.ndarray, bool]:
+def _plain_numbers(cells: pa.ChunkedArray) -> tuple[np.ndarray, bool]:
     """Plain numbers (digits with at most one inner decimal point) as floats, NaN for blank, and whether one
     could be read with a thousands dot (``1.234``); anything else is not plain."""
+    parts = [_plain_chunk(chunk) for chunk in cells.chunks]
+    if not parts:
+        return np.empty(0), False
+    return np.concatenate([values for values, _unsure in parts]), any(unsure for _values, unsure in parts)
+
+
+def _plain_chunk(cells: pa.LargeStringArray) -> tuple[np.ndarray, bool]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32, count=len(cells) + 1, offset=cells.offset * 4)
+    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int64, count=len(cells) + 1, offset=cells.offset * 8)
     view = np.frombuffer(cells.buffers()[2], dtype=np.uint8) if offsets[-1] > offsets[0] else np.empty(0, np.uint8)
     if not _DIGITS[view[offsets[0] : offsets[-1]]].all():
         raise _NotPlain
@@ -264,14 +271,15 @@ def _plain_numbers(cells: pa.StringArray) -> tuple[np.ndarray, bool]:
     return np.asarray(values.to_numpy(zero_copy_only=False), dtype="float64"), bool(unsure.any())
 
 
-def _by_distinct(field: str, cells: pa.StringArray, answers: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
+def _by_distinct(field: str, cells: pa.ChunkedArray, answers: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
     """Each row's code into the column's distinct values, and those values parsed as the general path parses
     them (object array); not plain when a value needs repairing or is refused."""
     import pyarrow.compute as pc
 
-    encoded = pc.dictionary_encode(cells)
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    texts = encoded.dictionary.to_pylist()
+    encoded = pc.dictionary_encode(cells).unify_dictionaries()  # one dictionary for every chunk
+    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks])
+    codes = codes.astype(np.int64)
+    texts = encoded.chunk(0).dictionary.to_pylist()
     distinct = pd.Series(texts, dtype=object)
     if any(t != t.strip() or _is_totals_label(t) for t in texts):
         raise _NotPlain  # the reader strips cells and drops totals rows, with a warning

@@ -275,3 +275,14 @@ def test_a_file_remembered_as_a_crm_export_or_given_another_kind_is_read_the_gen
     assert as_roster.derivation is not None  # derived from a people list, as chosen before
     chosen = prepare_sources([Source("team.csv", data)], kinds={"team.csv": "roster"}, max_bytes=1 << 30)
     assert chosen.derivation is not None
+
+
+def test_a_file_arrow_reads_in_many_blocks_gives_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arrow reads a big file in blocks of about 1 MB, each with its own piece of every column: the distinct
+    values and numbers are put together across blocks exactly (a 2.5 MB file here, several blocks)."""
+    team = _team(reps=3_000, months=9, seed=5)
+    data = _csv(team)
+    assert len(data) > 2_000_000
+    taken, fast, general = _both(data, monkeypatch)
+    assert taken
+    _assert_same(fast, general)
