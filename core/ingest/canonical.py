@@ -29,8 +29,15 @@ import numpy as np
 import pandas as pd
 
 from core.ingest.mapping import SKIP_ROLE, normalise_roles
-from core.ingest.reader import MAX_CELLS, SNIFF_BYTES, RawTable, _is_totals_label, _sniff
-from core.ingest.validation import MONEY_ABOVE_ZERO, MONEY_AT_LEAST_ZERO, PAIRS, REQUIRED_FOR_ROLE, TEXT_LIMITS
+from core.ingest.reader import MAX_CELLS, SNIFF_BYTES, RawTable, _is_totals_label, _sniff, last_line_quotes_even
+from core.ingest.validation import (
+    MONEY_ABOVE_ZERO,
+    MONEY_AT_LEAST_ZERO,
+    PAIRS,
+    REPORT_COLUMNS,
+    REQUIRED_FOR_ROLE,
+    TEXT_LIMITS,
+)
 from core.ingest.values import (
     detect_decimal,
     parse_languages,
@@ -195,7 +202,7 @@ def _prepare(
         unknown_roles=[],
         role_questions=normalise_roles(pd.Series(pc.unique(columns["role"]).to_pylist(), dtype=object))[1],
         frame=frame[list(CANONICAL_COLUMNS)],
-        report=pd.DataFrame({c: pd.Series(dtype="object") for c in ("row", "column", "value", "reason", "severity")}),
+        report=pd.DataFrame({c: pd.Series(dtype="object") for c in REPORT_COLUMNS}),
         rows_total=rows,
         warnings=unmapped_note(f for f in REQUIRED_COLUMNS if resolved[f] is None) if note_unmapped else [],
     )
@@ -223,10 +230,7 @@ def _read(payload: bytes, headers: list[str]) -> pa.Table:
         raise _NotPlain
     # Arrow reads an unclosed quotation mark to the end of the file: the cell then holds a line break, which
     # the checks below refuse, unless the quote opened on the last line of a file without a final one.
-    end = len(payload)
-    while end and payload[end - 1] in b"\r\n":
-        end -= 1
-    if payload.count(b'"', max(payload.rfind(b"\n", 0, end), payload.rfind(b"\r", 0, end)) + 1, end) % 2:
+    if not last_line_quotes_even(payload):
         raise _NotPlain
     return table
 

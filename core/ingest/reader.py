@@ -758,8 +758,16 @@ def _quotes_closed(payload: bytes, table: object) -> bool:
     for column in table.columns:  # type: ignore[attr-defined]
         if pc.any(pc.match_substring_regex(column, r"[\r\n]")).as_py():
             return False
-    body = payload.rstrip(b"\r\n")
-    return body[max(body.rfind(b"\n"), body.rfind(b"\r")) + 1 :].count(b'"') % 2 == 0
+    return last_line_quotes_even(payload)
+
+
+def last_line_quotes_even(payload: bytes) -> bool:
+    """Whether the file's last non-blank line holds an even number of quotation marks (without copying the file)."""
+    end = len(payload)
+    while end and payload[end - 1] in b"\r\n":
+        end -= 1
+    start = max(payload.rfind(b"\n", 0, end), payload.rfind(b"\r", 0, end)) + 1
+    return payload.count(b'"', start, end) % 2 == 0
 
 
 _TEXT_DTYPE: Final = pd.Series([""], dtype=str).dtype
