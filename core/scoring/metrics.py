@@ -483,7 +483,9 @@ def _window_rows(
     new_month = new_rep.copy()
     new_month[1:] |= month[1:] != month[:-1]
 
-    people = records.iloc[rows.rows[last_row]].reindex(columns=list(columns)).reset_index(drop=True)
+    # Only the asked-for columns are taken (taking every column of a big table was most of this function, #17).
+    present = records.columns.get_indexer(pd.Index([c for c in columns if c in records.columns]))
+    people = records.iloc[:, present].iloc[rows.rows[last_row]].reindex(columns=list(columns)).reset_index(drop=True)
     people["months"] = rows.count(new_month)
     unknown = sorted(set(people["role"].dropna().astype(str).unique()) - set(ROLES))  # distinct roles, not people
     if people["role"].isna().any():
