@@ -536,50 +536,49 @@ def persistence(
     checked = _check_cutoffs(cutoffs)
     ends = window_ends(records, window=window, windows=windows)
     months = month_indices(records["period"])
-    parts: list[pd.DataFrame] = []
+    people: list[npt.NDArray[np.object_]] = []
+    lows: list[npt.NDArray[np.bool_]] = []
+    current: npt.NDArray[np.object_] = np.empty(0, dtype=object)  # low in the current window
+    previous: tuple[npt.NDArray[np.object_], npt.NDArray[np.object_], npt.NDArray[np.bool_]] | None = None
     for i, end in enumerate(ends):
         last = month_index(end)
         if not ((months > last - window) & (months <= last)).any():
             continue
         assigned = assign_tiers(scorer(records, end), checked)
         assigned = assigned[assigned["tier"].notna()]
+        rep = assigned["rep_id"].to_numpy(dtype=object)
         low = (assigned["tier"] == "low").to_numpy(dtype=bool)
-        part = pd.DataFrame({"rep_id": assigned["rep_id"].to_numpy(), "low": low, "current_low": low & (i == 0)})
+        people.append(rep)
+        lows.append(low)
+        if i == 0:
+            current = rep[low]
         if i == 1:
             percentile = pd.to_numeric(assigned["percentile"], errors="coerce").to_numpy(dtype=np.float64)
-            part["previous_tier"] = assigned["tier"].astype(object).to_numpy()
-            part["previous_near_low"] = low | (percentile < checked[0] + NEAR_LOW_POINTS)
-        parts.append(part)
-    if not parts:
-        return pd.DataFrame(
-            {
-                "rep_id": pd.Series([], dtype=object),
-                "low_windows": pd.Series([], dtype=np.int64),
-                "windows_seen": pd.Series([], dtype=np.int64),
-                "persistent_low": pd.Series([], dtype=bool),
-                "previous_tier": pd.Series([], dtype=object),
-                "previous_near_low": pd.Series([], dtype=bool),
-            }
-        )
-    stacked = pd.concat(parts, ignore_index=True)
-    if "previous_tier" not in stacked.columns:
-        stacked["previous_tier"] = None
-    stacked["previous_near_low"] = stacked.get("previous_near_low", pd.Series(False, index=stacked.index))
-    stacked["previous_near_low"] = stacked["previous_near_low"].astype(object).fillna(False).astype(bool)
-    per_rep = stacked.groupby("rep_id", sort=True).agg(
-        low_windows=("low", "sum"),
-        windows_seen=("low", "size"),
-        current_low=("current_low", "any"),
-        previous_tier=("previous_tier", "first"),
-        previous_near_low=("previous_near_low", "any"),
+            previous = (rep, assigned["tier"].to_numpy(dtype=object), low | (percentile < checked[0] + NEAR_LOW_POINTS))
+    # Per person across the windows, with codes into the sorted rep_ids (a groupby took most of this, #17).
+    everyone = np.concatenate(people) if people else np.empty(0, dtype=object)
+    codes, uniques = pd.factorize(everyone, sort=True)
+    reps = pd.Index(uniques, dtype=object)
+    size = len(reps)
+    low_windows = np.bincount(codes, weights=np.concatenate(lows) if lows else None, minlength=size)
+    previous_tier = np.full(size, None, dtype=object)
+    previous_near_low = np.zeros(size, dtype=bool)
+    if previous is not None:
+        at = reps.get_indexer(pd.Index(previous[0], dtype=object))
+        previous_tier[at] = previous[1]
+        previous_near_low[at] = previous[2]
+    current_low = np.zeros(size, dtype=bool)
+    current_low[reps.get_indexer(pd.Index(current, dtype=object))] = True
+    return pd.DataFrame(
+        {
+            "rep_id": pd.Series(np.asarray(reps, dtype=object), dtype=object),
+            "low_windows": low_windows.astype(np.int64),
+            "windows_seen": np.bincount(codes, minlength=size).astype(np.int64),
+            "persistent_low": current_low & (low_windows >= PERSISTENT_MIN_LOW),
+            "previous_tier": pd.Series(previous_tier, dtype=object),
+            "previous_near_low": previous_near_low,
+        }
     )
-    out = per_rep.reset_index()
-    out["low_windows"] = out["low_windows"].astype(np.int64)
-    out["windows_seen"] = out["windows_seen"].astype(np.int64)
-    out["persistent_low"] = out["current_low"].astype(bool) & (out["low_windows"] >= PERSISTENT_MIN_LOW)
-    out["previous_tier"] = out["previous_tier"].astype(object).where(out["previous_tier"].notna(), None)
-    out["previous_near_low"] = out["previous_near_low"].fillna(False).astype(bool)
-    return out[["rep_id", "low_windows", "windows_seen", "persistent_low", "previous_tier", "previous_near_low"]]
 
 
 def _month_labels(records: pd.DataFrame, months: int) -> list[str]:
@@ -665,9 +664,12 @@ def trend(records: pd.DataFrame, scorer: WindowScorer, *, months: int = 6) -> pd
     """
     labels = _month_labels(records, months)
     history = score_history(records, scorer, months=months)
-    wide = history.pivot_table(index="rep_id", columns="period", values="percentile", aggfunc="mean", sort=True)
-    wide = wide.reindex(columns=labels)
-    y = wide.to_numpy(dtype=np.float64)
+    # One row per person (sorted by rep_id), one column per month: each person has one percentile a month.
+    rows, reps = pd.factorize(history["rep_id"].to_numpy(dtype=object), sort=True)
+    y = np.full((len(reps), len(labels)), np.nan)
+    y[rows, pd.Index(labels).get_indexer(pd.Index(history["period"].to_numpy(dtype=object)))] = history[
+        "percentile"
+    ].to_numpy(dtype=np.float64)
     seen = ~np.isnan(y)
     x = np.broadcast_to(np.arange(len(labels), dtype=np.float64), y.shape)
     n = seen.sum(axis=1).astype(np.float64)
@@ -697,7 +699,7 @@ def trend(records: pd.DataFrame, scorer: WindowScorer, *, months: int = 6) -> pd
         default="stable",
     )
     out = pd.DataFrame(y, columns=labels)
-    out.insert(0, "rep_id", wide.index.to_numpy())
+    out.insert(0, "rep_id", np.asarray(reps, dtype=object))
     out["months_scored"] = n.astype(np.int64)
     out["slope"] = slope
     out["trend"] = pd.Series(label, dtype="str")
