@@ -1009,7 +1009,7 @@ def _weighted(
 
 def _score_order(role: pd.Series, score: FloatArray) -> IntArray:
     """Rows by role (SDR, AE, AM), score descending (missing last), then as they came (rep_id order)."""
-    role_rank = role.map({r: i for i, r in enumerate(ROLES)}).to_numpy(dtype=np.int64)
+    role_rank = pd.Index(ROLES).get_indexer(pd.Index(role))  # -1 for none: _window_rows refuses other roles
     return np.lexsort((np.arange(score.size), np.where(np.isnan(score), np.inf, -score), role_rank))
 
 

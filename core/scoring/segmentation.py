@@ -214,7 +214,9 @@ def segment(
     # Each window and month below is scored from the records it covers: cut to those months once, not in
     # every scoring of the whole table (the windows end at the latest month, so the result is the same).
     periods = records["period"].unique()
-    covered = records[records["period"].isin(window_periods(periods, window_len * windows))]
+    # The scorer below knows the records: persistence and trend only look at their months.
+    months_only = records[["period"]]
+    covered = months_only[months_only["period"].isin(window_periods(periods, window_len * windows))]
     # The earlier windows and the trend's months are scored together (score_windows), from the index of all
     # records: a window ending at ``end`` holds the same rows in both.
     latest = _latest(index)
@@ -225,7 +227,7 @@ def segment(
         + [(1, month_label(latest - i)) for i in range(settings.trend_months)],
     )
     persist = persistence(
-        covered if settings.window else records,
+        covered if settings.window else months_only,
         lambda _recs, end: score(window_len, end),
         window=window_len,
         windows=windows,
@@ -233,7 +235,7 @@ def segment(
     )
     tiers = tiers.merge(persist, on="rep_id", how="left")
     trends = trend(
-        records[records["period"].isin(window_periods(periods, settings.trend_months))],
+        months_only[months_only["period"].isin(window_periods(periods, settings.trend_months))],
         lambda _recs, end: score(1, end),
         months=settings.trend_months,
     )
