@@ -1250,17 +1250,20 @@ def _run(argv: Sequence[str] | None) -> int:
     except Exception as exc:  # noqa: BLE001  (the promise: no traceback reaches the user)
         # Imported here, not at the top, so that file-only commands never load the database stack; no
         # store error is a ValueError or OSError, so catching them after those changes nothing.
-        from core.store.db import STORE_ERRORS, database_url, describe_store_error, store_location
+        from core.store.db import STORE_ERRORS, database_url, describe_store_error
 
         if isinstance(exc, STORE_ERRORS):
             # SQLAlchemy's text repeats the SQL and its rows (personal data): one sentence instead.
             print(_(ERROR).format(error=describe_store_error(exc, database_url())), file=sys.stderr)
             return EXIT_UNUSABLE
+        # Not the database's fault (its errors are handled above) nor the file's: a fault of ours. Blaming the
+        # database here sent people checking a connection that a file-only command never opened.
         print(
             _(ERROR).format(
-                error=_("{kind}: {detail}. The database is {where}; check it is reachable and try again.").format(
-                    kind=type(exc).__name__, detail=shorten(exc, 200), where=store_location(database_url())
-                )
+                error=_(
+                    "Coachwise stopped on an unexpected problem ({kind}: {detail}). This is a fault in Coachwise, "
+                    "not something you did: please report it with the command you ran."
+                ).format(kind=type(exc).__name__, detail=shorten(exc, 200))
             ),
             file=sys.stderr,
         )

@@ -120,3 +120,21 @@ def test_full_disk_during_import_never_prints_sql_or_figures(
     for rep_id, name, _revenue in rows:
         assert rep_id not in err and name not in err
     assert "INSERT" not in err and "period_record" not in err
+
+
+def test_an_unexpected_fault_is_one_sentence_that_does_not_blame_the_database(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fault of ours in a file-only command: a sentence naming it, no traceback, no database sent to check."""
+    import core.cli as cli
+
+    def broken(_args: object) -> int:
+        raise KeyError("tier_computed")
+
+    monkeypatch.setitem(cli.COMMANDS, "segment", broken)
+    csv = tmp_path / "team.csv"
+    csv.write_bytes(plain_csv(_team()))
+    assert main(["segment", str(csv)]) == cli.EXIT_UNUSABLE
+    err = capsys.readouterr().err
+    assert "unexpected problem (KeyError: 'tier_computed')" in err and "please report it" in err
+    assert "database" not in err.lower() and "Traceback" not in err
