@@ -9,8 +9,9 @@ Two floors, both pandas' pyarrow engine reading the same CSV file:
 
 Each job is reported in seconds and as a multiple of its floor, so figures compare across machines.
 Run with `make bench`; REPS and MONTHS change the size (default 20,000 × 24), PAGE_REPS the team used
-for the Segmentation page's rerun time (default 5,000), SCALES the team sizes `segment` is also run at
-to show how it grows (default 1000,40000; empty to skip; 50,000 × 24 months is over the reader's 20-million-cell limit).
+for the Segmentation page's rerun time (default 5,000), SCALES the team sizes `segment` and `chains` are also run
+at to show how they grow (default 1000,20000,50000; empty to skip) with SCALE_MONTHS months each (default 18:
+50,000 people × 24 months would be over the reader's 20-million-cell limit).
 """
 
 from __future__ import annotations
@@ -93,16 +94,22 @@ def whole_processes(csv: Path, tmp: Path) -> list[tuple[str, float, float, float
     return rows
 
 
-def scaling(sizes: list[int], months: int, tmp: Path) -> list[tuple[int, int, float, float, float]]:
-    """``segment`` as a whole process at each team size: (reps, rows, seconds, × its floor, µs per row)."""
+def scaling(sizes: list[int], months: int, tmp: Path) -> list[tuple[int, int, float, float, float, float, float]]:
+    """``segment`` and ``chains`` as whole processes at each team size, ``months`` months each.
+
+    Returns (reps, rows, floor seconds, segment seconds, its peak MB, chains seconds, its peak MB).
+    """
     out = []
     for reps in sizes:
         csv = tmp / f"team-{reps}.csv"
         frame = generate_team(DemoSpec(reps=reps, months=months, seed=1, end="2026-10"))
         frame.to_csv(csv, index=False)
         floor, _peak = floor_process([csv])
-        seconds, _ = process([sys.executable, "-m", "core", "segment", str(csv), "--out", str(tmp / "out.csv")])
-        out.append((reps, len(frame), seconds, seconds / floor, seconds / len(frame) * 1e6))
+        runs = [
+            process([sys.executable, "-m", "core", command, str(csv), "--out", str(tmp / "out.csv")])
+            for command in ("segment", "chains")
+        ]
+        out.append((reps, len(frame), floor, *runs[0], *runs[1]))
         csv.unlink()
     return out
 
@@ -233,8 +240,9 @@ def main() -> int:
         timed("load from SQLite", lambda: load_records(engine=engine, dataset_id=dataset_id), results)
         crm_floor, crm_seconds, crm_rows, crm_process_floor, crm_process = derive_seconds(tmp)
         processes = whole_processes(csv, tmp)
-        sizes = [int(n) for n in os.environ.get("SCALES", "1000,40000").split(",") if n.strip()]
-        grown = scaling(sorted({*sizes, reps}), months, tmp)
+        sizes = [int(n) for n in os.environ.get("SCALES", "1000,20000,50000").split(",") if n.strip()]
+        scale_months = int(os.environ.get("SCALE_MONTHS", "18"))
+        grown = scaling(sorted(set(sizes)), scale_months, tmp)
         cold, warm = page_rerun_seconds(page_reps, tmp)
         plan_count = int(os.environ.get("PLANS", "1000"))
         plan_time, zip_size = plans_seconds(plan_count)
@@ -257,10 +265,16 @@ def main() -> int:
     print(f"{'job':<58}{'seconds':>10}{'× floor':>10}{'peak MB':>10}")
     for label, seconds, ratio, peak in processes:
         print(f"{label:<58}{seconds:>10.3f}{ratio:>10.1f}{peak:>10,.0f}")
-    print(f"\nHow `segment` (whole process) grows with the team, {months} months:")
-    print(f"{'reps':>8}{'rows':>12}{'seconds':>10}{'× floor':>10}{'µs/row':>10}")
-    for n, rows, seconds, ratio, per_row in grown:
-        print(f"{n:>8,}{rows:>12,}{seconds:>10.2f}{ratio:>10.1f}{per_row:>10.1f}")
+    print(f"\nHow the whole processes grow with the team, {scale_months} months each:")
+    print(
+        f"{'reps':>8}{'rows':>12}{'floor s':>9}{'segment s':>11}{'×':>6}{'µs/row':>8}{'MB':>7}"
+        f"{'chains s':>10}{'×':>6}{'µs/row':>8}{'MB':>7}"
+    )
+    for n, rows, base, seg, seg_mb, chn, chn_mb in grown:
+        print(
+            f"{n:>8,}{rows:>12,}{base:>9.2f}{seg:>11.2f}{seg / base:>6.1f}{seg / rows * 1e6:>8.1f}{seg_mb:>7,.0f}"
+            f"{chn:>10.2f}{chn / base:>6.1f}{chn / rows * 1e6:>8.1f}{chn_mb:>7,.0f}"
+        )
     print(f"Segmentation page, {page_reps:,} reps × 24 months: first run {cold:.2f} s, cached rerun {warm:.3f} s")
     print(
         f"Plans: {plan_count:,} PDF plans in a ZIP in {plan_time:.1f} s ({plan_count / plan_time:.0f} plans/s, "
