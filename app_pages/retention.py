@@ -17,6 +17,7 @@ from core.governance.retention import (
 )
 from core.store.datasets import DatasetInfo
 from core.text import markdown_text as md
+from ui import cache
 from ui.auth import current_user, require_page
 from ui.dataset import all_datasets, forget_active, is_active
 from ui.i18n import _, ngettext, number, table_datetime_format
@@ -172,7 +173,7 @@ def _due_now(datasets: list[DatasetInfo], due: set[int]) -> None:
 
 def _forget(deleted: set[int]) -> None:
     """After a deletion: no cached frames of it stay in memory, and no session keeps it active."""
-    st.cache_data.clear()
+    cache.forget_all()
     forget_active(deleted)
 
 

@@ -56,8 +56,7 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     The cached data goes too: a view's token (dataset id, rows, last import) can repeat in another test's
     database, and would hand that test the earlier one's records.
     """
-    import streamlit as st
-
+    from ui.cache import forget_all
     from ui.state import get_engine
 
     db = tmp_path / "app.db"
@@ -65,7 +64,7 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("COACHWISE_DB_PATH", str(db))
     monkeypatch.chdir(ROOT)
     get_engine.clear()
-    st.cache_data.clear()
+    forget_all()
     yield db
     get_engine.clear()
-    st.cache_data.clear()
+    forget_all()

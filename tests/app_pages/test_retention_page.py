@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from sqlalchemy import update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
@@ -68,6 +71,46 @@ def test_deletion_needs_the_name_then_removes_the_dataset(app_env: Path) -> None
     assert at.text_input(key="rt_confirm").value == ""
     log = audit_log(engine=engine, actions=["dataset_deleted"])
     assert log[["dataset_id", "actor"]].values.tolist() == [[real, "local admin"]]
+
+
+def test_deletion_leaves_no_records_of_it_in_memory(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The records the pages share (one table per view, kept uncopied) go with a deletion: the next read loads."""
+    from ui import cache
+    from ui.redact import View
+
+    loads: list[int] = []
+    original = cache.load_records
+
+    def counted(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
+        loads.append(dataset_id)
+        return original(engine=engine, dataset_id=dataset_id)
+
+    monkeypatch.setattr(cache, "load_records", counted)
+    at, real, _demo = _page_with_two(app_env)
+    view = View(dataset_id=real, token="kept")
+    assert len(cache.records(view)) == len(cache.records(view)) > 0
+    assert loads == [real]  # shared: read once
+    at.selectbox(key="rt_dataset").set_value(real).run()
+    at.text_input(key="rt_confirm").set_value("Benelux Q1").run()
+    at.button(key="rt_delete").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert cache.records(view).empty  # read again: the deleted dataset has no rows left
+    assert loads == [real, real]
+
+
+def test_a_caller_changing_the_shared_records_changes_nothing_for_the_next(app_env: Path) -> None:
+    """Each caller gets its own view of the shared table: what it adds or overwrites stays its own."""
+    from ui import cache
+    from ui.redact import View
+
+    _page_with_two(app_env)
+    view = View(dataset_id=1, token="kept")
+    first = cache.records(view)
+    before = first.copy()
+    first["name"] = "overwritten"
+    first["extra"] = 1
+    first.loc[first.index[0], "calls"] = -5
+    pd.testing.assert_frame_equal(cache.records(view), before)
 
 
 def test_set_and_clear_the_period(app_env: Path) -> None:
