@@ -323,7 +323,7 @@ def _frame(
 ) -> pd.DataFrame:
     """The valid rows in ``order``, typed as the general path stores them."""
     rows = len(order)
-    out: dict[str, object] = {}
+    out: dict[str, pd.Series] = {}
     for field in CANONICAL_COLUMNS:
         if field in numbers:
             values = numbers[field][order]
@@ -336,8 +336,10 @@ def _frame(
         if field in COUNT_COLUMNS or field == "coach_aptitude":
             out[field] = pd.Series(values, dtype="float64").round().astype("Int64")
         else:  # text stays object with NA for blank (pandas would infer its own text dtype)
-            out[field] = pd.Series(values, dtype=object) if values.dtype == object else values
-    return pd.DataFrame(out)
+            out[field] = pd.Series(values, dtype=object) if values.dtype == object else pd.Series(values)
+    # Side by side, not one DataFrame from a dict: that copies the ten text columns into one block (0.2 s on
+    # 458,000 rows) for nothing the jobs after need.
+    return pd.concat([column.rename(field) for field, column in out.items()], axis=1)
 
 
 def _check_rules(numbers: Mapping[str, np.ndarray], role: np.ndarray, rows: int) -> None:
