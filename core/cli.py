@@ -477,9 +477,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_init_db(args: argparse.Namespace) -> int:
     from core.demo import ensure_demo_dataset
     from core.governance.retention import apply_retention
+    from core.store.datasets import write_missing_snapshots
 
     engine = _store()
     expired = apply_retention(engine=engine)
+    write_missing_snapshots(engine=engine)  # datasets stored before snapshots existed: read fast from now on
     created = None if args.no_demo else ensure_demo_dataset(engine=engine)
     where = engine.url.render_as_string(hide_password=True)
     ready = _("Database ready at {where} and loaded the demo team") if created else _("Database ready at {where}")

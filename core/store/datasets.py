@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Table, delete, func, insert, select, update
-from sqlalchemy.engine import CursorResult, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlmodel import Session, SQLModel
 
 from core.i18n import _
@@ -26,6 +26,8 @@ _CHUNK = 20_000
 _DATASET: Table = SQLModel.metadata.tables["dataset"]
 _PERSON: Table = SQLModel.metadata.tables["person"]
 _RECORD: Table = SQLModel.metadata.tables["period_record"]
+_SNAPSHOT: Table = SQLModel.metadata.tables["months_snapshot"]
+_MONTH_COLUMNS: Final = ("person_id", "period", *METRIC_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,7 @@ def store_dataset(
         for start in range(0, len(person_rows), _CHUNK):
             session.execute(insert(_PERSON), person_rows[start : start + _CHUNK])
         _insert_records(session, dataset_id, frame, _person_ids(session, dataset_id))
+        _write_snapshot(session, dataset_id)
         if also is not None:
             also(session, dataset_id)
     return dataset_id
@@ -295,6 +298,7 @@ def append_to_dataset(
         _insert_records(session, dataset_id, to_insert, _person_ids(session, dataset_id))
         dataset.row_count = _record_count(session, dataset_id)
         session.add(dataset)
+        _write_snapshot(session, dataset_id)
         overlapping = int(is_overlap.sum())
         result = AppendResult(
             added=len(frame) - overlapping,
@@ -340,25 +344,21 @@ def load_records(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
     """Read a dataset back as a canonical table, sorted by rep_id and period.
 
     The people (a few thousand rows) and their months (up to hundreds of thousands) are read apart and
-    joined here: both come as the driver's plain tuples, turned into columns by pandas in one go, so no
-    per-row objects and no repeated person texts are built (#17: this is most of a page's first run).
+    joined here: the people as the driver's plain tuples, the months from the dataset's snapshot in one
+    piece (:class:`core.store.models.MonthsSnapshot`; row by row when there is none), so no per-row objects
+    and no repeated person texts are built (#17: this was most of a page's first run).
     """
     people_query = select(_PERSON.c.id, *[_PERSON.c[c] for c in PERSON_COLUMNS]).where(
         _PERSON.c.dataset_id == dataset_id
     )
-    records_query = select(_RECORD.c.person_id, _RECORD.c.period, *[_RECORD.c[c] for c in METRIC_COLUMNS]).where(
-        _RECORD.c.dataset_id == dataset_id
-    )
     with engine.connect() as connection:
         people = pd.DataFrame(_tuples(connection.execute(people_query)), columns=["id", *PERSON_COLUMNS])
-        months = pd.DataFrame(
-            _tuples(connection.execute(records_query)), columns=["person_id", "period", *METRIC_COLUMNS]
-        )
+        months = _read_months(connection, dataset_id)
     at = pd.Index(people["id"].astype(np.int64)).get_indexer(pd.Index(months["person_id"]))
     frame = people.drop(columns="id").iloc[at].reset_index(drop=True)
-    frame["period"] = months["period"].astype(str).to_numpy()
+    frame["period"] = months["period"].to_numpy()
     for c in METRIC_COLUMNS:
-        frame[c] = months[c].to_numpy(dtype=np.float64, na_value=np.nan)  # None (NULL) reads as NaN
+        frame[c] = months[c].to_numpy()
     frame = frame.sort_values(["rep_id", "period"], kind="stable").reset_index(drop=True)
     for c in COUNT_COLUMNS:
         frame[c] = frame[c].astype("Int64")
@@ -366,6 +366,84 @@ def load_records(*, engine: Engine, dataset_id: int) -> pd.DataFrame:
         frame[c] = frame[c].astype("float64")
     _coach_labels(frame)
     return frame[list(CANONICAL_COLUMNS)]
+
+
+def _months_from_rows(connection: Connection, dataset_id: int) -> pd.DataFrame:
+    """A dataset's period records as stored, row by row: person_id (int), period (text), the numbers (float,
+    NaN for NULL), in no particular order."""
+    query = select(*[_RECORD.c[c] for c in _MONTH_COLUMNS]).where(_RECORD.c.dataset_id == dataset_id)
+    rows = pd.DataFrame(_tuples(connection.execute(query)), columns=list(_MONTH_COLUMNS))
+    return pd.DataFrame(
+        {
+            "person_id": rows["person_id"].to_numpy(dtype=np.int64),
+            "period": pd.Series(rows["period"].astype(str).to_numpy(dtype=object), dtype=object),
+            **{c: rows[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in METRIC_COLUMNS},
+        }
+    )
+
+
+def _read_months(connection: Connection, dataset_id: int) -> pd.DataFrame:
+    """:func:`_months_from_rows`, from the dataset's snapshot when it holds as many rows as the dataset."""
+    import pyarrow as pa
+
+    query = (
+        select(_SNAPSHOT.c.data)
+        .join(_DATASET, _DATASET.c.id == _SNAPSHOT.c.dataset_id)
+        .where(_SNAPSHOT.c.dataset_id == dataset_id, _SNAPSHOT.c.row_count == _DATASET.c.row_count)
+    )
+    data = connection.execute(query).scalar_one_or_none()
+    if data is None:
+        return _months_from_rows(connection, dataset_id)
+    table = pa.ipc.open_file(pa.BufferReader(bytes(data))).read_all()
+    return pd.DataFrame(
+        {
+            "person_id": table.column("person_id").to_numpy(),
+            "period": pd.Series(table.column("period").to_numpy(zero_copy_only=False), dtype=object),
+            **{c: table.column(c).to_numpy() for c in METRIC_COLUMNS},
+        }
+    )
+
+
+def _write_snapshot(session: Session, dataset_id: int) -> None:
+    """Rewrite a dataset's snapshot from its stored rows, inside the transaction that changed them."""
+    import pyarrow as pa
+
+    connection = session.connection()
+    months = _months_from_rows(connection, dataset_id)
+    table = pa.table(
+        {
+            "person_id": pa.array(months["person_id"].to_numpy(), pa.int64()),
+            "period": pa.array(months["period"].tolist(), pa.string()),
+            **{c: pa.array(months[c].to_numpy(), pa.float64()) for c in METRIC_COLUMNS},  # NaN stays NaN
+        }
+    )
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
+        writer.write_table(table)
+    connection.execute(delete(_SNAPSHOT).where(_SNAPSHOT.c.dataset_id == dataset_id))
+    connection.execute(
+        insert(_SNAPSHOT).values(dataset_id=dataset_id, row_count=len(months), data=sink.getvalue().to_pybytes())
+    )
+
+
+def write_missing_snapshots(*, engine: Engine) -> int:
+    """Give every dataset without a matching snapshot one (datasets stored before snapshots existed).
+
+    Each in its own transaction, after taking the dataset's write lock as an import does, so a dataset being
+    extended meanwhile is snapshotted after that import, not halfway. Returns how many were written.
+    """
+    query = (
+        select(_DATASET.c.id)
+        .outerjoin(_SNAPSHOT, _SNAPSHOT.c.dataset_id == _DATASET.c.id)
+        .where((_SNAPSHOT.c.dataset_id.is_(None)) | (_SNAPSHOT.c.row_count != _DATASET.c.row_count))
+    )
+    with engine.connect() as connection:
+        missing = [int(i) for i in connection.execute(query).scalars()]
+    for dataset_id in missing:
+        with Session(engine) as session, session.begin():
+            session.execute(update(_DATASET).where(_DATASET.c.id == dataset_id).values(row_count=_DATASET.c.row_count))
+            _write_snapshot(session, dataset_id)
+    return len(missing)
 
 
 def _tuples(result: CursorResult[Any]) -> list[tuple[Any, ...]]:

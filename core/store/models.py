@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -83,6 +83,24 @@ class PeriodRecord(SQLModel, table=True):
     quota: float | None = None
     portfolio_start: float | None = None
     portfolio_end: float | None = None
+
+
+class MonthsSnapshot(SQLModel, table=True):
+    """A dataset's period records once more, as one compressed Arrow file: what a page reads first (#17).
+
+    Reading 100,000 rows back through the driver builds a Python object per cell (most of a page's first
+    run); this copy is read in one piece. It is rewritten in the transaction that changes the records
+    (import, added months), holds no names (person ids, months and numbers), and goes with its dataset.
+    A snapshot whose row count is not the dataset's is ignored and the rows are read instead.
+    """
+
+    __tablename__ = "months_snapshot"
+
+    dataset_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("dataset.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    )
+    row_count: int = Field(ge=0)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class ImportBatch(SQLModel, table=True):
