@@ -602,7 +602,7 @@ def _evaluate_replicates(
         (one row per person, as :func:`_window_rows` gives; role -> (the role's people, positions in
         that table; its metrics' values, block after block: ``groups × people of the role`` long)).
     """
-    rows, people = _window_rows(records, None, None)
+    rows, people = _window_rows(records, None, None, ("rep_id", "role"))  # the replicates keep only these
     groups = draws.shape[0]
     role_of = people["role"].astype(str).to_numpy()
     by_role: dict[str, tuple[IntArray, dict[str, _Values]]] = {}
