@@ -256,6 +256,11 @@ def monthly_history(
         Long form: rep_id, period, score, percentile — for trend charts and HR briefs.
     """
     weights = _weights(settings or SegmentSettings())
+    # Only the last ``months`` months are scored, each on its own: older rows are left out before indexing.
+    numbers = month_indices(records["period"])
+    if numbers.size and months > 0:
+        recent = numbers > numbers.max() - months
+        records = records if recent.all() else records[recent]
     index = index_records(records)
     latest = _latest(index)
     score = _window_scorer(index, weights, [(1, month_label(latest - i)) for i in range(months)])
