@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -366,15 +366,22 @@ class _Rows:
     rep: IntArray  # each row's person number, 0 .. people - 1 in rep_id order
     people: int
     numbers: dict[str, FloatArray] | None = None  # the records' number columns as floats, kept between windows
+    taken: dict[str, FloatArray] = field(default_factory=dict)  # columns already taken for these rows
 
     def column(self, name: str) -> FloatArray:
+        """The rows' values of a number column (NaN for blank); metrics that share a column take it once."""
+        if name in self.taken:
+            return self.taken[name]
         if self.numbers is None:
             values = self.records[name].to_numpy(dtype=np.float64, na_value=np.nan)
         else:
             if name not in self.numbers:
                 self.numbers[name] = self.records[name].to_numpy(dtype=np.float64, na_value=np.nan)
             values = self.numbers[name]
-        return np.asarray(values[self.rows], dtype=np.float64)
+        taken = np.asarray(values[self.rows], dtype=np.float64)
+        taken.flags.writeable = False  # shared by the metrics that read it
+        self.taken[name] = taken
+        return taken
 
     def total(self, values: FloatArray, mask: BoolArray) -> FloatArray:
         weights = np.where(mask, values, 0.0)
