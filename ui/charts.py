@@ -7,7 +7,7 @@ import pandas as pd
 
 from core.scoring.metrics import MetricSpec
 from core.scoring.tiers import TIERS, tier_name
-from ui.i18n import _
+from ui.i18n import _, month
 from ui.theme import TIER_COLOURS
 
 
@@ -22,15 +22,20 @@ def metric_axis(spec: MetricSpec | None) -> alt.Axis:
 
 
 def percentile_chart(rows: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
-    """One person's monthly percentile within role as a line (0–100); the y axis is "Percentile" unless ``title``."""
+    """One person's monthly percentile within role as a line (0–100); the y axis is "Percentile" unless ``title``.
+
+    The months read in the reader's language ("Nov 2025", "Nov. 2025", "nov 2025"), in calendar order.
+    """
+    shown = rows[["period", "percentile"]].sort_values("period")
+    shown = shown.assign(month=[month(str(p)) for p in shown["period"]])
     chart: alt.Chart = (
-        alt.Chart(rows[["period", "percentile"]])
+        alt.Chart(shown[["month", "percentile"]])
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:O", title=None),
+            x=alt.X("month:O", title=None, sort=list(dict.fromkeys(shown["month"]))),
             y=alt.Y("percentile:Q", scale=alt.Scale(domain=[0, 100]), title=title or _("Percentile")),
             tooltip=[
-                alt.Tooltip("period:O", title=_("Month")),
+                alt.Tooltip("month:O", title=_("Month")),
                 alt.Tooltip("percentile:Q", format=".0f", title=_("Percentile")),
             ],
         )

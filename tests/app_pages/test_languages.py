@@ -20,6 +20,7 @@ from core.demo import DemoSpec, generate_team
 from core.demo_crm import CrmSpec, explode
 from core.governance.audit import record
 from core.governance.users import create_user
+from core.i18n.formats import format_month
 from core.store.db import init_db, make_engine
 from ui.i18n import LANGUAGE, PICKER
 from ui.nav import PAGES
@@ -452,6 +453,14 @@ def test_segmentation_page_in_german_and_dutch(app_env: Path, lang: str) -> None
     why = " ".join(m.value for m in at.markdown)
     assert ("Perzentil" if lang == "de" else "percentiel") in why
     assert ("untere Gruppe" if lang == "de" else "ondergroep") in set(at.dataframe[-1].value["tier"])
+    # The monthly percentile's months in the reader's words and in calendar order (the demo ends in October).
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    months = [s["encoding"]["x"]["sort"] for s in specs if s.get("encoding", {}).get("x", {}).get("field") == "month"]
+    named = {format_month(f"{y}-{m:02d}", lang): (y, m) for y in range(2020, 2031) for m in range(1, 13)}
+    assert months and all(m in named for m in months[0]), months
+    assert [named[m] for m in months[0]] == sorted(named[m] for m in months[0])
+    english = [format_month(f"{y}-{m:02d}", "en") for y, m in (named[m] for m in months[0])]
+    assert not set(english) & set(months[0]), months  # "Jan. 2026" / "jan 2026", never "Jan 2026"
 
 
 @pytest.mark.parametrize("lang", ["de", "nl"])
