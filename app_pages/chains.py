@@ -39,6 +39,7 @@ from ui.auth import current_user, link, require_page
 from ui.dataset import require_dataset
 from ui.downloads import table_downloads
 from ui.i18n import _, ngettext, number
+from ui.i18n import month as month_name
 from ui.redact import View, name_key, redact_frame, view_of
 from ui.state import get_engine
 
@@ -578,7 +579,13 @@ def _start_form(board: Board, started: pd.DataFrame) -> None:
     data_months = sorted(cache.records(board.view)["period"].unique())[-12:]
     next_month = str(pd.Period(data_months[-1], freq="M") + 1) if data_months else None
     month_options = [*data_months, *([next_month] if next_month else [])]
-    month = s1.selectbox(_("First coached month"), month_options, index=len(month_options) - 1, key="ch_start_month")
+    month = s1.selectbox(
+        _("First coached month"),
+        month_options,
+        index=len(month_options) - 1,
+        key="ch_start_month",
+        format_func=month_name,  # "Nov. 2026" in German; the stored value stays YYYY-MM
+    )
     running = set(zip(started["coach_id"], started["coachee_id"], strict=True))
     shown = board.editable_pairs(board.shown_pairs)
     to_start = [p for p in zip(shown["coach_id"], shown["coachee_id"], strict=True) if p not in running]

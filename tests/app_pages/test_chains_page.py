@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.coaching.chains import match_chains
 from core.coaching.edits import edits_in_force, started_pairs
+from core.i18n.formats import format_month
 from core.scoring.segmentation import SegmentSettings, segment
 from core.store.datasets import list_datasets, load_records
 from core.store.db import make_engine
@@ -102,13 +103,15 @@ def test_start_pairs_of_a_team_and_stop_one(app_env: Path) -> None:
     team = next(t for t in at.selectbox(key="ch_team").options[1:] if t not in piloted)  # no started pair yet
     at.selectbox(key="ch_team").set_value(team).run()
     shown = _pairs(at)
-    month = at.selectbox(key="ch_start_month").options[-2]
-    at.selectbox(key="ch_start_month").set_value(month)
+    picker = at.selectbox(key="ch_start_month")
+    picker.select_index(len(picker.options) - 2)  # the latest month of data (the last option is the one after)
+    month = str(load_records(engine=engine, dataset_id=dataset_id)["period"].max())
+    assert picker.options[-2] == format_month(month, "en")  # shown by name ("Oct 2026"), stored as YYYY-MM
     at.selectbox(key="ch_start_scope").set_value("all")
     at.button(key="ch_start_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     # Starting "all" again in another month leaves the started pairs' month alone.
-    at.selectbox(key="ch_start_month").set_value(at.selectbox(key="ch_start_month").options[-1])
+    at.selectbox(key="ch_start_month").select_index(len(at.selectbox(key="ch_start_month").options) - 1)
     at.selectbox(key="ch_start_scope").set_value("all")
     at.button(key="ch_start_save").click().run()
     after = started_pairs(engine=engine, dataset_id=dataset_id)
