@@ -579,12 +579,13 @@ def _start_form(board: Board, started: pd.DataFrame) -> None:
     data_months = sorted(cache.records(board.view)["period"].unique())[-12:]
     next_month = str(pd.Period(data_months[-1], freq="M") + 1) if data_months else None
     month_options = [*data_months, *([next_month] if next_month else [])]
+    names = {m: month_name(m) for m in month_options}  # named now, in this session's language
     month = s1.selectbox(
         _("First coached month"),
         month_options,
         index=len(month_options) - 1,
         key="ch_start_month",
-        format_func=month_name,  # "Nov. 2026" in German; the stored value stays YYYY-MM
+        format_func=names.__getitem__,  # "Nov. 2026" in German; the stored value stays YYYY-MM
     )
     running = set(zip(started["coach_id"], started["coachee_id"], strict=True))
     shown = board.editable_pairs(board.shown_pairs)
