@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import replace
 from datetime import date
 from io import BytesIO
+from typing import BinaryIO
 
 import pypdf
 import pytest
@@ -453,3 +454,24 @@ def test_pdf_chart_is_drawn_not_a_picture_and_needs_no_matplotlib_figure() -> No
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Percentile within the role, month by month" in pdf_text(to_pdf(coaching_plan(), "manager"))
+
+
+def test_a_known_glyph_set_gives_the_same_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A font cut is made once per glyph set and reused byte for byte (#17); fails if fpdf2 or fontTools change
+    how a document's font is cut and saved, which the reuse stands in for."""
+    from core.plans import render
+
+    monkeypatch.setattr(render, "_programs", {})
+    plan = coaching_plan()  # Łukasz Wróbel: a letter outside the base glyphs, so a glyph set of its own
+    first = to_pdf(plan)  # fpdf2 cuts both fonts
+    assert len(render._programs) == 2
+    reused: list[int] = []
+    save = render._KnownProgram.save
+
+    def counting_save(self: render._KnownProgram, file: BinaryIO, reorderTables: bool | None = True) -> None:
+        reused.append(len(self.program.data))
+        save(self, file, reorderTables)
+
+    monkeypatch.setattr(render._KnownProgram, "save", counting_save)
+    assert to_pdf(plan) == first
+    assert len(reused) == 2 and len(render._programs) == 2
