@@ -226,9 +226,6 @@ def _add_cut_fonts(pdf: FPDF, latin: bool = False) -> None:
         font.subset = SubsetMap(font)
         font.missing_glyphs = []
         font.biggest_size_pt = 0
-        for codepoint in _BASE_CODEPOINTS:  # the glyphs most plans use: fewer glyph sets, font programs reused
-            if codepoint in template.cmap:
-                font.subset.pick(codepoint)
         pdf.fonts[font.fontkey] = font
 
 
@@ -256,12 +253,13 @@ def _add_fonts(pdf: FPDF, text: str) -> bool | None:
 # ---------------------------------------------------------------------------------------------------
 # Font programs
 #
-# When a PDF is written, fpdf2 cuts each of its fonts down to the glyphs the document used, with fontTools:
-# ~9 ms a font, two fonts a document, about half of a plan's PDF (#17). Two documents that used the same glyphs
-# get the same font program, so it is made once and kept. Names make nearly every plan's glyphs a little
-# different, so each document's fonts start with the glyphs most plans use anyway (:data:`_BASE_CODEPOINTS`):
-# then a team's plans share a few dozen glyph sets instead of one each (1,000 bench plans: 79 cuts instead of
-# ~1,600), for ~12 KB more font a document (a plan's PDF ~18 → ~30 KB). The bytes stay a function of the plan.
+# A PDF embeds each font cut down to the glyphs the document uses. fpdf2 makes that cut with fontTools on every
+# output, ~9 ms a font and two fonts a document: about half of a plan's PDF (#17). Here the cut is made once
+# per set of glyphs and handed to fpdf2 ready-made (:class:`_KnownProgram`). Names make nearly every plan's
+# glyphs a little different, so every cut also holds the glyphs most plans use anyway (:data:`_BASE_CODEPOINTS`):
+# then a team's plans share a few dozen cuts instead of one each (1,000 bench plans: ~80 instead of ~1,600),
+# for ~10 KB more font a document (a plan's PDF ~18 → ~28 KB). A document's bytes depend on its own glyphs only,
+# never on the plans rendered before it.
 
 # ASCII, the Latin-1 letters (ä, é, ñ, ø, ß …) and the punctuation plans write; a name's rarer letters (ł, ő, š …)
 # add to them.
@@ -270,28 +268,44 @@ _BASE_CODEPOINTS: Final = (
     *(cp for cp in range(0xC0, 0x100) if cp not in (0xD7, 0xF7)),
     *(0xB7, 0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2022, 0x2026, 0x20AC, 0x2192),
 )
-_PROGRAMS_KEPT: Final = 256  # glyph sets remembered per process (each ~13 KB)
 
 
 @dataclass(frozen=True)
 class _Program:
-    """A font program fpdf2 cut for one glyph set: the bytes it embeds, and each glyph's id in them."""
+    """A cut of a font: the bytes a PDF embeds, and each glyph's id in them (by the glyph's name)."""
 
     data: bytes
     glyph_ids: dict[str, int]
 
 
-_programs: dict[tuple[bool, bool, frozenset[str]], _Program] = {}
-_programs_lock = threading.Lock()
+@functools.cache
+def _base_glyphs(bold: bool, latin: bool) -> frozenset[str]:
+    cmap = _font_template(bold, latin).cmap
+    return frozenset(cmap[cp] for cp in _BASE_CODEPOINTS if cp in cmap)
+
+
+@functools.lru_cache(maxsize=256)  # ~13 KB each
+def _program(bold: bool, latin: bool, glyphs: frozenset[str]) -> _Program:
+    """The cut font (:func:`_cut_font`) reduced to ``glyphs`` (names), with .notdef and the other first glyphs."""
+    font = ttLib.TTFont(BytesIO(_cut_font(bold, latin)), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    options = ft_subset.Options()
+    options.notdef_outline = True
+    options.recommended_glyphs = True
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(glyphs=sorted(glyphs))
+    subsetter.subset(font)
+    out = BytesIO()
+    font.save(out)
+    return _Program(out.getvalue(), {name: gid for gid, name in enumerate(font.getGlyphOrder())})
 
 
 class _KnownProgram(ttLib.TTFont):  # type: ignore[misc]
-    """Stands in for a document's font when its cut is already known: an empty font with the program's glyphs.
+    """Stands in for a document's font at output: an empty font that knows a ready cut's glyphs and bytes.
 
-    fpdf2 runs fontTools' subsetter on the document's font, asks it for glyph ids and saves it. Here the subsetter
-    finds no table to cut (only the glyph order, which holds every glyph asked for), the ids are the program's
-    and saving writes the program. ``test_a_known_glyph_set_gives_the_same_pdf`` fails if fpdf2 or fontTools
-    stop working this way.
+    fpdf2 runs fontTools' subsetter on the document's font, asks it for glyph ids and saves it. Here the
+    subsetter finds no table to cut (only the glyph order, which holds every glyph asked for), the ids are the
+    cut's and saving writes the cut. ``test_pdf_embeds_the_cut_made_once_per_glyph_set`` fails if fpdf2 or
+    fontTools stop working this way.
     """
 
     def __init__(self, program: _Program) -> None:
@@ -307,31 +321,14 @@ class _KnownProgram(ttLib.TTFont):  # type: ignore[misc]
 
 
 def _output(pdf: FPDF, latin: bool | None) -> bytes:
-    """``pdf.output()``, with each cut font's program made by fpdf2 only the first time its glyph set is seen."""
-    if latin is None:  # the full font files: rare, left to fpdf2
-        return bytes(pdf.output())
-    made: list[tuple[tuple[bool, bool, frozenset[str]], TTFFont]] = []
-    for bold in (False, True):
-        font = pdf.fonts[f"{FONT_FAMILY.lower()}{'B' if bold else ''}"]
-        if not isinstance(font, TTFFont):
-            continue
-        key = (bold, latin, frozenset(font.subset.get_all_glyph_names()))
-        program = _programs.get(key)
-        if program is not None:
-            font.ttfont = _KnownProgram(program)
-        else:  # every table loaded, so the cut font can be saved again once fpdf2 has cut it
-            font.ttfont = ttLib.TTFont(BytesIO(_cut_font(bold, latin)), recalcTimestamp=False, recalcBBoxes=False)
-            made.append((key, font))
-    data = bytes(pdf.output())
-    for key, font in made:
-        out = BytesIO()
-        font.ttfont.save(out)
-        program = _Program(out.getvalue(), font.ttfont.getReverseGlyphMap().copy())
-        with _programs_lock:
-            if len(_programs) >= _PROGRAMS_KEPT:
-                _programs.pop(next(iter(_programs)))  # the oldest
-            _programs[key] = program
-    return data
+    """``pdf.output()``, each cut font embedded from :func:`_program` (made once per glyph set, not by fpdf2)."""
+    if latin is not None:  # the full font files (rare) are left to fpdf2
+        for bold in (False, True):
+            font = pdf.fonts[f"{FONT_FAMILY.lower()}{'B' if bold else ''}"]
+            if isinstance(font, TTFFont):
+                glyphs = frozenset(font.subset.get_all_glyph_names()) | _base_glyphs(bold, latin)
+                font.ttfont = _KnownProgram(_program(bold, latin, glyphs))
+    return bytes(pdf.output())
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import zipfile
 from dataclasses import replace
 from datetime import date
 from io import BytesIO
-from typing import BinaryIO
 
 import pypdf
 import pytest
@@ -456,22 +455,30 @@ def test_pdf_chart_is_drawn_not_a_picture_and_needs_no_matplotlib_figure() -> No
     assert "Percentile within the role, month by month" in pdf_text(to_pdf(coaching_plan(), "manager"))
 
 
-def test_a_known_glyph_set_gives_the_same_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A font cut is made once per glyph set and reused byte for byte (#17); fails if fpdf2 or fontTools change
-    how a document's font is cut and saved, which the reuse stands in for."""
+def test_pdf_embeds_the_cut_made_once_per_glyph_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each font is cut once per glyph set and fpdf2 embeds that cut as it is (#17); fails if fpdf2 or fontTools
+    change how a document's font is cut and saved, which the ready cut stands in for."""
     from core.plans import render
 
-    monkeypatch.setattr(render, "_programs", {})
+    made: list[bytes] = []
+    program = render._program
+
+    def recording(bold: bool, latin: bool, glyphs: frozenset[str]) -> render._Program:
+        cut = program(bold, latin, glyphs)
+        made.append(cut.data)
+        return cut
+
+    monkeypatch.setattr(render, "_program", recording)
+    program.cache_clear()
     plan = coaching_plan()  # Łukasz Wróbel: a letter outside the base glyphs, so a glyph set of its own
-    first = to_pdf(plan)  # fpdf2 cuts both fonts
-    assert len(render._programs) == 2
-    reused: list[int] = []
-    save = render._KnownProgram.save
-
-    def counting_save(self: render._KnownProgram, file: BinaryIO, reorderTables: bool | None = True) -> None:
-        reused.append(len(self.program.data))
-        save(self, file, reorderTables)
-
-    monkeypatch.setattr(render._KnownProgram, "save", counting_save)
+    first = to_pdf(plan)
+    assert program.cache_info().misses == 2  # the regular and the bold font
     assert to_pdf(plan) == first
-    assert len(reused) == 2 and len(render._programs) == 2
+    assert program.cache_info().hits == 2
+    embedded = {
+        font.get_object()["/DescendantFonts"][0]["/FontDescriptor"]["/FontFile2"].get_data()
+        for page in pypdf.PdfReader(BytesIO(first)).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert embedded == set(made) and len(embedded) == 2
+    assert "Łukasz Wróbel" in pdf_text(first)
