@@ -482,3 +482,16 @@ def test_pdf_embeds_the_cut_made_once_per_glyph_set(monkeypatch: pytest.MonkeyPa
     }
     assert embedded == set(made) and len(embedded) == 2
     assert "Łukasz Wróbel" in pdf_text(first)
+
+
+def test_cleaning_a_clean_plan_keeps_it_and_an_unclean_one_is_copied() -> None:
+    """Cleaning leaves a plan with nothing to clean as it is (no rebuilt copy, #17) and cleans others in a copy."""
+    from core.plans.render import safe_plan
+
+    clean = coaching_plan()
+    assert safe_plan(clean) is clean
+    noisy = replace(clean, checkins=(*clean.checkins, CheckIn(date(2026, 10, 9), "ok\x07", "Next\x1b[31m", "Lea")))
+    cleaned = safe_plan(noisy, tab="  ")
+    assert cleaned.checkins[-1].note == "ok" and "\x1b" not in cleaned.checkins[-1].next_step
+    assert cleaned.focus is noisy.focus and cleaned.focus  # untouched parts are shared, not copied
+    assert noisy.checkins[-1].note == "ok\x07"
