@@ -46,8 +46,8 @@ from ui.state import get_engine, presenting, reset_on_next_run, show_store_error
 
 ZIP = "pl_zip"  # session key: the last ZIP made, with the view it was made for
 # The progress bar's share for working out the plans; writing the files takes the rest. Per plan, working one
-# out takes ~9 ms, then a Markdown file ~2 ms, a PDF ~22 ms and a Word file ~60 ms (1,000 bench plans, #17).
-BUILD_SHARE = {"md": 0.8, "pdf": 0.3, "docx": 0.15}
+# out takes ~4 ms, then a Markdown file ~2 ms, a PDF ~15 ms and a Word file ~60 ms (1,000 bench plans, #17).
+BUILD_SHARE = {"md": 0.6, "pdf": 0.2, "docx": 0.1}
 
 
 def plans() -> None:
@@ -362,7 +362,7 @@ def _many(view: View, context: PlanInputs, people: pd.DataFrame) -> None:
     label = ngettext("Prepare ZIP of {n} plan", "Prepare ZIP of {n} plans", len(people)).format(n=len(people))
     if st.button(label, key="pl_zip_go"):
         everyone_edits = shown_plan_edits(view)
-        share = BUILD_SHARE.get(str(fmt), 0.3)
+        share = BUILD_SHARE.get(str(fmt), 0.2)
         bar = st.progress(0.0, text=_("Working out the plans…"))
 
         def built(i: int, n: int) -> None:
