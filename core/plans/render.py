@@ -10,8 +10,8 @@ fpdf2 parses a TrueType file on every ``add_font`` and subsets it again on every
 full DejaVu file (6,000 glyphs, OpenType layout tables fpdf2 does not use) that alone costs ~60 ms a
 document. So the font is cut once per process to the scripts a European sales team writes in — a Latin
 cut first, then one with Greek and Cyrillic too — and each document reuses the parsed metrics. A plan
-that needs a character outside both cuts falls back to the full font, slower but complete. The font
-program fpdf2 then cuts for a document's glyphs is kept for the next document with the same glyphs
+that needs a character outside both cuts falls back to the full font, slower but complete. The cut of
+a font a PDF embeds is made here once per set of glyphs and handed to fpdf2 ready-made
 (:func:`_output`). Text is wrapped here (:func:`wrap_lines`), not by fpdf2's ``multi_cell``, whose line
 breaker is quadratic in a line's length. The PDF draws its trend chart with its own lines and text
 (:func:`chart_layout`); the Word file's chart is a PNG drawn on one reused matplotlib figure per thread.
@@ -257,8 +257,8 @@ def _add_fonts(pdf: FPDF, text: str) -> bool | None:
 # output, ~9 ms a font and two fonts a document: about half of a plan's PDF (#17). Here the cut is made once
 # per set of glyphs and handed to fpdf2 ready-made (:class:`_KnownProgram`). Names make nearly every plan's
 # glyphs a little different, so every cut also holds the glyphs most plans use anyway (:data:`_BASE_CODEPOINTS`):
-# then a team's plans share a few dozen cuts instead of one each (1,000 bench plans: ~80 instead of ~1,600),
-# for ~10 KB more font a document (a plan's PDF ~18 → ~28 KB). A document's bytes depend on its own glyphs only,
+# then a team's plans share a few dozen cuts instead of one each (943 bench PDFs: 80 cuts instead of 1,886),
+# for ~9 KB more font a document (a plan's PDF ~18 → ~26 KB). A document's bytes depend on its own glyphs only,
 # never on the plans rendered before it.
 
 # ASCII, the Latin-1 letters (ä, é, ñ, ø, ß …) and the punctuation plans write; a name's rarer letters (ł, ő, š …)
