@@ -39,12 +39,15 @@ from ui import cache
 from ui.auth import current_user, require_page
 from ui.dataset import require_dataset
 from ui.downloads import MIME, audited
-from ui.i18n import _, current_language, day, ngettext, pgettext
+from ui.i18n import _, current_language, day, ngettext, number, pgettext
 from ui.plan_context import plan_context
 from ui.redact import View, checkins_by_rep, name_key, shown_checkins, shown_edits, shown_plan_edits, view_of
 from ui.state import get_engine, presenting, reset_on_next_run, show_store_error
 
 ZIP = "pl_zip"  # session key: the last ZIP made, with the view it was made for
+# The progress bar's share for working out the plans; writing the files takes the rest. Per plan, working one
+# out takes ~4 ms, then a Markdown file ~2 ms, a PDF ~15 ms and a Word file ~60 ms (1,000 bench plans, #17).
+BUILD_SHARE = {"md": 0.6, "pdf": 0.2, "docx": 0.1}
 
 
 def plans() -> None:
@@ -359,8 +362,17 @@ def _many(view: View, context: PlanInputs, people: pd.DataFrame) -> None:
     label = ngettext("Prepare ZIP of {n} plan", "Prepare ZIP of {n} plans", len(people)).format(n=len(people))
     if st.button(label, key="pl_zip_go"):
         everyone_edits = shown_plan_edits(view)
-        writing = _("Writing plans…")
-        bar = st.progress(0.0, text=writing)
+        share = BUILD_SHARE.get(str(fmt), 0.2)
+        bar = st.progress(0.0, text=_("Working out the plans…"))
+
+        def built(i: int, n: int) -> None:
+            text = _("Working out the plans… {i} of {n}").format(i=number(i), n=number(n))
+            bar.progress(share * i / n, text=text)
+
+        def written(i: int, n: int) -> None:
+            text = _("Writing the files… {i} of {n}").format(i=number(i), n=number(n))
+            bar.progress(share + (1 - share) * i / n, text=text)
+
         with speaking(current_language()):
             made = build_plans(
                 sorted(people["rep_id"]),
@@ -368,14 +380,9 @@ def _many(view: View, context: PlanInputs, people: pd.DataFrame) -> None:
                 edits=everyone_edits,
                 inputs=context,
                 audience=audience,
+                progress=built,
             )
-        data = plans_zip(
-            made,
-            fmt,  # type: ignore[arg-type]
-            file_stem=file_stem,
-            audience=audience,
-            progress=lambda i, n: bar.progress(i / n, text=_("Writing plans… {i} of {n}").format(i=i, n=n)),
-        )
+        data = plans_zip(made, fmt, file_stem=file_stem, audience=audience, progress=written)  # type: ignore[arg-type]
         bar.empty()
         included = tuple(p.rep_id for p in made if audience == "manager" or p.kind != "hr_brief")
         # Kept with the view, so a ZIP made before presentation mode was switched on is never offered.

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -1135,6 +1135,7 @@ def build_plans(
     checkins: Mapping[str, Sequence[CheckIn]] | None = None,
     edits: Mapping[str, Mapping[str, str]] | None = None,
     audience: Audience | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Plan]:
     """Build the plans of many people with :func:`build_plan`.
 
@@ -1146,6 +1147,7 @@ def build_plans(
         edits: Manager edits by rep_id (as :func:`core.plans.store.all_plan_edits` gives them).
         audience: ``"person"`` — each plan in its person's language (:func:`person_language`), to be handed
             over; ``"manager"`` or None — every plan in the language core speaks now (the viewer's).
+        progress: Called as ``progress(done, total)`` after each plan, in the language core speaks now.
 
     Returns:
         One plan per person.
@@ -1157,10 +1159,12 @@ def build_plans(
     changed = edits or {}
     viewer = current().language
     plans: list[Plan] = []
-    for rep_id in rep_ids:
+    for done, rep_id in enumerate(rep_ids, start=1):
         lang = person_language(inputs, rep_id, viewer) if audience == "person" else viewer
         with speaking(lang):
             plans.append(build_plan(rep_id, inputs=inputs, checkins=logged.get(rep_id, ()), edits=changed.get(rep_id)))
+        if progress is not None:
+            progress(done, len(rep_ids))
     return plans
 
 

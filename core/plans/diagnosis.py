@@ -19,10 +19,12 @@ pure: the same months give the same sentences.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from core.i18n import _, ngettext
@@ -94,15 +96,63 @@ def _ratio(top: float, bottom: float) -> float:
     return top / bottom if bottom > 0 else math.nan
 
 
-def _sum(frame: pd.DataFrame, column: str) -> float:
-    if column not in frame.columns:
+_COLUMNS: Final = {
+    "AE": ("deals_won", "deals_worked", "revenue_won"),
+    "SDR": ("calls", "leads_sent", "qualified_leads"),
+    "AM": ("portfolio_start", "portfolio_end"),
+}
+"""The columns each role's diagnosis reads."""
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A person's monthly rows as plain arrays: a few dozen rows, where each pandas call cost more than the work
+    (the diagnosis was ~6 ms a plan, half of working out 1,000 plans, #17)."""
+
+    periods: tuple[str, ...]  # YYYY-MM, in the rows' order
+    numbers: Mapping[str, npt.NDArray[np.float64]]  # the role's columns as numbers, NaN where missing or not one
+
+    @staticmethod
+    def of(records: pd.DataFrame, columns: Sequence[str]) -> _Rows:
+        numbers = {
+            column: pd.to_numeric(records[column], errors="coerce").to_numpy(dtype="float64", na_value=math.nan)
+            for column in columns
+            if column in records.columns
+        }
+        return _Rows(tuple(records["period"].astype(str).tolist()), numbers)
+
+    def where(self, kept: Callable[[str], bool] | Collection[str]) -> _Rows:
+        """The rows whose period is in ``kept`` (or for which ``kept(period)`` is true), in order."""
+        keep = kept if callable(kept) else kept.__contains__
+        mask = np.fromiter((keep(p) for p in self.periods), dtype=bool, count=len(self.periods))
+        return self.take(np.flatnonzero(mask))
+
+    def take(self, rows: npt.NDArray[np.intp] | Sequence[int]) -> _Rows:
+        index = np.asarray(rows, dtype=np.intp)
+        return _Rows(
+            tuple(self.periods[i] for i in index), {name: values[index] for name, values in self.numbers.items()}
+        )
+
+    def column(self, name: str) -> npt.NDArray[np.float64]:
+        values = self.numbers.get(name)
+        return values if values is not None else np.full(len(self.periods), math.nan)
+
+    @property
+    def months(self) -> int:
+        return len(set(self.periods))
+
+
+def _sum(rows: _Rows, column: str) -> float:
+    """The column's total over the rows (missing values skipped, as pandas sums); NaN when none has a value."""
+    values = rows.numbers.get(column)
+    if values is None:
         return math.nan
-    values = pd.to_numeric(frame[column], errors="coerce")
-    return float(values.sum()) if values.notna().any() else math.nan
+    known = ~np.isnan(values)
+    return float(np.where(known, values, 0.0).sum()) if known.any() else math.nan
 
 
-def _months(frame: pd.DataFrame) -> int:
-    return int(frame["period"].nunique())
+def _months(rows: _Rows) -> int:
+    return rows.months
 
 
 def _count(value: float) -> str:
@@ -128,19 +178,17 @@ def _pct(value: float) -> str:
     return percent(value)
 
 
-def _spans(records: pd.DataFrame, window: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame, str, str] | None:
+def _spans(records: _Rows, window: Sequence[str]) -> tuple[_Rows, _Rows, str, str] | None:
     """(earlier rows, later rows, earlier label, later label): the months before the period, or its halves."""
-    periods = records["period"].astype(str)
-    now = records[periods.isin(window)]
-    earlier = [add_months(window[0], -k) for k in range(len(window), 0, -1)]
-    before = records[periods.isin(earlier)]
+    now = records.where(set(window))
+    before = records.where({add_months(window[0], -k) for k in range(len(window), 0, -1)})
     if _months(before) >= MIN_MONTHS and _months(now) >= MIN_MONTHS:
-        return before, now, span(before["period"].astype(str)), span(now["period"].astype(str))
-    months = sorted(now["period"].astype(str).unique())
+        return before, now, span(before.periods), span(now.periods)
+    months = sorted(set(now.periods))
     if len(months) < MIN_SPLIT:
         return None
     half = len(months) // 2
-    first, second = now[now["period"].isin(months[:half])], now[now["period"].isin(months[half:])]
+    first, second = now.where(set(months[:half])), now.where(set(months[half:]))
     start = _("the start of this period ({months})").format(months=span(months[:half]))
     return first, second, start, span(months[half:])
 
@@ -154,8 +202,8 @@ def _held_sentence(held: Sequence[_Figure]) -> str:
     return capital(and_join(parts)) + "."
 
 
-def _ae(before: pd.DataFrame, now: pd.DataFrame, before_label: str) -> list[str]:
-    def figures(frame: pd.DataFrame) -> tuple[float, float, float]:
+def _ae(before: _Rows, now: _Rows, before_label: str) -> list[str]:
+    def figures(frame: _Rows) -> tuple[float, float, float]:
         won, worked, revenue = _sum(frame, "deals_won"), _sum(frame, "deals_worked"), _sum(frame, "revenue_won")
         return won / _months(frame), _ratio(revenue, won), _ratio(won, worked)
 
@@ -192,8 +240,8 @@ def _lines(figures: Sequence[_Figure], before_label: str) -> list[str]:
     return lines
 
 
-def _sdr(before: pd.DataFrame, now: pd.DataFrame, before_label: str) -> list[str]:
-    def figures(frame: pd.DataFrame) -> tuple[float, float, float]:
+def _sdr(before: _Rows, now: _Rows, before_label: str) -> list[str]:
+    def figures(frame: _Rows) -> tuple[float, float, float]:
         sent = _sum(frame, "leads_sent")
         return (
             _sum(frame, "calls") / _months(frame),
@@ -254,16 +302,21 @@ def _sdr(before: pd.DataFrame, now: pd.DataFrame, before_label: str) -> list[str
     return lines
 
 
-def _am(records: pd.DataFrame, window: Sequence[str], before_label: str | None) -> list[str]:
-    now = records[records["period"].astype(str).isin(window)].copy()
-    for column in ("portfolio_start", "portfolio_end"):
-        now[column] = pd.to_numeric(now[column], errors="coerce") if column in now.columns else math.nan
-    now = now.dropna(subset=["portfolio_start", "portfolio_end"]).sort_values("period")
-    if now.empty:
+def _portfolio(rows: _Rows) -> tuple[_Rows, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The rows with both portfolio values, by period; their start and end values."""
+    known = ~(np.isnan(rows.column("portfolio_start")) | np.isnan(rows.column("portfolio_end")))
+    kept = rows.take(np.flatnonzero(known))
+    kept = kept.take(sorted(range(len(kept.periods)), key=kept.periods.__getitem__))
+    return kept, kept.column("portfolio_start"), kept.column("portfolio_end")
+
+
+def _am(records: _Rows, window: Sequence[str], before_label: str | None) -> list[str]:
+    now, starts, ends = _portfolio(records.where(set(window)))
+    if not now.periods:
         return []
-    change = now["portfolio_end"] - now["portfolio_start"]
-    first, last = float(now["portfolio_start"].iloc[0]), float(now["portfolio_end"].iloc[-1])
-    label = span(now["period"].astype(str))
+    change = ends - starts
+    first, last = float(starts[0]), float(ends[-1])
+    label = span(now.periods)
     said = {"months": label, "start": about(first), "end": about(last)}
     if (change >= 0).all():
         lines = [
@@ -271,33 +324,31 @@ def _am(records: pd.DataFrame, window: Sequence[str], before_label: str | None) 
         ]
     else:
         lines = [_("Over {months} your portfolio went from about {start} to {end}.").format(**said)]
-    worst = int(change.to_numpy().argmin())
-    drop = float(change.iloc[worst])
-    movement = float(change.abs().sum())
+    worst = int(change.argmin())
+    drop = float(change[worst])
+    movement = float(np.abs(change).sum())
     if drop < 0 and movement > 0 and -drop >= AM_DROP_SHARE * movement:
-        row = now.iloc[worst]
         lines.append(
             _(
                 "Most of the change came in {month}: from about {start} to {end} that month ({drop} less). Which "
                 "accounts moved, and why?"
             ).format(
-                month=span([str(row["period"])]),
-                start=about(float(row["portfolio_start"])),
-                end=about(float(row["portfolio_end"])),
+                month=span([now.periods[worst]]),
+                start=about(float(starts[worst])),
+                end=about(float(ends[worst])),
                 drop=about(-drop),
             )
         )
     elif drop < 0:
         lines.append(_("No single month stands out: the change is spread over the period. Which accounts moved most?"))
     if before_label is not None:
-        earlier = records[~records["period"].astype(str).isin(window)].copy()
-        for column in ("portfolio_start", "portfolio_end"):
-            earlier[column] = pd.to_numeric(earlier[column], errors="coerce") if column in earlier.columns else math.nan
-        earlier = earlier.dropna(subset=["portfolio_start", "portfolio_end"])
-        earlier = earlier[earlier["period"].astype(str) < min(window)].sort_values("period").tail(len(window))
+        first_month = min(window)
+        earlier, starts, ends = _portfolio(records.where(lambda period: period < first_month))
+        keep = max(0, len(earlier.periods) - len(window))  # the last months before the period
+        earlier, starts, ends = earlier.take(range(keep, len(earlier.periods))), starts[keep:], ends[keep:]
         if _months(earlier) >= MIN_MONTHS:
-            grew = float(earlier["portfolio_end"].iloc[-1] - earlier["portfolio_start"].iloc[0])
-            months = span(earlier["period"].astype(str))
+            grew = float(ends[-1] - starts[0])
+            months = span(earlier.periods)
             if grew > 0:
                 text = _("In the months before ({months}) it grew by about {amount}.")
             elif grew < 0:
@@ -322,8 +373,8 @@ def what_moved(role: str, records: pd.DataFrame, window: Sequence[str]) -> tuple
     months = sorted({str(p) for p in window})
     if records.empty or "period" not in records.columns or not months:
         return ()
-    periods = records["period"].astype(str)
-    mine = sorted(periods[periods.isin(months)].unique())
+    rows = _Rows.of(records, _COLUMNS.get(role, ()))
+    mine = sorted(set(rows.periods) & set(months))
     if not mine:
         return ()
     lines: list[str] = []
@@ -337,10 +388,10 @@ def what_moved(role: str, records: pd.DataFrame, window: Sequence[str]) -> tuple
             ).format(month=span([mine[0]]), count=count, total=len(months))
         )
     if role == "AM":
-        earlier = [add_months(months[0], -k) for k in range(len(months), 0, -1)]
-        has_before = int(periods.isin(earlier).sum()) >= MIN_MONTHS
-        return (*lines, *_am(records, months, "before" if has_before else None))
-    spans = _spans(records, months)
+        earlier = {add_months(months[0], -k) for k in range(len(months), 0, -1)}
+        has_before = sum(period in earlier for period in rows.periods) >= MIN_MONTHS
+        return (*lines, *_am(rows, months, "before" if has_before else None))
+    spans = _spans(rows, months)
     if spans is None:
         return tuple(lines)
     before, now, before_label, _later = spans

@@ -10,10 +10,11 @@ fpdf2 parses a TrueType file on every ``add_font`` and subsets it again on every
 full DejaVu file (6,000 glyphs, OpenType layout tables fpdf2 does not use) that alone costs ~60 ms a
 document. So the font is cut once per process to the scripts a European sales team writes in — a Latin
 cut first, then one with Greek and Cyrillic too — and each document reuses the parsed metrics. A plan
-that needs a character outside both cuts falls back to the full font, slower but complete. Text is
-wrapped here (:func:`wrap_lines`), not by fpdf2's ``multi_cell``, whose line breaker is quadratic in a
-line's length. The PDF draws its trend chart with its own lines and text (:func:`chart_layout`); the
-Word file's chart is a PNG drawn on one reused matplotlib figure per thread.
+that needs a character outside both cuts falls back to the full font, slower but complete. The cut of
+a font a PDF embeds is made here once per set of glyphs and handed to fpdf2 ready-made
+(:func:`_output`). Text is wrapped here (:func:`wrap_lines`), not by fpdf2's ``multi_cell``, whose line
+breaker is quadratic in a line's length. The PDF draws its trend chart with its own lines and text
+(:func:`chart_layout`); the Word file's chart is a PNG drawn on one reused matplotlib figure per thread.
 
 Every renderer cleans the plan's text first (:func:`safe_plan`): Word's XML cannot hold control
 characters (python-docx refuses the whole document), and the PDF font has no glyph for them.
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, BinaryIO, Final, Literal
 
 import matplotlib
 from docx import Document
@@ -228,20 +229,106 @@ def _add_cut_fonts(pdf: FPDF, latin: bool = False) -> None:
         pdf.fonts[font.fontkey] = font
 
 
-def _add_fonts(pdf: FPDF, text: str) -> None:
-    """Give ``pdf`` the DejaVu family: the smallest cut that covers ``text``, else the full files."""
+def _add_fonts(pdf: FPDF, text: str) -> bool | None:
+    """Give ``pdf`` the DejaVu family: the smallest cut that covers ``text``, else the full files.
+
+    Returns:
+        Which cut the document uses (``True`` the Latin one, ``False`` the wider one), ``None`` for the full files.
+    """
     needed = set(text) - _LAYOUT_CHARACTERS  # line breaks are layout, not glyphs
     for latin in (True, False):
         if needed <= _cut_charset(latin):
             try:
                 _add_cut_fonts(pdf, latin)
-                return
+                return latin
             except (AttributeError, TypeError):  # fpdf2 internals changed: the public path still works
                 pdf.fonts.pop(FONT_FAMILY.lower(), None)
                 pdf.fonts.pop(f"{FONT_FAMILY.lower()}B", None)
                 break
     pdf.add_font(FONT_FAMILY, "", font_path(False))
     pdf.add_font(FONT_FAMILY, "B", font_path(True))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Font programs
+#
+# A PDF embeds each font cut down to the glyphs the document uses. fpdf2 makes that cut with fontTools on every
+# output, ~9 ms a font and two fonts a document: about half of a plan's PDF (#17). Here the cut is made once
+# per set of glyphs and handed to fpdf2 ready-made (:class:`_KnownProgram`). Names make nearly every plan's
+# glyphs a little different, so every cut also holds the glyphs most plans use anyway (:data:`_BASE_CODEPOINTS`):
+# then a team's plans share a few dozen cuts instead of one each (943 bench PDFs: 80 cuts instead of 1,886),
+# for ~9 KB more font a document (a plan's PDF ~18 → ~26 KB). A document's bytes depend on its own glyphs only,
+# never on the plans rendered before it.
+
+# ASCII, the Latin-1 letters (ä, é, ñ, ø, ß …) and the punctuation plans write; a name's rarer letters (ł, ő, š …)
+# add to them.
+_BASE_CODEPOINTS: Final = (
+    *range(0x20, 0x7F),
+    *(cp for cp in range(0xC0, 0x100) if cp not in (0xD7, 0xF7)),
+    *(0xB7, 0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2022, 0x2026, 0x20AC, 0x2192),
+)
+
+
+@dataclass(frozen=True)
+class _Program:
+    """A cut of a font: the bytes a PDF embeds, and each glyph's id in them (by the glyph's name)."""
+
+    data: bytes
+    glyph_ids: dict[str, int]
+
+
+@functools.cache
+def _base_glyphs(bold: bool, latin: bool) -> frozenset[str]:
+    cmap = _font_template(bold, latin).cmap
+    return frozenset(cmap[cp] for cp in _BASE_CODEPOINTS if cp in cmap)
+
+
+@functools.lru_cache(maxsize=256)  # ~13 KB each
+def _program(bold: bool, latin: bool, glyphs: frozenset[str]) -> _Program:
+    """The cut font (:func:`_cut_font`) reduced to ``glyphs`` (names), with .notdef and the other first glyphs."""
+    font = ttLib.TTFont(BytesIO(_cut_font(bold, latin)), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    options = ft_subset.Options()
+    options.notdef_outline = True
+    options.recommended_glyphs = True
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(glyphs=sorted(glyphs))
+    subsetter.subset(font)
+    out = BytesIO()
+    font.save(out)
+    return _Program(out.getvalue(), {name: gid for gid, name in enumerate(font.getGlyphOrder())})
+
+
+class _KnownProgram(ttLib.TTFont):  # type: ignore[misc]
+    """Stands in for a document's font at output: an empty font that knows a ready cut's glyphs and bytes.
+
+    fpdf2 runs fontTools' subsetter on the document's font, asks it for glyph ids and saves it. Here the
+    subsetter finds no table to cut (only the glyph order, which holds every glyph asked for), the ids are the
+    cut's and saving writes the cut. ``test_pdf_embeds_the_cut_made_once_per_glyph_set`` fails if fpdf2 or
+    fontTools stop working this way.
+    """
+
+    def __init__(self, program: _Program) -> None:
+        super().__init__()
+        self.setGlyphOrder(list(program.glyph_ids))
+        self.program = program
+
+    def getGlyphID(self, glyphName: str) -> int:
+        return self.program.glyph_ids[glyphName]
+
+    def save(self, file: BinaryIO, reorderTables: bool | None = True) -> None:
+        file.write(self.program.data)
+
+
+def _output(pdf: FPDF, latin: bool | None) -> bytes:
+    """``pdf.output()``, each cut font embedded from :func:`_program` (made once per glyph set, not by fpdf2)."""
+    if latin is not None:  # the full font files (rare) are left to fpdf2
+        for bold in (False, True):
+            font = pdf.fonts[f"{FONT_FAMILY.lower()}{'B' if bold else ''}"]
+            if isinstance(font, TTFFont):
+                glyphs = frozenset(font.subset.get_all_glyph_names()) | _base_glyphs(bold, latin)
+                font.ttfont = _KnownProgram(_program(bold, latin, glyphs))
+    return bytes(pdf.output())
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -379,13 +466,18 @@ def _lines(pdf: FPDF, height: float, text: str) -> None:
 
     The drop-in for ``multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")``:
     every line starts at the same x, a page break falls between lines, and the cursor ends at the left
-    margin below the text.
+    margin below the text. Each line is placed with ``text()`` where ``cell()`` would put it (after the
+    cell's margin, on its baseline): a cell costs ~2.5 times as much (fragments, widths, graphics state)
+    for nothing a plain line needs, and plans write ~70 lines each (#17).
     """
     x = pdf.get_x()
     width = pdf.w - pdf.r_margin - x
     for line in wrap_lines(pdf, text, width - 2 * pdf.c_margin):
-        pdf.set_x(x)
-        pdf.cell(width, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        if pdf.will_page_break(height):
+            pdf.add_page(same=True)
+        if line:
+            pdf.text(x + pdf.c_margin, pdf.y + 0.5 * height + 0.3 * pdf.font_size, line)
+        pdf.set_y(pdf.y + height)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -674,7 +766,7 @@ def _to_pdf(plan: Plan, audience: Audience) -> bytes:
     blocks = plan_blocks(plan, audience)
     heading = title(plan, audience)
     pdf = _PlanPDF(_footer(plan, audience), _("Page {page} of {pages}"))
-    _add_fonts(pdf, _all_text(plan, blocks, audience))
+    cut = _add_fonts(pdf, _all_text(plan, blocks, audience))
     created = datetime(plan.generated_on.year, plan.generated_on.month, plan.generated_on.day, tzinfo=UTC)
     pdf.set_creation_date(created)  # same plan, same bytes
     pdf.set_title(f"{heading}: {plan.name}")
@@ -706,7 +798,7 @@ def _to_pdf(plan: Plan, audience: Audience) -> bytes:
             _pdf_fill_in(pdf, block)
         else:
             _pdf_checkins(pdf, block)
-    return bytes(pdf.output())
+    return _output(pdf, cut)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import Any
 
+import pytest
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
+from core.plans.model import Plan
 from core.plans.store import checkins, plan_edits
 from core.scoring.segmentation import SegmentSettings, segment
 from core.store.datasets import list_datasets, load_records, store_dataset
@@ -111,6 +116,41 @@ def test_zip_for_the_filter(app_env: Path) -> None:
     at.button(key="pl_zip_go").click().run()
     _, _, manager_ids, notes = at.session_state["pl_zip"]
     assert len(manager_ids) >= len(rep_ids) and notes != data
+
+
+def test_zip_progress_covers_working_out_the_plans(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ZIP's progress bar moves while the plans are worked out, not only while the files are written (#17)."""
+    page = importlib.import_module("app_pages.plans")  # the package's ``plans`` is the page function
+
+    shown: list[tuple[float, str]] = []
+    progress = DeltaGenerator.progress
+
+    def recording(self: DeltaGenerator, value: float, text: str | None = None) -> DeltaGenerator:
+        shown.append((float(value), str(text)))
+        return progress(self, value, text)
+
+    built_after: list[int] = []  # how many bar updates there had been when the plans were worked out
+    build_plans = page.build_plans
+
+    def building(*args: Any, **kwargs: Any) -> list[Plan]:
+        made = build_plans(*args, **kwargs)
+        built_after.append(len(shown))
+        return made
+
+    monkeypatch.setattr(DeltaGenerator, "progress", recording)
+    monkeypatch.setattr(page, "build_plans", building)
+    at = _page()
+    at.selectbox(key="pl_team").set_value(at.selectbox(key="pl_team").options[1]).run()
+    at.radio(key="pl_zip_fmt").set_value("pdf").run()
+    at.button(key="pl_zip_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    _, _, rep_ids, _ = at.session_state["pl_zip"]
+    while_building = shown[: built_after[0]]
+    assert len(while_building) > len(rep_ids) // 2  # the bar moves (one update a plan), not stuck at 0
+    assert 0 < while_building[-1][0] < 1 and "Working out the plans" in while_building[-1][1]
+    values = [value for value, _text in shown]
+    assert values == sorted(values) and values[-1] == 1.0
+    assert "Writing the files" in shown[-1][1]
 
 
 def test_a_name_with_markdown_shows_as_text(app_env: Path) -> None:

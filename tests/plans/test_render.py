@@ -453,3 +453,45 @@ def test_pdf_chart_is_drawn_not_a_picture_and_needs_no_matplotlib_figure() -> No
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Percentile within the role, month by month" in pdf_text(to_pdf(coaching_plan(), "manager"))
+
+
+def test_pdf_embeds_the_cut_made_once_per_glyph_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each font is cut once per glyph set and fpdf2 embeds that cut as it is (#17); fails if fpdf2 or fontTools
+    change how a document's font is cut and saved, which the ready cut stands in for."""
+    from core.plans import render
+
+    made: list[bytes] = []
+    program = render._program
+
+    def recording(bold: bool, latin: bool, glyphs: frozenset[str]) -> render._Program:
+        cut = program(bold, latin, glyphs)
+        made.append(cut.data)
+        return cut
+
+    monkeypatch.setattr(render, "_program", recording)
+    program.cache_clear()
+    plan = coaching_plan()  # Łukasz Wróbel: a letter outside the base glyphs, so a glyph set of its own
+    first = to_pdf(plan)
+    assert program.cache_info().misses == 2  # the regular and the bold font
+    assert to_pdf(plan) == first
+    assert program.cache_info().hits == 2
+    embedded = {
+        font.get_object()["/DescendantFonts"][0]["/FontDescriptor"]["/FontFile2"].get_data()
+        for page in pypdf.PdfReader(BytesIO(first)).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert embedded == set(made) and len(embedded) == 2
+    assert "Łukasz Wróbel" in pdf_text(first)
+
+
+def test_cleaning_a_clean_plan_keeps_it_and_an_unclean_one_is_copied() -> None:
+    """Cleaning leaves a plan with nothing to clean as it is (no rebuilt copy, #17) and cleans others in a copy."""
+    from core.plans.render import safe_plan
+
+    clean = coaching_plan()
+    assert safe_plan(clean) is clean
+    noisy = replace(clean, checkins=(*clean.checkins, CheckIn(date(2026, 10, 9), "ok\x07", "Next\x1b[31m", "Lea")))
+    cleaned = safe_plan(noisy, tab="  ")
+    assert cleaned.checkins[-1].note == "ok" and "\x1b" not in cleaned.checkins[-1].next_step
+    assert cleaned.focus is noisy.focus and cleaned.focus  # untouched parts are shared, not copied
+    assert noisy.checkins[-1].note == "ok\x07"

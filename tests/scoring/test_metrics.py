@@ -553,3 +553,24 @@ def test_an_index_scores_every_window_as_the_table_does(
     windows = [(window, e) for e in ends] + [(1, e) for e in ends] + [(None, end)]
     for (w, e), table in zip(windows, score_windows(index, windows), strict=True):
         pd.testing.assert_frame_equal(table, score_only(team, window=w, end=e))
+
+
+def test_metric_refs_read_each_medians_table_of_its_own() -> None:
+    """References are read once per table (#17) but never from another table, even one built from the same rows."""
+    from core.scoring.metrics import metric_refs
+
+    def table(median: float) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "role": ["AE", "AE"],
+                "metric": ["close_rate", "close_rate"],
+                "raw_median": [median, 9.0],
+                "raw_p75": [0.4, 9.0],
+            }
+        )
+
+    first, second = table(0.2), table(0.3)
+    assert metric_refs(first, "AE", "close_rate") == (0.2, 0.4)  # the first row, as a scan finds it
+    assert metric_refs(second, "AE", "close_rate") == (0.3, 0.4)
+    assert metric_refs(first, "AE", "close_rate") == (0.2, 0.4)
+    assert all(math.isnan(v) for v in metric_refs(first, "SDR", "close_rate"))
