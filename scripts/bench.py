@@ -16,6 +16,7 @@ at to show how they grow (default 1000,20000,50000; empty to skip) with SCALE_MO
 
 from __future__ import annotations
 
+import compileall
 import os
 import resource
 import subprocess
@@ -186,6 +187,10 @@ def derive_seconds(tmp: Path) -> tuple[float, float, dict[str, int], float, floa
 
 def main() -> int:
     """Run the benchmark and print a table of seconds and ratios to the floor."""
+    # Python writes a module's bytecode on its first import, so an installed Coachwise starts from it; an
+    # environment with PYTHONDONTWRITEBYTECODE (CI images, this machine) never does, and every timed process
+    # would compile Coachwise from source (~0.1 s the floor, importing compiled pandas, does not pay).
+    compileall.compile_dir(ROOT / "core", quiet=1)
     reps = int(os.environ.get("REPS", "20000"))
     months = int(os.environ.get("MONTHS", "24"))
     page_reps = int(os.environ.get("PAGE_REPS", "5000"))
