@@ -582,7 +582,7 @@ def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
     if lines * width > MAX_CELLS:
         raise UnusableFile(_too_big_message(filename, too_wide=False))
 
-    grid = _parse_csv_fast(payload, separator, width) if FAST_PATH else None
+    grid = _parse_csv_fast(payload, separator, width, lines=lines) if FAST_PATH else None
     if grid is None:
         grid = _parse_csv(payload, separator, width, text, filename)
     row_numbers = _csv_row_numbers(grid, lines)
@@ -708,7 +708,7 @@ FAST_PATH = True
 slow path (pandas' C parser), which tests/ingest/test_reader_paths.py runs on the same files to compare."""
 
 
-def _parse_csv_fast(payload: bytes, separator: str, width: int) -> pd.DataFrame | None:
+def _parse_csv_fast(payload: bytes, separator: str, width: int, *, lines: int | None = None) -> pd.DataFrame | None:
     """The fast path: Arrow reads the UTF-8 payload into the same grid :func:`_parse_csv` gives, or None.
 
     The same cells come out (every field a string, blank as ``""``, quotes and doubled quotes undone,
@@ -734,7 +734,7 @@ def _parse_csv_fast(payload: bytes, separator: str, width: int) -> pd.DataFrame 
                 null_values=[],
             ),
         )
-        if b'"' in payload and not _quotes_closed(payload, table):
+        if b'"' in payload and not _quotes_closed(payload, table, lines):
             return None
         grid: pd.DataFrame = table.to_pandas()
     except Exception:  # noqa: BLE001  (no Arrow, or a file it reads otherwise: the slow path decides)
@@ -745,16 +745,21 @@ def _parse_csv_fast(payload: bytes, separator: str, width: int) -> pd.DataFrame 
     return grid
 
 
-def _quotes_closed(payload: bytes, table: object) -> bool:
+def _quotes_closed(payload: bytes, table: object, lines: int | None = None) -> bool:
     """Whether Arrow's cells show every quotation mark closed — where it is unsure, False (the slow path).
 
     Arrow reads an unclosed quote to the end of the file where pandas refuses the file. Such a cell
     holds a line break, unless the quote opened on the last line of a file without a final one: so a
     file whose cells hold no line break and whose last line has an even number of quotation marks
     is safe. A file with quoted line breaks takes the slow path, which counts its rows' lines anyway.
+
+    Each row Arrow gives ends at a line break of the file (or its end), so as many rows as the file has
+    ``lines`` means no cell holds one: the cells need no search then (#17).
     """
     import pyarrow.compute as pc
 
+    if lines is not None and table.num_rows == lines:  # type: ignore[attr-defined]
+        return last_line_quotes_even(payload)
     for column in table.columns:  # type: ignore[attr-defined]
         if pc.any(pc.match_substring_regex(column, r"[\r\n]")).as_py():
             return False
