@@ -207,3 +207,27 @@ def test_counting_lines_tells_what_searching_the_cells_tells(rows: list[list[str
         return  # the slow path reads it
     assert table.num_rows <= lines
     assert reader._quotes_closed(payload, table, lines) == reader._quotes_closed(payload, table)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(CELL, min_size=1, max_size=8),
+    rows=st.integers(1, 3_000),
+    seed=st.integers(0, 1_000),
+    sliced=st.booleans(),
+)
+def test_cells_become_the_same_python_strings_shared_or_not(
+    texts: list[str], rows: int, seed: int, sliced: bool
+) -> None:
+    """Property: text columns read by Arrow become exactly ``astype(object)``'s cells, whether each distinct cell
+    is converted once and shared (repeating columns) or every cell on its own."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    repeating = [texts[i] for i in rng.integers(0, len(texts), rows)]
+    distinct = [f"{i}-{t}" for i, t in enumerate(repeating)]
+    grid = pd.DataFrame({0: repeating, 1: distinct}, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+    data = grid.iloc[1::2] if sliced else grid
+    got = reader._objects(data)
+    pd.testing.assert_frame_equal(got, data.astype(object), check_dtype=True)
+    assert all(pd.api.types.is_object_dtype(d) for d in got.dtypes)
