@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.ingest.reader import RawTable
+from core.ingest.records.derive import _by_cell, _row_codes
 from core.ingest.records.kinds import RecordFile
 from core.ingest.records.parse import Answers, _days, _months, _owners
 from core.ingest.values import date_order, drop_time_of_day, parse_dates
@@ -80,3 +81,26 @@ def test_owner_e_mails_read_by_distinct_owner(owners: list[object]) -> None:
     for owner, email, got in zip(frame["owner"], emails, frame["owner_email"], strict=True):
         expected = email if email is not None else (owner if isinstance(owner, str) and "@" in owner else None)
         assert (got if got is not pd.NA else None) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.tuples(*[st.sampled_from(["", "a", "b", "Ann", "a@x"])] * 3), min_size=1, max_size=40))
+def test_row_codes_number_distinct_rows_as_drop_duplicates_keeps_them(rows: list[tuple[str, str, str]]) -> None:
+    """Property: rows with the same code are the same texts, and first rows by code are drop_duplicates' rows."""
+    frame = pd.DataFrame(rows, columns=["owner", "owner_id", "owner_email"], dtype=object)
+    codes = _row_codes(frame)
+    first = frame.iloc[np.unique(codes, return_index=True)[1]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(first, frame.drop_duplicates().reset_index(drop=True))
+    merged = frame.merge(first.assign(code=range(len(first))), on=list(frame.columns), how="left")
+    assert merged["code"].tolist() == codes.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(cells=st.lists(st.one_of(st.sampled_from(["E1", "E2", "E3", "x"]), st.none()), min_size=1, max_size=30))
+def test_lookup_by_distinct_cell_is_a_map(cells: list[str | None]) -> None:
+    """Property: looking each distinct cell up once gives ``Series.map``'s values, NaN where not found."""
+    values = pd.Series(cells, dtype=object)
+    lookup = pd.Series({"E1": "AE", "E2": pd.NA, "E3": "skip"}, dtype=object)
+    got = pd.Series(_by_cell(values, lookup), dtype=object)
+    pd.testing.assert_series_equal(got.isna(), values.map(lookup).isna())
+    assert got.dropna().tolist() == values.map(lookup).dropna().tolist()

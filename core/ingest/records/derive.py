@@ -101,9 +101,8 @@ def _people_count(count: int) -> str:
 def _sentence(parsed: FileRecords) -> str:
     """``deals export (Salesforce-style): 8,825 rows, 6,711 closed in Jan–Dec 2026, 30 owners``."""
     file, records, facts = parsed.file, parsed.records, parsed.facts
-    months = records["month"].dropna()
-    months = months[months != OPEN]
-    when = span(months) or _("no month")
+    months = records["month"].dropna().unique()  # the span reads each month once
+    when = span(m for m in months if m != OPEN) or _("no month")
     owners = int(records["owner"].fillna(records["owner_email"]).fillna(records["owner_id"]).nunique())
     head = f"{file.label}: {_rows(len(file.raw.frame))}"
     if parsed.questions or parsed.problems:
@@ -309,10 +308,14 @@ def _link(records: pd.DataFrame, roster: pd.DataFrame) -> tuple[pd.DataFrame, li
         typed = {"rep_id": pd.Series(dtype=object), "name": pd.Series(dtype=object), "person": pd.Series(dtype=int)}
         return records.assign(**typed), []
     keyed = records[triples].fillna("")
-    owners = keyed.drop_duplicates().reset_index(drop=True)
+    codes = _row_codes(keyed)
+    owners = keyed.iloc[np.unique(codes, return_index=True)[1]].reset_index(drop=True)  # each owner's first row
     linked = link_owners(owners.replace("", pd.NA), roster)
     links = linked.links.fillna("")
-    records = pd.concat([records.drop(columns=triples), keyed], axis=1).merge(links, on=triples, how="left")
+    # Each row takes its owner's link by code: the left join on the three texts, without hashing them again (#17).
+    records = pd.concat([records.drop(columns=triples), keyed], axis=1).reset_index(drop=True)
+    for column in (c for c in links.columns if c not in triples):
+        records[column] = links[column].take(codes).reset_index(drop=True)
     shown = records["owner"].where(records["owner"] != "", records["owner_email"]).replace("", pd.NA)
     records["name"] = shown.fillna(records["owner_id"])
     on_list = records["person"] >= 0
@@ -320,6 +323,15 @@ def _link(records: pd.DataFrame, roster: pd.DataFrame) -> tuple[pd.DataFrame, li
     names = records.groupby("rep_id")["name"].agg(lambda v: v.value_counts().index[0])
     records["name"] = records["rep_id"].map(names)
     return records, linked.ambiguous
+
+
+def _row_codes(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's code among the frame's distinct rows, numbered in the order they first appear."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for _name, column in frame.items():
+        inner, distinct = pd.factorize(column, use_na_sentinel=False)
+        codes, _seen = pd.factorize(codes * len(distinct) + inner)
+    return np.asarray(codes, dtype=np.int64)
 
 
 def _link_problems(parsed: list[FileRecords], records: pd.DataFrame, ambiguous: list[str], listed: bool) -> list[str]:
@@ -466,10 +478,20 @@ def _open_pipeline(records: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("open_amount", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def _by_cell(values: pd.Series, lookup: pd.Series | dict[str, str]) -> np.ndarray:
+    """``values.map(lookup)`` as an object array, looked up once per distinct cell (records repeat a few hundred
+    people and five kinds over hundreds of thousands of rows, #17); NaN where not found."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    found = pd.Series(np.asarray(distinct, dtype=object), dtype=object).map(lookup).to_numpy(dtype=object)
+    return np.append(found, [np.nan])[codes]
+
+
 def _monthly_rows(records: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     roles = people.set_index("rep_id")["role"]
-    scored = records[records["rep_id"].map(roles).isin(ROLES)]
-    own = scored[scored["kind"].map(KIND_ROLES) == scored["rep_id"].map(roles)]
+    role = _by_cell(records["rep_id"], roles)
+    scored = pd.Series(role, dtype=object).isin(ROLES).to_numpy(dtype=bool)
+    role[~scored] = None  # a role to compare with: never NA
+    own = records[scored & (_by_cell(records["kind"], KIND_ROLES) == role)]  # records of their owner's role
     rows = _fill_months(_counts(own), roles)
     portfolios = _portfolios(own)
     both = pd.concat([rows, portfolios], ignore_index=True) if len(portfolios) else rows
