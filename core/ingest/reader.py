@@ -577,7 +577,9 @@ def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
         payload = data[len(codecs.BOM_UTF8) :]
     else:
         payload = text.encode("utf-8")
-    breaks = payload.count(b"\n") + payload.count(b"\r") - payload.count(b"\r\n")
+    breaks = payload.count(b"\n")
+    returns = payload.count(b"\r")
+    breaks += returns - payload.count(b"\r\n") if returns else 0  # no CR, no CRLF: one pass less
     lines = breaks + (0 if payload.endswith((b"\n", b"\r")) else 1)
     if lines * width > MAX_CELLS:
         raise UnusableFile(_too_big_message(filename, too_wide=False))
