@@ -934,23 +934,32 @@ def _objects(data: pd.DataFrame) -> pd.DataFrame:
     and quicker to hash for every later step that groups or looks up by cell (a string keeps its hash)."""
     columns: dict[object, pd.Series] = {}
     for name, column in data.items():
-        cells = column.array
-        if not isinstance(cells, pd.arrays.ArrowStringArray) or column.hasnans or len(column) < _REPEATS_FROM:
+        if not _repeating(column):  # mostly distinct cells (timestamps, deal names), or not Arrow's text
             columns[name] = column.astype(object)
             continue
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        text = pa.chunked_array(cells.__arrow_array__())
-        sample = text.chunk(0) if text.num_chunks else pa.array([], pa.string())
-        if len(pc.unique(sample)) * 4 > len(sample):  # mostly distinct cells (timestamps, deal names)
-            columns[name] = column.astype(object)
-            continue
+        text = pa.chunked_array(column.array.__arrow_array__())
         encoded = pc.dictionary_encode(text).combine_chunks()
         distinct = encoded.dictionary.to_numpy(zero_copy_only=False)
         codes = encoded.indices.to_numpy(zero_copy_only=False)
         columns[name] = pd.Series(distinct[codes], index=data.index, dtype=object)
     return pd.DataFrame(columns, index=data.index) if columns else data.astype(object)
+
+
+def _repeating(column: pd.Series) -> bool:
+    """Whether a column is Arrow's text without blanks (NA) whose cells repeat — judged by its first chunk —
+    so that working on its distinct cells pays (#17). Columns shorter than :data:`_REPEATS_FROM` do not."""
+    cells = column.array
+    if not isinstance(cells, pd.arrays.ArrowStringArray) or len(column) < _REPEATS_FROM or column.hasnans:
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.chunked_array(cells.__arrow_array__())
+    sample = text.chunk(0) if text.num_chunks else pa.array([], pa.string())
+    return len(pc.unique(sample)) * 4 <= len(sample)
 
 
 _REPEATS_FROM: Final = 1_000
@@ -984,8 +993,13 @@ def _totals_rows(data: pd.DataFrame) -> np.ndarray:
         values = data[column]
         if values.dtype == object:
             values = values.map(lambda v: v if isinstance(v, str) else "").astype("str")
+        codes = None
+        if _repeating(values):  # each distinct cell once (#17): owners, types and stages repeat a few dozen
+            codes, distinct = pd.factorize(values, use_na_sentinel=True)
+            values = pd.Series(distinct, dtype=values.dtype)
         lowered = values.str.lower().str.rstrip(":").str.rstrip()
-        candidate |= lowered.isin(TOTALS_LABELS).to_numpy(dtype=bool)
+        labels = lowered.isin(TOTALS_LABELS).to_numpy(dtype=bool)
+        candidate |= labels if codes is None else labels[codes]
     result = np.zeros(len(data), dtype=bool)
     for position in np.flatnonzero(candidate):
         texts = [v for v in data.iloc[int(position)].tolist() if _is_text(v)][:3]

@@ -231,3 +231,23 @@ def test_cells_become_the_same_python_strings_shared_or_not(
     got = reader._objects(data)
     pd.testing.assert_frame_equal(got, data.astype(object), check_dtype=True)
     assert all(pd.api.types.is_object_dtype(d) for d in got.dtypes)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(CELL, min_size=1, max_size=8), rows=st.integers(1_000, 2_500), seed=st.integers(0, 1_000))
+def test_totals_rows_found_alike_by_distinct_cell_or_by_row(
+    texts: list[str], rows: int, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Property: totals rows found by reading each distinct cell of a repeating column once are those found by
+    reading every row (#17)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    picked = [texts[i].strip() for i in rng.integers(0, len(texts), rows)]
+    data = pd.DataFrame({0: picked, 1: picked[::-1]}, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+    by_distinct = reader._totals_rows(data)
+    with monkeypatch.context() as patch:
+        patch.setattr(reader, "_REPEATS_FROM", 10**9)
+        assert not reader._repeating(data[0])
+        by_row = reader._totals_rows(data)
+    assert by_distinct.tolist() == by_row.tolist()
