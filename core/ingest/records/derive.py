@@ -166,6 +166,8 @@ def _dedupe(parsed: list[FileRecords], records: pd.DataFrame) -> tuple[pd.DataFr
                 months=months or _("open deals"),
             )
         )
+    if repeated.empty:  # no file repeats another (the usual case): every record is kept, in order
+        return records.reset_index(drop=True), notes
     key = ["kind", "rep_id", "month"]
     keep = records.merge(cells[cells["file"] == first][[*key, "file"]], on=[*key, "file"], how="inner")
     return keep, notes
@@ -173,11 +175,16 @@ def _dedupe(parsed: list[FileRecords], records: pd.DataFrame) -> tuple[pd.DataFr
 
 def _counts(records: pd.DataFrame) -> pd.DataFrame:
     """Per (rep_id, month): the SDR and AE counts."""
-    closed = records[(records["kind"] == "deals") & (records["month"] != OPEN)]
+    # Only the columns counted are taken from each kind's rows (a calls export has hundreds of thousands).
+    closed = records.loc[
+        (records["kind"] == "deals") & (records["month"] != OPEN), ["rep_id", "month", "outcome", "amount"]
+    ]
     won = closed["outcome"] == "won"
     deals = closed.assign(deals_worked=1, deals_won=won.astype(int), revenue_won=closed["amount"].where(won, 0.0))
-    calls = records[records["kind"] == "calls"].assign(calls=1)
-    leads = records[records["kind"] == "leads"]
+    calls = records.loc[records["kind"] == "calls", ["rep_id", "month"]].assign(calls=1)
+    if len(calls):  # each call counts 1: summed per person and month first, as whole numbers add up the same
+        calls = calls.groupby(["rep_id", "month"], sort=False)["calls"].sum().reset_index()
+    leads = records.loc[records["kind"] == "leads", ["rep_id", "month", "qualified"]]
     leads = leads.assign(leads_sent=1, qualified_leads=leads["qualified"].astype(bool).astype(int))
     columns = ["calls", "leads_sent", "qualified_leads", "deals_worked", "deals_won", "revenue_won"]
     parts = [frame.reindex(columns=["rep_id", "month", *columns]) for frame in (deals, calls, leads)]
@@ -402,7 +409,7 @@ def _own_id(name: object) -> str:
 def _role_notes(records: pd.DataFrame, people: pd.DataFrame, listed: bool) -> list[str]:
     """Records outside their owner's role, people on the list without records, owners missing from it."""
     notes = []
-    roles = records["rep_id"].map(people.set_index("rep_id")["role"])
+    roles = pd.Series(_by_cell(records["rep_id"], people.set_index("rep_id")["role"]), index=records.index)
     for kind, role in KIND_ROLES.items():
         outside = records[(records["kind"] == kind) & roles.notna() & (roles != role) & (roles != SKIP)]
         if len(outside):
