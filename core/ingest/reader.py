@@ -553,7 +553,7 @@ def _too_big_message(filename: str, *, too_wide: bool) -> str:
 def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
     text, encoding, notes = _decode(data, filename)
     lossy = bool(notes)  # characters were replaced, so the bytes are not clean UTF-8
-    if not text.strip():
+    if not text or text.isspace():  # only blank space (strip() would copy the whole text to say so)
         raise UnusableFile(
             _("'{file}' contains no data, only blank space; export the data again and upload the new file.").format(
                 file=filename
@@ -925,7 +925,8 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
     frame = _objects(data)
     frame.columns = pd.Index(_unique_headers([headers[i] for i in positions], positions))
     frame = frame.reset_index(drop=True)
-    return frame, [int(n) for n in numbers], found
+    rows: list[int] = np.asarray(numbers, dtype=np.int64).tolist()  # Python ints, without a loop per row
+    return frame, rows, found
 
 
 def _objects(data: pd.DataFrame) -> pd.DataFrame:
