@@ -498,7 +498,8 @@ def _monthly_rows(records: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     role = _by_cell(records["rep_id"], roles)
     scored = pd.Series(role, dtype=object).isin(ROLES).to_numpy(dtype=bool)
     role[~scored] = None  # a role to compare with: never NA
-    own = records[scored & (_by_cell(records["kind"], KIND_ROLES) == role)]  # records of their owner's role
+    counted = ["rep_id", "month", "kind", "outcome", "amount", "qualified", "value", "quota"]  # what is summed
+    own = records.loc[scored & (_by_cell(records["kind"], KIND_ROLES) == role), counted]  # records of their role
     rows = _fill_months(_counts(own), roles)
     portfolios = _portfolios(own)
     both = pd.concat([rows, portfolios], ignore_index=True) if len(portfolios) else rows

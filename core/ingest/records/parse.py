@@ -490,8 +490,9 @@ def records_of(file: RecordFile, answers: Answers) -> FileRecords:
         ).format(file=file.filename, fields=needs, kind=_(KIND_LABELS[file.kind]), field=missing[0])
         return FileRecords(file, _empty(file), problems=[problem])
     result = PARSERS[file.kind](file, answers)
-    owners = result.records["owner"].fillna(result.records["owner_email"]).fillna(result.records["owner_id"])
-    unowned = int(owners.isna().sum())
+    records = result.records
+    ownerless = (records["owner"].isna() & records["owner_email"].isna() & records["owner_id"].isna()).to_numpy()
+    unowned = int(ownerless.sum())
     if unowned:
         result.notes.append(
             ngettext(
@@ -500,9 +501,7 @@ def records_of(file: RecordFile, answers: Answers) -> FileRecords:
                 unowned,
             ).format(file=file.filename, n=number(unowned))
         )
-        return FileRecords(
-            file, result.records[owners.notna()], result.questions, result.problems, result.notes, result.facts
-        )
+        return FileRecords(file, records[~ownerless], result.questions, result.problems, result.notes, result.facts)
     return result
 
 
