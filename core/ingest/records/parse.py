@@ -137,12 +137,18 @@ def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, cleaned
 
 
+def _cells(codes: np.ndarray, cleaned: np.ndarray, index: pd.Index) -> pd.Series:
+    """Each row's cleaned text, ``pd.NA`` for blank (the distinct texts blanked once, then broadcast)."""
+    texts = cleaned.copy()
+    texts[cleaned == ""] = pd.NA
+    return pd.Series(texts[codes], index=index, dtype=object)
+
+
 def _text(values: pd.Series | None, index: pd.Index) -> pd.Series:
     if values is None:
         return pd.Series(pd.NA, index=index, dtype=object)
     codes, cleaned = _text_codes(values)
-    text = pd.Series(cleaned[codes], index=values.index, dtype=object)
-    return text.where(text != "", pd.NA)
+    return _cells(codes, cleaned, values.index)
 
 
 def _owners(file: RecordFile) -> pd.DataFrame:
@@ -151,8 +157,7 @@ def _owners(file: RecordFile) -> pd.DataFrame:
     owner, is_email = pd.Series(pd.NA, index=index, dtype=object), np.zeros(len(index), dtype=bool)
     if owners is not None:
         codes, cleaned = _text_codes(owners)
-        owner = pd.Series(cleaned[codes], index=index, dtype=object)
-        owner = owner.where(owner != "", pd.NA)
+        owner = _cells(codes, cleaned, index)
         is_email = np.array(["@" in text for text in cleaned], dtype=bool)[codes]  # each distinct owner once
     email = _text(_column(file, "owner_email"), index)
     email = email.where(email.notna(), owner.where(is_email, pd.NA))
@@ -332,8 +337,7 @@ def call_records(file: RecordFile, answers: Answers) -> FileRecords:
         notes.append(_("'{file}' has no activity type column: every row counted as a call.").format(file=file.filename))
     else:
         codes, cleaned = _text_codes(types)
-        text = pd.Series(cleaned[codes], index=frame.index, dtype=object)
-        text = text.where(text != "", pd.NA)
+        text = _cells(codes, cleaned, frame.index)
         keep = pd.Series(_is_call(cleaned)[codes], index=frame.index)  # each distinct type judged once
         if not keep.any():
             found = ", ".join(f"'{shorten(t)}'" for t in text.dropna().unique()[:5]) or _("nothing")
