@@ -755,13 +755,16 @@ def _quotes_closed(payload: bytes, table: object, lines: int | None = None) -> b
     file whose cells hold no line break and whose last line has an even number of quotation marks
     is safe. A file with quoted line breaks takes the slow path, which counts its rows' lines anyway.
 
-    Each row Arrow gives ends at a line break of the file (or its end), so as many rows as the file has
-    ``lines`` means no cell holds one: the cells need no search then (#17).
+    Each row Arrow gives ends at a line break of the file, or at its end — where the last row may have
+    swallowed the final line break into a quotation mark left open. So as many rows as the file has
+    ``lines`` means no cell holds a line break except perhaps in the last row: only that row is searched
+    then (#17).
     """
     import pyarrow.compute as pc
 
-    if lines is not None and table.num_rows == lines:  # type: ignore[attr-defined]
-        return last_line_quotes_even(payload)
+    rows = table.num_rows  # type: ignore[attr-defined]
+    if lines is not None and rows == lines:
+        table = table.slice(rows - 1)  # type: ignore[attr-defined]
     for column in table.columns:  # type: ignore[attr-defined]
         if pc.any(pc.match_substring_regex(column, r"[\r\n]")).as_py():
             return False
