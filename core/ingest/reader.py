@@ -553,7 +553,7 @@ def _too_big_message(filename: str, *, too_wide: bool) -> str:
 def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
     text, encoding, notes = _decode(data, filename)
     lossy = bool(notes)  # characters were replaced, so the bytes are not clean UTF-8
-    if not text.strip():
+    if not text or text.isspace():  # only blank space (strip() would copy the whole text to say so)
         raise UnusableFile(
             _("'{file}' contains no data, only blank space; export the data again and upload the new file.").format(
                 file=filename
@@ -577,12 +577,14 @@ def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
         payload = data[len(codecs.BOM_UTF8) :]
     else:
         payload = text.encode("utf-8")
-    breaks = payload.count(b"\n") + payload.count(b"\r") - payload.count(b"\r\n")
+    breaks = payload.count(b"\n")
+    returns = payload.count(b"\r")
+    breaks += returns - payload.count(b"\r\n") if returns else 0  # no CR, no CRLF: one pass less
     lines = breaks + (0 if payload.endswith((b"\n", b"\r")) else 1)
     if lines * width > MAX_CELLS:
         raise UnusableFile(_too_big_message(filename, too_wide=False))
 
-    grid = _parse_csv_fast(payload, separator, width) if FAST_PATH else None
+    grid = _parse_csv_fast(payload, separator, width, lines=lines) if FAST_PATH else None
     if grid is None:
         grid = _parse_csv(payload, separator, width, text, filename)
     row_numbers = _csv_row_numbers(grid, lines)
@@ -708,7 +710,7 @@ FAST_PATH = True
 slow path (pandas' C parser), which tests/ingest/test_reader_paths.py runs on the same files to compare."""
 
 
-def _parse_csv_fast(payload: bytes, separator: str, width: int) -> pd.DataFrame | None:
+def _parse_csv_fast(payload: bytes, separator: str, width: int, *, lines: int | None = None) -> pd.DataFrame | None:
     """The fast path: Arrow reads the UTF-8 payload into the same grid :func:`_parse_csv` gives, or None.
 
     The same cells come out (every field a string, blank as ``""``, quotes and doubled quotes undone,
@@ -734,7 +736,7 @@ def _parse_csv_fast(payload: bytes, separator: str, width: int) -> pd.DataFrame 
                 null_values=[],
             ),
         )
-        if b'"' in payload and not _quotes_closed(payload, table):
+        if b'"' in payload and not _quotes_closed(payload, table, lines):
             return None
         grid: pd.DataFrame = table.to_pandas()
     except Exception:  # noqa: BLE001  (no Arrow, or a file it reads otherwise: the slow path decides)
@@ -745,16 +747,24 @@ def _parse_csv_fast(payload: bytes, separator: str, width: int) -> pd.DataFrame 
     return grid
 
 
-def _quotes_closed(payload: bytes, table: object) -> bool:
+def _quotes_closed(payload: bytes, table: object, lines: int | None = None) -> bool:
     """Whether Arrow's cells show every quotation mark closed — where it is unsure, False (the slow path).
 
     Arrow reads an unclosed quote to the end of the file where pandas refuses the file. Such a cell
     holds a line break, unless the quote opened on the last line of a file without a final one: so a
     file whose cells hold no line break and whose last line has an even number of quotation marks
     is safe. A file with quoted line breaks takes the slow path, which counts its rows' lines anyway.
+
+    Each row Arrow gives ends at a line break of the file, or at its end — where the last row may have
+    swallowed the final line break into a quotation mark left open. So as many rows as the file has
+    ``lines`` means no cell holds a line break except perhaps in the last row: only that row is searched
+    then (#17).
     """
     import pyarrow.compute as pc
 
+    rows = table.num_rows  # type: ignore[attr-defined]
+    if lines is not None and rows == lines:
+        table = table.slice(rows - 1)  # type: ignore[attr-defined]
     for column in table.columns:  # type: ignore[attr-defined]
         if pc.any(pc.match_substring_regex(column, r"[\r\n]")).as_py():
             return False
@@ -915,10 +925,49 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
             )
         )
 
-    frame = data.astype(object)
+    frame = _objects(data)
     frame.columns = pd.Index(_unique_headers([headers[i] for i in positions], positions))
     frame = frame.reset_index(drop=True)
-    return frame, [int(n) for n in numbers], found
+    rows: list[int] = np.asarray(numbers, dtype=np.int64).tolist()  # Python ints, without a loop per row
+    return frame, rows, found
+
+
+def _objects(data: pd.DataFrame) -> pd.DataFrame:
+    """``data.astype(object)``, made faster for text read by Arrow (#17): a column that repeats its cells (owners,
+    activity types, stages) becomes one Python string per distinct cell, shared by its rows — quicker to make,
+    and quicker to hash for every later step that groups or looks up by cell (a string keeps its hash)."""
+    columns: dict[object, pd.Series] = {}
+    for name, column in data.items():
+        if not _repeating(column):  # mostly distinct cells (timestamps, deal names), or not Arrow's text
+            columns[name] = column.astype(object)
+            continue
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = pa.chunked_array(column.array.__arrow_array__())
+        encoded = pc.dictionary_encode(text).combine_chunks()
+        distinct = encoded.dictionary.to_numpy(zero_copy_only=False)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        columns[name] = pd.Series(distinct[codes], index=data.index, dtype=object)
+    return pd.DataFrame(columns, index=data.index) if columns else data.astype(object)
+
+
+def _repeating(column: pd.Series) -> bool:
+    """Whether a column is Arrow's text without blanks (NA) whose cells repeat — judged by its first chunk —
+    so that working on its distinct cells pays (#17). Columns shorter than :data:`_REPEATS_FROM` do not."""
+    cells = column.array
+    if not isinstance(cells, pd.arrays.ArrowStringArray) or len(column) < _REPEATS_FROM or column.hasnans:
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.chunked_array(cells.__arrow_array__())
+    sample = text.chunk(0) if text.num_chunks else pa.array([], pa.string())
+    return len(pc.unique(sample)) * 4 <= len(sample)
+
+
+_REPEATS_FROM: Final = 1_000
+"""Columns shorter than this are converted cell by cell (nothing to gain)."""
 
 
 def _no_data_message(where: str) -> str:
@@ -948,8 +997,13 @@ def _totals_rows(data: pd.DataFrame) -> np.ndarray:
         values = data[column]
         if values.dtype == object:
             values = values.map(lambda v: v if isinstance(v, str) else "").astype("str")
+        codes = None
+        if _repeating(values):  # each distinct cell once (#17): owners, types and stages repeat a few dozen
+            codes, distinct = pd.factorize(values, use_na_sentinel=True)
+            values = pd.Series(distinct, dtype=values.dtype)
         lowered = values.str.lower().str.rstrip(":").str.rstrip()
-        candidate |= lowered.isin(TOTALS_LABELS).to_numpy(dtype=bool)
+        labels = lowered.isin(TOTALS_LABELS).to_numpy(dtype=bool)
+        candidate |= labels if codes is None else labels[codes]
     result = np.zeros(len(data), dtype=bool)
     for position in np.flatnonzero(candidate):
         texts = [v for v in data.iloc[int(position)].tolist() if _is_text(v)][:3]

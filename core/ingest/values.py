@@ -627,7 +627,12 @@ def drop_time_of_day(values: pd.Series) -> pd.Series:
     """
     if values.dtype != object:
         return values
-    is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    every = _only_text(values) and not values.hasnans  # a CSV's cells: one C-level scan, no isinstance per cell
+    is_text = (
+        np.ones(len(values), dtype=bool)
+        if every
+        else np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    )
     if not is_text.any():
         return values
     import pyarrow as pa
@@ -636,6 +641,8 @@ def drop_time_of_day(values: pd.Series) -> pd.Series:
     # RE2 over the whole column, not a Python loop; in and out of Arrow by arrays, not by lists (#17)
     text = pa.array(values.to_numpy(dtype=object)[is_text], type=pa.string())
     stripped = pc.replace_substring_regex(text, pattern=_TIME_OF_DAY, replacement=r"\1")
+    if every:
+        return pd.Series(stripped.to_numpy(zero_copy_only=False), index=values.index, dtype=object, name=values.name)
     out = values.copy()
     out[is_text] = stripped.to_numpy(zero_copy_only=False)
     return out

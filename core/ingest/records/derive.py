@@ -101,9 +101,8 @@ def _people_count(count: int) -> str:
 def _sentence(parsed: FileRecords) -> str:
     """``deals export (Salesforce-style): 8,825 rows, 6,711 closed in Jan–Dec 2026, 30 owners``."""
     file, records, facts = parsed.file, parsed.records, parsed.facts
-    months = records["month"].dropna()
-    months = months[months != OPEN]
-    when = span(months) or _("no month")
+    months = records["month"].dropna().unique()  # the span reads each month once
+    when = span(m for m in months if m != OPEN) or _("no month")
     owners = int(records["owner"].fillna(records["owner_email"]).fillna(records["owner_id"]).nunique())
     head = f"{file.label}: {_rows(len(file.raw.frame))}"
     if parsed.questions or parsed.problems:
@@ -167,6 +166,8 @@ def _dedupe(parsed: list[FileRecords], records: pd.DataFrame) -> tuple[pd.DataFr
                 months=months or _("open deals"),
             )
         )
+    if repeated.empty:  # no file repeats another (the usual case): every record is kept, in order
+        return records.reset_index(drop=True), notes
     key = ["kind", "rep_id", "month"]
     keep = records.merge(cells[cells["file"] == first][[*key, "file"]], on=[*key, "file"], how="inner")
     return keep, notes
@@ -174,11 +175,16 @@ def _dedupe(parsed: list[FileRecords], records: pd.DataFrame) -> tuple[pd.DataFr
 
 def _counts(records: pd.DataFrame) -> pd.DataFrame:
     """Per (rep_id, month): the SDR and AE counts."""
-    closed = records[(records["kind"] == "deals") & (records["month"] != OPEN)]
+    # Only the columns counted are taken from each kind's rows (a calls export has hundreds of thousands).
+    closed = records.loc[
+        (records["kind"] == "deals") & (records["month"] != OPEN), ["rep_id", "month", "outcome", "amount"]
+    ]
     won = closed["outcome"] == "won"
     deals = closed.assign(deals_worked=1, deals_won=won.astype(int), revenue_won=closed["amount"].where(won, 0.0))
-    calls = records[records["kind"] == "calls"].assign(calls=1)
-    leads = records[records["kind"] == "leads"]
+    calls = records.loc[records["kind"] == "calls", ["rep_id", "month"]].assign(calls=1)
+    if len(calls):  # each call counts 1: summed per person and month first, as whole numbers add up the same
+        calls = calls.groupby(["rep_id", "month"], sort=False)["calls"].sum().reset_index()
+    leads = records.loc[records["kind"] == "leads", ["rep_id", "month", "qualified"]]
     leads = leads.assign(leads_sent=1, qualified_leads=leads["qualified"].astype(bool).astype(int))
     columns = ["calls", "leads_sent", "qualified_leads", "deals_worked", "deals_won", "revenue_won"]
     parts = [frame.reindex(columns=["rep_id", "month", *columns]) for frame in (deals, calls, leads)]
@@ -309,10 +315,14 @@ def _link(records: pd.DataFrame, roster: pd.DataFrame) -> tuple[pd.DataFrame, li
         typed = {"rep_id": pd.Series(dtype=object), "name": pd.Series(dtype=object), "person": pd.Series(dtype=int)}
         return records.assign(**typed), []
     keyed = records[triples].fillna("")
-    owners = keyed.drop_duplicates().reset_index(drop=True)
+    codes = _row_codes(keyed)
+    owners = keyed.iloc[np.unique(codes, return_index=True)[1]].reset_index(drop=True)  # each owner's first row
     linked = link_owners(owners.replace("", pd.NA), roster)
     links = linked.links.fillna("")
-    records = pd.concat([records.drop(columns=triples), keyed], axis=1).merge(links, on=triples, how="left")
+    # Each row takes its owner's link by code: the left join on the three texts, without hashing them again (#17).
+    records = pd.concat([records.drop(columns=triples), keyed], axis=1).reset_index(drop=True)
+    for column in (c for c in links.columns if c not in triples):
+        records[column] = links[column].take(codes).reset_index(drop=True)
     shown = records["owner"].where(records["owner"] != "", records["owner_email"]).replace("", pd.NA)
     records["name"] = shown.fillna(records["owner_id"])
     on_list = records["person"] >= 0
@@ -320,6 +330,15 @@ def _link(records: pd.DataFrame, roster: pd.DataFrame) -> tuple[pd.DataFrame, li
     names = records.groupby("rep_id")["name"].agg(lambda v: v.value_counts().index[0])
     records["name"] = records["rep_id"].map(names)
     return records, linked.ambiguous
+
+
+def _row_codes(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's code among the frame's distinct rows, numbered in the order they first appear."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for _name, column in frame.items():
+        inner, distinct = pd.factorize(column, use_na_sentinel=False)
+        codes, _seen = pd.factorize(codes * len(distinct) + inner)
+    return np.asarray(codes, dtype=np.int64)
 
 
 def _link_problems(parsed: list[FileRecords], records: pd.DataFrame, ambiguous: list[str], listed: bool) -> list[str]:
@@ -390,7 +409,7 @@ def _own_id(name: object) -> str:
 def _role_notes(records: pd.DataFrame, people: pd.DataFrame, listed: bool) -> list[str]:
     """Records outside their owner's role, people on the list without records, owners missing from it."""
     notes = []
-    roles = records["rep_id"].map(people.set_index("rep_id")["role"])
+    roles = pd.Series(_by_cell(records["rep_id"], people.set_index("rep_id")["role"]), index=records.index)
     for kind, role in KIND_ROLES.items():
         outside = records[(records["kind"] == kind) & roles.notna() & (roles != role) & (roles != SKIP)]
         if len(outside):
@@ -466,10 +485,21 @@ def _open_pipeline(records: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("open_amount", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def _by_cell(values: pd.Series, lookup: pd.Series | dict[str, str]) -> np.ndarray:
+    """``values.map(lookup)`` as an object array, looked up once per distinct cell (records repeat a few hundred
+    people and five kinds over hundreds of thousands of rows, #17); NaN where not found."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    found = pd.Series(np.asarray(distinct, dtype=object), dtype=object).map(lookup).to_numpy(dtype=object)
+    return np.append(found, [np.nan])[codes]
+
+
 def _monthly_rows(records: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     roles = people.set_index("rep_id")["role"]
-    scored = records[records["rep_id"].map(roles).isin(ROLES)]
-    own = scored[scored["kind"].map(KIND_ROLES) == scored["rep_id"].map(roles)]
+    role = _by_cell(records["rep_id"], roles)
+    scored = pd.Series(role, dtype=object).isin(ROLES).to_numpy(dtype=bool)
+    role[~scored] = None  # a role to compare with: never NA
+    counted = ["rep_id", "month", "kind", "outcome", "amount", "qualified", "value", "quota"]  # what is summed
+    own = records.loc[scored & (_by_cell(records["kind"], KIND_ROLES) == role), counted]  # records of their role
     rows = _fill_months(_counts(own), roles)
     portfolios = _portfolios(own)
     both = pd.concat([rows, portfolios], ignore_index=True) if len(portfolios) else rows

@@ -129,47 +129,103 @@ def _column(file: RecordFile, name: str) -> pd.Series | None:
     return None if header is None else file.raw.frame[header]
 
 
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code into the column's distinct cells, and those cells cleaned (``""`` for blank; the last
+    slot is the blank cell's, so code -1 reads as blank)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # each distinct cell cleaned once
+    cleaned = np.array([clean(v, limit=200) if v is not None and v == v else "" for v in uniques] + [""], dtype=object)
+    return codes, cleaned
+
+
+def _cells(codes: np.ndarray, cleaned: np.ndarray, index: pd.Index) -> pd.Series:
+    """Each row's cleaned text, ``pd.NA`` for blank (the distinct texts blanked once, then broadcast)."""
+    texts = cleaned.copy()
+    texts[cleaned == ""] = pd.NA
+    return pd.Series(texts[codes], index=index, dtype=object)
+
+
 def _text(values: pd.Series | None, index: pd.Index) -> pd.Series:
     if values is None:
         return pd.Series(pd.NA, index=index, dtype=object)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # each distinct cell cleaned once
-    cleaned = np.array([clean(v, limit=200) if v is not None and v == v else "" for v in uniques] + [""], dtype=object)
-    text = pd.Series(cleaned[codes], index=values.index, dtype=object)
-    return text.where(text != "", pd.NA)
+    codes, cleaned = _text_codes(values)
+    return _cells(codes, cleaned, values.index)
 
 
 def _owners(file: RecordFile) -> pd.DataFrame:
     index = file.raw.frame.index
-    owner = _text(_column(file, "owner"), index)
+    owners = _column(file, "owner")
+    owner, is_email = pd.Series(pd.NA, index=index, dtype=object), np.zeros(len(index), dtype=bool)
+    if owners is not None:
+        codes, cleaned = _text_codes(owners)
+        owner = _cells(codes, cleaned, index)
+        is_email = np.array(["@" in text for text in cleaned], dtype=bool)[codes]  # each distinct owner once
     email = _text(_column(file, "owner_email"), index)
-    is_email = owner.fillna("").str.contains("@", regex=False)
     email = email.where(email.notna(), owner.where(is_email, pd.NA))
     return pd.DataFrame({"owner": owner, "owner_id": _text(_column(file, "owner_id"), index), "owner_email": email})
 
 
-def _dates(file: RecordFile, name: str, answers: Answers) -> tuple[pd.Series | None, Question | None, str | None]:
-    """The column's days, or the date-order question; and a note on unreadable cells."""
+@dataclass(frozen=True)
+class _Days:
+    """A date column's days by distinct cell (#17: a calls export has 300,000 timestamps and a few hundred days).
+
+    Attributes:
+        codes: Each row's position in ``days`` (-1 for a blank cell).
+        days: The day of each distinct cell, time of day dropped (``NaT`` where blank or unreadable).
+    """
+
+    codes: np.ndarray
+    days: pd.Series
+
+    def rows(self, index: pd.Index) -> pd.Series:
+        """Each row's day (``NaT`` for a blank cell), as :func:`~core.ingest.values.parse_dates` gives them."""
+        days = np.append(self.days.to_numpy(dtype=object), [pd.NaT])
+        return pd.Series(days[self.codes], index=index, dtype=object)
+
+    def months(self, index: pd.Index) -> pd.Series:
+        """Each row's month label, as :func:`_months` gives it for :meth:`rows`."""
+        labels = np.append(_months(self.days).to_numpy(dtype=object), [pd.NA])
+        return pd.Series(labels[self.codes], index=index, dtype=object)
+
+
+def _days(file: RecordFile, name: str, answers: Answers) -> tuple[_Days | None, Question | None, str | None]:
+    """The column's days, or the date-order question; and a note on unreadable cells.
+
+    Every rule reads distinct cells only: dropping the time of day, the date order (decided by the distinct
+    texts) and parsing are the same per cell, so each distinct cell is read once and its day broadcast.
+    """
     values = _column(file, name)
     header = file.mapping.get(name)
     if values is None or header is None:
         return None, None, None
-    values = drop_time_of_day(values)
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    dropped = drop_time_of_day(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    inner, texts = pd.factorize(dropped.to_numpy(dtype=object), use_na_sentinel=True)
+    codes = np.append(inner, [-1])[codes]  # cells that differ only in the time of day share a day
+    cells = pd.Series(np.asarray(texts, dtype=object), dtype=object)
     order = answers.date_orders.get(f"{file.filename}:{header}") or answers.date_orders.get(header)
-    order = order or date_order(values)
+    order = order or date_order(cells)
     if order is None:
-        examples = tuple(dict.fromkeys(str(v) for v in values if str(v).strip()))[:3]
+        every = drop_time_of_day(values)  # the examples as the rows hold them, blank cells included
+        examples = tuple(dict.fromkeys(str(v) for v in every if str(v).strip()))[:3]
         return None, Question(file.filename, header, "date order", examples, DATE_ORDERS), None
-    parsed = parse_dates(values, day_first=order == "day first")
+    parsed = parse_dates(cells, day_first=order == "day first")
     note = None
-    if parsed.invalid.any():
-        bad = values[parsed.invalid]
-        count = int(parsed.invalid.sum())
+    invalid = np.append(parsed.invalid.to_numpy(dtype=bool), [False])[codes]
+    if invalid.any():
+        count = int(invalid.sum())
+        example = cells.iloc[int(codes[np.flatnonzero(invalid)[0]])]
         note = ngettext(
             "'{file}': {n} rows with an unreadable date in '{column}' (e.g. '{example}') were left out.",
             "'{file}': {n} rows with an unreadable date in '{column}' (e.g. '{example}') were left out.",
             count,
-        ).format(file=file.filename, n=number(count), column=header, example=shorten(bad.iloc[0]))
-    return parsed.values, None, note
+        ).format(file=file.filename, n=number(count), column=header, example=shorten(example))
+    return _Days(codes, parsed.values), None, note
+
+
+def _dates(file: RecordFile, name: str, answers: Answers) -> tuple[pd.Series | None, Question | None, str | None]:
+    """The column's days row by row (see :func:`_days`), or the date-order question; and a note on unreadable cells."""
+    days, question, note = _days(file, name, answers)
+    return (None if days is None else days.rows(file.raw.frame.index)), question, note
 
 
 def _months(days: pd.Series) -> pd.Series:
@@ -252,14 +308,15 @@ def _empty(file: RecordFile) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_COLUMNS})
 
 
-def _is_call(types: pd.Series) -> pd.Series:
-    def call(text: object) -> bool:
-        """Whether an activity type names a call ("Call", "Outbound call", "Anruf", "Bellen")."""
-        key = normalise_header(str(text))
+def _is_call(types: np.ndarray) -> np.ndarray:
+    """For each cleaned activity type (``""`` for blank), whether it names a call ("Call", "Outbound call",
+    "Anruf", "Bellen")."""
+
+    def call(text: str) -> bool:
+        key = normalise_header(text)
         return key in CALL_WORDS or any(word in CALL_WORDS for word in key.split())
 
-    lookup = {t: call(t) for t in types.dropna().unique()}
-    return types.map(lookup).fillna(False).astype(bool)
+    return np.array([text != "" and call(text) for text in types], dtype=bool)
 
 
 def call_records(file: RecordFile, answers: Answers) -> FileRecords:
@@ -269,7 +326,7 @@ def call_records(file: RecordFile, answers: Answers) -> FileRecords:
     column (Pipedrive's ``Activity - Done``), only activities marked done.
     """
     frame, notes = _owners(file), []
-    days, question, note = _dates(file, "date", answers)
+    days, question, note = _days(file, "date", answers)
     if question:
         return FileRecords(file, _empty(file), [question])
     assert days is not None  # the date is a required column of a calls export
@@ -279,8 +336,9 @@ def call_records(file: RecordFile, answers: Answers) -> FileRecords:
     if types is None:
         notes.append(_("'{file}' has no activity type column: every row counted as a call.").format(file=file.filename))
     else:
-        text = _text(types, frame.index)
-        keep = _is_call(text)
+        codes, cleaned = _text_codes(types)
+        text = _cells(codes, cleaned, frame.index)
+        keep = pd.Series(_is_call(cleaned)[codes], index=frame.index)  # each distinct type judged once
         if not keep.any():
             found = ", ".join(f"'{shorten(t)}'" for t in text.dropna().unique()[:5]) or _("nothing")
             problem = _(
@@ -312,7 +370,7 @@ def call_records(file: RecordFile, answers: Answers) -> FileRecords:
                 ).format(file=file.filename, n=number(undone))
             )
         keep &= is_done
-    frame["month"] = _months(days)
+    frame["month"] = days.months(frame.index)
     records = frame[keep & frame["month"].notna()]
     return FileRecords(file, records, notes=notes, facts={"calls": len(records)})
 
@@ -328,12 +386,12 @@ def lead_records(file: RecordFile, answers: Answers) -> FileRecords:
         ).format(file=file.filename, column=header)
         return FileRecords(file, _empty(file), problems=[problem])
     status, question = _vocabulary_outcomes(file, header, LEAD_STATUS_WORDS, answers.stages, "lead status")
-    days, date_question, note = _dates(file, "date", answers)
+    days, date_question, note = _days(file, "date", answers)
     questions = [q for q in (question, date_question) if q]
     if questions:
         return FileRecords(file, _empty(file), questions)
     assert days is not None
-    frame["month"] = _months(days)
+    frame["month"] = days.months(frame.index)
     frame["qualified"] = status.eq("qualified").fillna(False).astype(bool)
     records = frame[frame["month"].notna() & status.isin(["qualified", "unqualified"])]
     facts = {"leads": len(records), "qualified": int(records["qualified"].sum())}
@@ -436,8 +494,9 @@ def records_of(file: RecordFile, answers: Answers) -> FileRecords:
         ).format(file=file.filename, fields=needs, kind=_(KIND_LABELS[file.kind]), field=missing[0])
         return FileRecords(file, _empty(file), problems=[problem])
     result = PARSERS[file.kind](file, answers)
-    owners = result.records["owner"].fillna(result.records["owner_email"]).fillna(result.records["owner_id"])
-    unowned = int(owners.isna().sum())
+    records = result.records
+    ownerless = (records["owner"].isna() & records["owner_email"].isna() & records["owner_id"].isna()).to_numpy()
+    unowned = int(ownerless.sum())
     if unowned:
         result.notes.append(
             ngettext(
@@ -446,9 +505,7 @@ def records_of(file: RecordFile, answers: Answers) -> FileRecords:
                 unowned,
             ).format(file=file.filename, n=number(unowned))
         )
-        return FileRecords(
-            file, result.records[owners.notna()], result.questions, result.problems, result.notes, result.facts
-        )
+        return FileRecords(file, records[~ownerless], result.questions, result.problems, result.notes, result.facts)
     return result
 
 
