@@ -836,7 +836,8 @@ def _cmd_chains(args: argparse.Namespace) -> int:
         raise ValueError(_(NO_VALID_ROWS).format(file=prepared.filename))
     if prepared.rows_rejected:
         print(_(ROWS_LEFT_OUT).format(rows=_count(prepared.rows_rejected)), file=sys.stderr)
-    segmented = segment(prepared.frame, _segment_settings(args, prepared.frame, replicates=0))
+    # Pairs use tiers and the window before (persistence), not borderline flags or trends: neither is computed.
+    segmented = segment(prepared.frame, _segment_settings(args, prepared.frame, replicates=0, trend_months=0))
     result = match_chains(
         segmented,
         ChainSettings(

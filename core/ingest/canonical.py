@@ -333,8 +333,10 @@ def _frame(
             values = np.full(rows, np.nan)
         else:
             values = np.full(rows, pd.NA, dtype=object)
-        if field in COUNT_COLUMNS or field == "coach_aptitude":
-            out[field] = pd.Series(values, dtype="float64").round().astype("Int64")
+        if field in COUNT_COLUMNS or field == "coach_aptitude":  # whole numbers (checked): Int64, NA for blank
+            blank = np.isnan(values)
+            whole = np.rint(np.where(blank, 0.0, values)).astype(np.int64)
+            out[field] = pd.Series(pd.arrays.IntegerArray(whole, blank))
         else:  # text stays object with NA for blank (pandas would infer its own text dtype)
             out[field] = pd.Series(values, dtype=object) if values.dtype == object else pd.Series(values)
     # Side by side, not one DataFrame from a dict: that copies the ten text columns into one block (0.2 s on

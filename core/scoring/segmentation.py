@@ -61,7 +61,7 @@ class SegmentSettings:
     # of the replicates. (At 20% nearly half of a 3-month demo team was flagged: too many to act on.)
     borderline_share: float = 1 / 3
     history: int = 3  # non-overlapping windows looked at for persistence
-    trend_months: int = 6  # single months looked at for the trend
+    trend_months: int = 6  # single months looked at for the trend; 0: no trend (every trend "n/a")
     seed: int = 0
     # A latest month with far fewer people than the month before (a stray row, a month still being
     # filled in) would shift everyone's window; by default the window ends at the last complete month.
@@ -234,12 +234,16 @@ def segment(
         cutoffs=settings.cutoffs,
     )
     tiers = tiers.merge(persist, on="rep_id", how="left")
-    trends = trend(
-        months_only[months_only["period"].isin(window_periods(periods, settings.trend_months))],
-        lambda _recs, end: score(1, end),
-        months=settings.trend_months,
-    )
-    tiers = tiers.merge(trends[["rep_id", "slope", "trend"]], on="rep_id", how="left")
+    if settings.trend_months > 0:
+        trends = trend(
+            months_only[months_only["period"].isin(window_periods(periods, settings.trend_months))],
+            lambda _recs, end: score(1, end),
+            months=settings.trend_months,
+        )
+        tiers = tiers.merge(trends[["rep_id", "slope", "trend"]], on="rep_id", how="left")
+    else:  # asked for none (the chains command: pairs do not look at trends)
+        tiers["slope"] = np.nan
+        tiers["trend"] = pd.Series([None] * len(tiers), index=tiers.index, dtype=object)
     tiers["trend"] = tiers["trend"].fillna("n/a")
     tiers["low_windows"] = tiers["low_windows"].fillna(0).astype(int)
     tiers["windows_seen"] = tiers["windows_seen"].fillna(0).astype(int)
