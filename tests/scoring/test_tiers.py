@@ -662,3 +662,22 @@ def test_ties_across_cutoffs(role: list[int], score: list[float], tier: list[int
         np.array(role, dtype=np.int64), np.array(score, dtype=np.float64), np.array(tier, dtype=np.int64)
     )
     assert flagged.tolist() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.one_of(st.sampled_from([0.0, 0.5, 1.0, 50.0, np.nan]), st.floats(0, 100))),
+        max_size=40,
+    )
+)
+def test_percentile_within_group_equals_pandas_groupby_rank(rows: list[tuple[int, float]]) -> None:
+    """The numpy percentile (#17) gives pandas' groupby mid-rank numbers exactly: ties, missing scores, one-person
+    groups (50) and empty input."""
+    groups = np.array([g for g, _ in rows], dtype=np.int64)
+    score = np.array([s for _, s in rows], dtype=np.float64)
+    by_group = pd.Series(score).groupby(groups)
+    ranks = by_group.rank(method="average").to_numpy(dtype=np.float64)
+    n = by_group.transform("size").to_numpy(dtype=np.float64)
+    wanted = np.where(n > 1, (ranks - 1.0) / np.where(n > 1, n - 1, 1.0) * 100.0, 50.0)
+    np.testing.assert_array_equal(tiers_module._percentile(groups, score), wanted)
