@@ -4,7 +4,8 @@ Two floors, both pandas' pyarrow engine reading the same CSV file:
 
 - **whole processes** (what #17's goals are about): a fresh ``python -c "import pandas;
   pandas.read_csv(F, engine='pyarrow')"`` against fresh ``python -m core segment F`` / ``chains F`` /
-  ``derive FILES`` processes, each with its own peak memory (``wait4``'s max RSS of that child);
+  ``derive FILES`` processes, each with its own peak memory (``wait4``'s max RSS of that child), floor and
+  jobs each the best of three runs (a shared machine's noise is one-sided: it only ever adds time);
 - **in the server** (modules loaded): ``read_csv`` alone against the jobs a page runs.
 
 Each job is reported in seconds and as a multiple of its floor, so figures compare across machines.
@@ -61,6 +62,12 @@ _PEAK = (
 )
 
 
+def best_process(args: list[str], runs: int = 3) -> tuple[float, float]:
+    """:func:`process` ``runs`` times: the best wall time and the largest peak (as the floor is the best of three)."""
+    measured = [process(args) for _ in range(runs)]
+    return min(seconds for seconds, _ in measured), max(peak for _, peak in measured)
+
+
 def process(args: list[str]) -> tuple[float, float]:
     """Run ``args`` as a fresh process; its wall time in seconds and its own peak memory in MB.
 
@@ -90,7 +97,7 @@ def whole_processes(csv: Path, tmp: Path) -> list[tuple[str, float, float, float
     floor, floor_peak = floor_process([csv])
     rows = [("floor: fresh process, pandas read_csv (pyarrow)", floor, 1.0, floor_peak)]
     for command, goal in (("segment", "≤ 3×"), ("chains", "≤ 4×")):
-        seconds, peak = process([sys.executable, "-m", "core", command, str(csv), "--out", str(tmp / "out.csv")])
+        seconds, peak = best_process([sys.executable, "-m", "core", command, str(csv), "--out", str(tmp / "out.csv")])
         rows.append((f"`{command}` whole process (goal {goal})", seconds, seconds / floor, peak))
     return rows
 
@@ -128,12 +135,17 @@ def page_rerun_seconds(reps: int, tmp: Path) -> tuple[float, float]:
     init_db(engine)
     frame = generate_team(DemoSpec(reps=reps, months=24, seed=2, end="2026-10"))
     store_dataset(engine=engine, frame=frame, name="bench", source_filename="bench.csv", source_sha256="1" * 64)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600).run()
-    start = time.perf_counter()
-    open_page(at, "segmentation").run()
-    cold = time.perf_counter() - start
-    if at.exception:
-        raise RuntimeError(f"Segmentation page failed: {at.exception[0].value}")
+    from ui.cache import forget_all
+
+    cold = float("inf")
+    for _ in range(3):  # the best of three first runs, each after every cache is emptied (as a fresh server)
+        forget_all()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600).run()
+        start = time.perf_counter()
+        open_page(at, "segmentation").run()
+        cold = min(cold, time.perf_counter() - start)
+        if at.exception:
+            raise RuntimeError(f"Segmentation page failed: {at.exception[0].value}")
     warm = float("inf")
     for _ in range(3):
         start = time.perf_counter()
@@ -181,7 +193,9 @@ def derive_seconds(tmp: Path) -> tuple[float, float, dict[str, int], float, floa
         raise RuntimeError(f"derive failed: {result.questions or result.problems}")
     paths = [tmp / name for name in files]
     process_floor, _peak = floor_process(paths)
-    whole, _ = process([sys.executable, "-m", "core", "derive", *map(str, paths), "--out", str(tmp / "derived.csv")])
+    whole, _ = best_process(
+        [sys.executable, "-m", "core", "derive", *map(str, paths), "--out", str(tmp / "derived.csv")]
+    )
     return floor, seconds, rows, process_floor, whole
 
 
