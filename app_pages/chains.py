@@ -558,6 +558,7 @@ def _started(board: Board) -> None:
     shown = started.assign(
         coach=started["coach_id"].map(board.label),
         coachee=started["coachee_id"].map(board.label),
+        start=[month_name(str(m)) for m in started["start"]],  # "Juni 2026", as the picker above names it
     )[["coach", "coachee", "start", "changed_by"]]
     st.dataframe(redact_frame(shown, board.view, ()), hide_index=True, width="stretch", column_config=_headers(shown))
     labels = _pair_labels(board, board.editable_pairs(started))

@@ -471,6 +471,10 @@ def test_chains_page_in_german_and_dutch(app_env: Path, lang: str) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert at.metric and len(at.dataframe) >= 3
     assert not _english_left(at, "chains", lang)
+    # Months by name: the start picker and the started pairs (the demo has pairs started in one month)
+    started = next(df.value for df in at.dataframe if "changed_by" in df.value.columns and "start" in df.value.columns)
+    named = {format_month(f"{y}-{m:02d}", lang) for y in range(2020, 2031) for m in range(1, 13)}
+    assert set(started["start"]) <= named and set(at.selectbox(key="ch_start_month").options) <= named
 
 
 def _reasons(at: AppTest) -> list[str]:
