@@ -353,13 +353,13 @@ def _many(view: View, context: PlanInputs, people: pd.DataFrame) -> None:
             "All {n} people shown by the filters above, one file each, in a ZIP: each person's own plan in their "
             "language (HR briefs left out), or the manager's notes with the HR briefs in yours.",
             len(people),
-        ).format(n=len(people))
+        ).format(n=number(len(people)))
     )
     fmt = st.radio(_("Format"), ["pdf", "docx", "md"], horizontal=True, key="pl_zip_fmt")
     audiences = _audiences()
     chosen = st.radio(_("Documents"), list(audiences), horizontal=True, key="pl_zip_for")
     audience: Audience = audiences.get(str(chosen), "person")
-    label = ngettext("Prepare ZIP of {n} plan", "Prepare ZIP of {n} plans", len(people)).format(n=len(people))
+    label = ngettext("Prepare ZIP of {n} plan", "Prepare ZIP of {n} plans", len(people)).format(n=number(len(people)))
     if st.button(label, key="pl_zip_go"):
         everyone_edits = shown_plan_edits(view)
         share = BUILD_SHARE.get(str(fmt), 0.2)
@@ -392,7 +392,7 @@ def _many(view: View, context: PlanInputs, people: pd.DataFrame) -> None:
         _view, zfmt, zip_ids, zipped = kept
         st.download_button(
             ngettext("Download ZIP ({n} {format} file)", "Download ZIP ({n} {format} files)", len(zip_ids)).format(
-                n=len(zip_ids), format=zfmt.upper()
+                n=number(len(zip_ids)), format=zfmt.upper()
             ),
             data=audited(
                 lambda: zipped, dataset_id=view.dataset_id, rep_ids=zip_ids, what=f"plans and briefs ZIP ({zfmt})"
