@@ -836,8 +836,10 @@ def _cmd_chains(args: argparse.Namespace) -> int:
         raise ValueError(_(NO_VALID_ROWS).format(file=prepared.filename))
     if prepared.rows_rejected:
         print(_(ROWS_LEFT_OUT).format(rows=_count(prepared.rows_rejected)), file=sys.stderr)
-    # Pairs use tiers and the window before (persistence), not borderline flags or trends: neither is computed.
-    segmented = segment(prepared.frame, _segment_settings(args, prepared.frame, replicates=0, trend_months=0))
+    # Pairs use the tiers and the window before (its tier, whether it was near the low cut-off): not borderline
+    # flags, trends or windows further back, so none of those is computed.
+    settings = _segment_settings(args, prepared.frame, replicates=0, trend_months=0, history=2)
+    segmented = segment(prepared.frame, settings)
     result = match_chains(
         segmented,
         ChainSettings(
