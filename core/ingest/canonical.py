@@ -29,7 +29,15 @@ import numpy as np
 import pandas as pd
 
 from core.ingest.mapping import SKIP_ROLE, normalise_roles
-from core.ingest.reader import MAX_CELLS, SNIFF_BYTES, RawTable, _is_totals_label, _sniff, last_line_quotes_even
+from core.ingest.reader import (
+    MAX_CELLS,
+    SNIFF_BYTES,
+    RawTable,
+    _is_totals_label,
+    _sniff,
+    count_lines,
+    last_line_quotes_even,
+)
 from core.ingest.validation import (
     MONEY_ABOVE_ZERO,
     MONEY_AT_LEAST_ZERO,
@@ -142,10 +150,7 @@ def _prepare(
     if any(h is not None and h != f for f, h in resolved.items()):
         raise _NotPlain
     separator, width = _sniff(text, name)
-    breaks = payload.count(b"\n")
-    if b"\r" in payload:
-        breaks += payload.count(b"\r") - payload.count(b"\r\n")
-    lines = breaks + (0 if payload.endswith((b"\n", b"\r")) else 1)
+    lines = count_lines(payload)
     if separator != "," or width != len(headers) or lines * width > MAX_CELLS:
         raise _NotPlain
 

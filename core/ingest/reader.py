@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Final, Protocol, cast
+from typing import TYPE_CHECKING, Final, Protocol, cast
 from xml.etree import ElementTree
 
 import numpy as np
@@ -47,6 +47,9 @@ from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unuse
 
 from core.i18n import N_, _, ngettext
 from core.ingest.wording import number
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _LOG = logging.getLogger(__name__)
 
@@ -577,10 +580,7 @@ def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
         payload = data[len(codecs.BOM_UTF8) :]
     else:
         payload = text.encode("utf-8")
-    breaks = payload.count(b"\n")
-    returns = payload.count(b"\r")
-    breaks += returns - payload.count(b"\r\n") if returns else 0  # no CR, no CRLF: one pass less
-    lines = breaks + (0 if payload.endswith((b"\n", b"\r")) else 1)
+    lines = count_lines(payload)
     if lines * width > MAX_CELLS:
         raise UnusableFile(_too_big_message(filename, too_wide=False))
 
@@ -710,6 +710,38 @@ FAST_PATH = True
 slow path (pandas' C parser), which tests/ingest/test_reader_paths.py runs on the same files to compare."""
 
 
+def count_lines(payload: bytes) -> int:
+    """The lines of a file: its line breaks (LF, CRLF or a lone CR), plus a last line without one."""
+    breaks = payload.count(b"\n")
+    returns = payload.count(b"\r")
+    breaks += returns - payload.count(b"\r\n") if returns else 0  # no CR, no CRLF: one pass less
+    return breaks + (0 if payload.endswith((b"\n", b"\r")) else 1)
+
+
+def arrow_cells(payload: bytes, separator: str, width: int) -> pa.Table:
+    """Arrow's read of ``payload`` as ``width`` text columns named 0 .. width − 1, every cell as written (blank
+    as ``""``, quoted line breaks kept, blank lines as rows).
+
+    Raises:
+        pyarrow.ArrowInvalid: A row with another number of fields, or text Arrow cannot read.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [str(i) for i in range(width)]
+    return pacsv.read_csv(
+        io.BytesIO(payload),
+        read_options=pacsv.ReadOptions(column_names=names),
+        parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+        ),
+    )
+
+
 def _parse_csv_fast(payload: bytes, separator: str, width: int, *, lines: int | None = None) -> pd.DataFrame | None:
     """The fast path: Arrow reads the UTF-8 payload into the same grid :func:`_parse_csv` gives, or None.
 
@@ -721,27 +753,13 @@ def _parse_csv_fast(payload: bytes, separator: str, width: int, *, lines: int | 
     parsing changes: header, title, blank and totals rows, row numbers and stripping follow as before.
     """
     try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-
-        names = [str(i) for i in range(width)]
-        table = pacsv.read_csv(
-            io.BytesIO(payload),
-            read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
-        )
+        table = arrow_cells(payload, separator, width)
         if b'"' in payload and not _quotes_closed(payload, table, lines):
             return None
         grid: pd.DataFrame = table.to_pandas()
     except Exception:  # noqa: BLE001  (no Arrow, or a file it reads otherwise: the slow path decides)
         return None
-    if list(grid.columns) != names or any(dtype != _TEXT_DTYPE for dtype in grid.dtypes):
+    if list(grid.columns) != [str(i) for i in range(width)] or any(dtype != _TEXT_DTYPE for dtype in grid.dtypes):
         return None
     grid.columns = pd.RangeIndex(width)
     return grid
