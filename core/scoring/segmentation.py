@@ -243,7 +243,7 @@ def segment(
         tiers = tiers.merge(trends[["rep_id", "slope", "trend"]], on="rep_id", how="left")
     else:  # asked for none (the chains command: pairs do not look at trends)
         tiers["slope"] = np.nan
-        tiers["trend"] = pd.Series([None] * len(tiers), index=tiers.index, dtype=object)
+        tiers["trend"] = "n/a"
     tiers["trend"] = tiers["trend"].fillna("n/a")
     tiers["low_windows"] = tiers["low_windows"].fillna(0).astype(int)
     tiers["windows_seen"] = tiers["windows_seen"].fillna(0).astype(int)

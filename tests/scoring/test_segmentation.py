@@ -247,3 +247,15 @@ def test_monthly_history_scores_its_months_in_one_pass_as_one_by_one(seed: int) 
     team = team.drop(index=team.index[(rng.random(len(team)) < 0.15) | (team["period"] == "2026-02")])
     expected = score_history(team, lambda recs, end: score_people(recs, window=1, end=end), months=12)
     pd.testing.assert_frame_equal(monthly_history(team, months=12), expected)
+
+
+def test_no_trend_asked_leaves_tiers_and_the_window_before_as_they_are() -> None:
+    """trend_months=0 (the chains command) computes no trend — every trend "n/a", slope NaN — and changes no
+    tier, score or anything the window before says; history=2 keeps the window before as well."""
+    team = generate_team(DemoSpec(reps=60, months=9, seed=8, end="2026-09"))
+    full = segment(team, SegmentSettings(replicates=0))
+    lean = segment(team, SegmentSettings(replicates=0, trend_months=0, history=2))
+    assert set(lean["trend"]) == {"n/a"} and lean["slope"].isna().all()
+    assert (full["trend"] != "n/a").any()  # the full one does have trends to leave out
+    same = ["rep_id", "score", "tier", "previous_tier", "previous_near_low"]
+    pd.testing.assert_frame_equal(full[same], lean[same])
