@@ -144,7 +144,8 @@ class Board:
 
     def editable_pairs(self, pairs: pd.DataFrame) -> pd.DataFrame:
         """The pairs whose coachee the viewer may edit."""
-        return pairs[[self.editable(e) for e in pairs["coachee_id"]]]
+        # A boolean Series, not a list: an empty list would select no columns and lose coach_id and coachee_id.
+        return pairs[pairs["coachee_id"].map(self.editable).astype(bool)]
 
 
 def chains() -> None:

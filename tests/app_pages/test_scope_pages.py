@@ -132,3 +132,16 @@ def test_manager_plan_names_outside_coach_without_figures(team_engine: Any) -> N
     coach_lines = [line for line in plan.splitlines() if str(cross["coach_name"]) in line]
     assert any("focus:" in line for line in coach_lines)  # the manager's notes say why this coach
     assert not any("%" in line or " of " in line or "top" in line for line in coach_lines), coach_lines
+
+
+def test_manager_with_nobody_in_the_dataset_gets_the_chains_page(team_engine: Any) -> None:  # noqa: F811
+    """A manager none of whose people are in the dataset (another region's export) sees the page, not an error:
+    with no pair to edit, the lock, start and stop pickers used to lose their columns and fail."""
+    from core.governance.users import create_user
+
+    create_user(
+        engine=team_engine, username="noa", role="manager", actor="root", email="noa@example.com", teams="Nowhere"
+    )
+    at = _signed_in("noa@example.com")
+    open_page(at, "chains").run()
+    assert not at.exception, [e.value for e in at.exception]
