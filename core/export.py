@@ -9,10 +9,12 @@ would not be written at all, and a CSV or JSON printed to a terminal would run t
 
 from __future__ import annotations
 
+import csv
 import json
 import math
+import os
 from datetime import datetime
-from io import BytesIO
+from io import BytesIO, StringIO
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -164,7 +166,45 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV as UTF-8 with a BOM (Excel opens it with the right characters), formula-safe."""
-    return str(neutralise(frame).to_csv(index=False)).encode("utf-8-sig")
+    return csv_text(neutralise(frame)).encode("utf-8-sig")
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """``frame.to_csv(index=False)``, character for character, in about half the time.
+
+    pandas turns every float column into text with numpy's ``astype(str)`` before handing the rows to
+    Python's ``csv`` writer; here the writer gets Python values and writes floats with their own
+    ``repr`` — the same shortest round-trip digits (a property test compares both on every kind of
+    column). Columns of a type this does not know (dates, categories, masked floats …) go to pandas.
+    """
+    columns = [frame.iloc[:, i] for i in range(frame.shape[1])]
+    if not columns or not all(_csv_ready(column) for column in columns):
+        return str(frame.to_csv(index=False))
+    buffer = StringIO()
+    writer = csv.writer(buffer, lineterminator=os.linesep)  # pandas' defaults: QUOTE_MINIMAL, '"' doubled
+    writer.writerow([str(c) for c in frame.columns])
+    writer.writerows(zip(*map(_csv_cells, columns), strict=True))
+    return buffer.getvalue()
+
+
+def _csv_ready(column: pd.Series) -> bool:
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "biuO" or (dtype.kind == "f" and dtype.itemsize == 8)
+    return isinstance(dtype, pd.StringDtype | pd.BooleanDtype) or (
+        isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iu" and dtype.name[:1] in "IU"
+    )
+
+
+def _csv_cells(column: pd.Series) -> list[object]:
+    """The column's values as the CSV writer should see them: ``None`` where pandas writes an empty cell."""
+    values = column.to_numpy() if isinstance(column.dtype, np.dtype) else column.astype(object).to_numpy()
+    cells: list[object] = values.tolist()
+    missing = np.isnan(values) if values.dtype.kind == "f" else pd.isna(values) if values.dtype.kind == "O" else None
+    if missing is not None:
+        for i in np.flatnonzero(missing).tolist():
+            cells[i] = None
+    return cells
 
 
 def _plain(value: object) -> object:
