@@ -7,6 +7,8 @@ records in, one row per person out, with everything a person needs to review a t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -190,25 +192,45 @@ def segment(
     used = {role: weights_text(shares) for role, shares in scored_on(scored, weights).items()}
     tiers["scored_on"] = tiers["role"].map(used)
 
-    months = window_periods(records["period"].unique(), settings.window)
-    in_window = records[records["period"].isin(months)]
-
-    if settings.replicates > 0:
-        flags = borderline(
-            in_window,
-            lambda recs: score_people(recs, window=None, weights=weights),
-            tiers,
-            settings.cutoffs,
-            replicates=settings.replicates,
-            seed=settings.seed,
-            threshold=settings.borderline_share,
-            # every replicate scored in one pass with a replicate axis (#17: was 50 separate re-scorings)
-            stacked=lambda recs, draws: score_replicates(recs, draws, weights=weights),
+    # The bootstrap behind the borderline flag (about half of the work) runs on a second thread while this one
+    # scores the earlier windows and months: numpy lets go of the interpreter in its sorts, takes and sums, so
+    # the two overlap (#17). It gets its own copies of what it reads.
+    with ThreadPoolExecutor(max_workers=1) as aside:
+        flags = (
+            aside.submit(copy_context().run, _borderline_flags, records, tiers[["rep_id", "tier"]].copy(), settings)
+            if settings.replicates > 0
+            else None
         )
-        tiers["borderline"] = tiers["rep_id"].map(flags).fillna(False).astype(bool)
-    else:
-        tiers["borderline"] = False
+        place = len(tiers.columns)  # the flag's column comes before the history's
+        tiers = _with_history(tiers, records, index, settings)
+        flagged = False if flags is None else tiers["rep_id"].map(flags.result()).fillna(False).astype(bool)
+    tiers.insert(place, "borderline", flagged)
+    return apply_overrides(tiers, overrides)
 
+
+def _borderline_flags(records: pd.DataFrame, tiers: pd.DataFrame, settings: SegmentSettings) -> pd.Series:
+    """:func:`borderline` of the window's people, every replicate scored in one pass with a replicate axis (#17: was
+    50 separate re-scorings)."""
+    weights = _weights(settings)
+    months = window_periods(records["period"].unique(), settings.window)
+    return borderline(
+        records[records["period"].isin(months)],
+        lambda recs: score_people(recs, window=None, weights=weights),
+        tiers,
+        settings.cutoffs,
+        replicates=settings.replicates,
+        seed=settings.seed,
+        threshold=settings.borderline_share,
+        stacked=lambda recs, draws: score_replicates(recs, draws, weights=weights),
+    )
+
+
+def _with_history(
+    tiers: pd.DataFrame, records: pd.DataFrame, index: RecordIndex, settings: SegmentSettings
+) -> pd.DataFrame:
+    """``tiers`` with the earlier windows (``low_windows``, ``persistent_low`` …) and the trend."""
+    weights = _weights(settings)
+    months = window_periods(records["period"].unique(), settings.window)
     window_len = settings.window or len(months)
     windows = settings.history if settings.window else 1
     # Each window and month below is scored from the records it covers: cut to those months once, not in
@@ -248,7 +270,7 @@ def segment(
     tiers["low_windows"] = tiers["low_windows"].fillna(0).astype(int)
     tiers["windows_seen"] = tiers["windows_seen"].fillna(0).astype(int)
     tiers["persistent_low"] = tiers["persistent_low"].fillna(False).astype(bool)
-    return apply_overrides(tiers, overrides)
+    return tiers
 
 
 def monthly_history(

@@ -259,3 +259,36 @@ def test_no_trend_asked_leaves_tiers_and_the_window_before_as_they_are() -> None
     assert (full["trend"] != "n/a").any()  # the full one does have trends to leave out
     same = ["rep_id", "score", "tier", "previous_tier", "previous_near_low"]
     pd.testing.assert_frame_equal(full[same], lean[same])
+
+
+def test_borderline_on_its_own_thread_is_the_bootstrap_of_the_window() -> None:
+    """The bootstrap runs beside the history (#17): the flags are those :func:`borderline` gives for the window's
+    rows and tiers, the flag's column keeps its place before the history's, and a segmentation without replicates
+    has the same table with every flag False."""
+    from core.scoring.metrics import score_people, score_replicates
+    from core.scoring.tiers import assign_tiers, borderline
+
+    team = generate_team(DemoSpec(reps=80, months=9, seed=5, end="2026-09"))
+    settings = SegmentSettings(replicates=20, seed=3)
+    out = segment(team, settings)
+    window = team[team["period"] >= "2026-07"]
+    tiers = assign_tiers(score_people(window, window=None), settings.cutoffs)
+    flags = borderline(
+        window,
+        lambda recs: score_people(recs, window=None),
+        tiers,
+        settings.cutoffs,
+        replicates=20,
+        seed=3,
+        threshold=settings.borderline_share,
+        stacked=lambda recs, draws: score_replicates(recs, draws),
+    )
+    expected = out["rep_id"].map(flags).fillna(False).astype(bool)
+    assert out["borderline"].tolist() == expected.tolist() and expected.any()
+    columns = list(out.columns)
+    assert columns.index("scored_on") < columns.index("borderline") < columns.index("low_windows")
+    unflagged = segment(team, SegmentSettings(replicates=0, seed=3))
+    assert list(unflagged.columns) == columns and not unflagged["borderline"].any()
+    pd.testing.assert_frame_equal(
+        unflagged.drop(columns=["borderline", "flags"]), out.drop(columns=["borderline", "flags"])
+    )
