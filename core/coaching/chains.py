@@ -68,6 +68,7 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -632,11 +633,18 @@ def _block(
     spread = (np.arange(n)[:, None] + np.arange(TOP_K)[None, :] * step) % len(places)
     parts.append(np.column_stack([np.repeat(rows, TOP_K), places[spread.ravel()]]))
     chunk = max(1, _CHUNK_CELLS // m)
-    for start in range(0, n, chunk):
-        sub = rows[start : start + chunk]
+
+    def best_of(sub: IntArray) -> IntArray:
         score = np.negative(_preference(people, level, coachee[sub], coach[cols]))
         best = np.argpartition(score, TOP_K - 1, axis=1)[:, :TOP_K]
-        parts.append(np.column_stack([np.repeat(sub, TOP_K), cols[best.ravel()]]))
+        return np.column_stack([np.repeat(sub, TOP_K), cols[best.ravel()]])
+
+    subs = [rows[start : start + chunk] for start in range(0, n, chunk)]
+    if len(subs) == 1:
+        return np.concatenate([*parts, best_of(subs[0])])
+    # A whole level's block is many chunks: two threads share them (numpy lets go of the interpreter; #17).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parts.extend(pool.map(best_of, subs))
     return np.concatenate(parts)
 
 

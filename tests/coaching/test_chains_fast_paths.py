@@ -324,3 +324,22 @@ def test_scored_on_equals_one_person_at_a_time(rows: list[tuple[str, str | None]
         frame["scored_on"] = pd.Series([s for _, s in rows], dtype=object)
     role = np.array([r for r, _ in rows], dtype=object)
     np.testing.assert_array_equal(chains._scored(frame, role), plain_scored(frame, role))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_case(), st.integers(1, 3))
+def test_candidates_in_chunks_on_two_threads_equal_one_chunk(case: Case, top_k: int) -> None:
+    """A large block's chunks, shared by two threads, give the candidate pairs one chunk gives, in the same order."""
+    seg, _settings, constraints = case
+    people = chains._prepare(seg, constraints.excluded, constraints.answers)
+    everyone = np.arange(len(people.ids), dtype=np.int64)
+    room = np.full(len(everyone), 2, dtype=np.int64)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chains, "EXACT_PAIRS", 0)
+        patch.setattr(chains, "TOP_K", top_k)
+        for level in LEVELS:
+            patch.setattr(chains, "_CHUNK_CELLS", 10**9)
+            whole = chains._block(people, level, everyone, everyone, everyone, everyone[::-1].copy(), room)
+            patch.setattr(chains, "_CHUNK_CELLS", 7)
+            chunked = chains._block(people, level, everyone, everyone, everyone, everyone[::-1].copy(), room)
+            np.testing.assert_array_equal(chunked, whole)
