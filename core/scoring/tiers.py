@@ -187,8 +187,25 @@ def tier_sizes(n: int, cutoffs: Cutoffs) -> tuple[int, int, int]:
 # --------------------------------------------------------------------------- ranking
 
 
+_ARROW_CODES_FROM: Final = 1000
+"""Text columns at least this long are ranked by Arrow (:func:`_codes`)."""
+
+
 def _codes(values: pd.Series) -> npt.NDArray[np.int64]:
     """Integer codes whose order is the values' natural order (numbers numerically, text alphabetically)."""
+    if values.dtype == object and len(values) >= _ARROW_CODES_FROM:
+        # Texts (rep_ids of a big team): Arrow ranks them in C++ a third of the time pandas takes to sort the
+        # distinct texts in Python — UTF-8 byte order is code-point order, a blank ranks last as factorize puts it.
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            text = pa.array(values.to_numpy(), type=pa.string())
+        except (pa.ArrowException, UnicodeError):
+            pass  # not all texts (or not UTF-8): pandas below
+        else:
+            ranks = pc.rank(text, sort_keys="ascending", tiebreaker="dense")  # nulls at the end by default
+            return np.asarray(ranks.to_numpy(), dtype=np.int64) - 1
     try:
         codes, _uniques = pd.factorize(values, sort=True, use_na_sentinel=False)
     except TypeError:  # mixed types cannot be ordered: fall back to their text

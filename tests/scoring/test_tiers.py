@@ -681,3 +681,29 @@ def test_percentile_within_group_equals_pandas_groupby_rank(rows: list[tuple[int
     n = by_group.transform("size").to_numpy(dtype=np.float64)
     wanted = np.where(n > 1, (ranks - 1.0) / np.where(n > 1, n - 1, 1.0) * 100.0, 50.0)
     np.testing.assert_array_equal(tiers_module._percentile(groups, score), wanted)
+
+
+_CELL = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=4),
+    st.none(),
+    st.just(float("nan")),
+    st.just(pd.NA),
+    st.integers(-3, 3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CELL, max_size=40))
+def test_codes_by_arrow_equal_pandas_sorted_codes(cells: list[object]) -> None:
+    """Big text columns are ranked by Arrow: the codes are the ones pandas' sorted factorize gives, blanks last;
+    a column that is not all text (numbers, NaN) goes to pandas."""
+    values = pd.Series(cells, dtype=object)
+    expected = (
+        np.asarray(pd.factorize(values, sort=True, use_na_sentinel=False)[0], dtype=np.int64)
+        if all(isinstance(c, str) or c is None or c is pd.NA for c in cells)
+        else tiers_module._codes(values)
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tiers_module, "_ARROW_CODES_FROM", 0)
+        codes = tiers_module._codes(values)
+    np.testing.assert_array_equal(codes, expected)
