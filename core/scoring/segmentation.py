@@ -39,9 +39,11 @@ from core.scoring.metrics import (
 from core.scoring.tiers import (
     PRESETS,
     Cutoffs,
+    ReplicateTiers,
     assign_tiers,
-    borderline,
+    flip_share_of,
     persistence,
+    replicate_tiers,
     score_history,
     tier_name,
     trend,
@@ -183,45 +185,43 @@ def segment(
     if records.empty:
         raise ValueError(_("There are no rows to segment."))
     records = complete_records(records, settings)
-    # One index for every window scored below (main, persistence, trend): people and months sorted once.
-    index = index_records(records)
-    scored = score_people(index, window=settings.window, weights=weights)
-    if scored.empty:
-        raise ValueError(_("Nobody has activity in the chosen window; choose a longer window."))
-    tiers = assign_tiers(scored, settings.cutoffs)
-    used = {role: weights_text(shares) for role, shares in scored_on(scored, weights).items()}
-    tiers["scored_on"] = tiers["role"].map(used)
-
     # The bootstrap behind the borderline flag (about half of the work) runs on a second thread while this one
-    # scores the earlier windows and months: numpy lets go of the interpreter in its sorts, takes and sums, so
-    # the two overlap (#17). It gets its own copies of what it reads.
+    # scores the window and the earlier windows and months: numpy lets go of the interpreter in its sorts, takes
+    # and sums, so the two overlap (#17). It needs no tiers until the end, and reads only its own copy of the
+    # window's rows.
     with ThreadPoolExecutor(max_workers=1) as aside:
-        flags = (
-            aside.submit(copy_context().run, _borderline_flags, records, tiers[["rep_id", "tier"]].copy(), settings)
-            if settings.replicates > 0
-            else None
+        replicated = (
+            aside.submit(copy_context().run, _replicate_tiers, records, settings) if settings.replicates > 0 else None
         )
+        # One index for every window scored below (main, persistence, trend): people and months sorted once.
+        index = index_records(records)
+        scored = score_people(index, window=settings.window, weights=weights)
+        if scored.empty:
+            raise ValueError(_("Nobody has activity in the chosen window; choose a longer window."))
+        tiers = assign_tiers(scored, settings.cutoffs)
+        used = {role: weights_text(shares) for role, shares in scored_on(scored, weights).items()}
+        tiers["scored_on"] = tiers["role"].map(used)
         place = len(tiers.columns)  # the flag's column comes before the history's
         tiers = _with_history(tiers, records, index, settings)
-        flagged = False if flags is None else tiers["rep_id"].map(flags.result()).fillna(False).astype(bool)
+        flagged: pd.Series | bool = False
+        if replicated is not None:  # the window's tiers against each replicate's (borderline)
+            share = flip_share_of(tiers, replicated.result())
+            flagged = tiers["rep_id"].map(share > settings.borderline_share).fillna(False).astype(bool)
     tiers.insert(place, "borderline", flagged)
     return apply_overrides(tiers, overrides)
 
 
-def _borderline_flags(records: pd.DataFrame, tiers: pd.DataFrame, settings: SegmentSettings) -> pd.Series:
-    """:func:`borderline` of the window's people, every replicate scored in one pass with a replicate axis (#17: was
-    50 separate re-scorings)."""
+def _replicate_tiers(records: pd.DataFrame, settings: SegmentSettings) -> ReplicateTiers:
+    """The borderline bootstrap's tiers of the window's people (:func:`borderline`), every replicate scored in one
+    pass with a replicate axis (#17: was 50 separate re-scorings)."""
     weights = _weights(settings)
     months = window_periods(records["period"].unique(), settings.window)
-    return borderline(
+    return replicate_tiers(
         records[records["period"].isin(months)],
-        lambda recs: score_people(recs, window=None, weights=weights),
-        tiers,
+        lambda recs, draws: score_replicates(recs, draws, weights=weights),
         settings.cutoffs,
         replicates=settings.replicates,
         seed=settings.seed,
-        threshold=settings.borderline_share,
-        stacked=lambda recs, draws: score_replicates(recs, draws, weights=weights),
     )
 
 

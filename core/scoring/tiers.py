@@ -405,6 +405,81 @@ def _draw_blocks(count: npt.NDArray[np.int64], replicates: int, seed: int) -> It
         yield rng.integers(0, count, size=(min(step, replicates - begin), count.size))
 
 
+ReplicateTiers = list[tuple[pd.Index, npt.NDArray[np.int64]]]
+"""The bootstrap's tiers, block by block: the people re-scored (rep_ids) and their tier code in each replicate of the
+block, shape (replicates, people); -1 for no tier (see :func:`replicate_tiers`)."""
+
+
+def replicate_tiers(
+    records: pd.DataFrame,
+    stacked: StackedScorer,
+    cutoffs: Cutoffs,
+    *,
+    replicates: int = 50,
+    seed: int = 0,
+) -> ReplicateTiers:
+    """Every bootstrap replicate's tiers, scored by ``stacked`` (see :func:`borderline` for the resampling).
+
+    Needs no tiers of the window itself: :func:`segment` starts it before it has them, and compares with
+    :func:`flip_share_of` when they are there (#17).
+
+    Raises:
+        ValueError: For invalid ``cutoffs`` or fewer than one replicate.
+    """
+    checked = _check_cutoffs(cutoffs)
+    if replicates < 1:
+        raise ValueError(_("The bootstrap needs at least one replicate."))
+    out: ReplicateTiers = []
+    if not len(records):
+        return out
+    rows = records.reset_index(drop=True)
+    person = _codes(rows["rep_id"])
+    month = _codes(rows["period"].astype(str))
+    order = np.lexsort((month, person))  # each person's months together, oldest first
+    owner = person[order]
+    counts = np.bincount(owner).astype(np.int64)
+    first = (np.cumsum(counts) - counts)[owner]
+    for block in _draw_blocks(counts[owner], replicates, seed):
+        drawn = order[first + block]  # (replicates in the block, slots): the row whose values fill each slot
+        draws = np.empty_like(drawn)
+        draws[:, order] = drawn  # by row position: row order[j] takes the values of drawn[:, j]
+        people, scores = stacked(rows, draws)
+        # A stacked scorer gives its people sorted by rep_id: then their order is the rep_id codes, without
+        # sorting 20,000 texts again for every block (checking the order is one pass).
+        reps = people["rep_id"]
+        in_order = reps.is_monotonic_increasing and reps.is_unique
+        rep_codes = np.arange(len(people), dtype=np.int64) if in_order else _codes(reps)
+        out.append((pd.Index(reps), _stacked_tiers(_codes(people["role"]), rep_codes, scores, checked)))
+    return out
+
+
+def flip_share_of(tiers: pd.DataFrame, replicated: ReplicateTiers) -> pd.Series:
+    """Share of the replicates in which each person's tier differs from ``tiers`` (see :func:`flip_share`)."""
+    rep_ids = pd.Index(tiers["rep_id"])
+    base = _tier_codes(tiers, rep_ids)
+    differ = np.zeros(len(rep_ids), dtype=np.int64)
+    seen = np.zeros(len(rep_ids), dtype=np.int64)
+    for people, codes in replicated:
+        where = people.get_indexer(rep_ids)
+        _tally(np.where(where >= 0, codes[:, where], -1), base, differ, seen)
+    return _share(differ, seen, rep_ids)
+
+
+_Codes = npt.NDArray[np.int64]
+
+
+def _tally(again: _Codes, base: _Codes, differ: _Codes, seen: _Codes) -> None:
+    """Count, per person, the replicates that tiered them and those whose tier differs from ``base``."""
+    scored = (again >= 0) & (base >= 0)
+    seen[:] += scored.sum(axis=0) if again.ndim == 2 else scored
+    differ[:] += (scored & (again != base)).sum(axis=0) if again.ndim == 2 else scored & (again != base)
+
+
+def _share(differ: npt.NDArray[np.int64], seen: npt.NDArray[np.int64], rep_ids: pd.Index) -> pd.Series:
+    share = np.divide(differ, seen, out=np.zeros(len(rep_ids)), where=seen > 0)
+    return pd.Series(share, index=rep_ids, name="flip_share")
+
+
 def flip_share(
     records: pd.DataFrame,
     scorer: Scorer,
@@ -423,6 +498,8 @@ def flip_share(
         Float Series indexed by the rep_ids of ``tiers`` (in that order), named ``flip_share``;
         0 for people never re-scored.
     """
+    if stacked is not None:
+        return flip_share_of(tiers, replicate_tiers(records, stacked, cutoffs, replicates=replicates, seed=seed))
     checked = _check_cutoffs(cutoffs)
     if replicates < 1:
         raise ValueError(_("The bootstrap needs at least one replicate."))
@@ -430,12 +507,6 @@ def flip_share(
     base = _tier_codes(tiers, rep_ids)
     differ = np.zeros(len(rep_ids), dtype=np.int64)
     seen = np.zeros(len(rep_ids), dtype=np.int64)
-
-    def tally(again: npt.NDArray[np.int64]) -> None:
-        scored = (again >= 0) & (base >= 0)
-        seen[:] += scored.sum(axis=0) if again.ndim == 2 else scored
-        differ[:] += (scored & (again != base)).sum(axis=0) if again.ndim == 2 else scored & (again != base)
-
     if len(records):
         rows = records.reset_index(drop=True)
         person = _codes(rows["rep_id"])
@@ -444,29 +515,13 @@ def flip_share(
         owner = person[order]
         counts = np.bincount(owner).astype(np.int64)
         first = (np.cumsum(counts) - counts)[owner]
-        size = counts[owner]
         slot_periods = rows["period"].to_numpy()[order]
-        for block in _draw_blocks(size, replicates, seed):
-            drawn = order[first + block]  # (replicates in the block, slots): the row whose values fill each slot
-            if stacked is not None:
-                draws = np.empty_like(drawn)
-                draws[:, order] = drawn  # by row position: row order[j] takes the values of drawn[:, j]
-                people, scores = stacked(rows, draws)
-                # A stacked scorer gives its people sorted by rep_id: then their order is the rep_id codes, without
-                # sorting 20,000 texts again for every block (checking the order is one pass).
-                reps = people["rep_id"]
-                in_order = reps.is_monotonic_increasing and reps.is_unique
-                rep_codes = np.arange(len(people), dtype=np.int64) if in_order else _codes(reps)
-                codes = _stacked_tiers(_codes(people["role"]), rep_codes, scores, checked)
-                where = pd.Index(people["rep_id"]).get_indexer(rep_ids)
-                tally(np.where(where >= 0, codes[:, where], -1))
-                continue
-            for one in drawn:
+        for block in _draw_blocks(counts[owner], replicates, seed):
+            for one in order[first + block]:
                 sample = rows.take(one).reset_index(drop=True)
                 sample["period"] = slot_periods  # values are resampled; each slot keeps its month
-                tally(_tier_codes(assign_tiers(scorer(sample), checked), rep_ids))
-    share = np.divide(differ, seen, out=np.zeros(len(rep_ids)), where=seen > 0)
-    return pd.Series(share, index=rep_ids, name="flip_share")
+                _tally(_tier_codes(assign_tiers(scorer(sample), checked), rep_ids), base, differ, seen)
+    return _share(differ, seen, rep_ids)
 
 
 def borderline(
