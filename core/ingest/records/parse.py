@@ -35,6 +35,7 @@ from core.ingest.records.vocabulary import (
 )
 from core.ingest.values import (
     date_order,
+    day_codes,
     detect_decimal,
     drop_time_of_day,
     parse_dates,
@@ -197,11 +198,7 @@ def _days(file: RecordFile, name: str, answers: Answers) -> tuple[_Days | None, 
     header = file.mapping.get(name)
     if values is None or header is None:
         return None, None, None
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
-    dropped = drop_time_of_day(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
-    inner, texts = pd.factorize(dropped.to_numpy(dtype=object), use_na_sentinel=True)
-    codes = np.append(inner, [-1])[codes]  # cells that differ only in the time of day share a day
-    cells = pd.Series(np.asarray(texts, dtype=object), dtype=object)
+    codes, cells = day_codes(values)  # cells that differ only in the time of day share a day
     order = answers.date_orders.get(f"{file.filename}:{header}") or answers.date_orders.get(header)
     order = order or date_order(cells)
     if order is None:
