@@ -588,8 +588,8 @@ def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
     if grid is None:
         grid = _parse_csv(payload, separator, width, text, filename)
     row_numbers = _csv_row_numbers(grid, lines)
-    grid = grid.apply(lambda column: column.str.strip())
-    frame, numbers, found = _shape(grid, row_numbers, f"'{filename}'")
+    grid, distinct = _stripped(grid)
+    frame, numbers, found = _shape(grid, row_numbers, f"'{filename}'", distinct)
     return RawTable(
         frame=frame,
         row_numbers=numbers,
@@ -889,8 +889,53 @@ def _header_text(value: object) -> str:
     return str(value)
 
 
-def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.DataFrame, list[int], list[str]]:
-    """Find the header, drop blank and totals rows and empty columns, name the columns."""
+@dataclass(frozen=True)
+class _Distinct:
+    """A text column by distinct cell (#17: owners, activity types and stages repeat a few dozen cells).
+
+    Attributes:
+        codes: Each row's position in ``cells``.
+        cells: The cells, stripped (two cells may strip alike).
+    """
+
+    codes: np.ndarray
+    cells: pd.Series
+
+    def rows(self, rows: np.ndarray) -> _Distinct:
+        """The same column for the rows at ``rows`` only."""
+        return _Distinct(self.codes[rows], self.cells)
+
+
+def _stripped(grid: pd.DataFrame) -> tuple[pd.DataFrame, dict[object, _Distinct]]:
+    """Every cell stripped; and each column that repeats its cells by distinct cell, stripped once per distinct
+    cell, for :func:`_shape` to find totals rows and make Python strings by distinct cell too."""
+    columns: dict[object, pd.Series] = {}
+    distinct: dict[object, _Distinct] = {}
+    for name, column in grid.items():
+        if not _repeating(column):
+            columns[name] = column.str.strip()
+            continue
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(pa.chunked_array(column.array.__arrow_array__())).combine_chunks()
+        cells = pc.utf8_trim_whitespace(encoded.dictionary)  # what str.strip() does to Arrow's text
+        stripped = pc.take(cells, encoded.indices)
+        columns[name] = pd.Series(stripped, index=column.index, dtype=column.dtype)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        distinct[name] = _Distinct(codes, pd.Series(cells, dtype=column.dtype))
+    return pd.DataFrame(columns, index=grid.index), distinct
+
+
+def _shape(
+    grid: pd.DataFrame, row_numbers: np.ndarray, where: str, distinct: dict[object, _Distinct] | None = None
+) -> tuple[pd.DataFrame, list[int], list[str]]:
+    """Find the header, drop blank and totals rows and empty columns, name the columns.
+
+    ``distinct`` holds columns of ``grid`` by distinct cell (:func:`_stripped`): their totals labels are looked
+    for, and their Python strings made, once per distinct cell.
+    """
+    distinct = distinct or {}
     found: list[str] = []
     nonempty = grid != ""
     has_data = nonempty.any(axis=1).to_numpy()
@@ -913,6 +958,7 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
     body = slice(header_at + 1, None)
     keep_rows = has_data[body]
     data = grid.iloc[body][keep_rows]
+    kept = np.arange(len(grid))[body][keep_rows]  # the data rows' positions in the grid
     data_nonempty = nonempty.iloc[body][keep_rows]
     numbers = row_numbers[body][keep_rows]
 
@@ -926,7 +972,7 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
         found.append(_empty_columns_warning(interior_empty))
     data = data.iloc[:, positions]
 
-    totals = _totals_rows(data)
+    totals = _totals_rows(data, {n: d.rows(kept) for n, d in distinct.items() if n in data})
     if totals.any():
         labels = [
             next(v for v in row if _is_totals_label(v)) for row in data[totals].itertuples(index=False, name=None)
@@ -934,6 +980,7 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
         found.append(_totals_warning([int(n) for n in numbers[totals]], [str(v) for v in labels]))
         data = data[~totals]
         numbers = numbers[~totals]
+        kept = kept[~totals]
     if data.empty:
         raise UnusableFile(
             _capital(
@@ -943,19 +990,24 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
             )
         )
 
-    frame = _objects(data)
+    frame = _objects(data, {n: d.rows(kept) for n, d in distinct.items() if n in data})
     frame.columns = pd.Index(_unique_headers([headers[i] for i in positions], positions))
     frame = frame.reset_index(drop=True)
     rows: list[int] = np.asarray(numbers, dtype=np.int64).tolist()  # Python ints, without a loop per row
     return frame, rows, found
 
 
-def _objects(data: pd.DataFrame) -> pd.DataFrame:
+def _objects(data: pd.DataFrame, known: dict[object, _Distinct] | None = None) -> pd.DataFrame:
     """``data.astype(object)``, made faster for text read by Arrow (#17): a column that repeats its cells (owners,
     activity types, stages) becomes one Python string per distinct cell, shared by its rows — quicker to make,
-    and quicker to hash for every later step that groups or looks up by cell (a string keeps its hash)."""
+    and quicker to hash for every later step that groups or looks up by cell (a string keeps its hash).
+    ``known`` holds columns already by distinct cell (:func:`_stripped`)."""
     columns: dict[object, pd.Series] = {}
     for name, column in data.items():
+        if known and name in known:
+            cells = known[name].cells.to_numpy(dtype=object)
+            columns[name] = pd.Series(cells[known[name].codes], index=data.index, dtype=object)
+            continue
         if not _repeating(column):  # mostly distinct cells (timestamps, deal names), or not Arrow's text
             columns[name] = column.astype(object)
             continue
@@ -1008,15 +1060,17 @@ def _find_header(grid: pd.DataFrame, nonempty: pd.DataFrame, filled: np.ndarray)
     return int(filled[0])
 
 
-def _totals_rows(data: pd.DataFrame) -> np.ndarray:
-    """Rows with a totals label among their first three text cells."""
+def _totals_rows(data: pd.DataFrame, known: dict[object, _Distinct] | None = None) -> np.ndarray:
+    """Rows with a totals label among their first three text cells (``known``: columns by distinct cell)."""
     candidate = np.zeros(len(data), dtype=bool)
     for column in data.columns:
         values = data[column]
         if values.dtype == object:
             values = values.map(lambda v: v if isinstance(v, str) else "").astype("str")
         codes = None
-        if _repeating(values):  # each distinct cell once (#17): owners, types and stages repeat a few dozen
+        if known and column in known:
+            codes, values = known[column].codes, known[column].cells
+        elif _repeating(values):  # each distinct cell once (#17): owners, types and stages repeat a few dozen
             codes, distinct = pd.factorize(values, use_na_sentinel=True)
             values = pd.Series(distinct, dtype=values.dtype)
         lowered = values.str.lower().str.rstrip(":").str.rstrip()

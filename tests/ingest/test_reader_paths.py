@@ -252,3 +252,41 @@ def test_totals_rows_found_alike_by_distinct_cell_or_by_row(
         assert not reader._repeating(data[0])
         by_row = reader._totals_rows(data)
     assert by_distinct.tolist() == by_row.tolist()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(CELL, min_size=1, max_size=8),
+    rows=st.integers(1_000, 2_500),
+    seed=st.integers(0, 1_000),
+    title=st.booleans(),
+)
+def test_repeating_columns_stripped_by_distinct_cell_read_as_cell_by_cell(
+    texts: list[str], rows: int, seed: int, title: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Property: a file whose columns repeat messy cells (blank edges of every kind, totals words, blank cells)
+    reads the same when each distinct cell is stripped, checked for a totals label and made a Python string
+    once (#17) as when every cell is (title rows, blank and totals rows, row numbers and warnings included)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    picked = [[texts[i] for i in row] for row in rng.integers(0, len(texts), (rows, 3))]
+    lines = [["Team export"]] if title else []
+    lines += [["Owner", "Type", "Date"], *([a, b, f"{i % 28 + 1}/03/2026 {c}"] for i, (a, b, c) in enumerate(picked))]
+    data = csv_bytes(lines, sep=",")
+
+    def read() -> RawTable | str:
+        try:
+            return read_table(data, "calls.csv")
+        except UnusableFile as refused:  # refused alike: every cell blank or a totals row, control characters
+            return str(refused)
+
+    by_distinct = read()
+    with monkeypatch.context() as patch:
+        patch.setattr(reader, "_REPEATS_FROM", 10**9)
+        by_cell = read()
+    if isinstance(by_distinct, str) or isinstance(by_cell, str):
+        assert by_distinct == by_cell
+        return
+    pd.testing.assert_frame_equal(by_distinct.frame, by_cell.frame)
+    assert (by_distinct.row_numbers, by_distinct.warnings) == (by_cell.row_numbers, by_cell.warnings)
