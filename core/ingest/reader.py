@@ -36,7 +36,7 @@ import warnings
 import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Final, Protocol, cast
 from xml.etree import ElementTree
@@ -165,6 +165,7 @@ class RawTable:
         encoding: The text encoding (CSV only), e.g. ``"utf-8"``, ``"utf-8-sig"``, ``"cp1252"``.
         separator: The field separator (CSV only): one of ``, ; TAB |``.
         warnings: Sentences about what the reader skipped or assumed.
+        text: For a CSV file, each column's cells as Arrow read them (see :meth:`arrow_text`).
     """
 
     frame: pd.DataFrame
@@ -176,6 +177,44 @@ class RawTable:
     encoding: str | None = None
     separator: str | None = None
     warnings: list[str] = field(default_factory=list)
+    text: dict[str, _ArrowText] = field(default_factory=dict, repr=False, compare=False)
+
+    def arrow_text(self, header: str) -> pa.Array | None:
+        """The column's cells as Arrow text, row for row the texts ``frame[header]`` holds — a dictionary array
+        for a column that repeats its cells (#17: later steps read a few hundred distinct cells, not 300,000);
+        None where the reader did not keep them (a workbook, a column it does not know)."""
+        column = self.text.get(header)
+        if column is None or len(column.rows) != len(self.frame):
+            return None
+        return column.cells()
+
+    def head(self, rows: int) -> RawTable:
+        """The table's first ``rows`` data rows only."""
+        text = {header: replace(column, rows=column.rows[:rows]) for header, column in self.text.items()}
+        return replace(self, frame=self.frame.iloc[:rows], row_numbers=self.row_numbers[:rows], text=text)
+
+
+@dataclass(frozen=True)
+class _ArrowText:
+    """A CSV column's stripped cells as Arrow read them, and which rows of the file's grid are the table's rows.
+
+    Attributes:
+        grid: The column, every row of the file (or its distinct cells when ``codes`` is given).
+        rows: The positions in the grid of the table's rows.
+        codes: For a column by distinct cell, each grid row's position in ``grid``.
+    """
+
+    grid: pa.ChunkedArray | pa.Array
+    rows: np.ndarray
+    codes: np.ndarray | None = None
+
+    def cells(self) -> pa.Array:
+        import pyarrow as pa
+
+        if self.codes is not None:
+            return pa.DictionaryArray.from_arrays(pa.array(self.codes[self.rows]), self.grid)
+        taken = self.grid.take(pa.array(self.rows))
+        return taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
 
 
 def read_table(data: bytes, filename: str, *, sheet: str | None = None, max_bytes: int = MAX_UPLOAD_BYTES) -> RawTable:
@@ -456,7 +495,7 @@ def _read_xlsx(data: bytes, filename: str, sheet: str | None, notes: list[str]) 
         raise
     row_numbers = np.arange(1, len(grid) + 1, dtype=np.int64)
     where = _("sheet '{sheet}' of '{file}'").format(sheet=chosen.title, file=filename)
-    frame, numbers, found = _shape(grid, row_numbers, where)
+    frame, numbers, found, _text = _shape(grid, row_numbers, where)
     return RawTable(
         frame=frame,
         row_numbers=numbers,
@@ -589,7 +628,7 @@ def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
         grid = _parse_csv(payload, separator, width, text, filename)
     row_numbers = _csv_row_numbers(grid, lines)
     grid, distinct = _stripped(grid)
-    frame, numbers, found = _shape(grid, row_numbers, f"'{filename}'", distinct)
+    frame, numbers, found, arrow = _shape(grid, row_numbers, f"'{filename}'", distinct)
     return RawTable(
         frame=frame,
         row_numbers=numbers,
@@ -598,6 +637,7 @@ def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
         encoding=encoding,
         separator=separator,
         warnings=notes + found,
+        text=arrow,
     )
 
 
@@ -896,14 +936,16 @@ class _Distinct:
     Attributes:
         codes: Each row's position in ``cells``.
         cells: The cells, stripped (two cells may strip alike).
+        arrow: The same cells as Arrow text.
     """
 
     codes: np.ndarray
     cells: pd.Series
+    arrow: pa.Array
 
     def rows(self, rows: np.ndarray) -> _Distinct:
         """The same column for the rows at ``rows`` only."""
-        return _Distinct(self.codes[rows], self.cells)
+        return _Distinct(self.codes[rows], self.cells, self.arrow)
 
 
 def _stripped(grid: pd.DataFrame) -> tuple[pd.DataFrame, dict[object, _Distinct]]:
@@ -923,14 +965,15 @@ def _stripped(grid: pd.DataFrame) -> tuple[pd.DataFrame, dict[object, _Distinct]
         stripped = pc.take(cells, encoded.indices)
         columns[name] = pd.Series(stripped, index=column.index, dtype=column.dtype)
         codes = encoded.indices.to_numpy(zero_copy_only=False)
-        distinct[name] = _Distinct(codes, pd.Series(cells, dtype=column.dtype))
+        distinct[name] = _Distinct(codes, pd.Series(cells, dtype=column.dtype), cells)
     return pd.DataFrame(columns, index=grid.index), distinct
 
 
 def _shape(
     grid: pd.DataFrame, row_numbers: np.ndarray, where: str, distinct: dict[object, _Distinct] | None = None
-) -> tuple[pd.DataFrame, list[int], list[str]]:
-    """Find the header, drop blank and totals rows and empty columns, name the columns.
+) -> tuple[pd.DataFrame, list[int], list[str], dict[str, _ArrowText]]:
+    """Find the header, drop blank and totals rows and empty columns, name the columns; and the columns Arrow
+    read, by header (:attr:`RawTable.text`).
 
     ``distinct`` holds columns of ``grid`` by distinct cell (:func:`_stripped`): their totals labels are looked
     for, and their Python strings made, once per distinct cell.
@@ -994,7 +1037,13 @@ def _shape(
     frame.columns = pd.Index(_unique_headers([headers[i] for i in positions], positions))
     frame = frame.reset_index(drop=True)
     rows: list[int] = np.asarray(numbers, dtype=np.int64).tolist()  # Python ints, without a loop per row
-    return frame, rows, found
+    text = {}
+    for header, name in zip(frame.columns, data.columns, strict=True):
+        if name in distinct:
+            text[str(header)] = _ArrowText(distinct[name].arrow, kept, distinct[name].codes)
+        elif isinstance(grid[name].array, pd.arrays.ArrowStringArray):
+            text[str(header)] = _ArrowText(grid[name].array.__arrow_array__(), kept)
+    return frame, rows, found, text
 
 
 def _objects(data: pd.DataFrame, known: dict[object, _Distinct] | None = None) -> pd.DataFrame:

@@ -27,13 +27,16 @@ import math
 import numbers
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
 
 from core.i18n import N_, _
 from core.text import has_unsafe, safe_text, shorten, unsafe_parts
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # The reasons a parser gives, in English (marked); a Parsed result carries them in the language core speaks.
 CONTROL_REASON: Final = N_("control characters removed: {characters}")
@@ -655,27 +658,32 @@ Without a group to capture, RE2 answers by its fast automaton; only the other ce
 """
 
 
-def day_codes(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+def day_codes(values: pd.Series, arrow: pa.Array | None = None) -> tuple[np.ndarray, pd.Series]:
     """Each row's code among the column's distinct days, and those days: the cells with the time of day dropped
     (:func:`drop_time_of_day`) in the order they first appear, code -1 for a blank cell (None, NaN).
 
     A calls export has 300,000 distinct timestamps and a few hundred days (#17): a column of text cells is read
-    by Arrow in one pass, never as one Python string per timestamp.
+    by Arrow in one pass, never as one Python string per timestamp. ``arrow``: the same cells as Arrow text,
+    when the reader kept them (:meth:`~core.ingest.reader.RawTable.arrow_text`).
     """
+    if arrow is not None:
+        import pyarrow as pa
+
+        return _text_day_codes(arrow.dictionary_decode() if isinstance(arrow, pa.DictionaryArray) else arrow)
     if values.dtype == object and _only_text(values) and not values.hasnans:
-        return _text_day_codes(values)
+        import pyarrow as pa
+
+        return _text_day_codes(pa.array(values.to_numpy(dtype=object), type=pa.string()))
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
     dropped = drop_time_of_day(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
     inner, days = pd.factorize(dropped.to_numpy(dtype=object), use_na_sentinel=True)
     return np.append(inner, [-1])[codes], pd.Series(np.asarray(days, dtype=object), dtype=object)
 
 
-def _text_day_codes(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """:func:`day_codes` for a column of ``str`` cells only."""
-    import pyarrow as pa
+def _text_day_codes(text: pa.Array) -> tuple[np.ndarray, pd.Series]:
+    """:func:`day_codes` for a column of text cells only, as Arrow text."""
     import pyarrow.compute as pc
 
-    text = pa.array(values.to_numpy(dtype=object), type=pa.string())
     plain = pc.match_substring_regex(text, pattern=_DAY_SPACE_TIME)
     day = pc.list_element(pc.split_pattern(text, pattern=" ", max_splits=1), 0)  # the text before the first space
     other = pc.invert(plain)

@@ -290,3 +290,29 @@ def test_repeating_columns_stripped_by_distinct_cell_read_as_cell_by_cell(
         return
     pd.testing.assert_frame_equal(by_distinct.frame, by_cell.frame)
     assert (by_distinct.row_numbers, by_distinct.warnings) == (by_cell.row_numbers, by_cell.warnings)
+    assert_arrow_text_is_the_frame(by_distinct)
+    assert_arrow_text_is_the_frame(by_cell)
+    assert_arrow_text_is_the_frame(by_distinct.head(len(by_distinct.frame) // 2))
+
+
+def assert_arrow_text_is_the_frame(raw: RawTable) -> None:
+    """Every column the reader kept as Arrow text holds the frame's cells, row for row."""
+    import pyarrow as pa
+
+    assert set(raw.text) == {str(h) for h in raw.frame.columns}
+    for header in raw.frame.columns:
+        cells = raw.arrow_text(str(header))
+        assert cells is not None
+        texts = cells.dictionary_decode() if isinstance(cells, pa.DictionaryArray) else cells
+        assert texts.to_pylist() == raw.frame[header].tolist()
+
+
+def test_crm_exports_keep_their_cells_as_arrow_text_past_the_footer() -> None:
+    """CRM exports (report footer dropped) keep each column's cells as Arrow text, row for row the frame's."""
+    from core.ingest.records.kinds import read_records
+
+    files = explode(generate_team(TEAM), CrmSpec(seed=2))
+    for name, data in files.items():
+        file = read_records(data, name)
+        assert_arrow_text_is_the_frame(file.raw)
+    assert any("footer" in note for name, data in files.items() for note in read_records(data, name).notes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -11,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.ingest import reader
 from core.ingest.records import parse
 from core.ingest.records.derive import Derivation, _most_rows, derive
-from core.ingest.records.kinds import read_records
+from core.ingest.records.kinds import RecordFile, read_records
 from core.ingest.records.parse import Answers
 
 # Owner, e-mail and ID cells as exports hold them: the same person under several spellings, an owner cell holding
@@ -67,6 +69,7 @@ def _same(got: Derivation, expected: Derivation) -> None:
     with_done=st.booleans(),
     with_roster=st.booleans(),
     answered=st.booleans(),
+    by_distinct=st.booleans(),
 )
 def test_counted_per_owner_month_derives_as_every_row(
     calls: list[tuple[tuple[str, ...], tuple[str, ...]]],
@@ -75,10 +78,39 @@ def test_counted_per_owner_month_derives_as_every_row(
     with_done: bool,
     with_roster: bool,
     answered: bool,
+    by_distinct: bool,
 ) -> None:
     """Property: blank owners and cells, owners by name, e-mail or ID, timestamps with and without a time, mixed
     and unreadable dates: counting rows per owner and month gives the table, people, sentences and notes that
-    one record per row gives."""
+    one record per row gives; and so does reading the cells the reader kept as Arrow text (by distinct cell
+    when ``by_distinct``), or the frame's Python strings only."""
+    with pytest.MonkeyPatch.context() as patch:
+        if by_distinct:  # every text column by distinct cell, as a large export's repeating columns are
+            patch.setattr(reader, "_repeating", _text_column)
+        files = _files(calls, leads, with_id=with_id, with_done=with_done, with_roster=with_roster)
+    answers = Answers(
+        stages={"Disqualified": "unqualified", "Unqualified": "unqualified"},
+        date_orders={"Date": "day first", "Create Date": "month first"} if answered else {},
+    )
+    counted = derive(files, answers=answers)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parse, "_per_owner", _every_row)
+        _same(counted, derive(files, answers=answers))
+    _same(counted, derive([replace(f, raw=replace(f.raw, text={})) for f in files], answers=answers))
+
+
+def _text_column(column: pd.Series) -> bool:
+    return isinstance(column.array, pd.arrays.ArrowStringArray) and not column.hasnans
+
+
+def _files(
+    calls: list[tuple[tuple[str, ...], tuple[str, ...]]],
+    leads: list[tuple[tuple[str, ...], tuple[str, ...]]],
+    *,
+    with_id: bool,
+    with_done: bool,
+    with_roster: bool,
+) -> list[RecordFile]:
     columns = ["Assigned", "Owner Email", "Owner ID", "Task Subtype", "Date", "Activity - Done"]
     keep = [c for c in columns if (c != "Owner ID" or with_id) and (c != "Activity - Done" or with_done)]
     rows = [tuple(v for c, v in zip(columns, (*o, *r), strict=True) if c in keep) for o, r in calls]
@@ -89,14 +121,7 @@ def test_counted_per_owner_month_derives_as_every_row(
     if with_roster:
         roster = _csv(["Employee ID", "Full Name", "Job Title", "Email"], ROSTER)
         files.append(read_records(roster, "roster.csv", kind="roster"))
-    answers = Answers(
-        stages={"Disqualified": "unqualified", "Unqualified": "unqualified"},
-        date_orders={"Date": "day first", "Create Date": "month first"} if answered else {},
-    )
-    counted = derive(files, answers=answers)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(parse, "_per_owner", _every_row)
-        _same(counted, derive(files, answers=answers))
+    return files
 
 
 @settings(max_examples=150, deadline=None)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -49,6 +49,9 @@ from core.ingest.wording import number, span
 from core.months import month_label
 from core.schema import ROLES
 from core.text import clean, shorten
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Topic = Literal["stage", "lead status", "job title", "owner role", "date order"]
 DATE_ORDERS: Final = ("day first", "month first")
@@ -132,10 +135,23 @@ def _column(file: RecordFile, name: str) -> pd.Series | None:
     return None if header is None else file.raw.frame[header]
 
 
-def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _arrow(file: RecordFile, name: str) -> pa.Array | None:
+    """The column's cells as Arrow text, when the reader kept them (:meth:`RawTable.arrow_text`)."""
+    header = file.mapping.get(name)
+    return None if header is None else file.raw.arrow_text(header)
+
+
+def _text_codes(values: pd.Series, arrow: pa.Array | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each row's code into the column's distinct cells, and those cells cleaned (``""`` for blank; the last
-    slot is the blank cell's, so code -1 reads as blank)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # each distinct cell cleaned once
+    slot is the blank cell's, so code -1 reads as blank). ``arrow``: the same cells as Arrow text, whose
+    dictionary (which may hold cells no row has, or a cell twice) gives the codes without hashing each row."""
+    import pyarrow as pa
+
+    if isinstance(arrow, pa.DictionaryArray):
+        codes = arrow.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+        uniques = arrow.dictionary.to_numpy(zero_copy_only=False)
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)  # each distinct cell cleaned once
     cleaned = np.array([clean(v, limit=200) if v is not None and v == v else "" for v in uniques] + [""], dtype=object)
     return codes, cleaned
 
@@ -168,12 +184,12 @@ class _Owners:
     owners: pd.DataFrame
 
 
-def _distinct_texts(values: pd.Series | None, rows: int) -> tuple[np.ndarray, np.ndarray]:
+def _distinct_texts(values: pd.Series | None, rows: int, arrow: pa.Array | None) -> tuple[np.ndarray, np.ndarray]:
     """Each row's code among the column's distinct cleaned texts (-1 for blank, also without a column), and
     those texts."""
     if values is None:
         return np.full(rows, -1, dtype=np.int64), np.array([], dtype=object)
-    codes, cleaned = _text_codes(values)
+    codes, cleaned = _text_codes(values, arrow)
     blanked = cleaned.copy()
     blanked[cleaned == ""] = None
     inner, texts = pd.factorize(blanked, use_na_sentinel=True)  # blank is -1
@@ -184,7 +200,8 @@ def _owner_codes(file: RecordFile) -> _Owners:
     """The rows' owners: the owner, ID and e-mail cells cleaned, an owner cell holding an e-mail address standing
     in for a blank e-mail cell; each distinct combination once."""
     rows = len(file.raw.frame)
-    columns = [_distinct_texts(_column(file, name), rows) for name in ("owner", "owner_id", "owner_email")]
+    names = ("owner", "owner_id", "owner_email")
+    columns = [_distinct_texts(_column(file, name), rows, _arrow(file, name)) for name in names]
     combined = np.zeros(rows, dtype=np.int64)
     for codes, texts in columns:  # numbered in the order they first appear, as _row_codes numbers rows
         combined, _seen = pd.factorize(combined * (len(texts) + 1) + codes + 1)
@@ -257,7 +274,7 @@ def _days(file: RecordFile, name: str, answers: Answers) -> tuple[_Days | None, 
     header = file.mapping.get(name)
     if values is None or header is None:
         return None, None, None
-    codes, cells = day_codes(values)  # cells that differ only in the time of day share a day
+    codes, cells = day_codes(values, _arrow(file, name))  # cells that differ only in the time of day share a day
     order = answers.date_orders.get(f"{file.filename}:{header}") or answers.date_orders.get(header)
     order = order or date_order(cells)
     if order is None:
@@ -400,7 +417,7 @@ def call_records(file: RecordFile, answers: Answers) -> FileRecords:
     if types is None:
         notes.append(_("'{file}' has no activity type column: every row counted as a call.").format(file=file.filename))
     else:
-        codes, cleaned = _text_codes(types)
+        codes, cleaned = _text_codes(types, _arrow(file, "type"))
         text = _cells(codes, cleaned, index)
         keep = pd.Series(_is_call(cleaned)[codes], index=index)  # each distinct type judged once
         if not keep.any():
