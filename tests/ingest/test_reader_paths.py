@@ -316,3 +316,35 @@ def test_crm_exports_keep_their_cells_as_arrow_text_past_the_footer() -> None:
         file = read_records(data, name)
         assert_arrow_text_is_the_frame(file.raw)
     assert any("footer" in note for name, data in files.items() for note in read_records(data, name).notes)
+
+
+UTF8_EDGES = [b"\xc0\x80", b"\xc2\x80", b"\xed\xa0\x80", b"\xed\x9f\xbf", b"\xee\x80\x80", b"\xf4\x8f\xbf\xbf",
+              b"\xf4\x90\x80\x80", b"\xf8\x88\x80\x80\x80", b"\xe0\x80\xaf", b"\xef\xbb\xbf", b"\x80", b"\xff",
+              "ü€😀".encode(), b"a,b\n", b"\x00"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(parts=st.lists(st.one_of(st.binary(max_size=6), st.sampled_from(UTF8_EDGES)), max_size=12))
+def test_utf8_checked_in_place_as_python_decodes_it(parts: list[bytes]) -> None:
+    """Property: Arrow's check of the bytes accepts exactly what Python's strict UTF-8 decoding accepts
+    (overlong forms, surrogates, code points past U+10FFFF, stray continuation bytes, cut sequences)."""
+    data = b"".join(parts)
+    try:
+        data.decode("utf-8")
+        decodes = True
+    except UnicodeDecodeError:
+        decodes = False
+    assert reader.is_utf8(data) == decodes
+
+
+@settings(max_examples=40, deadline=None)
+@given(chars=st.lists(st.sampled_from(["a", "ü", "€", "😀", "\n"]), min_size=1, max_size=8), seed=st.integers(0, 99))
+def test_the_head_of_a_utf8_file_is_its_first_characters(chars: list[str], seed: int) -> None:
+    """Property: the head decoded for sniffing is the start of the text, at least SNIFF_BYTES characters long
+    (or all of it), wherever the cut falls in a character of one to four bytes."""
+    import numpy as np
+
+    size = reader.SNIFF_BYTES + np.random.default_rng(seed).integers(-10, 10)
+    text = "".join(chars[i % len(chars)] for i in range(max(1, int(size)) + seed))
+    head = reader._utf8_head(text.encode("utf-8"))
+    assert text.startswith(head) and len(head) >= min(len(text), reader.SNIFF_BYTES)
