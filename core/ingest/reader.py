@@ -36,7 +36,7 @@ import warnings
 import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Final, Protocol, cast
 from xml.etree import ElementTree
@@ -165,6 +165,7 @@ class RawTable:
         encoding: The text encoding (CSV only), e.g. ``"utf-8"``, ``"utf-8-sig"``, ``"cp1252"``.
         separator: The field separator (CSV only): one of ``, ; TAB |``.
         warnings: Sentences about what the reader skipped or assumed.
+        text: For a CSV file, each column's cells as Arrow read them (see :meth:`arrow_text`).
     """
 
     frame: pd.DataFrame
@@ -176,6 +177,44 @@ class RawTable:
     encoding: str | None = None
     separator: str | None = None
     warnings: list[str] = field(default_factory=list)
+    text: dict[str, _ArrowText] = field(default_factory=dict, repr=False, compare=False)
+
+    def arrow_text(self, header: str) -> pa.Array | None:
+        """The column's cells as Arrow text, row for row the texts ``frame[header]`` holds — a dictionary array
+        for a column that repeats its cells (#17: later steps read a few hundred distinct cells, not 300,000);
+        None where the reader did not keep them (a workbook, a column it does not know)."""
+        column = self.text.get(header)
+        if column is None or len(column.rows) != len(self.frame):
+            return None
+        return column.cells()
+
+    def head(self, rows: int) -> RawTable:
+        """The table's first ``rows`` data rows only."""
+        text = {header: replace(column, rows=column.rows[:rows]) for header, column in self.text.items()}
+        return replace(self, frame=self.frame.iloc[:rows], row_numbers=self.row_numbers[:rows], text=text)
+
+
+@dataclass(frozen=True)
+class _ArrowText:
+    """A CSV column's stripped cells as Arrow read them, and which rows of the file's grid are the table's rows.
+
+    Attributes:
+        grid: The column, every row of the file (or its distinct cells when ``codes`` is given).
+        rows: The positions in the grid of the table's rows.
+        codes: For a column by distinct cell, each grid row's position in ``grid``.
+    """
+
+    grid: pa.ChunkedArray | pa.Array
+    rows: np.ndarray
+    codes: np.ndarray | None = None
+
+    def cells(self) -> pa.Array:
+        import pyarrow as pa
+
+        if self.codes is not None:
+            return pa.DictionaryArray.from_arrays(pa.array(self.codes[self.rows]), self.grid)
+        taken = self.grid.take(pa.array(self.rows))
+        return taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
 
 
 def read_table(data: bytes, filename: str, *, sheet: str | None = None, max_bytes: int = MAX_UPLOAD_BYTES) -> RawTable:
@@ -456,7 +495,7 @@ def _read_xlsx(data: bytes, filename: str, sheet: str | None, notes: list[str]) 
         raise
     row_numbers = np.arange(1, len(grid) + 1, dtype=np.int64)
     where = _("sheet '{sheet}' of '{file}'").format(sheet=chosen.title, file=filename)
-    frame, numbers, found = _shape(grid, row_numbers, where)
+    frame, numbers, found, _text = _shape(grid, row_numbers, where)
     return RawTable(
         frame=frame,
         row_numbers=numbers,
@@ -556,13 +595,14 @@ def _too_big_message(filename: str, *, too_wide: bool) -> str:
 def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
     text, encoding, notes = _decode(data, filename)
     lossy = bool(notes)  # characters were replaced, so the bytes are not clean UTF-8
-    if not text or text.isspace():  # only blank space (strip() would copy the whole text to say so)
+    head = text if text is not None else _utf8_head(data)  # all the sniffing and the refusals read
+    if not head or (head.isspace() and _whole(data, text).isspace()):  # only blank space (without a copy)
         raise UnusableFile(
             _("'{file}' contains no data, only blank space; export the data again and upload the new file.").format(
                 file=filename
             )
         )
-    _refuse_markup(text, filename)
+    _refuse_markup(head, filename)
     if ext in _EXCEL_EXTENSIONS:
         notes.append(
             _("'{file}' is a text (CSV) file despite its {ext} name; it was read as CSV.").format(
@@ -572,24 +612,24 @@ def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
     elif ext not in _TEXT_EXTENSIONS:
         notes.append(_("'{file}' was read as a CSV text file.").format(file=filename))
 
-    separator, width = _sniff(text[:SNIFF_BYTES], filename)
+    separator, width = _sniff(head[:SNIFF_BYTES], filename)
     # pandas parses UTF-8; only files that are not already clean UTF-8 pay for re-encoding.
     if encoding == "utf-8":
         payload = data
     elif encoding == "utf-8-sig" and not lossy:
         payload = data[len(codecs.BOM_UTF8) :]
     else:
-        payload = text.encode("utf-8")
+        payload = _whole(data, text).encode("utf-8")
     lines = count_lines(payload)
     if lines * width > MAX_CELLS:
         raise UnusableFile(_too_big_message(filename, too_wide=False))
 
     grid = _parse_csv_fast(payload, separator, width, lines=lines) if FAST_PATH else None
     if grid is None:
-        grid = _parse_csv(payload, separator, width, text, filename)
+        grid = _parse_csv(payload, separator, width, _whole(data, text), filename)
     row_numbers = _csv_row_numbers(grid, lines)
-    grid = grid.apply(lambda column: column.str.strip())
-    frame, numbers, found = _shape(grid, row_numbers, f"'{filename}'")
+    grid, distinct = _stripped(grid)
+    frame, numbers, found, arrow = _shape(grid, row_numbers, f"'{filename}'", distinct)
     return RawTable(
         frame=frame,
         row_numbers=numbers,
@@ -598,11 +638,16 @@ def _read_csv(data: bytes, filename: str, ext: str) -> RawTable:
         encoding=encoding,
         separator=separator,
         warnings=notes + found,
+        text=arrow,
     )
 
 
-def _decode(data: bytes, filename: str) -> tuple[str, str, list[str]]:
-    """Decode by BOM, then strict UTF-8, then cp1252 (Excel in Western Europe), then latin-1."""
+def _decode(data: bytes, filename: str) -> tuple[str | None, str, list[str]]:
+    """Decode by BOM, then strict UTF-8, then cp1252 (Excel in Western Europe), then latin-1.
+
+    Clean UTF-8 is only checked, not decoded (None): the fast path parses the bytes, and the first part of the
+    text is all the rest needs (:func:`_utf8_head`, :func:`_whole`).
+    """
     notes: list[str] = []
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32"),
@@ -622,12 +667,37 @@ def _decode(data: bytes, filename: str) -> tuple[str, str, list[str]]:
     if b"\x00" in data:
         raise UnusableFile(_binary_message(filename))
     _refuse_binary(data[:SNIFF_BYTES].decode("latin-1"), filename)
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding), encoding, notes
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1", notes
+    if is_utf8(data):
+        return None, "utf-8", notes
+    try:
+        return data.decode("cp1252"), "cp1252", notes
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1", notes
+
+
+def is_utf8(data: bytes) -> bool:
+    """Whether ``data`` decodes as strict UTF-8 — Arrow's check of the bytes in place, without making the text
+    (#17: decoding a 24 MB export takes ~40 ms, checking it ~5 ms)."""
+    import pyarrow as pa
+
+    ends = pa.array([0, len(data)], type=pa.int64()).buffers()[1]
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, ends, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _utf8_head(data: bytes) -> str:
+    """The first :data:`SNIFF_BYTES` characters (or more) of clean UTF-8 ``data``: a cut through the last
+    character's bytes drops that character only."""
+    return data[: 4 * SNIFF_BYTES + 4].decode("utf-8", errors="ignore")
+
+
+def _whole(data: bytes, text: str | None) -> str:
+    """The file's text: as decoded, or clean UTF-8 ``data`` decoded now."""
+    return text if text is not None else data.decode("utf-8")
 
 
 def _binary_message(filename: str) -> str:
@@ -889,8 +959,56 @@ def _header_text(value: object) -> str:
     return str(value)
 
 
-def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.DataFrame, list[int], list[str]]:
-    """Find the header, drop blank and totals rows and empty columns, name the columns."""
+@dataclass(frozen=True)
+class _Distinct:
+    """A text column by distinct cell (#17: owners, activity types and stages repeat a few dozen cells).
+
+    Attributes:
+        codes: Each row's position in ``cells``.
+        cells: The cells, stripped (two cells may strip alike).
+        arrow: The same cells as Arrow text.
+    """
+
+    codes: np.ndarray
+    cells: pd.Series
+    arrow: pa.Array
+
+    def rows(self, rows: np.ndarray) -> _Distinct:
+        """The same column for the rows at ``rows`` only."""
+        return _Distinct(self.codes[rows], self.cells, self.arrow)
+
+
+def _stripped(grid: pd.DataFrame) -> tuple[pd.DataFrame, dict[object, _Distinct]]:
+    """Every cell stripped; and each column that repeats its cells by distinct cell, stripped once per distinct
+    cell, for :func:`_shape` to find totals rows and make Python strings by distinct cell too."""
+    columns: dict[object, pd.Series] = {}
+    distinct: dict[object, _Distinct] = {}
+    for name, column in grid.items():
+        if not _repeating(column):
+            columns[name] = column.str.strip()
+            continue
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(pa.chunked_array(column.array.__arrow_array__())).combine_chunks()
+        cells = pc.utf8_trim_whitespace(encoded.dictionary)  # what str.strip() does to Arrow's text
+        stripped = pc.take(cells, encoded.indices)
+        columns[name] = pd.Series(stripped, index=column.index, dtype=column.dtype)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        distinct[name] = _Distinct(codes, pd.Series(cells, dtype=column.dtype), cells)
+    return pd.DataFrame(columns, index=grid.index), distinct
+
+
+def _shape(
+    grid: pd.DataFrame, row_numbers: np.ndarray, where: str, distinct: dict[object, _Distinct] | None = None
+) -> tuple[pd.DataFrame, list[int], list[str], dict[str, _ArrowText]]:
+    """Find the header, drop blank and totals rows and empty columns, name the columns; and the columns Arrow
+    read, by header (:attr:`RawTable.text`).
+
+    ``distinct`` holds columns of ``grid`` by distinct cell (:func:`_stripped`): their totals labels are looked
+    for, and their Python strings made, once per distinct cell.
+    """
+    distinct = distinct or {}
     found: list[str] = []
     nonempty = grid != ""
     has_data = nonempty.any(axis=1).to_numpy()
@@ -913,6 +1031,7 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
     body = slice(header_at + 1, None)
     keep_rows = has_data[body]
     data = grid.iloc[body][keep_rows]
+    kept = np.arange(len(grid))[body][keep_rows]  # the data rows' positions in the grid
     data_nonempty = nonempty.iloc[body][keep_rows]
     numbers = row_numbers[body][keep_rows]
 
@@ -926,7 +1045,7 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
         found.append(_empty_columns_warning(interior_empty))
     data = data.iloc[:, positions]
 
-    totals = _totals_rows(data)
+    totals = _totals_rows(data, {n: d.rows(kept) for n, d in distinct.items() if n in data})
     if totals.any():
         labels = [
             next(v for v in row if _is_totals_label(v)) for row in data[totals].itertuples(index=False, name=None)
@@ -934,6 +1053,7 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
         found.append(_totals_warning([int(n) for n in numbers[totals]], [str(v) for v in labels]))
         data = data[~totals]
         numbers = numbers[~totals]
+        kept = kept[~totals]
     if data.empty:
         raise UnusableFile(
             _capital(
@@ -943,19 +1063,30 @@ def _shape(grid: pd.DataFrame, row_numbers: np.ndarray, where: str) -> tuple[pd.
             )
         )
 
-    frame = _objects(data)
+    frame = _objects(data, {n: d.rows(kept) for n, d in distinct.items() if n in data})
     frame.columns = pd.Index(_unique_headers([headers[i] for i in positions], positions))
     frame = frame.reset_index(drop=True)
     rows: list[int] = np.asarray(numbers, dtype=np.int64).tolist()  # Python ints, without a loop per row
-    return frame, rows, found
+    text = {}
+    for header, name in zip(frame.columns, data.columns, strict=True):
+        if name in distinct:
+            text[str(header)] = _ArrowText(distinct[name].arrow, kept, distinct[name].codes)
+        elif isinstance(grid[name].array, pd.arrays.ArrowStringArray):
+            text[str(header)] = _ArrowText(grid[name].array.__arrow_array__(), kept)
+    return frame, rows, found, text
 
 
-def _objects(data: pd.DataFrame) -> pd.DataFrame:
+def _objects(data: pd.DataFrame, known: dict[object, _Distinct] | None = None) -> pd.DataFrame:
     """``data.astype(object)``, made faster for text read by Arrow (#17): a column that repeats its cells (owners,
     activity types, stages) becomes one Python string per distinct cell, shared by its rows — quicker to make,
-    and quicker to hash for every later step that groups or looks up by cell (a string keeps its hash)."""
+    and quicker to hash for every later step that groups or looks up by cell (a string keeps its hash).
+    ``known`` holds columns already by distinct cell (:func:`_stripped`)."""
     columns: dict[object, pd.Series] = {}
     for name, column in data.items():
+        if known and name in known:
+            cells = known[name].cells.to_numpy(dtype=object)
+            columns[name] = pd.Series(cells[known[name].codes], index=data.index, dtype=object)
+            continue
         if not _repeating(column):  # mostly distinct cells (timestamps, deal names), or not Arrow's text
             columns[name] = column.astype(object)
             continue
@@ -1008,15 +1139,17 @@ def _find_header(grid: pd.DataFrame, nonempty: pd.DataFrame, filled: np.ndarray)
     return int(filled[0])
 
 
-def _totals_rows(data: pd.DataFrame) -> np.ndarray:
-    """Rows with a totals label among their first three text cells."""
+def _totals_rows(data: pd.DataFrame, known: dict[object, _Distinct] | None = None) -> np.ndarray:
+    """Rows with a totals label among their first three text cells (``known``: columns by distinct cell)."""
     candidate = np.zeros(len(data), dtype=bool)
     for column in data.columns:
         values = data[column]
         if values.dtype == object:
             values = values.map(lambda v: v if isinstance(v, str) else "").astype("str")
         codes = None
-        if _repeating(values):  # each distinct cell once (#17): owners, types and stages repeat a few dozen
+        if known and column in known:
+            codes, values = known[column].codes, known[column].cells
+        elif _repeating(values):  # each distinct cell once (#17): owners, types and stages repeat a few dozen
             codes, distinct = pd.factorize(values, use_na_sentinel=True)
             values = pd.Series(distinct, dtype=values.dtype)
         lowered = values.str.lower().str.rstrip(":").str.rstrip()

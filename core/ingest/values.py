@@ -27,13 +27,16 @@ import math
 import numbers
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
 
 from core.i18n import N_, _
 from core.text import has_unsafe, safe_text, shorten, unsafe_parts
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # The reasons a parser gives, in English (marked); a Parsed result carries them in the language core speaks.
 CONTROL_REASON: Final = N_("control characters removed: {characters}")
@@ -646,6 +649,51 @@ def drop_time_of_day(values: pd.Series) -> pd.Series:
     out = values.copy()
     out[is_text] = stripped.to_numpy(zero_copy_only=False)
     return out
+
+
+_DAY_SPACE_TIME: Final = r"^[^\s]+ " + _TIME_OF_DAY.partition("[ T]")[2]
+"""A day, one space, a time of day (``19/08/2026 10:09``): :data:`_TIME_OF_DAY` leaves the text before the space.
+
+Without a group to capture, RE2 answers by its fast automaton; only the other cells need the capturing pattern.
+"""
+
+
+def day_codes(values: pd.Series, arrow: pa.Array | None = None) -> tuple[np.ndarray, pd.Series]:
+    """Each row's code among the column's distinct days, and those days: the cells with the time of day dropped
+    (:func:`drop_time_of_day`) in the order they first appear, code -1 for a blank cell (None, NaN).
+
+    A calls export has 300,000 distinct timestamps and a few hundred days (#17): a column of text cells is read
+    by Arrow in one pass, never as one Python string per timestamp. ``arrow``: the same cells as Arrow text,
+    when the reader kept them (:meth:`~core.ingest.reader.RawTable.arrow_text`).
+    """
+    if arrow is not None:
+        import pyarrow as pa
+
+        return _text_day_codes(arrow.dictionary_decode() if isinstance(arrow, pa.DictionaryArray) else arrow)
+    if values.dtype == object and _only_text(values) and not values.hasnans:
+        import pyarrow as pa
+
+        return _text_day_codes(pa.array(values.to_numpy(dtype=object), type=pa.string()))
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    dropped = drop_time_of_day(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    inner, days = pd.factorize(dropped.to_numpy(dtype=object), use_na_sentinel=True)
+    return np.append(inner, [-1])[codes], pd.Series(np.asarray(days, dtype=object), dtype=object)
+
+
+def _text_day_codes(text: pa.Array) -> tuple[np.ndarray, pd.Series]:
+    """:func:`day_codes` for a column of text cells only, as Arrow text."""
+    import pyarrow.compute as pc
+
+    plain = pc.match_substring_regex(text, pattern=_DAY_SPACE_TIME)
+    day = pc.list_element(pc.split_pattern(text, pattern=" ", max_splits=1), 0)  # the text before the first space
+    other = pc.invert(plain)
+    if pc.any(other).as_py():
+        kept = pc.replace_substring_regex(text.filter(other), pattern=_TIME_OF_DAY, replacement=r"\1")
+        day = pc.replace_with_mask(day, other, kept)
+    encoded = pc.dictionary_encode(day)
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    days = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
+    return codes, pd.Series(days, dtype=object)
 
 
 def date_order(values: pd.Series) -> str | None:

@@ -252,3 +252,99 @@ def test_totals_rows_found_alike_by_distinct_cell_or_by_row(
         assert not reader._repeating(data[0])
         by_row = reader._totals_rows(data)
     assert by_distinct.tolist() == by_row.tolist()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(CELL, min_size=1, max_size=8),
+    rows=st.integers(1_000, 2_500),
+    seed=st.integers(0, 1_000),
+    title=st.booleans(),
+)
+def test_repeating_columns_stripped_by_distinct_cell_read_as_cell_by_cell(
+    texts: list[str], rows: int, seed: int, title: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Property: a file whose columns repeat messy cells (blank edges of every kind, totals words, blank cells)
+    reads the same when each distinct cell is stripped, checked for a totals label and made a Python string
+    once (#17) as when every cell is (title rows, blank and totals rows, row numbers and warnings included)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    picked = [[texts[i] for i in row] for row in rng.integers(0, len(texts), (rows, 3))]
+    lines = [["Team export"]] if title else []
+    lines += [["Owner", "Type", "Date"], *([a, b, f"{i % 28 + 1}/03/2026 {c}"] for i, (a, b, c) in enumerate(picked))]
+    data = csv_bytes(lines, sep=",")
+
+    def read() -> RawTable | str:
+        try:
+            return read_table(data, "calls.csv")
+        except UnusableFile as refused:  # refused alike: every cell blank or a totals row, control characters
+            return str(refused)
+
+    by_distinct = read()
+    with monkeypatch.context() as patch:
+        patch.setattr(reader, "_REPEATS_FROM", 10**9)
+        by_cell = read()
+    if isinstance(by_distinct, str) or isinstance(by_cell, str):
+        assert by_distinct == by_cell
+        return
+    pd.testing.assert_frame_equal(by_distinct.frame, by_cell.frame)
+    assert (by_distinct.row_numbers, by_distinct.warnings) == (by_cell.row_numbers, by_cell.warnings)
+    assert_arrow_text_is_the_frame(by_distinct)
+    assert_arrow_text_is_the_frame(by_cell)
+    assert_arrow_text_is_the_frame(by_distinct.head(len(by_distinct.frame) // 2))
+
+
+def assert_arrow_text_is_the_frame(raw: RawTable) -> None:
+    """Every column the reader kept as Arrow text holds the frame's cells, row for row."""
+    import pyarrow as pa
+
+    assert set(raw.text) == {str(h) for h in raw.frame.columns}
+    for header in raw.frame.columns:
+        cells = raw.arrow_text(str(header))
+        assert cells is not None
+        texts = cells.dictionary_decode() if isinstance(cells, pa.DictionaryArray) else cells
+        assert texts.to_pylist() == raw.frame[header].tolist()
+
+
+def test_crm_exports_keep_their_cells_as_arrow_text_past_the_footer() -> None:
+    """CRM exports (report footer dropped) keep each column's cells as Arrow text, row for row the frame's."""
+    from core.ingest.records.kinds import read_records
+
+    files = explode(generate_team(TEAM), CrmSpec(seed=2))
+    for name, data in files.items():
+        file = read_records(data, name)
+        assert_arrow_text_is_the_frame(file.raw)
+    assert any("footer" in note for name, data in files.items() for note in read_records(data, name).notes)
+
+
+UTF8_EDGES = [b"\xc0\x80", b"\xc2\x80", b"\xed\xa0\x80", b"\xed\x9f\xbf", b"\xee\x80\x80", b"\xf4\x8f\xbf\xbf",
+              b"\xf4\x90\x80\x80", b"\xf8\x88\x80\x80\x80", b"\xe0\x80\xaf", b"\xef\xbb\xbf", b"\x80", b"\xff",
+              "ü€😀".encode(), b"a,b\n", b"\x00"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(parts=st.lists(st.one_of(st.binary(max_size=6), st.sampled_from(UTF8_EDGES)), max_size=12))
+def test_utf8_checked_in_place_as_python_decodes_it(parts: list[bytes]) -> None:
+    """Property: Arrow's check of the bytes accepts exactly what Python's strict UTF-8 decoding accepts
+    (overlong forms, surrogates, code points past U+10FFFF, stray continuation bytes, cut sequences)."""
+    data = b"".join(parts)
+    try:
+        data.decode("utf-8")
+        decodes = True
+    except UnicodeDecodeError:
+        decodes = False
+    assert reader.is_utf8(data) == decodes
+
+
+@settings(max_examples=40, deadline=None)
+@given(chars=st.lists(st.sampled_from(["a", "ü", "€", "😀", "\n"]), min_size=1, max_size=8), seed=st.integers(0, 99))
+def test_the_head_of_a_utf8_file_is_its_first_characters(chars: list[str], seed: int) -> None:
+    """Property: the head decoded for sniffing is the start of the text, at least SNIFF_BYTES characters long
+    (or all of it), wherever the cut falls in a character of one to four bytes."""
+    import numpy as np
+
+    size = reader.SNIFF_BYTES + np.random.default_rng(seed).integers(-10, 10)
+    text = "".join(chars[i % len(chars)] for i in range(max(1, int(size)) + seed))
+    head = reader._utf8_head(text.encode("utf-8"))
+    assert text.startswith(head) and len(head) >= min(len(text), reader.SNIFF_BYTES)

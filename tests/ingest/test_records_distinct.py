@@ -11,7 +11,7 @@ from core.ingest.reader import RawTable
 from core.ingest.records.derive import _by_cell, _row_codes
 from core.ingest.records.kinds import RecordFile
 from core.ingest.records.parse import Answers, _days, _months, _owners
-from core.ingest.values import date_order, drop_time_of_day, parse_dates
+from core.ingest.values import date_order, day_codes, drop_time_of_day, parse_dates
 from core.ingest.wording import number
 from core.text import shorten
 
@@ -57,6 +57,29 @@ def test_days_by_distinct_cell_match_every_row(cells: list[object], day_first: b
             assert note.startswith(f"'x.csv': {number(count)} rows") and f"(e.g. '{example}')" in note
         else:
             assert note is None
+
+
+TEXT_CELL = st.one_of(
+    st.builds(
+        lambda d, s, t: d + s + t,
+        st.sampled_from([*DAYS, " 19/08/2026", "2026-03-14T10:23", "a\tb", "x\u00a0y"]),
+        st.sampled_from([" ", "T", "  ", "\t", " T", ""]),
+        st.sampled_from(["", "10:09", "9:05 PM", "10:09:59.5 +01:00", "25:99 ", "10:09 UTC", "10:09 soon", "PM"]),
+    ),
+    st.text(alphabet=" T0123456789:/.-aAmMpPZ+\t\u00a0", max_size=16),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(TEXT_CELL, min_size=1, max_size=40), blank=st.booleans())
+def test_day_codes_match_dropping_the_time_of_every_row(cells: list[str], blank: bool) -> None:
+    """Property: each row's day by code (Arrow's pass over text cells, or the distinct-cell pass when a cell is
+    blank) is the row's cell with the time of day dropped, and the days are the distinct ones in row order."""
+    values = pd.Series([*cells, None] if blank else cells, dtype=object)
+    codes, days = day_codes(values)
+    expected = drop_time_of_day(values)
+    assert days.tolist() == list(dict.fromkeys(v for v in expected if v is not None))
+    assert [None if c < 0 else days[c] for c in codes] == expected.tolist()
 
 
 @settings(max_examples=100, deadline=None)

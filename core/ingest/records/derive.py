@@ -181,11 +181,13 @@ def _counts(records: pd.DataFrame) -> pd.DataFrame:
     ]
     won = closed["outcome"] == "won"
     deals = closed.assign(deals_worked=1, deals_won=won.astype(int), revenue_won=closed["amount"].where(won, 0.0))
-    calls = records.loc[records["kind"] == "calls", ["rep_id", "month"]].assign(calls=1)
-    if len(calls):  # each call counts 1: summed per person and month first, as whole numbers add up the same
+    # A call or lead record stands for ``rows`` rows of its file (one per owner and month, #17).
+    calls = records.loc[records["kind"] == "calls", ["rep_id", "month", "rows"]].rename(columns={"rows": "calls"})
+    if len(calls):  # summed per person and month first, as whole numbers add up the same
         calls = calls.groupby(["rep_id", "month"], sort=False)["calls"].sum().reset_index()
-    leads = records.loc[records["kind"] == "leads", ["rep_id", "month", "qualified"]]
-    leads = leads.assign(leads_sent=1, qualified_leads=leads["qualified"].astype(bool).astype(int))
+    leads = records.loc[records["kind"] == "leads", ["rep_id", "month", "qualified", "rows"]]
+    sent = leads["rows"].astype("int64")
+    leads = leads.assign(leads_sent=sent, qualified_leads=sent * leads["qualified"].astype(bool).astype(int))
     columns = ["calls", "leads_sent", "qualified_leads", "deals_worked", "deals_won", "revenue_won"]
     parts = [frame.reindex(columns=["rep_id", "month", *columns]) for frame in (deals, calls, leads)]
     stacked = pd.concat(parts, ignore_index=True)
@@ -282,9 +284,11 @@ def _distinct(files: Sequence[RecordFile]) -> tuple[list[RecordFile], list[str]]
 
 
 def _stack(parsed: list[FileRecords]) -> pd.DataFrame:
-    """Every file's records in one frame with its ``kind`` and ``file`` (position in ``parsed``)."""
+    """Every file's records in one frame with its ``kind``, ``file`` (position in ``parsed``) and ``rows`` (how many
+    of the file's rows a record stands for: calls and leads come counted per owner and month, others are 1)."""
     columns = [
-        "owner", "owner_id", "owner_email", "month", "outcome", "amount", "qualified", "account", "value", "quota"
+        "owner", "owner_id", "owner_email", "month", "outcome", "amount", "qualified", "account", "value", "quota",
+        "rows",
     ]  # fmt: skip
     frames = [
         p.records.reindex(columns=columns).assign(kind=p.file.kind, file=i)
@@ -292,8 +296,10 @@ def _stack(parsed: list[FileRecords]) -> pd.DataFrame:
         if not p.records.empty
     ]
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*columns, "kind"]}).assign(file=0).iloc[:0]
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in [*columns, "kind"]}).assign(file=0).iloc[:0]
+        return empty.astype({"rows": "int64"})
     records = pd.concat(frames, ignore_index=True)
+    records["rows"] = records["rows"].fillna(1).astype("int64")  # every other record is one row
     records["month"] = records["month"].astype(object).where(records["month"].notna(), OPEN)
     return records
 
@@ -327,9 +333,16 @@ def _link(records: pd.DataFrame, roster: pd.DataFrame) -> tuple[pd.DataFrame, li
     records["name"] = shown.fillna(records["owner_id"])
     on_list = records["person"] >= 0
     records.loc[on_list, "name"] = roster["name"].to_numpy()[records.loc[on_list, "person"].astype(int)]
-    names = records.groupby("rep_id")["name"].agg(lambda v: v.value_counts().index[0])
-    records["name"] = records["rep_id"].map(names)
+    records["name"] = records["rep_id"].map(_most_rows(records))
     return records, linked.ambiguous
+
+
+def _most_rows(records: pd.DataFrame) -> pd.Series:
+    """Per ``rep_id``, the ``name`` most of their rows show (a record stands for ``rows`` rows); on a tie, the name
+    shown first — the name ``value_counts`` puts first over every row."""
+    shown = records.groupby(["rep_id", "name"], sort=False)["rows"].sum().reset_index()  # in the order first shown
+    top = shown.sort_values("rows", ascending=False, kind="stable").drop_duplicates("rep_id")
+    return top.set_index("rep_id")["name"]
 
 
 def _row_codes(frame: pd.DataFrame) -> np.ndarray:
@@ -398,7 +411,7 @@ def _people(
         "answered" if str(name).casefold() in answered else f"inferred from {sources.get(rep, 'nothing')}"
         for rep, name in people.loc[open_role, ["rep_id", "name"]].itertuples(index=False)
     ]
-    people["records"] = people["rep_id"].map(records.groupby("rep_id").size()).fillna(0).astype(int)
+    people["records"] = people["rep_id"].map(records.groupby("rep_id")["rows"].sum()).fillna(0).astype(int)
     return people, asked
 
 
@@ -415,7 +428,7 @@ def _role_notes(records: pd.DataFrame, people: pd.DataFrame, listed: bool) -> li
         if len(outside):
             notes.append(
                 _("{records} of {people} in another role not counted ({kind} count for {role}s only).").format(
-                    records=_records_of_kind(kind, len(outside)),
+                    records=_records_of_kind(kind, int(outside["rows"].sum())),
                     people=_people_count(int(outside["rep_id"].nunique())),
                     kind=kind,
                     role=role,
@@ -498,7 +511,7 @@ def _monthly_rows(records: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     role = _by_cell(records["rep_id"], roles)
     scored = pd.Series(role, dtype=object).isin(ROLES).to_numpy(dtype=bool)
     role[~scored] = None  # a role to compare with: never NA
-    counted = ["rep_id", "month", "kind", "outcome", "amount", "qualified", "value", "quota"]  # what is summed
+    counted = ["rep_id", "month", "kind", "outcome", "amount", "qualified", "value", "quota", "rows"]  # what is summed
     own = records.loc[scored & (_by_cell(records["kind"], KIND_ROLES) == role), counted]  # records of their role
     rows = _fill_months(_counts(own), roles)
     portfolios = _portfolios(own)

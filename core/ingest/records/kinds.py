@@ -319,5 +319,5 @@ def drop_footer(raw: RawTable) -> tuple[RawTable, list[str]]:
         "'{file}': dropped the report footer ({n} rows from '{first}').",
         count,
     ).format(file=raw.filename, n=number(count), first=shorten(first))
-    trimmed = replace(raw, frame=frame.iloc[:end], row_numbers=raw.row_numbers[:end])
+    trimmed = raw.head(end)
     return trimmed, [note]

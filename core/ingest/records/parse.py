@@ -2,10 +2,12 @@
 
 Every file becomes a frame with ``owner``, ``owner_id``, ``owner_email``, ``month`` (``YYYY-MM``; blank
 for open deals) and the kind's own column (``outcome`` and ``amount`` for deals, ``qualified`` for leads,
-``account`` and ``value`` for snapshots). What the vocabulary does not know — a stage, a lead status, a
-date column that reads both ways — becomes a :class:`Question`, never a guess: the file's rows wait for
-the answer (:class:`Answers`). A file that cannot give anything (no call rows, no status, one snapshot
-date) gets one sentence naming the file, the column and what to do.
+``account`` and ``value`` for snapshots). Calls and leads come counted (#17): one record per owner and month
+(and for leads, qualified or not), with ``rows``, how many of the file's rows it stands for. What the
+vocabulary does not know — a stage, a lead status, a date column that reads both ways — becomes a
+:class:`Question`, never a guess: the file's rows wait for the answer (:class:`Answers`). A file that cannot
+give anything (no call rows, no status, one snapshot date) gets one sentence naming the file, the column and
+what to do.
 
 Questions, problems and notes are written in the language core speaks; the answers they offer (``won``,
 ``day first``, ``AE``) are the values ``--stage``, ``--date-order`` and ``--role`` take, in every language.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -35,6 +37,7 @@ from core.ingest.records.vocabulary import (
 )
 from core.ingest.values import (
     date_order,
+    day_codes,
     detect_decimal,
     drop_time_of_day,
     parse_dates,
@@ -46,6 +49,9 @@ from core.ingest.wording import number, span
 from core.months import month_label
 from core.schema import ROLES
 from core.text import clean, shorten
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Topic = Literal["stage", "lead status", "job title", "owner role", "date order"]
 DATE_ORDERS: Final = ("day first", "month first")
@@ -129,10 +135,23 @@ def _column(file: RecordFile, name: str) -> pd.Series | None:
     return None if header is None else file.raw.frame[header]
 
 
-def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _arrow(file: RecordFile, name: str) -> pa.Array | None:
+    """The column's cells as Arrow text, when the reader kept them (:meth:`RawTable.arrow_text`)."""
+    header = file.mapping.get(name)
+    return None if header is None else file.raw.arrow_text(header)
+
+
+def _text_codes(values: pd.Series, arrow: pa.Array | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each row's code into the column's distinct cells, and those cells cleaned (``""`` for blank; the last
-    slot is the blank cell's, so code -1 reads as blank)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # each distinct cell cleaned once
+    slot is the blank cell's, so code -1 reads as blank). ``arrow``: the same cells as Arrow text, whose
+    dictionary (which may hold cells no row has, or a cell twice) gives the codes without hashing each row."""
+    import pyarrow as pa
+
+    if isinstance(arrow, pa.DictionaryArray):
+        codes = arrow.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+        uniques = arrow.dictionary.to_numpy(zero_copy_only=False)
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)  # each distinct cell cleaned once
     cleaned = np.array([clean(v, limit=200) if v is not None and v == v else "" for v in uniques] + [""], dtype=object)
     return codes, cleaned
 
@@ -151,17 +170,70 @@ def _text(values: pd.Series | None, index: pd.Index) -> pd.Series:
     return _cells(codes, cleaned, values.index)
 
 
+@dataclass(frozen=True)
+class _Owners:
+    """A file's owners by distinct cell (#17: 300,000 calls name a few dozen owners).
+
+    Attributes:
+        codes: Each row's position in ``owners``.
+        owners: The distinct ``owner``, ``owner_id`` and ``owner_email`` the rows hold (``pd.NA`` for blank),
+            in the order they first appear.
+    """
+
+    codes: np.ndarray
+    owners: pd.DataFrame
+
+
+def _distinct_texts(values: pd.Series | None, rows: int, arrow: pa.Array | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code among the column's distinct cleaned texts (-1 for blank, also without a column), and
+    those texts."""
+    if values is None:
+        return np.full(rows, -1, dtype=np.int64), np.array([], dtype=object)
+    codes, cleaned = _text_codes(values, arrow)
+    blanked = cleaned.copy()
+    blanked[cleaned == ""] = None
+    inner, texts = pd.factorize(blanked, use_na_sentinel=True)  # blank is -1
+    return inner[codes].astype(np.int64), np.asarray(texts, dtype=object)
+
+
+def _owner_codes(file: RecordFile) -> _Owners:
+    """The rows' owners: the owner, ID and e-mail cells cleaned, an owner cell holding an e-mail address standing
+    in for a blank e-mail cell; each distinct combination once."""
+    rows = len(file.raw.frame)
+    names = ("owner", "owner_id", "owner_email")
+    columns = [_distinct_texts(_column(file, name), rows, _arrow(file, name)) for name in names]
+    combined = np.zeros(rows, dtype=np.int64)
+    for codes, texts in columns:  # numbered in the order they first appear, as _row_codes numbers rows
+        combined, _seen = pd.factorize(combined * (len(texts) + 1) + codes + 1)
+    firsts = pd.Series(combined).drop_duplicates().index.to_numpy()  # each combination's first row
+    owner, owner_id, email = (np.append(texts, [pd.NA])[codes[firsts]] for codes, texts in columns)
+    is_email = np.array([isinstance(text, str) and "@" in text for text in owner], dtype=bool)
+    email = np.where(pd.isna(email) & is_email, owner, email)
+    owners = pd.DataFrame({"owner": owner, "owner_id": owner_id, "owner_email": email}, dtype=object)
+    return _Owners(np.asarray(combined, dtype=np.int64), owners)
+
+
 def _owners(file: RecordFile) -> pd.DataFrame:
-    index = file.raw.frame.index
-    owners = _column(file, "owner")
-    owner, is_email = pd.Series(pd.NA, index=index, dtype=object), np.zeros(len(index), dtype=bool)
-    if owners is not None:
-        codes, cleaned = _text_codes(owners)
-        owner = _cells(codes, cleaned, index)
-        is_email = np.array(["@" in text for text in cleaned], dtype=bool)[codes]  # each distinct owner once
-    email = _text(_column(file, "owner_email"), index)
-    email = email.where(email.notna(), owner.where(is_email, pd.NA))
-    return pd.DataFrame({"owner": owner, "owner_id": _text(_column(file, "owner_id"), index), "owner_email": email})
+    owners = _owner_codes(file)
+    return owners.owners.take(owners.codes).set_axis(file.raw.frame.index)
+
+
+def _per_owner(owners: _Owners, keep: np.ndarray, **keys: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
+    """The kept rows as records, one per owner and distinct ``keys`` (each a row code and the distinct values, as
+    month=(codes, months)), with ``rows``: how many rows it stands for (#17: a calls export's 300,000 rows are a
+    few hundred owner-months). Records come in the order they first appear, indexed by that first row."""
+    kept = np.flatnonzero(keep)
+    combined = owners.codes[kept]
+    for codes, values in keys.values():
+        combined, _seen = pd.factorize(combined * (len(values) + 1) + codes[kept] + 1)
+    firsts = pd.Series(combined).drop_duplicates().index.to_numpy()
+    rows = kept[firsts]
+    records = owners.owners.take(owners.codes[rows]).set_axis(pd.Index(rows))
+    for name, (codes, values) in keys.items():
+        taken = codes[rows]
+        records[name] = values[taken] if bool((taken >= 0).all()) else np.append(values, [pd.NA])[taken]
+    records["rows"] = np.bincount(combined, minlength=len(firsts)).astype(np.int64)
+    return records
 
 
 @dataclass(frozen=True)
@@ -186,6 +258,11 @@ class _Days:
         labels = np.append(_months(self.days).to_numpy(dtype=object), [pd.NA])
         return pd.Series(labels[self.codes], index=index, dtype=object)
 
+    def month_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's code among the distinct months of :meth:`months` (-1 for none), and those months."""
+        inner, months = pd.factorize(_months(self.days).to_numpy(dtype=object), use_na_sentinel=True)
+        return np.append(inner, [-1]).astype(np.int64)[self.codes], np.asarray(months, dtype=object)
+
 
 def _days(file: RecordFile, name: str, answers: Answers) -> tuple[_Days | None, Question | None, str | None]:
     """The column's days, or the date-order question; and a note on unreadable cells.
@@ -197,11 +274,7 @@ def _days(file: RecordFile, name: str, answers: Answers) -> tuple[_Days | None, 
     header = file.mapping.get(name)
     if values is None or header is None:
         return None, None, None
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
-    dropped = drop_time_of_day(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
-    inner, texts = pd.factorize(dropped.to_numpy(dtype=object), use_na_sentinel=True)
-    codes = np.append(inner, [-1])[codes]  # cells that differ only in the time of day share a day
-    cells = pd.Series(np.asarray(texts, dtype=object), dtype=object)
+    codes, cells = day_codes(values, _arrow(file, name))  # cells that differ only in the time of day share a day
     order = answers.date_orders.get(f"{file.filename}:{header}") or answers.date_orders.get(header)
     order = order or date_order(cells)
     if order is None:
@@ -304,6 +377,14 @@ def deal_records(file: RecordFile, answers: Answers) -> FileRecords:
     return FileRecords(file, records, [], notes=notes, facts=facts)
 
 
+def _rows(records: pd.DataFrame) -> np.ndarray:
+    """How many of the file's rows each record stands for: ``rows`` for calls and leads (counted per owner and
+    month), else 1."""
+    if "rows" in records:
+        return records["rows"].to_numpy(dtype=np.int64)
+    return np.ones(len(records), dtype=np.int64)
+
+
 def _empty(file: RecordFile) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_COLUMNS})
 
@@ -325,20 +406,20 @@ def call_records(file: RecordFile, answers: Answers) -> FileRecords:
     Only activities whose type is a call count (without a type column, every row is a call); with a done
     column (Pipedrive's ``Activity - Done``), only activities marked done.
     """
-    frame, notes = _owners(file), []
+    owners, index, notes = _owner_codes(file), file.raw.frame.index, []
     days, question, note = _days(file, "date", answers)
     if question:
         return FileRecords(file, _empty(file), [question])
     assert days is not None  # the date is a required column of a calls export
     notes += [note] if note else []
     types = _column(file, "type")
-    keep = pd.Series(True, index=frame.index)
+    keep = pd.Series(True, index=index)
     if types is None:
         notes.append(_("'{file}' has no activity type column: every row counted as a call.").format(file=file.filename))
     else:
-        codes, cleaned = _text_codes(types)
-        text = _cells(codes, cleaned, frame.index)
-        keep = pd.Series(_is_call(cleaned)[codes], index=frame.index)  # each distinct type judged once
+        codes, cleaned = _text_codes(types, _arrow(file, "type"))
+        text = _cells(codes, cleaned, index)
+        keep = pd.Series(_is_call(cleaned)[codes], index=index)  # each distinct type judged once
         if not keep.any():
             found = ", ".join(f"'{shorten(t)}'" for t in text.dropna().unique()[:5]) or _("nothing")
             problem = _(
@@ -370,16 +451,16 @@ def call_records(file: RecordFile, answers: Answers) -> FileRecords:
                 ).format(file=file.filename, n=number(undone))
             )
         keep &= is_done
-    frame["month"] = days.months(frame.index)
-    records = frame[keep & frame["month"].notna()]
-    return FileRecords(file, records, notes=notes, facts={"calls": len(records)})
+    months = days.month_codes()
+    records = _per_owner(owners, keep.to_numpy(dtype=bool) & (months[0] >= 0), month=months)
+    return FileRecords(file, records, notes=notes, facts={"calls": int(records["rows"].sum())})
 
 
 def lead_records(file: RecordFile, answers: Answers) -> FileRecords:
     """A leads export's rows as records with ``qualified``: every lead handed over, and whether it was accepted."""
-    frame = _owners(file)
+    owners, index = _owner_codes(file), file.raw.frame.index
     header = str(file.mapping["status"])
-    if _text(file.raw.frame[header], frame.index).isna().all():
+    if _text(file.raw.frame[header], index).isna().all():
         problem = _(
             "'{file}': column '{column}' is empty, so no lead can count as qualified; export the leads "
             "with their status, or choose the column that holds it."
@@ -391,10 +472,12 @@ def lead_records(file: RecordFile, answers: Answers) -> FileRecords:
     if questions:
         return FileRecords(file, _empty(file), questions)
     assert days is not None
-    frame["month"] = days.months(frame.index)
-    frame["qualified"] = status.eq("qualified").fillna(False).astype(bool)
-    records = frame[frame["month"].notna() & status.isin(["qualified", "unqualified"])]
-    facts = {"leads": len(records), "qualified": int(records["qualified"].sum())}
+    months = days.month_codes()
+    qualified = status.eq("qualified").fillna(False).astype(bool).to_numpy(dtype=np.int64)
+    keep = (months[0] >= 0) & status.isin(["qualified", "unqualified"]).to_numpy(dtype=bool)
+    records = _per_owner(owners, keep, month=months, qualified=(qualified, np.array([False, True])))
+    counted = records["rows"].to_numpy()
+    facts = {"leads": int(counted.sum()), "qualified": int(counted[records["qualified"].to_numpy(dtype=bool)].sum())}
     return FileRecords(file, records, notes=[note] if note else [], facts=facts)
 
 
@@ -496,7 +579,7 @@ def records_of(file: RecordFile, answers: Answers) -> FileRecords:
     result = PARSERS[file.kind](file, answers)
     records = result.records
     ownerless = (records["owner"].isna() & records["owner_email"].isna() & records["owner_id"].isna()).to_numpy()
-    unowned = int(ownerless.sum())
+    unowned = int(_rows(records)[ownerless].sum())
     if unowned:
         result.notes.append(
             ngettext(
