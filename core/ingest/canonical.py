@@ -285,10 +285,10 @@ def _by_distinct(field: str, cells: pa.ChunkedArray, answers: Mapping[str, str])
     them (object array); not plain when a value needs repairing or is refused."""
     import pyarrow.compute as pc
 
-    encoded = pc.dictionary_encode(cells).unify_dictionaries()  # one dictionary for every chunk
-    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks])
-    codes = codes.astype(np.int64)
-    texts = encoded.chunk(0).dictionary.to_pylist()
+    # One array, one dictionary: unifying 46 chunks' dictionaries of 20,000 rep_ids took three times as long.
+    encoded = pc.dictionary_encode(cells.combine_chunks())
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    texts = encoded.dictionary.to_pylist()
     distinct = pd.Series(texts, dtype=object)
     if any(t != t.strip() or _is_totals_label(t) for t in texts):
         raise _NotPlain  # the reader strips cells and drops totals rows, with a warning

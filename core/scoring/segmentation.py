@@ -185,16 +185,17 @@ def segment(
     if records.empty:
         raise ValueError(_("There are no rows to segment."))
     records = complete_records(records, settings)
-    # The bootstrap behind the borderline flag (about half of the work) runs on a second thread while this one
-    # scores the window and the earlier windows and months: numpy lets go of the interpreter in its sorts, takes
-    # and sums, so the two overlap (#17). It needs no tiers until the end, and reads only its own copy of the
-    # window's rows.
-    with ThreadPoolExecutor(max_workers=1) as aside:
+    # The bootstrap behind the borderline flag (about half of the work) and the earlier windows and months run on
+    # threads of their own while this one scores the window: numpy lets go of the interpreter in its sorts, takes
+    # and sums, so they overlap (#17). The bootstrap needs no tiers until the end (it makes its own copy of the
+    # window's rows); the history, none at all.
+    with ThreadPoolExecutor(max_workers=2) as aside:
         replicated = (
             aside.submit(copy_context().run, _replicate_tiers, records, settings) if settings.replicates > 0 else None
         )
         # One index for every window scored below (main, persistence, trend): people and months sorted once.
         index = index_records(records)
+        history = aside.submit(copy_context().run, _history, records, index, settings)
         scored = score_people(index, window=settings.window, weights=weights)
         if scored.empty:
             raise ValueError(_("Nobody has activity in the chosen window; choose a longer window."))
@@ -202,7 +203,7 @@ def segment(
         used = {role: weights_text(shares) for role, shares in scored_on(scored, weights).items()}
         tiers["scored_on"] = tiers["role"].map(used)
         place = len(tiers.columns)  # the flag's column comes before the history's
-        tiers = _with_history(tiers, records, index, settings)
+        tiers = _with_history(tiers, history.result())
         flagged: pd.Series | bool = False
         if replicated is not None:  # the window's tiers against each replicate's (borderline)
             share = flip_share_of(tiers, replicated.result())
@@ -225,10 +226,10 @@ def _replicate_tiers(records: pd.DataFrame, settings: SegmentSettings) -> Replic
     )
 
 
-def _with_history(
-    tiers: pd.DataFrame, records: pd.DataFrame, index: RecordIndex, settings: SegmentSettings
-) -> pd.DataFrame:
-    """``tiers`` with the earlier windows (``low_windows``, ``persistent_low`` …) and the trend."""
+def _history(
+    records: pd.DataFrame, index: RecordIndex, settings: SegmentSettings
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The earlier windows (:func:`persistence`) and the trend (:func:`trend`; None when none is asked for)."""
     weights = _weights(settings)
     months = window_periods(records["period"].unique(), settings.window)
     window_len = settings.window or len(months)
@@ -255,13 +256,21 @@ def _with_history(
         windows=windows,
         cutoffs=settings.cutoffs,
     )
+    if settings.trend_months <= 0:
+        return persist, None
+    trends = trend(
+        months_only[months_only["period"].isin(window_periods(periods, settings.trend_months))],
+        lambda _recs, end: score(1, end),
+        months=settings.trend_months,
+    )
+    return persist, trends
+
+
+def _with_history(tiers: pd.DataFrame, history: tuple[pd.DataFrame, pd.DataFrame | None]) -> pd.DataFrame:
+    """``tiers`` with the earlier windows (``low_windows``, ``persistent_low`` …) and the trend (:func:`_history`)."""
+    persist, trends = history
     tiers = tiers.merge(persist, on="rep_id", how="left")
-    if settings.trend_months > 0:
-        trends = trend(
-            months_only[months_only["period"].isin(window_periods(periods, settings.trend_months))],
-            lambda _recs, end: score(1, end),
-            months=settings.trend_months,
-        )
+    if trends is not None:
         tiers = tiers.merge(trends[["rep_id", "slope", "trend"]], on="rep_id", how="left")
     else:  # asked for none (the chains command: pairs do not look at trends)
         tiers["slope"] = np.nan
