@@ -22,8 +22,10 @@ from __future__ import annotations
 import codecs
 import io
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -166,20 +168,22 @@ def _prepare(
     codes: dict[str, np.ndarray] = {}
     numbers: dict[str, np.ndarray] = {}
     ambiguous = False
-    for field in CANONICAL_COLUMNS:
-        if resolved[field] is None:
-            continue  # not in the file, or left out by the mapping: blank
-        if field in METRIC_COLUMNS:
-            numbers[field], unsure = _plain_numbers(columns[field])
-            ambiguous |= unsure
-            continue
-        inner, distinct = _by_distinct(field, columns[field], answers)
-        # Two texts may read as one value ("2026-1", "2026-01"): codes into the parsed values, not the texts.
-        outer, values = pd.factorize(distinct, use_na_sentinel=False)
-        values = np.asarray(values, dtype=distinct.dtype)
-        if values.dtype == object:
-            values[pd.isna(values)] = pd.NA  # factorize gives a blank back as NaN
-        codes[field], parsed[field] = outer[inner], values
+    present = [field for field in CANONICAL_COLUMNS if resolved[field] is not None]  # the others stay blank
+    # Each column is read on its own: two threads share them (Arrow and numpy let go of the interpreter, #17).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = [pool.submit(copy_context().run, _column, field, columns[field], answers) for field in present]
+        try:
+            for field, result in zip(present, results, strict=True):
+                done = result.result()
+                if field in METRIC_COLUMNS:
+                    numbers[field], unsure = done
+                    ambiguous |= unsure
+                else:
+                    codes[field], parsed[field] = done
+        except BaseException:  # not plain (or stopped): the columns not started yet are not read
+            for result in results:
+                result.cancel()
+            raise
 
     # Plain numbers vote for a decimal point unless one reads like a thousands dot ("1.234"): only then is
     # the general path's vote needed.
@@ -238,6 +242,20 @@ def _read(payload: bytes, headers: list[str]) -> pa.Table:
     if not last_line_quotes_even(payload):
         raise _NotPlain
     return table
+
+
+def _column(field: str, cells: pa.ChunkedArray, answers: Mapping[str, str]) -> tuple[np.ndarray, Any]:
+    """A metric's plain numbers and whether one reads like a thousands dot (:func:`_plain_numbers`); any other
+    field's code per row into its parsed values (:func:`_by_distinct`). Not plain: raises ``_NotPlain``."""
+    if field in METRIC_COLUMNS:
+        return _plain_numbers(cells)
+    inner, distinct = _by_distinct(field, cells, answers)
+    # Two texts may read as one value ("2026-1", "2026-01"): codes into the parsed values, not the texts.
+    outer, values = pd.factorize(distinct, use_na_sentinel=False)
+    values = np.asarray(values, dtype=distinct.dtype)
+    if values.dtype == object:
+        values[pd.isna(values)] = pd.NA  # factorize gives a blank back as NaN
+    return outer[inner], values
 
 
 def _text_array(cells: pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
