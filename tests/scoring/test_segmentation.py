@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from core.demo import DemoSpec, generate_team
 from core.months import add_months
@@ -292,3 +295,27 @@ def test_borderline_on_its_own_thread_is_the_bootstrap_of_the_window() -> None:
     pd.testing.assert_frame_equal(
         unflagged.drop(columns=["borderline", "flags"]), out.drop(columns=["borderline", "flags"])
     )
+
+
+def _incomplete_by_people(records: pd.DataFrame, share: float = 0.5) -> list[str]:
+    """The rule itself, every month's distinct people counted: what the shortcut must agree with."""
+    people = records.groupby("period")["rep_id"].nunique().sort_index()
+    counts, cut = people.tolist(), len(people)
+    while cut > 1 and counts[cut - 1] < share * max(counts[max(0, cut - 4) : cut - 1]):
+        cut -= 1
+    return [str(p) for p in people.index[cut:]]
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 12), st.integers(1, 6), st.integers(1, 3)), min_size=1, max_size=60
+    ),  # (person, month, times the row is there)
+)
+def test_incomplete_months_shortcut_agrees_with_counting_people(rows: list[tuple[int, int, int]]) -> None:
+    """Counting the latest month's people only when its rows settle it gives the months counting every month's people
+    gives — also when a person has a month twice (rows above people)."""
+    records = pd.DataFrame(
+        [{"rep_id": f"R{p}", "period": f"2026-{m:02d}"} for p, m, times in rows for _ in range(times)]
+    )
+    assert incomplete_months(records) == _incomplete_by_people(records)
