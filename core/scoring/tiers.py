@@ -405,6 +405,25 @@ def _draw_blocks(count: npt.NDArray[np.int64], replicates: int, seed: int) -> It
         yield rng.integers(0, count, size=(min(step, replicates - begin), count.size))
 
 
+def _resamples(
+    records: pd.DataFrame, replicates: int, seed: int
+) -> Iterator[tuple[pd.DataFrame, npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+    """The bootstrap's draws, block by block (see :func:`borderline`): the records with a fresh index, their rows
+    ordered by person then month (the slots), and the row whose values fill each slot, shape (replicates in the
+    block, slots). Nothing for no records."""
+    if not len(records):
+        return
+    rows = records.reset_index(drop=True)
+    person = _codes(rows["rep_id"])
+    month = _codes(rows["period"].astype(str))
+    order = np.lexsort((month, person))  # each person's months together, oldest first
+    owner = person[order]
+    counts = np.bincount(owner).astype(np.int64)
+    first = (np.cumsum(counts) - counts)[owner]
+    for block in _draw_blocks(counts[owner], replicates, seed):
+        yield rows, order, order[first + block]
+
+
 ReplicateTiers = list[tuple[pd.Index, npt.NDArray[np.int64]]]
 """The bootstrap's tiers, block by block: the people re-scored (rep_ids) and their tier code in each replicate of the
 block, shape (replicates, people); -1 for no tier (see :func:`replicate_tiers`)."""
@@ -430,17 +449,7 @@ def replicate_tiers(
     if replicates < 1:
         raise ValueError(_("The bootstrap needs at least one replicate."))
     out: ReplicateTiers = []
-    if not len(records):
-        return out
-    rows = records.reset_index(drop=True)
-    person = _codes(rows["rep_id"])
-    month = _codes(rows["period"].astype(str))
-    order = np.lexsort((month, person))  # each person's months together, oldest first
-    owner = person[order]
-    counts = np.bincount(owner).astype(np.int64)
-    first = (np.cumsum(counts) - counts)[owner]
-    for block in _draw_blocks(counts[owner], replicates, seed):
-        drawn = order[first + block]  # (replicates in the block, slots): the row whose values fill each slot
+    for rows, order, drawn in _resamples(records, replicates, seed):
         draws = np.empty_like(drawn)
         draws[:, order] = drawn  # by row position: row order[j] takes the values of drawn[:, j]
         people, scores = stacked(rows, draws)
@@ -507,20 +516,12 @@ def flip_share(
     base = _tier_codes(tiers, rep_ids)
     differ = np.zeros(len(rep_ids), dtype=np.int64)
     seen = np.zeros(len(rep_ids), dtype=np.int64)
-    if len(records):
-        rows = records.reset_index(drop=True)
-        person = _codes(rows["rep_id"])
-        month = _codes(rows["period"].astype(str))
-        order = np.lexsort((month, person))  # each person's months together, oldest first
-        owner = person[order]
-        counts = np.bincount(owner).astype(np.int64)
-        first = (np.cumsum(counts) - counts)[owner]
+    for rows, order, drawn in _resamples(records, replicates, seed):
         slot_periods = rows["period"].to_numpy()[order]
-        for block in _draw_blocks(counts[owner], replicates, seed):
-            for one in order[first + block]:
-                sample = rows.take(one).reset_index(drop=True)
-                sample["period"] = slot_periods  # values are resampled; each slot keeps its month
-                _tally(_tier_codes(assign_tiers(scorer(sample), checked), rep_ids), base, differ, seen)
+        for one in drawn:
+            sample = rows.take(one).reset_index(drop=True)
+            sample["period"] = slot_periods  # values are resampled; each slot keeps its month
+            _tally(_tier_codes(assign_tiers(scorer(sample), checked), rep_ids), base, differ, seen)
     return _share(differ, seen, rep_ids)
 
 
