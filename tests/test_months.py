@@ -120,6 +120,33 @@ def test_month_indices_of_a_column() -> None:
     assert month_indices([]).size == 0
 
 
+_MONTH_CELLS = st.one_of(
+    st.builds(month_label, st.integers(min_value=0, max_value=12 * 3000)),
+    st.sampled_from(["2026-1", " 2026-01", "2026/01", "", "nan", "<NA>"]),
+    st.none(),
+    st.just(float("nan")),
+    st.just(pd.NA),
+    st.integers(min_value=0, max_value=300000),
+)
+
+
+@given(st.lists(_MONTH_CELLS, max_size=30), st.sampled_from([object, "str"]))
+def test_month_indices_as_each_value_read_alone(values: list[object], dtype: object) -> None:
+    """Every row's index is its value's own (read as text), however the column is typed; one unreadable
+    value refuses the column, as reading it alone does (the distinct values are read once, #17)."""
+    try:
+        column = pd.Series(values, dtype=dtype)
+    except (TypeError, ValueError):
+        return  # the text dtype does not hold some of these values
+    try:
+        expected = [month_index(str(v)) for v in column.astype(str)]
+    except ValueError:
+        with pytest.raises(ValueError):
+            month_indices(column)
+        return
+    assert month_indices(column).tolist() == expected
+
+
 def test_month_indices_refuses_a_bad_value() -> None:
     """One malformed month in a column is refused, not silently dropped."""
     with pytest.raises(ValueError, match="2026/01"):

@@ -246,8 +246,9 @@ def _history(
     # Each window and month below is scored from the records it covers: cut to those months once, not in
     # every scoring of the whole table (the windows end at the latest month, so the result is the same).
     periods = records["period"].unique()
-    # The scorer below knows the records: persistence and trend only look at their months.
-    months_only = records[["period"]]
+    # The scorer below knows the records: persistence and trend only look at which months there are, so they get
+    # each month once, not every row's (#17).
+    months_only = pd.DataFrame({"period": pd.Series(periods, dtype=object)})
     covered = months_only[months_only["period"].isin(window_periods(periods, window_len * windows))]
     # The earlier windows and the trend's months are scored together (score_windows), from the index of all
     # records: a window ending at ``end`` holds the same rows in both.
