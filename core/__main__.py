@@ -1,5 +1,5 @@
 """``python -m core``: the command line (see core.cli)."""
 
-from core.cli import main
+from core.cli import leave, main
 
-raise SystemExit(main())
+leave(main())

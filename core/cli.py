@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from core.i18n import N_, Translator, current, language, speaking, translator
 from core.ingest.importer import MappingProblem, Prepared, UnusableFile, report_csv
@@ -1232,6 +1232,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_UNUSABLE
         with speaking(chosen.language):
             return _run(args)
+
+
+def leave(code: int) -> NoReturn:
+    """End ``python -m core`` with ``code`` — at once when the command touched no database (#17).
+
+    The interpreter's own exit frees every object one by one and unloads every module: 0.15–0.4 s after a
+    big file, for nothing the user sees. When no database library was loaded (the file-in/file-out jobs)
+    and no other thread runs, the exit handlers run, the streams are flushed and the process ends there.
+    Otherwise (a database connection to close, a thread to join, a stream that cannot be flushed) it
+    exits the usual way.
+    """
+    import atexit
+    import threading
+
+    if "sqlalchemy" in sys.modules or any(
+        t is not threading.main_thread() and not t.daemon for t in threading.enumerate()
+    ):
+        raise SystemExit(code)
+    atexit._run_exitfuncs()  # what the usual exit runs first: logging, finalizers, temporary directories
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed or broken stream: the usual exit reports it as it always did
+        raise SystemExit(code) from None
+    os._exit(code)
 
 
 def _run(argv: Sequence[str] | None) -> int:

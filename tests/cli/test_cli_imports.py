@@ -22,15 +22,13 @@ from conftest import ROOT
 
 HEAVY = ("sqlmodel", "sqlalchemy", "alembic", "streamlit", "reportlab", "docx", "openpyxl")
 
-# Runs `python -m core ARGS` in this interpreter, then prints the top-level packages it loaded.
+# Runs `python -m core ARGS` in this interpreter and prints the top-level packages it loaded from an exit handler:
+# a command that touched no database ends without the interpreter's teardown (core.cli.leave), after those.
 PROBE = """
-import json, runpy, sys
+import atexit, json, runpy, sys
 sys.argv = ["python -m core", *sys.argv[1:]]
-try:
-    runpy.run_module("core", run_name="__main__", alter_sys=True)
-except SystemExit as exit:
-    code = exit.code
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}), file=sys.stderr)
+atexit.register(lambda: print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})), file=sys.stderr))
+runpy.run_module("core", run_name="__main__", alter_sys=True)
 """
 
 
@@ -40,8 +38,8 @@ def _loaded(args: list[str], tmp_path: Path) -> tuple[int, set[str], str]:
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
-    report = json.loads(result.stderr.strip().splitlines()[-1])
-    return int(report["code"]), set(report["modules"]), result.stderr
+    modules = json.loads(result.stderr.strip().splitlines()[-1])
+    return result.returncode, set(modules), result.stderr
 
 
 @pytest.fixture(scope="module")
