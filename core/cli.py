@@ -32,6 +32,8 @@ from core.text import TerminalStream, shorten
 # that use them: a file-in/file-out command (check, derive, segment, chains) loads none of it, which
 # saves over a second of every run (#17; tests/cli/test_cli_imports.py keeps it so).
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     import pandas as pd
     from sqlalchemy.engine import Engine
 
@@ -781,19 +783,28 @@ def _write_output(data: bytes, out: str | None, what: str) -> None:
 
 
 def _cmd_segment(args: argparse.Namespace) -> int:
-    from core.scoring.metrics import (
-        NO_QUOTA_METRIC,
-        parse_weights,
-        scored_on,
-        scored_on_text,
-        without_quota,
-        without_quota_text,
-    )
-    from core.scoring.segmentation import complete_records, export_table, segment
+    from core.forked import worker
+    from core.scoring.metrics import parse_weights
+    from core.scoring.segmentation import segment  # noqa: F401  # before the fork: the worker has it too
 
     weights = parse_weights(args.weights) if args.weights.strip() else {}
     if args.format == "xlsx" and not args.out:
         raise ValueError(_(XLSX_NEEDS_OUT).format(out="tiers.xlsx"))
+    # Forked now, while this process is small and holds the scoring's modules: the bootstrap runs there beside
+    # the scoring here (core.forked).
+    bootstrap = worker() if args.replicates > 0 else None
+    try:
+        return _segment_files(args, weights, bootstrap)
+    finally:
+        if bootstrap is not None:
+            bootstrap.shutdown(cancel_futures=True)
+
+
+def _segment_files(args: argparse.Namespace, weights: dict[str, float], processes: Executor | None) -> int:
+    """``segment`` once the arguments are checked; the bootstrap in ``processes`` when given."""
+    from core.scoring.metrics import NO_QUOTA_METRIC, scored_on, scored_on_text, without_quota, without_quota_text
+    from core.scoring.segmentation import complete_records, export_table, segment
+
     prepared = _read_files(args)
     if prepared.rows_rejected:
         print(
@@ -807,7 +818,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
             _("'{file}' has no valid rows to segment; run `check` to see why.").format(file=prepared.filename)
         )
     settings = _segment_settings(args, prepared.frame, weights=weights, replicates=max(0, args.replicates))
-    segmented = segment(prepared.frame, settings)
+    segmented = segment(prepared.frame, settings, processes=processes)
     # Which metrics each role was scored on here (AEs without a quota: won revenue per month); every row
     # of the output carries its role's in the scored_on column, in the --weights syntax.
     used = scored_on(segmented, weights)

@@ -7,7 +7,7 @@ records in, one row per person out, with everything a person needs to review a t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextvars import copy_context
 from dataclasses import dataclass, field
 
@@ -16,7 +16,7 @@ import pandas as pd
 
 from core.i18n import N_, _, current, ngettext
 from core.months import month_indices, month_label, window_periods
-from core.schema import ROLES, role_name
+from core.schema import REQUIRED_COLUMNS, ROLES, role_name
 from core.scoring.metrics import (
     METRICS,
     MetricSpec,
@@ -172,6 +172,8 @@ def segment(
     records: pd.DataFrame,
     settings: SegmentSettings | None = None,
     overrides: pd.DataFrame | None = None,
+    *,
+    processes: Executor | None = None,
 ) -> pd.DataFrame:
     """Score every person within their role, assign tiers, flag what deserves a second look.
 
@@ -179,6 +181,8 @@ def segment(
         records: Canonical records (one row per person and month).
         settings: Window, cut-offs, weights and flag settings.
         overrides: Overrides in force (rep_id, tier, reason, changed_by, created_at), or None.
+        processes: A process pool (:func:`core.forked.worker`, the command line's) that runs the borderline
+            bootstrap instead of a thread: the same flags, beside this process's work instead of taking turns.
 
     Returns:
         One row per person active in the window: identity, ``months``, per metric the adjusted
@@ -196,12 +200,14 @@ def segment(
     records = complete_records(records, settings)
     # The bootstrap behind the borderline flag (about half of the work) and the earlier windows and months run on
     # threads of their own while this one scores the window: numpy lets go of the interpreter in its sorts, takes
-    # and sums, so they overlap (#17). The bootstrap needs no tiers until the end (it makes its own copy of the
-    # window's rows); the history, none at all.
+    # and sums, so they overlap (#17) — partly: many small steps hold it, so the command line forks the bootstrap
+    # instead. It needs no tiers until the end (it makes its own copy of the window's rows); the history, none.
     with ThreadPoolExecutor(max_workers=2) as aside:
-        replicated = (
-            aside.submit(copy_context().run, _replicate_tiers, records, settings) if settings.replicates > 0 else None
-        )
+        replicated: Future[ReplicateTiers] | None = None
+        if settings.replicates > 0 and processes is not None:  # sent across: the window's rows only
+            replicated = processes.submit(_replicate_tiers, _window_records(records, settings), settings)
+        elif settings.replicates > 0:
+            replicated = aside.submit(copy_context().run, _replicate_tiers, records, settings)
         # One index for every window scored below (main, persistence, trend): people and months sorted once.
         index = index_records(records)
         history = aside.submit(copy_context().run, _history, records, index, settings)
@@ -221,9 +227,15 @@ def segment(
     return apply_overrides(tiers, overrides)
 
 
+def _window_records(records: pd.DataFrame, settings: SegmentSettings) -> pd.DataFrame:
+    """The rows and columns of ``records`` the scoring of the settings' window reads."""
+    months = window_periods(records["period"].unique(), settings.window)
+    return records.loc[records["period"].isin(months), [c for c in REQUIRED_COLUMNS if c in records.columns]]
+
+
 def _replicate_tiers(records: pd.DataFrame, settings: SegmentSettings) -> ReplicateTiers:
     """The borderline bootstrap's tiers of the window's people (:func:`borderline`), every replicate scored in one
-    pass with a replicate axis (#17: was 50 separate re-scorings)."""
+    pass with a replicate axis (#17: was 50 separate re-scorings). The same for :func:`_window_records`."""
     weights = _weights(settings)
     months = window_periods(records["period"].unique(), settings.window)
     return replicate_tiers(

@@ -10,6 +10,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from core.demo import DemoSpec, generate_team
+from core.forked import can_fork, worker
 from core.months import add_months
 from core.scoring.metrics import role_medians
 from core.scoring.segmentation import (
@@ -295,6 +296,45 @@ def test_borderline_on_its_own_thread_is_the_bootstrap_of_the_window() -> None:
     pd.testing.assert_frame_equal(
         unflagged.drop(columns=["borderline", "flags"]), out.drop(columns=["borderline", "flags"])
     )
+
+
+def _bootstrap_fails(records: pd.DataFrame, settings: SegmentSettings) -> object:
+    raise ValueError(f"bootstrap of {len(records)} rows failed")
+
+
+@pytest.mark.skipif(not can_fork(), reason="the command line forks only where it is safe (Linux)")
+def test_borderline_in_a_forked_worker_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's bootstrap in a worker process forked before the data exists (core.forked) gives the same
+    table as the thread, with another window and seed too; an error there reaches the caller as itself."""
+    from core.scoring import segmentation
+
+    team = generate_team(DemoSpec(reps=80, months=9, seed=5, end="2026-09"))
+    for settings in (SegmentSettings(replicates=20, seed=3), SegmentSettings(replicates=15, seed=9, window=6)):
+        pool = worker()
+        assert pool is not None
+        try:
+            forked = segment(team, settings, processes=pool)
+        finally:
+            pool.shutdown()
+        threaded = segment(team, settings)
+        assert forked["borderline"].any()
+        pd.testing.assert_frame_equal(forked, threaded)
+    monkeypatch.setattr(segmentation, "_replicate_tiers", _bootstrap_fails)
+    pool = worker()  # forked after the change: the worker runs the failing bootstrap
+    assert pool is not None
+    try:
+        with pytest.raises(ValueError, match=r"bootstrap of 240 rows failed"):  # 80 people × the window's 3 months
+            segment(team, SegmentSettings(replicates=20, seed=3), processes=pool)
+    finally:
+        pool.shutdown()
+
+
+def test_no_worker_where_forking_is_not_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Off Linux the command line keeps the bootstrap on a thread: no worker is forked."""
+    import sys
+
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert not can_fork() and worker() is None
 
 
 def _incomplete_by_people(records: pd.DataFrame, share: float = 0.5) -> list[str]:
