@@ -286,8 +286,14 @@ def _plain_chunk(cells: pa.LargeStringArray) -> tuple[np.ndarray, bool]:
     starts, ends = offsets[:-1][~blank], offsets[1:][~blank]
     if len(view) and ((view[starts] == _DOT).any() or (view[ends - 1] == _DOT).any()):
         raise _NotPlain
+    # The same cells with the blank ones missing: a validity bitmap over the chunk's own buffers, no copy (its
+    # bits count from the buffers' start, as the offsets do).
+    bits = np.concatenate([np.zeros(cells.offset, dtype=bool), ~blank])
+    valid = pa.py_buffer(np.packbits(bits, bitorder="little"))
+    buffers = cells.buffers()
+    present = pa.LargeStringArray.from_buffers(len(cells), buffers[1], buffers[2], valid, offset=cells.offset)
     try:
-        values = pc.cast(pc.if_else(pa.array(blank), None, cells), pa.float64())  # "1.2.3" is refused here
+        values = pc.cast(present, pa.float64())  # "1.2.3" is refused here
     except pa.ArrowInvalid as exc:
         raise _NotPlain from exc
     # detect_decimal's "ambiguous" cell: 1 to 3 digits, the first not 0, a dot, three digits.

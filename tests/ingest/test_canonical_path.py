@@ -286,3 +286,27 @@ def test_a_file_arrow_reads_in_many_blocks_gives_the_same(monkeypatch: pytest.Mo
     taken, fast, general = _both(data, monkeypatch)
     assert taken
     _assert_same(fast, general)
+
+
+_PLAIN_CELLS = st.one_of(
+    st.just(""),
+    st.integers(0, 10**12).map(str),
+    st.tuples(st.integers(0, 10**6), st.integers(0, 10**4)).map(lambda p: f"{p[0]}.{p[1]}"),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PLAIN_CELLS, min_size=1, max_size=40), st.data())
+def test_plain_numbers_of_any_piece_of_an_arrow_column(cells: list[str], data: st.DataObject) -> None:
+    """Plain numbers are read from Arrow's own buffers, blanks as missing — also for a piece that starts inside
+    them (an offset), as Arrow's blocks and slices do."""
+    import math
+
+    import pyarrow as pa
+
+    start = data.draw(st.integers(0, len(cells) - 1))
+    stop = data.draw(st.integers(start, len(cells)))
+    column = pa.chunked_array([pa.array(cells, type=pa.large_string()).slice(start, stop - start)])
+    values, _unsure = canonical._plain_numbers(column)
+    expected = [float(c) if c else math.nan for c in cells[start:stop]]
+    assert [None if math.isnan(v) else v for v in values.tolist()] == [None if math.isnan(v) else v for v in expected]
