@@ -7,7 +7,7 @@ records in, one row per person out, with everything a person needs to review a t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
 from contextvars import copy_context
 from dataclasses import dataclass, field
 
@@ -221,10 +221,21 @@ def segment(
         tiers = _with_history(tiers, history.result())
         flagged: pd.Series | bool = False
         if replicated is not None:  # the window's tiers against each replicate's (borderline)
-            share = flip_share_of(tiers, replicated.result())
+            share = flip_share_of(tiers, _bootstrap_result(replicated, records, settings))
             flagged = tiers["rep_id"].map(share > settings.borderline_share).fillna(False).astype(bool)
     tiers.insert(place, "borderline", flagged)
     return apply_overrides(tiers, overrides)
+
+
+def _bootstrap_result(
+    replicated: Future[ReplicateTiers], records: pd.DataFrame, settings: SegmentSettings
+) -> ReplicateTiers:
+    """The bootstrap's result; computed here after all when the worker process died before giving it (killed, out
+    of memory): the flags are the same either way. An error of the bootstrap itself is raised as it is."""
+    try:
+        return replicated.result()
+    except BrokenExecutor:
+        return _replicate_tiers(records, settings)
 
 
 def _window_records(records: pd.DataFrame, settings: SegmentSettings) -> pd.DataFrame:

@@ -329,6 +329,30 @@ def test_borderline_in_a_forked_worker_is_the_same(monkeypatch: pytest.MonkeyPat
         pool.shutdown()
 
 
+def _bootstrap_dies(records: pd.DataFrame, settings: SegmentSettings) -> object:
+    import os
+
+    os._exit(9)  # as if the system had killed the worker (out of memory)
+
+
+@pytest.mark.skipif(not can_fork(), reason="the command line forks only where it is safe (Linux)")
+def test_a_worker_that_dies_leaves_the_bootstrap_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the worker process ends without a result (killed), the bootstrap is computed here: the same table."""
+    from core.scoring import segmentation
+
+    team = generate_team(DemoSpec(reps=60, months=6, seed=2, end="2026-09"))
+    settings = SegmentSettings(replicates=12, seed=4)
+    threaded = segment(team, settings)
+    monkeypatch.setattr(segmentation, "_replicate_tiers", _bootstrap_dies)
+    pool = worker()  # forked after the change: the worker dies on the job
+    assert pool is not None
+    monkeypatch.undo()  # this process computes the real bootstrap when it has to
+    try:
+        pd.testing.assert_frame_equal(segment(team, settings, processes=pool), threaded)
+    finally:
+        pool.shutdown()
+
+
 def test_no_worker_where_forking_is_not_safe(monkeypatch: pytest.MonkeyPatch) -> None:
     """Off Linux the command line keeps the bootstrap on a thread: no worker is forked."""
     import sys
