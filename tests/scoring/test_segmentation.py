@@ -309,8 +309,11 @@ def test_borderline_in_a_forked_worker_is_the_same(monkeypatch: pytest.MonkeyPat
     from core.scoring import segmentation
 
     team = generate_team(DemoSpec(reps=80, months=9, seed=5, end="2026-09"))
-    for settings in (SegmentSettings(replicates=20, seed=3), SegmentSettings(replicates=15, seed=9, window=6)):
-        pool = worker()
+    for settings, memory in (
+        (SegmentSettings(replicates=20, seed=3), 0),
+        (SegmentSettings(replicates=15, seed=9, window=6), 8),
+    ):
+        pool = worker(memory_mb=memory)
         assert pool is not None
         try:
             forked = segment(team, settings, processes=pool)
