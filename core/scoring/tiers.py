@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -685,6 +686,34 @@ def _month_labels(records: pd.DataFrame, months: int) -> list[str]:
     return last_months(month_label(int(numbers.max())), months)
 
 
+@dataclass(frozen=True)
+class _Month:
+    """One month of :func:`score_history`: its scored people (those with a score), their score and percentile."""
+
+    scored: pd.DataFrame
+    keep: npt.NDArray[np.bool_]
+    rep_ids: npt.NDArray[np.object_]
+    score: npt.NDArray[np.float64]
+    percentile: npt.NDArray[np.float64]
+
+
+def _monthly(records: pd.DataFrame, scorer: WindowScorer, months: int) -> list[tuple[str, _Month | None]]:
+    """Each of the last ``months`` calendar months, oldest first, scored alone (None: no records that month)."""
+    present = set(month_indices(records["period"]).tolist())
+    out: list[tuple[str, _Month | None]] = []
+    for label in _month_labels(records, months):
+        if month_index(label) not in present:
+            out.append((label, None))
+            continue
+        scored = scorer(records, label)
+        score = _scores(scored)
+        keep = ~np.isnan(score)
+        role = _codes(scored["role"])[keep]
+        rep_ids = np.asarray(scored["rep_id"].to_numpy()[keep])
+        out.append((label, _Month(scored, keep, rep_ids, score[keep], _percentile(role, score[keep]))))
+    return out
+
+
 def score_history(
     records: pd.DataFrame, scorer: WindowScorer, *, months: int = 6, columns: Sequence[str] = ()
 ) -> pd.DataFrame:
@@ -704,26 +733,19 @@ def score_history(
         Long form, one row per person and scored month, oldest month first: ``rep_id``, ``period``
         (``YYYY-MM``), ``score``, ``percentile``, then ``columns``.
     """
-    present = set(month_indices(records["period"]).tolist())
-    parts: list[pd.DataFrame] = []
-    for label in _month_labels(records, months):
-        if month_index(label) not in present:
-            continue
-        scored = scorer(records, label)
-        score = _scores(scored)
-        keep = ~np.isnan(score)
-        role = _codes(scored["role"])[keep]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "rep_id": scored["rep_id"].to_numpy()[keep],
-                    "period": label,
-                    "score": score[keep],
-                    "percentile": _percentile(role, score[keep]),
-                    **{c: scored[c].to_numpy()[keep] for c in columns},
-                }
-            )
+    parts = [
+        pd.DataFrame(
+            {
+                "rep_id": part.rep_ids,
+                "period": label,
+                "score": part.score,
+                "percentile": part.percentile,
+                **{c: part.scored[c].to_numpy()[part.keep] for c in columns},
+            }
         )
+        for label, part in _monthly(records, scorer, months)
+        if part is not None
+    ]
     if not parts:
         return pd.DataFrame(
             {
@@ -757,14 +779,17 @@ def trend(records: pd.DataFrame, scorer: WindowScorer, *, months: int = 6) -> pd
         one column per month (``YYYY-MM``, oldest first) with the percentile (NaN when not scored),
         ``months_scored`` (int), ``slope`` (percentile points per month) and ``trend``.
     """
-    labels = _month_labels(records, months)
-    history = score_history(records, scorer, months=months)
-    # One row per person (sorted by rep_id), one column per month: each person has one percentile a month.
-    rows, reps = pd.factorize(history["rep_id"].to_numpy(dtype=object), sort=True)
+    monthly = _monthly(records, scorer, months)
+    labels = [label for label, _part in monthly]
+    parts = [(k, part) for k, (_label, part) in enumerate(monthly) if part is not None]
+    # One row per person (sorted by rep_id), one column per month: each person has one percentile a month (the
+    # months' own arrays: the long form of score_history, one text per row for its month, cost a tenth of this).
+    everyone = np.concatenate([part.rep_ids for _k, part in parts]) if parts else np.empty(0, dtype=object)
+    rows, reps = pd.factorize(everyone.astype(object), sort=True)
+    column = np.concatenate([np.full(part.rep_ids.size, k) for k, part in parts]) if parts else np.empty(0, np.int64)
     y = np.full((len(reps), len(labels)), np.nan)
-    y[rows, pd.Index(labels).get_indexer(pd.Index(history["period"].to_numpy(dtype=object)))] = history[
-        "percentile"
-    ].to_numpy(dtype=np.float64)
+    if parts:
+        y[rows, column] = np.concatenate([part.percentile for _k, part in parts])
     seen = ~np.isnan(y)
     x = np.broadcast_to(np.arange(len(labels), dtype=np.float64), y.shape)
     n = seen.sum(axis=1).astype(np.float64)
