@@ -870,6 +870,33 @@ def _percentile(values: FloatArray, tiebreak: FloatArray | None = None) -> Float
     return np.asarray((ranks - 0.5) / max(order.size, 1) * 100.0, dtype=np.float64)
 
 
+def _percentile_in_blocks(values: FloatArray, tiebreak: FloatArray | None, block: IntArray) -> FloatArray:
+    """:func:`_percentile` within each block of people (``block`` non-decreasing) at once: the same numbers as
+    calling it on each block alone (one sort with the block as first key; ranks counted from each block's start)."""
+    size = values.size
+    out = np.full(size, np.nan)
+    if size == 0:
+        return out
+    if tiebreak is None:  # as _percentile_rows: every value but NaN is ranked
+        known = ~np.isnan(values)
+        second = np.zeros(size)
+    else:
+        known = np.isfinite(values)
+        second = np.where(np.isfinite(tiebreak), tiebreak, -np.inf)
+    rows = np.flatnonzero(known)
+    order = rows[np.lexsort((second[rows], values[rows], block[rows]))]
+    b, v, t = block[order], values[order], second[order]
+    new_group = np.ones(order.size, dtype=bool)
+    new_group[1:] = (b[1:] != b[:-1]) | (v[1:] != v[:-1]) | (t[1:] != t[:-1])
+    count = np.bincount(b, minlength=int(block[-1]) + 1)  # ranked people per block
+    start = np.cumsum(count) - count
+    position = (np.arange(order.size) - start[b] + 1).astype(np.float64)  # 1-based within the block
+    group = np.cumsum(new_group) - 1
+    mean_rank = np.bincount(group, weights=position) / np.bincount(group)
+    out[order] = (mean_rank[group] - 0.5) / np.maximum(count[b], 1) * 100.0
+    return out
+
+
 def score_people(
     records: pd.DataFrame | RecordIndex,
     *,
@@ -978,11 +1005,11 @@ def score_windows(
     lacking = np.bincount(block[quota.member & (quota.n <= 0)], minlength=len(parts)) > 0  # an AE without quota
     values[NO_QUOTA_METRIC] = values[NO_QUOTA_METRIC].unused_where(~lacking[block])
     values[QUOTA_METRIC] = values[QUOTA_METRIC].unused_where(lacking[block])
+    # Every window's percentiles in one sort per metric (the window is the first key), not one per window and metric.
+    _percentiles, scores, _small = _weighted_arrays(values, role, resolved, block)
     out = []
     for g, (_rows, people) in enumerate(parts):
-        b = slice(int(bounds[g]), int(bounds[g + 1]))
-        one = _Evaluated(people=people, values={k: v.sliced(b) for k, v in values.items()})
-        _percentiles, score, _small = _weighted(one, resolved)
+        score = scores[int(bounds[g]) : int(bounds[g + 1])]
         frame = pd.DataFrame({"rep_id": people["rep_id"], "role": people["role"], "score": score}, index=people.index)
         out.append(frame.iloc[_score_order(people["role"], score)].reset_index(drop=True))
     return out
@@ -992,14 +1019,27 @@ def _weighted(
     evaluated: _Evaluated, resolved: Mapping[str, float]
 ) -> tuple[dict[str, FloatArray], FloatArray, BoolArray]:
     """Each metric's percentiles within role, the weighted score and whether any metric is a small sample."""
-    size = len(evaluated.people)
+    return _weighted_arrays(evaluated.values, evaluated.people["role"].to_numpy(), resolved)
+
+
+def _weighted_arrays(
+    values: Mapping[str, _Values],
+    role: npt.NDArray[np.object_],
+    resolved: Mapping[str, float],
+    block: IntArray | None = None,
+) -> tuple[dict[str, FloatArray], FloatArray, BoolArray]:
+    """:func:`_weighted` of people given as arrays; with ``block`` (non-decreasing), each block of people (a
+    window) is placed among its own only, as if each were scored alone."""
+    size = len(role)
     percentiles: dict[str, FloatArray] = {}
     small = np.zeros(size, dtype=bool)
     for spec in METRICS:
-        v = evaluated.values[spec.id]
-        percentiles[spec.id] = _percentile(v.adjusted, v.tiebreak)
+        v = values[spec.id]
+        if block is None:
+            percentiles[spec.id] = _percentile(v.adjusted, v.tiebreak)
+        else:
+            percentiles[spec.id] = _percentile_in_blocks(v.adjusted, v.tiebreak, block)
         small |= v.small
-    role = evaluated.people["role"].to_numpy()
     score = np.full(size, np.nan)
     for each in ROLES:
         specs = metrics_for(each)

@@ -574,3 +574,27 @@ def test_metric_refs_read_each_medians_table_of_its_own() -> None:
     assert metric_refs(second, "AE", "close_rate") == (0.3, 0.4)
     assert metric_refs(first, "AE", "close_rate") == (0.2, 0.4)
     assert all(math.isnan(v) for v in metric_refs(first, "SDR", "close_rate"))
+
+
+_RANKED = st.sampled_from([0.0, -0.0, 1.0, 2.5, 2.5, math.inf, -math.inf, math.nan, 0.1, 7.0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 3), _RANKED, _RANKED), max_size=40),
+    st.booleans(),
+)
+def test_percentiles_of_stacked_windows_are_each_windows_own(rows: list[tuple[int, float, float]], tie: bool) -> None:
+    """Placing every window's people among their own in one sort (score_windows, #17) gives each window exactly the
+    percentiles it gets alone — ties, missing and infinite values, and tie-breaks included."""
+    from core.scoring.metrics import _percentile, _percentile_in_blocks
+
+    rows = sorted(rows, key=lambda r: r[0])  # windows stacked one after the other
+    block = np.array([r[0] for r in rows], dtype=np.int64)
+    values = np.array([r[1] for r in rows], dtype=np.float64)
+    tiebreak = np.array([r[2] for r in rows], dtype=np.float64) if tie else None
+    stacked = _percentile_in_blocks(values, tiebreak, block)
+    for b in np.unique(block):
+        mine = block == b
+        alone = _percentile(values[mine], None if tiebreak is None else tiebreak[mine])
+        np.testing.assert_array_equal(stacked[mine], alone)
