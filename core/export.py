@@ -13,9 +13,10 @@ import csv
 import json
 import math
 import os
+import re
 from datetime import datetime
 from io import BytesIO, StringIO
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""What every change :func:`core.text.safe_text` makes starts with (an escape sequence begins with ESC or CSI)."""
 Format = Literal["csv", "json", "xlsx"]
 
 
@@ -153,11 +156,15 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         series = out[column]
         if series.dtype == object or pd.api.types.is_string_dtype(series):
-            text = series.astype(object)
-            # Each distinct text is looked at once (a tier column has three, not 20,000 cells to check).
-            distinct = [v for v in pd.unique(text.to_numpy()) if isinstance(v, str)]
-            unsafe = {v for v in distinct if neutralise_text(v) != v}
+            # Each distinct text is looked at once (a tier column has three, not 20,000 cells to check); when none
+            # holds a control character (one search of them all), only a formula's first character can matter.
+            distinct = [v for v in series.unique().tolist() if isinstance(v, str)]
+            if _CONTROL.search("".join(distinct)):
+                unsafe = {v for v in distinct if neutralise_text(v) != v}
+            else:
+                unsafe = {v for v in distinct if v.startswith(FORMULA_START)}
             if unsafe:
+                text = series.astype(object)
                 changed = text.isin(list(unsafe))
                 out[column] = text.where(~changed, text[changed].map(neutralise_text))
     out.columns = [str(neutralise_text(str(c))) for c in out.columns]

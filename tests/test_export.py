@@ -140,3 +140,22 @@ def test_csv_text_on_a_segmentation_table() -> None:
     table = segment(generate_team(DemoSpec(reps=60, months=6, seed=3)))
     assert csv_text(table) == table.to_csv(index=False)
     assert csv_text(table.iloc[:0]) == table.iloc[:0].to_csv(index=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(["a", "=", "+", "-", "@", " ", "\t", "\n", "\x1b", "[", "m", "\x07", "\x85"]))
+        | st.none(),
+        max_size=12,
+    ),
+    st.sampled_from([object, "str"]),
+)
+def test_neutralise_is_each_cell_neutralised(cells: list[str | None], dtype: object) -> None:
+    """However the column is typed and whatever it holds, every text cell is what neutralise_text makes of it alone
+    (distinct values are looked at once, and control characters searched for in one pass, #17)."""
+    from core.export import neutralise_text
+
+    frame = pd.DataFrame({"text": pd.Series(cells, dtype=dtype), "n": range(len(cells))})
+    out = neutralise(frame)["text"].tolist()
+    assert [None if pd.isna(v) else v for v in out] == [None if c is None else neutralise_text(c) for c in cells]
