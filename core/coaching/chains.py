@@ -410,8 +410,12 @@ def _yes(frame: pd.DataFrame, column: str) -> BoolArray:
     """True where a yes/no column says yes (also true / 1 / ja / oui); False where absent or anything else."""
     if column not in frame.columns:
         return np.zeros(len(frame), dtype=np.bool_)
-    words = [v.lower() for v in _text(frame[column])]
-    return np.array([w in ("yes", "y", "true", "1", "1.0", "ja", "j") for w in words], dtype=np.bool_)
+    if frame[column].dtype == np.bool_:  # True reads "true", False "false": the column as it is
+        return frame[column].to_numpy(dtype=np.bool_)
+    # Each distinct text once (a yes/no column holds a handful), not 20,000 cells (#17).
+    codes, distinct = pd.factorize(_text(frame[column]))
+    yes = [str(v).lower() in ("yes", "y", "true", "1", "1.0", "ja", "j") for v in distinct]
+    return np.array([*yes, False], dtype=np.bool_)[codes]
 
 
 def _fit(strength: FloatArray, need: FloatArray) -> FloatArray:
@@ -1563,20 +1567,26 @@ def _manager_frame(people: _People, pairs: list[_Pair], levels: Sequence[str], s
     else:
         tops = ((people.role == "AM") & (people.tier == "top") & ~people.excluded).any()
         gap = _("No top-tier AM had room to coach them") if tops else _("There is no top-tier AM to coach other AMs")
+    # The sentences translated once, not once per AM (the language cannot change during one result).
+    external_coach, external_why = _("external coach: {name}"), _("{gap}: an external coach, {name}, coaches them.")
+    fallback = _("manager (fallback): {name}")
+    fallback_why = _("{gap}: name an external coach; until then their manager, {name}, coaches them.")
+    unnamed, unnamed_why = (
+        _("external coach: to be named"),
+        _("{gap}, and no manager is on file: name an external coach."),
+    )
     rows = []
     for i in core_am:
         name, boss = external.get(str(people.ids[i]), ""), str(managers[i])
         if name:
-            coach = _("external coach: {name}").format(name=name)
-            why = _("{gap}: an external coach, {name}, coaches them.").format(gap=gap, name=name)
+            coach = external_coach.format(name=name)
+            why = external_why.format(gap=gap, name=name)
         elif boss:
-            coach = _("manager (fallback): {name}").format(name=boss)
-            why = _("{gap}: name an external coach; until then their manager, {name}, coaches them.").format(
-                gap=gap, name=boss
-            )
+            coach = fallback.format(name=boss)
+            why = fallback_why.format(gap=gap, name=boss)
         else:
-            coach = _("external coach: to be named")
-            why = _("{gap}, and no manager is on file: name an external coach.").format(gap=gap)
+            coach = unnamed
+            why = unnamed_why.format(gap=gap)
         rows.append(
             {
                 "rep_id": people.ids[i],

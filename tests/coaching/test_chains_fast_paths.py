@@ -343,3 +343,25 @@ def test_candidates_in_chunks_on_two_threads_equal_one_chunk(case: Case, top_k: 
             patch.setattr(chains, "_CHUNK_CELLS", 7)
             chunked = chains._block(people, level, everyone, everyone, everyone, everyone[::-1].copy(), room)
             np.testing.assert_array_equal(chunked, whole)
+
+
+def _plain_yes(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A yes/no column read cell by cell, as before (#17)."""
+    words = [v.lower() for v in chains._text(frame[column])]
+    return np.array([w in ("yes", "y", "true", "1", "1.0", "ja", "j") for w in words], dtype=np.bool_)
+
+
+_YES_CELLS = st.sampled_from(["yes", "Yes ", "no", "", " j", "JA", "true", "1", "1.0", "0", "y", "n"]) | st.none()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(_YES_CELLS, max_size=20),
+    st.lists(st.booleans(), max_size=20),
+    st.lists(st.sampled_from([1, 0, 1.0, True, False, "yes", None]), max_size=20),
+)
+def test_yes_by_distinct_value_is_the_cell_by_cell_rule(texts: list[Any], flags: list[bool], mixed: list[Any]) -> None:
+    """Text, bool and mixed columns: every cell reads yes exactly when the cell-by-cell rule says so."""
+    for values, dtype in ((texts, object), (texts, "str"), (flags, bool), (mixed, object)):
+        frame = pd.DataFrame({"c": pd.Series(values, dtype=dtype)})
+        np.testing.assert_array_equal(chains._yes(frame, "c"), _plain_yes(frame, "c"))
