@@ -855,24 +855,13 @@ def _percentile(values: FloatArray, tiebreak: FloatArray | None = None) -> Float
     With ``tiebreak``, equal values are ordered by it (a missing tie-break value ranks lowest), and
     only people equal in both share a rank.
     """
-    if tiebreak is None:  # one sort in numpy, as _percentile_rows does for many rows (pandas' rank cost more, #17)
-        return np.asarray(_percentile_rows(np.asarray(values, dtype=np.float64)[None, :])[0], dtype=np.float64)
-    known = np.flatnonzero(np.isfinite(values))
-    second = np.where(np.isfinite(tiebreak), tiebreak, -np.inf)
-    order = known[np.lexsort((second[known], values[known]))]
-    first_of_group = np.ones(order.size, dtype=bool)
-    first_of_group[1:] = (values[order][1:] != values[order][:-1]) | (second[order][1:] != second[order][:-1])
-    group = np.cumsum(first_of_group) - 1
-    position = np.arange(1, order.size + 1, dtype=np.float64)
-    mean_rank = np.bincount(group, weights=position) / np.bincount(group)
-    ranks = np.full(values.shape, np.nan)
-    ranks[order] = mean_rank[group]
-    return np.asarray((ranks - 0.5) / max(order.size, 1) * 100.0, dtype=np.float64)
+    # One block: the same sort as for the windows of score_windows (pandas' rank cost more, #17).
+    return _percentile_in_blocks(np.asarray(values, dtype=np.float64), tiebreak, np.zeros(len(values), dtype=np.int64))
 
 
 def _percentile_in_blocks(values: FloatArray, tiebreak: FloatArray | None, block: IntArray) -> FloatArray:
-    """:func:`_percentile` within each block of people (``block`` non-decreasing) at once: the same numbers as
-    calling it on each block alone (one sort with the block as first key; ranks counted from each block's start)."""
+    """:func:`_percentile` within each block of people (``block`` non-decreasing) at once, as if each block were
+    ranked alone: one sort with the block as first key, ranks counted from each block's start."""
     size = values.size
     out = np.full(size, np.nan)
     if size == 0:

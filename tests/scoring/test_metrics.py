@@ -587,7 +587,7 @@ _RANKED = st.sampled_from([0.0, -0.0, 1.0, 2.5, 2.5, math.inf, -math.inf, math.n
 def test_percentiles_of_stacked_windows_are_each_windows_own(rows: list[tuple[int, float, float]], tie: bool) -> None:
     """Placing every window's people among their own in one sort (score_windows, #17) gives each window exactly the
     percentiles it gets alone — ties, missing and infinite values, and tie-breaks included."""
-    from core.scoring.metrics import _percentile, _percentile_in_blocks
+    from core.scoring.metrics import _percentile, _percentile_in_blocks, _percentile_rows
 
     rows = sorted(rows, key=lambda r: r[0])  # windows stacked one after the other
     block = np.array([r[0] for r in rows], dtype=np.int64)
@@ -598,3 +598,5 @@ def test_percentiles_of_stacked_windows_are_each_windows_own(rows: list[tuple[in
         mine = block == b
         alone = _percentile(values[mine], None if tiebreak is None else tiebreak[mine])
         np.testing.assert_array_equal(stacked[mine], alone)
+        if tiebreak is None:  # and as the replicates' rows rank them, written apart
+            np.testing.assert_array_equal(stacked[mine], _percentile_rows(values[mine][None, :])[0])
