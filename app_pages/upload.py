@@ -15,7 +15,7 @@ from app_pages.upload_crm import crm_files, first_look, is_crm_export
 from core.governance.access import Viewer
 from core.governance.alias import alias_upload_views
 from core.i18n import N_
-from core.ingest.canonical import canonical_headers
+from core.ingest.ahead import canonical_headers
 from core.ingest.importer import (
     IntoPlan,
     MappingProblem,

@@ -14,7 +14,7 @@ from typing import cast
 import streamlit as st
 
 from core.i18n import N_
-from core.ingest.canonical import canonical_headers
+from core.ingest.ahead import canonical_headers
 from core.ingest.importer import MappingProblem, UnusableFile
 from core.ingest.reader import RawTable, read_table
 from core.ingest.records.kinds import KindProblem, fields_of, is_monthly_table, recognise

@@ -20,23 +20,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from core.i18n import N_, Translator, current, language, speaking, translator
-from core.ingest.importer import MappingProblem, Prepared, UnusableFile, report_csv
-from core.ingest.records.kinds import fields_of
-from core.ingest.records.parse import parse_answer_options
-from core.ingest.records.vocabulary import KINDS, Kind
-from core.months import month_index
-from core.schema import CANONICAL_COLUMNS
+from core.schema import CANONICAL_COLUMNS, KINDS, Kind
 from core.text import TerminalStream, shorten
 
 # The database stack (SQLModel, SQLAlchemy, Alembic) and the demo generator are imported by the commands
 # that use them: a file-in/file-out command (check, derive, segment, chains) loads none of it, which
-# saves over a second of every run (#17; tests/cli/test_cli_imports.py keeps it so).
+# saves over a second of every run (#17; tests/cli/test_cli_imports.py keeps it so). Nor is pandas loaded
+# before the arguments are read: the files they name are read ahead on a thread meanwhile (core.ingest.ahead).
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
     import pandas as pd
     from sqlalchemy.engine import Engine
 
+    from core.ingest.importer import Prepared
     from core.ingest.sources import PreparedSources, Recall
     from core.scoring.segmentation import SegmentSettings
 
@@ -96,6 +93,8 @@ def _positive(text: str) -> int:
 
 
 def _month(text: str) -> str:
+    from core.months import month_index
+
     try:
         month_index(text)
     except ValueError:
@@ -556,6 +555,9 @@ def _choices(
     args: argparse.Namespace,
 ) -> tuple[dict[str, Kind], dict[str, dict[str, str | None]], dict[str, str | None]]:
     """--kind and --map: the kind per file, the columns per file (``FILE:Header=field``) and for every file."""
+    from core.ingest.importer import MappingProblem
+    from core.ingest.records.kinds import fields_of
+
     names = {Path(f).name for f in args.files}
     kinds: dict[str, Kind] = {}
     for item in args.kind:
@@ -602,12 +604,14 @@ def _sources(args: argparse.Namespace, *, recall: Recall | None = None, partial:
     the command; so does a file that gave nothing usable, unless ``partial`` (``check`` and ``derive``
     show what the other files give): nothing is scored or stored on half the data.
     """
+    from core.ingest.ahead import file_bytes
+    from core.ingest.records.parse import parse_answer_options
     from core.ingest.sources import Source, nothing_remembered, prepare_sources
 
     kinds, per_file, general = _choices(args)
     answers = parse_answer_options(args.stage, args.role, args.date_order)
     result = prepare_sources(
-        [Source(Path(f).name, Path(f).read_bytes()) for f in args.files],
+        [Source(Path(f).name, file_bytes(f)) for f in args.files],
         kinds=kinds,
         mappings=per_file,
         mapping=general or None,
@@ -690,6 +694,8 @@ def _summary(prepared: Prepared) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from core.ingest.importer import report_csv
+
     result = _sources(args, partial=True)
     assert result.prepared is not None  # _sources stops without a table
     prepared = result.prepared
@@ -1284,6 +1290,19 @@ def leave(code: int) -> NoReturn:
 
 def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    from core.ingest import ahead
+
+    if getattr(args, "files", None):  # read on a thread while the modules below load
+        ahead.read_ahead(args.files, max_bytes=args.max_mb * 1024 * 1024)
+    try:
+        return _command(args)
+    finally:
+        ahead.forget()
+
+
+def _command(args: argparse.Namespace) -> int:
+    from core.ingest.importer import MappingProblem, UnusableFile
+
     try:
         return COMMANDS[args.command](args)
     except (UnusableFile, MappingProblem) as exc:

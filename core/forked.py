@@ -32,6 +32,9 @@ def worker(memory_mb: int = 0) -> ProcessPoolExecutor | None:
     """
     if not can_fork():
         return None
+    from core.ingest.ahead import wait
+
+    wait()  # no thread of ours runs while forking (the copy would hold its locks, held by nobody there)
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     pool.submit(prepare_memory, memory_mb)  # forks here, while the process is small (a forking pool starts at once)
     return pool

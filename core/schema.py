@@ -6,9 +6,14 @@ shape every reader produces before anything is stored.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 from core.i18n import N_, _
+
+Kind = Literal["deals", "calls", "leads", "snapshots", "quota", "roster", "monthly"]
+"""What a file holds: one of the CRM exports (core.ingest.records), a people list, or the monthly table itself."""
+RECORD_KINDS: Final[tuple[Kind, ...]] = ("deals", "calls", "leads", "snapshots", "quota")
+KINDS: Final[tuple[Kind, ...]] = (*RECORD_KINDS, "roster", "monthly")
 
 ROLES: Final = ("SDR", "AE", "AM")
 ROLE_NAMES: Final = {

@@ -20,7 +20,6 @@ paths on the same hostile and messy files and compares everything they return.
 from __future__ import annotations
 
 import codecs
-import io
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
@@ -30,10 +29,11 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pandas as pd
 
+from core.ingest import ahead
+from core.ingest.ahead import SNIFF_BYTES, canonical_headers
 from core.ingest.mapping import SKIP_ROLE, normalise_roles
 from core.ingest.reader import (
     MAX_CELLS,
-    SNIFF_BYTES,
     RawTable,
     _is_totals_label,
     _sniff,
@@ -111,19 +111,6 @@ def prepare_canonical(
         return None
 
 
-def canonical_headers(data: bytes) -> list[str] | None:
-    """The headers of a CSV file whose first line is canonical field names separated by commas; else None."""
-    payload = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
-    end = payload.find(b"\n", 0, SNIFF_BYTES)
-    try:
-        headers = payload[: end if end >= 0 else SNIFF_BYTES].rstrip(b"\r").decode("utf-8").split(",")
-    except UnicodeDecodeError:
-        return None
-    if len(set(headers)) != len(headers) or not set(headers) <= set(CANONICAL_COLUMNS):
-        return None
-    return headers
-
-
 def _prepare(
     data: bytes,
     name: str,
@@ -156,7 +143,7 @@ def _prepare(
     if separator != "," or width != len(headers) or lines * width > MAX_CELLS:
         raise _NotPlain
 
-    table = _read(payload, headers)
+    table = _read(data, payload, headers)
     if table.num_rows != lines - 1 or table.num_rows == 0:
         raise _NotPlain  # blank lines, records over several lines, or a header only: the general path
     raw_frame = pd.DataFrame({h: _text_array(table.column(h)) for h in headers}, copy=False)
@@ -217,25 +204,11 @@ def _prepare(
     )
 
 
-def _read(payload: bytes, headers: list[str]) -> pa.Table:
-    """Every cell as Arrow text, blank as ``""``, as the general reader's grid holds them."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(payload),
-            parse_options=pacsv.ParseOptions(delimiter=",", newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(headers, pa.large_string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
-        )
-    except (pa.ArrowInvalid, ValueError) as exc:
-        raise _NotPlain from exc
-    if table.column_names != headers:
+def _read(data: bytes, payload: bytes, headers: list[str]) -> pa.Table:
+    """Every cell as Arrow text, blank as ``""`` (:func:`core.ingest.ahead.arrow_cells`: read ahead when it could
+    be), as the general reader's grid holds them."""
+    table = ahead.cells(data, payload, headers)
+    if table is None or table.column_names != headers:
         raise _NotPlain
     # Arrow reads an unclosed quotation mark to the end of the file: the cell then holds a line break, which
     # the checks below refuse, unless the quote opened on the last line of a file without a final one.

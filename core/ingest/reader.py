@@ -46,6 +46,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
 
 from core.i18n import N_, _, ngettext
+from core.ingest.ahead import SNIFF_BYTES
 from core.ingest.wording import number
 
 if TYPE_CHECKING:
@@ -81,8 +82,6 @@ MAX_CELLS: Final = 20_000_000
 """Rows x columns a table may have (480,000 rows x 17 columns is 8.2 million)."""
 HEADER_SCAN_ROWS: Final = 30
 """The header row is looked for among this many non-empty rows at the top."""
-SNIFF_BYTES: Final = 64 * 1024
-"""How much of a file is inspected to tell text from binary and to find the separator."""
 SEPARATORS: Final = (",", ";", "\t", "|")
 TOTALS_LABELS: Final = frozenset(
     {

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from core.export import to_csv_bytes
 from core.i18n import _
-from core.ingest.canonical import canonical_headers, prepare_canonical
+from core.ingest.ahead import canonical_headers
+from core.ingest.canonical import prepare_canonical
 from core.ingest.importer import (
     MappingProblem,
     Prepared,

@@ -85,3 +85,12 @@ def test_a_german_command_stays_light(team_csv: Path, tmp_path: Path) -> None:
     assert code == 0, stderr
     assert "Zeilen" in stderr
     assert not modules & set(HEAVY), f"check --lang de loaded {sorted(modules & set(HEAVY))}"
+
+
+def test_the_arguments_are_read_before_pandas_loads() -> None:
+    """The command line's own module loads no pandas or numpy: the files it names are read ahead on a thread
+    while those load (core.ingest.ahead), which only helps when the arguments come first."""
+    probe = "import sys, core.cli; print(sorted({'pandas', 'numpy', 'pyarrow'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

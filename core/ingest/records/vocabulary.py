@@ -12,10 +12,10 @@ from typing import Final, Literal
 
 from core.i18n import N_
 from core.ingest.mapping import FIELD_SYNONYMS, normalise_header
+from core.schema import KINDS as KINDS  # the kinds live in core.schema: the command line reads them without pandas
+from core.schema import RECORD_KINDS as RECORD_KINDS
+from core.schema import Kind as Kind
 
-Kind = Literal["deals", "calls", "leads", "snapshots", "quota", "roster", "monthly"]
-RECORD_KINDS: Final[tuple[Kind, ...]] = ("deals", "calls", "leads", "snapshots", "quota")
-KINDS: Final[tuple[Kind, ...]] = (*RECORD_KINDS, "roster", "monthly")
 KIND_LABELS: Final[dict[Kind, str]] = {
     "deals": N_("deals export"),
     "calls": N_("calls/activities export"),

@@ -1,0 +1,158 @@
+"""Reading the command line's files while Python is still loading pandas (#17).
+
+A command such as ``segment`` spends its first half second importing pandas and the scoring modules, one
+core busy and the other idle, and only then reads its file. Arrow parses a CSV file without the
+interpreter's lock, so the file can be read and parsed on a thread during those imports:
+:func:`read_ahead` starts that as soon as the arguments are known, and the reading code then takes the
+result (:func:`file_bytes`, :func:`cells`) instead of doing the same work again.
+
+It only ever does what the reading code would do itself, on the same bytes: when the thread found nothing
+(a file that is not there, too big, not in Coachwise's own layout, not parseable) or was never started,
+the reading code reads and parses as before and reports what it always reported. Nothing here imports
+pandas: this module is loaded before it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from core.schema import CANONICAL_COLUMNS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+SNIFF_BYTES: Final = 64 * 1024
+"""How much of a file is inspected to tell text from binary and to find the separator."""
+
+
+def canonical_headers(data: bytes) -> list[str] | None:
+    """The headers of a CSV file whose first line is canonical field names separated by commas; else None."""
+    payload = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    end = payload.find(b"\n", 0, SNIFF_BYTES)
+    try:
+        headers = payload[: end if end >= 0 else SNIFF_BYTES].rstrip(b"\r").decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        return None
+    if len(set(headers)) != len(headers) or not set(headers) <= set(CANONICAL_COLUMNS):
+        return None
+    return headers
+
+
+def arrow_cells(payload: bytes, headers: list[str]) -> pa.Table | None:
+    """Every cell of a CSV file's text (without its BOM) as Arrow text, blank as ``""``, as the general
+    reader's grid holds them; None when Arrow cannot read it (the general path decides)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        return pacsv.read_csv(
+            io.BytesIO(payload),
+            parse_options=pacsv.ParseOptions(delimiter=",", newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(headers, pa.large_string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None
+
+
+@dataclass
+class _File:
+    path: str
+    data: bytes | None = None
+    headers: list[str] | None = None
+    table: pa.Table | None = None
+
+
+class _Ahead:
+    def __init__(self, paths: Sequence[str], max_bytes: int) -> None:
+        self.files = [_File(p) for p in paths]
+        self.max_bytes = max_bytes
+        self.thread = threading.Thread(target=self._read, name="read-ahead", daemon=True)
+
+    def _read(self) -> None:
+        for file in self.files:
+            try:
+                path = Path(file.path)
+                if path.stat().st_size > self.max_bytes:
+                    continue  # refused by size later, without reading it
+                file.data = path.read_bytes()
+                if path.suffix.lower() != ".csv":
+                    continue
+                file.headers = canonical_headers(file.data)
+                if file.headers is not None:
+                    bom = len(codecs.BOM_UTF8) if file.data.startswith(codecs.BOM_UTF8) else 0
+                    file.table = arrow_cells(file.data[bom:] if bom else file.data, file.headers)
+            except Exception:  # read again later, where the problem is reported as it always was
+                continue
+
+
+_started: _Ahead | None = None
+_lock: Final = threading.Lock()
+
+
+def read_ahead(paths: Sequence[str], *, max_bytes: int) -> None:
+    """Start reading ``paths`` (and parsing those in Coachwise's own CSV layout) on a thread.
+
+    Call it from the main thread before importing pandas: it imports Arrow first, here, so that no two
+    threads import the same extension modules at once (numpy and pandas do not survive that).
+    """
+    global _started  # one read-ahead at a time: the running command's files
+    import pyarrow.csv  # noqa: F401  (see above)
+
+    with _lock:
+        if _started is not None or not paths:
+            return
+        _started = _Ahead(paths, max_bytes)
+        _started.thread.start()
+
+
+def forget() -> None:
+    """Wait for the read-ahead and drop what it holds: the command is done (a next one reads its own files)."""
+    global _started
+    wait()
+    with _lock:
+        _started = None
+
+
+def wait() -> None:
+    """Until the read-ahead thread is done (before forking: a copy of this process must not hold its locks)."""
+    if _started is not None:
+        _started.thread.join()
+
+
+def file_bytes(path: str) -> bytes:
+    """The file's bytes: those read ahead when the thread read ``path``, else read now. Handed over once: the
+    read-ahead keeps them only as long as it holds their table for :func:`cells`."""
+    wait()
+    if _started is not None:
+        with _lock:
+            for file in _started.files:
+                if file.path == path and file.data is not None:
+                    data = file.data
+                    if file.table is None:
+                        file.data = None
+                    return data
+    return Path(path).read_bytes()
+
+
+def cells(data: bytes, payload: bytes, headers: list[str]) -> pa.Table | None:
+    """:func:`arrow_cells` of ``payload`` (``data`` without its BOM): the read-ahead's table when it parsed
+    these very bytes with these headers (handed over once, then forgotten), else parsed now."""
+    wait()
+    if _started is not None:
+        with _lock:
+            for file in _started.files:
+                if file.data is data and file.headers == headers and file.table is not None:
+                    table, file.table, file.data = file.table, None, None
+                    return table
+    return arrow_cells(payload, headers)
