@@ -10,6 +10,7 @@ questions or report must not. Random cells from the mistakes real exports carry 
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.demo import DemoSpec, generate_team
-from core.ingest import canonical, sources
+from core.ingest import ahead, canonical, sources
 from core.ingest.canonical import prepare_canonical
 from core.ingest.importer import Prepared, prepare
 from core.ingest.mapping import header_signature
@@ -310,3 +311,34 @@ def test_plain_numbers_of_any_piece_of_an_arrow_column(cells: list[str], data: s
     values, _unsure = canonical._plain_numbers(column)
     expected = [float(c) if c else math.nan for c in cells[start:stop]]
     assert [None if math.isnan(v) else v for v in values.tolist()] == [None if math.isnan(v) else v for v in expected]
+
+
+@pytest.mark.parametrize("variant", [*CLEAN, *MESSY])
+def test_a_file_read_ahead_gives_what_it_gives_read_afterwards(
+    variant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line reads its files ahead while pandas loads (core.ingest.ahead): clean or messy, a file
+    read that way is prepared exactly as when it is read afterwards — or refused with the same sentence."""
+    data = {**CLEAN, **MESSY}[variant](_team())
+    path = tmp_path / "team.csv"
+    path.write_bytes(data)
+
+    def prepared() -> Prepared | str:
+        try:
+            result = prepare_sources([Source(path.name, ahead.file_bytes(str(path)))], max_bytes=1 << 30)
+        except Exception as exc:  # noqa: BLE001  (the same refusal either way)
+            return f"{type(exc).__name__}: {exc}"
+        assert result.prepared is not None
+        return result.prepared
+
+    ahead.forget()
+    ahead.read_ahead([str(path)], max_bytes=1 << 30)
+    try:
+        early = prepared()
+    finally:
+        ahead.forget()
+    late = prepared()
+    if isinstance(early, str) or isinstance(late, str):
+        assert early == late
+    else:
+        _assert_same(early, late)
