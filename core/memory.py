@@ -38,8 +38,8 @@ def keep_freed_memory() -> bool:
     if not glibc():
         return False
     libc = ctypes.CDLL(None)
-    blocks = libc.mallopt(_M_MMAP_THRESHOLD, ctypes.c_int(_KEPT_BLOCK))
-    return bool(blocks and libc.mallopt(_M_TRIM_THRESHOLD, ctypes.c_int(2**30)))
+    heap_blocks = libc.mallopt(_M_MMAP_THRESHOLD, ctypes.c_int(_KEPT_BLOCK))
+    return bool(heap_blocks and libc.mallopt(_M_TRIM_THRESHOLD, ctypes.c_int(2**30)))
 
 
 def prepare_memory(megabytes: int) -> int:

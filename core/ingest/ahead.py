@@ -31,9 +31,14 @@ SNIFF_BYTES: Final = 64 * 1024
 """How much of a file is inspected to tell text from binary and to find the separator."""
 
 
+def without_bom(data: bytes) -> bytes:
+    """A file's bytes without Excel's UTF-8 mark in front (the same object when it has none)."""
+    return data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+
+
 def canonical_headers(data: bytes) -> list[str] | None:
     """The headers of a CSV file whose first line is canonical field names separated by commas; else None."""
-    payload = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    payload = without_bom(data)
     end = payload.find(b"\n", 0, SNIFF_BYTES)
     try:
         headers = payload[: end if end >= 0 else SNIFF_BYTES].rstrip(b"\r").decode("utf-8").split(",")
@@ -44,23 +49,37 @@ def canonical_headers(data: bytes) -> list[str] | None:
     return headers
 
 
-def arrow_cells(payload: bytes, headers: list[str]) -> pa.Table | None:
-    """Every cell of a CSV file's text (without its BOM) as Arrow text, blank as ``""``, as the general
-    reader's grid holds them; None when Arrow cannot read it (the general path decides)."""
+def arrow_text(payload: bytes, separator: str, names: list[str], *, header: bool, large: bool) -> pa.Table:
+    """Arrow's read of a CSV file's text with every cell as written (blank as ``""``, quoted line breaks kept,
+    blank lines as rows), into columns ``names`` — the file's first line when ``header``, else columns of
+    their own — as large or plain Arrow text.
+
+    Raises:
+        pyarrow.ArrowInvalid: A row with another number of fields, or text Arrow cannot read.
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    return pacsv.read_csv(
+        io.BytesIO(payload),
+        read_options=pacsv.ReadOptions() if header else pacsv.ReadOptions(column_names=names),
+        parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.large_string() if large else pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+        ),
+    )
+
+
+def arrow_cells(data: bytes, headers: list[str]) -> pa.Table | None:
+    """Every cell of a CSV file in Coachwise's layout (``headers``, its first line) as Arrow text, blank as
+    ``""``, as the general reader's grid holds them; None when Arrow cannot read it (the general path decides)."""
+    import pyarrow as pa
+
     try:
-        return pacsv.read_csv(
-            io.BytesIO(payload),
-            parse_options=pacsv.ParseOptions(delimiter=",", newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(headers, pa.large_string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
-        )
+        return arrow_text(without_bom(data), ",", headers, header=True, large=True)
     except (pa.ArrowInvalid, ValueError):
         return None
 
@@ -90,8 +109,7 @@ class _Ahead:
                     continue
                 file.headers = canonical_headers(file.data)
                 if file.headers is not None:
-                    bom = len(codecs.BOM_UTF8) if file.data.startswith(codecs.BOM_UTF8) else 0
-                    file.table = arrow_cells(file.data[bom:] if bom else file.data, file.headers)
+                    file.table = arrow_cells(file.data, file.headers)
             except Exception:  # read again later, where the problem is reported as it always was
                 continue
 
@@ -145,9 +163,9 @@ def file_bytes(path: str) -> bytes:
     return Path(path).read_bytes()
 
 
-def cells(data: bytes, payload: bytes, headers: list[str]) -> pa.Table | None:
-    """:func:`arrow_cells` of ``payload`` (``data`` without its BOM): the read-ahead's table when it parsed
-    these very bytes with these headers (handed over once, then forgotten), else parsed now."""
+def cells(data: bytes, headers: list[str]) -> pa.Table | None:
+    """:func:`arrow_cells` of ``data``: the read-ahead's table when it parsed these very bytes with these headers
+    (handed over once, then forgotten), else parsed now."""
     wait()
     if _started is not None:
         with _lock:
@@ -155,4 +173,4 @@ def cells(data: bytes, payload: bytes, headers: list[str]) -> pa.Table | None:
                 if file.data is data and file.headers == headers and file.table is not None:
                     table, file.table, file.data = file.table, None, None
                     return table
-    return arrow_cells(payload, headers)
+    return arrow_cells(data, headers)

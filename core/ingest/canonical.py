@@ -19,7 +19,6 @@ paths on the same hostile and messy files and compares everything they return.
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
@@ -30,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from core.ingest import ahead
-from core.ingest.ahead import SNIFF_BYTES, canonical_headers
+from core.ingest.ahead import SNIFF_BYTES, canonical_headers, without_bom
 from core.ingest.mapping import SKIP_ROLE, normalise_roles
 from core.ingest.reader import (
     MAX_CELLS,
@@ -123,9 +122,8 @@ def _prepare(
 
     from core.ingest.importer import MappingProblem, Prepared, resolve_mapping
 
-    encoding, payload = (
-        ("utf-8-sig", data[len(codecs.BOM_UTF8) :]) if data.startswith(codecs.BOM_UTF8) else ("utf-8", data)
-    )
+    payload = without_bom(data)
+    encoding = "utf-8" if payload is data else "utf-8-sig"
     headers = canonical_headers(data)
     if headers is None or b"\x00" in payload:
         raise _NotPlain
@@ -207,7 +205,7 @@ def _prepare(
 def _read(data: bytes, payload: bytes, headers: list[str]) -> pa.Table:
     """Every cell as Arrow text, blank as ``""`` (:func:`core.ingest.ahead.arrow_cells`: read ahead when it could
     be), as the general reader's grid holds them."""
-    table = ahead.cells(data, payload, headers)
+    table = ahead.cells(data, headers)
     if table is None or table.column_names != headers:
         raise _NotPlain
     # Arrow reads an unclosed quotation mark to the end of the file: the cell then holds a line break, which

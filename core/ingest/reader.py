@@ -46,7 +46,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
 
 from core.i18n import N_, _, ngettext
-from core.ingest.ahead import SNIFF_BYTES
+from core.ingest.ahead import SNIFF_BYTES, arrow_text
 from core.ingest.wording import number
 
 if TYPE_CHECKING:
@@ -794,21 +794,7 @@ def arrow_cells(payload: bytes, separator: str, width: int) -> pa.Table:
     Raises:
         pyarrow.ArrowInvalid: A row with another number of fields, or text Arrow cannot read.
     """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    names = [str(i) for i in range(width)]
-    return pacsv.read_csv(
-        io.BytesIO(payload),
-        read_options=pacsv.ReadOptions(column_names=names),
-        parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True, ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            null_values=[],
-        ),
-    )
+    return arrow_text(payload, separator, [str(i) for i in range(width)], header=False, large=False)
 
 
 def _parse_csv_fast(payload: bytes, separator: str, width: int, *, lines: int | None = None) -> pd.DataFrame | None:

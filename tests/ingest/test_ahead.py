@@ -39,9 +39,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     count: list[int] = []
     real = ahead.arrow_cells
 
-    def counted(payload: bytes, headers: list[str]) -> object:
-        count.append(len(payload))
-        return real(payload, headers)
+    def counted(data: bytes, headers: list[str]) -> object:
+        count.append(len(data))
+        return real(data, headers)
 
     monkeypatch.setattr(ahead, "arrow_cells", counted)
     return count
@@ -93,12 +93,12 @@ def test_only_the_very_bytes_parsed_are_handed_over(tmp_path: Path, parses: list
     copy = bytes(bytearray(data))
     headers = ahead.canonical_headers(data)
     assert headers is not None
-    anew = ahead.cells(copy, copy, headers)
+    anew = ahead.cells(copy, headers)
     assert len(parses) == 2
-    handed = ahead.cells(data, data, headers)
+    handed = ahead.cells(data, headers)
     assert len(parses) == 2
     assert anew is not None and handed is not None and anew.equals(handed)
-    ahead.cells(data, data, headers)
+    ahead.cells(data, headers)
     assert len(parses) == 3, "a table was handed over twice"
 
 
@@ -152,9 +152,9 @@ def test_the_worker_is_forked_after_the_read_ahead(tmp_path: Path, monkeypatch: 
     """No read-ahead thread runs when the bootstrap's worker is forked (its copy would hold the thread's locks)."""
     real: Callable[[bytes, list[str]], object] = ahead.arrow_cells
 
-    def slow(payload: bytes, headers: list[str]) -> object:
+    def slow(data: bytes, headers: list[str]) -> object:
         time.sleep(0.5)
-        return real(payload, headers)
+        return real(data, headers)
 
     monkeypatch.setattr(ahead, "arrow_cells", slow)
     path = _team_csv(tmp_path / "team.csv")
