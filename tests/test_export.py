@@ -6,6 +6,7 @@ import json
 import re
 from io import BytesIO
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -130,6 +131,27 @@ def test_csv_text_is_pandas_to_csv(frame: pd.DataFrame) -> None:
     """The CSV writer gives pandas' ``to_csv(index=False)`` character for character, for every kind of column,
     missing values, quotes, commas and line breaks in text, and any float (infinities, tiny and huge)."""
     assert csv_text(frame) == frame.to_csv(index=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(), min_size=1, max_size=40))
+def test_floats_are_written_as_repr(values: list[float]) -> None:
+    """Arrow writes most floats; every one, tiny, huge, whole, negative zero, infinite or missing, reads as repr."""
+    from core.export import _float_texts
+
+    array = np.array(values, dtype=np.float64)
+    assert _float_texts(array).to_pylist() == ["" if v != v else repr(v) for v in values]
+
+
+def test_floats_of_every_bit_pattern_are_written_as_repr() -> None:
+    """200,000 random bit patterns (subnormals, every exponent, NaNs) and a team's typical ratios."""
+    from core.export import _float_texts
+
+    rng = np.random.default_rng(7)
+    patterns = rng.integers(-(2**63), 2**63 - 1, 200_000, dtype=np.int64).view(np.float64)
+    ratios = rng.integers(1, 400, 50_000) / rng.integers(1, 400, 50_000)
+    for array in (patterns, ratios, np.round(ratios, 2), ratios * 1e15, ratios * 1e-4):
+        assert _float_texts(array).to_pylist() == ["" if v != v else repr(v) for v in array.tolist()]
 
 
 def test_csv_text_on_a_segmentation_table() -> None:
