@@ -198,11 +198,12 @@ def segment(
     if records.empty:
         raise ValueError(_("There are no rows to segment."))
     records = complete_records(records, settings)
-    # The bootstrap behind the borderline flag (about half of the work) and the earlier windows and months run on
-    # threads of their own while this one scores the window: numpy lets go of the interpreter in its sorts, takes
-    # and sums, so they overlap (#17) — partly: many small steps hold it, so the command line forks the bootstrap
-    # instead. It needs no tiers until the end (it makes its own copy of the window's rows); the history, none.
-    with ThreadPoolExecutor(max_workers=2) as aside:
+    # The bootstrap behind the borderline flag (about half of the work) runs beside the rest: on a thread of its
+    # own — numpy lets go of the interpreter in its sorts, takes and sums, so they overlap (#17) — or, partly as
+    # many small steps hold it, in the command line's forked process. It needs no tiers until the end (it makes
+    # its own copy of the window's rows). The earlier windows and months are scored here, after the window:
+    # on a second thread they took turns with this one for the interpreter, and they reuse the window's scores.
+    with ThreadPoolExecutor(max_workers=1) as aside:
         replicated: Future[ReplicateTiers] | None = None
         if settings.replicates > 0 and processes is not None:  # sent across: the window's rows only
             replicated = processes.submit(_replicate_tiers, _window_records(records, settings), settings)
@@ -210,15 +211,15 @@ def segment(
             replicated = aside.submit(copy_context().run, _replicate_tiers, records, settings)
         # One index for every window scored below (main, persistence, trend): people and months sorted once.
         index = index_records(records)
-        history = aside.submit(copy_context().run, _history, records, index, settings)
         scored = score_people(index, window=settings.window, weights=weights)
         if scored.empty:
             raise ValueError(_("Nobody has activity in the chosen window; choose a longer window."))
+        history = _history(records, index, settings, scored)
         tiers = assign_tiers(scored, settings.cutoffs)
         used = {role: weights_text(shares) for role, shares in scored_on(scored, weights).items()}
         tiers["scored_on"] = tiers["role"].map(used)
         place = len(tiers.columns)  # the flag's column comes before the history's
-        tiers = _with_history(tiers, history.result())
+        tiers = _with_history(tiers, history)
         flagged: pd.Series | bool = False
         if replicated is not None:  # the window's tiers against each replicate's (borderline)
             share = flip_share_of(tiers, _bootstrap_result(replicated, records, settings))
@@ -259,16 +260,17 @@ def _replicate_tiers(records: pd.DataFrame, settings: SegmentSettings) -> Replic
 
 
 def _history(
-    records: pd.DataFrame, index: RecordIndex, settings: SegmentSettings
+    records: pd.DataFrame, index: RecordIndex, settings: SegmentSettings, current: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The earlier windows (:func:`persistence`) and the trend (:func:`trend`; None when none is asked for)."""
+    """The earlier windows (:func:`persistence`) and the trend (:func:`trend`; None when none is asked for).
+
+    ``current``: the window's own scores (:func:`score_people` of ``settings.window``), when already there.
+    """
     weights = _weights(settings)
-    months = window_periods(records["period"].unique(), settings.window)
+    periods = np.array(index.labels, dtype=object)  # the distinct months
+    months = window_periods(index.labels, settings.window)
     window_len = settings.window or len(months)
     windows = settings.history if settings.window else 1
-    # Each window and month below is scored from the records it covers: cut to those months once, not in
-    # every scoring of the whole table (the windows end at the latest month, so the result is the same).
-    periods = records["period"].unique()
     # The scorer below knows the records: persistence and trend only look at which months there are, so they get
     # each month once, not every row's (#17).
     months_only = pd.DataFrame({"period": pd.Series(periods, dtype=object)})
@@ -276,11 +278,15 @@ def _history(
     # The earlier windows and the trend's months are scored together (score_windows), from the index of all
     # records: a window ending at ``end`` holds the same rows in both.
     latest = _latest(index)
+    # The current window is the one just scored (a window of every month is not: with gaps in the months, the
+    # calendar months it stands for here are fewer).
+    known = {(window_len, month_label(latest)): current} if current is not None and settings.window else {}
     score = _window_scorer(
         index,
         weights,
         [(window_len, month_label(latest - i * window_len)) for i in range(windows)]
         + [(1, month_label(latest - i)) for i in range(settings.trend_months)],
+        known,
     )
     persist = persistence(
         covered if settings.window else months_only,
@@ -341,12 +347,17 @@ def _latest(index: RecordIndex) -> int:
 
 
 def _window_scorer(
-    index: RecordIndex, weights: Mapping[str, float] | None, windows: list[tuple[int, str]]
+    index: RecordIndex,
+    weights: Mapping[str, float] | None,
+    windows: list[tuple[int, str]],
+    known: Mapping[tuple[int, str], pd.DataFrame] | None = None,
 ) -> Callable[[int, str], pd.DataFrame]:
     """Scores (window, end) as :func:`score_only` does; the ``windows`` about to be asked for are scored in one
-    pass up front (:func:`score_windows`), any other one when asked."""
-    unique = list(dict.fromkeys(windows))
-    tables = dict(zip(unique, score_windows(index, unique, weights=weights), strict=True))
+    pass up front (:func:`score_windows`), any other one when asked; those ``known`` (:func:`score_people`'s
+    tables: the same rows, scores and order) are not scored again."""
+    tables = dict(known or {})
+    unique = [w for w in dict.fromkeys(windows) if w not in tables]
+    tables.update(zip(unique, score_windows(index, unique, weights=weights), strict=True))
 
     def score(window: int, end: str) -> pd.DataFrame:
         found = tables.get((window, end))

@@ -253,6 +253,41 @@ def test_monthly_history_scores_its_months_in_one_pass_as_one_by_one(seed: int) 
     pd.testing.assert_frame_equal(monthly_history(team, months=12), expected)
 
 
+@pytest.mark.parametrize(("seed", "window"), [(1, 3), (2, 1), (3, 2), (4, None), (5, None)])
+def test_history_is_each_window_and_month_scored_alone(seed: int, window: int | None) -> None:
+    """The earlier windows and the trend's months are scored in one pass, the current window taken from the
+    window's own scoring (#17): every column they give is what scoring each window and month alone gives — with
+    months missing (a gap of several months too: a window of every month then covers fewer calendar months than
+    it has months), people joining late and rows missing."""
+    from core.months import window_periods
+    from core.scoring.metrics import score_only
+    from core.scoring.tiers import persistence, trend
+
+    team = generate_team(DemoSpec(reps=70, months=16, seed=seed, end="2026-06"))
+    rng = np.random.default_rng(seed)
+    gap = team["period"].isin(["2025-11", "2025-12", "2026-01"] if seed % 2 else ["2026-02"])
+    team = team.drop(index=team.index[(rng.random(len(team)) < 0.15) | gap]).reset_index(drop=True)
+    settings = SegmentSettings(window=window, replicates=0)
+    segmented = segment(team, settings).sort_values("rep_id").reset_index(drop=True)
+
+    months = len(window_periods(team["period"], window))
+    window_len = window or months
+    persist = persistence(
+        team,
+        lambda recs, end: score_only(recs, window=window_len, end=end),
+        window=window_len,
+        windows=settings.history if window else 1,
+        cutoffs=settings.cutoffs,
+    )
+    trends = trend(team, lambda recs, end: score_only(recs, window=1, end=end), months=settings.trend_months)
+    expected = persist.merge(trends[["rep_id", "slope", "trend"]], on="rep_id", how="left")
+    expected = expected[expected["rep_id"].isin(segmented["rep_id"])].reset_index(drop=True)
+    columns = ["rep_id", "low_windows", "windows_seen", "persistent_low", "previous_tier", "previous_near_low"]
+    pd.testing.assert_frame_equal(segmented[columns], expected[columns], check_dtype=False)
+    pd.testing.assert_series_equal(segmented["slope"], expected["slope"])
+    assert segmented["trend"].tolist() == expected["trend"].fillna("n/a").tolist()
+
+
 def test_no_trend_asked_leaves_tiers_and_the_window_before_as_they_are() -> None:
     """trend_months=0 (the chains command) computes no trend — every trend "n/a", slope NaN — and changes no
     tier, score or anything the window before says; history=2 keeps the window before as well."""
