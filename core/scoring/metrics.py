@@ -652,7 +652,10 @@ def _percentile_rows(values: FloatArray, tiebreak: FloatArray | None = None) -> 
     if tiebreak is None:  # as pandas' rank: every value but NaN is ranked
         known = ~np.isnan(values)
         second = np.zeros(shape)
-        order = np.argsort(values, axis=-1)  # the order among equal values does not matter: they share a rank
+        # The order among equal values does not matter: they share a rank. The missing ones go last as +inf:
+        # numpy's sort takes four times as long with NaNs among the numbers (#17) — unless a value is +inf.
+        key = values if np.isposinf(values).any() else np.where(known, values, np.inf)
+        order = np.argsort(key, axis=-1)
     else:
         known = np.isfinite(values)
         second = np.where(np.isfinite(tiebreak), tiebreak, -np.inf)

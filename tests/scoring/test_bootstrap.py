@@ -6,9 +6,14 @@ same scores, the same tiers — and the flag's properties must still hold on it.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from core.demo import DEMO_SPEC, DemoSpec, generate_team
 from core.months import window_periods
@@ -182,3 +187,23 @@ def test_segment_flags_the_straddler_not_the_steady() -> None:
     assert segmented.loc["swing", "borderline"]
     assert not segmented.loc["middle", "borderline"]
     assert not segmented.loc[[f"steady{i:02d}" for i in (0, 1, 8, 9, 17)], "borderline"].any()
+
+
+_CELLS = st.sampled_from([math.nan, math.inf, -math.inf, 0.0, 1.0, 2.5, 2.5, 40.0]) | st.floats(-1e6, 1e6)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda rows: st.lists(st.lists(_CELLS, min_size=6, max_size=6), min_size=rows, max_size=rows)
+    )
+)
+def test_percentile_rows_is_each_rows_percentile(rows: list[list[float]]) -> None:
+    """The stacked percentiles (one sort for every replicate) are each row's own, with missing values, ties and
+    infinities among them (#17: the missing ones are sorted as +inf unless a value is +inf)."""
+    from core.scoring.metrics import _percentile, _percentile_rows
+
+    values = np.array(rows, dtype=np.float64)
+    stacked = _percentile_rows(values)
+    for row, expected in zip(stacked, values, strict=True):
+        np.testing.assert_array_equal(row, _percentile(expected))
