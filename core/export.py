@@ -291,7 +291,7 @@ def _float_texts(values: npt.NDArray[np.float64]) -> pa.LargeStringArray:
     point = np.asarray(pc.match_substring(texts, "."), dtype=bool)
     exponent = np.asarray(pc.match_substring(texts, "e"), dtype=bool)
     missing = np.isnan(values)
-    whole = ~missing & ~point & ~exponent & np.isfinite(values)  # "97" for 97.0, "-0" for -0.0
+    whole = np.isfinite(values) & ~point & ~exponent  # "97" for 97.0, "-0" for -0.0
     with np.errstate(invalid="ignore"):
         taken = missing | whole | (point & ~exponent & (np.abs(values) >= 1e-4))
     texts = pc.if_else(pa.array(whole), pc.binary_join_element_wise(texts, _large("0"), _large(".")), texts)

@@ -88,9 +88,14 @@ def process(args: list[str]) -> tuple[float, float]:
 def floor_process(files: list[Path]) -> tuple[float, float]:
     """The best of three fresh processes that only import pandas and read ``files`` with the pyarrow engine:
     (seconds, peak MB)."""
-    reads = "; ".join(f"pandas.read_csv({str(f)!r}, engine='pyarrow')" for f in files)
-    runs = [process([sys.executable, "-c", f"import pandas; {reads}"]) for _ in range(3)]
+    runs = [process(_floor_args(files)) for _ in range(3)]
     return min(seconds for seconds, _ in runs), max(peak for _, peak in runs)
+
+
+def _floor_args(files: list[Path]) -> list[str]:
+    """A fresh process that only imports pandas and reads ``files`` with the pyarrow engine."""
+    reads = "; ".join(f"pandas.read_csv({str(f)!r}, engine='pyarrow')" for f in files)
+    return [sys.executable, "-c", f"import pandas; {reads}"]
 
 
 def whole_processes(csv: Path, tmp: Path, rounds: int = 5) -> list[tuple[str, float, float, float]]:
@@ -100,9 +105,8 @@ def whole_processes(csv: Path, tmp: Path, rounds: int = 5) -> list[tuple[str, fl
     by a quarter within minutes, and three floors first, then three of each job, let a slow stretch land on one
     of them alone.
     """
-    reads = f"import pandas; pandas.read_csv({str(csv)!r}, engine='pyarrow')"
     out = str(tmp / "out.csv")
-    jobs = {"floor": [sys.executable, "-c", reads]}
+    jobs = {"floor": _floor_args([csv])}
     jobs.update({c: [sys.executable, "-m", "core", c, str(csv), "--out", out] for c in ("segment", "chains")})
     best = dict.fromkeys(jobs, (float("inf"), 0.0))
     for _ in range(rounds):

@@ -214,7 +214,7 @@ def segment(
         scored = score_people(index, window=settings.window, weights=weights)
         if scored.empty:
             raise ValueError(_("Nobody has activity in the chosen window; choose a longer window."))
-        history = _history(records, index, settings, scored)
+        history = _history(index, settings, scored)
         tiers = assign_tiers(scored, settings.cutoffs)
         used = {role: weights_text(shares) for role, shares in scored_on(scored, weights).items()}
         tiers["scored_on"] = tiers["role"].map(used)
@@ -260,11 +260,11 @@ def _replicate_tiers(records: pd.DataFrame, settings: SegmentSettings) -> Replic
 
 
 def _history(
-    records: pd.DataFrame, index: RecordIndex, settings: SegmentSettings, current: pd.DataFrame | None = None
+    index: RecordIndex, settings: SegmentSettings, current: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The earlier windows (:func:`persistence`) and the trend (:func:`trend`; None when none is asked for).
 
-    ``current``: the window's own scores (:func:`score_people` of ``settings.window``), when already there.
+    ``current``: the window's own scores, :func:`score_people` of ``settings.window`` on ``index``.
     """
     weights = _weights(settings)
     periods = np.array(index.labels, dtype=object)  # the distinct months
@@ -280,7 +280,7 @@ def _history(
     latest = _latest(index)
     # The current window is the one just scored (a window of every month is not: with gaps in the months, the
     # calendar months it stands for here are fewer).
-    known = {(window_len, month_label(latest)): current} if current is not None and settings.window else {}
+    known = {(window_len, month_label(latest)): current} if settings.window else {}
     score = _window_scorer(
         index,
         weights,
