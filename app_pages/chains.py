@@ -216,11 +216,14 @@ def _levels(
 
     A change is kept for the dataset (an audited chain edit), so the plans and the next visit use the same
     levels. The widget follows the kept levels whenever they differ from what this session last showed — another
-    dataset, or a change made in another session — so a stale choice is never saved over a newer one. Only a
+    dataset, or a change made in another session — so a stale choice is never saved over a newer one, and whenever
+    Streamlit has forgotten its value (another page ran in between). Only a
     viewer who sees every team may change them: they shape every team's chains.
     """
     kept = stored if stored is not None else default_levels(segmented["role"].dropna().astype(str))
-    if st.session_state.get("ch_levels_shown") != (dataset_id, kept):
+    # Streamlit forgets a widget's value when a run shows another page: coming back, the widget would be empty and
+    # that emptiness stored as the dataset's choice, so it is set again whenever it is gone.
+    if st.session_state.get("ch_levels_shown") != (dataset_id, kept) or "ch_levels" not in st.session_state:
         st.session_state["ch_levels"] = list(kept)
     chosen = tuple(
         str(v)

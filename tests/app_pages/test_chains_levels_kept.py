@@ -95,3 +95,17 @@ def test_the_chains_page_shows_aptitude_and_training_from_an_imported_file(app_e
     pairs = next(df.value for df in at.dataframe if "coach_name" in df.value.columns)
     mine = pairs[pairs["coach_name"] == "AE 1"]
     assert len(mine) and mine["reason"].str.contains("coaching aptitude 5/5 · coaching training done").all()
+
+
+def test_leaving_the_page_and_coming_back_keeps_the_levels(app_env: Path) -> None:
+    """Another page in between (Streamlit then forgets the widget's value) neither blanks the levels on the way back
+    nor stores "none" for the dataset: merely navigating changes nobody's chains."""
+    at = _open("chains")
+    default = at.multiselect(key="ch_levels").value
+    open_page(at, "overview").run()
+    open_page(at, "chains").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="ch_levels").value == default
+    engine = make_engine(f"sqlite:///{app_env}")
+    dataset_id = list_datasets(engine=engine)[0].id
+    assert edits_in_force(engine=engine, dataset_id=dataset_id).levels is None
