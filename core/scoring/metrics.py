@@ -418,6 +418,8 @@ class RecordIndex:
         order: The rows by person, then month (ties in table order).
         sorted_month: ``month`` in that order.
         numbers: Number columns as floats, filled as metrics ask for them.
+        rep_ids: The distinct rep_ids, sorted: person number ``p`` is ``rep_ids[p]``.
+        role: Each row's role as its position in ``ROLES`` (−1: not one of them, or blank).
     """
 
     records: pd.DataFrame
@@ -427,6 +429,8 @@ class RecordIndex:
     order: IntArray
     sorted_month: IntArray
     numbers: dict[str, FloatArray]
+    rep_ids: npt.NDArray[np.object_]
+    role: IntArray
 
 
 def index_records(records: pd.DataFrame) -> RecordIndex:
@@ -439,7 +443,7 @@ def index_records(records: pd.DataFrame) -> RecordIndex:
     period_codes, period_uniques = pd.factorize(records["period"])
     labels = [str(p) for p in period_uniques]
     month = month_indices(labels)[period_codes]
-    person, _uniques = pd.factorize(records["rep_id"].to_numpy(), sort=True)
+    person, uniques = pd.factorize(records["rep_id"].to_numpy(), sort=True)
     order = np.lexsort((month, person))
     return RecordIndex(
         records=records,
@@ -449,7 +453,16 @@ def index_records(records: pd.DataFrame) -> RecordIndex:
         order=order,
         sorted_month=month[order],
         numbers={},
+        rep_ids=np.asarray(uniques, dtype=object),
+        role=_role_codes(records["role"].to_numpy(dtype=object)),
     )
+
+
+def _role_codes(role: npt.NDArray[np.object_]) -> IntArray:
+    """Each value's position in ``ROLES`` (−1 for anything else, blank included), from its few distinct values."""
+    codes, distinct = pd.factorize(role)  # a blank is −1 here
+    positions = pd.Index(ROLES).get_indexer(pd.Index(distinct, dtype=object))
+    return np.where(codes >= 0, positions[codes], -1).astype(np.int64)
 
 
 def _window_rows(
@@ -460,15 +473,8 @@ def _window_rows(
 ) -> tuple[_Rows, pd.DataFrame]:
     """Select the window's rows; return them and one row per person (fields of their latest row, months)."""
     if isinstance(records, RecordIndex):
-        index, records = records, records.records
-        chosen = month_indices(window_periods(index.labels, window, end))
-        sorted_rows = index.order[np.isin(index.sorted_month, chosen)]
-        person = index.person[sorted_rows]
-        first = np.ones(person.size, dtype=bool)
-        first[1:] = person[1:] != person[:-1]
-        rep = (np.cumsum(first) - 1).astype(np.int64)  # the window's people numbered 0.. in rep_id order
-        month = index.month[sorted_rows]
-        rows = _Rows(records, sorted_rows, rep, int(rep.max()) + 1 if rep.size else 0, index.numbers)
+        rows, month = _indexed_rows(records, window, end)
+        records = records.records
     else:
         _check_input(records)
         period_codes, period_uniques = pd.factorize(records["period"])
@@ -484,6 +490,7 @@ def _window_rows(
         month = months_of_row[order]
         rows = _Rows(records=records, rows=keep[order], rep=rep, people=int(rep.max()) + 1 if rep.size else 0)
 
+    rep = rows.rep
     new_rep = np.ones(rep.size, dtype=bool)
     new_rep[1:] = rep[1:] != rep[:-1]
     last_row = np.ones(rep.size, dtype=bool)
@@ -504,6 +511,31 @@ def _window_rows(
             _("Unknown role(s) {items}: every person needs SDR, AE or AM.").format(items=", ".join(unknown))
         )
     return rows, people
+
+
+def _indexed_rows(index: RecordIndex, window: int | None, end: str | None) -> tuple[_Rows, IntArray]:
+    """The window's rows of an index, by person then month, and each one's month number."""
+    chosen = month_indices(window_periods(index.labels, window, end))
+    sorted_rows = index.order[np.isin(index.sorted_month, chosen)]
+    person = index.person[sorted_rows]
+    first = np.ones(person.size, dtype=bool)
+    first[1:] = person[1:] != person[:-1]
+    rep = (np.cumsum(first) - 1).astype(np.int64)  # the window's people numbered 0.. in rep_id order
+    rows = _Rows(index.records, sorted_rows, rep, int(rep.max()) + 1 if rep.size else 0, index.numbers)
+    return rows, index.month[sorted_rows]
+
+
+def _window_codes(index: RecordIndex, window: int | None, end: str | None) -> tuple[_Rows, IntArray, IntArray]:
+    """:func:`_window_rows` as codes: the rows, and each of the window's people's number (a row of
+    ``index.rep_ids``) and role (a position in ``ROLES``), from their latest row — no texts taken (#17)."""
+    rows, _month = _indexed_rows(index, window, end)
+    last_row = np.ones(rows.rep.size, dtype=bool)
+    last_row[:-1] = rows.rep[1:] != rows.rep[:-1]
+    latest = rows.rows[last_row]
+    role = index.role[latest]
+    if (role < 0).any():  # says which role texts are not known, as _window_rows does
+        _window_rows(index, window, end, ("rep_id", "role"))
+    return rows, index.person[latest], role
 
 
 def _per_block(bounds: IntArray, statistic: Callable[[slice], tuple[float, ...]]) -> list[FloatArray]:
@@ -926,7 +958,8 @@ def score_people(
     """
     resolved = check_weights(weights)
     evaluated = _evaluate(records, window, end)
-    percentiles, score, small = _weighted(evaluated, resolved)
+    role = _role_codes(evaluated.people["role"].to_numpy(dtype=object))
+    percentiles, score, small = _weighted_arrays(evaluated.values, role, resolved)
     columns: dict[str, object] = {str(c): evaluated.people[c] for c in evaluated.people.columns}
     for spec in METRICS:
         v = evaluated.values[spec.id]
@@ -936,7 +969,7 @@ def score_people(
     columns["score"] = score
     columns["small_sample"] = small
     scored = pd.DataFrame(columns, index=evaluated.people.index)
-    return scored.iloc[_score_order(evaluated.people["role"], score)].reset_index(drop=True)
+    return scored.iloc[_score_order(role, score)].reset_index(drop=True)
 
 
 def score_only(
@@ -955,10 +988,11 @@ def score_only(
     """
     resolved = check_weights(weights)
     evaluated = _evaluate(records, window, end, ("rep_id", "role"))
-    _percentiles, score, _small = _weighted(evaluated, resolved)
     people = evaluated.people
+    role = _role_codes(people["role"].to_numpy(dtype=object))
+    _percentiles, score, _small = _weighted_arrays(evaluated.values, role, resolved)
     scored = pd.DataFrame({"rep_id": people["rep_id"], "role": people["role"], "score": score}, index=people.index)
-    return scored.iloc[_score_order(people["role"], score)].reset_index(drop=True)
+    return scored.iloc[_score_order(role, score)].reset_index(drop=True)
 
 
 def score_windows(
@@ -977,21 +1011,46 @@ def score_windows(
     Raises:
         ValueError: As :func:`score_people`.
     """
-    resolved = check_weights(weights)
+    check_weights(weights)  # before the records, as score_people
     index = records if isinstance(records, RecordIndex) else index_records(records)
-    parts = [_window_rows(index, window, end, ("rep_id", "role")) for window, end in windows]
+    types = index.records["rep_id"].dtype, index.records["role"].dtype  # the texts as the records hold them
+    out = []
+    for person, role, score in score_window_codes(index, windows, weights=weights):
+        texts = pd.Series(index.rep_ids[person], dtype=types[0]), pd.Series(_ROLE_TEXTS[role], dtype=types[1])
+        frame = pd.DataFrame({"rep_id": texts[0], "role": texts[1], "score": score})
+        out.append(frame.iloc[_score_order(role, score)].reset_index(drop=True))
+    return out
+
+
+_ROLE_TEXTS: Final = np.array(ROLES, dtype=object)
+
+
+def score_window_codes(
+    index: RecordIndex,
+    windows: Sequence[tuple[int | None, str | None]],
+    *,
+    weights: Mapping[str, float] | None = None,
+) -> list[tuple[IntArray, IntArray, FloatArray]]:
+    """:func:`score_windows` as codes, each window's people in rep_id order: (person numbers, rows of
+    ``index.rep_ids``; roles, positions in ``ROLES``; scores) — for ranking the windows without their texts.
+
+    Raises:
+        ValueError: As :func:`score_people`.
+    """
+    resolved = check_weights(weights)
+    parts = [_window_codes(index, window, end) for window, end in windows]
     if not parts:
         return []
-    bounds = np.concatenate([[0], np.cumsum([rows.people for rows, _people in parts])]).astype(np.int64)
+    bounds = np.concatenate([[0], np.cumsum([rows.people for rows, _person, _role in parts])]).astype(np.int64)
     stacked = _Rows(
         index.records,
-        np.concatenate([rows.rows for rows, _people in parts]),
-        np.concatenate([rows.rep + bounds[g] for g, (rows, _people) in enumerate(parts)]),
+        np.concatenate([rows.rows for rows, _person, _role in parts]),
+        np.concatenate([rows.rep + bounds[g] for g, (rows, _person, _role) in enumerate(parts)]),
         int(bounds[-1]),
         index.numbers,
     )
-    role = np.concatenate([people["role"].to_numpy(dtype=object) for _rows, people in parts])
-    values = {spec.id: _metric(spec, stacked, role == spec.role, bounds) for spec in METRICS}
+    role = np.concatenate([role for _rows, _person, role in parts])
+    values = {spec.id: _metric(spec, stacked, role == ROLES.index(spec.role), bounds) for spec in METRICS}
     quota = values[QUOTA_METRIC]
     block = np.repeat(np.arange(len(parts)), np.diff(bounds))
     lacking = np.bincount(block[quota.member & (quota.n <= 0)], minlength=len(parts)) > 0  # an AE without quota
@@ -999,29 +1058,20 @@ def score_windows(
     values[QUOTA_METRIC] = values[QUOTA_METRIC].unused_where(lacking[block])
     # Every window's percentiles in one sort per metric (the window is the first key), not one per window and metric.
     _percentiles, scores, _small = _weighted_arrays(values, role, resolved, block)
-    out = []
-    for g, (_rows, people) in enumerate(parts):
-        score = scores[int(bounds[g]) : int(bounds[g + 1])]
-        frame = pd.DataFrame({"rep_id": people["rep_id"], "role": people["role"], "score": score}, index=people.index)
-        out.append(frame.iloc[_score_order(people["role"], score)].reset_index(drop=True))
-    return out
-
-
-def _weighted(
-    evaluated: _Evaluated, resolved: Mapping[str, float]
-) -> tuple[dict[str, FloatArray], FloatArray, BoolArray]:
-    """Each metric's percentiles within role, the weighted score and whether any metric is a small sample."""
-    return _weighted_arrays(evaluated.values, evaluated.people["role"].to_numpy(), resolved)
+    return [
+        (person, role, scores[int(bounds[g]) : int(bounds[g + 1])]) for g, (_rows, person, role) in enumerate(parts)
+    ]
 
 
 def _weighted_arrays(
     values: Mapping[str, _Values],
-    role: npt.NDArray[np.object_],
+    role: IntArray,
     resolved: Mapping[str, float],
     block: IntArray | None = None,
 ) -> tuple[dict[str, FloatArray], FloatArray, BoolArray]:
-    """:func:`_weighted` of people given as arrays; with ``block`` (non-decreasing), each block of people (a
-    window) is placed among its own only, as if each were scored alone."""
+    """Each metric's percentiles within role, the weighted score and whether any metric is a small sample, of people
+    given as arrays (``role``: positions in ``ROLES``); with ``block``
+    (non-decreasing), each block of people (a window) is placed among its own only, as if each were scored alone."""
     size = len(role)
     percentiles: dict[str, FloatArray] = {}
     small = np.zeros(size, dtype=bool)
@@ -1040,15 +1090,15 @@ def _weighted_arrays(
         weight = np.where(has, np.array([resolved[spec.id] for spec in specs]), 0.0)
         weight_sum = weight.sum(axis=1)
         weighted = np.where(has, pct, 0.0) * weight
-        in_role = (role == each) & (weight_sum > 0)
+        in_role = (role == ROLES.index(each)) & (weight_sum > 0)
         score[in_role] = weighted[in_role].sum(axis=1) / weight_sum[in_role]
     return percentiles, score, small
 
 
-def _score_order(role: pd.Series, score: FloatArray) -> IntArray:
-    """Rows by role (SDR, AE, AM), score descending (missing last), then as they came (rep_id order)."""
-    role_rank = pd.Index(ROLES).get_indexer(pd.Index(role))  # -1 for none: _window_rows refuses other roles
-    return np.lexsort((np.arange(score.size), np.where(np.isnan(score), np.inf, -score), role_rank))
+def _score_order(role: IntArray, score: FloatArray) -> IntArray:
+    """Rows by role (``role``: positions in ``ROLES``), score descending (missing last), then as they came (rep_id
+    order)."""
+    return np.lexsort((np.arange(score.size), np.where(np.isnan(score), np.inf, -score), role))
 
 
 def role_medians(scored: pd.DataFrame) -> pd.DataFrame:

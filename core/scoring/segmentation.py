@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from core.i18n import N_, _, current, ngettext
-from core.months import month_indices, month_label, window_periods
+from core.months import last_months, month_indices, month_label, window_periods
 from core.schema import REQUIRED_COLUMNS, ROLES, role_name
 from core.scoring.metrics import (
     METRICS,
@@ -31,6 +31,7 @@ from core.scoring.metrics import (
     score_only,
     score_people,
     score_replicates,
+    score_window_codes,
     score_windows,
     scored_on,
     signed_text,
@@ -40,14 +41,15 @@ from core.scoring.tiers import (
     PRESETS,
     Cutoffs,
     ReplicateTiers,
+    WindowScores,
     assign_tiers,
     flip_share_of,
-    persistence,
+    persistence_of,
     replicate_tiers,
     score_history,
     tier_name,
-    trend,
     trend_name,
+    trend_of,
 )
 
 IDENTITY = ["rep_id", "name", "role", "team", "region", "manager", "coach_willing"]
@@ -265,44 +267,34 @@ def _history(
     """The earlier windows (:func:`persistence`) and the trend (:func:`trend`; None when none is asked for).
 
     ``current``: the window's own scores, :func:`score_people` of ``settings.window`` on ``index``.
+    The windows and months are scored together (:func:`score_window_codes`) and ranked as codes, people as
+    numbers into ``index.rep_ids``: their texts are looked at once, in the tables returned (#17).
     """
-    weights = _weights(settings)
-    periods = np.array(index.labels, dtype=object)  # the distinct months
     months = window_periods(index.labels, settings.window)
     window_len = settings.window or len(months)
     windows = settings.history if settings.window else 1
-    # The scorer below knows the records: persistence and trend only look at which months there are, so they get
-    # each month once, not every row's (#17).
-    months_only = pd.DataFrame({"period": pd.Series(periods, dtype=object)})
-    covered = months_only[months_only["period"].isin(window_periods(periods, window_len * windows))]
-    # The earlier windows and the trend's months are scored together (score_windows), from the index of all
-    # records: a window ending at ``end`` holds the same rows in both.
     latest = _latest(index)
+    ends = [month_label(latest - i * window_len) for i in range(windows)]
+    singles = last_months(month_label(latest), settings.trend_months) if settings.trend_months > 0 else []
+    asked = [(window_len, end) for end in ends] + [(1, label) for label in singles]
     # The current window is the one just scored (a window of every month is not: with gaps in the months, the
     # calendar months it stands for here are fewer).
-    known = {(window_len, month_label(latest)): current} if settings.window else {}
-    score = _window_scorer(
-        index,
-        weights,
-        [(window_len, month_label(latest - i * window_len)) for i in range(windows)]
-        + [(1, month_label(latest - i)) for i in range(settings.trend_months)],
-        known,
-    )
-    persist = persistence(
-        covered if settings.window else months_only,
-        lambda _recs, end: score(window_len, end),
-        window=window_len,
-        windows=windows,
-        cutoffs=settings.cutoffs,
-    )
+    known = {(window_len, ends[0]): _codes_of(index, current)} if settings.window else {}
+    unique = [w for w in dict.fromkeys(asked) if w not in known]
+    weights = _weights(settings)
+    fresh = [WindowScores(*codes) for codes in score_window_codes(index, unique, weights=weights)]
+    scored = {**known, **dict(zip(unique, fresh, strict=True))}
+    persist = persistence_of([scored[(window_len, end)] for end in ends], index.rep_ids, settings.cutoffs)
     if settings.trend_months <= 0:
         return persist, None
-    trends = trend(
-        months_only[months_only["period"].isin(window_periods(periods, settings.trend_months))],
-        lambda _recs, end: score(1, end),
-        months=settings.trend_months,
-    )
-    return persist, trends
+    return persist, trend_of(singles, [scored[(1, label)] for label in singles], index.rep_ids)
+
+
+def _codes_of(index: RecordIndex, scored: pd.DataFrame) -> WindowScores:
+    """:func:`score_people`'s table as codes: person numbers into ``index.rep_ids``, roles as positions in ROLES."""
+    person = pd.Index(index.rep_ids).get_indexer(pd.Index(scored["rep_id"], dtype=object))
+    role = pd.Index(ROLES).get_indexer(pd.Index(scored["role"], dtype=object))
+    return WindowScores(person.astype(np.int64), role.astype(np.int64), scored["score"].to_numpy(dtype=np.float64))
 
 
 def _with_history(tiers: pd.DataFrame, history: tuple[pd.DataFrame, pd.DataFrame | None]) -> pd.DataFrame:
@@ -347,17 +339,12 @@ def _latest(index: RecordIndex) -> int:
 
 
 def _window_scorer(
-    index: RecordIndex,
-    weights: Mapping[str, float] | None,
-    windows: list[tuple[int, str]],
-    known: Mapping[tuple[int, str], pd.DataFrame] | None = None,
+    index: RecordIndex, weights: Mapping[str, float] | None, windows: list[tuple[int, str]]
 ) -> Callable[[int, str], pd.DataFrame]:
     """Scores (window, end) as :func:`score_only` does; the ``windows`` about to be asked for are scored in one
-    pass up front (:func:`score_windows`), any other one when asked; those ``known`` (:func:`score_people`'s
-    tables: the same rows, scores and order) are not scored again."""
-    tables = dict(known or {})
-    unique = [w for w in dict.fromkeys(windows) if w not in tables]
-    tables.update(zip(unique, score_windows(index, unique, weights=weights), strict=True))
+    pass up front (:func:`score_windows`), any other one when asked."""
+    unique = list(dict.fromkeys(windows))
+    tables = dict(zip(unique, score_windows(index, unique, weights=weights), strict=True))
 
     def score(window: int, end: str) -> pd.DataFrame:
         found = tables.get((window, end))

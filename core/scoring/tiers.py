@@ -306,12 +306,41 @@ def assign_tiers(scored: pd.DataFrame, cutoffs: Cutoffs = PRESETS["10/60/30"]) -
     """
     checked = _check_cutoffs(cutoffs)
     _check_scored(scored)
+    ranked = _rank(_codes(scored["role"]), _codes(scored["rep_id"]), _scores(scored), checked)
+    out = scored.copy()
+    out["rank"] = pd.Series(ranked.rank, index=out.index, dtype="Int64").mask(ranked.tier < 0)
+    out["percentile"] = ranked.percentile
+    tier_out = np.full(len(scored), None, dtype=object)
+    tier_out[ranked.tier >= 0] = _TIER_NAMES[ranked.tier[ranked.tier >= 0]]
+    out["tier"] = pd.Series(tier_out, index=out.index, dtype="str")
+    out["tie_at_boundary"] = ranked.tie
+    out["meaningful"] = ranked.meaningful
+    return out
 
-    total = len(scored)
-    score_all = _scores(scored)
+
+@dataclass(frozen=True)
+class _Ranked:
+    """:func:`assign_tiers` as arrays, one entry per person as given: rank (1 = best; 0 unranked), percentile
+    (NaN unranked), tier code (``_LOW``, ``_CORE``, ``_TOP``; −1 unranked), tie across a cut-off, meaningful role."""
+
+    rank: npt.NDArray[np.int64]
+    percentile: npt.NDArray[np.float64]
+    tier: npt.NDArray[np.int64]
+    tie: npt.NDArray[np.bool_]
+    meaningful: npt.NDArray[np.bool_]
+
+
+def _rank(
+    role_all: npt.NDArray[np.int64],
+    rep_all: npt.NDArray[np.int64],
+    score_all: npt.NDArray[np.float64],
+    checked: Cutoffs,
+) -> _Ranked:
+    """The rule of :func:`assign_tiers` on arrays: ``role_all`` any integer codes of the roles, ``rep_all`` codes in
+    rep_id order (the tie-break), ``score_all`` NaN for unscored (#17: the earlier windows and months are ranked
+    from codes, without their texts)."""
+    total = score_all.size
     valid = np.flatnonzero(~np.isnan(score_all))
-    role_all = _codes(scored["role"])
-    rep_all = _codes(scored["rep_id"])
 
     # Sort the scored rows by role, score descending, rep_id ascending (lexsort: last key first).
     score, role, rep = score_all[valid], role_all[valid], rep_all[valid]
@@ -328,29 +357,18 @@ def assign_tiers(scored: pd.DataFrame, cutoffs: Cutoffs = PRESETS["10/60/30"]) -
     tier[position < top_n[s_role]] = _TOP
     tier[position >= n - low_n[s_role]] = _LOW
 
-    tie = _ties_across_cutoffs(s_role, s_score, tier)
-
-    rows = valid[order]  # positions in `scored` of the sorted rows
+    rows = valid[order]  # positions of the sorted rows
     rank_out = np.zeros(total, dtype=np.int64)
     rank_out[rows] = position + 1
     pct_out = np.full(total, np.nan)
     pct_out[valid] = _percentile(role, score)
-    tier_out = np.full(total, None, dtype=object)
-    tier_out[rows] = _TIER_NAMES[tier]
+    tier_out = np.full(total, -1, dtype=np.int64)
+    tier_out[rows] = tier
     tie_out = np.zeros(total, dtype=bool)
-    tie_out[rows] = tie
+    tie_out[rows] = _ties_across_cutoffs(s_role, s_score, tier)
     meaningful_out = np.zeros(total, dtype=bool)
     meaningful_out[rows] = n >= MIN_MEANINGFUL
-    ranked = np.zeros(total, dtype=bool)
-    ranked[valid] = True
-
-    out = scored.copy()
-    out["rank"] = pd.Series(rank_out, index=out.index, dtype="Int64").mask(~ranked)
-    out["percentile"] = pct_out
-    out["tier"] = pd.Series(tier_out, index=out.index, dtype="str")
-    out["tie_at_boundary"] = tie_out
-    out["meaningful"] = meaningful_out
-    return out
+    return _Ranked(rank_out, pct_out, tier_out, tie_out, meaningful_out)
 
 
 def _tier_codes(assigned: pd.DataFrame, rep_ids: pd.Index) -> npt.NDArray[np.int64]:
@@ -632,47 +650,93 @@ def persistence(
     checked = _check_cutoffs(cutoffs)
     ends = window_ends(records, window=window, windows=windows)
     months = month_indices(records["period"])
-    people: list[npt.NDArray[np.object_]] = []
-    lows: list[npt.NDArray[np.bool_]] = []
-    current: npt.NDArray[np.object_] = np.empty(0, dtype=object)  # low in the current window
-    previous: tuple[npt.NDArray[np.object_], npt.NDArray[np.object_], npt.NDArray[np.bool_]] | None = None
-    for i, end in enumerate(ends):
+    frames: list[pd.DataFrame | None] = []
+    for end in ends:
         last = month_index(end)
-        if not ((months > last - window) & (months <= last)).any():
-            continue
-        assigned = assign_tiers(scorer(records, end), checked)
-        assigned = assigned[assigned["tier"].notna()]
-        rep = assigned["rep_id"].to_numpy(dtype=object)
-        low = (assigned["tier"] == "low").to_numpy(dtype=bool)
-        people.append(rep)
-        lows.append(low)
-        if i == 0:
-            current = rep[low]
-        if i == 1:
-            percentile = pd.to_numeric(assigned["percentile"], errors="coerce").to_numpy(dtype=np.float64)
-            previous = (rep, assigned["tier"].to_numpy(dtype=object), low | (percentile < checked[0] + NEAR_LOW_POINTS))
-    # Per person across the windows, with codes into the sorted rep_ids (a groupby took most of this, #17).
-    everyone = np.concatenate(people) if people else np.empty(0, dtype=object)
+        scored = scorer(records, end) if ((months > last - window) & (months <= last)).any() else None
+        if scored is not None:
+            _check_scored(scored)
+        frames.append(scored)
+    rep_ids, scores = _as_codes(frames)
+    return persistence_of(scores, rep_ids, checked)
+
+
+@dataclass(frozen=True)
+class WindowScores:
+    """One window's (or month's) scores as arrays, for :func:`persistence_of` and :func:`trend_of` (#17: the
+    history ranks codes, not texts).
+
+    Attributes:
+        person: Each person's code, a row of the sorted rep_ids: the same in every window, and in rep_id order
+            (the tie-break of :func:`assign_tiers`).
+        role: Role codes, any integers (one per role).
+        score: NaN for unscored.
+    """
+
+    person: npt.NDArray[np.int64]
+    role: npt.NDArray[np.int64]
+    score: npt.NDArray[np.float64]
+
+
+def _as_codes(frames: Sequence[pd.DataFrame | None]) -> tuple[npt.NDArray[np.object_], list[WindowScores | None]]:
+    """Scorers' tables (rep_id, role, score; None: no records) as :class:`WindowScores` into the sorted rep_ids."""
+    present = [frame for frame in frames if frame is not None]
+    everyone = (
+        np.concatenate([frame["rep_id"].to_numpy(dtype=object) for frame in present])
+        if present
+        else np.empty(0, dtype=object)
+    )
     codes, uniques = pd.factorize(everyone, sort=True)
-    reps = pd.Index(uniques, dtype=object)
-    size = len(reps)
-    low_windows = np.bincount(codes, weights=np.concatenate(lows) if lows else None, minlength=size)
-    previous_tier = np.full(size, None, dtype=object)
-    previous_near_low = np.zeros(size, dtype=bool)
-    if previous is not None:
-        at = reps.get_indexer(pd.Index(previous[0], dtype=object))
-        previous_tier[at] = previous[1]
-        previous_near_low[at] = previous[2]
+    out: list[WindowScores | None] = []
+    start = 0
+    for frame in frames:
+        if frame is None:
+            out.append(None)
+            continue
+        person = np.asarray(codes[start : start + len(frame)], dtype=np.int64)
+        start += len(frame)
+        out.append(WindowScores(person, _codes(frame["role"]), _scores(frame)))
+    return np.asarray(uniques, dtype=object), out
+
+
+def persistence_of(
+    scores: Sequence[WindowScores | None], rep_ids: npt.NDArray[np.object_], cutoffs: Cutoffs
+) -> pd.DataFrame:
+    """:func:`persistence`'s table from each window's scores, newest window first (None: a window without records);
+    ``person`` codes are rows of ``rep_ids`` (sorted)."""
+    checked = _check_cutoffs(cutoffs)
+    size = len(rep_ids)
+    seen = np.zeros(size, dtype=np.int64)
+    low_windows = np.zeros(size, dtype=np.int64)
     current_low = np.zeros(size, dtype=bool)
-    current_low[reps.get_indexer(pd.Index(current, dtype=object))] = True
+    previous_tier = np.full(size, -1, dtype=np.int64)
+    previous_near_low = np.zeros(size, dtype=bool)
+    for i, window in enumerate(scores):
+        if window is None:
+            continue
+        ranked = _rank(window.role, window.person, window.score, checked)
+        kept = ranked.tier >= 0
+        person, tier = window.person[kept], ranked.tier[kept]
+        low = tier == _LOW
+        seen[person] += 1  # a person once per window
+        low_windows[person] += low
+        if i == 0:
+            current_low[person[low]] = True
+        if i == 1:
+            previous_tier[person] = tier
+            previous_near_low[person] = low | (ranked.percentile[kept] < checked[0] + NEAR_LOW_POINTS)
+    rows = np.flatnonzero(seen)
+    previous = np.full(rows.size, None, dtype=object)
+    had = previous_tier[rows] >= 0
+    previous[had] = _TIER_NAMES[previous_tier[rows][had]]
     return pd.DataFrame(
         {
-            "rep_id": pd.Series(np.asarray(reps, dtype=object), dtype=object),
-            "low_windows": low_windows.astype(np.int64),
-            "windows_seen": np.bincount(codes, minlength=size).astype(np.int64),
-            "persistent_low": current_low & (low_windows >= PERSISTENT_MIN_LOW),
-            "previous_tier": pd.Series(previous_tier, dtype=object),
-            "previous_near_low": previous_near_low,
+            "rep_id": pd.Series(rep_ids[rows], dtype=object),
+            "low_windows": low_windows[rows],
+            "windows_seen": seen[rows],
+            "persistent_low": current_low[rows] & (low_windows[rows] >= PERSISTENT_MIN_LOW),
+            "previous_tier": pd.Series(previous, dtype=object),
+            "previous_near_low": previous_near_low[rows],
         }
     )
 
@@ -697,15 +761,22 @@ class _Month:
     percentile: npt.NDArray[np.float64]
 
 
+def _month_frames(records: pd.DataFrame, scorer: WindowScorer, months: int) -> list[tuple[str, pd.DataFrame | None]]:
+    """Each of the last ``months`` calendar months, oldest first, with the scorer's table (None: no records)."""
+    present = set(month_indices(records["period"]).tolist())
+    return [
+        (label, scorer(records, label) if month_index(label) in present else None)
+        for label in _month_labels(records, months)
+    ]
+
+
 def _monthly(records: pd.DataFrame, scorer: WindowScorer, months: int) -> list[tuple[str, _Month | None]]:
     """Each of the last ``months`` calendar months, oldest first, scored alone (None: no records that month)."""
-    present = set(month_indices(records["period"]).tolist())
     out: list[tuple[str, _Month | None]] = []
-    for label in _month_labels(records, months):
-        if month_index(label) not in present:
+    for label, scored in _month_frames(records, scorer, months):
+        if scored is None:
             out.append((label, None))
             continue
-        scored = scorer(records, label)
         score = _scores(scored)
         keep = ~np.isnan(score)
         role = _codes(scored["role"])[keep]
@@ -779,17 +850,24 @@ def trend(records: pd.DataFrame, scorer: WindowScorer, *, months: int = 6) -> pd
         one column per month (``YYYY-MM``, oldest first) with the percentile (NaN when not scored),
         ``months_scored`` (int), ``slope`` (percentile points per month) and ``trend``.
     """
-    monthly = _monthly(records, scorer, months)
-    labels = [label for label, _part in monthly]
-    parts = [(k, part) for k, (_label, part) in enumerate(monthly) if part is not None]
-    # One row per person (sorted by rep_id), one column per month: each person has one percentile a month (the
-    # months' own arrays: the long form of score_history, one text per row for its month, cost a tenth of this).
-    everyone = np.concatenate([part.rep_ids for _k, part in parts]) if parts else np.empty(0, dtype=object)
-    rows, reps = pd.factorize(everyone.astype(object), sort=True)
-    column = np.concatenate([np.full(part.rep_ids.size, k) for k, part in parts]) if parts else np.empty(0, np.int64)
-    y = np.full((len(reps), len(labels)), np.nan)
-    if parts:
-        y[rows, column] = np.concatenate([part.percentile for _k, part in parts])
+    monthly = _month_frames(records, scorer, months)
+    rep_ids, scores = _as_codes([frame for _label, frame in monthly])
+    return trend_of([label for label, _frame in monthly], scores, rep_ids)
+
+
+def trend_of(
+    labels: Sequence[str], scores: Sequence[WindowScores | None], rep_ids: npt.NDArray[np.object_]
+) -> pd.DataFrame:
+    """:func:`trend`'s table from each month's scores (``labels``, oldest first; None: a month without records);
+    ``person`` codes are rows of ``rep_ids`` (sorted)."""
+    # One row per person, one column per month: each person has one percentile a month.
+    y = np.full((len(rep_ids), len(labels)), np.nan)
+    for k, month in enumerate(scores):
+        if month is not None:
+            keep = ~np.isnan(month.score)
+            y[month.person[keep], k] = _percentile(month.role[keep], month.score[keep])
+    rows = np.flatnonzero((~np.isnan(y)).any(axis=1))  # scored in any of the months
+    y = y[rows]
     seen = ~np.isnan(y)
     x = np.broadcast_to(np.arange(len(labels), dtype=np.float64), y.shape)
     n = seen.sum(axis=1).astype(np.float64)
@@ -818,8 +896,8 @@ def trend(records: pd.DataFrame, scorer: WindowScorer, *, months: int = 6) -> pd
         ["n/a", "improving", "declining"],
         default="stable",
     )
-    out = pd.DataFrame(y, columns=labels)
-    out.insert(0, "rep_id", np.asarray(reps, dtype=object))
+    out = pd.DataFrame(y, columns=list(labels))
+    out.insert(0, "rep_id", np.asarray(rep_ids[rows], dtype=object))
     out["months_scored"] = n.astype(np.int64)
     out["slope"] = slope
     out["trend"] = pd.Series(label, dtype="str")

@@ -626,6 +626,23 @@ def test_trend_rule(percentiles: list[float | None], slope: float | None, expect
     assert month_values == pytest.approx([np.nan if p is None else p for p in percentiles], nan_ok=True)
 
 
+def test_people_never_scored_are_no_rows_of_trend_or_persistence() -> None:
+    """Someone a scorer lists without a score in every month is no row of either table; scored once, they are."""
+    records, scorer = _exact_percentiles({"t": [50, 53, 56, 59, 62, 65]})
+
+    def with_unscored(frame: pd.DataFrame, end: str) -> pd.DataFrame:
+        late = 10.0 if end == "2026-10" else np.nan
+        extra = pd.DataFrame({"rep_id": ["never", "once"], "role": "role-t", "score": [np.nan, late]})
+        return pd.concat([scorer(frame, end), extra], ignore_index=True)
+
+    trends = trend(records, with_unscored, months=6).set_index("rep_id")
+    assert "never" not in trends.index and trends.loc["once", "months_scored"] == 1
+    assert trends.index.is_monotonic_increasing and len(trends) == 102  # the target, 100 fillers, "once"
+    kept = persistence(records, with_unscored, window=1, windows=3, cutoffs=PRESETS["10/60/30"]).set_index("rep_id")
+    assert "never" not in kept.index and kept.loc["once", "windows_seen"] == 1
+    assert kept.index.is_monotonic_increasing and len(kept) == 102
+
+
 def test_score_history_long_form() -> None:
     """One row per person and scored month over the last `months` months, percentiles 0–100 within role."""
     records = demo(reps=90, months=12)
