@@ -675,26 +675,34 @@ def _evaluate_replicates(
 def _percentile_rows(values: FloatArray, tiebreak: FloatArray | None = None) -> FloatArray:
     """:func:`_percentile` of every row of a 2-D array at once (one row per resampled team): the same numbers.
 
-    One stable sort along the rows (by value, then by tie-break; missing values sort last), mid-ranks
+    One sort along the rows (by value, then by tie-break; missing values sort last), mid-ranks
     of the groups of equal values by one ``bincount``.
     """
     shape = values.shape
     if values.size == 0:
         return np.full(shape, np.nan)
-    if tiebreak is None:  # as pandas' rank: every value but NaN is ranked
-        known = ~np.isnan(values)
-        second = np.zeros(shape)
-        # The order among equal values does not matter: they share a rank. The missing ones go last as +inf:
-        # numpy's sort takes four times as long with NaNs among the numbers (#17) — unless a value is +inf.
-        key = values if np.isposinf(values).any() else np.where(known, values, np.inf)
-        order = np.argsort(key, axis=-1)
-    else:
-        known = np.isfinite(values)
-        second = np.where(np.isfinite(tiebreak), tiebreak, -np.inf)
-        order = np.lexsort((second, np.where(known, values, np.nan)), axis=-1)
-    v, t, k = (np.take_along_axis(a, order, axis=-1) for a in (values, second, known))
     new_group = np.ones(shape, dtype=bool)
-    new_group[:, 1:] = (v[:, 1:] != v[:, :-1]) | (t[:, 1:] != t[:, :-1]) | (k[:, 1:] != k[:, :-1])
+    if tiebreak is None and not np.isposinf(values).any():  # as pandas' rank: every value but NaN is ranked
+        # The order among equal values does not matter: they share a rank. The missing ones go last as +inf:
+        # numpy's sort takes four times as long with NaNs among the numbers (#17), and the sorted keys alone
+        # then tell the groups of equal values (one gather instead of three).
+        key = np.where(np.isnan(values), np.inf, values)
+        order = np.argsort(key, axis=-1)
+        v = np.take_along_axis(key, order, axis=-1)
+        k = v != np.inf
+        new_group[:, 1:] = v[:, 1:] != v[:, :-1]
+        known = k
+    else:  # a +inf among the values keeps its own place before the missing ones (NaN, sorted last)
+        if tiebreak is None:
+            known = ~np.isnan(values)
+            second = np.zeros(shape)
+            order = np.argsort(values, axis=-1)
+        else:
+            known = np.isfinite(values)
+            second = np.where(np.isfinite(tiebreak), tiebreak, -np.inf)
+            order = np.lexsort((second, np.where(known, values, np.nan)), axis=-1)
+        v, t, k = (np.take_along_axis(a, order, axis=-1) for a in (values, second, known))
+        new_group[:, 1:] = (v[:, 1:] != v[:, :-1]) | (t[:, 1:] != t[:, :-1]) | (k[:, 1:] != k[:, :-1])
     group = np.cumsum(new_group.ravel()) - 1
     position = np.broadcast_to(np.arange(1, shape[1] + 1, dtype=np.float64), shape).ravel()
     mean_rank = (np.bincount(group, weights=position) / np.bincount(group))[group].reshape(shape)

@@ -207,3 +207,27 @@ def test_percentile_rows_is_each_rows_percentile(rows: list[list[float]]) -> Non
     stacked = _percentile_rows(values)
     for row, expected in zip(stacked, values, strict=True):
         np.testing.assert_array_equal(row, _percentile(expected))
+
+
+_SCORES = st.sampled_from([math.nan, 0.0, 1.0, 2.5, 40.0]) | st.floats(0, 100)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 5).flatmap(
+        lambda rows: st.lists(st.lists(_SCORES, min_size=9, max_size=9), min_size=rows, max_size=rows)
+    ),
+    st.permutations(range(9)),
+)
+def test_stacked_tiers_are_each_rows_assign_tiers(rows: list[list[float]], rep: list[int]) -> None:
+    """Every replicate's tiers are assign_tiers' of that replicate alone: equal scores split by rep_id, missing
+    scores unplaced — whether a row has ties (sorted again, stably) or not (#17: one quick sort)."""
+    from core.scoring.tiers import TIERS, _stacked_tiers
+
+    score = np.array(rows, dtype=np.float64)
+    role = np.array([0, 1, 0, 1, 0, 0, 1, 0, 0])
+    stacked = _stacked_tiers(role, np.array(rep), score, CUTOFFS)
+    for row, tiers in zip(score, stacked, strict=True):
+        table = pd.DataFrame({"rep_id": [f"r{r}" for r in rep], "role": role, "score": row})
+        expected = assign_tiers(table, CUTOFFS)["tier"].map({t: i for i, t in enumerate(TIERS)}).fillna(-1)
+        np.testing.assert_array_equal(tiers, expected.to_numpy(dtype=np.int64))
