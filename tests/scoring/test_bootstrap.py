@@ -221,7 +221,7 @@ _SCORES = st.sampled_from([math.nan, 0.0, 1.0, 2.5, 40.0]) | st.floats(0, 100)
 )
 def test_stacked_tiers_are_each_rows_assign_tiers(rows: list[list[float]], rep: list[int]) -> None:
     """Every replicate's tiers are assign_tiers' of that replicate alone: equal scores split by rep_id, missing
-    scores unplaced — whether a row has ties (sorted again, stably) or not (#17: one quick sort)."""
+    scores unplaced, rows with and without ties."""
     from core.scoring.tiers import TIERS, _stacked_tiers
 
     score = np.array(rows, dtype=np.float64)
