@@ -6,7 +6,7 @@ records in, one row per person out, with everything a person needs to review a t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
 from contextvars import copy_context
 from dataclasses import dataclass, field
@@ -32,7 +32,6 @@ from core.scoring.metrics import (
     score_people,
     score_replicates,
     score_window_codes,
-    score_windows,
     scored_on,
     signed_text,
     weights_text,
@@ -44,6 +43,7 @@ from core.scoring.tiers import (
     WindowScores,
     assign_tiers,
     flip_share_of,
+    history_of,
     persistence_of,
     replicate_tiers,
     score_history,
@@ -328,29 +328,17 @@ def monthly_history(
         recent = numbers > numbers.max() - months
         records = records if recent.all() else records[recent]
     index = index_records(records)
-    latest = _latest(index)
-    score = _window_scorer(index, weights, [(1, month_label(latest - i)) for i in range(months)])
-    return score_history(records, lambda _recs, end: score(1, end), months=months)
+    if not index.labels or months < 1:  # as score_history: nothing to show, or a sentence for no months
+        return score_history(records, lambda _recs, end: score_only(index, window=1, end=end), months=months)
+    labels = [m for m in last_months(month_label(_latest(index)), months) if m in set(index.labels)]
+    # Each month scored alone, all in one pass, and ranked as codes (#17: the texts only in the table returned).
+    scores = score_window_codes(index, [(1, label) for label in labels], weights=weights)
+    return history_of(labels, [WindowScores(*codes) for codes in scores], index.rep_ids)
 
 
 def _latest(index: RecordIndex) -> int:
     """The number of the latest month in the records (0 for none: no window then has rows)."""
     return int(month_indices(index.labels).max()) if index.labels else 0
-
-
-def _window_scorer(
-    index: RecordIndex, weights: Mapping[str, float] | None, windows: list[tuple[int, str]]
-) -> Callable[[int, str], pd.DataFrame]:
-    """Scores (window, end) as :func:`score_only` does; the ``windows`` about to be asked for are scored in one
-    pass up front (:func:`score_windows`), any other one when asked."""
-    unique = list(dict.fromkeys(windows))
-    tables = dict(zip(unique, score_windows(index, unique, weights=weights), strict=True))
-
-    def score(window: int, end: str) -> pd.DataFrame:
-        found = tables.get((window, end))
-        return found if found is not None else score_only(index, window=window, end=end, weights=weights)
-
-    return score
 
 
 def apply_overrides(segmented: pd.DataFrame, overrides: pd.DataFrame | None) -> pd.DataFrame:

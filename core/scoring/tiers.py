@@ -817,6 +817,11 @@ def score_history(
         for label, part in _monthly(records, scorer, months)
         if part is not None
     ]
+    return _long_history(parts, columns)
+
+
+def _long_history(parts: Sequence[pd.DataFrame], columns: Sequence[str] = ()) -> pd.DataFrame:
+    """The months' tables of :func:`score_history` one below the other (typed columns when there are none)."""
     if not parts:
         return pd.DataFrame(
             {
@@ -828,6 +833,31 @@ def score_history(
             }
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def history_of(
+    labels: Sequence[str], scores: Sequence[WindowScores | None], rep_ids: npt.NDArray[np.object_]
+) -> pd.DataFrame:
+    """:func:`score_history`'s table from each month's scores (``labels``, oldest first; None: a month without
+    records); ``person`` codes are rows of ``rep_ids`` (sorted). A month's people are in the order of
+    :func:`core.scoring.metrics.score_only`: role, score descending, rep_id — as a scorer gives them."""
+    parts = []
+    for label, month in zip(labels, scores, strict=True):
+        if month is None:
+            continue
+        keep = np.flatnonzero(~np.isnan(month.score))
+        kept = keep[np.lexsort((month.person[keep], -month.score[keep], month.role[keep]))]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "rep_id": rep_ids[month.person[kept]],
+                    "period": label,
+                    "score": month.score[kept],
+                    "percentile": _percentile(month.role[kept], month.score[kept]),
+                }
+            )
+        )
+    return _long_history(parts)
 
 
 def trend(records: pd.DataFrame, scorer: WindowScorer, *, months: int = 6) -> pd.DataFrame:

@@ -241,7 +241,7 @@ def test_monthly_history_of_one_role_is_that_roles_rows_of_the_whole_history() -
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_monthly_history_scores_its_months_in_one_pass_as_one_by_one(seed: int) -> None:
-    """monthly_history scores its months together (score_windows); the history is what scoring each month alone
+    """monthly_history scores its months together (score_window_codes); the history is what scoring each month alone
     gives — with months missing, people joining late, and a month without anyone (#17)."""
     from core.scoring.metrics import score_people
     from core.scoring.tiers import score_history
