@@ -48,7 +48,7 @@ import pandas as pd
 
 from core.i18n import N_, _, current
 from core.months import month_indices, window_periods
-from core.schema import PERSON_COLUMNS, REQUIRED_COLUMNS, ROLES
+from core.schema import METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS, ROLES
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -124,6 +124,8 @@ _PROPORTIONS: Final = {
 _OPTIONAL: Final = frozenset({"quota_attainment"})
 
 _INPUT_COLUMNS: Final = REQUIRED_COLUMNS  # the optional coach fields are blank when absent
+SCORING_COLUMNS: Final = ("rep_id", "role", "period", *METRIC_COLUMNS)
+"""The columns scores are made of: what :func:`score_replicates` reads (the person fields are carried along)."""
 _PERSON_COLUMNS: Final = PERSON_COLUMNS
 LONG_COLUMNS: Final = (
     "rep_id",
@@ -346,8 +348,8 @@ def _month_weighted_mean(raw: FloatArray, months: IntArray, applies: BoolArray) 
     return float(np.sum(weight * raw[known]) / weight.sum()) if weight.sum() > 0 else math.nan
 
 
-def _check_input(records: pd.DataFrame) -> None:
-    missing = [c for c in _INPUT_COLUMNS if c not in records.columns]
+def _check_input(records: pd.DataFrame, needed: Sequence[str] = _INPUT_COLUMNS) -> None:
+    missing = [c for c in needed if c not in records.columns]
     if missing:
         raise ValueError(
             _("The records lack the column(s) {items}; metrics need the canonical table.").format(
@@ -476,7 +478,8 @@ def _window_rows(
         rows, month = _indexed_rows(records, window, end)
         records = records.records
     else:
-        _check_input(records)
+        # The person fields asked for are carried (blank when absent); scores need only their own columns.
+        _check_input(records, _INPUT_COLUMNS if columns == _PERSON_COLUMNS else (*SCORING_COLUMNS, *columns))
         period_codes, period_uniques = pd.factorize(records["period"])
         unique_text = [str(p) for p in period_uniques]
         unique_month = month_indices(unique_text)
@@ -733,7 +736,7 @@ def score_replicates(
     their latest row in ``records``; only the monthly values are resampled.
 
     Args:
-        records: Canonical records (all rows count: pass the window's rows).
+        records: Canonical records (all rows count: pass the window's rows); only :data:`SCORING_COLUMNS` are read.
         draws: Row positions (0 .. len(records) − 1), shape (resamples, len(records)).
         weights: As :func:`score_people`.
 
