@@ -387,15 +387,16 @@ _DRAWN_CELLS: Final = 4_000_000
 
 def _stacked_tiers(
     role: npt.NDArray[np.int64], rep: npt.NDArray[np.int64], score: npt.NDArray[np.float64], cutoffs: Cutoffs
-) -> npt.NDArray[np.int64]:
-    """:func:`assign_tiers` for every row of ``score`` (one resample per row) at once: tier codes, −1 unscored.
+) -> npt.NDArray[np.int8]:
+    """:func:`assign_tiers` for every row of ``score`` (one resample per row) at once: tier codes, −1 unscored
+    (one byte each: the command line's bootstrap sends them from its process, #17).
 
     The same rule: within each role, score descending then rep_id ascending (``rep``: codes in rep_id
     order), the first ``top`` top and the last ``low`` low, sizes by :func:`tier_sizes` from the
     people scored in that row. Per role, one stable sort along the rows of the role's columns put in
     rep_id order; unscored people (NaN) sort last and are not counted.
     """
-    tiers = np.full(score.shape, -1, dtype=np.int64)
+    tiers = np.full(score.shape, -1, dtype=np.int8)
     for code in np.unique(role):
         columns = np.flatnonzero(role == code)
         columns = columns[np.argsort(rep[columns], kind="stable")]
@@ -406,7 +407,7 @@ def _stacked_tiers(
         position = np.arange(columns.size, dtype=np.int64)[None, :]
         in_order = np.where(position < top_n, _TOP, np.where(position >= n - low_n, _LOW, _CORE))
         in_order = np.where(position < n, in_order, -1)
-        placed = np.empty(scores.shape, dtype=np.int64)
+        placed = np.empty(scores.shape, dtype=np.int8)
         np.put_along_axis(placed, order, in_order, axis=-1)
         tiers[:, columns] = placed
     return tiers
@@ -443,7 +444,7 @@ def _resamples(
         yield rows, order, order[first + block]
 
 
-ReplicateTiers = list[tuple[pd.Index, npt.NDArray[np.int64]]]
+ReplicateTiers = list[tuple[pd.Index, npt.NDArray[np.int8]]]
 """The bootstrap's tiers, block by block: the people re-scored (rep_ids) and their tier code in each replicate of the
 block, shape (replicates, people); -1 for no tier (see :func:`replicate_tiers`)."""
 
