@@ -68,9 +68,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def _count(value: float) -> str:
     """A count as the command's language writes it: ``1,234`` / ``1.234``."""
+    language = _current().language
+    if language == "en":  # what Babel writes in English, without loading its data for one number (#17)
+        return f"{value:,.0f}"
     from core.i18n.formats import format_number
 
-    return format_number(value, _current().language)
+    return format_number(value, language)
 
 
 def _language_option(text: str) -> str:

@@ -1160,16 +1160,17 @@ def scored_on(scored: pd.DataFrame, weights: Mapping[str, float] | None = None) 
     """
     resolved = check_weights(weights)
     out: dict[str, dict[str, float]] = {}
+    roles = scored["role"].to_numpy(dtype=object)
     for role in ROLES:
-        of_role = scored[scored["role"] == role]
-        if of_role.empty:
+        of_role = roles == role  # the role's rows of a few columns, not of the whole table (#17)
+        if not of_role.any():
             continue
         used = [
             spec
             for spec in metrics_for(role)
             if resolved[spec.id] > 0
-            and f"{spec.id}_pct" in of_role.columns
-            and bool(of_role[f"{spec.id}_pct"].notna().any())
+            and f"{spec.id}_pct" in scored.columns
+            and bool(scored[f"{spec.id}_pct"].notna().to_numpy()[of_role].any())
         ]
         total = sum(resolved[spec.id] for spec in used)
         out[role] = {spec.id: round(resolved[spec.id] / total, 4) for spec in used}

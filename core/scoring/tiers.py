@@ -373,8 +373,10 @@ def _rank(
 
 def _tier_codes(assigned: pd.DataFrame, rep_ids: pd.Index) -> npt.NDArray[np.int64]:
     """The tier of each of ``rep_ids`` in ``assigned`` as 0/1/2, −1 where absent or unranked."""
-    lookup = {name: code for code, name in enumerate(TIERS)}
-    codes = assigned["tier"].map(lookup).fillna(-1).to_numpy(dtype=np.int64)
+    tier = assigned["tier"].to_numpy(dtype=object)
+    codes = np.full(len(tier), -1, dtype=np.int64)
+    for code, name in enumerate(TIERS):  # three comparisons, not a lookup per person
+        codes[tier == name] = code
     where = pd.Index(assigned["rep_id"]).get_indexer(rep_ids)
     return np.where(where >= 0, codes[where], -1)
 

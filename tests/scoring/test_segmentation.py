@@ -199,6 +199,14 @@ def test_incomplete_months_by_people_per_month(people: list[int], incomplete: in
     assert len(incomplete_months(pd.DataFrame(rows))) == incomplete
 
 
+def test_rows_without_a_person_are_nobody_in_a_month() -> None:
+    """A month's people are its distinct rep_ids: rows with a blank rep_id (records not validated) add nobody."""
+    rows = [{"rep_id": f"r{i}", "period": "2026-01"} for i in range(10)]
+    rows += [{"rep_id": f"r{i}", "period": "2026-02"} for i in range(4)]
+    rows += [{"rep_id": None, "period": "2026-02"} for _ in range(3)]
+    assert incomplete_months(pd.DataFrame(rows)) == ["2026-02"]  # 4 people against 10: with the blanks, 5 of 10
+
+
 def test_flag_text_lists_every_flag_in_order() -> None:
     """The readable summary names each flag a person carries, in a fixed order, joined by commas."""
     people = pd.DataFrame(
