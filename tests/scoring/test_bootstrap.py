@@ -231,3 +231,38 @@ def test_stacked_tiers_are_each_rows_assign_tiers(rows: list[list[float]], rep: 
         table = pd.DataFrame({"rep_id": [f"r{r}" for r in rep], "role": role, "score": row})
         expected = assign_tiers(table, CUTOFFS)["tier"].map({t: i for i, t in enumerate(TIERS)}).fillna(-1)
         np.testing.assert_array_equal(tiers, expected.to_numpy(dtype=np.int64))
+
+
+_CUTS = st.sampled_from([CUTOFFS, (20, 70, 10), (100, 0, 0), (0, 0, 100), (0, 100, 0), (50, 0, 50), (34, 33, 33)])
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 6).flatmap(
+        lambda rows: st.lists(
+            st.lists(st.sampled_from([0.0, 1.0, 2.5, 40.0, math.inf, -math.inf]), min_size=11, max_size=11),
+            min_size=rows,
+            max_size=rows,
+        )
+    ),
+    st.lists(st.booleans(), min_size=11, max_size=11),
+    st.permutations(range(11)),
+    _CUTS,
+)
+def test_stacked_tiers_with_the_same_people_scored_in_every_row(
+    rows: list[list[float]], unscored: list[bool], rep: list[int], cutoffs: tuple[int, int, int]
+) -> None:
+    """With the same people scored in every replicate (the usual case), the tiers come from two thresholds found
+    without sorting (#17): still assign_tiers' of each replicate, with many ties at the cut-offs, any cut-offs,
+    infinite scores and nobody or everybody scored."""
+    from core.scoring.tiers import TIERS, _stacked_tiers
+
+    score = np.array(rows, dtype=np.float64)
+    score[:, np.array(unscored)] = np.nan
+    role = np.array([0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0])
+    stacked = _stacked_tiers(role, np.array(rep), score, cutoffs)
+    names = [f"r{r:02d}" for r in rep]
+    for row, tiers in zip(score, stacked, strict=True):
+        table = pd.DataFrame({"rep_id": names, "role": role, "score": row})
+        expected = assign_tiers(table, cutoffs)["tier"].map({t: i for i, t in enumerate(TIERS)}).fillna(-1)
+        np.testing.assert_array_equal(tiers, expected.to_numpy(dtype=np.int64))
