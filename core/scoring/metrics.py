@@ -40,14 +40,14 @@ import re
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from core.i18n import N_, _, current
-from core.months import month_indices, window_periods
+from core.months import month_codes, month_indices, window_periods
 from core.schema import METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS, ROLES
 
 FloatArray = npt.NDArray[np.float64]
@@ -348,7 +348,8 @@ def _month_weighted_mean(raw: FloatArray, months: IntArray, applies: BoolArray) 
     return float(np.sum(weight * raw[known]) / weight.sum()) if weight.sum() > 0 else math.nan
 
 
-def _check_input(records: pd.DataFrame, needed: Sequence[str] = _INPUT_COLUMNS) -> None:
+def _check_input(records: pd.DataFrame, needed: Sequence[str] = _INPUT_COLUMNS, *, periods: bool = True) -> None:
+    """Refuse records without the ``needed`` columns and (``periods``) with a row without its month."""
     missing = [c for c in needed if c not in records.columns]
     if missing:
         raise ValueError(
@@ -356,7 +357,7 @@ def _check_input(records: pd.DataFrame, needed: Sequence[str] = _INPUT_COLUMNS) 
                 items=", ".join(missing)
             )
         )
-    if records["period"].isna().any():
+    if periods and records["period"].isna().any():
         raise ValueError(_("Some records have no period; every row needs its month as YYYY-MM."))
 
 
@@ -435,18 +436,20 @@ class RecordIndex:
     role: IntArray
 
 
-def index_records(records: pd.DataFrame) -> RecordIndex:
-    """Index ``records`` for :func:`score_people` (pass the index instead of the table to score many windows).
+def index_records(records: pd.DataFrame, *, months: tuple[IntArray, list[str]] | None = None) -> RecordIndex:
+    """Index ``records`` for :func:`score_people` (pass the index instead of the table to score many windows);
+    ``months``: :func:`core.months.month_codes` of its period column, when known.
 
     Raises:
         ValueError: As :func:`score_people`.
     """
-    _check_input(records)
-    period_codes, period_uniques = pd.factorize(records["period"])
-    labels = [str(p) for p in period_uniques]
+    _check_input(records, periods=False)
+    period_codes, labels = month_codes(records["period"]) if months is None else months
+    if (period_codes < 0).any():
+        _check_input(records)  # says that a period is missing
     month = month_indices(labels)[period_codes]
-    person, uniques = pd.factorize(records["rep_id"].to_numpy(), sort=True)
-    order = np.lexsort((month, person))
+    person, uniques = _people(records["rep_id"].to_numpy())
+    order = _by_person_and_month(person, month)
     return RecordIndex(
         records=records,
         labels=labels,
@@ -462,9 +465,37 @@ def index_records(records: pd.DataFrame) -> RecordIndex:
 
 def _role_codes(role: npt.NDArray[np.object_]) -> IntArray:
     """Each value's position in ``ROLES`` (−1 for anything else, blank included), from its few distinct values."""
-    codes, distinct = pd.factorize(role)  # a blank is −1 here
+    codes, distinct = pd.factorize(role)  # a blank is −1 here, and takes the −1 appended below
     positions = pd.Index(ROLES).get_indexer(pd.Index(distinct, dtype=object))
-    return np.where(codes >= 0, positions[codes], -1).astype(np.int64)
+    return np.append(positions, -1).astype(np.int64)[codes]
+
+
+def _people(rep_ids: npt.NDArray[Any]) -> tuple[IntArray, npt.NDArray[Any]]:
+    """``pd.factorize(rep_ids, sort=True)``: each row's person number in rep_id order, and the rep_ids. Rows that
+    come sorted by rep_id (as every import and the store give them) are numbered where the rep_id changes,
+    without hashing 458,000 texts (#17); anything else (or what cannot be compared) is factorised."""
+    if rep_ids.dtype == object and rep_ids.size > 1:
+        try:
+            ascending = bool(np.all(rep_ids[1:] >= rep_ids[:-1]))
+        except TypeError:  # a blank or a number among texts
+            ascending = False
+        if ascending:
+            new = np.empty(rep_ids.size, dtype=bool)
+            new[0] = True
+            np.not_equal(rep_ids[1:], rep_ids[:-1], out=new[1:])
+            return np.cumsum(new) - 1, rep_ids[new]
+    person, uniques = pd.factorize(rep_ids, sort=True)
+    return np.asarray(person, dtype=np.int64), np.asarray(uniques)
+
+
+def _by_person_and_month(person: IntArray, month: IntArray) -> IntArray:
+    """``np.lexsort((month, person))``: the rows by person, then month, ties in table order — the rows as they
+    are when they already come so (one pass to see it instead of a sort)."""
+    if person.size > 1:
+        later = person[1:] > person[:-1]
+        if np.all(later | ((person[1:] == person[:-1]) & (month[1:] >= month[:-1]))):
+            return np.arange(person.size, dtype=np.int64)
+    return np.lexsort((month, person)).astype(np.int64)
 
 
 def _window_rows(

@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from core.i18n import N_, _, current, ngettext
-from core.months import last_months, month_indices, month_label, window_periods
+from core.months import last_months, month_codes, month_indices, month_label, window_periods
 from core.schema import ROLES, role_name
 from core.scoring.metrics import (
     METRICS,
@@ -94,28 +94,35 @@ def _weights(settings: SegmentSettings) -> dict[str, float] | None:
     return dict(settings.weights) if settings.weights else None
 
 
+Months = tuple[npt.NDArray[np.int64], list[str]]
+"""A table's :func:`core.months.month_codes`: each row's month as a position in the distinct months, and those."""
+
+
 INCOMPLETE_SHARE = 0.5
 """A latest month holding fewer than this share of the month before's people counts as incomplete."""
 
 
-def incomplete_months(records: pd.DataFrame, *, share: float = INCOMPLETE_SHARE) -> list[str]:
+def incomplete_months(
+    records: pd.DataFrame, *, share: float = INCOMPLETE_SHARE, months: Months | None = None
+) -> list[str]:
     """The trailing months that look incomplete: fewer than ``share`` of the people of the months before.
 
     One stray row for a later month would otherwise make that month the end of everyone's window and
     drop people off the scores (and off HR's list). The first month is never incomplete.
 
     Returns:
-        The incomplete months, ascending (empty when the latest month is complete).
+        The incomplete months, ascending (empty when the latest month is complete). ``months``: the records'
+        :func:`core.months.month_codes`, when known.
     """
     if records.empty:
         return []
-    codes, distinct = pd.factorize(records["period"])  # a blank month is −1: in no month, as groupby leaves it
-    if not len(distinct):
+    codes, texts = month_codes(records["period"]) if months is None else months  # a blank is −1: in no month
+    if not texts:
         return []
-    labels = np.array([str(p) for p in distinct], dtype=object)
+    labels = np.array(texts, dtype=object)
     order = np.argsort(labels, kind="stable")  # the months in order (YYYY-MM sorts as text)
-    months = labels[order]
-    rows = np.bincount(codes[codes >= 0], minlength=len(distinct))[order].tolist()
+    in_order = labels[order]
+    rows = np.bincount(codes[codes >= 0], minlength=len(texts))[order].tolist()
     place = np.empty(len(order), dtype=np.int64)
     place[order] = np.arange(len(order))  # each month's position in that order
     rep_ids = records["rep_id"].to_numpy(dtype=object)
@@ -128,12 +135,12 @@ def incomplete_months(records: pd.DataFrame, *, share: float = INCOMPLETE_SHARE)
             return []
     kept = (codes >= 0) & pd.notna(rep_ids)
     pairs = pd.DataFrame({"month": place[codes[kept]], "rep_id": rep_ids[kept]}).drop_duplicates()
-    counts = np.bincount(pairs["month"].to_numpy(), minlength=len(months)).tolist()
+    counts = np.bincount(pairs["month"].to_numpy(), minlength=len(in_order)).tolist()
     cut = len(counts)
     # Compared with the fullest of the three months before it, so two stray months in a row both count.
     while cut > 1 and counts[cut - 1] < share * max(counts[max(0, cut - 4) : cut - 1]):
         cut -= 1
-    return [str(p) for p in months[cut:]]
+    return [str(p) for p in in_order[cut:]]
 
 
 def incomplete_note(records: pd.DataFrame, settings: SegmentSettings) -> str:
@@ -175,10 +182,19 @@ def _month(period: str) -> str:
 
 def complete_records(records: pd.DataFrame, settings: SegmentSettings) -> pd.DataFrame:
     """The records the tiers are made from: without incomplete trailing months unless the settings include them."""
+    return _complete(records, settings, month_codes(records["period"]))[0]
+
+
+def _complete(records: pd.DataFrame, settings: SegmentSettings, months: Months) -> tuple[pd.DataFrame, Months]:
+    """:func:`complete_records` and its months, from the records' months (read once by :func:`segment`)."""
     if settings.include_incomplete:
-        return records
-    dropped = incomplete_months(records)
-    return records[~records["period"].astype(str).isin(dropped)] if dropped else records
+        return records, months
+    dropped = set(incomplete_months(records, months=months))
+    if not dropped:
+        return records, months
+    codes, labels = months
+    kept = np.array([label not in dropped for label in labels] + [True], dtype=bool)[codes]  # a blank one stays
+    return records[kept], month_codes(records.loc[kept, "period"])
 
 
 def segment(
@@ -210,7 +226,7 @@ def segment(
     weights = _weights(settings)
     if records.empty:
         raise ValueError(_("There are no rows to segment."))
-    records = complete_records(records, settings)
+    records, months = _complete(records, settings, month_codes(records["period"]))
     # The bootstrap behind the borderline flag (about half of the work) runs beside the rest: on a thread of its
     # own — numpy lets go of the interpreter in its sorts, takes and sums, so they overlap (#17) — or, partly as
     # many small steps hold it, in the command line's forked process. It needs no tiers until the end (it makes
@@ -219,11 +235,11 @@ def segment(
     with ThreadPoolExecutor(max_workers=1) as aside:
         replicated: Future[ReplicateTiers] | None = None
         if settings.replicates > 0 and processes is not None:  # sent across: the window's rows only
-            replicated = processes.submit(_replicate_tiers, _window_records(records, settings), settings)
+            replicated = processes.submit(_replicate_tiers, _window_records(records, settings, months), settings)
         elif settings.replicates > 0:
             replicated = aside.submit(copy_context().run, _replicate_tiers, records, settings)
         # One index for every window scored below (main, persistence, trend): people and months sorted once.
-        index = index_records(records)
+        index = index_records(records, months=months)
         scored = score_people(index, window=settings.window, weights=weights)
         if scored.empty:
             raise ValueError(_("Nobody has activity in the chosen window; choose a longer window."))
@@ -252,15 +268,14 @@ def _bootstrap_result(
         return _replicate_tiers(records, settings)
 
 
-def _window_records(records: pd.DataFrame, settings: SegmentSettings) -> pd.DataFrame:
+def _window_records(records: pd.DataFrame, settings: SegmentSettings, months: Months) -> pd.DataFrame:
     """The rows and columns of ``records`` the bootstrap of the settings' window reads (sent to its process)."""
-    return records.loc[_in_window(records, settings), [c for c in SCORING_COLUMNS if c in records.columns]]
+    return records.loc[_in_window(records, settings, months), [c for c in SCORING_COLUMNS if c in records.columns]]
 
 
-def _in_window(records: pd.DataFrame, settings: SegmentSettings) -> npt.NDArray[np.bool_]:
-    """Which rows of ``records`` lie in the settings' window (the months read once: 458,000 rows' texts, #17)."""
-    codes, distinct = pd.factorize(records["period"])  # a blank month is −1 here, and in no window
-    labels = [str(p) for p in distinct]
+def _in_window(records: pd.DataFrame, settings: SegmentSettings, months: Months | None = None) -> npt.NDArray[np.bool_]:
+    """Which rows of ``records`` lie in the settings' window (``months``: its :func:`month_codes`, when known)."""
+    codes, labels = month_codes(records["period"]) if months is None else months  # a blank is −1: in no window
     chosen = set(window_periods(labels, settings.window))
     inside = np.array([label in chosen for label in labels] + [False], dtype=bool)
     return inside[codes]

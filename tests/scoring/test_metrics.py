@@ -600,3 +600,29 @@ def test_percentiles_of_stacked_windows_are_each_windows_own(rows: list[tuple[in
         np.testing.assert_array_equal(stacked[mine], alone)
         if tiebreak is None:  # and as the replicates' rows rank them, written apart
             np.testing.assert_array_equal(stacked[mine], _percentile_rows(values[mine][None, :])[0])
+
+
+_REP_IDS = st.sampled_from(["A1", "A2", "B", "b", "Ä", "A10", "", "E10001"]) | st.none() | st.integers(0, 3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_REP_IDS, max_size=12), st.booleans(), st.lists(st.integers(0, 3), min_size=12, max_size=12))
+def test_people_and_their_order_as_factorize_and_lexsort_give_them(
+    values: list[object], in_order: bool, months: list[int]
+) -> None:
+    """The index numbers people where the rep_id changes when rows come sorted (#17) — the same numbers, rep_ids
+    and row order as pandas' sorted factorize and numpy's lexsort, sorted or not, with blanks and numbers among
+    the texts, repeats and months out of order."""
+    from core.scoring.metrics import _by_person_and_month, _people
+
+    texts = [v for v in values if isinstance(v, str)]
+    rep_ids = np.array(sorted(texts) if in_order else values, dtype=object)
+    try:
+        codes, uniques = pd.factorize(rep_ids, sort=True)
+    except TypeError:  # pandas cannot sort these either: nothing to compare
+        return
+    person, found = _people(rep_ids)
+    np.testing.assert_array_equal(person, codes)
+    assert list(found) == list(uniques)
+    month = np.array(months[: len(rep_ids)], dtype=np.int64)
+    np.testing.assert_array_equal(_by_person_and_month(person, month), np.lexsort((month, person)))
