@@ -323,12 +323,14 @@ def _frame(
 ) -> pd.DataFrame:
     """The valid rows in ``order``, typed as the general path stores them."""
     rows = len(order)
+    # Rows that came sorted (what exports usually are) need no reordering: one gather less per column (#17).
+    kept = rows < 2 or bool(order[0] == 0 and np.all(order[1:] - order[:-1] == 1))
     out: dict[str, pd.Series] = {}
     for field in CANONICAL_COLUMNS:
         if field in numbers:
-            values = numbers[field][order]
+            values = numbers[field] if kept else numbers[field][order]
         elif field in codes:
-            values = parsed[field][codes[field][order]]
+            values = parsed[field][codes[field] if kept else codes[field][order]]
         elif field in METRIC_COLUMNS or field == "coach_aptitude":
             values = np.full(rows, np.nan)
         else:
