@@ -314,12 +314,22 @@ def _beta_prior(successes: FloatArray, trials: FloatArray) -> tuple[float, float
     # Too few people, or everyone at 0% or 100% (then every raw value is the mean and strength is moot).
     if people < MIN_PEOPLE_FOR_PRIOR or not 0.0 < mean < 1.0 or scale <= 0:
         return mean, PRIOR_FALLBACK_STRENGTH
-    cap = max(PRIOR_FALLBACK_STRENGTH, float(np.median(n)))
+    cap = max(PRIOR_FALLBACK_STRENGTH, _median(n))
     spread = float(np.sum(n * (k / n - mean) ** 2))
     rho = (spread / (mean * (1.0 - mean)) - (people - 1)) / scale
     if rho <= 0:
         return mean, cap
     return mean, min(max(1.0 / rho - 1.0, 1.0), cap)
+
+
+def _median(values: FloatArray) -> float:
+    """``np.median`` of values without NaN, the same number (the middle one, or the two middle ones' mean) at a
+    fraction of its cost: the bootstrap fits 150 priors (#17)."""
+    half = values.size // 2
+    if values.size % 2:
+        return float(np.partition(values, half)[half])
+    middle = np.partition(values, [half - 1, half])
+    return float((middle[half - 1] + middle[half]) / 2)
 
 
 def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
@@ -517,9 +527,9 @@ def _window_rows(
         chosen = month_indices(window_periods(unique_text, window, end))
         keep = np.flatnonzero(np.isin(unique_month, chosen)[period_codes])
 
-        rep_codes, _uniques = pd.factorize(records["rep_id"].to_numpy()[keep], sort=True)
+        rep_codes, _uniques = _people(records["rep_id"].to_numpy()[keep])
         months_of_row = unique_month[period_codes[keep]]
-        order = np.lexsort((months_of_row, rep_codes))
+        order = _by_person_and_month(np.asarray(rep_codes, dtype=np.int64), months_of_row)
         rep = rep_codes[order].astype(np.int64)
         month = months_of_row[order]
         rows = _Rows(records=records, rows=keep[order], rep=rep, people=int(rep.max()) + 1 if rep.size else 0)
