@@ -469,12 +469,12 @@ def index_records(records: pd.DataFrame, *, months: tuple[IntArray, list[str]] |
         sorted_month=month[order],
         numbers={},
         rep_ids=np.asarray(uniques, dtype=object),
-        role=_role_codes(records["role"].to_numpy(dtype=object)),
+        role=role_codes(records["role"].to_numpy(dtype=object)),
     )
 
 
-def _role_codes(role: npt.NDArray[np.object_]) -> IntArray:
-    """Each value's position in ``ROLES`` (−1 for anything else, blank included), from its few distinct values."""
+def role_codes(role: npt.NDArray[np.object_]) -> IntArray:
+    """Each role text's position in ``ROLES`` (−1 for anything else, blank included), from its few distinct values."""
     codes, distinct = pd.factorize(role)  # a blank is −1 here, and takes the −1 appended below
     positions = pd.Index(ROLES).get_indexer(pd.Index(distinct, dtype=object))
     return np.append(positions, -1).astype(np.int64)[codes]
@@ -735,7 +735,6 @@ def _percentile_rows(values: FloatArray, tiebreak: FloatArray | None = None) -> 
         v = np.take_along_axis(key, order, axis=-1)
         k = v != np.inf
         new_group[:, 1:] = v[:, 1:] != v[:, :-1]
-        known = k
     else:  # a +inf among the values keeps its own place before the missing ones (NaN, sorted last)
         if tiebreak is None:
             known = ~np.isnan(values)
@@ -750,7 +749,7 @@ def _percentile_rows(values: FloatArray, tiebreak: FloatArray | None = None) -> 
     group = np.cumsum(new_group.ravel()) - 1
     position = np.broadcast_to(np.arange(1, shape[1] + 1, dtype=np.float64), shape).ravel()
     mean_rank = (np.bincount(group, weights=position) / np.bincount(group))[group].reshape(shape)
-    count = np.maximum(known.sum(axis=1, keepdims=True), 1)
+    count = np.maximum(k.sum(axis=1, keepdims=True), 1)
     in_order = np.where(k, (mean_rank - 0.5) / count * 100.0, np.nan)
     out = np.empty(shape)
     np.put_along_axis(out, order, in_order, axis=-1)
@@ -1010,7 +1009,7 @@ def score_people(
     """
     resolved = check_weights(weights)
     evaluated = _evaluate(records, window, end)
-    role = _role_codes(evaluated.people["role"].to_numpy(dtype=object))
+    role = role_codes(evaluated.people["role"].to_numpy(dtype=object))
     percentiles, score, small = _weighted_arrays(evaluated.values, role, resolved)
     columns: dict[str, object] = {str(c): evaluated.people[c] for c in evaluated.people.columns}
     for spec in METRICS:
@@ -1041,7 +1040,7 @@ def score_only(
     resolved = check_weights(weights)
     evaluated = _evaluate(records, window, end, ("rep_id", "role"))
     people = evaluated.people
-    role = _role_codes(people["role"].to_numpy(dtype=object))
+    role = role_codes(people["role"].to_numpy(dtype=object))
     _percentiles, score, _small = _weighted_arrays(evaluated.values, role, resolved)
     scored = pd.DataFrame({"rep_id": people["rep_id"], "role": people["role"], "score": score}, index=people.index)
     return scored.iloc[_score_order(role, score)].reset_index(drop=True)

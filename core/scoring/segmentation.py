@@ -29,6 +29,7 @@ from core.scoring.metrics import (
     metric_refs,
     metrics_with_values,
     number_text,
+    role_codes,
     role_medians,
     score_only,
     score_people,
@@ -237,7 +238,7 @@ def segment(
         if settings.replicates > 0 and processes is not None:  # sent across: the window's rows only
             replicated = processes.submit(_replicate_tiers, _window_records(records, settings, months), settings)
         elif settings.replicates > 0:
-            replicated = aside.submit(copy_context().run, _replicate_tiers, records, settings)
+            replicated = aside.submit(copy_context().run, _replicate_tiers, records, settings, months)
         # One index for every window scored below (main, persistence, trend): people and months sorted once.
         index = index_records(records, months=months)
         scored = score_people(index, window=settings.window, weights=weights)
@@ -281,12 +282,13 @@ def _in_window(records: pd.DataFrame, settings: SegmentSettings, months: Months 
     return inside[codes]
 
 
-def _replicate_tiers(records: pd.DataFrame, settings: SegmentSettings) -> ReplicateTiers:
+def _replicate_tiers(records: pd.DataFrame, settings: SegmentSettings, months: Months | None = None) -> ReplicateTiers:
     """The borderline bootstrap's tiers of the window's people (:func:`borderline`), every replicate scored in one
-    pass with a replicate axis (#17: was 50 separate re-scorings). The same for :func:`_window_records`."""
+    pass with a replicate axis (#17: was 50 separate re-scorings). The same for :func:`_window_records`; ``months``:
+    the records' :func:`month_codes`, when known."""
     weights = _weights(settings)
     return replicate_tiers(
-        records[_in_window(records, settings)],
+        records[_in_window(records, settings, months)],
         lambda recs, draws: score_replicates(recs, draws, weights=weights),
         settings.cutoffs,
         replicates=settings.replicates,
@@ -326,8 +328,8 @@ def _history(
 def _codes_of(index: RecordIndex, scored: pd.DataFrame) -> WindowScores:
     """:func:`score_people`'s table as codes: person numbers into ``index.rep_ids``, roles as positions in ROLES."""
     person = pd.Index(index.rep_ids).get_indexer(pd.Index(scored["rep_id"], dtype=object))
-    role = pd.Index(ROLES).get_indexer(pd.Index(scored["role"], dtype=object))
-    return WindowScores(person.astype(np.int64), role.astype(np.int64), scored["score"].to_numpy(dtype=np.float64))
+    role = role_codes(scored["role"].to_numpy(dtype=object))
+    return WindowScores(person.astype(np.int64), role, scored["score"].to_numpy(dtype=np.float64))
 
 
 def _with_history(tiers: pd.DataFrame, history: tuple[pd.DataFrame, pd.DataFrame | None]) -> pd.DataFrame:
