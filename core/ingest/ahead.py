@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from core.schema import CANONICAL_COLUMNS
+from core.store.digest import sha256_bytes
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -90,6 +91,9 @@ class _File:
     data: bytes | None = None
     headers: list[str] | None = None
     table: pa.Table | None = None
+    hashed: bytes | None = None
+    """The bytes :attr:`sha256` is of, kept until :func:`forget` (whoever asks must hold these very bytes)."""
+    sha256: str | None = None
 
 
 class _Ahead:
@@ -110,6 +114,8 @@ class _Ahead:
                 file.headers = canonical_headers(file.data)
                 if file.headers is not None:
                     file.table = arrow_cells(file.data, file.headers)
+                    # Hashing lets go of the interpreter too: done here, not after the checks (#17).
+                    file.hashed, file.sha256 = file.data, sha256_bytes(file.data)
             except Exception:  # read again later, where the problem is reported as it always was
                 continue
 
@@ -161,6 +167,17 @@ def file_bytes(path: str) -> bytes:
                         file.data = None
                     return data
     return Path(path).read_bytes()
+
+
+def sha256(data: bytes) -> str:
+    """:func:`~core.store.digest.sha256_bytes` of ``data``: the read-ahead's when it hashed these very bytes."""
+    wait()
+    if _started is not None:
+        with _lock:
+            for file in _started.files:
+                if file.hashed is data and file.sha256 is not None:
+                    return file.sha256
+    return sha256_bytes(data)
 
 
 def cells(data: bytes, headers: list[str]) -> pa.Table | None:

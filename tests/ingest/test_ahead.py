@@ -9,6 +9,7 @@ that is over leaves nothing behind for the next one.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -100,6 +101,19 @@ def test_only_the_very_bytes_parsed_are_handed_over(tmp_path: Path, parses: list
     assert anew is not None and handed is not None and anew.equals(handed)
     ahead.cells(data, headers)
     assert len(parses) == 3, "a table was handed over twice"
+
+
+def test_the_digest_taken_is_of_the_very_bytes_read_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread hashes the file it parsed; that digest is given for those bytes only, never for others."""
+    path = _team_csv(tmp_path / "team.csv")
+    ahead.read_ahead([str(path)], max_bytes=1 << 30)
+    data = ahead.file_bytes(str(path))
+    ahead.wait()
+    monkeypatch.setattr(ahead, "sha256_bytes", lambda _data: "hashed again")
+    assert ahead.sha256(data) == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert ahead.sha256(bytes(bytearray(data))) == "hashed again", "equal bytes, but not the ones read ahead"
+    ahead.forget()
+    assert ahead.sha256(data) == "hashed again", "a finished command's digest was kept"
 
 
 def test_what_the_thread_cannot_use_is_read_as_before(tmp_path: Path, parses: list[int]) -> None:
