@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from core.schema import CANONICAL_COLUMNS
+from core.schema import CANONICAL_COLUMNS, METRIC_COLUMNS
 from core.store.digest import sha256_bytes
 
 if TYPE_CHECKING:
@@ -74,6 +74,22 @@ def arrow_text(payload: bytes, separator: str, names: list[str], *, header: bool
     )
 
 
+def _encoded(table: pa.Table, hurry: threading.Event) -> dict[str, pa.DictionaryArray]:
+    """The text columns of a table in Coachwise's layout, each as one dictionary-encoded array (what the
+    checks look at is the distinct texts: a month column has 24), until ``hurry`` is set: the columns not
+    reached are left to the reading code. Arrow's compute module proper is not loaded yet (pandas loads it
+    on the other thread); its kernels are called through ``pyarrow._compute``."""
+    import pyarrow._compute as kernels
+
+    encoded = {}
+    for header in table.column_names:
+        if hurry.is_set():
+            break
+        if header not in METRIC_COLUMNS:
+            encoded[header] = kernels.call_function("dictionary_encode", [table.column(header).combine_chunks()])
+    return encoded
+
+
 def arrow_cells(data: bytes, headers: list[str]) -> pa.Table | None:
     """Every cell of a CSV file in Coachwise's layout (``headers``, its first line) as Arrow text, blank as
     ``""``, as the general reader's grid holds them; None when Arrow cannot read it (the general path decides)."""
@@ -91,6 +107,8 @@ class _File:
     data: bytes | None = None
     headers: list[str] | None = None
     table: pa.Table | None = None
+    encoded: dict[str, pa.DictionaryArray] | None = None
+    """Each text column of :attr:`table`, dictionary-encoded (see :func:`dictionaries`)."""
     hashed: bytes | None = None
     """The bytes :attr:`sha256` is of, kept until :func:`forget` (whoever asks must hold these very bytes)."""
     sha256: str | None = None
@@ -100,6 +118,7 @@ class _Ahead:
     def __init__(self, paths: Sequence[str], max_bytes: int) -> None:
         self.files = [_File(p) for p in paths]
         self.max_bytes = max_bytes
+        self.hurry = threading.Event()  # the command waits: what is optional is left undone
         self.thread = threading.Thread(target=self._read, name="read-ahead", daemon=True)
 
     def _read(self) -> None:
@@ -116,11 +135,15 @@ class _Ahead:
                     file.table = arrow_cells(file.data, file.headers)
                     # Hashing lets go of the interpreter too: done here, not after the checks (#17).
                     file.hashed, file.sha256 = file.data, sha256_bytes(file.data)
+                    if file.table is not None:
+                        file.encoded = _encoded(file.table, self.hurry)
             except Exception:  # read again later, where the problem is reported as it always was
                 continue
 
 
 _started: _Ahead | None = None
+_handed: tuple[pa.Table, dict[str, pa.DictionaryArray]] | None = None
+"""The last table :func:`cells` handed over, with its columns encoded (for :func:`dictionaries`)."""
 _lock: Final = threading.Lock()
 
 
@@ -131,7 +154,8 @@ def read_ahead(paths: Sequence[str], *, max_bytes: int) -> None:
     threads import the same extension modules at once (numpy and pandas do not survive that).
     """
     global _started  # one read-ahead at a time: the running command's files
-    import pyarrow.csv  # noqa: F401  (see above)
+    import pyarrow._compute  # noqa: F401  (see above; the kernels of :func:`_encoded`)
+    import pyarrow.csv  # noqa: F401
 
     with _lock:
         if _started is not None or not paths:
@@ -142,15 +166,19 @@ def read_ahead(paths: Sequence[str], *, max_bytes: int) -> None:
 
 def forget() -> None:
     """Wait for the read-ahead and drop what it holds: the command is done (a next one reads its own files)."""
-    global _started
+    global _started, _handed
     wait()
     with _lock:
-        _started = None
+        _started = _handed = None
 
 
 def wait() -> None:
-    """Until the read-ahead thread is done (before forking: a copy of this process must not hold its locks)."""
+    """Until the read-ahead thread is done (before forking: a copy of this process must not hold its locks).
+
+    The thread is told to hurry: it finishes the step it is in, but encodes no further column (the reading
+    code encodes those itself, on two threads)."""
     if _started is not None:
+        _started.hurry.set()
         _started.thread.join()
 
 
@@ -180,14 +208,25 @@ def sha256(data: bytes) -> str:
     return sha256_bytes(data)
 
 
+def dictionaries(table: pa.Table) -> dict[str, pa.DictionaryArray]:
+    """The text columns of ``table`` dictionary-encoded by the read-ahead (:func:`_encoded`) when it is the very
+    table :func:`cells` handed over (then forgotten); else nothing — the caller encodes them itself."""
+    global _handed
+    with _lock:
+        handed, _handed = _handed, None
+    return handed[1] if handed is not None and handed[0] is table else {}
+
+
 def cells(data: bytes, headers: list[str]) -> pa.Table | None:
     """:func:`arrow_cells` of ``data``: the read-ahead's table when it parsed these very bytes with these headers
     (handed over once, then forgotten), else parsed now."""
+    global _handed
     wait()
     if _started is not None:
         with _lock:
             for file in _started.files:
                 if file.data is data and file.headers == headers and file.table is not None:
                     table, file.table, file.data = file.table, None, None
+                    _handed, file.encoded = (table, file.encoded or {}), None
                     return table
     return arrow_cells(data, headers)

@@ -145,6 +145,7 @@ def _prepare(
         raise _NotPlain  # blank lines, records over several lines, or a header only: the general path
     raw_frame = pd.DataFrame({h: _text_array(table.column(h)) for h in headers}, copy=False)
     columns = {h: table.column(h) for h in headers}  # Arrow's chunks as read: no copy of the file's text
+    encoded = ahead.dictionaries(table)  # the text columns encoded while pandas loaded, when read ahead
     rows = table.num_rows
     del table
 
@@ -155,7 +156,10 @@ def _prepare(
     present = [field for field in CANONICAL_COLUMNS if resolved[field] is not None]  # the others stay blank
     # Each column is read on its own: two threads share them (Arrow and numpy let go of the interpreter, #17).
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = [pool.submit(copy_context().run, _column, field, columns[field], answers) for field in present]
+        results = [
+            pool.submit(copy_context().run, _column, field, columns[field], answers, encoded.get(field))
+            for field in present
+        ]
         try:
             for field, result in zip(present, results, strict=True):
                 done = result.result()
@@ -214,12 +218,15 @@ def _read(data: bytes, payload: bytes, headers: list[str]) -> pa.Table:
     return table
 
 
-def _column(field: str, cells: pa.ChunkedArray, answers: Mapping[str, str]) -> tuple[np.ndarray, Any]:
+def _column(
+    field: str, cells: pa.ChunkedArray, answers: Mapping[str, str], encoded: pa.DictionaryArray | None = None
+) -> tuple[np.ndarray, Any]:
     """A metric's plain numbers and whether one reads like a thousands dot (:func:`_plain_numbers`); any other
-    field's code per row into its parsed values (:func:`_by_distinct`). Not plain: raises ``_NotPlain``."""
+    field's code per row into its parsed values (:func:`_by_distinct`; ``encoded``: the cells already
+    dictionary-encoded). Not plain: raises ``_NotPlain``."""
     if field in METRIC_COLUMNS:
         return _plain_numbers(cells)
-    inner, distinct = _by_distinct(field, cells, answers)
+    inner, distinct = _by_distinct(field, cells, answers, encoded)
     # Two texts may read as one value ("2026-1", "2026-01"): codes into the parsed values, not the texts.
     outer, values = pd.factorize(distinct, use_na_sentinel=False)
     values = np.asarray(values, dtype=distinct.dtype)
@@ -274,13 +281,17 @@ def _plain_chunk(cells: pa.LargeStringArray) -> tuple[np.ndarray, bool]:
     return np.asarray(values.to_numpy(zero_copy_only=False), dtype="float64"), bool(unsure.any())
 
 
-def _by_distinct(field: str, cells: pa.ChunkedArray, answers: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
+def _by_distinct(
+    field: str, cells: pa.ChunkedArray, answers: Mapping[str, str], encoded: pa.DictionaryArray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Each row's code into the column's distinct values, and those values parsed as the general path parses
-    them (object array); not plain when a value needs repairing or is refused."""
+    them (object array); not plain when a value needs repairing or is refused. ``encoded``: ``cells``
+    dictionary-encoded already (by the read-ahead)."""
     import pyarrow.compute as pc
 
-    # One array, one dictionary: unifying 46 chunks' dictionaries of 20,000 rep_ids took three times as long.
-    encoded = pc.dictionary_encode(cells.combine_chunks())
+    if encoded is None:
+        # One array, one dictionary: unifying 46 chunks' dictionaries of 20,000 rep_ids took three times as long.
+        encoded = pc.dictionary_encode(cells.combine_chunks())
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     texts = encoded.dictionary.to_pylist()
     distinct = pd.Series(texts, dtype=object)

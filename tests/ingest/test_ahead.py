@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from core.cli import main
@@ -25,6 +27,7 @@ from core.forked import can_fork, worker
 from core.ingest import ahead
 from core.ingest.importer import Prepared
 from core.ingest.sources import Source, prepare_sources
+from core.schema import METRIC_COLUMNS
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +104,69 @@ def test_only_the_very_bytes_parsed_are_handed_over(tmp_path: Path, parses: list
     assert anew is not None and handed is not None and anew.equals(handed)
     ahead.cells(data, headers)
     assert len(parses) == 3, "a table was handed over twice"
+
+
+def test_the_text_columns_encoded_ahead_are_those_of_the_table_handed_over(tmp_path: Path) -> None:
+    """The thread dictionary-encodes each text column of the table it parsed; they go with that table only,
+    once, and are what encoding its columns afterwards gives."""
+    path = _team_csv(tmp_path / "team.csv")
+    ahead.read_ahead([str(path)], max_bytes=1 << 30)
+    _finished()
+    data = ahead.file_bytes(str(path))
+    headers = ahead.canonical_headers(data)
+    assert headers is not None
+    table = ahead.cells(data, headers)
+    assert table is not None
+    assert ahead.dictionaries(ahead.arrow_cells(data, headers)) == {}, "another table got this one's columns"
+    table = _handed_again(path)
+    encoded = ahead.dictionaries(table)
+    assert set(encoded) == {h for h in headers if h not in METRIC_COLUMNS}
+    for header, column in encoded.items():
+        assert column.equals(pc.dictionary_encode(table.column(header).combine_chunks()))
+    assert ahead.dictionaries(table) == {}, "handed over twice"
+
+
+def _handed_again(path: Path) -> pa.Table:
+    """A fresh read-ahead of ``path``, left to finish, and the table it hands over."""
+    ahead.forget()
+    ahead.read_ahead([str(path)], max_bytes=1 << 30)
+    _finished()
+    data = ahead.file_bytes(str(path))
+    headers = ahead.canonical_headers(data)
+    assert headers is not None
+    table = ahead.cells(data, headers)
+    assert table is not None
+    return table
+
+
+def _finished() -> None:
+    """Until the read-ahead's thread is done with everything (waiting through ahead.wait() hurries it)."""
+    assert ahead._started is not None
+    ahead._started.thread.join()
+
+
+def test_a_hurried_read_ahead_leaves_its_other_columns_to_the_reading_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Told to hurry (the command waits for it), the thread stops encoding; the columns it did not reach are
+    encoded by the reading code, and the import is the same."""
+    real = ahead._encoded
+    some: list[int] = []
+
+    def hurried(table: pa.Table, hurry: threading.Event) -> dict[str, pa.DictionaryArray]:
+        hurry.set()
+        assert real(table, hurry) == {}, "a hurried thread went on encoding"
+        done = dict(list(real(table, threading.Event()).items())[:3])
+        some.append(len(done))
+        return done
+
+    monkeypatch.setattr(ahead, "_encoded", hurried)
+    path = _team_csv(tmp_path / "team.csv")
+    ahead.read_ahead([str(path)], max_bytes=1 << 30)
+    early = _prepared(path)
+    assert some == [3]
+    ahead.forget()
+    _assert_same(early, _prepared(path))
 
 
 def test_the_digest_taken_is_of_the_very_bytes_read_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
