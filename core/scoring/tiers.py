@@ -442,10 +442,12 @@ def _tiers_by_threshold(scores: npt.NDArray[np.float64], n: int, cutoffs: Cutoff
 def _first(key: npt.NDArray[np.float64], count: int) -> npt.NDArray[np.bool_]:
     """In each row, the first ``count`` of the order by ``key`` ascending, then column (0 < count ≤ row length)."""
     edge = np.partition(key, count - 1, axis=-1)[:, count - 1 : count]  # the key at position count − 1
-    below = key < edge
-    equal = key == edge
-    room = count - below.sum(axis=1, keepdims=True)  # how many of the equal ones still fit
-    first: npt.NDArray[np.bool_] = below | (equal & (np.cumsum(equal, axis=1) <= room))
+    first: npt.NDArray[np.bool_] = key <= edge
+    room = count - (key < edge).sum(axis=1)  # how many of the equal ones still fit
+    over = np.flatnonzero(first.sum(axis=1) > count)  # rows where they do not all fit (ties at the edge)
+    if over.size:
+        equal = key[over] == edge[over]
+        first[over] &= ~equal | (np.cumsum(equal, axis=1) <= room[over, None])
     return first
 
 
