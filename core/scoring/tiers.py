@@ -459,8 +459,11 @@ def _draw_blocks(count: npt.NDArray[np.int64], replicates: int, seed: int) -> It
     """
     rng = np.random.default_rng(seed)
     step = max(1, _DRAWN_CELLS // max(count.size, 1))
+    # Everyone with as many months (the usual window): one bound for all draws the same numbers as a bound per
+    # slot, four times as fast (#17; a test holds numpy to it).
+    high: int | npt.NDArray[np.int64] = int(count[0]) if count.size and bool((count == count[0]).all()) else count
     for begin in range(0, replicates, step):
-        yield rng.integers(0, count, size=(min(step, replicates - begin), count.size))
+        yield rng.integers(0, high, size=(min(step, replicates - begin), count.size))
 
 
 def _resamples(

@@ -266,3 +266,14 @@ def test_stacked_tiers_with_the_same_people_scored_in_every_row(
         table = pd.DataFrame({"rep_id": names, "role": role, "score": row})
         expected = assign_tiers(table, cutoffs)["tier"].map({t: i for i, t in enumerate(TIERS)}).fillna(-1)
         np.testing.assert_array_equal(tiers, expected.to_numpy(dtype=np.int64))
+
+
+@pytest.mark.parametrize("months", [1, 2, 3, 6, 24])
+def test_draws_with_one_bound_for_everyone_are_those_of_a_bound_per_slot(months: int) -> None:
+    """When every person has as many months, the draws use one bound for all: numpy must draw the very numbers
+    it draws with the bound given per slot (else the same seed would flag other people than before)."""
+    from core.scoring.tiers import _draw_blocks
+
+    count = np.full(5_000, months, dtype=np.int64)
+    (drawn,) = _draw_blocks(count, 40, seed=7)  # one block: 200,000 cells
+    np.testing.assert_array_equal(drawn, np.random.default_rng(7).integers(0, count, size=(40, count.size)))
