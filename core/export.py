@@ -152,19 +152,22 @@ def neutralise_text(value: object) -> object:
     return value
 
 
+def _unsafe(distinct: list[str]) -> set[str]:
+    """The texts among ``distinct`` that :func:`neutralise_text` changes: when none holds a control character (one
+    search of them all), only a formula's first character can matter."""
+    if _CONTROL.search("".join(distinct)):
+        return {v for v in distinct if neutralise_text(v) != v}
+    return {v for v in distinct if v.startswith(FORMULA_START)}
+
+
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy whose text cells hold no control characters and cannot be read as formulas."""
     out = frame.copy()
     for column in out.columns:
         series = out[column]
         if series.dtype == object or pd.api.types.is_string_dtype(series):
-            # Each distinct text is looked at once (a tier column has three, not 20,000 cells to check); when none
-            # holds a control character (one search of them all), only a formula's first character can matter.
-            distinct = [v for v in series.unique().tolist() if isinstance(v, str)]
-            if _CONTROL.search("".join(distinct)):
-                unsafe = {v for v in distinct if neutralise_text(v) != v}
-            else:
-                unsafe = {v for v in distinct if v.startswith(FORMULA_START)}
+            # Each distinct text is looked at once (a tier column has three, not 20,000 cells to check).
+            unsafe = _unsafe([v for v in series.unique().tolist() if isinstance(v, str)])
             if unsafe:
                 text = series.astype(object)
                 changed = text.isin(list(unsafe))
@@ -174,8 +177,9 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV as UTF-8 with a BOM (Excel opens it with the right characters), formula-safe."""
-    return b"\xef\xbb\xbf" + _csv_bytes(neutralise(frame))
+    """CSV as UTF-8 with a BOM (Excel opens it with the right characters), formula-safe: the CSV of
+    :func:`neutralise`'s copy, each distinct text made safe where it is written (#17: not looked at twice)."""
+    return b"\xef\xbb\xbf" + _csv_bytes(frame, safe=True)
 
 
 def csv_text(frame: pd.DataFrame) -> str:
@@ -183,8 +187,8 @@ def csv_text(frame: pd.DataFrame) -> str:
     return _csv_bytes(frame).decode("utf-8")
 
 
-def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame.to_csv(index=False)`` as UTF-8.
+def _csv_bytes(frame: pd.DataFrame, *, safe: bool = False) -> bytes:
+    """``frame.to_csv(index=False)`` as UTF-8 (``safe``: of ``neutralise(frame)``).
 
     pandas turns every float column into text with numpy's ``astype(str)`` and hands the rows to Python's
     ``csv`` writer, which looks at every character of every cell: a quarter of a second for the 20,000-person
@@ -197,12 +201,13 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
 
     columns = [frame.iloc[:, i] for i in range(frame.shape[1])]
     if not columns or not all(_csv_ready(column) for column in columns):
-        return str(frame.to_csv(index=False)).encode("utf-8")
+        return str((neutralise(frame) if safe else frame).to_csv(index=False)).encode("utf-8")
+    names = [str(neutralise_text(str(c))) if safe else str(c) for c in frame.columns]
     header = StringIO()
-    csv.writer(header, lineterminator=os.linesep).writerow([str(c) for c in frame.columns])  # pandas' dialect
+    csv.writer(header, lineterminator=os.linesep).writerow(names)  # pandas' dialect
     if not len(frame):
         return header.getvalue().encode("utf-8")
-    texts = [_csv_texts(column) for column in columns]
+    texts = [_csv_texts(column, safe=safe) for column in columns]
     if len(texts) == 1:  # a row of one empty cell is written as "" (joined, it would be an empty line)
         texts[0] = pc.if_else(pc.equal(texts[0], ""), _large('""'), texts[0])
     texts[-1] = pc.binary_join_element_wise(texts[-1], _large(""), _large(os.linesep))  # a line break after each row
@@ -262,8 +267,20 @@ def _csv_quoted_texts(texts: pa.LargeStringArray) -> pa.LargeStringArray:
     return pc.if_else(pa.array(needs), quoted, texts)
 
 
-def _csv_texts(column: pd.Series) -> pa.LargeStringArray:
-    """Each cell's text as the ``csv`` writer writes it, empty where pandas writes an empty cell."""
+def _distinct_written(texts: list[str], safe: bool) -> pa.LargeStringArray:
+    """Distinct texts as the ``csv`` writer writes them (``safe``: made safe first), then ``""`` for a missing
+    cell: what each cell's code takes."""
+    import pyarrow as pa
+
+    unsafe = _unsafe(texts) if safe else set()
+    if unsafe:
+        texts = [str(neutralise_text(t)) if t in unsafe else t for t in texts]
+    return _csv_quoted_texts(pa.array([*texts, ""], type=pa.large_string()))
+
+
+def _csv_texts(column: pd.Series, *, safe: bool = False) -> pa.LargeStringArray:
+    """Each cell's text as the ``csv`` writer writes it, empty where pandas writes an empty cell (``safe``: each
+    text as :func:`neutralise_text` makes it)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -277,16 +294,22 @@ def _csv_texts(column: pd.Series) -> pa.LargeStringArray:
         return pa.array(["False", "True", ""], type=pa.large_string()).take(pa.array(truth))
     if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iu":  # Int64 and its kin
         return pc.fill_null(pc.cast(pa.array(column.array), pa.large_string()), "")
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":  # Arrow's own: encoded without Python
+        cells = pa.array(column.array)
+        encoded = pc.dictionary_encode(cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells)
+        texts = encoded.dictionary.to_pylist()
+        return _distinct_written(texts, safe).take(pc.fill_null(encoded.indices, len(texts)))
     values = column.astype(object).to_numpy()
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         # Texts only: each distinct one quoted once (a tier column holds three, not 20,000, to look at).
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
-        quoted = _csv_quoted_texts(pa.array([*distinct.tolist(), ""], type=pa.large_string()))
-        return quoted.take(pa.array(np.where(codes < 0, len(distinct), codes)))
+        written = _distinct_written(distinct.tolist(), safe)
+        return written.take(pa.array(np.where(codes < 0, len(distinct), codes)))
     # Mixed values: what the writer does with each — a float's repr, anything else's str, nothing for missing.
     missing = pd.isna(values).tolist()
+    made_safe = neutralise_text if safe else (lambda value: value)
     cells = [
-        "" if blank else _csv_quoted(value if isinstance(value, str) else str(value))
+        "" if blank else _csv_quoted(str(made_safe(value)) if isinstance(value, str) else str(value))
         for value, blank in zip(values.tolist(), missing, strict=True)
     ]
     return pa.array(cells, type=pa.large_string())

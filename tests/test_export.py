@@ -133,6 +133,27 @@ def test_csv_text_is_pandas_to_csv(frame: pd.DataFrame) -> None:
     assert csv_text(frame) == frame.to_csv(index=False)
 
 
+_RISKY = st.sampled_from(["=1+1", "+49 30", "-3", "@sum", "\tx", "a\x1b[31mb", "\x07=x", "ok", "'=q", "\x85"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_frames(), st.lists(_RISKY, max_size=4))
+def test_csv_bytes_are_the_neutralised_tables_csv(frame: pd.DataFrame, risky: list[str]) -> None:
+    """The export CSV is the CSV of neutralise's copy, character for character, header included: the texts are
+    made safe where they are written, not in a copy first (#17)."""
+    if risky:  # a text column of them, and an object column mixing them with a blank and a negative number
+        mixed: list[object] = [*risky, None, -2.5]
+        rows = range(len(frame))
+        frame = frame.assign(
+            **{
+                "=risk": pd.Series([risky[i % len(risky)] for i in rows], dtype="str", index=frame.index),
+                "mixed": pd.Series([mixed[i % len(mixed)] for i in rows], dtype=object, index=frame.index),
+            }
+        )
+    expected = neutralise(frame).to_csv(index=False).encode("utf-8")
+    assert to_csv_bytes(frame) == b"\xef\xbb\xbf" + expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.floats(), min_size=1, max_size=40))
 def test_floats_are_written_as_repr(values: list[float]) -> None:
