@@ -950,22 +950,28 @@ def _percentile(values: FloatArray, tiebreak: FloatArray | None = None) -> Float
 
 def _percentile_in_blocks(values: FloatArray, tiebreak: FloatArray | None, block: IntArray) -> FloatArray:
     """:func:`_percentile` within each block of people (``block`` non-decreasing) at once, as if each block were
-    ranked alone: one sort with the block as first key, ranks counted from each block's start."""
+    ranked alone: each block's values sorted on their own, ranks counted from each block's start.
+
+    Equal values share a rank, so the order among them does not matter: an unstable sort per block, not a
+    stable sort of every block by three keys (#17: the history's ten blocks, 0.06 s a command).
+    """
     size = values.size
     out = np.full(size, np.nan)
     if size == 0:
         return out
-    if tiebreak is None:  # as _percentile_rows: every value but NaN is ranked
-        known = ~np.isnan(values)
-        second = np.zeros(size)
+    rows = np.flatnonzero(~np.isnan(values) if tiebreak is None else np.isfinite(values))  # as _percentile_rows
+    b = block[rows]  # the same after sorting within the blocks
+    parts = np.split(rows, np.flatnonzero(b[1:] != b[:-1]) + 1)  # each block's ranked rows
+    new_group = np.ones(rows.size, dtype=bool)
+    if tiebreak is None:
+        order = np.concatenate([part[np.argsort(values[part])] for part in parts])
+        v = values[order]
+        new_group[1:] = (b[1:] != b[:-1]) | (v[1:] != v[:-1])
     else:
-        known = np.isfinite(values)
         second = np.where(np.isfinite(tiebreak), tiebreak, -np.inf)
-    rows = np.flatnonzero(known)
-    order = rows[np.lexsort((second[rows], values[rows], block[rows]))]
-    b, v, t = block[order], values[order], second[order]
-    new_group = np.ones(order.size, dtype=bool)
-    new_group[1:] = (b[1:] != b[:-1]) | (v[1:] != v[:-1]) | (t[1:] != t[:-1])
+        order = np.concatenate([part[np.lexsort((second[part], values[part]))] for part in parts])
+        v, t = values[order], second[order]
+        new_group[1:] = (b[1:] != b[:-1]) | (v[1:] != v[:-1]) | (t[1:] != t[:-1])
     count = np.bincount(b, minlength=int(block[-1]) + 1)  # ranked people per block
     start = np.cumsum(count) - count
     out[order] = _run_percentiles(
