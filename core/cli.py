@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, Final, NoReturn, cast
 
 from core.i18n import N_, Translator, current, language, speaking, translator
 from core.schema import CANONICAL_COLUMNS, KINDS, Kind
@@ -1295,12 +1295,22 @@ def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from core.ingest import ahead
 
+    from core.memory import cycles_collected_at_the_end
+
     if getattr(args, "files", None):  # read on a thread while the modules below load
         ahead.read_ahead(args.files, max_bytes=args.max_mb * 1024 * 1024)
     try:
-        return _command(args)
+        if args.command not in _FILE_JOBS:
+            return _command(args)
+        with cycles_collected_at_the_end():
+            return _command(args)
     finally:
         ahead.forget()
+
+
+_FILE_JOBS: Final = frozenset({"check", "derive", "segment", "chains"})
+"""The commands that read files and write a table within seconds (see core.memory.cycles_collected_at_the_end);
+not ``plans``, which may write a thousand PDFs."""
 
 
 def _command(args: argparse.Namespace) -> int:

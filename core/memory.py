@@ -11,7 +11,10 @@ Only with glibc (through ``mallopt``); elsewhere nothing happens.
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Final
 
 _M_TRIM_THRESHOLD: Final = -1
@@ -65,3 +68,20 @@ def prepare_memory(megabytes: int) -> int:
     for block in blocks:
         libc.free(block)
     return sum(_CHUNK for block in blocks if block) // 2**20
+
+
+@contextmanager
+def cycles_collected_at_the_end() -> Iterator[None]:
+    """Within: Python's cycle collector paused (reference counting frees everything else as it goes).
+
+    Its passes walk every object column alive — a 458,000-row table's eleven — about 180 times in one
+    ``segment``: 50-70 ms of a 2-second command (#17). A file-in/file-out job ends within seconds and leaves
+    few cycles (30 MB more at its peak); they are collected when it is over.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -381,3 +381,43 @@ def test_segment_leaves_an_incomplete_latest_month_out_and_says_so(tmp_path: Pat
     )
     assert included.returncode == 0, included.stderr
     assert len(json.loads(included.stdout)) == 1
+
+
+def test_cycles_are_collected_after_a_file_job_not_during_it() -> None:
+    """Within, the cycle collector is paused; after (also after an error) it runs as before — and stays off when
+    it was off."""
+    import gc
+
+    from core.memory import cycles_collected_at_the_end
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cycles_collected_at_the_end():
+        assert not gc.isenabled()
+        raise RuntimeError("a failed job")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cycles_collected_at_the_end():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("command", "paused"), [(["segment"], True), (["chains"], True), (["plans", "--out", "plans.zip"], False)]
+)
+def test_only_the_file_jobs_run_without_the_cycle_collector(
+    command: list[str], paused: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """segment, chains, derive and check pause it; plans (a thousand PDFs may take a while) does not."""
+    import gc
+
+    from core import cli
+
+    seen: list[bool] = []
+    monkeypatch.setattr(cli, "_command", lambda _args: seen.append(gc.isenabled()) or 0)
+    team = tmp_path / "team.csv"
+    team.write_text("rep_id\n", encoding="utf-8")
+    assert cli.main([*command, str(team)]) == 0
+    assert seen == [not paused] and gc.isenabled()
