@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from core.ingest.importer import Prepared
     from core.ingest.sources import PreparedSources, Recall
-    from core.scoring.segmentation import SegmentSettings
+    from core.scoring.segmentation import Months, SegmentSettings
 
 NOTE = N_("Note: {note}")
 ERROR = N_("Error: {error}")
@@ -226,15 +226,18 @@ def _tier_options() -> argparse.ArgumentParser:
     return tiers
 
 
-def _segment_settings(args: argparse.Namespace, records: pd.DataFrame, **more: Any) -> SegmentSettings:
-    """The tier options as settings; says on stderr when the latest month looks incomplete."""
+def _segment_settings(
+    args: argparse.Namespace, records: pd.DataFrame, *, months: Months | None = None, **more: Any
+) -> SegmentSettings:
+    """The tier options as settings; says on stderr when the latest month looks incomplete (``months``: the
+    records' month codes, when known)."""
     from core.scoring.segmentation import SegmentSettings, incomplete_note
     from core.scoring.tiers import parse_cutoffs
 
     settings = SegmentSettings(
         window=args.window, cutoffs=parse_cutoffs(args.cutoffs), include_incomplete=args.include_incomplete, **more
     )
-    note = incomplete_note(records, settings)
+    note = incomplete_note(records, settings, months=months)
     if note:
         print(_(NOTE).format(note=note) + " (--include-incomplete)", file=sys.stderr)
     return settings
@@ -823,6 +826,7 @@ def _bootstrap_memory(files: Sequence[str]) -> int:
 
 def _segment_files(args: argparse.Namespace, weights: dict[str, float], processes: Executor | None) -> int:
     """``segment`` once the arguments are checked; the bootstrap in ``processes`` when given."""
+    from core.months import month_codes
     from core.scoring.metrics import NO_QUOTA_METRIC, scored_on, scored_on_text, without_quota, without_quota_text
     from core.scoring.segmentation import complete_records, export_table, segment
 
@@ -838,8 +842,11 @@ def _segment_files(args: argparse.Namespace, weights: dict[str, float], processe
         raise ValueError(
             _("'{file}' has no valid rows to segment; run `check` to see why.").format(file=prepared.filename)
         )
-    settings = _segment_settings(args, prepared.frame, weights=weights, replicates=max(0, args.replicates))
-    segmented = segment(prepared.frame, settings, processes=processes)
+    months = month_codes(prepared.frame["period"])  # read once, for the note and the tiers
+    settings = _segment_settings(
+        args, prepared.frame, months=months, weights=weights, replicates=max(0, args.replicates)
+    )
+    segmented = segment(prepared.frame, settings, processes=processes, months=months)
     # Which metrics each role was scored on here (AEs without a quota: won revenue per month); every row
     # of the output carries its role's in the scored_on column, in the --weights syntax.
     used = scored_on(segmented, weights)
@@ -1294,7 +1301,6 @@ def leave(code: int) -> NoReturn:
 def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from core.ingest import ahead
-
     from core.memory import cycles_collected_at_the_end
 
     if getattr(args, "files", None):  # read on a thread while the modules below load

@@ -144,9 +144,10 @@ def incomplete_months(
     return [str(p) for p in in_order[cut:]]
 
 
-def incomplete_note(records: pd.DataFrame, settings: SegmentSettings) -> str:
-    """One sentence for the reader when the latest month looks incomplete ("" when it does not)."""
-    dropped = incomplete_months(records)
+def incomplete_note(records: pd.DataFrame, settings: SegmentSettings, *, months: Months | None = None) -> str:
+    """One sentence for the reader when the latest month looks incomplete ("" when it does not); ``months``: the
+    records' :func:`core.months.month_codes`, when known."""
+    dropped = incomplete_months(records, months=months)
     if not dropped:
         return ""
     people = records.groupby("period")["rep_id"].nunique()
@@ -204,6 +205,7 @@ def segment(
     overrides: pd.DataFrame | None = None,
     *,
     processes: Executor | None = None,
+    months: Months | None = None,
 ) -> pd.DataFrame:
     """Score every person within their role, assign tiers, flag what deserves a second look.
 
@@ -213,6 +215,7 @@ def segment(
         overrides: Overrides in force (rep_id, tier, reason, changed_by, created_at), or None.
         processes: A process pool (:func:`core.forked.worker`, the command line's) that runs the borderline
             bootstrap instead of a thread: the same flags, beside this process's work instead of taking turns.
+        months: The records' :func:`core.months.month_codes`, when the caller has them already.
 
     Returns:
         One row per person active in the window: identity, ``months``, per metric the adjusted
@@ -227,7 +230,7 @@ def segment(
     weights = _weights(settings)
     if records.empty:
         raise ValueError(_("There are no rows to segment."))
-    records, months = _complete(records, settings, month_codes(records["period"]))
+    records, months = _complete(records, settings, month_codes(records["period"]) if months is None else months)
     # The bootstrap behind the borderline flag (about half of the work) runs beside the rest: on a thread of its
     # own — numpy lets go of the interpreter in its sorts, takes and sums, so they overlap (#17) — or, partly as
     # many small steps hold it, in the command line's forked process. It needs no tiers until the end (it makes
