@@ -224,7 +224,11 @@ def _percentile(groups: npt.NDArray[np.int64], score: npt.NDArray[np.float64]) -
     size = score.size
     if size == 0:
         return np.empty(0, dtype=np.float64)
-    order = np.lexsort((score, groups))
+    order = np.argsort(score)  # equal scores share a rank, so any order among them will do; NaN last
+    if -(2**15) <= groups.min() and groups.max() < 2**15:  # then by group, keeping that order: a radix sort
+        order = order[np.argsort(groups[order].astype(np.int16), kind="stable")]
+    else:
+        order = np.lexsort((score, groups))
     g, v = groups[order], score[order]
     new_group = np.ones(size, dtype=bool)
     new_group[1:] = g[1:] != g[:-1]
