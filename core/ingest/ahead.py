@@ -4,7 +4,9 @@ A command such as ``segment`` spends its first half second importing pandas and 
 core busy and the other idle, and only then reads its file. Arrow parses a CSV file without the
 interpreter's lock, so the file can be read and parsed on a thread during those imports:
 :func:`read_ahead` starts that as soon as the arguments are known, and the reading code then takes the
-result (:func:`file_bytes`, :func:`cells`) instead of doing the same work again.
+result (:func:`file_bytes`, :func:`cells`) instead of doing the same work again. While the imports go on,
+the thread also hashes the file (:func:`sha256`) and dictionary-encodes its text columns
+(:func:`dictionaries`), column by column until the command asks for the table.
 
 It only ever does what the reading code would do itself, on the same bytes: when the thread found nothing
 (a file that is not there, too big, not in Coachwise's own layout, not parseable) or was never started,

@@ -110,15 +110,10 @@ def test_the_text_columns_encoded_ahead_are_those_of_the_table_handed_over(tmp_p
     """The thread dictionary-encodes each text column of the table it parsed; they go with that table only,
     once, and are what encoding its columns afterwards gives."""
     path = _team_csv(tmp_path / "team.csv")
-    ahead.read_ahead([str(path)], max_bytes=1 << 30)
-    _finished()
-    data = ahead.file_bytes(str(path))
-    headers = ahead.canonical_headers(data)
-    assert headers is not None
-    table = ahead.cells(data, headers)
-    assert table is not None
-    assert ahead.dictionaries(ahead.arrow_cells(data, headers)) == {}, "another table got this one's columns"
-    table = _handed_again(path)
+    table = _handed_over(path)
+    headers = table.column_names
+    assert ahead.dictionaries(ahead.arrow_cells(path.read_bytes(), headers)) == {}, "another table got its columns"
+    table = _handed_over(path)
     encoded = ahead.dictionaries(table)
     assert set(encoded) == {h for h in headers if h not in METRIC_COLUMNS}
     for header, column in encoded.items():
@@ -126,7 +121,7 @@ def test_the_text_columns_encoded_ahead_are_those_of_the_table_handed_over(tmp_p
     assert ahead.dictionaries(table) == {}, "handed over twice"
 
 
-def _handed_again(path: Path) -> pa.Table:
+def _handed_over(path: Path) -> pa.Table:
     """A fresh read-ahead of ``path``, left to finish, and the table it hands over."""
     ahead.forget()
     ahead.read_ahead([str(path)], max_bytes=1 << 30)
