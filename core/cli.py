@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import nullcontext, redirect_stderr, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn, cast
@@ -1306,9 +1306,7 @@ def _run(argv: Sequence[str] | None) -> int:
     if getattr(args, "files", None):  # read on a thread while the modules below load
         ahead.read_ahead(args.files, max_bytes=args.max_mb * 1024 * 1024)
     try:
-        if args.command not in _FILE_JOBS:
-            return _command(args)
-        with cycles_collected_at_the_end():
+        with cycles_collected_at_the_end() if args.command in _FILE_JOBS else nullcontext():
             return _command(args)
     finally:
         ahead.forget()

@@ -96,6 +96,15 @@ def month_codes(periods: pd.Series) -> tuple[npt.NDArray[np.int64], list[str]]:
     return np.asarray(codes, dtype=np.int64), [str(p) for p in distinct]
 
 
+def by_person_then_month(person: npt.NDArray[np.int64], month: npt.NDArray[np.int64]) -> bool:
+    """Whether rows of these person and month keys (any numbers that sort as they do) already come by person,
+    then month: what a stable sort by them would leave as it is (#17: exports come so; one pass, not a sort)."""
+    if person.size < 2:
+        return True
+    later = person[1:] > person[:-1]
+    return bool(np.all(later | ((person[1:] == person[:-1]) & (month[1:] >= month[:-1]))))
+
+
 def month_indices(periods: pd.Series | Iterable[object]) -> npt.NDArray[np.int64]:
     """The month index of every value, parsing each distinct value once (fast for a column of records).
 

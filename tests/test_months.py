@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.months import (
@@ -230,3 +231,15 @@ def test_short_label(period: str, expected: str) -> None:
 def test_format_date(day: date, expected: str) -> None:
     """A date reads the same in English whatever the server's locale."""
     assert format_date(day) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3)), max_size=12))
+def test_rows_already_by_person_then_month_are_those_a_stable_sort_leaves_alone(rows: list[tuple[int, int]]) -> None:
+    """by_person_then_month says yes exactly when lexsort by person, then month, is the identity (ties included)."""
+    from core.months import by_person_then_month
+
+    person = np.array([p for p, _m in rows], dtype=np.int64)
+    month = np.array([m for _p, m in rows], dtype=np.int64)
+    identity = np.array_equal(np.lexsort((month, person)), np.arange(len(rows)))
+    assert by_person_then_month(person, month) == identity

@@ -56,6 +56,7 @@ from core.ingest.values import (
     strip_control_characters,
 )
 from core.ingest.wording import unmapped_note
+from core.months import by_person_then_month
 from core.schema import CANONICAL_COLUMNS, COUNT_COLUMNS, METRIC_COLUMNS, REQUIRED_COLUMNS, ROLE_FIELDS, ROLES
 
 if TYPE_CHECKING:
@@ -413,7 +414,4 @@ def _order(parsed: Mapping[str, object], codes: Mapping[str, np.ndarray]) -> np.
         rank[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
         keys.append(rank[codes[field]])
     period, person = keys
-    later = person[1:] > person[:-1]
-    if bool(np.all(later | ((person[1:] == person[:-1]) & (period[1:] >= period[:-1])))):
-        return None
-    return np.lexsort(keys)
+    return None if by_person_then_month(person, period) else np.lexsort(keys)

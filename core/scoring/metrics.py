@@ -47,7 +47,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from core.i18n import N_, _, current
-from core.months import month_codes, month_indices, window_periods
+from core.months import by_person_then_month, month_codes, month_indices, window_periods
 from core.schema import METRIC_COLUMNS, PERSON_COLUMNS, REQUIRED_COLUMNS, ROLES
 
 FloatArray = npt.NDArray[np.float64]
@@ -501,10 +501,8 @@ def _people(rep_ids: npt.NDArray[Any]) -> tuple[IntArray, npt.NDArray[Any]]:
 def _by_person_and_month(person: IntArray, month: IntArray) -> IntArray:
     """``np.lexsort((month, person))``: the rows by person, then month, ties in table order — the rows as they
     are when they already come so (one pass to see it instead of a sort)."""
-    if person.size > 1:
-        later = person[1:] > person[:-1]
-        if np.all(later | ((person[1:] == person[:-1]) & (month[1:] >= month[:-1]))):
-            return np.arange(person.size, dtype=np.int64)
+    if by_person_then_month(person, month):
+        return np.arange(person.size, dtype=np.int64)
     return np.lexsort((month, person)).astype(np.int64)
 
 
@@ -521,8 +519,7 @@ def _window_rows(
     else:
         # The person fields asked for are carried (blank when absent); scores need only their own columns.
         _check_input(records, _INPUT_COLUMNS if columns == _PERSON_COLUMNS else (*SCORING_COLUMNS, *columns))
-        period_codes, period_uniques = pd.factorize(records["period"])
-        unique_text = [str(p) for p in period_uniques]
+        period_codes, unique_text = month_codes(records["period"])
         unique_month = month_indices(unique_text)
         chosen = month_indices(window_periods(unique_text, window, end))
         keep = np.flatnonzero(np.isin(unique_month, chosen)[period_codes])
